@@ -1,0 +1,90 @@
+//! Wiring: builds the shared [`Services`] from a [`Config`] and runs the HTTP server.
+
+use std::sync::Arc;
+
+use anyhow::Context;
+use tokio::net::TcpListener;
+use tracing::{info, warn};
+
+use crate::call::Services;
+use crate::config::{Clock, Config};
+use crate::persona::Persona;
+use crate::store::Store;
+use crate::stt::Stt;
+use crate::{tts, web};
+
+/// Loads the persona, opens the call log, loads whisper and starts the voice.
+pub async fn build_services(config: Config) -> anyhow::Result<Arc<Services>> {
+    let persona = Persona::load(&config.persona)
+        .with_context(|| format!("loading the persona ({})", config.persona.display()))?;
+    let store = Store::open(&config.database_url)
+        .await
+        .with_context(|| format!("opening the call log ({})", config.database_url))?;
+    let clock = Clock::starting_at(config.now);
+    let dropped = store.recover_interrupted(clock.now()).await?;
+    if dropped > 0 {
+        warn!(calls = dropped, "calls left in progress by the last run marked dropped");
+    }
+    let stt = {
+        let (model, prompt, threads) = (config.model.clone(), persona.stt_prompt(), config.stt_threads);
+        tokio::task::spawn_blocking(move || Stt::load(&model, &prompt, threads))
+            .await
+            .context("loading whisper")??
+    };
+    let tts = {
+        let (choice, python) = (config.tts, config.python.clone());
+        tokio::task::spawn_blocking(move || tts::start(choice, &python))
+            .await
+            .context("starting the voice")??
+    };
+    info!(voice = tts.name(), model = %config.model.display(), "ready");
+    let api_token = match &config.api_token {
+        Some(t) => t.clone(),
+        None => {
+            let t = uuid::Uuid::new_v4().simple().to_string();
+            warn!("FRONTDESK_API_TOKEN is not set; this run's API token is {t}");
+            t
+        }
+    };
+    let mut stream_key = [0u8; 32];
+    stream_key[..16].copy_from_slice(uuid::Uuid::new_v4().as_bytes());
+    stream_key[16..].copy_from_slice(uuid::Uuid::new_v4().as_bytes());
+    Ok(Arc::new(Services {
+        persona: Arc::new(persona),
+        store,
+        stt,
+        tts,
+        clock,
+        stream_key,
+        api_token,
+        config,
+    }))
+}
+
+/// A server that is up.
+pub struct Running {
+    /// Where it listens.
+    pub addr: std::net::SocketAddr,
+    /// Its shared services.
+    pub services: Arc<Services>,
+    /// The server task.
+    pub task: tokio::task::JoinHandle<std::io::Result<()>>,
+}
+
+/// Binds `config.listen` (port 0 picks a free port), builds the services and serves until
+/// `shutdown` resolves.
+pub async fn start(
+    mut config: Config,
+    shutdown: impl std::future::Future<Output = ()> + Send + 'static,
+) -> anyhow::Result<Running> {
+    let listener = TcpListener::bind(config.listen)
+        .await
+        .with_context(|| format!("cannot listen on {} (FRONTDESK_LISTEN)", config.listen))?;
+    let addr = listener.local_addr()?;
+    config.listen = addr;
+    let services = build_services(config).await?;
+    let app = web::router(services.clone());
+    let task = tokio::spawn(async move { axum::serve(listener, app).with_graceful_shutdown(shutdown).await });
+    info!(%addr, public = %services.config.public_base(), "listening");
+    Ok(Running { addr, services, task })
+}

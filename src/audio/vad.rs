@@ -1,0 +1,365 @@
+//! Voice activity detection and endpointing, frame by frame (20 ms), sans-IO.
+//!
+//! Speech is a frame whose level stands clearly above the line's noise floor, which is tracked
+//! by minimum statistics (a low percentile of the last few seconds), so steady hiss or hum on
+//! the line never opens an utterance. An utterance starts after a little speech and ends after
+//! enough trailing silence; the silence wanted is longer when the dialog expects the caller to
+//! read out digits or a date ([`Patience::Long`]). While the agent speaks, the caller must also
+//! be louder than the agent's own echo could be (the `guard_db` level the session computes).
+
+use std::collections::VecDeque;
+
+/// Milliseconds in one frame.
+pub const FRAME_MS: u32 = 20;
+
+/// How long to wait for the caller to finish.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Patience {
+    /// An ordinary answer.
+    Normal,
+    /// Digits, a phone number or a date: callers pause between groups.
+    Long,
+}
+
+/// Tunables for [`Endpointer`].
+#[derive(Debug, Clone, serde::Deserialize, serde::Serialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct VadConfig {
+    /// dB above the noise floor that counts as speech.
+    pub threshold_db: f32,
+    /// The quietest level (dBFS) ever taken for speech.
+    pub min_speech_dbfs: f32,
+    /// Speech needed to open an utterance.
+    pub start_ms: u32,
+    /// Trailing silence that ends an ordinary answer.
+    pub end_silence_ms: u32,
+    /// Trailing silence that ends digits, numbers and dates.
+    pub long_end_silence_ms: u32,
+    /// An utterance is cut here even if the caller has not paused.
+    pub max_utterance_ms: u32,
+    /// Audio kept from before the detected start, so first syllables are not clipped.
+    pub pre_roll_ms: u32,
+}
+
+impl Default for VadConfig {
+    fn default() -> Self {
+        Self {
+            threshold_db: 12.0,
+            min_speech_dbfs: -48.0,
+            start_ms: 100,
+            end_silence_ms: 700,
+            long_end_silence_ms: 1600,
+            max_utterance_ms: 25_000,
+            pre_roll_ms: 300,
+        }
+    }
+}
+
+/// The RMS level of a frame in dBFS (−100 for digital silence).
+pub fn level_dbfs(samples: &[f32]) -> f32 {
+    if samples.is_empty() {
+        return -100.0;
+    }
+    let mean_sq = samples.iter().map(|s| s * s).sum::<f32>() / samples.len() as f32;
+    if mean_sq <= 1e-10 {
+        -100.0
+    } else {
+        10.0 * mean_sq.log10()
+    }
+}
+
+/// A finished utterance: the caller's audio at the whisper rate.
+#[derive(Debug, Clone)]
+pub struct Utterance {
+    /// 16 kHz mono samples, pre-roll included, trailing silence trimmed to a short tail.
+    pub audio: Vec<f32>,
+    /// Frames judged as speech.
+    pub speech_ms: u32,
+    /// True when the utterance was cut at `max_utterance_ms`.
+    pub truncated: bool,
+}
+
+/// What one frame changed.
+#[derive(Debug, Clone)]
+pub enum Endpoint {
+    /// The caller started speaking (pre-roll is already in the utterance).
+    Started,
+    /// The caller finished speaking.
+    Ended(Utterance),
+}
+
+/// The noise floor by minimum statistics: a low percentile of recent frame levels.
+#[derive(Debug, Clone)]
+struct NoiseFloor {
+    history: VecDeque<f32>,
+    capacity: usize,
+    floor: f32,
+    since_update: usize,
+}
+
+impl NoiseFloor {
+    fn new(capacity: usize) -> Self {
+        Self {
+            history: VecDeque::with_capacity(capacity),
+            capacity,
+            floor: -100.0,
+            since_update: 0,
+        }
+    }
+
+    fn push(&mut self, level: f32) {
+        if self.history.len() == self.capacity {
+            self.history.pop_front();
+        }
+        self.history.push_back(level);
+        self.since_update += 1;
+        if self.since_update >= 5 || self.history.len() < 10 {
+            self.since_update = 0;
+            let mut sorted: Vec<f32> = self.history.iter().copied().collect();
+            sorted.sort_by(f32::total_cmp);
+            self.floor = sorted[sorted.len() / 10];
+        }
+    }
+}
+
+/// Turns a stream of frames into utterance start/end events and collects the utterance audio.
+pub struct Endpointer {
+    cfg: VadConfig,
+    floor: NoiseFloor,
+    patience: Patience,
+    /// Recent speech decisions while idle (for the start rule).
+    recent: VecDeque<bool>,
+    /// 16 kHz audio before the start.
+    pre_roll: VecDeque<f32>,
+    pre_roll_len: usize,
+    in_speech: bool,
+    audio: Vec<f32>,
+    speech_frames: u32,
+    frames: u32,
+    trailing_silence: u32,
+}
+
+impl Endpointer {
+    /// A fresh endpointer.
+    pub fn new(cfg: VadConfig) -> Self {
+        let pre_roll_len = (cfg.pre_roll_ms * 16) as usize;
+        Self {
+            cfg,
+            floor: NoiseFloor::new(150),
+            patience: Patience::Normal,
+            recent: VecDeque::new(),
+            pre_roll: VecDeque::with_capacity(pre_roll_len + 320),
+            pre_roll_len,
+            in_speech: false,
+            audio: Vec::new(),
+            speech_frames: 0,
+            frames: 0,
+            trailing_silence: 0,
+        }
+    }
+
+    /// Sets how much trailing silence ends the next (or current) utterance.
+    pub fn set_patience(&mut self, patience: Patience) {
+        self.patience = patience;
+    }
+
+    /// True while an utterance is open.
+    pub fn in_speech(&self) -> bool {
+        self.in_speech
+    }
+
+    /// Milliseconds of speech in the open utterance.
+    pub fn speech_ms(&self) -> u32 {
+        self.speech_frames * FRAME_MS
+    }
+
+    /// The current noise floor estimate, dBFS.
+    pub fn noise_floor(&self) -> f32 {
+        self.floor.floor
+    }
+
+    /// Abandons an open utterance (e.g. it was judged to be echo).
+    pub fn reset(&mut self) {
+        self.in_speech = false;
+        self.audio.clear();
+        self.recent.clear();
+        self.speech_frames = 0;
+        self.frames = 0;
+        self.trailing_silence = 0;
+    }
+
+    /// Whether a frame at `level` dBFS is speech, given an optional echo guard level.
+    pub fn is_speech(&self, level: f32, guard_db: Option<f32>) -> bool {
+        let threshold = (self.floor.floor + self.cfg.threshold_db).max(self.cfg.min_speech_dbfs);
+        level > threshold && guard_db.is_none_or(|g| level > g)
+    }
+
+    /// Feeds one 20 ms frame: `level` is its dBFS at the line rate, `wide` the same frame at 16 kHz.
+    /// `guard_db` is the level the caller must beat while the agent's echo may be on the line.
+    pub fn push(&mut self, level: f32, wide: &[f32], guard_db: Option<f32>) -> Option<Endpoint> {
+        let speech = self.is_speech(level, guard_db);
+        self.floor.push(level);
+        if !self.in_speech {
+            self.pre_roll.extend(wide.iter().copied());
+            while self.pre_roll.len() > self.pre_roll_len {
+                self.pre_roll.pop_front();
+            }
+            let start_frames = (self.cfg.start_ms / FRAME_MS).max(1) as usize;
+            self.recent.push_back(speech);
+            while self.recent.len() > start_frames + 2 {
+                self.recent.pop_front();
+            }
+            if self.recent.iter().filter(|s| **s).count() >= start_frames {
+                self.in_speech = true;
+                self.audio.clear();
+                self.audio.extend(self.pre_roll.drain(..));
+                self.speech_frames = start_frames as u32;
+                self.frames = self.recent.len() as u32;
+                self.trailing_silence = 0;
+                self.recent.clear();
+                return Some(Endpoint::Started);
+            }
+            return None;
+        }
+        self.audio.extend_from_slice(wide);
+        self.frames += 1;
+        if speech {
+            self.speech_frames += 1;
+            self.trailing_silence = 0;
+        } else {
+            self.trailing_silence += 1;
+        }
+        let end_ms = match self.patience {
+            Patience::Normal => self.cfg.end_silence_ms,
+            Patience::Long => self.cfg.long_end_silence_ms,
+        };
+        let ended = self.trailing_silence * FRAME_MS >= end_ms;
+        let truncated = self.frames * FRAME_MS >= self.cfg.max_utterance_ms;
+        if ended || truncated {
+            // Keep 200 ms of the trailing silence: whisper likes a little room after the last word.
+            let keep_tail = 200 / FRAME_MS;
+            let drop = self.trailing_silence.saturating_sub(keep_tail) as usize * wide.len();
+            let len = self.audio.len().saturating_sub(drop);
+            self.audio.truncate(len);
+            let utterance = Utterance {
+                audio: std::mem::take(&mut self.audio),
+                speech_ms: self.speech_frames * FRAME_MS,
+                truncated: truncated && !ended,
+            };
+            self.reset();
+            return Some(Endpoint::Ended(utterance));
+        }
+        None
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Frames of a given level: noise-like for `speech`, so level is what we set.
+    fn frame(dbfs: f32, seed: &mut u32) -> (f32, Vec<f32>) {
+        let amp = 10f32.powf(dbfs / 20.0) * 3f32.sqrt();
+        let wide: Vec<f32> = (0..320)
+            .map(|_| {
+                *seed = seed.wrapping_mul(1_664_525).wrapping_add(1_013_904_223);
+                ((*seed >> 8) as f32 / (1u32 << 24) as f32 * 2.0 - 1.0) * amp
+            })
+            .collect();
+        (level_dbfs(&wide), wide)
+    }
+
+    /// Runs a script of (dBFS, frames) and returns the events with their frame index.
+    fn run(script: &[(f32, usize)], patience: Patience) -> Vec<(usize, String)> {
+        let mut ep = Endpointer::new(VadConfig::default());
+        ep.set_patience(patience);
+        let mut seed = 7;
+        let mut out = Vec::new();
+        let mut i = 0;
+        for &(db, n) in script {
+            for _ in 0..n {
+                let (level, wide) = frame(db, &mut seed);
+                match ep.push(level, &wide, None) {
+                    Some(Endpoint::Started) => out.push((i, "start".to_string())),
+                    Some(Endpoint::Ended(u)) => {
+                        out.push((i, format!("end {}ms", u.audio.len() / 16)))
+                    }
+                    None => {}
+                }
+                i += 1;
+            }
+        }
+        out
+    }
+
+    #[test]
+    fn silence_never_starts_an_utterance() {
+        assert!(run(&[(-100.0, 500)], Patience::Normal).is_empty());
+    }
+
+    #[test]
+    fn steady_line_noise_never_starts_an_utterance() {
+        assert!(run(&[(-30.0, 1000)], Patience::Normal).is_empty());
+        assert!(run(&[(-70.0, 100), (-35.0, 1000)], Patience::Normal).len() <= 2);
+    }
+
+    #[test]
+    fn speech_after_silence_is_one_utterance() {
+        let ev = run(&[(-70.0, 50), (-20.0, 50), (-70.0, 100)], Patience::Normal);
+        assert_eq!(ev.len(), 2, "{ev:?}");
+        assert_eq!(ev[0].1, "start");
+        // ended 700 ms (35 frames) after the speech stopped at frame 100
+        assert_eq!(ev[1].0, 100 + 35 - 1);
+    }
+
+    #[test]
+    fn a_short_yes_is_heard() {
+        let ev = run(&[(-70.0, 50), (-22.0, 15), (-70.0, 60)], Patience::Normal);
+        assert_eq!(ev.len(), 2, "{ev:?}");
+    }
+
+    #[test]
+    fn a_click_is_not_speech() {
+        let ev = run(&[(-70.0, 50), (-10.0, 2), (-70.0, 60)], Patience::Normal);
+        assert!(ev.is_empty(), "{ev:?}");
+    }
+
+    #[test]
+    fn long_patience_bridges_pauses_between_digit_groups() {
+        let script = [
+            (-70.0, 50),
+            (-20.0, 40),
+            (-70.0, 50),
+            (-20.0, 40),
+            (-70.0, 100),
+        ];
+        assert_eq!(run(&script, Patience::Normal).len(), 4);
+        assert_eq!(run(&script, Patience::Long).len(), 2);
+    }
+
+    #[test]
+    fn speech_over_noise_is_found() {
+        let ev = run(&[(-40.0, 200), (-15.0, 60), (-40.0, 100)], Patience::Normal);
+        assert_eq!(ev.len(), 2, "{ev:?}");
+    }
+
+    #[test]
+    fn the_echo_guard_holds_back_quiet_speech() {
+        let mut ep = Endpointer::new(VadConfig::default());
+        let mut seed = 1;
+        for _ in 0..50 {
+            let (l, w) = frame(-70.0, &mut seed);
+            ep.push(l, &w, None);
+        }
+        for _ in 0..50 {
+            let (l, w) = frame(-30.0, &mut seed);
+            assert!(ep.push(l, &w, Some(-25.0)).is_none());
+        }
+    }
+
+    #[test]
+    fn endless_speech_is_cut() {
+        let ev = run(&[(-70.0, 20), (-20.0, 2000)], Patience::Normal);
+        assert!(ev.iter().any(|(_, e)| e.starts_with("end")), "{ev:?}");
+    }
+}

@@ -1,0 +1,885 @@
+//! The per-call session: one task owns a call's whole pipeline.
+//!
+//! ```text
+//! provider frames ─► µ-law decode ─► resample 8→16 kHz ─► endpointer ─► STT (blocking pool)
+//!                                                                          │
+//!     ◄─ paced 20 ms µ-law frames ◄─ TTS (blocking, sentence by sentence) ◄─ dialog
+//! ```
+//!
+//! The session is provider-independent: it reads [`SessionInput`] (internal [`Inbound`] events
+//! or frame errors) and writes [`Outbound`] frames; the web layer's adapter does the wire format.
+//! Barge-in: caller speech while the agent talks (longer than `barge_in_ms`, or a short
+//! utterance that is not a backchannel like "mhm") sends `clear`, drops queued speech, and cuts
+//! the agent's logged turn to what the caller heard. The agent's own echo is kept out by the
+//! [`EchoGuard`]. Every turn is persisted when it happens.
+//!
+//! **Architecture Invariant:** the session never parses wire frames and never decides what to
+//! say; it executes the dialog's actions and owns timing, audio and persistence.
+
+use std::collections::VecDeque;
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+
+use chrono::{DateTime, Utc};
+use hmac::{Hmac, Mac};
+use tokio::sync::mpsc;
+use tracing::{debug, error, info, info_span, warn, Instrument};
+
+use crate::audio::recorder::Recorder;
+use crate::audio::resample::StreamResampler;
+use crate::audio::vad::{level_dbfs, Endpoint, Endpointer, Patience, Utterance};
+use crate::audio::{g711, EchoGuard, LINE_FRAME};
+use crate::config::{Clock, Config};
+use crate::dialog::{Action, Dialog, Event, Expect};
+use crate::persona::Persona;
+use crate::store::{CallStatus, Speaker, Store};
+use crate::stt::Stt;
+use crate::telephony::{FrameError, Inbound, Outbound};
+use crate::tts::{self, TtsEngine};
+
+/// Frames sent ahead of real time, so the far end never starves (60 ms).
+const LEAD_FRAMES: u64 = 3;
+
+/// Everything a call needs that outlives it: shared by all calls.
+pub struct Services {
+    pub config: Config,
+    pub persona: Arc<Persona>,
+    pub store: Store,
+    pub stt: Stt,
+    pub tts: Arc<dyn TtsEngine>,
+    pub clock: Clock,
+    /// Key for the per-call stream tokens handed out in TwiML.
+    pub stream_key: [u8; 32],
+    /// The API bearer token.
+    pub api_token: String,
+}
+
+impl Services {
+    /// The token that lets the media stream of `call_sid` in: hex HMAC-SHA256 of the call id.
+    pub fn stream_token(&self, call_sid: &str) -> String {
+        let mut mac = Hmac::<sha2::Sha256>::new_from_slice(&self.stream_key)
+            .expect("HMAC accepts keys of any length");
+        mac.update(call_sid.as_bytes());
+        mac.finalize()
+            .into_bytes()
+            .iter()
+            .map(|b| format!("{b:02x}"))
+            .collect()
+    }
+}
+
+/// What the transport hands the session.
+#[derive(Debug)]
+pub enum SessionInput {
+    /// A frame the adapter understood.
+    Frame(Inbound),
+    /// A frame it could not understand.
+    BadFrame(FrameError),
+    /// The transport closed.
+    Closed,
+}
+
+/// What the session asks the transport to do.
+#[derive(Debug, PartialEq)]
+pub enum SessionOutput {
+    /// Send a frame.
+    Frame(Outbound),
+    /// Close the connection (hang up).
+    Close,
+}
+
+/// Backchannels: while the agent talks these mean "go on", not "stop".
+const BACKCHANNELS: &[&str] = &[
+    "mhm", "mm-hmm", "mm hmm", "mmhmm", "mm", "hmm", "uh-huh", "uh huh", "uhhuh", "ok", "okay",
+    "yeah", "right", "sure", "i see", "got it", "uh", "um", "ah", "oh",
+];
+
+/// Whether a short utterance during the agent's speech is only a backchannel.
+pub fn is_backchannel(text: &str) -> bool {
+    let lower = text.to_lowercase();
+    let bare = lower
+        .trim_matches(|c: char| !c.is_alphanumeric())
+        .replace([',', '.', '!'], "");
+    let bare = bare.trim();
+    bare.is_empty() || BACKCHANNELS.contains(&bare)
+}
+
+/// Splits a reply into sentences, so the first can play while the rest are synthesised.
+pub fn sentences(text: &str) -> Vec<String> {
+    let mut out = Vec::new();
+    let mut cur = String::new();
+    let chars: Vec<char> = text.chars().collect();
+    for (i, &c) in chars.iter().enumerate() {
+        cur.push(c);
+        let end = matches!(c, '.' | '?' | '!') && chars.get(i + 1).is_none_or(|n| n.is_whitespace());
+        if end && cur.trim().len() > 1 {
+            out.push(cur.trim().to_string());
+            cur.clear();
+        }
+    }
+    if !cur.trim().is_empty() {
+        out.push(cur.trim().to_string());
+    }
+    out
+}
+
+/// The words of `text` a caller heard after `fraction` of it played.
+pub fn heard_part(text: &str, fraction: f64) -> String {
+    let words: Vec<&str> = text.split_whitespace().collect();
+    let n = ((words.len() as f64) * fraction.clamp(0.0, 1.0)).floor() as usize;
+    words[..n].join(" ")
+}
+
+/// One sentence queued for (or in) playback.
+struct Segment {
+    say_id: u64,
+    text: String,
+    audio: Vec<u8>,
+    sent: usize,
+    mark: String,
+}
+
+/// One reply (a dialog `Say`) from synthesis to playback.
+struct Reply {
+    id: u64,
+    text: String,
+    sentences: usize,
+    /// Sentences whose audio has been queued.
+    queued: usize,
+    /// Sentence texts and frame counts, in order.
+    parts: Vec<(String, usize)>,
+    /// Marks the far end has confirmed.
+    played_marks: usize,
+    /// The stored agent turn, once the first frame went out.
+    turn_seq: Option<i64>,
+    /// The caller's end of speech this reply answers.
+    answer_to: Option<Instant>,
+    expect: Expect,
+}
+
+struct Stt1 {
+    /// When the caller started speaking.
+    started_at: DateTime<Utc>,
+    /// When the caller stopped (the endpoint, less the silence it waited for).
+    ended: Instant,
+    /// True when the agent was speaking as this utterance was spoken.
+    during_agent: bool,
+    /// Speech length.
+    speech_ms: u32,
+}
+
+enum Internal {
+    Transcribed(Stt1, Result<crate::stt::Transcript, crate::stt::SttError>),
+    Synthesised {
+        say_id: u64,
+        index: usize,
+        text: String,
+        audio: Result<Vec<u8>, crate::tts::TtsError>,
+    },
+}
+
+/// Runs one call until its transport closes. `input` comes from the transport, `output` goes to it.
+pub async fn run(services: Arc<Services>, input: mpsc::Receiver<SessionInput>, output: mpsc::Sender<SessionOutput>) {
+    let span = info_span!("call", call_sid = tracing::field::Empty);
+    let session = Session::new(services, output, span.clone());
+    session.run(input).instrument(span).await;
+}
+
+struct Session {
+    svc: Arc<Services>,
+    out: mpsc::Sender<SessionOutput>,
+    span: tracing::Span,
+    call_sid: Option<String>,
+    dialog: Dialog,
+    resampler: Option<StreamResampler>,
+    endpointer: Endpointer,
+    echo: EchoGuard,
+    recorder: Option<Recorder>,
+    internal_tx: mpsc::Sender<Internal>,
+    internal_rx: mpsc::Receiver<Internal>,
+    stt_tx: Option<mpsc::Sender<(Stt1, Vec<f32>)>>,
+    // Playback.
+    queue: VecDeque<Segment>,
+    replies: VecDeque<Reply>,
+    next_say: u64,
+    playback_start: Option<Instant>,
+    frames_sent: u64,
+    pending_marks: VecDeque<(String, u64)>,
+    last_frame_at: Option<Instant>,
+    hangup_after_playback: bool,
+    // Listening.
+    utterance_started: Option<(DateTime<Utc>, bool)>,
+    stt_pending: usize,
+    last_caller_end: Option<Instant>,
+    listening_since: Option<Instant>,
+    silence_prompted: bool,
+    closed: bool,
+    status: CallStatus,
+    bad_frames: u64,
+}
+
+impl Session {
+    fn new(svc: Arc<Services>, out: mpsc::Sender<SessionOutput>, span: tracing::Span) -> Self {
+        let (internal_tx, internal_rx) = mpsc::channel(64);
+        let dialog = Dialog::new(svc.persona.clone());
+        let endpointer = Endpointer::new(svc.config.vad.clone());
+        let echo = EchoGuard::new(600, svc.config.echo_margin_db);
+        Self {
+            svc,
+            out,
+            span,
+            call_sid: None,
+            dialog,
+            resampler: None,
+            endpointer,
+            echo,
+            recorder: None,
+            internal_tx,
+            internal_rx,
+            stt_tx: None,
+            queue: VecDeque::new(),
+            replies: VecDeque::new(),
+            next_say: 1,
+            playback_start: None,
+            frames_sent: 0,
+            pending_marks: VecDeque::new(),
+            last_frame_at: None,
+            hangup_after_playback: false,
+            utterance_started: None,
+            stt_pending: 0,
+            last_caller_end: None,
+            listening_since: None,
+            silence_prompted: false,
+            closed: false,
+            status: CallStatus::InProgress,
+            bad_frames: 0,
+        }
+    }
+
+    fn now(&self) -> DateTime<Utc> {
+        self.svc.clock.now()
+    }
+
+    async fn send(&mut self, o: SessionOutput) {
+        if self.out.send(o).await.is_err() {
+            self.closed = true;
+        }
+    }
+
+    async fn run(mut self, mut input: mpsc::Receiver<SessionInput>) {
+        let mut tick = tokio::time::interval(Duration::from_millis(20));
+        tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
+        loop {
+            tokio::select! {
+                msg = input.recv() => match msg {
+                    Some(SessionInput::Frame(f)) => self.on_frame(f).await,
+                    Some(SessionInput::BadFrame(e)) => self.on_bad_frame(e).await,
+                    Some(SessionInput::Closed) | None => {
+                        if self.status == CallStatus::InProgress {
+                            self.status = CallStatus::Dropped;
+                        }
+                        break;
+                    }
+                },
+                Some(msg) = self.internal_rx.recv() => self.on_internal(msg).await,
+                _ = tick.tick() => self.on_tick().await,
+            }
+            if self.closed {
+                break;
+            }
+        }
+        self.finish().await;
+    }
+
+    async fn on_bad_frame(&mut self, e: FrameError) {
+        self.bad_frames += 1;
+        let who = self.call_sid.clone().unwrap_or_else(|| "(stream not started)".into());
+        if self.bad_frames <= 20 || self.bad_frames.is_power_of_two() {
+            warn!(call_sid = %who, error = %e, count = self.bad_frames, "bad media-stream frame ignored");
+        }
+        if let Some(sid) = self.call_sid.clone() {
+            if self.bad_frames <= 20 {
+                let now = self.now();
+                if let Err(err) = self.svc.store.add_event(&sid, now, "bad_frame", &e.to_string()).await {
+                    error!(error = %err, "cannot record bad frame");
+                }
+            }
+        }
+    }
+
+    async fn on_frame(&mut self, f: Inbound) {
+        match f {
+            Inbound::Connected => debug!("stream connected"),
+            Inbound::Start(start) => self.on_start(start).await,
+            Inbound::Media(bytes) => self.on_media(&bytes).await,
+            Inbound::Dtmf(d) => {
+                if self.call_sid.is_none() {
+                    self.on_bad_frame(FrameError::BeforeStart("dtmf")).await;
+                    return;
+                }
+                info!(digit = %d, "keypad");
+                if self.is_speaking() {
+                    self.barge_in("keypad").await;
+                }
+                self.log_turn(Speaker::Caller, &format!("[keypad {d}]"), self.now(), None).await;
+                self.dialog_event(Event::Digit(d)).await;
+            }
+            Inbound::Mark(name) => {
+                if let Some(pos) = self.pending_marks.iter().position(|(n, _)| *n == name) {
+                    let (_, say_id) = self.pending_marks.remove(pos).unwrap_or_default();
+                    if let Some(r) = self.replies.iter_mut().find(|r| r.id == say_id) {
+                        r.played_marks += 1;
+                    }
+                }
+            }
+            Inbound::Stop => {
+                info!("caller hung up (stop)");
+                self.status = CallStatus::Completed;
+                self.dialog_event(Event::Hangup).await;
+                self.closed = true;
+            }
+        }
+    }
+
+    async fn on_start(&mut self, start: crate::telephony::StreamStart) {
+        if self.call_sid.is_some() {
+            warn!("second start frame ignored");
+            return;
+        }
+        let token_ok = start
+            .parameters
+            .get("token")
+            .is_some_and(|t| *t == self.svc.stream_token(&start.call_id));
+        if !token_ok {
+            error!(call_sid = %start.call_id, "media stream refused: missing or wrong token (it must come from our TwiML)");
+            self.closed = true;
+            return;
+        }
+        let sid = start.call_id.clone();
+        self.span.record("call_sid", sid.as_str());
+        info!(stream_sid = %start.stream_id, "stream started");
+        let from = start.parameters.get("from").filter(|s| !s.is_empty()).cloned();
+        let to = start.parameters.get("to").filter(|s| !s.is_empty()).cloned();
+        let now = self.now();
+        if let Err(e) = self.svc.store.begin_call(&sid, from.as_deref(), to.as_deref(), now).await {
+            error!(error = %e, "cannot record call start");
+        }
+        let rec_path = self.svc.config.recordings.join(format!("{}.wav", sanitize(&sid)));
+        self.recorder = match Recorder::create(&rec_path) {
+            Ok(r) => Some(r),
+            Err(e) => {
+                warn!(error = %e, "call will not be recorded");
+                None
+            }
+        };
+        let rec = self.recorder.as_ref().map(|r| r.path().display().to_string());
+        if let Err(e) = self.svc.store.set_stream(&sid, &start.stream_id, rec.as_deref()).await {
+            error!(error = %e, "cannot record stream");
+        }
+        self.resampler = match StreamResampler::telephone_to_whisper() {
+            Ok(r) => Some(r),
+            Err(e) => {
+                error!(error = %e, "cannot build resampler");
+                None
+            }
+        };
+        self.call_sid = Some(sid);
+        self.start_stt_worker();
+        self.dialog_event(Event::CallStarted { caller_number: from }).await;
+    }
+
+    /// One STT job at a time per call, in order.
+    fn start_stt_worker(&mut self) {
+        let (tx, mut rx) = mpsc::channel::<(Stt1, Vec<f32>)>(8);
+        let stt = self.svc.stt.clone();
+        let back = self.internal_tx.clone();
+        tokio::spawn(
+            async move {
+                while let Some((meta, audio)) = rx.recv().await {
+                    let result = stt.transcribe(audio).await;
+                    if back.send(Internal::Transcribed(meta, result)).await.is_err() {
+                        break;
+                    }
+                }
+            }
+            .instrument(self.span.clone()),
+        );
+        self.stt_tx = Some(tx);
+    }
+
+    fn is_speaking(&self) -> bool {
+        !self.queue.is_empty() || self.replies.iter().any(|r| !self.reply_played(r))
+    }
+
+    fn reply_played(&self, r: &Reply) -> bool {
+        if r.queued < r.sentences {
+            return false;
+        }
+        if r.played_marks >= r.sentences {
+            return true;
+        }
+        // Marks are the provider's word; if they never come, trust the clock.
+        let total: usize = r.parts.iter().map(|(_, n)| n).sum();
+        let sent_all = !self.queue.iter().any(|s| s.say_id == r.id);
+        sent_all
+            && self.last_frame_at.is_some_and(|t| {
+                t.elapsed() > Duration::from_millis(1500) + Duration::from_millis(LEAD_FRAMES * 20)
+            })
+            && total > 0
+    }
+
+    async fn on_media(&mut self, bytes: &[u8]) {
+        if self.call_sid.is_none() {
+            self.on_bad_frame(FrameError::BeforeStart("media")).await;
+            return;
+        }
+        if bytes.is_empty() {
+            return;
+        }
+        if let Some(r) = self.recorder.as_mut() {
+            if let Err(e) = r.caller(bytes) {
+                warn!(error = %e, "recording stopped");
+                self.recorder = None;
+            }
+        }
+        let pcm = g711::decode_to_f32(bytes);
+        let mut wide = Vec::with_capacity(pcm.len() * 2);
+        if let Some(rs) = self.resampler.as_mut() {
+            if let Err(e) = rs.push(&pcm, &mut wide) {
+                warn!(error = %e, "resampling failed; frame dropped");
+                return;
+            }
+        }
+        // Twilio sends 20 ms frames; handle other sizes frame by frame.
+        let speaking = self.is_speaking();
+        let guard = if speaking { self.echo.guard_db() } else { None };
+        let frames = pcm.len().div_ceil(LINE_FRAME).max(1);
+        let wide_per = wide.len() / frames;
+        for i in 0..frames {
+            let line = &pcm[i * LINE_FRAME..((i + 1) * LINE_FRAME).min(pcm.len())];
+            let w = if i + 1 == frames {
+                &wide[(i * wide_per).min(wide.len())..]
+            } else {
+                &wide[i * wide_per..(i + 1) * wide_per]
+            };
+            let level = level_dbfs(line);
+            match self.endpointer.push(level, w, guard) {
+                Some(Endpoint::Started) => {
+                    debug!(level, "caller started speaking");
+                    self.utterance_started = Some((self.now(), speaking));
+                    self.listening_since = None;
+                }
+                Some(Endpoint::Ended(u)) => self.on_utterance(u).await,
+                None => {}
+            }
+        }
+        if speaking && self.endpointer.in_speech() && self.endpointer.speech_ms() >= self.svc.config.barge_in_ms {
+            self.barge_in("speech").await;
+        }
+    }
+
+    async fn on_utterance(&mut self, u: Utterance) {
+        let (started_at, during_agent) = self.utterance_started.take().unwrap_or((self.now(), false));
+        let silence = if self.is_patient() {
+            self.svc.config.vad.long_end_silence_ms
+        } else {
+            self.svc.config.vad.end_silence_ms
+        };
+        let ended = Instant::now()
+            .checked_sub(Duration::from_millis(silence as u64))
+            .unwrap_or_else(Instant::now);
+        debug!(speech_ms = u.speech_ms, audio_ms = u.audio.len() / 16, "caller stopped speaking");
+        let meta = Stt1 {
+            started_at,
+            ended,
+            during_agent: during_agent && self.is_speaking(),
+            speech_ms: u.speech_ms,
+        };
+        if let Some(tx) = &self.stt_tx {
+            self.stt_pending += 1;
+            if tx.send((meta, u.audio)).await.is_err() {
+                self.stt_pending -= 1;
+            }
+        }
+    }
+
+    fn is_patient(&self) -> bool {
+        self.replies
+            .back()
+            .is_some_and(|r| matches!(r.expect, Expect::Digits))
+    }
+
+    async fn on_internal(&mut self, msg: Internal) {
+        match msg {
+            Internal::Transcribed(meta, result) => {
+                self.stt_pending = self.stt_pending.saturating_sub(1);
+                let transcript = match result {
+                    Ok(t) => t,
+                    Err(e) => {
+                        error!(error = %e, "transcription failed");
+                        return;
+                    }
+                };
+                let text = transcript.text;
+                if text.is_empty() {
+                    debug!(speech_ms = meta.speech_ms, "nothing intelligible heard");
+                    self.listening_since = Some(Instant::now());
+                    return;
+                }
+                if meta.during_agent && self.is_speaking() {
+                    if is_backchannel(&text) || self.is_echo(&text) {
+                        info!(text = %text, "backchannel or echo while speaking; not an interruption");
+                        return;
+                    }
+                    self.barge_in("short utterance").await;
+                }
+                info!(text = %text, "caller");
+                self.last_caller_end = Some(meta.ended);
+                self.log_turn(Speaker::Caller, &text, meta.started_at, None).await;
+                self.dialog_event(Event::Heard(text)).await;
+            }
+            Internal::Synthesised { say_id, index, text, audio } => {
+                let Some(reply) = self.replies.iter_mut().find(|r| r.id == say_id) else {
+                    return; // cancelled by barge-in
+                };
+                let audio = match audio {
+                    Ok(a) => a,
+                    Err(e) => {
+                        error!(error = %e, "speech synthesis failed; sentence skipped");
+                        Vec::new()
+                    }
+                };
+                reply.queued += 1;
+                let frames = audio.len().div_ceil(LINE_FRAME);
+                reply.parts.push((text.clone(), frames));
+                let mark = format!("s{say_id}-{index}");
+                if audio.is_empty() {
+                    reply.played_marks += 1;
+                    return;
+                }
+                self.queue.push_back(Segment {
+                    say_id,
+                    text,
+                    audio,
+                    sent: 0,
+                    mark,
+                });
+            }
+        }
+    }
+
+    /// Whether `text` is just the agent's own words coming back.
+    fn is_echo(&self, text: &str) -> bool {
+        let norm = |s: &str| {
+            s.to_lowercase()
+                .split(|c: char| !c.is_alphanumeric())
+                .filter(|w| !w.is_empty())
+                .map(str::to_string)
+                .collect::<Vec<_>>()
+        };
+        let heard = norm(text);
+        if heard.is_empty() {
+            return true;
+        }
+        let Some(reply) = self.replies.iter().rev().find(|r| !self.reply_played(r)) else {
+            return false;
+        };
+        let said = norm(&reply.text);
+        let matched = heard.iter().filter(|w| said.contains(w)).count();
+        matched * 10 >= heard.len() * 8 && heard.len() >= 2
+    }
+
+    async fn dialog_event(&mut self, event: Event) {
+        let now = self.now();
+        let actions = self.dialog.handle(event, now);
+        for a in actions {
+            self.act(a).await;
+        }
+    }
+
+    async fn act(&mut self, action: Action) {
+        let Some(sid) = self.call_sid.clone() else { return };
+        match action {
+            Action::Say { text, expect } => self.say(text, expect),
+            Action::UpdateCaller(info) => {
+                if let Err(e) = self.svc.store.update_caller(&sid, &info).await {
+                    error!(error = %e, "cannot store caller details");
+                }
+            }
+            Action::SetOutcome(o) => {
+                if let Err(e) = self.svc.store.set_outcome(&sid, o.as_str()).await {
+                    error!(error = %e, "cannot store outcome");
+                }
+            }
+            Action::Hangup => self.hangup_after_playback = true,
+        }
+    }
+
+    fn say(&mut self, text: String, expect: Expect) {
+        let id = self.next_say;
+        self.next_say += 1;
+        let parts = sentences(&text);
+        self.endpointer.set_patience(match expect {
+            Expect::Digits => Patience::Long,
+            _ => Patience::Normal,
+        });
+        self.replies.push_back(Reply {
+            id,
+            text,
+            sentences: parts.len(),
+            queued: 0,
+            parts: Vec::new(),
+            played_marks: 0,
+            turn_seq: None,
+            answer_to: self.last_caller_end.take(),
+            expect,
+        });
+        let tts = self.svc.tts.clone();
+        let back = self.internal_tx.clone();
+        let span = self.span.clone();
+        tokio::task::spawn_blocking(move || {
+            let _g = span.enter();
+            for (index, sentence) in parts.into_iter().enumerate() {
+                let audio = tts::speak_line(tts.as_ref(), &sentence);
+                let msg = Internal::Synthesised {
+                    say_id: id,
+                    index,
+                    text: sentence,
+                    audio,
+                };
+                if back.blocking_send(msg).is_err() {
+                    break;
+                }
+            }
+        });
+    }
+
+    async fn on_tick(&mut self) {
+        if self.call_sid.is_none() {
+            return;
+        }
+        self.pace().await;
+        let speaking = self.is_speaking();
+        // Forget replies that have fully played.
+        while self.replies.front().is_some_and(|r| self.reply_played(r)) && self.replies.len() > 1 {
+            self.replies.pop_front();
+        }
+        if !speaking {
+            if self.hangup_after_playback {
+                info!("goodbye said; hanging up");
+                self.status = CallStatus::Completed;
+                self.send(SessionOutput::Close).await;
+                self.closed = true;
+                return;
+            }
+            let idle = !self.endpointer.in_speech() && self.stt_pending == 0 && !self.dialog.is_done();
+            if idle {
+                let since = *self.listening_since.get_or_insert_with(Instant::now);
+                if since.elapsed() >= Duration::from_secs(self.svc.config.silence_timeout_secs) {
+                    self.listening_since = None;
+                    info!("caller silent");
+                    self.dialog_event(Event::Silence).await;
+                }
+            } else {
+                self.listening_since = None;
+            }
+        } else {
+            self.listening_since = None;
+        }
+        let _ = self.silence_prompted;
+    }
+
+    /// Sends queued speech at the speed of playback, a few frames ahead.
+    async fn pace(&mut self) {
+        if self.queue.is_empty() {
+            self.echo.outgoing(-100.0);
+            self.playback_start = None;
+            return;
+        }
+        let start = *self.playback_start.get_or_insert_with(|| {
+            self.frames_sent = 0;
+            Instant::now()
+        });
+        let due = start.elapsed().as_millis() as u64 / 20 + LEAD_FRAMES;
+        let mut loudest = -100.0f32;
+        while self.frames_sent < due {
+            let Some(seg) = self.queue.front_mut() else { break };
+            let end = (seg.sent + LINE_FRAME).min(seg.audio.len());
+            let frame = seg.audio[seg.sent..end].to_vec();
+            let first_of_reply = seg.sent == 0;
+            seg.sent = end;
+            let finished = seg.sent >= seg.audio.len();
+            let (say_id, mark) = (seg.say_id, seg.mark.clone());
+            if first_of_reply {
+                self.on_reply_audio_starts(say_id).await;
+            }
+            loudest = loudest.max(level_dbfs(&g711::decode_to_f32(&frame)));
+            if let Some(r) = self.recorder.as_mut() {
+                r.agent(&frame);
+            }
+            self.send(SessionOutput::Frame(Outbound::Media(frame))).await;
+            self.frames_sent += 1;
+            self.last_frame_at = Some(Instant::now());
+            if finished {
+                self.queue.pop_front();
+                self.pending_marks.push_back((mark.clone(), say_id));
+                self.send(SessionOutput::Frame(Outbound::Mark(mark))).await;
+            }
+        }
+        self.echo.outgoing(loudest);
+    }
+
+    async fn on_reply_audio_starts(&mut self, say_id: u64) {
+        let Some(pos) = self.replies.iter().position(|r| r.id == say_id) else { return };
+        if self.replies[pos].turn_seq.is_some() {
+            return;
+        }
+        let latency = self.replies[pos]
+            .answer_to
+            .map(|t| t.elapsed().as_millis() as i64);
+        let text = self.replies[pos].text.clone();
+        info!(text = %text, latency_ms = ?latency, "agent");
+        let seq = self.log_turn(Speaker::Agent, &text, self.now(), latency).await;
+        self.replies[pos].turn_seq = seq;
+    }
+
+    async fn barge_in(&mut self, why: &str) {
+        if !self.is_speaking() {
+            return;
+        }
+        info!(why, "caller barged in; cutting the agent's speech");
+        self.send(SessionOutput::Frame(Outbound::Clear)).await;
+        if let Some(r) = self.recorder.as_mut() {
+            r.agent_cleared();
+        }
+        // What did the caller hear? Everything sent, less what was still in the far end's buffer.
+        let heard_frames_total = self.frames_sent.saturating_sub(LEAD_FRAMES) as usize;
+        let playing: Vec<u64> = self
+            .replies
+            .iter()
+            .filter(|r| !self.reply_played(r))
+            .map(|r| r.id)
+            .collect();
+        // Frames of the interrupted replies sent before this playback run began were heard fully.
+        let mut budget = heard_frames_total;
+        for id in playing {
+            let Some(r) = self.replies.iter().find(|r| r.id == id) else { continue };
+            let mut heard = Vec::new();
+            for (i, (text, frames)) in r.parts.iter().enumerate() {
+                let confirmed = i < r.played_marks;
+                let still_queued = self.queue.iter().find(|s| s.say_id == id && s.text == *text);
+                let sent = match still_queued {
+                    Some(s) => s.sent.div_ceil(LINE_FRAME),
+                    None => *frames,
+                };
+                if confirmed {
+                    heard.push(text.clone());
+                    budget = budget.saturating_sub(*frames);
+                    continue;
+                }
+                let got = sent.min(budget);
+                budget = budget.saturating_sub(got);
+                let fraction = if *frames == 0 { 0.0 } else { got as f64 / *frames as f64 };
+                let part = heard_part(text, fraction);
+                if !part.is_empty() {
+                    heard.push(part);
+                }
+                if got < *frames {
+                    break;
+                }
+            }
+            let heard = heard.join(" ");
+            if let (Some(seq), Some(sid)) = (r.turn_seq, self.call_sid.clone()) {
+                if let Err(e) = self.svc.store.cut_turn(&sid, seq, &heard).await {
+                    error!(error = %e, "cannot cut the agent turn");
+                }
+                let now = self.now();
+                let _ = self
+                    .svc
+                    .store
+                    .add_event(&sid, now, "barge_in", &format!("{why}; caller heard: {heard:?}"))
+                    .await;
+            }
+        }
+        self.queue.clear();
+        self.pending_marks.clear();
+        let keep_expect = self.replies.back().map(|r| r.expect);
+        self.replies.clear();
+        self.playback_start = None;
+        self.frames_sent = 0;
+        self.last_frame_at = None;
+        if let Some(Expect::Digits) = keep_expect {
+            self.endpointer.set_patience(Patience::Long);
+        }
+    }
+
+    async fn log_turn(&mut self, speaker: Speaker, text: &str, at: DateTime<Utc>, latency: Option<i64>) -> Option<i64> {
+        let sid = self.call_sid.clone()?;
+        match self.svc.store.add_turn(&sid, speaker, text, at, latency).await {
+            Ok(seq) => Some(seq),
+            Err(e) => {
+                error!(error = %e, "cannot store turn");
+                None
+            }
+        }
+    }
+
+    async fn finish(&mut self) {
+        if let Some(r) = self.recorder.as_mut() {
+            if let Err(e) = r.finish() {
+                warn!(error = %e, "recording not finalised");
+            }
+        }
+        let Some(sid) = self.call_sid.clone() else { return };
+        if !self.dialog.is_done() {
+            self.dialog_event(Event::Hangup).await;
+        }
+        let status = if self.status == CallStatus::InProgress {
+            CallStatus::Dropped
+        } else {
+            self.status
+        };
+        let now = self.now();
+        if let Err(e) = self.svc.store.end_call(&sid, status, now).await {
+            error!(error = %e, "cannot close the call record");
+        }
+        info!(?status, "call ended");
+    }
+}
+
+fn sanitize(s: &str) -> String {
+    s.chars()
+        .map(|c| if c.is_ascii_alphanumeric() || c == '-' || c == '_' { c } else { '_' })
+        .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn replies_split_into_sentences() {
+        assert_eq!(
+            sentences("Good evening. How can I help you? Mr. Lee, at 6 1 7."),
+            vec!["Good evening.", "How can I help you?", "Mr.", "Lee, at 6 1 7."]
+        );
+        assert_eq!(sentences("No full stop"), vec!["No full stop"]);
+    }
+
+    #[test]
+    fn backchannels_do_not_interrupt() {
+        for b in ["Mhm.", "Mm-hmm.", "Uh-huh", "okay", "Yeah."] {
+            assert!(is_backchannel(b), "{b}");
+        }
+        for t in ["No.", "Yes.", "Wait, stop.", "Actually I need Jamie"] {
+            assert!(!is_backchannel(t), "{t}");
+        }
+    }
+
+    #[test]
+    fn heard_part_keeps_whole_words() {
+        assert_eq!(heard_part("one two three four", 0.5), "one two");
+        assert_eq!(heard_part("one two three four", 0.0), "");
+        assert_eq!(heard_part("one two three four", 1.5), "one two three four");
+    }
+}

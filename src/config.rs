@@ -1,0 +1,350 @@
+//! One typed configuration: a TOML file (`--config`) with `FRONTDESK_*` environment overrides,
+//! validated at startup. Every error names the key that is wrong and why.
+
+use std::net::SocketAddr;
+use std::path::{Path, PathBuf};
+
+use chrono::{DateTime, FixedOffset, Utc};
+use serde::Deserialize;
+
+use crate::audio::vad::VadConfig;
+
+/// A configuration error that names its key.
+#[derive(Debug, thiserror::Error)]
+pub enum ConfigError {
+    #[error("cannot read config file {path}: {source}")]
+    Read {
+        path: PathBuf,
+        source: std::io::Error,
+    },
+    #[error("config file {path} is not valid: {message}")]
+    Parse { path: PathBuf, message: String },
+    #[error("invalid {key}: {reason}")]
+    Invalid { key: String, reason: String },
+}
+
+fn invalid(key: &str, reason: impl Into<String>) -> ConfigError {
+    ConfigError::Invalid {
+        key: key.to_string(),
+        reason: reason.into(),
+    }
+}
+
+/// Which voice speaks.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, Default)]
+#[serde(rename_all = "lowercase")]
+pub enum TtsChoice {
+    /// hibari when installed, else espeak-ng.
+    #[default]
+    Auto,
+    /// The natural hibari voice (a warm Python worker).
+    Hibari,
+    /// espeak-ng: instant, robotic, no setup.
+    Espeak,
+}
+
+/// The whole configuration.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct Config {
+    /// Address the HTTP server listens on (`FRONTDESK_LISTEN`).
+    pub listen: SocketAddr,
+    /// The public base URL Twilio reaches us at (`FRONTDESK_PUBLIC_URL`); defaults to `http://{listen}`.
+    pub public_url: Option<String>,
+    /// Database URL (`FRONTDESK_DATABASE_URL`), e.g. `sqlite://data/frontdesk.db`.
+    pub database_url: String,
+    /// Twilio auth token (`FRONTDESK_TWILIO_AUTH_TOKEN`): when set, webhooks must be signed.
+    pub twilio_auth_token: Option<String>,
+    /// Bearer token for `/api` (`FRONTDESK_API_TOKEN`); generated per run when unset.
+    pub api_token: Option<String>,
+    /// The whisper GGML model file (`FRONTDESK_MODEL`).
+    pub model: PathBuf,
+    /// The voice (`FRONTDESK_TTS`: `hibari`, `espeak` or `auto`).
+    pub tts: TtsChoice,
+    /// The Python that has `hibari-tts` installed (`FRONTDESK_PYTHON`).
+    pub python: PathBuf,
+    /// The persona file (`FRONTDESK_PERSONA`).
+    pub persona: PathBuf,
+    /// Where call recordings go (`FRONTDESK_RECORDINGS`).
+    pub recordings: PathBuf,
+    /// The instant the clock starts from (`FRONTDESK_NOW`, RFC 3339), for demos and tests.
+    pub now: Option<DateTime<FixedOffset>>,
+    /// Threads whisper may use for one transcription (`FRONTDESK_STT_THREADS`).
+    pub stt_threads: usize,
+    /// Seconds of caller silence before the agent prompts (`FRONTDESK_SILENCE_TIMEOUT`).
+    pub silence_timeout_secs: u64,
+    /// Voice activity detection and endpointing.
+    pub vad: VadConfig,
+    /// How far (dB) the caller must be above the agent's own outgoing level to count as barge-in
+    /// rather than echo; higher is stricter.
+    pub echo_margin_db: f32,
+    /// Speech (ms) that interrupts the agent even before it is transcribed.
+    pub barge_in_ms: u32,
+}
+
+impl Default for Config {
+    fn default() -> Self {
+        Self {
+            listen: SocketAddr::from(([127, 0, 0, 1], 8080)),
+            public_url: None,
+            database_url: "sqlite://data/frontdesk.db".into(),
+            twilio_auth_token: None,
+            api_token: None,
+            model: PathBuf::from("models/ggml-tiny.en.bin"),
+            tts: TtsChoice::Auto,
+            python: PathBuf::from(".venv/bin/python"),
+            persona: PathBuf::from("prompts/persona.toml"),
+            recordings: PathBuf::from("data/recordings"),
+            now: None,
+            stt_threads: 2,
+            silence_timeout_secs: 8,
+            vad: VadConfig::default(),
+            echo_margin_db: -12.0,
+            barge_in_ms: 600,
+        }
+    }
+}
+
+impl Config {
+    /// Loads `path` (if any), then applies `FRONTDESK_*` overrides from the process environment.
+    pub fn load(path: Option<&Path>) -> Result<Self, ConfigError> {
+        let vars: Vec<(String, String)> = std::env::vars()
+            .filter(|(k, _)| k.starts_with("FRONTDESK_"))
+            .collect();
+        Self::load_with(path, &vars)
+    }
+
+    /// Like [`Config::load`] with an explicit environment (for tests).
+    pub fn load_with(path: Option<&Path>, env: &[(String, String)]) -> Result<Self, ConfigError> {
+        let mut cfg = match path {
+            Some(p) => {
+                let text = std::fs::read_to_string(p).map_err(|source| ConfigError::Read {
+                    path: p.to_path_buf(),
+                    source,
+                })?;
+                toml::from_str(&text).map_err(|e| ConfigError::Parse {
+                    path: p.to_path_buf(),
+                    message: e.to_string(),
+                })?
+            }
+            None => Config::default(),
+        };
+        for (key, value) in env {
+            cfg.apply_env(key, value)?;
+        }
+        cfg.validate()?;
+        Ok(cfg)
+    }
+
+    fn apply_env(&mut self, key: &str, value: &str) -> Result<(), ConfigError> {
+        let opt = |v: &str| (!v.trim().is_empty()).then(|| v.trim().to_string());
+        match key {
+            "FRONTDESK_LISTEN" => {
+                self.listen = value.trim().parse().map_err(|_| {
+                    invalid(key, format!("{value:?} is not an address like 127.0.0.1:8080"))
+                })?
+            }
+            "FRONTDESK_PUBLIC_URL" => self.public_url = opt(value),
+            "FRONTDESK_DATABASE_URL" => self.database_url = value.trim().to_string(),
+            "FRONTDESK_TWILIO_AUTH_TOKEN" => self.twilio_auth_token = opt(value),
+            "FRONTDESK_API_TOKEN" => self.api_token = opt(value),
+            "FRONTDESK_MODEL" => self.model = PathBuf::from(value),
+            "FRONTDESK_PYTHON" => self.python = PathBuf::from(value),
+            "FRONTDESK_PERSONA" => self.persona = PathBuf::from(value),
+            "FRONTDESK_RECORDINGS" => self.recordings = PathBuf::from(value),
+            "FRONTDESK_TTS" => {
+                self.tts = match value.trim().to_ascii_lowercase().as_str() {
+                    "hibari" => TtsChoice::Hibari,
+                    "espeak" | "espeak-ng" => TtsChoice::Espeak,
+                    "auto" | "" => TtsChoice::Auto,
+                    _ => return Err(invalid(key, format!("{value:?} is not one of hibari, espeak, auto"))),
+                }
+            }
+            "FRONTDESK_NOW" => {
+                self.now = match opt(value) {
+                    None => None,
+                    Some(v) => Some(parse_instant(&v).ok_or_else(|| {
+                        invalid(key, format!("{v:?} is not an RFC 3339 instant like 2026-11-23T19:30:00-05:00"))
+                    })?),
+                }
+            }
+            "FRONTDESK_STT_THREADS" => {
+                self.stt_threads = value
+                    .trim()
+                    .parse()
+                    .map_err(|_| invalid(key, format!("{value:?} is not a whole number")))?
+            }
+            "FRONTDESK_SILENCE_TIMEOUT" => {
+                self.silence_timeout_secs = value
+                    .trim()
+                    .parse()
+                    .map_err(|_| invalid(key, format!("{value:?} is not a whole number of seconds")))?
+            }
+            // Variables for other tools (e.g. FRONTDESK_LOG) are not config keys.
+            _ => {}
+        }
+        Ok(())
+    }
+
+    fn validate(&self) -> Result<(), ConfigError> {
+        if let Some(url) = &self.public_url {
+            let parsed = url::Url::parse(url)
+                .map_err(|e| invalid("public_url (FRONTDESK_PUBLIC_URL)", format!("{url:?}: {e}")))?;
+            if !matches!(parsed.scheme(), "http" | "https") {
+                return Err(invalid(
+                    "public_url (FRONTDESK_PUBLIC_URL)",
+                    format!("{url:?} must start with https:// (or http:// for local testing)"),
+                ));
+            }
+        }
+        if !self.database_url.starts_with("sqlite:") {
+            return Err(invalid(
+                "database_url (FRONTDESK_DATABASE_URL)",
+                format!(
+                    "{:?}: only sqlite: URLs are supported in this version",
+                    self.database_url
+                ),
+            ));
+        }
+        if self.stt_threads == 0 {
+            return Err(invalid("stt_threads (FRONTDESK_STT_THREADS)", "must be at least 1"));
+        }
+        if self.silence_timeout_secs == 0 {
+            return Err(invalid(
+                "silence_timeout_secs (FRONTDESK_SILENCE_TIMEOUT)",
+                "must be at least 1",
+            ));
+        }
+        if self.vad.end_silence_ms < 200 || self.vad.long_end_silence_ms < self.vad.end_silence_ms {
+            return Err(invalid(
+                "vad.end_silence_ms",
+                "must be ≥ 200 and not more than vad.long_end_silence_ms",
+            ));
+        }
+        Ok(())
+    }
+
+    /// The public base URL without a trailing slash.
+    pub fn public_base(&self) -> String {
+        match &self.public_url {
+            Some(u) => u.trim_end_matches('/').to_string(),
+            None => format!("http://{}", self.listen),
+        }
+    }
+
+    /// The websocket URL Twilio should stream to.
+    pub fn stream_url(&self) -> String {
+        let base = self.public_base();
+        let ws = if let Some(rest) = base.strip_prefix("https://") {
+            format!("wss://{rest}")
+        } else if let Some(rest) = base.strip_prefix("http://") {
+            format!("ws://{rest}")
+        } else {
+            base
+        };
+        format!("{ws}/twilio/stream")
+    }
+}
+
+fn parse_instant(v: &str) -> Option<DateTime<FixedOffset>> {
+    DateTime::parse_from_rfc3339(v).ok().or_else(|| {
+        // Accept a naive instant as UTC, as a convenience for tests.
+        chrono::NaiveDateTime::parse_from_str(v, "%Y-%m-%dT%H:%M:%S")
+            .ok()
+            .map(|n| n.and_utc().fixed_offset())
+    })
+}
+
+/// The clock: real time, or real time shifted to start at a configured instant.
+#[derive(Debug, Clone, Copy)]
+pub struct Clock {
+    offset: chrono::Duration,
+}
+
+impl Clock {
+    /// A clock that reads `start` now and then advances in real time.
+    pub fn starting_at(start: Option<DateTime<FixedOffset>>) -> Self {
+        let offset = match start {
+            Some(s) => s.with_timezone(&Utc) - Utc::now(),
+            None => chrono::Duration::zero(),
+        };
+        Self { offset }
+    }
+
+    /// The current instant.
+    pub fn now(&self) -> DateTime<Utc> {
+        Utc::now() + self.offset
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn env(pairs: &[(&str, &str)]) -> Vec<(String, String)> {
+        pairs
+            .iter()
+            .map(|(k, v)| (k.to_string(), v.to_string()))
+            .collect()
+    }
+
+    #[test]
+    fn defaults_are_sensible() {
+        let c = Config::load_with(None, &[]).unwrap();
+        assert_eq!(c.listen.to_string(), "127.0.0.1:8080");
+        assert_eq!(c.stream_url(), "ws://127.0.0.1:8080/twilio/stream");
+    }
+
+    #[test]
+    fn env_overrides_and_public_url() {
+        let c = Config::load_with(
+            None,
+            &env(&[
+                ("FRONTDESK_LISTEN", "0.0.0.0:9000"),
+                ("FRONTDESK_PUBLIC_URL", "https://desk.example.com/"),
+                ("FRONTDESK_TTS", "espeak"),
+                ("FRONTDESK_NOW", "2026-11-23T19:30:00-05:00"),
+            ]),
+        )
+        .unwrap();
+        assert_eq!(c.listen.port(), 9000);
+        assert_eq!(c.stream_url(), "wss://desk.example.com/twilio/stream");
+        assert_eq!(c.tts, TtsChoice::Espeak);
+        assert_eq!(c.now.unwrap().to_rfc3339(), "2026-11-23T19:30:00-05:00");
+    }
+
+    #[test]
+    fn bad_values_name_their_key() {
+        for (k, v) in [
+            ("FRONTDESK_LISTEN", "nowhere"),
+            ("FRONTDESK_TTS", "robot"),
+            ("FRONTDESK_NOW", "yesterday"),
+            ("FRONTDESK_PUBLIC_URL", "ftp://x"),
+            ("FRONTDESK_DATABASE_URL", "mysql://x"),
+        ] {
+            let err = Config::load_with(None, &env(&[(k, v)])).unwrap_err().to_string();
+            let short = k.trim_start_matches("FRONTDESK_");
+            assert!(
+                err.contains(k) || err.to_lowercase().contains(&short.to_lowercase()),
+                "{err}"
+            );
+        }
+    }
+
+    #[test]
+    fn unknown_file_keys_are_rejected() {
+        let dir = tempfile::tempdir().unwrap();
+        let p = dir.path().join("c.toml");
+        std::fs::write(&p, "listen = \"127.0.0.1:1\"\nlisen = 3\n").unwrap();
+        let err = Config::load_with(Some(&p), &[]).unwrap_err().to_string();
+        assert!(err.contains("lisen"), "{err}");
+    }
+
+    #[test]
+    fn the_clock_starts_where_told() {
+        let start = DateTime::parse_from_rfc3339("2026-11-23T19:30:00-05:00").unwrap();
+        let c = Clock::starting_at(Some(start));
+        let d = c.now() - start.with_timezone(&Utc);
+        assert!(d.num_seconds().abs() < 5);
+    }
+}

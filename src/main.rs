@@ -1,0 +1,197 @@
+//! The `frontdesk` binary: parses the command line and calls into the library.
+
+use std::path::PathBuf;
+use std::sync::Arc;
+use std::time::Duration;
+
+use anyhow::{bail, Context};
+use clap::{Parser, Subcommand};
+
+use frontdesk::config::Config;
+use frontdesk::sim::{self, SimOptions};
+use frontdesk::{app, audio, persona::Persona, stt::Stt, tts};
+
+#[derive(Parser)]
+#[command(name = "frontdesk", version, about = "An open-source after-hours voice receptionist")]
+struct Cli {
+    /// Configuration file (TOML); FRONTDESK_* environment variables override it.
+    #[arg(long, global = true, env = "FRONTDESK_CONFIG")]
+    config: Option<PathBuf>,
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Answer calls: serve the Twilio webhook, the media stream and the API.
+    Serve,
+    /// Place a simulated Twilio call against a running server and print the conversation.
+    Call {
+        /// The caller's script: one line a turn (see README).
+        #[arg(long)]
+        script: PathBuf,
+        /// The server's base URL (default: http://<listen address>).
+        #[arg(long)]
+        server: Option<String>,
+        /// Caller ID.
+        #[arg(long, default_value = "+16175550123")]
+        from: String,
+        /// Number called.
+        #[arg(long, default_value = "+16175550100")]
+        to: String,
+        /// Do not transcribe the agent's audio on the caller's side.
+        #[arg(long)]
+        no_transcribe: bool,
+    },
+    /// Transcribe a WAV file with the same speech-to-text path calls use.
+    Transcribe {
+        /// A WAV file (any rate; stereo is mixed down).
+        file: PathBuf,
+    },
+}
+
+fn init_logging() {
+    let filter = tracing_subscriber::EnvFilter::try_from_env("FRONTDESK_LOG")
+        .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("info,whisper_rs=warn"));
+    tracing_subscriber::fmt().with_env_filter(filter).with_writer(std::io::stderr).init();
+}
+
+#[tokio::main]
+async fn main() -> anyhow::Result<()> {
+    let cli = Cli::parse();
+    init_logging();
+    let config = Config::load(cli.config.as_deref())?;
+    match cli.command {
+        Command::Serve => serve(config).await,
+        Command::Call {
+            script,
+            server,
+            from,
+            to,
+            no_transcribe,
+        } => call(config, script, server, from, to, no_transcribe).await,
+        Command::Transcribe { file } => transcribe(config, file).await,
+    }
+}
+
+async fn serve(config: Config) -> anyhow::Result<()> {
+    let running = app::start(config, async {
+        let _ = tokio::signal::ctrl_c().await;
+    })
+    .await?;
+    let base = running.services.config.public_base();
+    eprintln!("frontdesk is answering at {base}/twilio/voice (media stream {})", running.services.config.stream_url());
+    eprintln!("call log API: http://{}/api/calls (Authorization: Bearer <FRONTDESK_API_TOKEN>)", running.addr);
+    running.task.await??;
+    Ok(())
+}
+
+async fn call(
+    config: Config,
+    script: PathBuf,
+    server: Option<String>,
+    from: String,
+    to: String,
+    no_transcribe: bool,
+) -> anyhow::Result<()> {
+    let text = std::fs::read_to_string(&script).with_context(|| format!("reading script {}", script.display()))?;
+    let steps = sim::parse_script(&text)?;
+    if steps.is_empty() {
+        bail!("script {} has no lines", script.display());
+    }
+    let voice = {
+        let (choice, python) = (config.tts, config.python.clone());
+        tokio::task::spawn_blocking(move || tts::start(choice, &python)).await??
+    };
+    let transcriber = if no_transcribe {
+        None
+    } else {
+        let model = config.model.clone();
+        let prompt = Persona::load(&config.persona).map(|p| p.stt_prompt()).unwrap_or_default();
+        match tokio::task::spawn_blocking(move || Stt::load(&model, &prompt, 2)).await? {
+            Ok(s) => Some(s),
+            Err(e) => {
+                eprintln!("(not transcribing the agent: {e})");
+                None
+            }
+        }
+    };
+    let opts = SimOptions {
+        server: server.unwrap_or_else(|| format!("http://{}", config.listen)),
+        public_url: config.public_url.clone(),
+        auth_token: config.twilio_auth_token.clone(),
+        api_token: config.api_token.clone(),
+        from,
+        to,
+        print: true,
+        max_wait: Duration::from_secs(30),
+        ..SimOptions::default()
+    };
+    println!("Calling {} from {} …", opts.server, opts.from);
+    let report = sim::place_call(&opts, &steps, voice, transcriber).await?;
+    println!(
+        "Call {} ended ({}).",
+        report.call_sid,
+        if report.server_hung_up { "the agent hung up" } else { "the caller hung up" }
+    );
+    let latencies: Vec<u64> = report.turns.iter().filter_map(|t| t.latency_ms).collect();
+    if !latencies.is_empty() {
+        let mut sorted = latencies.clone();
+        sorted.sort_unstable();
+        println!(
+            "Reply latency over {} turns: median {} ms, worst {} ms.",
+            sorted.len(),
+            sorted[sorted.len() / 2],
+            sorted[sorted.len() - 1]
+        );
+    }
+    if let Some(log) = &report.call_log {
+        println!("\nCall log as stored by the server:");
+        println!(
+            "  status {}, outcome {}, caller {} ({}), callback {}",
+            log["status"].as_str().unwrap_or("?"),
+            log["outcome"].as_str().unwrap_or("-"),
+            log["caller"]["name"].as_str().unwrap_or("-"),
+            log["caller"]["company"].as_str().unwrap_or("-"),
+            log["caller"]["callback_number"].as_str().unwrap_or("-"),
+        );
+        for t in log["turns"].as_array().into_iter().flatten() {
+            let latency = t["latency_ms"].as_i64().map(|l| format!("  [{l} ms]")).unwrap_or_default();
+            println!(
+                "  {:6} {}{}",
+                t["speaker"].as_str().unwrap_or("?"),
+                t["text"].as_str().unwrap_or(""),
+                latency
+            );
+        }
+    }
+    Ok(())
+}
+
+async fn transcribe(config: Config, file: PathBuf) -> anyhow::Result<()> {
+    let reader = hound::WavReader::open(&file).with_context(|| format!("reading {}", file.display()))?;
+    let spec = reader.spec();
+    let channels = spec.channels.max(1) as usize;
+    let samples: Vec<f32> = match spec.sample_format {
+        hound::SampleFormat::Int => {
+            let scale = (1i64 << (spec.bits_per_sample.saturating_sub(1))) as f32;
+            reader
+                .into_samples::<i32>()
+                .collect::<Result<Vec<_>, _>>()?
+                .into_iter()
+                .map(|s| s as f32 / scale)
+                .collect()
+        }
+        hound::SampleFormat::Float => reader.into_samples::<f32>().collect::<Result<Vec<_>, _>>()?,
+    };
+    let mono: Vec<f32> = samples
+        .chunks(channels)
+        .map(|c| c.iter().sum::<f32>() / c.len() as f32)
+        .collect();
+    let wide = audio::resample::resample(&mono, spec.sample_rate, 16_000)?;
+    let prompt = Persona::load(&config.persona).map(|p| p.stt_prompt()).unwrap_or_default();
+    let stt = Arc::new(Stt::load(&config.model, &prompt, config.stt_threads)?);
+    let t = stt.transcribe(wide).await?;
+    println!("{}", t.text);
+    Ok(())
+}

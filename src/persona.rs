@@ -1,0 +1,304 @@
+//! Who the agent answers for: the executive, office, assistant, vocabulary and every line the
+//! agent speaks, loaded from `prompts/persona.toml`.
+
+use std::collections::BTreeMap;
+use std::path::Path;
+
+use chrono::{DateTime, Datelike, NaiveTime, Timelike, Utc, Weekday};
+use chrono_tz::Tz;
+use serde::Deserialize;
+
+/// A persona file that cannot be used.
+#[derive(Debug, thiserror::Error)]
+pub enum PersonaError {
+    #[error("cannot read persona {path}: {source}")]
+    Read {
+        path: String,
+        source: std::io::Error,
+    },
+    #[error("persona {path} is not valid: {message}")]
+    Parse { path: String, message: String },
+    #[error("persona: invalid {key}: {reason}")]
+    Invalid { key: String, reason: String },
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawPersona {
+    executive: String,
+    title: String,
+    company: String,
+    timezone: String,
+    address: String,
+    office_hours: RawHours,
+    assistant: Assistant,
+    #[serde(default)]
+    vocabulary: Vec<String>,
+    lines: BTreeMap<String, String>,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawHours {
+    days: Vec<String>,
+    open: String,
+    close: String,
+}
+
+/// The human who takes over when the agent cannot help.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Assistant {
+    /// Full name.
+    pub name: String,
+    /// E.164 number.
+    pub phone: String,
+}
+
+/// The executive's office hours in their time zone.
+#[derive(Debug, Clone)]
+pub struct OfficeHours {
+    /// Open days.
+    pub days: Vec<Weekday>,
+    /// Opening time.
+    pub open: NaiveTime,
+    /// Closing time.
+    pub close: NaiveTime,
+}
+
+/// The lines every persona must define.
+pub const REQUIRED_LINES: &[&str] = &[
+    "greeting_after_hours",
+    "greeting_in_hours",
+    "offer_message",
+    "ask_name_again",
+    "ask_number_caller_id",
+    "ask_number",
+    "ask_number_again",
+    "ask_message",
+    "ask_message_again",
+    "read_back",
+    "fix_message",
+    "confirm_again",
+    "goodbye_message",
+    "still_there",
+    "goodbye_silence",
+    "goodbye_generic",
+];
+
+/// A loaded, validated persona.
+#[derive(Debug, Clone)]
+pub struct Persona {
+    /// The executive's full name.
+    pub executive: String,
+    /// Their title.
+    pub title: String,
+    /// Their company.
+    pub company: String,
+    /// Their time zone.
+    pub timezone: Tz,
+    /// Office address.
+    pub address: String,
+    /// Office hours.
+    pub office_hours: OfficeHours,
+    /// The on-call human.
+    pub assistant: Assistant,
+    /// Words to bias transcription toward.
+    pub vocabulary: Vec<String>,
+    lines: BTreeMap<String, String>,
+}
+
+fn parse_weekday(s: &str) -> Option<Weekday> {
+    s.trim().parse::<Weekday>().ok()
+}
+
+impl Persona {
+    /// Loads and validates a persona file.
+    pub fn load(path: &Path) -> Result<Self, PersonaError> {
+        let text = std::fs::read_to_string(path).map_err(|source| PersonaError::Read {
+            path: path.display().to_string(),
+            source,
+        })?;
+        Self::from_toml(&text).map_err(|e| match e {
+            PersonaError::Parse { message, .. } => PersonaError::Parse {
+                path: path.display().to_string(),
+                message,
+            },
+            other => other,
+        })
+    }
+
+    /// Parses and validates persona TOML.
+    pub fn from_toml(text: &str) -> Result<Self, PersonaError> {
+        let raw: RawPersona = toml::from_str(text).map_err(|e| PersonaError::Parse {
+            path: "<text>".into(),
+            message: e.to_string(),
+        })?;
+        let invalid = |key: &str, reason: String| PersonaError::Invalid {
+            key: key.into(),
+            reason,
+        };
+        let timezone: Tz = raw
+            .timezone
+            .parse()
+            .map_err(|_| invalid("timezone", format!("{:?} is not an IANA time zone", raw.timezone)))?;
+        let days = raw
+            .office_hours
+            .days
+            .iter()
+            .map(|d| parse_weekday(d).ok_or_else(|| invalid("office_hours.days", format!("{d:?} is not a weekday"))))
+            .collect::<Result<Vec<_>, _>>()?;
+        let time = |key: &str, v: &str| {
+            NaiveTime::parse_from_str(v, "%H:%M")
+                .map_err(|_| invalid(key, format!("{v:?} is not HH:MM")))
+        };
+        let open = time("office_hours.open", &raw.office_hours.open)?;
+        let close = time("office_hours.close", &raw.office_hours.close)?;
+        if close <= open {
+            return Err(invalid("office_hours.close", "must be after open".into()));
+        }
+        for line in REQUIRED_LINES {
+            if !raw.lines.contains_key(*line) {
+                return Err(invalid(&format!("lines.{line}"), "is missing".into()));
+            }
+        }
+        Ok(Self {
+            executive: raw.executive,
+            title: raw.title,
+            company: raw.company,
+            timezone,
+            address: raw.address,
+            office_hours: OfficeHours { days, open, close },
+            assistant: raw.assistant,
+            vocabulary: raw.vocabulary,
+            lines: raw.lines,
+        })
+    }
+
+    /// The executive's first name.
+    pub fn executive_first(&self) -> &str {
+        self.executive.split_whitespace().next().unwrap_or(&self.executive)
+    }
+
+    /// Whether the office is open at `now`.
+    pub fn in_office_hours(&self, now: DateTime<Utc>) -> bool {
+        let local = now.with_timezone(&self.timezone);
+        let t = local.time();
+        self.office_hours.days.contains(&local.weekday())
+            && t >= self.office_hours.open
+            && t < self.office_hours.close
+    }
+
+    /// "morning", "afternoon" or "evening" at `now` in the persona's zone.
+    pub fn part_of_day(&self, now: DateTime<Utc>) -> &'static str {
+        match now.with_timezone(&self.timezone).hour() {
+            4..=11 => "morning",
+            12..=17 => "afternoon",
+            _ => "evening",
+        }
+    }
+
+    /// A line with its placeholders filled: the persona's own (`executive`, `executive_first`,
+    /// `company`, `assistant`) plus `vars`.
+    pub fn line(&self, name: &str, vars: &[(&str, &str)]) -> String {
+        let template = self.lines.get(name).map(String::as_str).unwrap_or(name);
+        let mut out = String::with_capacity(template.len() + 32);
+        let mut rest = template;
+        while let Some(open) = rest.find('{') {
+            out.push_str(&rest[..open]);
+            let after = &rest[open + 1..];
+            match after.find('}') {
+                Some(close) => {
+                    let key = &after[..close];
+                    let value = vars
+                        .iter()
+                        .find(|(k, _)| *k == key)
+                        .map(|(_, v)| (*v).to_string())
+                        .or_else(|| match key {
+                            "executive" => Some(self.executive.clone()),
+                            "executive_first" => Some(self.executive_first().to_string()),
+                            "company" => Some(self.company.clone()),
+                            "assistant" => Some(self.assistant.name.clone()),
+                            _ => None,
+                        });
+                    match value {
+                        Some(v) => out.push_str(&v),
+                        None => {
+                            out.push('{');
+                            out.push_str(key);
+                            out.push('}');
+                        }
+                    }
+                    rest = &after[close + 1..];
+                }
+                None => {
+                    out.push_str(&rest[open..]);
+                    rest = "";
+                }
+            }
+        }
+        out.push_str(rest);
+        out
+    }
+
+    /// The prompt that biases whisper toward this persona's names and words.
+    pub fn stt_prompt(&self) -> String {
+        let mut words = vec![self.executive.clone(), self.company.clone(), self.assistant.name.clone()];
+        for w in &self.vocabulary {
+            if !words.contains(w) {
+                words.push(w.clone());
+            }
+        }
+        format!("A phone call to {}'s office. {}.", self.executive, words.join(", "))
+    }
+}
+
+#[cfg(test)]
+pub(crate) fn default_persona() -> Persona {
+    Persona::from_toml(include_str!("../prompts/persona.toml")).expect("default persona is valid")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn at(s: &str) -> DateTime<Utc> {
+        DateTime::parse_from_rfc3339(s).unwrap().with_timezone(&Utc)
+    }
+
+    #[test]
+    fn the_default_persona_loads() {
+        let p = default_persona();
+        assert_eq!(p.executive_first(), "Alex");
+        assert_eq!(p.assistant.phone, "+16175550142");
+        assert!(p.stt_prompt().contains("Northwind Labs"));
+    }
+
+    #[test]
+    fn office_hours_are_in_the_personas_zone() {
+        let p = default_persona();
+        // Monday 2026-11-23 10:00 in Boston is 15:00 UTC.
+        assert!(p.in_office_hours(at("2026-11-23T15:00:00Z")));
+        assert!(!p.in_office_hours(at("2026-11-23T23:00:00Z")));
+        assert!(!p.in_office_hours(at("2026-11-22T15:00:00Z"))); // Sunday
+        assert_eq!(p.part_of_day(at("2026-11-24T00:30:00Z")), "evening");
+    }
+
+    #[test]
+    fn lines_fill_placeholders() {
+        let p = default_persona();
+        let l = p.line("ask_number", &[("caller_first", "Sam")]);
+        assert_eq!(l, "Thank you, Sam. What's the best number to reach you?");
+        assert!(p.line("greeting_after_hours", &[("part_of_day", "evening")]).starts_with("Good evening, you've reached Alex Morgan's after-hours assistant"));
+    }
+
+    #[test]
+    fn a_bad_persona_names_the_key() {
+        let text = include_str!("../prompts/persona.toml").replace("America/New_York", "Mars/Base");
+        let err = Persona::from_toml(&text).unwrap_err().to_string();
+        assert!(err.contains("timezone"), "{err}");
+        let text = include_str!("../prompts/persona.toml").replace("still_there", "still_here");
+        let err = Persona::from_toml(&text).unwrap_err().to_string();
+        assert!(err.contains("lines.still_there"), "{err}");
+    }
+}

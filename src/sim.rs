@@ -1,0 +1,590 @@
+//! A Twilio-faithful simulated caller (`frontdesk call`), for demos and tests.
+//!
+//! It does what Twilio does: posts the voice webhook (signed when an auth token is given),
+//! follows the `<Connect><Stream>` it is told, sends `connected` and `start` with the TwiML's
+//! parameters, streams the caller's audio as 20 ms µ-law frames in real time (silence between
+//! lines, as a real line does), "plays" the agent's audio at real speed, echoes each `mark`
+//! when playback reaches it, and honours `clear`. The caller speaks lines from a script with
+//! the natural voice, waits for the agent's turn to finish, and measures each reply's latency.
+
+use std::collections::VecDeque;
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+
+use futures_util::{SinkExt, StreamExt};
+use tokio_tungstenite::tungstenite::Message;
+
+use crate::audio::{g711, resample, LINE_FRAME};
+use crate::stt::Stt;
+use crate::telephony::twilio::{self, WireDtmf, WireFrame, WireMark, WireMedia, WireStart, WireStop};
+use crate::tts::{self, TtsEngine};
+
+/// A simulated call that could not be placed or completed.
+#[derive(Debug, thiserror::Error)]
+pub enum SimError {
+    #[error("webhook request failed: {0}")]
+    Webhook(String),
+    #[error("webhook answered {status}: {body}")]
+    WebhookStatus { status: u16, body: String },
+    #[error("TwiML has no <Stream url=…>: {0}")]
+    NoStream(String),
+    #[error("websocket failed: {0}")]
+    Socket(String),
+    #[error("caller voice failed: {0}")]
+    Voice(#[from] crate::tts::TtsError),
+    #[error("script line {line}: {reason}")]
+    Script { line: usize, reason: String },
+}
+
+/// One step of a caller script.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Step {
+    /// Wait for the agent to finish, then say this.
+    Say(String),
+    /// Say this at once, even over the agent (barge-in).
+    SayNow(String),
+    /// Wait for the agent to finish, then press a key.
+    Dtmf(char),
+    /// Stay silent this long.
+    Wait(Duration),
+    /// Wait for the agent to finish, then hang up.
+    Hangup,
+    /// Send this text frame as is (for tests of bad input).
+    Raw(String),
+}
+
+/// Parses a script: one caller line a line; `#` comments; `@now TEXT` barges in;
+/// `@dtmf D`, `@wait SECONDS`, `@hangup`, `@raw FRAME`.
+pub fn parse_script(text: &str) -> Result<Vec<Step>, SimError> {
+    let mut steps = Vec::new();
+    for (i, raw) in text.lines().enumerate() {
+        let line = raw.trim();
+        if line.is_empty() || line.starts_with('#') {
+            continue;
+        }
+        let err = |reason: &str| SimError::Script {
+            line: i + 1,
+            reason: reason.to_string(),
+        };
+        let step = if let Some(rest) = line.strip_prefix('@') {
+            let (cmd, arg) = rest.split_once(' ').unwrap_or((rest, ""));
+            match cmd {
+                "now" => Step::SayNow(arg.trim().to_string()),
+                "dtmf" => Step::Dtmf(
+                    arg.trim()
+                        .chars()
+                        .next()
+                        .filter(|c| c.is_ascii_digit() || *c == '*' || *c == '#')
+                        .ok_or_else(|| err("@dtmf wants one key: 0-9, * or #"))?,
+                ),
+                "wait" => Step::Wait(Duration::from_secs_f64(
+                    arg.trim()
+                        .parse::<f64>()
+                        .ok()
+                        .filter(|s| *s >= 0.0 && *s < 600.0)
+                        .ok_or_else(|| err("@wait wants seconds"))?,
+                )),
+                "hangup" => Step::Hangup,
+                "raw" => Step::Raw(arg.to_string()),
+                _ => return Err(err("unknown command; use @now, @dtmf, @wait, @hangup or @raw")),
+            }
+        } else {
+            Step::Say(line.to_string())
+        };
+        steps.push(step);
+    }
+    Ok(steps)
+}
+
+/// How to place the call.
+#[derive(Clone)]
+pub struct SimOptions {
+    /// Where the server listens, e.g. `http://127.0.0.1:8080`.
+    pub server: String,
+    /// The URL Twilio would have signed (the server's public URL); defaults to `server`.
+    pub public_url: Option<String>,
+    /// Twilio auth token to sign the webhook with.
+    pub auth_token: Option<String>,
+    /// Bearer token to fetch the call log afterwards.
+    pub api_token: Option<String>,
+    /// Caller ID.
+    pub from: String,
+    /// The number called.
+    pub to: String,
+    /// The call id (generated when `None`).
+    pub call_sid: Option<String>,
+    /// Silence after the agent's audio that ends its turn.
+    pub turn_gap: Duration,
+    /// The longest to wait for any one agent turn.
+    pub max_wait: Duration,
+    /// Print the conversation as it happens.
+    pub print: bool,
+}
+
+impl Default for SimOptions {
+    fn default() -> Self {
+        Self {
+            server: "http://127.0.0.1:8080".into(),
+            public_url: None,
+            auth_token: None,
+            api_token: None,
+            from: "+16175550123".into(),
+            to: "+16175550100".into(),
+            call_sid: None,
+            turn_gap: Duration::from_millis(1200),
+            max_wait: Duration::from_secs(40),
+            print: false,
+        }
+    }
+}
+
+/// One side's turn as the simulated caller experienced it.
+#[derive(Debug, Clone)]
+pub struct SimTurn {
+    /// `caller` or `agent`.
+    pub speaker: &'static str,
+    /// The caller's scripted words, or the agent's words as transcribed by the caller's side
+    /// (empty when no transcriber was given).
+    pub text: String,
+    /// For agent turns: from the end of the caller's speech to the agent's first audio.
+    pub latency_ms: Option<u64>,
+    /// Seconds of audio.
+    pub audio_secs: f64,
+}
+
+/// What happened on the call.
+#[derive(Debug, Clone)]
+pub struct SimReport {
+    pub call_sid: String,
+    pub turns: Vec<SimTurn>,
+    /// The server hung up (closed the stream) rather than the caller.
+    pub server_hung_up: bool,
+    /// `clear` messages received (barge-ins).
+    pub clears: usize,
+    /// All agent audio received, µ-law.
+    pub agent_audio: Vec<u8>,
+    /// The call log as the server's API returned it afterwards (when an API token was given).
+    pub call_log: Option<serde_json::Value>,
+}
+
+fn attr(tag: &str, name: &str) -> Option<String> {
+    let key = format!("{name}=\"");
+    let start = tag.find(&key)? + key.len();
+    let end = tag[start..].find('"')? + start;
+    Some(
+        tag[start..end]
+            .replace("&quot;", "\"")
+            .replace("&apos;", "'")
+            .replace("&lt;", "<")
+            .replace("&gt;", ">")
+            .replace("&amp;", "&"),
+    )
+}
+
+/// The stream URL and parameters from `<Connect><Stream>` TwiML.
+pub fn parse_twiml(xml: &str) -> Option<(String, Vec<(String, String)>)> {
+    let s = xml.find("<Stream ")?;
+    let tag_end = xml[s..].find('>')? + s;
+    let url = attr(&xml[s..tag_end], "url")?;
+    let mut params = Vec::new();
+    let mut rest = &xml[tag_end..];
+    while let Some(p) = rest.find("<Parameter ") {
+        let end = rest[p..].find('>').map(|e| e + p)?;
+        let tag = &rest[p..end];
+        if let (Some(n), Some(v)) = (attr(tag, "name"), attr(tag, "value")) {
+            params.push((n, v));
+        }
+        rest = &rest[end..];
+    }
+    Some((url, params))
+}
+
+struct Playback {
+    /// When the agent audio received so far will have finished playing.
+    until: Instant,
+    marks: VecDeque<(Instant, String)>,
+    last_media: Option<Instant>,
+    turn_audio: Vec<u8>,
+    turn_first: Option<Instant>,
+}
+
+/// Places one call and plays `steps`. `voice` speaks the caller's lines; `transcriber`, when
+/// given, transcribes the agent's turns.
+pub async fn place_call(
+    opts: &SimOptions,
+    steps: &[Step],
+    voice: Arc<dyn TtsEngine>,
+    transcriber: Option<Stt>,
+) -> Result<SimReport, SimError> {
+    let call_sid = opts
+        .call_sid
+        .clone()
+        .unwrap_or_else(|| format!("CA{}", uuid::Uuid::new_v4().simple()));
+    let server = opts.server.trim_end_matches('/');
+    let params: Vec<(String, String)> = vec![
+        ("AccountSid".into(), "ACsimulated".into()),
+        ("ApiVersion".into(), "2010-04-01".into()),
+        ("CallSid".into(), call_sid.clone()),
+        ("CallStatus".into(), "ringing".into()),
+        ("Direction".into(), "inbound".into()),
+        ("From".into(), opts.from.clone()),
+        ("To".into(), opts.to.clone()),
+    ];
+    let client = reqwest::Client::new();
+    let mut req = client.post(format!("{server}/twilio/voice")).form(&params);
+    if let Some(token) = &opts.auth_token {
+        let base = opts.public_url.as_deref().unwrap_or(server).trim_end_matches('/');
+        let sig = twilio::signature(token, &format!("{base}/twilio/voice"), &params);
+        req = req.header("X-Twilio-Signature", sig);
+    }
+    let resp = req.send().await.map_err(|e| SimError::Webhook(e.to_string()))?;
+    let status = resp.status().as_u16();
+    let body = resp.text().await.map_err(|e| SimError::Webhook(e.to_string()))?;
+    if status != 200 {
+        return Err(SimError::WebhookStatus { status, body });
+    }
+    let (stream_url, custom) = parse_twiml(&body).ok_or_else(|| SimError::NoStream(body.clone()))?;
+    let (mut ws, _) = tokio_tungstenite::connect_async(stream_url.as_str())
+        .await
+        .map_err(|e| SimError::Socket(format!("{stream_url}: {e}")))?;
+
+    let stream_sid = format!("MZ{}", uuid::Uuid::new_v4().simple());
+    let mut seq: u64 = 0;
+    let mut next_seq = || {
+        seq += 1;
+        Some(seq.to_string())
+    };
+    let mut connected = WireFrame::new("connected");
+    connected.protocol = Some("Call".into());
+    connected.version = Some("1.0.0".into());
+    let mut start = WireFrame::new("start");
+    start.sequence_number = next_seq();
+    start.stream_sid = Some(stream_sid.clone());
+    start.start = Some(WireStart {
+        account_sid: "ACsimulated".into(),
+        stream_sid: stream_sid.clone(),
+        call_sid: call_sid.clone(),
+        tracks: vec!["inbound".into()],
+        custom_parameters: custom.into_iter().collect(),
+        media_format: Some(twilio::WireMediaFormat {
+            encoding: "audio/x-mulaw".into(),
+            sample_rate: 8000,
+            channels: 1,
+        }),
+    });
+    let sock = |e: tokio_tungstenite::tungstenite::Error| SimError::Socket(e.to_string());
+    ws.send(Message::Text(connected.to_json().into())).await.map_err(sock)?;
+    ws.send(Message::Text(start.to_json().into())).await.map_err(sock)?;
+
+    let mut report = SimReport {
+        call_sid: call_sid.clone(),
+        turns: Vec::new(),
+        server_hung_up: false,
+        clears: 0,
+        agent_audio: Vec::new(),
+        call_log: None,
+    };
+    let t0 = Instant::now();
+    let mut play = Playback {
+        until: t0,
+        marks: VecDeque::new(),
+        last_media: None,
+        turn_audio: Vec::new(),
+        turn_first: None,
+    };
+    let mut outgoing: VecDeque<u8> = VecDeque::new();
+    let mut chunk: u64 = 0;
+    let mut step_idx = 0;
+    let mut speech_end: Option<Instant> = None;
+    let mut waiting_since = Instant::now();
+    let mut wait_until: Option<Instant> = None;
+    let mut caller_hung_up = false;
+    let mut awaiting_reply = true;
+    let mut tick = tokio::time::interval(Duration::from_millis(20));
+    tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Burst);
+
+    loop {
+        tokio::select! {
+            msg = ws.next() => {
+                let text = match msg {
+                    Some(Ok(Message::Text(t))) => t.to_string(),
+                    Some(Ok(Message::Close(_))) | None | Some(Err(_)) => {
+                        report.server_hung_up = !caller_hung_up;
+                        break;
+                    }
+                    Some(Ok(_)) => continue,
+                };
+                let Ok(frame) = serde_json::from_str::<WireFrame>(&text) else { continue };
+                let now = Instant::now();
+                match frame.event.as_str() {
+                    "media" => {
+                        let Some(m) = frame.media else { continue };
+                        let Ok(bytes) = twilio::decode_payload(&m.payload) else { continue };
+                        let begin = play.until.max(now);
+                        play.until = begin + Duration::from_micros(bytes.len() as u64 * 125);
+                        if play.turn_first.is_none() {
+                            play.turn_first = Some(now);
+                        }
+                        play.last_media = Some(now);
+                        play.turn_audio.extend_from_slice(&bytes);
+                        report.agent_audio.extend_from_slice(&bytes);
+                    }
+                    "mark" => {
+                        if let Some(m) = frame.mark {
+                            play.marks.push_back((play.until.max(now), m.name));
+                        }
+                    }
+                    "clear" => {
+                        report.clears += 1;
+                        play.until = now;
+                        for (at, _) in play.marks.iter_mut() {
+                            *at = now;
+                        }
+                    }
+                    _ => {}
+                }
+            }
+            _ = tick.tick() => {
+                let now = Instant::now();
+                // Echo marks whose audio has played.
+                while play.marks.front().is_some_and(|(at, _)| *at <= now) {
+                    let Some((_, name)) = play.marks.pop_front() else { break };
+                    let mut f = WireFrame::new("mark");
+                    f.sequence_number = next_seq();
+                    f.stream_sid = Some(stream_sid.clone());
+                    f.mark = Some(WireMark { name });
+                    ws.send(Message::Text(f.to_json().into())).await.map_err(sock)?;
+                }
+                // The caller's line: speech if queued, else silence, 20 ms a frame.
+                let mut frame = vec![g711::SILENCE; LINE_FRAME];
+                let had_speech = !outgoing.is_empty();
+                for b in frame.iter_mut() {
+                    match outgoing.pop_front() {
+                        Some(s) => *b = s,
+                        None => break,
+                    }
+                }
+                if had_speech && outgoing.is_empty() {
+                    speech_end = Some(now);
+                    waiting_since = now;
+                }
+                chunk += 1;
+                let mut f = WireFrame::new("media");
+                f.sequence_number = next_seq();
+                f.stream_sid = Some(stream_sid.clone());
+                f.media = Some(WireMedia {
+                    track: Some("inbound".into()),
+                    chunk: Some(chunk.to_string()),
+                    timestamp: Some(((chunk - 1) * 20).to_string()),
+                    payload: twilio::encode_payload(&frame),
+                });
+                ws.send(Message::Text(f.to_json().into())).await.map_err(sock)?;
+
+                // Has the agent finished its turn?
+                let agent_busy = play.until > now || !play.marks.is_empty();
+                let agent_done = !agent_busy
+                    && play.last_media.is_some_and(|t| now.duration_since(t) >= opts.turn_gap)
+                    && now.duration_since(play.until) >= opts.turn_gap.min(Duration::from_millis(700));
+                if agent_done && play.turn_first.is_some() {
+                    let audio = std::mem::take(&mut play.turn_audio);
+                    let first = play.turn_first.take();
+                    let latency = match (speech_end, first) {
+                        (Some(e), Some(f)) if f > e => Some(f.duration_since(e).as_millis() as u64),
+                        _ => None,
+                    };
+                    speech_end = None;
+                    let text = match &transcriber {
+                        Some(stt) => transcribe_line(stt, &audio).await,
+                        None => String::new(),
+                    };
+                    let turn = SimTurn {
+                        speaker: "agent",
+                        text,
+                        latency_ms: latency,
+                        audio_secs: audio.len() as f64 / 8000.0,
+                    };
+                    if opts.print {
+                        print_turn(&turn);
+                    }
+                    report.turns.push(turn);
+                    waiting_since = now;
+                    awaiting_reply = false;
+                }
+                if wait_until.is_some_and(|w| now >= w) {
+                    wait_until = None;
+                }
+                let ready = outgoing.is_empty()
+                    && play.turn_first.is_none()
+                    && !agent_busy
+                    && !awaiting_reply
+                    && wait_until.is_none();
+                let gave_up = awaiting_reply
+                    && outgoing.is_empty()
+                    && play.turn_first.is_none()
+                    && now.duration_since(waiting_since) >= opts.max_wait;
+                // A step that barges in does not wait for the agent.
+                let barge = matches!(steps.get(step_idx), Some(Step::SayNow(_)) | Some(Step::Raw(_)));
+                if step_idx >= steps.len() {
+                    if ready || gave_up {
+                        caller_hung_up = true;
+                        break;
+                    }
+                    continue;
+                }
+                let barge_now = match steps.get(step_idx) {
+                    Some(Step::SayNow(_)) => play.turn_first.is_some_and(|f| now.duration_since(f) >= Duration::from_millis(1500)),
+                    _ => true,
+                };
+                if !(ready || gave_up || (barge && barge_now && outgoing.is_empty() && wait_until.is_none())) {
+                    continue;
+                }
+                let step = steps[step_idx].clone();
+                step_idx += 1;
+                waiting_since = now;
+                match step {
+                    Step::Say(text) | Step::SayNow(text) => {
+                        let voice = voice.clone();
+                        let t = text.clone();
+                        let audio = tokio::task::spawn_blocking(move || tts::speak_line(voice.as_ref(), &t))
+                            .await
+                            .map_err(|e| SimError::Socket(e.to_string()))??;
+                        let turn = SimTurn {
+                            speaker: "caller",
+                            text,
+                            latency_ms: None,
+                            audio_secs: audio.len() as f64 / 8000.0,
+                        };
+                        if opts.print {
+                            print_turn(&turn);
+                        }
+                        report.turns.push(turn);
+                        outgoing.extend(audio);
+                        awaiting_reply = true;
+                    }
+                    Step::Dtmf(d) => {
+                        let mut f = WireFrame::new("dtmf");
+                        f.sequence_number = next_seq();
+                        f.stream_sid = Some(stream_sid.clone());
+                        f.dtmf = Some(WireDtmf { track: Some("inbound_track".into()), digit: d.to_string() });
+                        ws.send(Message::Text(f.to_json().into())).await.map_err(sock)?;
+                        let turn = SimTurn { speaker: "caller", text: format!("[keypad {d}]"), latency_ms: None, audio_secs: 0.0 };
+                        if opts.print {
+                            print_turn(&turn);
+                        }
+                        report.turns.push(turn);
+                        speech_end = Some(now);
+                        awaiting_reply = true;
+                    }
+                    Step::Wait(d) => wait_until = Some(now + d),
+                    Step::Raw(text) => {
+                        ws.send(Message::Text(text.into())).await.map_err(sock)?;
+                    }
+                    Step::Hangup => {
+                        caller_hung_up = true;
+                        break;
+                    }
+                }
+            }
+        }
+    }
+    if caller_hung_up {
+        let mut stop = WireFrame::new("stop");
+        stop.sequence_number = next_seq();
+        stop.stream_sid = Some(stream_sid.clone());
+        stop.stop = Some(WireStop {
+            account_sid: "ACsimulated".into(),
+            call_sid: call_sid.clone(),
+        });
+        let _ = ws.send(Message::Text(stop.to_json().into())).await;
+        let _ = ws.close(None).await;
+    }
+    // A turn still being played when the line closed.
+    if play.turn_first.is_some() && !play.turn_audio.is_empty() {
+        let audio = std::mem::take(&mut play.turn_audio);
+        let latency = match (speech_end, play.turn_first) {
+            (Some(e), Some(f)) if f > e => Some(f.duration_since(e).as_millis() as u64),
+            _ => None,
+        };
+        let text = match &transcriber {
+            Some(stt) => transcribe_line(stt, &audio).await,
+            None => String::new(),
+        };
+        let turn = SimTurn {
+            speaker: "agent",
+            text,
+            latency_ms: latency,
+            audio_secs: audio.len() as f64 / 8000.0,
+        };
+        if opts.print {
+            print_turn(&turn);
+        }
+        report.turns.push(turn);
+    }
+    if let Some(token) = &opts.api_token {
+        // The server writes the call's end as the stream closes; give it a moment.
+        tokio::time::sleep(Duration::from_millis(300)).await;
+        let resp = client
+            .get(format!("{server}/api/calls/{call_sid}"))
+            .bearer_auth(token)
+            .send()
+            .await;
+        if let Ok(r) = resp {
+            if r.status().is_success() {
+                report.call_log = r.json().await.ok();
+            }
+        }
+    }
+    Ok(report)
+}
+
+async fn transcribe_line(stt: &Stt, mulaw: &[u8]) -> String {
+    let pcm = g711::decode_to_f32(mulaw);
+    match resample::resample(&pcm, 8_000, 16_000) {
+        Ok(wide) => stt.transcribe(wide).await.map(|t| t.text).unwrap_or_default(),
+        Err(_) => String::new(),
+    }
+}
+
+fn print_turn(t: &SimTurn) {
+    match t.speaker {
+        "caller" => println!("  caller ▸ {}", t.text),
+        _ => {
+            let latency = t
+                .latency_ms
+                .map(|l| format!("reply latency {l} ms"))
+                .unwrap_or_else(|| "opening".into());
+            let words = if t.text.is_empty() { format!("[{:.1} s of speech]", t.audio_secs) } else { t.text.clone() };
+            println!("  agent  ◂ {words}   ({latency}, {:.1} s)", t.audio_secs);
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn scripts_parse() {
+        let s = parse_script("# a caller\nHello there.\n\n@now Stop!\n@dtmf 1\n@wait 1.5\n@hangup\n").unwrap();
+        assert_eq!(
+            s,
+            vec![
+                Step::Say("Hello there.".into()),
+                Step::SayNow("Stop!".into()),
+                Step::Dtmf('1'),
+                Step::Wait(Duration::from_millis(1500)),
+                Step::Hangup
+            ]
+        );
+        assert!(parse_script("@dtmf x").is_err());
+        assert!(parse_script("@bogus").is_err());
+    }
+
+    #[test]
+    fn twiml_is_followed() {
+        let xml = twilio::connect_stream_twiml("ws://127.0.0.1:1/twilio/stream", &[("token", "a&b"), ("from", "+1")]);
+        let (url, params) = parse_twiml(&xml).unwrap();
+        assert_eq!(url, "ws://127.0.0.1:1/twilio/stream");
+        assert_eq!(params, vec![("token".into(), "a&b".into()), ("from".into(), "+1".into())]);
+    }
+}

@@ -1,0 +1,429 @@
+//! The durable call log: calls, their turns and notable events, in SQLite via sqlx.
+//!
+//! **Architecture Invariant:** every turn is written when it happens, never batched to hang-up;
+//! SQL stays portable (no SQLite-only syntax) so PostgreSQL can follow.
+
+use std::str::FromStr;
+
+use chrono::{DateTime, SecondsFormat, Utc};
+use serde::Serialize;
+use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions, SqliteSynchronous};
+use sqlx::{Row, SqlitePool};
+
+use crate::dialog::CallerInfo;
+
+/// A storage failure.
+#[derive(Debug, thiserror::Error)]
+pub enum StoreError {
+    #[error("database URL {url:?} is not valid: {source}")]
+    Url { url: String, source: sqlx::Error },
+    #[error("cannot create the database directory {path}: {source}")]
+    Dir {
+        path: String,
+        source: std::io::Error,
+    },
+    #[error("database migration failed: {0}")]
+    Migrate(#[from] sqlx::migrate::MigrateError),
+    #[error("database error: {0}")]
+    Sql(#[from] sqlx::Error),
+}
+
+/// How a call ended up.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum CallStatus {
+    InProgress,
+    Completed,
+    Dropped,
+}
+
+impl CallStatus {
+    fn as_str(self) -> &'static str {
+        match self {
+            CallStatus::InProgress => "in_progress",
+            CallStatus::Completed => "completed",
+            CallStatus::Dropped => "dropped",
+        }
+    }
+}
+
+/// Who spoke a turn.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Speaker {
+    Caller,
+    Agent,
+}
+
+impl Speaker {
+    fn as_str(self) -> &'static str {
+        match self {
+            Speaker::Caller => "caller",
+            Speaker::Agent => "agent",
+        }
+    }
+}
+
+/// The caller as the API shows them.
+#[derive(Debug, Clone, Serialize, PartialEq, Default)]
+pub struct CallerView {
+    pub name: Option<String>,
+    pub company: Option<String>,
+    pub callback_number: Option<String>,
+}
+
+/// One turn as the API shows it.
+#[derive(Debug, Clone, Serialize, PartialEq)]
+pub struct TurnView {
+    pub speaker: String,
+    pub text: String,
+    pub started_at: String,
+    pub latency_ms: Option<i64>,
+    pub interrupted: bool,
+}
+
+/// One event as the API shows it.
+#[derive(Debug, Clone, Serialize, PartialEq)]
+pub struct EventView {
+    pub at: String,
+    pub kind: String,
+    pub detail: String,
+}
+
+/// One call as the API shows it.
+#[derive(Debug, Clone, Serialize, PartialEq)]
+pub struct CallView {
+    pub call_sid: String,
+    pub from: Option<String>,
+    pub to: Option<String>,
+    pub started_at: String,
+    pub ended_at: Option<String>,
+    pub status: String,
+    pub outcome: Option<String>,
+    pub caller: CallerView,
+    pub purpose: Option<String>,
+    pub message: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub turns: Option<Vec<TurnView>>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub events: Option<Vec<EventView>>,
+}
+
+/// A stored timestamp: RFC 3339, UTC, milliseconds.
+pub fn stamp(t: DateTime<Utc>) -> String {
+    t.to_rfc3339_opts(SecondsFormat::Millis, true)
+}
+
+/// The call log.
+#[derive(Clone, Debug)]
+pub struct Store {
+    pool: SqlitePool,
+}
+
+impl Store {
+    /// Opens (creating if needed) the database at `url` and runs migrations.
+    pub async fn open(url: &str) -> Result<Self, StoreError> {
+        let opts = SqliteConnectOptions::from_str(url)
+            .map_err(|source| StoreError::Url {
+                url: url.to_string(),
+                source,
+            })?
+            .create_if_missing(true)
+            .journal_mode(SqliteJournalMode::Wal)
+            .synchronous(SqliteSynchronous::Normal)
+            .foreign_keys(true)
+            .busy_timeout(std::time::Duration::from_secs(5));
+        let path = opts.get_filename();
+        if let Some(dir) = path.parent() {
+            if !dir.as_os_str().is_empty() && path.as_os_str() != ":memory:" {
+                std::fs::create_dir_all(dir).map_err(|source| StoreError::Dir {
+                    path: dir.display().to_string(),
+                    source,
+                })?;
+            }
+        }
+        let pool = SqlitePoolOptions::new()
+            .max_connections(4)
+            .connect_with(opts)
+            .await?;
+        sqlx::migrate!("./migrations").run(&pool).await?;
+        Ok(Self { pool })
+    }
+
+    /// Calls left `in_progress` by a previous run that stopped are marked `dropped`.
+    pub async fn recover_interrupted(&self, now: DateTime<Utc>) -> Result<u64, StoreError> {
+        let r = sqlx::query(
+            "UPDATE calls SET status = 'dropped', ended_at = COALESCE(ended_at, $1) WHERE status = 'in_progress'",
+        )
+        .bind(stamp(now))
+        .execute(&self.pool)
+        .await?;
+        Ok(r.rows_affected())
+    }
+
+    /// Records a call (idempotent: a second call fills in what the first left empty).
+    pub async fn begin_call(
+        &self,
+        call_sid: &str,
+        from: Option<&str>,
+        to: Option<&str>,
+        started_at: DateTime<Utc>,
+    ) -> Result<(), StoreError> {
+        sqlx::query(
+            "INSERT INTO calls (call_sid, from_number, to_number, started_at, status)
+             VALUES ($1, $2, $3, $4, 'in_progress')
+             ON CONFLICT (call_sid) DO UPDATE SET
+               from_number = COALESCE(calls.from_number, excluded.from_number),
+               to_number = COALESCE(calls.to_number, excluded.to_number)",
+        )
+        .bind(call_sid)
+        .bind(from)
+        .bind(to)
+        .bind(stamp(started_at))
+        .execute(&self.pool)
+        .await?;
+        Ok(())
+    }
+
+    /// Notes the media stream serving a call.
+    pub async fn set_stream(&self, call_sid: &str, stream_sid: &str, recording: Option<&str>) -> Result<(), StoreError> {
+        sqlx::query("UPDATE calls SET stream_sid = $1, recording_path = COALESCE($2, recording_path) WHERE call_sid = $3")
+            .bind(stream_sid)
+            .bind(recording)
+            .bind(call_sid)
+            .execute(&self.pool)
+            .await?;
+        Ok(())
+    }
+
+    /// Appends a turn; returns its sequence number.
+    pub async fn add_turn(
+        &self,
+        call_sid: &str,
+        speaker: Speaker,
+        text: &str,
+        started_at: DateTime<Utc>,
+        latency_ms: Option<i64>,
+    ) -> Result<i64, StoreError> {
+        let row = sqlx::query(
+            "INSERT INTO turns (call_sid, seq, speaker, text, started_at, latency_ms)
+             VALUES ($1, (SELECT COALESCE(MAX(seq), 0) + 1 FROM turns WHERE call_sid = $1), $2, $3, $4, $5)
+             RETURNING seq",
+        )
+        .bind(call_sid)
+        .bind(speaker.as_str())
+        .bind(text)
+        .bind(stamp(started_at))
+        .bind(latency_ms)
+        .fetch_one(&self.pool)
+        .await?;
+        Ok(row.try_get::<i64, _>("seq")?)
+    }
+
+    /// Cuts an agent turn to what the caller actually heard.
+    pub async fn cut_turn(&self, call_sid: &str, seq: i64, heard: &str) -> Result<(), StoreError> {
+        sqlx::query("UPDATE turns SET text = $1, interrupted = 1 WHERE call_sid = $2 AND seq = $3")
+            .bind(heard)
+            .bind(call_sid)
+            .bind(seq)
+            .execute(&self.pool)
+            .await?;
+        Ok(())
+    }
+
+    /// Stores what the caller has told us.
+    pub async fn update_caller(&self, call_sid: &str, info: &CallerInfo) -> Result<(), StoreError> {
+        sqlx::query(
+            "UPDATE calls SET caller_name = $1, caller_company = $2, callback_number = $3, purpose = $4, message = $5
+             WHERE call_sid = $6",
+        )
+        .bind(&info.name)
+        .bind(&info.company)
+        .bind(&info.callback_number)
+        .bind(&info.purpose)
+        .bind(&info.message)
+        .bind(call_sid)
+        .execute(&self.pool)
+        .await?;
+        Ok(())
+    }
+
+    /// Stores the call's outcome.
+    pub async fn set_outcome(&self, call_sid: &str, outcome: &str) -> Result<(), StoreError> {
+        sqlx::query("UPDATE calls SET outcome = $1 WHERE call_sid = $2")
+            .bind(outcome)
+            .bind(call_sid)
+            .execute(&self.pool)
+            .await?;
+        Ok(())
+    }
+
+    /// Closes the call.
+    pub async fn end_call(&self, call_sid: &str, status: CallStatus, at: DateTime<Utc>) -> Result<(), StoreError> {
+        sqlx::query("UPDATE calls SET status = $1, ended_at = $2 WHERE call_sid = $3")
+            .bind(status.as_str())
+            .bind(stamp(at))
+            .bind(call_sid)
+            .execute(&self.pool)
+            .await?;
+        Ok(())
+    }
+
+    /// Notes something that happened on the call.
+    pub async fn add_event(&self, call_sid: &str, at: DateTime<Utc>, kind: &str, detail: &str) -> Result<(), StoreError> {
+        sqlx::query(
+            "INSERT INTO call_events (call_sid, seq, at, kind, detail)
+             VALUES ($1, (SELECT COALESCE(MAX(seq), 0) + 1 FROM call_events WHERE call_sid = $1), $2, $3, $4)",
+        )
+        .bind(call_sid)
+        .bind(stamp(at))
+        .bind(kind)
+        .bind(detail)
+        .execute(&self.pool)
+        .await?;
+        Ok(())
+    }
+
+    fn call_from_row(row: &sqlx::sqlite::SqliteRow) -> Result<CallView, sqlx::Error> {
+        Ok(CallView {
+            call_sid: row.try_get("call_sid")?,
+            from: row.try_get("from_number")?,
+            to: row.try_get("to_number")?,
+            started_at: row.try_get("started_at")?,
+            ended_at: row.try_get("ended_at")?,
+            status: row.try_get("status")?,
+            outcome: row.try_get("outcome")?,
+            caller: CallerView {
+                name: row.try_get("caller_name")?,
+                company: row.try_get("caller_company")?,
+                callback_number: row.try_get("callback_number")?,
+            },
+            purpose: row.try_get("purpose")?,
+            message: row.try_get("message")?,
+            turns: None,
+            events: None,
+        })
+    }
+
+    /// The most recent calls, newest first.
+    pub async fn list_calls(&self, limit: i64) -> Result<Vec<CallView>, StoreError> {
+        let rows = sqlx::query("SELECT * FROM calls ORDER BY started_at DESC, call_sid LIMIT $1")
+            .bind(limit)
+            .fetch_all(&self.pool)
+            .await?;
+        Ok(rows.iter().map(Self::call_from_row).collect::<Result<_, _>>()?)
+    }
+
+    /// One call with its turns and events.
+    pub async fn get_call(&self, call_sid: &str) -> Result<Option<CallView>, StoreError> {
+        let Some(row) = sqlx::query("SELECT * FROM calls WHERE call_sid = $1")
+            .bind(call_sid)
+            .fetch_optional(&self.pool)
+            .await?
+        else {
+            return Ok(None);
+        };
+        let mut call = Self::call_from_row(&row)?;
+        let turns = sqlx::query("SELECT * FROM turns WHERE call_sid = $1 ORDER BY seq")
+            .bind(call_sid)
+            .fetch_all(&self.pool)
+            .await?;
+        call.turns = Some(
+            turns
+                .iter()
+                .map(|r| {
+                    Ok(TurnView {
+                        speaker: r.try_get("speaker")?,
+                        text: r.try_get("text")?,
+                        started_at: r.try_get("started_at")?,
+                        latency_ms: r.try_get("latency_ms")?,
+                        interrupted: r.try_get::<i64, _>("interrupted")? != 0,
+                    })
+                })
+                .collect::<Result<_, sqlx::Error>>()?,
+        );
+        let events = sqlx::query("SELECT * FROM call_events WHERE call_sid = $1 ORDER BY seq")
+            .bind(call_sid)
+            .fetch_all(&self.pool)
+            .await?;
+        call.events = Some(
+            events
+                .iter()
+                .map(|r| {
+                    Ok(EventView {
+                        at: r.try_get("at")?,
+                        kind: r.try_get("kind")?,
+                        detail: r.try_get("detail")?,
+                    })
+                })
+                .collect::<Result<_, sqlx::Error>>()?,
+        );
+        Ok(Some(call))
+    }
+
+    /// The recording file of a call, if one was made.
+    pub async fn recording_path(&self, call_sid: &str) -> Result<Option<String>, StoreError> {
+        let row = sqlx::query("SELECT recording_path FROM calls WHERE call_sid = $1")
+            .bind(call_sid)
+            .fetch_optional(&self.pool)
+            .await?;
+        Ok(match row {
+            Some(r) => r.try_get("recording_path")?,
+            None => None,
+        })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    async fn store() -> (tempfile::TempDir, Store) {
+        let dir = tempfile::tempdir().unwrap();
+        let url = format!("sqlite://{}/log/calls.db", dir.path().display());
+        let s = Store::open(&url).await.unwrap();
+        (dir, s)
+    }
+
+    #[tokio::test]
+    async fn a_call_and_its_turns_round_trip() {
+        let (_d, s) = store().await;
+        let t0 = Utc::now();
+        s.begin_call("CA1", Some("+16175550123"), Some("+16175550100"), t0).await.unwrap();
+        s.begin_call("CA1", None, None, t0).await.unwrap();
+        assert_eq!(s.add_turn("CA1", Speaker::Agent, "Hello", t0, Some(120)).await.unwrap(), 1);
+        assert_eq!(s.add_turn("CA1", Speaker::Caller, "Hi", t0, None).await.unwrap(), 2);
+        s.cut_turn("CA1", 1, "Hel").await.unwrap();
+        s.update_caller(
+            "CA1",
+            &CallerInfo {
+                name: Some("Jo".into()),
+                ..Default::default()
+            },
+        )
+        .await
+        .unwrap();
+        s.add_event("CA1", t0, "bad_frame", "frame is not valid JSON").await.unwrap();
+        s.set_outcome("CA1", "message").await.unwrap();
+        s.end_call("CA1", CallStatus::Completed, t0).await.unwrap();
+        let c = s.get_call("CA1").await.unwrap().unwrap();
+        assert_eq!(c.from.as_deref(), Some("+16175550123"));
+        assert_eq!(c.status, "completed");
+        assert_eq!(c.caller.name.as_deref(), Some("Jo"));
+        let turns = c.turns.unwrap();
+        assert_eq!(turns[0].text, "Hel");
+        assert!(turns[0].interrupted);
+        assert_eq!(turns[1].speaker, "caller");
+        assert_eq!(c.events.unwrap()[0].kind, "bad_frame");
+        assert_eq!(s.list_calls(10).await.unwrap().len(), 1);
+        assert!(s.get_call("nope").await.unwrap().is_none());
+    }
+
+    #[tokio::test]
+    async fn calls_left_open_by_a_crash_are_dropped_on_restart() {
+        let (_d, s) = store().await;
+        s.begin_call("CA2", None, None, Utc::now()).await.unwrap();
+        assert_eq!(s.recover_interrupted(Utc::now()).await.unwrap(), 1);
+        assert_eq!(s.get_call("CA2").await.unwrap().unwrap().status, "dropped");
+    }
+}

@@ -1,0 +1,77 @@
+//! Text to speech behind one trait, with two engines: the natural hibari voice (a warm worker
+//! process, loaded once) and espeak-ng (instant, robotic, no setup). Whatever the engine, what
+//! reaches the call is 8 kHz µ-law ([`to_line`]).
+//!
+//! **Architecture Invariant:** engines are blocking and run off the async runtime
+//! (`spawn_blocking`); no engine starts a process per sentence except espeak-ng, which is a
+//! fallback that starts in milliseconds.
+
+pub mod espeak;
+pub mod hibari;
+
+use std::path::Path;
+use std::sync::Arc;
+
+use crate::audio::{g711, resample};
+use crate::config::TtsChoice;
+
+/// A synthesis failure.
+#[derive(Debug, thiserror::Error)]
+pub enum TtsError {
+    #[error("cannot start the {engine} voice: {reason}")]
+    Start { engine: &'static str, reason: String },
+    #[error("the {engine} voice failed: {reason}")]
+    Synth { engine: &'static str, reason: String },
+    #[error("resampling speech failed: {0}")]
+    Resample(#[from] resample::ResampleError),
+}
+
+/// Synthesised speech at the engine's own rate.
+#[derive(Debug, Clone)]
+pub struct Speech {
+    /// Mono samples in [-1, 1].
+    pub samples: Vec<f32>,
+    /// Their sample rate.
+    pub rate: u32,
+}
+
+/// A voice.
+pub trait TtsEngine: Send + Sync {
+    /// The engine's name, for logs.
+    fn name(&self) -> &'static str;
+    /// Speaks `text` (blocking).
+    fn synthesize(&self, text: &str) -> Result<Speech, TtsError>;
+}
+
+/// Telephone audio: 8 kHz µ-law, level-normalised so every voice sounds equally loud.
+pub fn to_line(speech: &Speech) -> Result<Vec<u8>, TtsError> {
+    let mut pcm = resample::resample(&speech.samples, speech.rate, 8_000)?;
+    let peak = pcm.iter().fold(0.0f32, |m, s| m.max(s.abs()));
+    if peak > 1e-4 {
+        let gain = 0.7 / peak;
+        for s in &mut pcm {
+            *s *= gain;
+        }
+    }
+    Ok(g711::encode_from_f32(&pcm))
+}
+
+/// Synthesises `text` straight to telephone audio.
+pub fn speak_line(engine: &dyn TtsEngine, text: &str) -> Result<Vec<u8>, TtsError> {
+    to_line(&engine.synthesize(text)?)
+}
+
+/// Picks and starts the configured voice. `auto` takes hibari when it starts, else espeak-ng.
+pub fn start(choice: TtsChoice, python: &Path) -> Result<Arc<dyn TtsEngine>, TtsError> {
+    match choice {
+        TtsChoice::Hibari => Ok(Arc::new(hibari::Hibari::start(python)?)),
+        TtsChoice::Espeak => Ok(Arc::new(espeak::Espeak::new()?)),
+        TtsChoice::Auto => match hibari::Hibari::start(python) {
+            Ok(h) => Ok(Arc::new(h)),
+            Err(e) => {
+                tracing::warn!("natural voice unavailable ({e}); falling back to espeak-ng. Run scripts/setup.sh for the hibari voice.");
+                Ok(Arc::new(espeak::Espeak::new()?))
+            }
+        },
+    }
+}

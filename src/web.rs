@@ -1,0 +1,226 @@
+//! HTTP: Twilio's voice webhook (TwiML), the media-stream websocket, and the JSON API.
+//!
+//! **Architecture Invariant:** handlers are thin: they check, translate and hand over to
+//! `telephony`, `call` and `store`. The websocket handler is the only place a provider's
+//! adapter meets a call session.
+
+use std::collections::HashMap;
+use std::sync::Arc;
+
+use axum::extract::ws::{Message, WebSocket, WebSocketUpgrade};
+use axum::extract::{Path, Query, State};
+use axum::http::{header, HeaderMap, StatusCode};
+use axum::response::{IntoResponse, Response};
+use axum::routing::{get, post};
+use axum::{Form, Json, Router};
+use serde::Deserialize;
+use tokio::sync::mpsc;
+use tracing::{error, info, warn};
+
+use crate::call::{self, Services, SessionInput, SessionOutput};
+use crate::telephony::twilio::{self, TwilioAdapter};
+use crate::telephony::{Adapter, FrameError};
+
+/// The application's routes.
+pub fn router(services: Arc<Services>) -> Router {
+    Router::new()
+        .route("/healthz", get(|| async { "ok" }))
+        .route("/twilio/voice", post(twilio_voice))
+        .route("/twilio/stream", get(twilio_stream))
+        .route("/api/calls", get(list_calls))
+        .route("/api/calls/{call_sid}", get(get_call))
+        .route("/api/calls/{call_sid}/recording.wav", get(get_recording))
+        .with_state(services)
+}
+
+fn xml(body: String) -> Response {
+    ([(header::CONTENT_TYPE, "text/xml; charset=utf-8")], body).into_response()
+}
+
+/// `POST /twilio/voice`: Twilio asks what to do with an incoming call; we connect its media
+/// stream to us, with a per-call token the websocket must present.
+async fn twilio_voice(
+    State(svc): State<Arc<Services>>,
+    headers: HeaderMap,
+    uri: axum::http::Uri,
+    Form(params): Form<Vec<(String, String)>>,
+) -> Response {
+    if let Some(token) = &svc.config.twilio_auth_token {
+        let mut url = format!("{}/twilio/voice", svc.config.public_base());
+        if let Some(q) = uri.query() {
+            url.push('?');
+            url.push_str(q);
+        }
+        let given = headers
+            .get("x-twilio-signature")
+            .and_then(|v| v.to_str().ok())
+            .unwrap_or("");
+        if !twilio::validate_signature(token, &url, &params, given) {
+            warn!(%url, "webhook refused: X-Twilio-Signature missing or wrong");
+            return (StatusCode::FORBIDDEN, "invalid Twilio signature").into_response();
+        }
+    }
+    let get = |k: &str| {
+        params
+            .iter()
+            .find(|(n, _)| n == k)
+            .map(|(_, v)| v.as_str())
+            .unwrap_or("")
+    };
+    let call_sid = get("CallSid");
+    if call_sid.is_empty() {
+        return (StatusCode::BAD_REQUEST, "CallSid is required").into_response();
+    }
+    let (from, to) = (get("From"), get("To"));
+    let now = svc.clock.now();
+    if let Err(e) = svc
+        .store
+        .begin_call(call_sid, Some(from).filter(|s| !s.is_empty()), Some(to).filter(|s| !s.is_empty()), now)
+        .await
+    {
+        error!(call_sid, error = %e, "cannot record incoming call");
+        return xml(twilio::say_and_hangup_twiml(
+            "We're sorry, this line cannot take calls right now. Please try again later.",
+        ));
+    }
+    info!(call_sid, from, to, "incoming call");
+    let token = svc.stream_token(call_sid);
+    xml(twilio::connect_stream_twiml(
+        &svc.config.stream_url(),
+        &[("token", &token), ("from", from), ("to", to)],
+    ))
+}
+
+/// `GET /twilio/stream`: the Media Streams websocket.
+async fn twilio_stream(State(svc): State<Arc<Services>>, ws: WebSocketUpgrade) -> Response {
+    ws.on_upgrade(move |socket| serve_stream(socket, svc))
+}
+
+async fn serve_stream(mut socket: WebSocket, svc: Arc<Services>) {
+    let (in_tx, in_rx) = mpsc::channel::<SessionInput>(512);
+    let (out_tx, mut out_rx) = mpsc::channel::<SessionOutput>(512);
+    let session = tokio::spawn(call::run(svc, in_rx, out_tx));
+    let mut adapter = TwilioAdapter::new();
+    loop {
+        tokio::select! {
+            msg = socket.recv() => {
+                let input = match msg {
+                    Some(Ok(Message::Text(text))) => match adapter.parse(text.as_str()) {
+                        Ok(frame) => SessionInput::Frame(frame),
+                        Err(e) => SessionInput::BadFrame(e),
+                    },
+                    Some(Ok(Message::Binary(_))) => SessionInput::BadFrame(FrameError::Binary),
+                    Some(Ok(Message::Ping(_) | Message::Pong(_))) => continue,
+                    Some(Ok(Message::Close(_))) | None => SessionInput::Closed,
+                    Some(Err(e)) => {
+                        warn!(error = %e, "media stream broke");
+                        SessionInput::Closed
+                    }
+                };
+                let closed = matches!(input, SessionInput::Closed);
+                if in_tx.send(input).await.is_err() || closed {
+                    break;
+                }
+            }
+            out = out_rx.recv() => match out {
+                Some(SessionOutput::Frame(frame)) => {
+                    if socket.send(Message::Text(adapter.encode(&frame).into())).await.is_err() {
+                        let _ = in_tx.send(SessionInput::Closed).await;
+                        break;
+                    }
+                }
+                Some(SessionOutput::Close) | None => {
+                    let _ = socket.send(Message::Close(None)).await;
+                    break;
+                }
+            }
+        }
+    }
+    drop(in_tx);
+    if let Err(e) = session.await {
+        error!(error = %e, "call session panicked");
+    }
+}
+
+fn authorized(svc: &Services, headers: &HeaderMap) -> bool {
+    let given = headers
+        .get(header::AUTHORIZATION)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.strip_prefix("Bearer "))
+        .unwrap_or("");
+    !given.is_empty()
+        && given.len() == svc.api_token.len()
+        && given
+            .bytes()
+            .zip(svc.api_token.bytes())
+            .fold(0u8, |acc, (a, b)| acc | (a ^ b))
+            == 0
+}
+
+fn unauthorized() -> Response {
+    (
+        StatusCode::UNAUTHORIZED,
+        [(header::WWW_AUTHENTICATE, "Bearer")],
+        Json(serde_json::json!({"error": "missing or wrong bearer token (FRONTDESK_API_TOKEN)"})),
+    )
+        .into_response()
+}
+
+fn internal(e: impl std::fmt::Display) -> Response {
+    error!(error = %e, "API error");
+    (
+        StatusCode::INTERNAL_SERVER_ERROR,
+        Json(serde_json::json!({"error": "internal error; see the server log"})),
+    )
+        .into_response()
+}
+
+#[derive(Deserialize)]
+struct ListQuery {
+    limit: Option<i64>,
+}
+
+/// `GET /api/calls`: the most recent calls, newest first (`?limit=`, default 50, at most 500).
+async fn list_calls(State(svc): State<Arc<Services>>, headers: HeaderMap, Query(q): Query<ListQuery>) -> Response {
+    if !authorized(&svc, &headers) {
+        return unauthorized();
+    }
+    let limit = q.limit.unwrap_or(50).clamp(1, 500);
+    match svc.store.list_calls(limit).await {
+        Ok(calls) => Json(calls).into_response(),
+        Err(e) => internal(e),
+    }
+}
+
+/// `GET /api/calls/{call_sid}`: one call with its turns.
+async fn get_call(State(svc): State<Arc<Services>>, headers: HeaderMap, Path(sid): Path<String>) -> Response {
+    if !authorized(&svc, &headers) {
+        return unauthorized();
+    }
+    match svc.store.get_call(&sid).await {
+        Ok(Some(call)) => Json(call).into_response(),
+        Ok(None) => (StatusCode::NOT_FOUND, Json(serde_json::json!({"error": "no such call"}))).into_response(),
+        Err(e) => internal(e),
+    }
+}
+
+/// `GET /api/calls/{call_sid}/recording.wav`: the call's two-leg recording.
+async fn get_recording(
+    State(svc): State<Arc<Services>>,
+    headers: HeaderMap,
+    Path(sid): Path<String>,
+    Query(_q): Query<HashMap<String, String>>,
+) -> Response {
+    if !authorized(&svc, &headers) {
+        return unauthorized();
+    }
+    let path = match svc.store.recording_path(&sid).await {
+        Ok(Some(p)) => p,
+        Ok(None) => return (StatusCode::NOT_FOUND, "no recording").into_response(),
+        Err(e) => return internal(e),
+    };
+    match tokio::fs::read(&path).await {
+        Ok(bytes) => ([(header::CONTENT_TYPE, "audio/wav")], bytes).into_response(),
+        Err(_) => (StatusCode::NOT_FOUND, "recording file missing").into_response(),
+    }
+}
