@@ -23,10 +23,17 @@ pub async fn build_services(config: Config) -> anyhow::Result<Arc<Services>> {
     let clock = Clock::starting_at(config.now);
     let dropped = store.recover_interrupted(clock.now()).await?;
     if dropped > 0 {
-        warn!(calls = dropped, "calls left in progress by the last run marked dropped");
+        warn!(
+            calls = dropped,
+            "calls left in progress by the last run marked dropped"
+        );
     }
     let stt = {
-        let (model, prompt, threads) = (config.model.clone(), persona.stt_prompt(), config.stt_threads);
+        let (model, prompt, threads) = (
+            config.model.clone(),
+            persona.stt_prompt(),
+            config.stt_threads,
+        );
         tokio::task::spawn_blocking(move || Stt::load(&model, &prompt, threads))
             .await
             .context("loading whisper")??
@@ -84,7 +91,15 @@ pub async fn start(
     config.listen = addr;
     let services = build_services(config).await?;
     let app = web::router(services.clone());
-    let task = tokio::spawn(async move { axum::serve(listener, app).with_graceful_shutdown(shutdown).await });
+    let task = tokio::spawn(async move {
+        axum::serve(listener, app)
+            .with_graceful_shutdown(shutdown)
+            .await
+    });
     info!(%addr, public = %services.config.public_base(), "listening");
-    Ok(Running { addr, services, task })
+    Ok(Running {
+        addr,
+        services,
+        task,
+    })
 }

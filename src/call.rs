@@ -111,7 +111,8 @@ pub fn sentences(text: &str) -> Vec<String> {
     let chars: Vec<char> = text.chars().collect();
     for (i, &c) in chars.iter().enumerate() {
         cur.push(c);
-        let end = matches!(c, '.' | '?' | '!') && chars.get(i + 1).is_none_or(|n| n.is_whitespace());
+        let end =
+            matches!(c, '.' | '?' | '!') && chars.get(i + 1).is_none_or(|n| n.is_whitespace());
         if end && cur.trim().len() > 1 {
             out.push(cur.trim().to_string());
             cur.clear();
@@ -179,7 +180,11 @@ enum Internal {
 }
 
 /// Runs one call until its transport closes. `input` comes from the transport, `output` goes to it.
-pub async fn run(services: Arc<Services>, input: mpsc::Receiver<SessionInput>, output: mpsc::Sender<SessionOutput>) {
+pub async fn run(
+    services: Arc<Services>,
+    input: mpsc::Receiver<SessionInput>,
+    output: mpsc::Sender<SessionOutput>,
+) {
     let span = info_span!("call", call_sid = tracing::field::Empty);
     let session = Session::new(services, output, span.clone());
     session.run(input).instrument(span).await;
@@ -216,6 +221,8 @@ struct Session {
     closed: bool,
     status: CallStatus,
     bad_frames: u64,
+    /// Bad frames seen before the call was known, recorded on it once it starts.
+    early_errors: Vec<(DateTime<Utc>, String)>,
 }
 
 impl Session {
@@ -253,6 +260,7 @@ impl Session {
             closed: false,
             status: CallStatus::InProgress,
             bad_frames: 0,
+            early_errors: Vec::new(),
         }
     }
 
@@ -293,17 +301,29 @@ impl Session {
 
     async fn on_bad_frame(&mut self, e: FrameError) {
         self.bad_frames += 1;
-        let who = self.call_sid.clone().unwrap_or_else(|| "(stream not started)".into());
+        let who = self
+            .call_sid
+            .clone()
+            .unwrap_or_else(|| "(stream not started)".into());
         if self.bad_frames <= 20 || self.bad_frames.is_power_of_two() {
             warn!(call_sid = %who, error = %e, count = self.bad_frames, "bad media-stream frame ignored");
         }
-        if let Some(sid) = self.call_sid.clone() {
-            if self.bad_frames <= 20 {
-                let now = self.now();
-                if let Err(err) = self.svc.store.add_event(&sid, now, "bad_frame", &e.to_string()).await {
+        if self.bad_frames > 20 {
+            return;
+        }
+        let now = self.now();
+        match self.call_sid.clone() {
+            Some(sid) => {
+                if let Err(err) = self
+                    .svc
+                    .store
+                    .add_event(&sid, now, "bad_frame", &e.to_string())
+                    .await
+                {
                     error!(error = %err, "cannot record bad frame");
                 }
             }
+            None => self.early_errors.push((now, e.to_string())),
         }
     }
 
@@ -321,7 +341,9 @@ impl Session {
                 if self.is_speaking() {
                     self.barge_in("keypad").await;
                 }
-                self.log_turn(Speaker::Caller, &format!("[keypad {d}]"), self.now(), None).await;
+                self.last_caller_end = Some(Instant::now());
+                self.log_turn(Speaker::Caller, &format!("[keypad {d}]"), self.now(), None)
+                    .await;
                 self.dialog_event(Event::Digit(d)).await;
             }
             Inbound::Mark(name) => {
@@ -335,7 +357,6 @@ impl Session {
             Inbound::Stop => {
                 info!("caller hung up (stop)");
                 self.status = CallStatus::Completed;
-                self.dialog_event(Event::Hangup).await;
                 self.closed = true;
             }
         }
@@ -358,13 +379,30 @@ impl Session {
         let sid = start.call_id.clone();
         self.span.record("call_sid", sid.as_str());
         info!(stream_sid = %start.stream_id, "stream started");
-        let from = start.parameters.get("from").filter(|s| !s.is_empty()).cloned();
-        let to = start.parameters.get("to").filter(|s| !s.is_empty()).cloned();
+        let from = start
+            .parameters
+            .get("from")
+            .filter(|s| !s.is_empty())
+            .cloned();
+        let to = start
+            .parameters
+            .get("to")
+            .filter(|s| !s.is_empty())
+            .cloned();
         let now = self.now();
-        if let Err(e) = self.svc.store.begin_call(&sid, from.as_deref(), to.as_deref(), now).await {
+        if let Err(e) = self
+            .svc
+            .store
+            .begin_call(&sid, from.as_deref(), to.as_deref(), now)
+            .await
+        {
             error!(error = %e, "cannot record call start");
         }
-        let rec_path = self.svc.config.recordings.join(format!("{}.wav", sanitize(&sid)));
+        let rec_path = self
+            .svc
+            .config
+            .recordings
+            .join(format!("{}.wav", sanitize(&sid)));
         self.recorder = match Recorder::create(&rec_path) {
             Ok(r) => Some(r),
             Err(e) => {
@@ -372,8 +410,16 @@ impl Session {
                 None
             }
         };
-        let rec = self.recorder.as_ref().map(|r| r.path().display().to_string());
-        if let Err(e) = self.svc.store.set_stream(&sid, &start.stream_id, rec.as_deref()).await {
+        let rec = self
+            .recorder
+            .as_ref()
+            .map(|r| r.path().display().to_string());
+        if let Err(e) = self
+            .svc
+            .store
+            .set_stream(&sid, &start.stream_id, rec.as_deref())
+            .await
+        {
             error!(error = %e, "cannot record stream");
         }
         self.resampler = match StreamResampler::telephone_to_whisper() {
@@ -383,9 +429,22 @@ impl Session {
                 None
             }
         };
+        for (at, detail) in std::mem::take(&mut self.early_errors) {
+            if let Err(e) = self
+                .svc
+                .store
+                .add_event(&sid, at, "bad_frame", &detail)
+                .await
+            {
+                error!(error = %e, "cannot record bad frame");
+            }
+        }
         self.call_sid = Some(sid);
         self.start_stt_worker();
-        self.dialog_event(Event::CallStarted { caller_number: from }).await;
+        self.dialog_event(Event::CallStarted {
+            caller_number: from,
+        })
+        .await;
     }
 
     /// One STT job at a time per call, in order.
@@ -397,7 +456,11 @@ impl Session {
             async move {
                 while let Some((meta, audio)) = rx.recv().await {
                     let result = stt.transcribe(audio).await;
-                    if back.send(Internal::Transcribed(meta, result)).await.is_err() {
+                    if back
+                        .send(Internal::Transcribed(meta, result))
+                        .await
+                        .is_err()
+                    {
                         break;
                     }
                 }
@@ -473,13 +536,17 @@ impl Session {
                 None => {}
             }
         }
-        if speaking && self.endpointer.in_speech() && self.endpointer.speech_ms() >= self.svc.config.barge_in_ms {
+        if speaking
+            && self.endpointer.in_speech()
+            && self.endpointer.speech_ms() >= self.svc.config.barge_in_ms
+        {
             self.barge_in("speech").await;
         }
     }
 
     async fn on_utterance(&mut self, u: Utterance) {
-        let (started_at, during_agent) = self.utterance_started.take().unwrap_or((self.now(), false));
+        let (started_at, during_agent) =
+            self.utterance_started.take().unwrap_or((self.now(), false));
         let silence = if self.is_patient() {
             self.svc.config.vad.long_end_silence_ms
         } else {
@@ -488,7 +555,11 @@ impl Session {
         let ended = Instant::now()
             .checked_sub(Duration::from_millis(silence as u64))
             .unwrap_or_else(Instant::now);
-        debug!(speech_ms = u.speech_ms, audio_ms = u.audio.len() / 16, "caller stopped speaking");
+        debug!(
+            speech_ms = u.speech_ms,
+            audio_ms = u.audio.len() / 16,
+            "caller stopped speaking"
+        );
         let meta = Stt1 {
             started_at,
             ended,
@@ -535,10 +606,16 @@ impl Session {
                 }
                 info!(text = %text, "caller");
                 self.last_caller_end = Some(meta.ended);
-                self.log_turn(Speaker::Caller, &text, meta.started_at, None).await;
+                self.log_turn(Speaker::Caller, &text, meta.started_at, None)
+                    .await;
                 self.dialog_event(Event::Heard(text)).await;
             }
-            Internal::Synthesised { say_id, index, text, audio } => {
+            Internal::Synthesised {
+                say_id,
+                index,
+                text,
+                audio,
+            } => {
                 let Some(reply) = self.replies.iter_mut().find(|r| r.id == say_id) else {
                     return; // cancelled by barge-in
                 };
@@ -598,8 +675,11 @@ impl Session {
     }
 
     async fn act(&mut self, action: Action) {
-        let Some(sid) = self.call_sid.clone() else { return };
+        let Some(sid) = self.call_sid.clone() else {
+            return;
+        };
         match action {
+            Action::Say { .. } | Action::Hangup if self.closed => {}
             Action::Say { text, expect } => self.say(text, expect),
             Action::UpdateCaller(info) => {
                 if let Err(e) = self.svc.store.update_caller(&sid, &info).await {
@@ -672,7 +752,8 @@ impl Session {
                 self.closed = true;
                 return;
             }
-            let idle = !self.endpointer.in_speech() && self.stt_pending == 0 && !self.dialog.is_done();
+            let idle =
+                !self.endpointer.in_speech() && self.stt_pending == 0 && !self.dialog.is_done();
             if idle {
                 let since = *self.listening_since.get_or_insert_with(Instant::now);
                 if since.elapsed() >= Duration::from_secs(self.svc.config.silence_timeout_secs) {
@@ -703,7 +784,9 @@ impl Session {
         let due = start.elapsed().as_millis() as u64 / 20 + LEAD_FRAMES;
         let mut loudest = -100.0f32;
         while self.frames_sent < due {
-            let Some(seg) = self.queue.front_mut() else { break };
+            let Some(seg) = self.queue.front_mut() else {
+                break;
+            };
             let end = (seg.sent + LINE_FRAME).min(seg.audio.len());
             let frame = seg.audio[seg.sent..end].to_vec();
             let first_of_reply = seg.sent == 0;
@@ -717,7 +800,8 @@ impl Session {
             if let Some(r) = self.recorder.as_mut() {
                 r.agent(&frame);
             }
-            self.send(SessionOutput::Frame(Outbound::Media(frame))).await;
+            self.send(SessionOutput::Frame(Outbound::Media(frame)))
+                .await;
             self.frames_sent += 1;
             self.last_frame_at = Some(Instant::now());
             if finished {
@@ -730,7 +814,9 @@ impl Session {
     }
 
     async fn on_reply_audio_starts(&mut self, say_id: u64) {
-        let Some(pos) = self.replies.iter().position(|r| r.id == say_id) else { return };
+        let Some(pos) = self.replies.iter().position(|r| r.id == say_id) else {
+            return;
+        };
         if self.replies[pos].turn_seq.is_some() {
             return;
         }
@@ -739,7 +825,9 @@ impl Session {
             .map(|t| t.elapsed().as_millis() as i64);
         let text = self.replies[pos].text.clone();
         info!(text = %text, latency_ms = ?latency, "agent");
-        let seq = self.log_turn(Speaker::Agent, &text, self.now(), latency).await;
+        let seq = self
+            .log_turn(Speaker::Agent, &text, self.now(), latency)
+            .await;
         self.replies[pos].turn_seq = seq;
     }
 
@@ -763,11 +851,16 @@ impl Session {
         // Frames of the interrupted replies sent before this playback run began were heard fully.
         let mut budget = heard_frames_total;
         for id in playing {
-            let Some(r) = self.replies.iter().find(|r| r.id == id) else { continue };
+            let Some(r) = self.replies.iter().find(|r| r.id == id) else {
+                continue;
+            };
             let mut heard = Vec::new();
             for (i, (text, frames)) in r.parts.iter().enumerate() {
                 let confirmed = i < r.played_marks;
-                let still_queued = self.queue.iter().find(|s| s.say_id == id && s.text == *text);
+                let still_queued = self
+                    .queue
+                    .iter()
+                    .find(|s| s.say_id == id && s.text == *text);
                 let sent = match still_queued {
                     Some(s) => s.sent.div_ceil(LINE_FRAME),
                     None => *frames,
@@ -779,7 +872,11 @@ impl Session {
                 }
                 let got = sent.min(budget);
                 budget = budget.saturating_sub(got);
-                let fraction = if *frames == 0 { 0.0 } else { got as f64 / *frames as f64 };
+                let fraction = if *frames == 0 {
+                    0.0
+                } else {
+                    got as f64 / *frames as f64
+                };
                 let part = heard_part(text, fraction);
                 if !part.is_empty() {
                     heard.push(part);
@@ -797,7 +894,12 @@ impl Session {
                 let _ = self
                     .svc
                     .store
-                    .add_event(&sid, now, "barge_in", &format!("{why}; caller heard: {heard:?}"))
+                    .add_event(
+                        &sid,
+                        now,
+                        "barge_in",
+                        &format!("{why}; caller heard: {heard:?}"),
+                    )
                     .await;
             }
         }
@@ -813,9 +915,20 @@ impl Session {
         }
     }
 
-    async fn log_turn(&mut self, speaker: Speaker, text: &str, at: DateTime<Utc>, latency: Option<i64>) -> Option<i64> {
+    async fn log_turn(
+        &mut self,
+        speaker: Speaker,
+        text: &str,
+        at: DateTime<Utc>,
+        latency: Option<i64>,
+    ) -> Option<i64> {
         let sid = self.call_sid.clone()?;
-        match self.svc.store.add_turn(&sid, speaker, text, at, latency).await {
+        match self
+            .svc
+            .store
+            .add_turn(&sid, speaker, text, at, latency)
+            .await
+        {
             Ok(seq) => Some(seq),
             Err(e) => {
                 error!(error = %e, "cannot store turn");
@@ -825,12 +938,37 @@ impl Session {
     }
 
     async fn finish(&mut self) {
+        // Nothing the caller said is lost: an utterance cut off by the hang-up is transcribed,
+        // and every transcription still running is logged before the call is closed.
+        self.closed = true;
+        if self.endpointer.in_speech() {
+            if let Some(u) = self.endpointer.flush() {
+                self.on_utterance(u).await;
+            }
+        }
+        self.stt_tx = None;
+        let deadline = tokio::time::Instant::now() + Duration::from_secs(20);
+        while self.stt_pending > 0 {
+            match tokio::time::timeout_at(deadline, self.internal_rx.recv()).await {
+                Ok(Some(msg @ Internal::Transcribed(..))) => self.on_internal(msg).await,
+                Ok(Some(_)) => {}
+                Ok(None) | Err(_) => {
+                    warn!(
+                        pending = self.stt_pending,
+                        "transcriptions unfinished at hang-up"
+                    );
+                    break;
+                }
+            }
+        }
         if let Some(r) = self.recorder.as_mut() {
             if let Err(e) = r.finish() {
                 warn!(error = %e, "recording not finalised");
             }
         }
-        let Some(sid) = self.call_sid.clone() else { return };
+        let Some(sid) = self.call_sid.clone() else {
+            return;
+        };
         if !self.dialog.is_done() {
             self.dialog_event(Event::Hangup).await;
         }
@@ -849,7 +987,13 @@ impl Session {
 
 fn sanitize(s: &str) -> String {
     s.chars()
-        .map(|c| if c.is_ascii_alphanumeric() || c == '-' || c == '_' { c } else { '_' })
+        .map(|c| {
+            if c.is_ascii_alphanumeric() || c == '-' || c == '_' {
+                c
+            } else {
+                '_'
+            }
+        })
         .collect()
 }
 
@@ -861,7 +1005,12 @@ mod tests {
     fn replies_split_into_sentences() {
         assert_eq!(
             sentences("Good evening. How can I help you? Mr. Lee, at 6 1 7."),
-            vec!["Good evening.", "How can I help you?", "Mr.", "Lee, at 6 1 7."]
+            vec![
+                "Good evening.",
+                "How can I help you?",
+                "Mr.",
+                "Lee, at 6 1 7."
+            ]
         );
         assert_eq!(sentences("No full stop"), vec!["No full stop"]);
     }

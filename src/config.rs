@@ -100,7 +100,7 @@ impl Default for Config {
             silence_timeout_secs: 8,
             vad: VadConfig::default(),
             echo_margin_db: -12.0,
-            barge_in_ms: 600,
+            barge_in_ms: 900,
         }
     }
 }
@@ -141,7 +141,10 @@ impl Config {
         match key {
             "FRONTDESK_LISTEN" => {
                 self.listen = value.trim().parse().map_err(|_| {
-                    invalid(key, format!("{value:?} is not an address like 127.0.0.1:8080"))
+                    invalid(
+                        key,
+                        format!("{value:?} is not an address like 127.0.0.1:8080"),
+                    )
                 })?
             }
             "FRONTDESK_PUBLIC_URL" => self.public_url = opt(value),
@@ -157,14 +160,24 @@ impl Config {
                     "hibari" => TtsChoice::Hibari,
                     "espeak" | "espeak-ng" => TtsChoice::Espeak,
                     "auto" | "" => TtsChoice::Auto,
-                    _ => return Err(invalid(key, format!("{value:?} is not one of hibari, espeak, auto"))),
+                    _ => {
+                        return Err(invalid(
+                            key,
+                            format!("{value:?} is not one of hibari, espeak, auto"),
+                        ))
+                    }
                 }
             }
             "FRONTDESK_NOW" => {
                 self.now = match opt(value) {
                     None => None,
                     Some(v) => Some(parse_instant(&v).ok_or_else(|| {
-                        invalid(key, format!("{v:?} is not an RFC 3339 instant like 2026-11-23T19:30:00-05:00"))
+                        invalid(
+                            key,
+                            format!(
+                                "{v:?} is not an RFC 3339 instant like 2026-11-23T19:30:00-05:00"
+                            ),
+                        )
                     })?),
                 }
             }
@@ -175,10 +188,9 @@ impl Config {
                     .map_err(|_| invalid(key, format!("{value:?} is not a whole number")))?
             }
             "FRONTDESK_SILENCE_TIMEOUT" => {
-                self.silence_timeout_secs = value
-                    .trim()
-                    .parse()
-                    .map_err(|_| invalid(key, format!("{value:?} is not a whole number of seconds")))?
+                self.silence_timeout_secs = value.trim().parse().map_err(|_| {
+                    invalid(key, format!("{value:?} is not a whole number of seconds"))
+                })?
             }
             // Variables for other tools (e.g. FRONTDESK_LOG) are not config keys.
             _ => {}
@@ -188,8 +200,9 @@ impl Config {
 
     fn validate(&self) -> Result<(), ConfigError> {
         if let Some(url) = &self.public_url {
-            let parsed = url::Url::parse(url)
-                .map_err(|e| invalid("public_url (FRONTDESK_PUBLIC_URL)", format!("{url:?}: {e}")))?;
+            let parsed = url::Url::parse(url).map_err(|e| {
+                invalid("public_url (FRONTDESK_PUBLIC_URL)", format!("{url:?}: {e}"))
+            })?;
             if !matches!(parsed.scheme(), "http" | "https") {
                 return Err(invalid(
                     "public_url (FRONTDESK_PUBLIC_URL)",
@@ -207,7 +220,10 @@ impl Config {
             ));
         }
         if self.stt_threads == 0 {
-            return Err(invalid("stt_threads (FRONTDESK_STT_THREADS)", "must be at least 1"));
+            return Err(invalid(
+                "stt_threads (FRONTDESK_STT_THREADS)",
+                "must be at least 1",
+            ));
         }
         if self.silence_timeout_secs == 0 {
             return Err(invalid(
@@ -322,7 +338,9 @@ mod tests {
             ("FRONTDESK_PUBLIC_URL", "ftp://x"),
             ("FRONTDESK_DATABASE_URL", "mysql://x"),
         ] {
-            let err = Config::load_with(None, &env(&[(k, v)])).unwrap_err().to_string();
+            let err = Config::load_with(None, &env(&[(k, v)]))
+                .unwrap_err()
+                .to_string();
             let short = k.trim_start_matches("FRONTDESK_");
             assert!(
                 err.contains(k) || err.to_lowercase().contains(&short.to_lowercase()),

@@ -12,7 +12,11 @@ use frontdesk::sim::{self, SimOptions};
 use frontdesk::{app, audio, persona::Persona, stt::Stt, tts};
 
 #[derive(Parser)]
-#[command(name = "frontdesk", version, about = "An open-source after-hours voice receptionist")]
+#[command(
+    name = "frontdesk",
+    version,
+    about = "An open-source after-hours voice receptionist"
+)]
 struct Cli {
     /// Configuration file (TOML); FRONTDESK_* environment variables override it.
     #[arg(long, global = true, env = "FRONTDESK_CONFIG")]
@@ -53,7 +57,10 @@ enum Command {
 fn init_logging() {
     let filter = tracing_subscriber::EnvFilter::try_from_env("FRONTDESK_LOG")
         .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("info,whisper_rs=warn"));
-    tracing_subscriber::fmt().with_env_filter(filter).with_writer(std::io::stderr).init();
+    tracing_subscriber::fmt()
+        .with_env_filter(filter)
+        .with_writer(std::io::stderr)
+        .init();
 }
 
 #[tokio::main]
@@ -80,8 +87,14 @@ async fn serve(config: Config) -> anyhow::Result<()> {
     })
     .await?;
     let base = running.services.config.public_base();
-    eprintln!("frontdesk is answering at {base}/twilio/voice (media stream {})", running.services.config.stream_url());
-    eprintln!("call log API: http://{}/api/calls (Authorization: Bearer <FRONTDESK_API_TOKEN>)", running.addr);
+    eprintln!(
+        "frontdesk is answering at {base}/twilio/voice (media stream {})",
+        running.services.config.stream_url()
+    );
+    eprintln!(
+        "call log API: http://{}/api/calls (Authorization: Bearer <FRONTDESK_API_TOKEN>)",
+        running.addr
+    );
     running.task.await??;
     Ok(())
 }
@@ -94,7 +107,8 @@ async fn call(
     to: String,
     no_transcribe: bool,
 ) -> anyhow::Result<()> {
-    let text = std::fs::read_to_string(&script).with_context(|| format!("reading script {}", script.display()))?;
+    let text = std::fs::read_to_string(&script)
+        .with_context(|| format!("reading script {}", script.display()))?;
     let steps = sim::parse_script(&text)?;
     if steps.is_empty() {
         bail!("script {} has no lines", script.display());
@@ -107,7 +121,9 @@ async fn call(
         None
     } else {
         let model = config.model.clone();
-        let prompt = Persona::load(&config.persona).map(|p| p.stt_prompt()).unwrap_or_default();
+        let prompt = Persona::load(&config.persona)
+            .map(|p| p.stt_prompt())
+            .unwrap_or_default();
         match tokio::task::spawn_blocking(move || Stt::load(&model, &prompt, 2)).await? {
             Ok(s) => Some(s),
             Err(e) => {
@@ -132,7 +148,11 @@ async fn call(
     println!(
         "Call {} ended ({}).",
         report.call_sid,
-        if report.server_hung_up { "the agent hung up" } else { "the caller hung up" }
+        if report.server_hung_up {
+            "the agent hung up"
+        } else {
+            "the caller hung up"
+        }
     );
     let latencies: Vec<u64> = report.turns.iter().filter_map(|t| t.latency_ms).collect();
     if !latencies.is_empty() {
@@ -156,7 +176,10 @@ async fn call(
             log["caller"]["callback_number"].as_str().unwrap_or("-"),
         );
         for t in log["turns"].as_array().into_iter().flatten() {
-            let latency = t["latency_ms"].as_i64().map(|l| format!("  [{l} ms]")).unwrap_or_default();
+            let latency = t["latency_ms"]
+                .as_i64()
+                .map(|l| format!("  [{l} ms]"))
+                .unwrap_or_default();
             println!(
                 "  {:6} {}{}",
                 t["speaker"].as_str().unwrap_or("?"),
@@ -169,7 +192,8 @@ async fn call(
 }
 
 async fn transcribe(config: Config, file: PathBuf) -> anyhow::Result<()> {
-    let reader = hound::WavReader::open(&file).with_context(|| format!("reading {}", file.display()))?;
+    let reader =
+        hound::WavReader::open(&file).with_context(|| format!("reading {}", file.display()))?;
     let spec = reader.spec();
     let channels = spec.channels.max(1) as usize;
     let samples: Vec<f32> = match spec.sample_format {
@@ -182,14 +206,18 @@ async fn transcribe(config: Config, file: PathBuf) -> anyhow::Result<()> {
                 .map(|s| s as f32 / scale)
                 .collect()
         }
-        hound::SampleFormat::Float => reader.into_samples::<f32>().collect::<Result<Vec<_>, _>>()?,
+        hound::SampleFormat::Float => reader
+            .into_samples::<f32>()
+            .collect::<Result<Vec<_>, _>>()?,
     };
     let mono: Vec<f32> = samples
         .chunks(channels)
         .map(|c| c.iter().sum::<f32>() / c.len() as f32)
         .collect();
     let wide = audio::resample::resample(&mono, spec.sample_rate, 16_000)?;
-    let prompt = Persona::load(&config.persona).map(|p| p.stt_prompt()).unwrap_or_default();
+    let prompt = Persona::load(&config.persona)
+        .map(|p| p.stt_prompt())
+        .unwrap_or_default();
     let stt = Arc::new(Stt::load(&config.model, &prompt, config.stt_threads)?);
     let t = stt.transcribe(wide).await?;
     println!("{}", t.text);

@@ -138,15 +138,20 @@ impl Persona {
             key: key.into(),
             reason,
         };
-        let timezone: Tz = raw
-            .timezone
-            .parse()
-            .map_err(|_| invalid("timezone", format!("{:?} is not an IANA time zone", raw.timezone)))?;
+        let timezone: Tz = raw.timezone.parse().map_err(|_| {
+            invalid(
+                "timezone",
+                format!("{:?} is not an IANA time zone", raw.timezone),
+            )
+        })?;
         let days = raw
             .office_hours
             .days
             .iter()
-            .map(|d| parse_weekday(d).ok_or_else(|| invalid("office_hours.days", format!("{d:?} is not a weekday"))))
+            .map(|d| {
+                parse_weekday(d)
+                    .ok_or_else(|| invalid("office_hours.days", format!("{d:?} is not a weekday")))
+            })
             .collect::<Result<Vec<_>, _>>()?;
         let time = |key: &str, v: &str| {
             NaiveTime::parse_from_str(v, "%H:%M")
@@ -177,7 +182,10 @@ impl Persona {
 
     /// The executive's first name.
     pub fn executive_first(&self) -> &str {
-        self.executive.split_whitespace().next().unwrap_or(&self.executive)
+        self.executive
+            .split_whitespace()
+            .next()
+            .unwrap_or(&self.executive)
     }
 
     /// Whether the office is open at `now`.
@@ -243,13 +251,21 @@ impl Persona {
 
     /// The prompt that biases whisper toward this persona's names and words.
     pub fn stt_prompt(&self) -> String {
-        let mut words = vec![self.executive.clone(), self.company.clone(), self.assistant.name.clone()];
+        let mut words = vec![
+            self.executive.clone(),
+            self.company.clone(),
+            self.assistant.name.clone(),
+        ];
         for w in &self.vocabulary {
             if !words.contains(w) {
                 words.push(w.clone());
             }
         }
-        format!("A phone call to {}'s office. {}.", self.executive, words.join(", "))
+        format!(
+            "A phone call to {}'s office. {}.",
+            self.executive,
+            words.join(", ")
+        )
     }
 }
 
@@ -289,7 +305,9 @@ mod tests {
         let p = default_persona();
         let l = p.line("ask_number", &[("caller_first", "Sam")]);
         assert_eq!(l, "Thank you, Sam. What's the best number to reach you?");
-        assert!(p.line("greeting_after_hours", &[("part_of_day", "evening")]).starts_with("Good evening, you've reached Alex Morgan's after-hours assistant"));
+        assert!(p
+            .line("greeting_after_hours", &[("part_of_day", "evening")])
+            .starts_with("Good evening, you've reached Alex Morgan's after-hours assistant"));
     }
 
     #[test]

@@ -16,7 +16,9 @@ use tokio_tungstenite::tungstenite::Message;
 
 use crate::audio::{g711, resample, LINE_FRAME};
 use crate::stt::Stt;
-use crate::telephony::twilio::{self, WireDtmf, WireFrame, WireMark, WireMedia, WireStart, WireStop};
+use crate::telephony::twilio::{
+    self, WireDtmf, WireFrame, WireMark, WireMedia, WireStart, WireStop,
+};
 use crate::tts::{self, TtsEngine};
 
 /// A simulated call that could not be placed or completed.
@@ -86,7 +88,11 @@ pub fn parse_script(text: &str) -> Result<Vec<Step>, SimError> {
                 )),
                 "hangup" => Step::Hangup,
                 "raw" => Step::Raw(arg.to_string()),
-                _ => return Err(err("unknown command; use @now, @dtmf, @wait, @hangup or @raw")),
+                _ => {
+                    return Err(err(
+                        "unknown command; use @now, @dtmf, @wait, @hangup or @raw",
+                    ))
+                }
             }
         } else {
             Step::Say(line.to_string())
@@ -119,6 +125,10 @@ pub struct SimOptions {
     pub max_wait: Duration,
     /// Print the conversation as it happens.
     pub print: bool,
+    /// Steady noise on the caller's line (dBFS), as on a bad connection.
+    pub line_noise_dbfs: Option<f32>,
+    /// The agent's own voice coming back down the caller's line, this many dB down.
+    pub echo_db: Option<f32>,
 }
 
 impl Default for SimOptions {
@@ -134,6 +144,8 @@ impl Default for SimOptions {
             turn_gap: Duration::from_millis(1200),
             max_wait: Duration::from_secs(40),
             print: false,
+            line_noise_dbfs: None,
+            echo_db: None,
         }
     }
 }
@@ -199,13 +211,35 @@ pub fn parse_twiml(xml: &str) -> Option<(String, Vec<(String, String)>)> {
     Some((url, params))
 }
 
+/// The caller's phone: agent audio waits here and plays at real speed, 20 ms a tick.
 struct Playback {
-    /// When the agent audio received so far will have finished playing.
-    until: Instant,
-    marks: VecDeque<(Instant, String)>,
+    /// Audio received and not yet played.
+    playout: VecDeque<u8>,
+    /// Bytes received / played so far (marks sit at a received-byte position).
+    received: u64,
+    played: u64,
+    marks: VecDeque<(u64, String)>,
     last_media: Option<Instant>,
     turn_audio: Vec<u8>,
     turn_first: Option<Instant>,
+    /// What the caller's microphone picks up of the agent, delayed (for echo tests).
+    echo_line: VecDeque<i16>,
+}
+
+impl Playback {
+    fn busy(&self) -> bool {
+        !self.playout.is_empty() || !self.marks.is_empty()
+    }
+}
+
+/// A small deterministic noise source for line noise.
+struct Noise(u32);
+
+impl Noise {
+    fn next(&mut self) -> f32 {
+        self.0 = self.0.wrapping_mul(1_664_525).wrapping_add(1_013_904_223);
+        (self.0 >> 8) as f32 / (1u32 << 24) as f32 * 2.0 - 1.0
+    }
 }
 
 /// Places one call and plays `steps`. `voice` speaks the caller's lines; `transcriber`, when
@@ -233,17 +267,28 @@ pub async fn place_call(
     let client = reqwest::Client::new();
     let mut req = client.post(format!("{server}/twilio/voice")).form(&params);
     if let Some(token) = &opts.auth_token {
-        let base = opts.public_url.as_deref().unwrap_or(server).trim_end_matches('/');
+        let base = opts
+            .public_url
+            .as_deref()
+            .unwrap_or(server)
+            .trim_end_matches('/');
         let sig = twilio::signature(token, &format!("{base}/twilio/voice"), &params);
         req = req.header("X-Twilio-Signature", sig);
     }
-    let resp = req.send().await.map_err(|e| SimError::Webhook(e.to_string()))?;
+    let resp = req
+        .send()
+        .await
+        .map_err(|e| SimError::Webhook(e.to_string()))?;
     let status = resp.status().as_u16();
-    let body = resp.text().await.map_err(|e| SimError::Webhook(e.to_string()))?;
+    let body = resp
+        .text()
+        .await
+        .map_err(|e| SimError::Webhook(e.to_string()))?;
     if status != 200 {
         return Err(SimError::WebhookStatus { status, body });
     }
-    let (stream_url, custom) = parse_twiml(&body).ok_or_else(|| SimError::NoStream(body.clone()))?;
+    let (stream_url, custom) =
+        parse_twiml(&body).ok_or_else(|| SimError::NoStream(body.clone()))?;
     let (mut ws, _) = tokio_tungstenite::connect_async(stream_url.as_str())
         .await
         .map_err(|e| SimError::Socket(format!("{stream_url}: {e}")))?;
@@ -273,8 +318,12 @@ pub async fn place_call(
         }),
     });
     let sock = |e: tokio_tungstenite::tungstenite::Error| SimError::Socket(e.to_string());
-    ws.send(Message::Text(connected.to_json().into())).await.map_err(sock)?;
-    ws.send(Message::Text(start.to_json().into())).await.map_err(sock)?;
+    ws.send(Message::Text(connected.to_json().into()))
+        .await
+        .map_err(sock)?;
+    ws.send(Message::Text(start.to_json().into()))
+        .await
+        .map_err(sock)?;
 
     let mut report = SimReport {
         call_sid: call_sid.clone(),
@@ -284,14 +333,23 @@ pub async fn place_call(
         agent_audio: Vec::new(),
         call_log: None,
     };
-    let t0 = Instant::now();
     let mut play = Playback {
-        until: t0,
+        playout: VecDeque::new(),
+        received: 0,
+        played: 0,
         marks: VecDeque::new(),
         last_media: None,
         turn_audio: Vec::new(),
         turn_first: None,
+        echo_line: VecDeque::new(),
     };
+    // The echo path: 120 ms of delay.
+    let echo_delay = 960;
+    let echo_gain = opts.echo_db.map(|db| 10f32.powf(db / 20.0));
+    let noise_amp = opts
+        .line_noise_dbfs
+        .map(|db| 10f32.powf(db / 20.0) * 3f32.sqrt());
+    let mut noise = Noise(0x5eed);
     let mut outgoing: VecDeque<u8> = VecDeque::new();
     let mut chunk: u64 = 0;
     let mut step_idx = 0;
@@ -300,6 +358,8 @@ pub async fn place_call(
     let mut wait_until: Option<Instant> = None;
     let mut caller_hung_up = false;
     let mut awaiting_reply = true;
+    // When the caller last finished saying or keying something.
+    let mut last_action: Option<Instant> = None;
     let mut tick = tokio::time::interval(Duration::from_millis(20));
     tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Burst);
 
@@ -320,8 +380,8 @@ pub async fn place_call(
                     "media" => {
                         let Some(m) = frame.media else { continue };
                         let Ok(bytes) = twilio::decode_payload(&m.payload) else { continue };
-                        let begin = play.until.max(now);
-                        play.until = begin + Duration::from_micros(bytes.len() as u64 * 125);
+                        play.playout.extend(bytes.iter().copied());
+                        play.received += bytes.len() as u64;
                         if play.turn_first.is_none() {
                             play.turn_first = Some(now);
                         }
@@ -331,23 +391,30 @@ pub async fn place_call(
                     }
                     "mark" => {
                         if let Some(m) = frame.mark {
-                            play.marks.push_back((play.until.max(now), m.name));
+                            play.marks.push_back((play.received, m.name));
                         }
                     }
                     "clear" => {
+                        // Twilio drops the buffered audio and returns the pending marks.
                         report.clears += 1;
-                        play.until = now;
-                        for (at, _) in play.marks.iter_mut() {
-                            *at = now;
-                        }
+                        play.played += play.playout.len() as u64;
+                        play.playout.clear();
                     }
                     _ => {}
                 }
             }
             _ = tick.tick() => {
                 let now = Instant::now();
+                // Play 20 ms of agent audio; its echo goes down the caller's line later.
+                let n = play.playout.len().min(LINE_FRAME);
+                let playing: Vec<u8> = play.playout.drain(..n).collect();
+                play.played += n as u64;
+                if echo_gain.is_some() {
+                    play.echo_line.extend(playing.iter().map(|&b| g711::decode(b)));
+                    play.echo_line.extend(std::iter::repeat_n(0, LINE_FRAME - n));
+                }
                 // Echo marks whose audio has played.
-                while play.marks.front().is_some_and(|(at, _)| *at <= now) {
+                while play.marks.front().is_some_and(|(at, _)| *at <= play.played) {
                     let Some((_, name)) = play.marks.pop_front() else { break };
                     let mut f = WireFrame::new("mark");
                     f.sequence_number = next_seq();
@@ -366,7 +433,22 @@ pub async fn place_call(
                 }
                 if had_speech && outgoing.is_empty() {
                     speech_end = Some(now);
+                    last_action = Some(now);
                     waiting_since = now;
+                }
+                if noise_amp.is_some() || echo_gain.is_some() {
+                    for b in frame.iter_mut() {
+                        let mut x = g711::decode(*b) as f32 / 32768.0;
+                        if let Some(a) = noise_amp {
+                            x += noise.next() * a;
+                        }
+                        if let Some(g) = echo_gain {
+                            if play.echo_line.len() > echo_delay {
+                                x += play.echo_line.pop_front().unwrap_or(0) as f32 / 32768.0 * g;
+                            }
+                        }
+                        *b = g711::encode(g711::f32_to_i16(x));
+                    }
                 }
                 chunk += 1;
                 let mut f = WireFrame::new("media");
@@ -381,10 +463,9 @@ pub async fn place_call(
                 ws.send(Message::Text(f.to_json().into())).await.map_err(sock)?;
 
                 // Has the agent finished its turn?
-                let agent_busy = play.until > now || !play.marks.is_empty();
+                let agent_busy = play.busy();
                 let agent_done = !agent_busy
-                    && play.last_media.is_some_and(|t| now.duration_since(t) >= opts.turn_gap)
-                    && now.duration_since(play.until) >= opts.turn_gap.min(Duration::from_millis(700));
+                    && play.last_media.is_some_and(|t| now.duration_since(t) >= opts.turn_gap);
                 if agent_done && play.turn_first.is_some() {
                     let audio = std::mem::take(&mut play.turn_audio);
                     let first = play.turn_first.take();
@@ -408,7 +489,15 @@ pub async fn place_call(
                     }
                     report.turns.push(turn);
                     waiting_since = now;
-                    awaiting_reply = false;
+                    // Only audio that began after the caller finished answers the caller.
+                    let answered = match (first, last_action) {
+                        (Some(f), Some(a)) => f > a,
+                        (Some(_), None) => true,
+                        _ => false,
+                    };
+                    if answered && outgoing.is_empty() {
+                        awaiting_reply = false;
+                    }
                 }
                 if wait_until.is_some_and(|w| now >= w) {
                     wait_until = None;
@@ -473,6 +562,7 @@ pub async fn place_call(
                         }
                         report.turns.push(turn);
                         speech_end = Some(now);
+                        last_action = Some(now);
                         awaiting_reply = true;
                     }
                     Step::Wait(d) => wait_until = Some(now + d),
@@ -540,7 +630,11 @@ pub async fn place_call(
 async fn transcribe_line(stt: &Stt, mulaw: &[u8]) -> String {
     let pcm = g711::decode_to_f32(mulaw);
     match resample::resample(&pcm, 8_000, 16_000) {
-        Ok(wide) => stt.transcribe(wide).await.map(|t| t.text).unwrap_or_default(),
+        Ok(wide) => stt
+            .transcribe(wide)
+            .await
+            .map(|t| t.text)
+            .unwrap_or_default(),
         Err(_) => String::new(),
     }
 }
@@ -553,7 +647,11 @@ fn print_turn(t: &SimTurn) {
                 .latency_ms
                 .map(|l| format!("reply latency {l} ms"))
                 .unwrap_or_else(|| "opening".into());
-            let words = if t.text.is_empty() { format!("[{:.1} s of speech]", t.audio_secs) } else { t.text.clone() };
+            let words = if t.text.is_empty() {
+                format!("[{:.1} s of speech]", t.audio_secs)
+            } else {
+                t.text.clone()
+            };
             println!("  agent  ◂ {words}   ({latency}, {:.1} s)", t.audio_secs);
         }
     }
@@ -565,7 +663,9 @@ mod tests {
 
     #[test]
     fn scripts_parse() {
-        let s = parse_script("# a caller\nHello there.\n\n@now Stop!\n@dtmf 1\n@wait 1.5\n@hangup\n").unwrap();
+        let s =
+            parse_script("# a caller\nHello there.\n\n@now Stop!\n@dtmf 1\n@wait 1.5\n@hangup\n")
+                .unwrap();
         assert_eq!(
             s,
             vec![
@@ -582,9 +682,15 @@ mod tests {
 
     #[test]
     fn twiml_is_followed() {
-        let xml = twilio::connect_stream_twiml("ws://127.0.0.1:1/twilio/stream", &[("token", "a&b"), ("from", "+1")]);
+        let xml = twilio::connect_stream_twiml(
+            "ws://127.0.0.1:1/twilio/stream",
+            &[("token", "a&b"), ("from", "+1")],
+        );
         let (url, params) = parse_twiml(&xml).unwrap();
         assert_eq!(url, "ws://127.0.0.1:1/twilio/stream");
-        assert_eq!(params, vec![("token".into(), "a&b".into()), ("from".into(), "+1".into())]);
+        assert_eq!(
+            params,
+            vec![("token".into(), "a&b".into()), ("from".into(), "+1".into())]
+        );
     }
 }

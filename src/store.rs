@@ -186,7 +186,12 @@ impl Store {
     }
 
     /// Notes the media stream serving a call.
-    pub async fn set_stream(&self, call_sid: &str, stream_sid: &str, recording: Option<&str>) -> Result<(), StoreError> {
+    pub async fn set_stream(
+        &self,
+        call_sid: &str,
+        stream_sid: &str,
+        recording: Option<&str>,
+    ) -> Result<(), StoreError> {
         sqlx::query("UPDATE calls SET stream_sid = $1, recording_path = COALESCE($2, recording_path) WHERE call_sid = $3")
             .bind(stream_sid)
             .bind(recording)
@@ -259,7 +264,12 @@ impl Store {
     }
 
     /// Closes the call.
-    pub async fn end_call(&self, call_sid: &str, status: CallStatus, at: DateTime<Utc>) -> Result<(), StoreError> {
+    pub async fn end_call(
+        &self,
+        call_sid: &str,
+        status: CallStatus,
+        at: DateTime<Utc>,
+    ) -> Result<(), StoreError> {
         sqlx::query("UPDATE calls SET status = $1, ended_at = $2 WHERE call_sid = $3")
             .bind(status.as_str())
             .bind(stamp(at))
@@ -270,7 +280,13 @@ impl Store {
     }
 
     /// Notes something that happened on the call.
-    pub async fn add_event(&self, call_sid: &str, at: DateTime<Utc>, kind: &str, detail: &str) -> Result<(), StoreError> {
+    pub async fn add_event(
+        &self,
+        call_sid: &str,
+        at: DateTime<Utc>,
+        kind: &str,
+        detail: &str,
+    ) -> Result<(), StoreError> {
         sqlx::query(
             "INSERT INTO call_events (call_sid, seq, at, kind, detail)
              VALUES ($1, (SELECT COALESCE(MAX(seq), 0) + 1 FROM call_events WHERE call_sid = $1), $2, $3, $4)",
@@ -311,7 +327,10 @@ impl Store {
             .bind(limit)
             .fetch_all(&self.pool)
             .await?;
-        Ok(rows.iter().map(Self::call_from_row).collect::<Result<_, _>>()?)
+        Ok(rows
+            .iter()
+            .map(Self::call_from_row)
+            .collect::<Result<_, _>>()?)
     }
 
     /// One call with its turns and events.
@@ -389,10 +408,22 @@ mod tests {
     async fn a_call_and_its_turns_round_trip() {
         let (_d, s) = store().await;
         let t0 = Utc::now();
-        s.begin_call("CA1", Some("+16175550123"), Some("+16175550100"), t0).await.unwrap();
+        s.begin_call("CA1", Some("+16175550123"), Some("+16175550100"), t0)
+            .await
+            .unwrap();
         s.begin_call("CA1", None, None, t0).await.unwrap();
-        assert_eq!(s.add_turn("CA1", Speaker::Agent, "Hello", t0, Some(120)).await.unwrap(), 1);
-        assert_eq!(s.add_turn("CA1", Speaker::Caller, "Hi", t0, None).await.unwrap(), 2);
+        assert_eq!(
+            s.add_turn("CA1", Speaker::Agent, "Hello", t0, Some(120))
+                .await
+                .unwrap(),
+            1
+        );
+        assert_eq!(
+            s.add_turn("CA1", Speaker::Caller, "Hi", t0, None)
+                .await
+                .unwrap(),
+            2
+        );
         s.cut_turn("CA1", 1, "Hel").await.unwrap();
         s.update_caller(
             "CA1",
@@ -403,7 +434,9 @@ mod tests {
         )
         .await
         .unwrap();
-        s.add_event("CA1", t0, "bad_frame", "frame is not valid JSON").await.unwrap();
+        s.add_event("CA1", t0, "bad_frame", "frame is not valid JSON")
+            .await
+            .unwrap();
         s.set_outcome("CA1", "message").await.unwrap();
         s.end_call("CA1", CallStatus::Completed, t0).await.unwrap();
         let c = s.get_call("CA1").await.unwrap().unwrap();

@@ -75,7 +75,12 @@ async fn twilio_voice(
     let now = svc.clock.now();
     if let Err(e) = svc
         .store
-        .begin_call(call_sid, Some(from).filter(|s| !s.is_empty()), Some(to).filter(|s| !s.is_empty()), now)
+        .begin_call(
+            call_sid,
+            Some(from).filter(|s| !s.is_empty()),
+            Some(to).filter(|s| !s.is_empty()),
+            now,
+        )
         .await
     {
         error!(call_sid, error = %e, "cannot record incoming call");
@@ -181,7 +186,11 @@ struct ListQuery {
 }
 
 /// `GET /api/calls`: the most recent calls, newest first (`?limit=`, default 50, at most 500).
-async fn list_calls(State(svc): State<Arc<Services>>, headers: HeaderMap, Query(q): Query<ListQuery>) -> Response {
+async fn list_calls(
+    State(svc): State<Arc<Services>>,
+    headers: HeaderMap,
+    Query(q): Query<ListQuery>,
+) -> Response {
     if !authorized(&svc, &headers) {
         return unauthorized();
     }
@@ -193,13 +202,21 @@ async fn list_calls(State(svc): State<Arc<Services>>, headers: HeaderMap, Query(
 }
 
 /// `GET /api/calls/{call_sid}`: one call with its turns.
-async fn get_call(State(svc): State<Arc<Services>>, headers: HeaderMap, Path(sid): Path<String>) -> Response {
+async fn get_call(
+    State(svc): State<Arc<Services>>,
+    headers: HeaderMap,
+    Path(sid): Path<String>,
+) -> Response {
     if !authorized(&svc, &headers) {
         return unauthorized();
     }
     match svc.store.get_call(&sid).await {
         Ok(Some(call)) => Json(call).into_response(),
-        Ok(None) => (StatusCode::NOT_FOUND, Json(serde_json::json!({"error": "no such call"}))).into_response(),
+        Ok(None) => (
+            StatusCode::NOT_FOUND,
+            Json(serde_json::json!({"error": "no such call"})),
+        )
+            .into_response(),
         Err(e) => internal(e),
     }
 }

@@ -25,13 +25,14 @@ pub struct StreamResampler {
 impl StreamResampler {
     /// A resampler from `from` Hz to `to` Hz that processes `chunk` input samples at a time.
     pub fn new(from: u32, to: u32, chunk: usize) -> Result<Self, ResampleError> {
-        let inner = FftFixedIn::<f32>::new(from as usize, to as usize, chunk, 1, 1).map_err(|e| {
-            ResampleError::Construction {
-                from,
-                to,
-                reason: e.to_string(),
-            }
-        })?;
+        let inner =
+            FftFixedIn::<f32>::new(from as usize, to as usize, chunk, 1, 1).map_err(|e| {
+                ResampleError::Construction {
+                    from,
+                    to,
+                    reason: e.to_string(),
+                }
+            })?;
         Ok(Self {
             inner,
             pending: Vec::with_capacity(chunk * 2),

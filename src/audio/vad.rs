@@ -68,6 +68,46 @@ pub fn level_dbfs(samples: &[f32]) -> f32 {
     }
 }
 
+/// Milliseconds of voiced speech in a clip: 20 ms frames that stand above the clip's quiet
+/// frames and are periodic at a speaking pitch (70–400 Hz, normalised autocorrelation ≥ 0.5).
+/// Hiss, hum below the voice range, clicks and crackle have none; any syllable has some.
+pub fn voiced_ms(samples: &[f32], rate: u32) -> u32 {
+    // Work at 8 kHz: the line's band, and a quarter of the cost.
+    let step = (rate / 8_000).max(1) as usize;
+    let x: Vec<f32> = samples.iter().step_by(step).copied().collect();
+    let frame = 160;
+    let (min_lag, max_lag) = (8_000 / 400, 8_000 / 70);
+    let levels: Vec<f32> = x.chunks(frame).map(level_dbfs).collect();
+    let mut sorted = levels.clone();
+    sorted.sort_by(f32::total_cmp);
+    let floor = sorted.get(sorted.len() / 10).copied().unwrap_or(-100.0);
+    let mut voiced = 0;
+    for (i, level) in levels.iter().enumerate() {
+        if *level < floor + 6.0 || *level < -50.0 {
+            continue;
+        }
+        // The frame and the lag window after it.
+        let start = i * frame;
+        if start + frame + max_lag > x.len() {
+            break;
+        }
+        let a = &x[start..start + frame];
+        let energy_a: f32 = a.iter().map(|v| v * v).sum();
+        let mut best = 0.0f32;
+        for lag in min_lag..=max_lag {
+            let b = &x[start + lag..start + lag + frame];
+            let dot: f32 = a.iter().zip(b).map(|(p, q)| p * q).sum();
+            let energy_b: f32 = b.iter().map(|v| v * v).sum();
+            let r = dot / (energy_a * energy_b).sqrt().max(1e-12);
+            best = best.max(r);
+        }
+        if best >= 0.5 {
+            voiced += 1;
+        }
+    }
+    voiced * FRAME_MS
+}
+
 /// A finished utterance: the caller's audio at the whisper rate.
 #[derive(Debug, Clone)]
 pub struct Utterance {
@@ -188,6 +228,20 @@ impl Endpointer {
         self.trailing_silence = 0;
     }
 
+    /// Ends the open utterance now (the line closed mid-sentence).
+    pub fn flush(&mut self) -> Option<Utterance> {
+        if !self.in_speech {
+            return None;
+        }
+        let utterance = Utterance {
+            audio: std::mem::take(&mut self.audio),
+            speech_ms: self.speech_frames * FRAME_MS,
+            truncated: true,
+        };
+        self.reset();
+        Some(utterance)
+    }
+
     /// Whether a frame at `level` dBFS is speech, given an optional echo guard level.
     pub fn is_speech(&self, level: f32, guard_db: Option<f32>) -> bool {
         let threshold = (self.floor.floor + self.cfg.threshold_db).max(self.cfg.min_speech_dbfs);
@@ -290,6 +344,28 @@ mod tests {
             }
         }
         out
+    }
+
+    #[test]
+    fn voicing_is_found_in_a_vowel_but_not_in_noise() {
+        // A vowel-like signal: 120 Hz with harmonics, 0.5 s, after 0.3 s of quiet.
+        let mut clip = vec![0.0f32; 4_800];
+        clip.extend((0..8_000).map(|i| {
+            let t = i as f32 / 16_000.0;
+            (1..6)
+                .map(|h| (2.0 * std::f32::consts::PI * 120.0 * h as f32 * t).sin() / h as f32)
+                .sum::<f32>()
+                * 0.2
+        }));
+        clip.extend(vec![0.0f32; 4_800]);
+        assert!(
+            voiced_ms(&clip, 16_000) >= 400,
+            "{}",
+            voiced_ms(&clip, 16_000)
+        );
+        let mut seed = 3;
+        let noise: Vec<f32> = (0..100).flat_map(|_| frame(-30.0, &mut seed).1).collect();
+        assert_eq!(voiced_ms(&noise, 16_000), 0);
     }
 
     #[test]

@@ -139,7 +139,8 @@ impl Dialog {
         let mut out = Vec::new();
         match event {
             Event::CallStarted { caller_number } => {
-                self.caller_id = caller_number.filter(|n| n.chars().filter(char::is_ascii_digit).count() >= 7);
+                self.caller_id =
+                    caller_number.filter(|n| n.chars().filter(char::is_ascii_digit).count() >= 7);
                 let part = self.persona.part_of_day(now);
                 let key = if self.persona.in_office_hours(now) {
                     "greeting_in_hours"
@@ -173,7 +174,11 @@ impl Dialog {
                         .as_ref()
                         .map(|(t, _)| t.clone())
                         .unwrap_or_default();
-                    let expect = self.last_prompt.as_ref().map(|(_, e)| *e).unwrap_or(Expect::Free);
+                    let expect = self
+                        .last_prompt
+                        .as_ref()
+                        .map(|(_, e)| *e)
+                        .unwrap_or(Expect::Free);
                     let text = format!("{} {}", self.persona.line("still_there", &[]), again);
                     out.push(Action::Say {
                         text: text.trim().to_string(),
@@ -224,7 +229,9 @@ impl Dialog {
         let mut all: Vec<(&str, &str)> = vars.to_vec();
         all.push(("caller_first", first.as_str()));
         let text = self.persona.line(key, &all);
-        text.replace(", .", ".").replace(",  ", ", ").replace(" ,", ",")
+        text.replace(", .", ".")
+            .replace(",  ", ", ")
+            .replace(" ,", ",")
     }
 
     fn ask_number(&mut self, out: &mut Vec<Action>) {
@@ -248,7 +255,11 @@ impl Dialog {
 
     fn read_back(&mut self, out: &mut Vec<Action>) {
         self.stage = Stage::ReadBack;
-        let name = self.info.name.clone().unwrap_or_else(|| "No name given".into());
+        let name = self
+            .info
+            .name
+            .clone()
+            .unwrap_or_else(|| "No name given".into());
         let number = self
             .info
             .callback_number
@@ -336,7 +347,8 @@ impl Dialog {
                         } else {
                             let id = self.caller_id.clone().unwrap_or_default();
                             let spoken = spoken_number(&id);
-                            let t = self.line_for_caller("ask_number_caller_id", &[("caller_id", &spoken)]);
+                            let t = self
+                                .line_for_caller("ask_number_caller_id", &[("caller_id", &spoken)]);
                             self.say(out, t, Expect::YesNo);
                         }
                     }

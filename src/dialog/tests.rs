@@ -31,7 +31,11 @@ fn check(caller_id: Option<&str>, steps: &[(&str, &str)]) -> (Dialog, Vec<Action
         },
         evening(),
     );
-    assert!(said(&all).contains("after-hours assistant"), "{}", said(&all));
+    assert!(
+        said(&all).contains("after-hours assistant"),
+        "{}",
+        said(&all)
+    );
     for (line, want) in steps {
         let event = match *line {
             "<silence>" => Event::Silence,
@@ -60,12 +64,30 @@ fn outcome(actions: &[Action]) -> Option<Outcome> {
 #[test]
 fn greets_by_time_of_day_and_hours() {
     let mut d = Dialog::new(Arc::new(default_persona()));
-    let acts = d.handle(Event::CallStarted { caller_number: None }, evening());
-    assert!(said(&acts).starts_with("Good evening, you've reached Alex Morgan's after-hours assistant at Northwind Labs."));
+    let acts = d.handle(
+        Event::CallStarted {
+            caller_number: None,
+        },
+        evening(),
+    );
+    assert!(said(&acts).starts_with(
+        "Good evening, you've reached Alex Morgan's after-hours assistant at Northwind Labs."
+    ));
     let mut d = Dialog::new(Arc::new(default_persona()));
-    let morning = DateTime::parse_from_rfc3339("2026-11-24T10:00:00-05:00").unwrap().with_timezone(&Utc);
-    let acts = d.handle(Event::CallStarted { caller_number: None }, morning);
-    assert!(said(&acts).starts_with("Good morning, you've reached Alex Morgan's assistant"), "{}", said(&acts));
+    let morning = DateTime::parse_from_rfc3339("2026-11-24T10:00:00-05:00")
+        .unwrap()
+        .with_timezone(&Utc);
+    let acts = d.handle(
+        Event::CallStarted {
+            caller_number: None,
+        },
+        morning,
+    );
+    assert!(
+        said(&acts).starts_with("Good morning, you've reached Alex Morgan's assistant"),
+        "{}",
+        said(&acts)
+    );
 }
 
 #[test]
@@ -86,7 +108,10 @@ fn takes_a_message_with_caller_id() {
     assert_eq!(c.name.as_deref(), Some("Jordan Lee"));
     assert_eq!(c.company.as_deref(), Some("Acme Corp"));
     assert_eq!(c.callback_number.as_deref(), Some("+16175550123"));
-    assert_eq!(c.purpose.as_deref(), Some("Hi, I'd like to leave a message for Alex."));
+    assert_eq!(
+        c.purpose.as_deref(),
+        Some("Hi, I'd like to leave a message for Alex.")
+    );
     assert!(d.is_done());
 }
 
@@ -95,8 +120,14 @@ fn a_caller_who_introduces_themselves_skips_the_name_question() {
     let (d, _) = check(
         None,
         &[
-            ("This is Priya Patel, calling about the board deck.", "What's the best number to reach you"),
-            ("six one seven, five five five, zero one nine nine", "what would you like me to tell Alex"),
+            (
+                "This is Priya Patel, calling about the board deck.",
+                "What's the best number to reach you",
+            ),
+            (
+                "six one seven, five five five, zero one nine nine",
+                "what would you like me to tell Alex",
+            ),
         ],
     );
     assert_eq!(d.caller().callback_number.as_deref(), Some("+16175550199"));
@@ -140,12 +171,18 @@ fn a_wrong_read_back_takes_the_message_again() {
             ("Yep.", "tell Alex"),
             ("The shipment is late.", "Is that right?"),
             ("No, that's wrong.", "tell me the message again"),
-            ("The shipment from Portland is late.", "The shipment from Portland is late"),
+            (
+                "The shipment from Portland is late.",
+                "The shipment from Portland is late",
+            ),
             ("<dtmf 1>", "Goodbye"),
         ],
     );
     assert_eq!(outcome(&acts), Some(Outcome::Message));
-    assert_eq!(d.caller().message.as_deref(), Some("The shipment from Portland is late."));
+    assert_eq!(
+        d.caller().message.as_deref(),
+        Some("The shipment from Portland is late.")
+    );
 }
 
 #[test]
@@ -190,7 +227,10 @@ fn an_unclear_number_is_asked_digit_by_digit() {
 fn silence_prompts_then_ends_the_call() {
     let (_, acts) = check(
         None,
-        &[("<silence>", "Are you still there? Good evening"), ("<silence>", "Goodbye")],
+        &[
+            ("<silence>", "Are you still there? Good evening"),
+            ("<silence>", "Goodbye"),
+        ],
     );
     assert_eq!(outcome(&acts), Some(Outcome::Abandoned));
     assert_eq!(acts.last(), Some(&Action::Hangup));
@@ -200,7 +240,11 @@ fn silence_prompts_then_ends_the_call() {
 fn speaking_resets_the_silence_count() {
     let (d, _) = check(
         None,
-        &[("<silence>", "still there"), ("Hi, it's Robin.", "best number"), ("<silence>", "still there")],
+        &[
+            ("<silence>", "still there"),
+            ("Hi, it's Robin.", "best number"),
+            ("<silence>", "still there"),
+        ],
     );
     assert!(!d.is_done());
 }
@@ -211,7 +255,13 @@ fn hanging_up_early_is_abandoned_but_a_message_counts() {
     assert_eq!(outcome(&acts), Some(Outcome::Abandoned));
     let (_, acts) = check(
         Some("+16175550123"),
-        &[("Hi.", "name"), ("Jo.", "number"), ("Yes.", "tell"), ("Call me.", "right?"), ("<hangup>", "")],
+        &[
+            ("Hi.", "name"),
+            ("Jo.", "number"),
+            ("Yes.", "tell"),
+            ("Call me.", "right?"),
+            ("<hangup>", ""),
+        ],
     );
     assert_eq!(outcome(&acts), Some(Outcome::Message));
 }
@@ -240,8 +290,19 @@ fn nothing_happens_after_goodbye() {
 #[test]
 fn the_expected_answer_guides_endpointing() {
     let mut d = Dialog::new(Arc::new(default_persona()));
-    d.handle(Event::CallStarted { caller_number: None }, evening());
+    d.handle(
+        Event::CallStarted {
+            caller_number: None,
+        },
+        evening(),
+    );
     d.handle(Event::Heard("Hi.".into()), evening());
     let acts = d.handle(Event::Heard("Jo.".into()), evening());
-    assert!(acts.iter().any(|a| matches!(a, Action::Say { expect: Expect::Digits, .. })));
+    assert!(acts.iter().any(|a| matches!(
+        a,
+        Action::Say {
+            expect: Expect::Digits,
+            ..
+        }
+    )));
 }

@@ -26,12 +26,65 @@ const NAME_LEADS: &[&str] = &[
 
 /// Words that are never part of a name.
 const NOT_NAME: &[&str] = &[
-    "calling", "trying", "looking", "just", "here", "from", "with", "and", "about", "a", "an",
-    "the", "i", "i'm", "hi", "hello", "hey", "yes", "yeah", "no", "okay", "ok", "sure", "so",
-    "well", "um", "uh", "good", "morning", "evening", "afternoon", "thanks", "thank", "you",
-    "please", "sorry", "calling.", "not", "sure.", "would", "like", "want", "to", "leave",
-    "message", "for", "need", "can", "could", "is", "was", "it", "this", "that", "alex",
-    "morgan", "speak", "talk", "at",
+    "calling",
+    "trying",
+    "looking",
+    "just",
+    "here",
+    "from",
+    "with",
+    "and",
+    "about",
+    "a",
+    "an",
+    "the",
+    "i",
+    "i'm",
+    "hi",
+    "hello",
+    "hey",
+    "yes",
+    "yeah",
+    "no",
+    "okay",
+    "ok",
+    "sure",
+    "so",
+    "well",
+    "um",
+    "uh",
+    "good",
+    "morning",
+    "evening",
+    "afternoon",
+    "thanks",
+    "thank",
+    "you",
+    "please",
+    "sorry",
+    "calling.",
+    "not",
+    "sure.",
+    "would",
+    "like",
+    "want",
+    "to",
+    "leave",
+    "message",
+    "for",
+    "need",
+    "can",
+    "could",
+    "is",
+    "was",
+    "it",
+    "this",
+    "that",
+    "alex",
+    "morgan",
+    "speak",
+    "talk",
+    "at",
 ];
 
 fn clean_word(w: &str) -> &str {
@@ -132,10 +185,17 @@ pub fn extract_name(text: &str) -> Option<NameFound> {
         None => (trimmed, None),
     };
     let head_words: Vec<&str> = head.split_whitespace().collect();
-    if !head_words.is_empty() && head_words.len() <= 3 && head_words.iter().all(|w| looks_like_name_word(w)) {
+    if !head_words.is_empty()
+        && head_words.len() <= 3
+        && head_words.iter().all(|w| looks_like_name_word(w))
+    {
         let _ = words;
         return Some(NameFound {
-            name: head_words.iter().map(|w| capitalise(clean_word(w))).collect::<Vec<_>>().join(" "),
+            name: head_words
+                .iter()
+                .map(|w| capitalise(clean_word(w)))
+                .collect::<Vec<_>>()
+                .join(" "),
             company: tail.and_then(take_company),
         });
     }
@@ -232,7 +292,12 @@ pub fn spoken_number(number: &str) -> String {
     };
     groups
         .iter()
-        .map(|g| g.chars().map(|c| c.to_string()).collect::<Vec<_>>().join(" "))
+        .map(|g| {
+            g.chars()
+                .map(|c| c.to_string())
+                .collect::<Vec<_>>()
+                .join(" ")
+        })
         .collect::<Vec<_>>()
         .join(", ")
 }
@@ -303,12 +368,18 @@ mod tests {
     #[test]
     fn names_as_heard() {
         let cases: &[NameCase] = &[
-            ("Hi, this is Jordan Lee from Acme Corp. I'd like to leave a message.", Some(("Jordan Lee", Some("Acme Corp")))),
+            (
+                "Hi, this is Jordan Lee from Acme Corp. I'd like to leave a message.",
+                Some(("Jordan Lee", Some("Acme Corp"))),
+            ),
             ("My name is Priya Patel.", Some(("Priya Patel", None))),
             ("my name is sam", Some(("Sam", None))),
             ("It's Dana.", Some(("Dana", None))),
             ("Jordan Lee.", Some(("Jordan Lee", None))),
-            ("Jordan Lee from Contoso.", Some(("Jordan Lee", Some("Contoso")))),
+            (
+                "Jordan Lee from Contoso.",
+                Some(("Jordan Lee", Some("Contoso"))),
+            ),
             ("Chris Wong speaking.", Some(("Chris Wong", None))),
             ("I'm calling about the contract.", None),
             ("I'd like to leave a message for Alex.", None),
@@ -325,10 +396,16 @@ mod tests {
         let cases = [
             ("617-555-0123", Some("+16175550123")),
             ("It's 6175550123.", Some("+16175550123")),
-            ("six one seven, five five five, zero one two three", Some("+16175550123")),
+            (
+                "six one seven, five five five, zero one two three",
+                Some("+16175550123"),
+            ),
             ("6 1 7 5 5 5 0 1 2 3", Some("+16175550123")),
             ("617 555 oh one two three", Some("+16175550123")),
-            ("six one seven double five five zero one two three", Some("+16175550123")),
+            (
+                "six one seven double five five zero one two three",
+                Some("+16175550123"),
+            ),
             ("1 617 555 0123", Some("+16175550123")),
             ("I want to talk to Alex", None),
             ("call me back", None),
@@ -346,10 +423,24 @@ mod tests {
 
     #[test]
     fn yes_and_no_as_heard() {
-        for y in ["Yes.", "Yeah, that's right.", "Yep", "Sure.", "That works.", "Correct.", "Okay, sounds good."] {
+        for y in [
+            "Yes.",
+            "Yeah, that's right.",
+            "Yep",
+            "Sure.",
+            "That works.",
+            "Correct.",
+            "Okay, sounds good.",
+        ] {
             assert_eq!(yes_no(y), YesNo::Yes, "{y}");
         }
-        for n in ["No.", "Nope.", "No, that's wrong.", "That's not right.", "No, change it."] {
+        for n in [
+            "No.",
+            "Nope.",
+            "No, that's wrong.",
+            "That's not right.",
+            "No, change it.",
+        ] {
             assert_eq!(yes_no(n), YesNo::No, "{n}");
         }
         for u in ["Hmm.", "What?", "The blue one."] {

@@ -52,6 +52,8 @@ pub enum Outbound {
 pub enum FrameError {
     #[error("frame is not valid JSON: {0}")]
     InvalidJson(String),
+    #[error("frame does not match the protocol: {0}")]
+    Malformed(String),
     #[error("frame has an unknown event {0:?}")]
     UnknownEvent(String),
     #[error("{event} frame is missing {field}")]

@@ -140,8 +140,10 @@ impl TwilioAdapter {
 
 impl Adapter for TwilioAdapter {
     fn parse(&mut self, text: &str) -> Result<Inbound, FrameError> {
-        let frame: WireFrame =
+        let value: serde_json::Value =
             serde_json::from_str(text).map_err(|e| FrameError::InvalidJson(e.to_string()))?;
+        let frame: WireFrame =
+            serde_json::from_value(value).map_err(|e| FrameError::Malformed(e.to_string()))?;
         match frame.event.as_str() {
             "connected" => Ok(Inbound::Connected),
             "start" => {
@@ -203,13 +205,12 @@ impl Adapter for TwilioAdapter {
                 Ok(Inbound::Media(bytes))
             }
             "dtmf" => {
-                let digit = frame
-                    .dtmf
-                    .and_then(|d| d.digit.chars().next())
-                    .ok_or(FrameError::MissingField {
+                let digit = frame.dtmf.and_then(|d| d.digit.chars().next()).ok_or(
+                    FrameError::MissingField {
                         event: "dtmf",
                         field: "dtmf.digit",
-                    })?;
+                    },
+                )?;
                 Ok(Inbound::Dtmf(digit))
             }
             "mark" => {
@@ -346,7 +347,11 @@ fn url_port_variants(url: &str) -> Vec<String> {
     match port_sep {
         Some(i) => vec![format!("{head}{}{tail}", &netloc[..i]), url.to_string()],
         None => {
-            let port = if url[..scheme_end].eq_ignore_ascii_case("https") { 443 } else { 80 };
+            let port = if url[..scheme_end].eq_ignore_ascii_case("https") {
+                443
+            } else {
+                80
+            };
             vec![url.to_string(), format!("{head}{netloc}:{port}{tail}")]
         }
     }
@@ -390,7 +395,8 @@ mod tests {
         assert_eq!(a.parse(media), Ok(Inbound::Media(vec![0xFF, 0xFF, 0x00])));
         let dtmf = r#"{"event":"dtmf","streamSid":"MZ1","sequenceNumber":"5","dtmf":{"track":"inbound_track","digit":"1"}}"#;
         assert_eq!(a.parse(dtmf), Ok(Inbound::Dtmf('1')));
-        let mark = r#"{"event":"mark","sequenceNumber":"4","streamSid":"MZ1","mark":{"name":"a1-0"}}"#;
+        let mark =
+            r#"{"event":"mark","sequenceNumber":"4","streamSid":"MZ1","mark":{"name":"a1-0"}}"#;
         assert_eq!(a.parse(mark), Ok(Inbound::Mark("a1-0".into())));
         let stop = r#"{"event":"stop","sequenceNumber":"5","streamSid":"MZ1","stop":{"accountSid":"AC1","callSid":"CA1"}}"#;
         assert_eq!(a.parse(stop), Ok(Inbound::Stop));
@@ -399,7 +405,15 @@ mod tests {
     #[test]
     fn bad_frames_are_typed_errors() {
         let mut a = TwilioAdapter::new();
-        assert!(matches!(a.parse("{not json"), Err(FrameError::InvalidJson(_))));
+        assert!(matches!(
+            a.parse("{not json"),
+            Err(FrameError::InvalidJson(_))
+        ));
+        assert!(matches!(a.parse("[1,2]"), Err(FrameError::Malformed(_))));
+        assert!(matches!(
+            a.parse(r#"{"event":"dtmf","dtmf":{}}"#),
+            Err(FrameError::Malformed(_))
+        ));
         assert_eq!(
             a.parse(r#"{"event":"media","media":{"payload":"//8="}}"#),
             Err(FrameError::BeforeStart("media"))

@@ -75,7 +75,9 @@ impl Worker {
         let header = w.read_header().map_err(|e| start_err(e.to_string()))?;
         if header.ready != Some(true) {
             return Err(start_err(
-                header.error.unwrap_or_else(|| "worker did not report ready".into()),
+                header
+                    .error
+                    .unwrap_or_else(|| "worker did not report ready".into()),
             ));
         }
         Ok(w)
@@ -90,7 +92,8 @@ impl Worker {
         if n == 0 {
             return Err(synth_err("worker exited"));
         }
-        serde_json::from_str(&line).map_err(|e| synth_err(format!("bad worker header {line:?}: {e}")))
+        serde_json::from_str(&line)
+            .map_err(|e| synth_err(format!("bad worker header {line:?}: {e}")))
     }
 
     fn speak(&mut self, text: &str) -> Result<Speech, TtsError> {
@@ -102,7 +105,9 @@ impl Worker {
             .map_err(|e| synth_err(format!("writing to worker: {e}")))?;
         let header = self.read_header()?;
         if header.ok != Some(true) {
-            return Err(synth_err(header.error.unwrap_or_else(|| "unknown error".into())));
+            return Err(synth_err(
+                header.error.unwrap_or_else(|| "unknown error".into()),
+            ));
         }
         let mut bytes = vec![0u8; header.samples * 2];
         self.stdout
@@ -151,7 +156,9 @@ impl TtsEngine for Hibari {
             if guard.is_none() {
                 *guard = Some(Worker::spawn(&self.python)?);
             }
-            let Some(worker) = guard.as_mut() else { continue };
+            let Some(worker) = guard.as_mut() else {
+                continue;
+            };
             match worker.speak(text) {
                 Ok(s) => return Ok(s),
                 Err(e) if attempt == 0 => {

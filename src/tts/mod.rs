@@ -19,9 +19,15 @@ use crate::config::TtsChoice;
 #[derive(Debug, thiserror::Error)]
 pub enum TtsError {
     #[error("cannot start the {engine} voice: {reason}")]
-    Start { engine: &'static str, reason: String },
+    Start {
+        engine: &'static str,
+        reason: String,
+    },
     #[error("the {engine} voice failed: {reason}")]
-    Synth { engine: &'static str, reason: String },
+    Synth {
+        engine: &'static str,
+        reason: String,
+    },
     #[error("resampling speech failed: {0}")]
     Resample(#[from] resample::ResampleError),
 }

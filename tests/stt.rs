@@ -1,0 +1,135 @@
+//! Speech to text on the real model: natural speech over the phone line is transcribed; silence
+//! and line noise never become words.
+
+mod common;
+
+use std::sync::OnceLock;
+
+use frontdesk::audio::{g711, resample};
+use frontdesk::stt::Stt;
+use frontdesk::tts;
+
+fn stt() -> &'static Stt {
+    static STT: OnceLock<Stt> = OnceLock::new();
+    STT.get_or_init(|| {
+        common::require_setup();
+        let persona =
+            frontdesk::persona::Persona::load(&common::root().join("prompts/persona.toml"))
+                .unwrap();
+        Stt::load(
+            &common::root().join("models/ggml-tiny.en.bin"),
+            &persona.stt_prompt(),
+            2,
+        )
+        .unwrap()
+    })
+}
+
+/// 8 kHz µ-law line audio to what the pipeline hands whisper.
+fn line_to_whisper(mulaw: &[u8]) -> Vec<f32> {
+    resample::resample(&g711::decode_to_f32(mulaw), 8_000, 16_000).unwrap()
+}
+
+fn through_the_line(samples: &[f32]) -> Vec<f32> {
+    line_to_whisper(&g711::encode_from_f32(samples))
+}
+
+fn noise(n: usize, dbfs: f32, seed: u32) -> Vec<f32> {
+    let amp = 10f32.powf(dbfs / 20.0) * 3f32.sqrt();
+    let mut s = seed;
+    (0..n)
+        .map(|_| {
+            s = s.wrapping_mul(1_664_525).wrapping_add(1_013_904_223);
+            ((s >> 8) as f32 / (1u32 << 24) as f32 * 2.0 - 1.0) * amp
+        })
+        .collect()
+}
+
+#[test]
+fn natural_speech_over_the_phone_line_is_transcribed() {
+    let voice = common::caller_voice();
+    let line = tts::speak_line(
+        voice.as_ref(),
+        "Hello, this is Jordan Lee. I'd like to leave a message for Alex Morgan.",
+    )
+    .unwrap();
+    let text = stt()
+        .transcribe_blocking(&line_to_whisper(&line))
+        .unwrap()
+        .text
+        .to_lowercase();
+    for w in ["jordan", "message", "alex"] {
+        assert!(text.contains(w), "{w:?} not in {text:?}");
+    }
+}
+
+#[test]
+fn a_short_yes_is_transcribed() {
+    let voice = common::caller_voice();
+    let line = tts::speak_line(voice.as_ref(), "Yes.").unwrap();
+    let text = stt()
+        .transcribe_blocking(&line_to_whisper(&line))
+        .unwrap()
+        .text;
+    assert_eq!(text.trim_end_matches('.').to_lowercase(), "yes", "{text:?}");
+}
+
+#[test]
+fn silence_is_not_words() {
+    for secs in [0.1, 1.0, 3.0, 10.0] {
+        let clip = vec![0.0f32; (16_000.0 * secs) as usize];
+        assert_eq!(
+            stt().transcribe_blocking(&clip).unwrap().text,
+            "",
+            "{secs} s of silence"
+        );
+    }
+    // µ-law "silence" with a little DC and dither, as real lines carry.
+    let line: Vec<f32> = noise(8_000 * 3, -70.0, 1)
+        .iter()
+        .map(|s| s + 0.0005)
+        .collect();
+    assert_eq!(
+        stt()
+            .transcribe_blocking(&through_the_line(&line))
+            .unwrap()
+            .text,
+        ""
+    );
+}
+
+#[test]
+fn line_noise_is_not_words() {
+    let mut failures = Vec::new();
+    for (i, db) in [-45.0f32, -35.0, -25.0, -18.0].into_iter().enumerate() {
+        let clip = through_the_line(&noise(8_000 * 3, db, 7 + i as u32));
+        let t = stt().transcribe_blocking(&clip).unwrap();
+        if !t.text.is_empty() {
+            failures.push(format!("white noise at {db} dBFS -> {:?}", t.text));
+        }
+    }
+    // Mains hum with harmonics, and crackle.
+    let hum: Vec<f32> = (0..8_000 * 3)
+        .map(|i| {
+            let t = i as f32 / 8_000.0;
+            0.05 * (2.0 * std::f32::consts::PI * 60.0 * t).sin()
+                + 0.03 * (2.0 * std::f32::consts::PI * 180.0 * t).sin()
+                + 0.02 * (2.0 * std::f32::consts::PI * 300.0 * t).sin()
+        })
+        .collect();
+    let t = stt().transcribe_blocking(&through_the_line(&hum)).unwrap();
+    if !t.text.is_empty() {
+        failures.push(format!("hum -> {:?}", t.text));
+    }
+    let mut crackle = noise(8_000 * 3, -50.0, 99);
+    for k in (0..crackle.len()).step_by(1_237) {
+        crackle[k] = 0.6;
+    }
+    let t = stt()
+        .transcribe_blocking(&through_the_line(&crackle))
+        .unwrap();
+    if !t.text.is_empty() {
+        failures.push(format!("crackle -> {:?}", t.text));
+    }
+    assert!(failures.is_empty(), "{failures:#?}");
+}
