@@ -134,10 +134,20 @@ pub fn heard_part(text: &str, fraction: f64) -> String {
 /// One sentence queued for (or in) playback.
 struct Segment {
     say_id: u64,
-    text: String,
+    index: usize,
     audio: Vec<u8>,
     sent: usize,
     mark: String,
+}
+
+/// One sentence of a reply, as the caller hears it.
+struct Part {
+    text: String,
+    frames: usize,
+    /// When its first frame went out.
+    started: Option<Instant>,
+    /// The far end confirmed (mark) that it played.
+    played: bool,
 }
 
 /// One reply (a dialog `Say`) from synthesis to playback.
@@ -145,17 +155,12 @@ struct Reply {
     id: u64,
     text: String,
     sentences: usize,
-    /// Sentences whose audio has been queued.
-    queued: usize,
-    /// Sentence texts and frame counts, in order.
-    parts: Vec<(String, usize)>,
-    /// Marks the far end has confirmed.
-    played_marks: usize,
+    /// The sentences synthesised so far, in order.
+    parts: Vec<Part>,
     /// The stored agent turn, once the first frame went out.
     turn_seq: Option<i64>,
     /// The caller's end of speech this reply answers.
     answer_to: Option<Instant>,
-    expect: Expect,
 }
 
 struct Stt1 {
@@ -209,7 +214,7 @@ struct Session {
     next_say: u64,
     playback_start: Option<Instant>,
     frames_sent: u64,
-    pending_marks: VecDeque<(String, u64)>,
+    pending_marks: VecDeque<(String, u64, usize)>,
     last_frame_at: Option<Instant>,
     hangup_after_playback: bool,
     // Listening.
@@ -347,10 +352,16 @@ impl Session {
                 self.dialog_event(Event::Digit(d)).await;
             }
             Inbound::Mark(name) => {
-                if let Some(pos) = self.pending_marks.iter().position(|(n, _)| *n == name) {
-                    let (_, say_id) = self.pending_marks.remove(pos).unwrap_or_default();
-                    if let Some(r) = self.replies.iter_mut().find(|r| r.id == say_id) {
-                        r.played_marks += 1;
+                if let Some(pos) = self.pending_marks.iter().position(|(n, ..)| *n == name) {
+                    if let Some((_, say_id, index)) = self.pending_marks.remove(pos) {
+                        if let Some(part) = self
+                            .replies
+                            .iter_mut()
+                            .find(|r| r.id == say_id)
+                            .and_then(|r| r.parts.get_mut(index))
+                        {
+                            part.played = true;
+                        }
                     }
                 }
             }
@@ -475,20 +486,18 @@ impl Session {
     }
 
     fn reply_played(&self, r: &Reply) -> bool {
-        if r.queued < r.sentences {
+        if r.parts.len() < r.sentences {
             return false;
         }
-        if r.played_marks >= r.sentences {
+        if r.parts.iter().all(|p| p.played) {
             return true;
         }
         // Marks are the provider's word; if they never come, trust the clock.
-        let total: usize = r.parts.iter().map(|(_, n)| n).sum();
         let sent_all = !self.queue.iter().any(|s| s.say_id == r.id);
         sent_all
-            && self.last_frame_at.is_some_and(|t| {
-                t.elapsed() > Duration::from_millis(1500) + Duration::from_millis(LEAD_FRAMES * 20)
-            })
-            && total > 0
+            && self
+                .last_frame_at
+                .is_some_and(|t| t.elapsed() > Duration::from_millis(1500 + LEAD_FRAMES * 20))
     }
 
     async fn on_media(&mut self, bytes: &[u8]) {
@@ -547,7 +556,7 @@ impl Session {
     async fn on_utterance(&mut self, u: Utterance) {
         let (started_at, during_agent) =
             self.utterance_started.take().unwrap_or((self.now(), false));
-        let silence = if self.is_patient() {
+        let silence = if self.endpointer.patience() == Patience::Long {
             self.svc.config.vad.long_end_silence_ms
         } else {
             self.svc.config.vad.end_silence_ms
@@ -572,12 +581,6 @@ impl Session {
                 self.stt_pending -= 1;
             }
         }
-    }
-
-    fn is_patient(&self) -> bool {
-        self.replies
-            .back()
-            .is_some_and(|r| matches!(r.expect, Expect::Digits))
     }
 
     async fn on_internal(&mut self, msg: Internal) {
@@ -626,20 +629,21 @@ impl Session {
                         Vec::new()
                     }
                 };
-                reply.queued += 1;
-                let frames = audio.len().div_ceil(LINE_FRAME);
-                reply.parts.push((text.clone(), frames));
-                let mark = format!("s{say_id}-{index}");
+                reply.parts.push(Part {
+                    text,
+                    frames: audio.len().div_ceil(LINE_FRAME),
+                    started: None,
+                    played: audio.is_empty(),
+                });
                 if audio.is_empty() {
-                    reply.played_marks += 1;
                     return;
                 }
                 self.queue.push_back(Segment {
                     say_id,
-                    text,
+                    index,
                     audio,
                     sent: 0,
-                    mark,
+                    mark: format!("s{say_id}-{index}"),
                 });
             }
         }
@@ -699,20 +703,14 @@ impl Session {
         let id = self.next_say;
         self.next_say += 1;
         let parts = sentences(&text);
-        self.endpointer.set_patience(match expect {
-            Expect::Digits => Patience::Long,
-            _ => Patience::Normal,
-        });
+        self.endpointer.set_patience(patience_for(expect));
         self.replies.push_back(Reply {
             id,
             text,
             sentences: parts.len(),
-            queued: 0,
             parts: Vec::new(),
-            played_marks: 0,
             turn_seq: None,
             answer_to: self.last_caller_end.take(),
-            expect,
         });
         let tts = self.svc.tts.clone();
         let back = self.internal_tx.clone();
@@ -789,11 +787,19 @@ impl Session {
             };
             let end = (seg.sent + LINE_FRAME).min(seg.audio.len());
             let frame = seg.audio[seg.sent..end].to_vec();
-            let first_of_reply = seg.sent == 0;
+            let first_of_segment = seg.sent == 0;
             seg.sent = end;
             let finished = seg.sent >= seg.audio.len();
-            let (say_id, mark) = (seg.say_id, seg.mark.clone());
-            if first_of_reply {
+            let (say_id, index, mark) = (seg.say_id, seg.index, seg.mark.clone());
+            if first_of_segment {
+                if let Some(part) = self
+                    .replies
+                    .iter_mut()
+                    .find(|r| r.id == say_id)
+                    .and_then(|r| r.parts.get_mut(index))
+                {
+                    part.started = Some(Instant::now());
+                }
                 self.on_reply_audio_starts(say_id).await;
             }
             loudest = loudest.max(level_dbfs(&g711::decode_to_f32(&frame)));
@@ -806,7 +812,7 @@ impl Session {
             self.last_frame_at = Some(Instant::now());
             if finished {
                 self.queue.pop_front();
-                self.pending_marks.push_back((mark.clone(), say_id));
+                self.pending_marks.push_back((mark.clone(), say_id, index));
                 self.send(SessionOutput::Frame(Outbound::Mark(mark))).await;
             }
         }
@@ -840,48 +846,33 @@ impl Session {
         if let Some(r) = self.recorder.as_mut() {
             r.agent_cleared();
         }
-        // What did the caller hear? Everything sent, less what was still in the far end's buffer.
-        let heard_frames_total = self.frames_sent.saturating_sub(LEAD_FRAMES) as usize;
+        // What did the caller hear? Sentences the far end confirmed, and of the one playing,
+        // the words that fit in the time since its first frame went out (less our lead).
         let playing: Vec<u64> = self
             .replies
             .iter()
             .filter(|r| !self.reply_played(r))
             .map(|r| r.id)
             .collect();
-        // Frames of the interrupted replies sent before this playback run began were heard fully.
-        let mut budget = heard_frames_total;
         for id in playing {
             let Some(r) = self.replies.iter().find(|r| r.id == id) else {
                 continue;
             };
             let mut heard = Vec::new();
-            for (i, (text, frames)) in r.parts.iter().enumerate() {
-                let confirmed = i < r.played_marks;
-                let still_queued = self
-                    .queue
-                    .iter()
-                    .find(|s| s.say_id == id && s.text == *text);
-                let sent = match still_queued {
-                    Some(s) => s.sent.div_ceil(LINE_FRAME),
-                    None => *frames,
-                };
-                if confirmed {
-                    heard.push(text.clone());
-                    budget = budget.saturating_sub(*frames);
+            for part in &r.parts {
+                if part.played {
+                    heard.push(part.text.clone());
                     continue;
                 }
-                let got = sent.min(budget);
-                budget = budget.saturating_sub(got);
-                let fraction = if *frames == 0 {
-                    0.0
-                } else {
-                    got as f64 / *frames as f64
-                };
-                let part = heard_part(text, fraction);
-                if !part.is_empty() {
-                    heard.push(part);
+                let Some(started) = part.started else { break };
+                let heard_ms =
+                    (started.elapsed().as_millis() as u64).saturating_sub(LEAD_FRAMES * 20);
+                let fraction = heard_ms as f64 / (part.frames.max(1) as f64 * 20.0);
+                let words = heard_part(&part.text, fraction);
+                if !words.is_empty() {
+                    heard.push(words);
                 }
-                if got < *frames {
+                if fraction < 1.0 {
                     break;
                 }
             }
@@ -905,14 +896,10 @@ impl Session {
         }
         self.queue.clear();
         self.pending_marks.clear();
-        let keep_expect = self.replies.back().map(|r| r.expect);
         self.replies.clear();
         self.playback_start = None;
         self.frames_sent = 0;
         self.last_frame_at = None;
-        if let Some(Expect::Digits) = keep_expect {
-            self.endpointer.set_patience(Patience::Long);
-        }
     }
 
     async fn log_turn(
@@ -982,6 +969,14 @@ impl Session {
             error!(error = %e, "cannot close the call record");
         }
         info!(?status, "call ended");
+    }
+}
+
+/// How long to wait for the caller to finish, given what they are asked for.
+fn patience_for(expect: Expect) -> Patience {
+    match expect {
+        Expect::Digits | Expect::Message => Patience::Long,
+        Expect::Free | Expect::YesNo => Patience::Normal,
     }
 }
 

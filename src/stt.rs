@@ -61,6 +61,7 @@ pub struct Stt {
     states: Arc<Mutex<Vec<WhisperState>>>,
     prompt: Arc<String>,
     threads: i32,
+    min_audio_ctx: i32,
 }
 
 impl std::fmt::Debug for Stt {
@@ -94,7 +95,15 @@ impl Stt {
             states: Arc::new(Mutex::new(Vec::new())),
             prompt: Arc::new(prompt.to_string()),
             threads: threads.max(1) as i32,
+            min_audio_ctx: MIN_AUDIO_CTX,
         })
+    }
+
+    /// The same model with another smallest encoder window (1500: whisper's full 30 s, as
+    /// whisper.cpp does by default). For benchmarks that compare windows.
+    pub fn with_min_audio_ctx(mut self, min: i32) -> Self {
+        self.min_audio_ctx = min.clamp(1, 1500);
+        self
     }
 
     /// Transcribes 16 kHz mono samples on a blocking thread.
@@ -157,7 +166,7 @@ impl Stt {
         }
         // The encoder costs the same for any clip unless told how much of its 30 s window is
         // audio: size the window to the clip (50 positions a second) plus a margin.
-        params.set_audio_ctx(audio_ctx(input.len()));
+        params.set_audio_ctx(audio_ctx(input.len(), self.min_audio_ctx));
         let result = state
             .full(params, input)
             .map_err(|e| SttError::Whisper(e.to_string()));
@@ -175,13 +184,13 @@ const MIN_VOICED_MS: u32 = 80;
 /// The smallest encoder window used. Below about 10 s of window, tiny.en starts to loop on
 /// short clips ("Yes. Yes. Yes. …"); at 512 it transcribes as well as at the full 1500
 /// (measured on natural-voice µ-law clips), three times faster.
-const MIN_AUDIO_CTX: i32 = 512;
+pub const MIN_AUDIO_CTX: i32 = 512;
 
 /// The encoder window for `samples` of 16 kHz audio: 50 positions a second plus a margin,
-/// at least [`MIN_AUDIO_CTX`], at most whisper's full 1500.
-pub fn audio_ctx(samples: usize) -> i32 {
+/// at least `min` (normally [`MIN_AUDIO_CTX`]), at most whisper's full 1500.
+pub fn audio_ctx(samples: usize, min: i32) -> i32 {
     let secs = samples as f64 / SAMPLE_RATE as f64;
-    ((secs * 50.0).ceil() as i32 + 128).clamp(MIN_AUDIO_CTX, 1500)
+    ((secs * 50.0).ceil() as i32 + 128).clamp(min.min(1500), 1500)
 }
 
 fn collect(state: &WhisperState) -> Transcript {

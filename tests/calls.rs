@@ -370,3 +370,17 @@ async fn webhooks_must_be_signed_when_a_twilio_token_is_set() {
         .iter()
         .any(|(k, v)| k == "from" && v == "+16175550123"));
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_simulated_caller_signs_like_twilio() {
+    // No public URL: Twilio would sign the listen address, and so does the simulated caller.
+    let app = spawn_app_with(|c| c.twilio_auth_token = Some("twilio-secret".into())).await;
+    let report = app
+        .call_with("@hangup\n", |o| o.auth_token = Some("twilio-secret".into()))
+        .await;
+    let call = app.stored_call(&report.call_sid).await;
+    assert!(
+        said(&call, "agent").contains("after-hours assistant"),
+        "{call}"
+    );
+}

@@ -203,6 +203,11 @@ impl Endpointer {
         self.patience = patience;
     }
 
+    /// The current patience.
+    pub fn patience(&self) -> Patience {
+        self.patience
+    }
+
     /// True while an utterance is open.
     pub fn in_speech(&self) -> bool {
         self.in_speech

@@ -12,7 +12,7 @@ use chrono::{DateTime, Utc};
 use serde::Serialize;
 
 use crate::persona::Persona;
-use understand::{extract_name, extract_phone, spoken_number, yes_no, YesNo};
+use understand::{extract_name, extract_phone, spoken_number, usable_caller_id, yes_no, YesNo};
 
 /// Something that happened on the call.
 #[derive(Debug, Clone, PartialEq)]
@@ -39,6 +39,8 @@ pub enum Expect {
     Digits,
     /// Yes or no.
     YesNo,
+    /// A message, which callers compose as they speak, with pauses.
+    Message,
 }
 
 /// How a call ended, as stored on the call.
@@ -139,8 +141,7 @@ impl Dialog {
         let mut out = Vec::new();
         match event {
             Event::CallStarted { caller_number } => {
-                self.caller_id =
-                    caller_number.filter(|n| n.chars().filter(char::is_ascii_digit).count() >= 7);
+                self.caller_id = caller_number.as_deref().and_then(usable_caller_id);
                 let part = self.persona.part_of_day(now);
                 let key = if self.persona.in_office_hours(now) {
                     "greeting_in_hours"
@@ -250,7 +251,7 @@ impl Dialog {
     fn ask_message(&mut self, out: &mut Vec<Action>) {
         self.stage = Stage::AskMessage;
         let text = self.persona.line("ask_message", &[]);
-        self.say(out, text, Expect::Free);
+        self.say(out, text, Expect::Message);
     }
 
     fn read_back(&mut self, out: &mut Vec<Action>) {
@@ -386,7 +387,7 @@ impl Dialog {
                 YesNo::No => {
                     self.stage = Stage::AskMessage;
                     let t = self.persona.line("fix_message", &[]);
-                    self.say(out, t, Expect::Free);
+                    self.say(out, t, Expect::Message);
                 }
                 YesNo::Unclear => {
                     self.misses += 1;

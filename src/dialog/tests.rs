@@ -306,3 +306,38 @@ fn the_expected_answer_guides_endpointing() {
         }
     )));
 }
+
+#[test]
+fn a_withheld_caller_id_is_not_offered_back() {
+    let (d, _) = check(
+        Some("anonymous"),
+        &[
+            ("Hi.", "your name"),
+            ("Yeah, Jordan.", "What's the best number"),
+        ],
+    );
+    assert_eq!(d.caller().name.as_deref(), Some("Jordan"));
+}
+
+#[test]
+fn callers_get_time_to_compose_a_message() {
+    let mut d = Dialog::new(Arc::new(default_persona()));
+    d.handle(
+        Event::CallStarted {
+            caller_number: Some("+16175550123".into()),
+        },
+        evening(),
+    );
+    d.handle(Event::Heard("Hi, this is Jo.".into()), evening());
+    let acts = d.handle(Event::Heard("Yes.".into()), evening());
+    assert!(
+        acts.iter().any(|a| matches!(
+            a,
+            Action::Say {
+                expect: Expect::Message,
+                ..
+            }
+        )),
+        "{acts:?}"
+    );
+}

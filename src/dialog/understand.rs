@@ -24,6 +24,11 @@ const NAME_LEADS: &[&str] = &[
     "speaking",
 ];
 
+/// Words a caller puts before an answer.
+const FILLERS: &[&str] = &[
+    "yes", "yeah", "yep", "sure", "ok", "okay", "um", "uh", "er", "hi", "hello", "so", "well", "oh",
+];
+
 /// Words that are never part of a name.
 const NOT_NAME: &[&str] = &[
     "calling",
@@ -177,8 +182,23 @@ pub fn extract_name(text: &str) -> Option<NameFound> {
             }
         }
     }
-    // A bare answer to "may I have your name": one to three name-like words.
-    let trimmed = text.trim().trim_end_matches(['.', '!', '?']);
+    // A bare answer to "may I have your name": one to three name-like words, after any
+    // filler ("Yeah, Jordan.", "Um, Dana Kim here.").
+    let mut trimmed = text.trim().trim_end_matches(['.', '!', '?']);
+    loop {
+        let first = trimmed.split_whitespace().next().unwrap_or("");
+        let bare = clean_word(first).to_lowercase();
+        if !first.is_empty() && FILLERS.contains(&bare.as_str()) {
+            trimmed = trimmed[first.len()..].trim_start_matches([',', ' ']);
+        } else {
+            break;
+        }
+    }
+    for tail in [" here", " speaking"] {
+        if trimmed.to_lowercase().ends_with(tail) {
+            trimmed = &trimmed[..trimmed.len() - tail.len()];
+        }
+    }
     let words: Vec<&str> = trimmed.split_whitespace().collect();
     let (head, tail) = match trimmed.to_lowercase().find(" from ") {
         Some(i) => (&trimmed[..i], Some(&trimmed[i..])),
@@ -258,6 +278,26 @@ pub fn spoken_digits(text: &str) -> String {
         repeat = 1;
     }
     digits
+}
+
+/// Caller IDs that mean "withheld", not a number to call back.
+const WITHHELD: &[&str] = &[
+    "anonymous",
+    "restricted",
+    "unknown",
+    "private",
+    "unavailable",
+    "+266696687",
+    "+86282452253",
+    "+7378742833",
+    "+2562533",
+];
+
+/// A caller ID worth offering back to the caller, or `None` when it is withheld or not a number.
+pub fn usable_caller_id(caller_id: &str) -> Option<String> {
+    let id = caller_id.trim();
+    let digits = id.chars().filter(char::is_ascii_digit).count();
+    (digits >= 7 && !WITHHELD.iter().any(|w| id.eq_ignore_ascii_case(w))).then(|| id.to_string())
 }
 
 /// A phone number in the transcript, normalised to E.164 when it is a North American number.
@@ -381,6 +421,9 @@ mod tests {
                 Some(("Jordan Lee", Some("Contoso"))),
             ),
             ("Chris Wong speaking.", Some(("Chris Wong", None))),
+            ("Yeah, Jordan.", Some(("Jordan", None))),
+            ("Um, Dana Kim here.", Some(("Dana Kim", None))),
+            ("Sure. It's Sam Rivera.", Some(("Sam Rivera", None))),
             ("I'm calling about the contract.", None),
             ("I'd like to leave a message for Alex.", None),
             ("Yes.", None),
@@ -412,6 +455,17 @@ mod tests {
         ];
         for (text, want) in cases {
             assert_eq!(extract_phone(text).as_deref(), want, "{text}");
+        }
+    }
+
+    #[test]
+    fn withheld_caller_ids_are_not_offered() {
+        assert_eq!(
+            usable_caller_id("+16175550123").as_deref(),
+            Some("+16175550123")
+        );
+        for id in ["anonymous", "+266696687", "Restricted", "", "+1"] {
+            assert_eq!(usable_caller_id(id), None, "{id}");
         }
     }
 
