@@ -23,6 +23,7 @@
 
 pub mod app;
 pub mod audio;
+pub mod calendar;
 pub mod call;
 pub mod config;
 pub mod dialog;
@@ -31,5 +32,6 @@ pub mod sim;
 pub mod store;
 pub mod stt;
 pub mod telephony;
+pub mod timeparse;
 pub mod tts;
 pub mod web;

@@ -52,6 +52,17 @@ enum Command {
         /// A WAV file (any rate; stereo is mixed down).
         file: PathBuf,
     },
+    /// Read utterances on stdin, one a line; print the date and time each asks for as JSON
+    /// (`{"date": "YYYY-MM-DD"|null, "time": "HH:MM"|null}`), with the parser the dialog uses.
+    ParseTime {
+        /// The instant "today" and "tomorrow" are relative to: RFC 3339, with or without an
+        /// offset (without one it is wall-clock time in --tz). Default: now.
+        #[arg(long)]
+        now: Option<String>,
+        /// IANA time zone the caller speaks in (default: the persona's, else UTC).
+        #[arg(long)]
+        tz: Option<String>,
+    },
 }
 
 fn init_logging() {
@@ -78,6 +89,7 @@ async fn main() -> anyhow::Result<()> {
             no_transcribe,
         } => call(config, script, server, from, to, no_transcribe).await,
         Command::Transcribe { file } => transcribe(config, file).await,
+        Command::ParseTime { now, tz } => parse_time(&config, now.as_deref(), tz.as_deref()),
     }
 }
 
@@ -221,5 +233,55 @@ async fn transcribe(config: Config, file: PathBuf) -> anyhow::Result<()> {
     let stt = Arc::new(Stt::load(&config.model, &prompt, config.stt_threads)?);
     let t = stt.transcribe(wide).await?;
     println!("{}", t.text);
+    Ok(())
+}
+
+/// The wall-clock time in `tz` of `--now`: an RFC 3339 instant, or a local time without offset.
+fn local_now(text: &str, tz: chrono_tz::Tz) -> anyhow::Result<chrono::NaiveDateTime> {
+    if let Ok(t) = chrono::DateTime::parse_from_rfc3339(text) {
+        return Ok(t.with_timezone(&tz).naive_local());
+    }
+    for format in [
+        "%Y-%m-%dT%H:%M:%S%.f",
+        "%Y-%m-%dT%H:%M",
+        "%Y-%m-%d %H:%M:%S",
+        "%Y-%m-%d %H:%M",
+    ] {
+        if let Ok(t) = chrono::NaiveDateTime::parse_from_str(text, format) {
+            return Ok(t);
+        }
+    }
+    bail!("--now {text:?} is not an RFC 3339 time (e.g. 2019-03-01T09:00:00 or 2019-03-01T09:00:00-05:00)")
+}
+
+fn parse_time(config: &Config, now: Option<&str>, tz: Option<&str>) -> anyhow::Result<()> {
+    use std::io::{BufRead, Write};
+    let tz: chrono_tz::Tz = match tz {
+        Some(name) => name.parse().map_err(|_| {
+            anyhow::anyhow!("--tz {name:?} is not an IANA time zone (e.g. America/New_York)")
+        })?,
+        None => Persona::load(&config.persona)
+            .map(|p| p.timezone)
+            .unwrap_or(chrono_tz::UTC),
+    };
+    let now = match now {
+        Some(text) => local_now(text, tz)?,
+        None => frontdesk::config::Clock::starting_at(config.now)
+            .now()
+            .with_timezone(&tz)
+            .naive_local(),
+    };
+    let stdin = std::io::stdin();
+    let mut out = std::io::BufWriter::new(std::io::stdout().lock());
+    for line in stdin.lock().lines() {
+        let line = line.context("reading stdin")?;
+        let when = frontdesk::timeparse::parse(&line, now);
+        let row = serde_json::json!({
+            "date": when.date.map(|d| d.format("%Y-%m-%d").to_string()),
+            "time": when.time.map(|t| t.format("%H:%M").to_string()),
+        });
+        writeln!(out, "{row}")?;
+        out.flush()?;
+    }
     Ok(())
 }

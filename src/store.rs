@@ -393,6 +393,222 @@ impl Store {
     }
 }
 
+/// A booking that could not be made.
+#[derive(Debug, thiserror::Error)]
+pub enum BookError {
+    /// Another booking holds part of that time (the database refused the overlap).
+    #[error("that time is already booked")]
+    Taken,
+    /// The appointment does not exist or is already cancelled.
+    #[error("no booked appointment {0}")]
+    NotFound(String),
+    #[error(transparent)]
+    Store(#[from] StoreError),
+}
+
+impl From<sqlx::Error> for BookError {
+    fn from(e: sqlx::Error) -> Self {
+        match &e {
+            sqlx::Error::Database(d) if d.is_unique_violation() => BookError::Taken,
+            _ => BookError::Store(StoreError::Sql(e)),
+        }
+    }
+}
+
+/// A new appointment.
+#[derive(Debug, Clone, PartialEq)]
+pub struct NewAppointment {
+    pub start: DateTime<Utc>,
+    pub end: DateTime<Utc>,
+    pub caller_name: Option<String>,
+    pub caller_number: Option<String>,
+    pub purpose: Option<String>,
+    pub call_sid: Option<String>,
+}
+
+/// An appointment as the API shows it: times in the executive's zone, with offset.
+#[derive(Debug, Clone, Serialize, PartialEq)]
+pub struct AppointmentView {
+    pub id: String,
+    pub start: String,
+    pub end: String,
+    pub caller_name: Option<String>,
+    pub caller_number: Option<String>,
+    pub purpose: Option<String>,
+    pub call_sid: Option<String>,
+    pub status: String,
+}
+
+/// The 15-minute granules `[start, end)` covers, as stored slot keys.
+fn granules(start: DateTime<Utc>, end: DateTime<Utc>) -> Vec<String> {
+    let step = chrono::Duration::minutes(i64::from(crate::calendar::GRANULE_MINUTES));
+    let mut out = Vec::new();
+    let mut t = start;
+    while t < end {
+        out.push(stamp(t));
+        t += step;
+    }
+    out
+}
+
+fn parse_stamp(s: &str) -> Result<DateTime<Utc>, sqlx::Error> {
+    DateTime::parse_from_rfc3339(s)
+        .map(|t| t.with_timezone(&Utc))
+        .map_err(|e| sqlx::Error::Decode(Box::new(e)))
+}
+
+impl Store {
+    async fn claim_slots(
+        tx: &mut sqlx::Transaction<'_, sqlx::Sqlite>,
+        id: &str,
+        start: DateTime<Utc>,
+        end: DateTime<Utc>,
+    ) -> Result<(), BookError> {
+        for slot in granules(start, end) {
+            sqlx::query(
+                "INSERT INTO appointment_slots (slot_start, appointment_id) VALUES ($1, $2)",
+            )
+            .bind(slot)
+            .bind(id)
+            .execute(&mut **tx)
+            .await?;
+        }
+        Ok(())
+    }
+
+    /// Books an appointment; refuses, with [`BookError::Taken`], any overlap with a booked one.
+    pub async fn book(
+        &self,
+        new: &NewAppointment,
+        now: DateTime<Utc>,
+    ) -> Result<String, BookError> {
+        let id = format!("apt_{}", uuid::Uuid::new_v4().simple());
+        let mut tx = self.pool.begin().await?;
+        sqlx::query(
+            "INSERT INTO appointments (id, starts_at, ends_at, caller_name, caller_number, purpose, call_sid, status, created_at, updated_at)
+             VALUES ($1, $2, $3, $4, $5, $6, $7, 'booked', $8, $8)",
+        )
+        .bind(&id)
+        .bind(stamp(new.start))
+        .bind(stamp(new.end))
+        .bind(&new.caller_name)
+        .bind(&new.caller_number)
+        .bind(&new.purpose)
+        .bind(&new.call_sid)
+        .bind(stamp(now))
+        .execute(&mut *tx)
+        .await?;
+        Self::claim_slots(&mut tx, &id, new.start, new.end).await?;
+        tx.commit().await?;
+        Ok(id)
+    }
+
+    /// Moves a booked appointment; the old time is freed only if the new one is free.
+    pub async fn move_appointment(
+        &self,
+        id: &str,
+        start: DateTime<Utc>,
+        end: DateTime<Utc>,
+        now: DateTime<Utc>,
+    ) -> Result<(), BookError> {
+        let mut tx = self.pool.begin().await?;
+        let r = sqlx::query(
+            "UPDATE appointments SET starts_at = $1, ends_at = $2, updated_at = $3 WHERE id = $4 AND status = 'booked'",
+        )
+        .bind(stamp(start))
+        .bind(stamp(end))
+        .bind(stamp(now))
+        .bind(id)
+        .execute(&mut *tx)
+        .await?;
+        if r.rows_affected() == 0 {
+            return Err(BookError::NotFound(id.to_string()));
+        }
+        sqlx::query("DELETE FROM appointment_slots WHERE appointment_id = $1")
+            .bind(id)
+            .execute(&mut *tx)
+            .await?;
+        Self::claim_slots(&mut tx, id, start, end).await?;
+        tx.commit().await?;
+        Ok(())
+    }
+
+    /// Cancels a booked appointment and frees its time.
+    pub async fn cancel_appointment(&self, id: &str, now: DateTime<Utc>) -> Result<(), BookError> {
+        let mut tx = self.pool.begin().await?;
+        let r = sqlx::query(
+            "UPDATE appointments SET status = 'cancelled', updated_at = $1 WHERE id = $2 AND status = 'booked'",
+        )
+        .bind(stamp(now))
+        .bind(id)
+        .execute(&mut *tx)
+        .await?;
+        if r.rows_affected() == 0 {
+            return Err(BookError::NotFound(id.to_string()));
+        }
+        sqlx::query("DELETE FROM appointment_slots WHERE appointment_id = $1")
+            .bind(id)
+            .execute(&mut *tx)
+            .await?;
+        tx.commit().await?;
+        Ok(())
+    }
+
+    /// Booked appointments ending after `from`, earliest first: the calendar a call sees.
+    pub async fn booked_from(
+        &self,
+        from: DateTime<Utc>,
+    ) -> Result<Vec<crate::calendar::Booked>, StoreError> {
+        let rows = sqlx::query(
+            "SELECT * FROM appointments WHERE status = 'booked' AND ends_at > $1 ORDER BY starts_at",
+        )
+        .bind(stamp(from))
+        .fetch_all(&self.pool)
+        .await?;
+        let mut out = Vec::with_capacity(rows.len());
+        for r in rows {
+            out.push(crate::calendar::Booked {
+                id: r.try_get("id")?,
+                start: parse_stamp(&r.try_get::<String, _>("starts_at")?)?,
+                end: parse_stamp(&r.try_get::<String, _>("ends_at")?)?,
+                caller_name: r.try_get("caller_name")?,
+                caller_number: r.try_get("caller_number")?,
+                purpose: r.try_get("purpose")?,
+            });
+        }
+        Ok(out)
+    }
+
+    /// Every appointment, earliest first, with times shown in `tz`.
+    pub async fn list_appointments(
+        &self,
+        tz: chrono_tz::Tz,
+    ) -> Result<Vec<AppointmentView>, StoreError> {
+        let rows = sqlx::query("SELECT * FROM appointments ORDER BY starts_at, id")
+            .fetch_all(&self.pool)
+            .await?;
+        let local = |s: String| -> Result<String, sqlx::Error> {
+            Ok(parse_stamp(&s)?
+                .with_timezone(&tz)
+                .to_rfc3339_opts(SecondsFormat::Secs, false))
+        };
+        let mut out = Vec::with_capacity(rows.len());
+        for r in rows {
+            out.push(AppointmentView {
+                id: r.try_get("id")?,
+                start: local(r.try_get("starts_at")?)?,
+                end: local(r.try_get("ends_at")?)?,
+                caller_name: r.try_get("caller_name")?,
+                caller_number: r.try_get("caller_number")?,
+                purpose: r.try_get("purpose")?,
+                call_sid: r.try_get("call_sid")?,
+                status: r.try_get("status")?,
+            });
+        }
+        Ok(out)
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -458,5 +674,84 @@ mod tests {
         s.begin_call("CA2", None, None, Utc::now()).await.unwrap();
         assert_eq!(s.recover_interrupted(Utc::now()).await.unwrap(), 1);
         assert_eq!(s.get_call("CA2").await.unwrap().unwrap().status, "dropped");
+    }
+    fn at(s: &str) -> DateTime<Utc> {
+        DateTime::parse_from_rfc3339(s).unwrap().with_timezone(&Utc)
+    }
+
+    fn appt(start: &str, minutes: i64) -> NewAppointment {
+        let start = at(start);
+        NewAppointment {
+            start,
+            end: start + chrono::Duration::minutes(minutes),
+            caller_name: Some("Dana Kim".into()),
+            caller_number: Some("+16175550111".into()),
+            purpose: Some("budget review".into()),
+            call_sid: None,
+        }
+    }
+
+    #[tokio::test]
+    async fn the_database_refuses_any_double_booking() {
+        let (_d, s) = store().await;
+        let now = Utc::now();
+        let a = s
+            .book(&appt("2026-11-25T14:00:00-05:00", 30), now)
+            .await
+            .unwrap();
+        // Same start, and an hour-long meeting overlapping its second half: both refused.
+        assert!(matches!(
+            s.book(&appt("2026-11-25T14:00:00-05:00", 30), now).await,
+            Err(BookError::Taken)
+        ));
+        assert!(matches!(
+            s.book(&appt("2026-11-25T13:30:00-05:00", 60), now).await,
+            Err(BookError::Taken)
+        ));
+        let b = s
+            .book(&appt("2026-11-25T14:30:00-05:00", 30), now)
+            .await
+            .unwrap();
+        // Moving onto a taken time fails and leaves the original where it was.
+        assert!(matches!(
+            s.move_appointment(
+                &a,
+                at("2026-11-25T14:30:00-05:00"),
+                at("2026-11-25T15:00:00-05:00"),
+                now
+            )
+            .await,
+            Err(BookError::Taken)
+        ));
+        let booked = s.booked_from(at("2026-11-25T00:00:00Z")).await.unwrap();
+        assert_eq!(booked.len(), 2);
+        assert_eq!(booked[0].id, a);
+        assert_eq!(booked[0].start, at("2026-11-25T14:00:00-05:00"));
+        // Cancelling frees the time for someone else; a cancelled one cannot be cancelled again.
+        s.cancel_appointment(&b, now).await.unwrap();
+        assert!(matches!(
+            s.cancel_appointment(&b, now).await,
+            Err(BookError::NotFound(_))
+        ));
+        s.move_appointment(
+            &a,
+            at("2026-11-25T14:30:00-05:00"),
+            at("2026-11-25T15:00:00-05:00"),
+            now,
+        )
+        .await
+        .unwrap();
+        s.book(&appt("2026-11-25T14:00:00-05:00", 30), now)
+            .await
+            .unwrap();
+        let all = s
+            .list_appointments(chrono_tz::America::New_York)
+            .await
+            .unwrap();
+        assert_eq!(all.len(), 3);
+        let moved = all.iter().find(|v| v.id == a).unwrap();
+        assert_eq!(moved.start, "2026-11-25T14:30:00-05:00");
+        assert_eq!(moved.end, "2026-11-25T15:00:00-05:00");
+        assert_eq!(all.iter().find(|v| v.id == b).unwrap().status, "cancelled");
     }
 }
