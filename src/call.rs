@@ -30,9 +30,9 @@ use crate::audio::resample::StreamResampler;
 use crate::audio::vad::{level_dbfs, Endpoint, Endpointer, Patience, Utterance};
 use crate::audio::{g711, EchoGuard, LINE_FRAME};
 use crate::config::{Clock, Config};
-use crate::dialog::{Action, Dialog, Event, Expect};
+use crate::dialog::{Action, CalendarFailure, Dialog, Event, Expect};
 use crate::persona::Persona;
-use crate::store::{CallStatus, Speaker, Store};
+use crate::store::{stamp, BookError, CallStatus, NewAppointment, Speaker, Store};
 use crate::stt::Stt;
 use crate::telephony::{FrameError, Inbound, Outbound};
 use crate::tts::{self, TtsEngine};
@@ -452,8 +452,16 @@ impl Session {
         }
         self.call_sid = Some(sid);
         self.start_stt_worker();
+        let calendar = match self.svc.store.booked_from(self.now()).await {
+            Ok(c) => c,
+            Err(e) => {
+                error!(error = %e, "cannot read the calendar; bookings will be refused by the store");
+                Vec::new()
+            }
+        };
         self.dialog_event(Event::CallStarted {
             caller_number: from,
+            calendar,
         })
         .await;
     }
@@ -670,18 +678,35 @@ impl Session {
         matched * 10 >= heard.len() * 8 && heard.len() >= 2
     }
 
+    /// Feeds the dialog an event and carries out what it asks; results of calendar changes go
+    /// back to it as events, in order.
     async fn dialog_event(&mut self, event: Event) {
-        let now = self.now();
-        let actions = self.dialog.handle(event, now);
-        for a in actions {
-            self.act(a).await;
+        let mut pending = vec![event];
+        while let Some(event) = pending.pop() {
+            let now = self.now();
+            let actions = self.dialog.handle(event, now);
+            for a in actions {
+                if let Some(next) = self.act(a).await {
+                    pending.push(next);
+                }
+            }
         }
     }
 
-    async fn act(&mut self, action: Action) {
-        let Some(sid) = self.call_sid.clone() else {
-            return;
-        };
+    /// The result of a calendar change, as the dialog hears it.
+    fn calendar_result(&self, r: Result<String, BookError>) -> Event {
+        Event::Calendar(r.map_err(|e| match e {
+            BookError::Taken => CalendarFailure::Taken,
+            other => {
+                error!(error = %other, "calendar change failed");
+                CalendarFailure::Unavailable
+            }
+        }))
+    }
+
+    async fn act(&mut self, action: Action) -> Option<Event> {
+        let sid = self.call_sid.clone()?;
+        let now = self.now();
         match action {
             Action::Say { .. } | Action::Hangup if self.closed => {}
             Action::Say { text, expect } => self.say(text, expect),
@@ -690,12 +715,68 @@ impl Session {
                     error!(error = %e, "cannot store caller details");
                 }
             }
-            Action::SetOutcome(o) => {
-                if let Err(e) = self.svc.store.set_outcome(&sid, o.as_str()).await {
+            Action::SetOutcome { outcome, summary } => {
+                if let Err(e) = self
+                    .svc
+                    .store
+                    .set_outcome(&sid, outcome.as_str(), Some(&summary))
+                    .await
+                {
                     error!(error = %e, "cannot store outcome");
                 }
             }
+            Action::Book(m) => {
+                let new = NewAppointment {
+                    start: m.start,
+                    end: m.end,
+                    caller_name: m.caller_name,
+                    caller_number: m.caller_number,
+                    purpose: m.purpose,
+                    call_sid: Some(sid.clone()),
+                };
+                let r = self.svc.store.book(&new, now).await;
+                if let Ok(id) = &r {
+                    info!(call_sid = %sid, appointment = %id, start = %m.start, "booked");
+                    self.note(&sid, "booked", &format!("{id} at {}", stamp(m.start)))
+                        .await;
+                }
+                return Some(self.calendar_result(r));
+            }
+            Action::Move { id, start, end } => {
+                let r = self.svc.store.move_appointment(&id, start, end, now).await;
+                if r.is_ok() {
+                    info!(call_sid = %sid, appointment = %id, start = %start, "moved");
+                    self.note(&sid, "rescheduled", &format!("{id} to {}", stamp(start)))
+                        .await;
+                }
+                return Some(self.calendar_result(r.map(|()| id)));
+            }
+            Action::Cancel { id } => {
+                let r = self.svc.store.cancel_appointment(&id, now).await;
+                if r.is_ok() {
+                    info!(call_sid = %sid, appointment = %id, "cancelled");
+                    self.note(&sid, "cancelled", &id).await;
+                }
+                return Some(self.calendar_result(r.map(|()| id)));
+            }
+            Action::Escalate { reason } => {
+                warn!(call_sid = %sid, %reason, "call escalated");
+                self.note(&sid, "escalation", &reason).await;
+            }
             Action::Hangup => self.hangup_after_playback = true,
+        }
+        None
+    }
+
+    /// Records a notable event on the call; a failure is logged, never fatal.
+    async fn note(&self, sid: &str, kind: &str, detail: &str) {
+        if let Err(e) = self
+            .svc
+            .store
+            .add_event(sid, self.now(), kind, detail)
+            .await
+        {
+            error!(error = %e, kind, "cannot record call event");
         }
     }
 
@@ -975,7 +1056,8 @@ impl Session {
 /// How long to wait for the caller to finish, given what they are asked for.
 fn patience_for(expect: Expect) -> Patience {
     match expect {
-        Expect::Digits | Expect::Message => Patience::Long,
+        Expect::Digits | Expect::Message | Expect::When => Patience::Long,
+        Expect::Request => Patience::Request,
         Expect::Free | Expect::YesNo => Patience::Normal,
     }
 }

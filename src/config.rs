@@ -237,6 +237,14 @@ impl Config {
                 "must be ≥ 200 and not more than vad.long_end_silence_ms",
             ));
         }
+        if self.vad.request_end_silence_ms < self.vad.end_silence_ms
+            || self.vad.request_end_silence_ms > self.vad.long_end_silence_ms
+        {
+            return Err(invalid(
+                "vad.request_end_silence_ms",
+                "must be between vad.end_silence_ms and vad.long_end_silence_ms",
+            ));
+        }
         Ok(())
     }
 

@@ -8,6 +8,10 @@ use chrono::{DateTime, Datelike, NaiveTime, Timelike, Utc, Weekday};
 use chrono_tz::Tz;
 use serde::Deserialize;
 
+use crate::calendar::MeetingRules;
+use crate::dialog::faq::Faq;
+use crate::dialog::screen::Screening;
+
 /// A persona file that cannot be used.
 #[derive(Debug, thiserror::Error)]
 pub enum PersonaError {
@@ -34,7 +38,27 @@ struct RawPersona {
     assistant: Assistant,
     #[serde(default)]
     vocabulary: Vec<String>,
+    #[serde(default)]
+    meetings: Option<RawMeetings>,
+    /// The FAQ file, relative to the persona file.
+    #[serde(default)]
+    faq: Option<String>,
+    /// The screening file, relative to the persona file.
+    #[serde(default)]
+    screening: Option<String>,
     lines: BTreeMap<String, String>,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawMeetings {
+    days: Vec<String>,
+    start: String,
+    end: String,
+    length_minutes: u32,
+    step_minutes: u32,
+    min_notice_hours: u32,
+    horizon_days: u32,
 }
 
 #[derive(Debug, Clone, Deserialize)]
@@ -84,6 +108,47 @@ pub const REQUIRED_LINES: &[&str] = &[
     "still_there",
     "goodbye_silence",
     "goodbye_generic",
+    "greeting_known",
+    "how_can_i_help",
+    "ask_name",
+    "ask_name_to_find",
+    "ask_purpose",
+    "ask_when",
+    "ask_when_again",
+    "ask_when_other",
+    "offer_choices",
+    "which_choice",
+    "no_slots",
+    "propose_booking",
+    "propose_move",
+    "confirm_slot_again",
+    "booked",
+    "moved",
+    "slot_taken",
+    "calendar_down",
+    "unavailable_busy",
+    "unavailable_past",
+    "unavailable_soon",
+    "unavailable_far",
+    "unavailable_hours",
+    "unavailable_grid",
+    "unavailable_generic",
+    "found_move",
+    "found_cancel",
+    "cancelled",
+    "keep_appointment",
+    "appointment_not_found",
+    "anything_else",
+    "faq_unknown",
+    "not_understood",
+    "not_understood_twice",
+    "sales",
+    "spam",
+    "blocked",
+    "escalate_urgent",
+    "escalate_person",
+    "goodbye_escalated",
+    "goodbye_booked",
 ];
 
 /// A loaded, validated persona.
@@ -105,6 +170,12 @@ pub struct Persona {
     pub assistant: Assistant,
     /// Words to bias transcription toward.
     pub vocabulary: Vec<String>,
+    /// When meetings may be booked.
+    pub meetings: MeetingRules,
+    /// Questions the assistant answers by itself.
+    pub faq: Faq,
+    /// Who is VIP, known, blocked; sales, spam and urgency phrases; escalation rules.
+    pub screening: Screening,
     lines: BTreeMap<String, String>,
 }
 
@@ -113,27 +184,60 @@ fn parse_weekday(s: &str) -> Option<Weekday> {
 }
 
 impl Persona {
-    /// Loads and validates a persona file.
+    /// Loads and validates a persona file and the FAQ and screening files it names (paths
+    /// relative to it).
     pub fn load(path: &Path) -> Result<Self, PersonaError> {
-        let text = std::fs::read_to_string(path).map_err(|source| PersonaError::Read {
-            path: path.display().to_string(),
-            source,
-        })?;
-        Self::from_toml(&text).map_err(|e| match e {
+        let read = |p: &Path| {
+            std::fs::read_to_string(p).map_err(|source| PersonaError::Read {
+                path: p.display().to_string(),
+                source,
+            })
+        };
+        let text = read(path)?;
+        let raw = Self::parse_raw(&text).map_err(|e| match e {
             PersonaError::Parse { message, .. } => PersonaError::Parse {
                 path: path.display().to_string(),
                 message,
             },
             other => other,
+        })?;
+        let dir = path.parent().unwrap_or(Path::new("."));
+        let faq = raw.faq.as_deref().map(|f| read(&dir.join(f))).transpose()?;
+        let screening = raw
+            .screening
+            .as_deref()
+            .map(|f| read(&dir.join(f)))
+            .transpose()?;
+        Self::build(raw, faq.as_deref(), screening.as_deref())
+    }
+
+    /// Parses and validates persona TOML whose FAQ and screening files are given as text
+    /// (`None`: no FAQ, no screening lists).
+    pub fn from_parts(
+        text: &str,
+        faq: Option<&str>,
+        screening: Option<&str>,
+    ) -> Result<Self, PersonaError> {
+        Self::build(Self::parse_raw(text)?, faq, screening)
+    }
+
+    /// Parses and validates persona TOML alone (no FAQ, no screening lists).
+    pub fn from_toml(text: &str) -> Result<Self, PersonaError> {
+        Self::from_parts(text, None, None)
+    }
+
+    fn parse_raw(text: &str) -> Result<RawPersona, PersonaError> {
+        toml::from_str(text).map_err(|e| PersonaError::Parse {
+            path: "<text>".into(),
+            message: e.to_string(),
         })
     }
 
-    /// Parses and validates persona TOML.
-    pub fn from_toml(text: &str) -> Result<Self, PersonaError> {
-        let raw: RawPersona = toml::from_str(text).map_err(|e| PersonaError::Parse {
-            path: "<text>".into(),
-            message: e.to_string(),
-        })?;
+    fn build(
+        raw: RawPersona,
+        faq: Option<&str>,
+        screening: Option<&str>,
+    ) -> Result<Self, PersonaError> {
         let invalid = |key: &str, reason: String| PersonaError::Invalid {
             key: key.into(),
             reason,
@@ -167,6 +271,40 @@ impl Persona {
                 return Err(invalid(&format!("lines.{line}"), "is missing".into()));
             }
         }
+        let meetings = match &raw.meetings {
+            None => MeetingRules::default(),
+            Some(m) => MeetingRules {
+                days: m
+                    .days
+                    .iter()
+                    .map(|d| {
+                        parse_weekday(d).ok_or_else(|| {
+                            invalid("meetings.days", format!("{d:?} is not a weekday"))
+                        })
+                    })
+                    .collect::<Result<Vec<_>, _>>()?,
+                start: time("meetings.start", &m.start)?,
+                end: time("meetings.end", &m.end)?,
+                length_minutes: m.length_minutes,
+                step_minutes: m.step_minutes,
+                min_notice_hours: m.min_notice_hours,
+                horizon_days: m.horizon_days,
+            },
+        };
+        meetings.validate().map_err(|reason| {
+            let (key, reason) = reason.split_once(": ").unwrap_or(("", &reason));
+            invalid(&format!("meetings.{key}"), reason.to_string())
+        })?;
+        let faq = match faq {
+            Some(text) => Faq::from_toml(text).map_err(|e| invalid("faq", e.to_string()))?,
+            None => Faq::from_toml("").map_err(|e| invalid("faq", e.to_string()))?,
+        };
+        let screening = match screening {
+            Some(text) => {
+                Screening::from_toml(text).map_err(|e| invalid("screening", e.to_string()))?
+            }
+            None => Screening::default(),
+        };
         Ok(Self {
             executive: raw.executive,
             title: raw.title,
@@ -176,6 +314,9 @@ impl Persona {
             office_hours: OfficeHours { days, open, close },
             assistant: raw.assistant,
             vocabulary: raw.vocabulary,
+            meetings,
+            faq,
+            screening,
             lines: raw.lines,
         })
     }
@@ -271,7 +412,12 @@ impl Persona {
 
 #[cfg(test)]
 pub(crate) fn default_persona() -> Persona {
-    Persona::from_toml(include_str!("../prompts/persona.toml")).expect("default persona is valid")
+    Persona::from_parts(
+        include_str!("../prompts/persona.toml"),
+        Some(include_str!("../prompts/faq.toml")),
+        Some(include_str!("../prompts/screening.toml")),
+    )
+    .expect("default persona is valid")
 }
 
 #[cfg(test)]

@@ -103,6 +103,14 @@ pub struct CallView {
     pub caller: CallerView,
     pub purpose: Option<String>,
     pub message: Option<String>,
+    /// vip, known, new, sales, spam or blocked.
+    pub category: Option<String>,
+    /// routine, deadline or emergency.
+    pub urgency: Option<String>,
+    /// Who, why, what was done, what happens next.
+    pub summary: Option<String>,
+    /// Why the call was handed to a human, if it was.
+    pub escalation_reason: Option<String>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub turns: Option<Vec<TurnView>>,
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -239,27 +247,39 @@ impl Store {
     /// Stores what the caller has told us.
     pub async fn update_caller(&self, call_sid: &str, info: &CallerInfo) -> Result<(), StoreError> {
         sqlx::query(
-            "UPDATE calls SET caller_name = $1, caller_company = $2, callback_number = $3, purpose = $4, message = $5
-             WHERE call_sid = $6",
+            "UPDATE calls SET caller_name = $1, caller_company = $2, callback_number = $3, purpose = $4, message = $5,
+               category = $6, urgency = $7, escalation_reason = $8
+             WHERE call_sid = $9",
         )
-        .bind(&info.name)
+        .bind(info.name.as_deref().filter(|n| !n.is_empty()))
         .bind(&info.company)
-        .bind(&info.callback_number)
+        .bind(info.callback_number.as_deref().filter(|n| !n.is_empty()))
         .bind(&info.purpose)
         .bind(&info.message)
+        .bind(info.category.map(|c| c.as_str()))
+        .bind(info.urgency.map(|u| u.as_str()))
+        .bind(&info.escalation)
         .bind(call_sid)
         .execute(&self.pool)
         .await?;
         Ok(())
     }
 
-    /// Stores the call's outcome.
-    pub async fn set_outcome(&self, call_sid: &str, outcome: &str) -> Result<(), StoreError> {
-        sqlx::query("UPDATE calls SET outcome = $1 WHERE call_sid = $2")
-            .bind(outcome)
-            .bind(call_sid)
-            .execute(&self.pool)
-            .await?;
+    /// Stores the call's outcome and its one-paragraph summary.
+    pub async fn set_outcome(
+        &self,
+        call_sid: &str,
+        outcome: &str,
+        summary: Option<&str>,
+    ) -> Result<(), StoreError> {
+        sqlx::query(
+            "UPDATE calls SET outcome = $1, summary = COALESCE($2, summary) WHERE call_sid = $3",
+        )
+        .bind(outcome)
+        .bind(summary)
+        .bind(call_sid)
+        .execute(&self.pool)
+        .await?;
         Ok(())
     }
 
@@ -316,6 +336,10 @@ impl Store {
             },
             purpose: row.try_get("purpose")?,
             message: row.try_get("message")?,
+            category: row.try_get("category")?,
+            urgency: row.try_get("urgency")?,
+            summary: row.try_get("summary")?,
+            escalation_reason: row.try_get("escalation_reason")?,
             turns: None,
             events: None,
         })
@@ -653,7 +677,9 @@ mod tests {
         s.add_event("CA1", t0, "bad_frame", "frame is not valid JSON")
             .await
             .unwrap();
-        s.set_outcome("CA1", "message").await.unwrap();
+        s.set_outcome("CA1", "message", Some("Jo called."))
+            .await
+            .unwrap();
         s.end_call("CA1", CallStatus::Completed, t0).await.unwrap();
         let c = s.get_call("CA1").await.unwrap().unwrap();
         assert_eq!(c.from.as_deref(), Some("+16175550123"));

@@ -30,6 +30,7 @@ pub fn router(services: Arc<Services>) -> Router {
         .route("/api/calls", get(list_calls))
         .route("/api/calls/{call_sid}", get(get_call))
         .route("/api/calls/{call_sid}/recording.wav", get(get_recording))
+        .route("/api/appointments", get(list_appointments))
         .with_state(services)
 }
 
@@ -202,6 +203,16 @@ async fn list_calls(
 }
 
 /// `GET /api/calls/{call_sid}`: one call with its turns.
+async fn list_appointments(State(svc): State<Arc<Services>>, headers: HeaderMap) -> Response {
+    if !authorized(&svc, &headers) {
+        return unauthorized();
+    }
+    match svc.store.list_appointments(svc.persona.timezone).await {
+        Ok(list) => Json(list).into_response(),
+        Err(e) => internal(e),
+    }
+}
+
 async fn get_call(
     State(svc): State<Arc<Services>>,
     headers: HeaderMap,

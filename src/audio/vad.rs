@@ -17,6 +17,8 @@ pub const FRAME_MS: u32 = 20;
 pub enum Patience {
     /// An ordinary answer.
     Normal,
+    /// An open request ("how can I help?"): callers say several sentences.
+    Request,
     /// Digits, a phone number or a date: callers pause between groups.
     Long,
 }
@@ -33,6 +35,8 @@ pub struct VadConfig {
     pub start_ms: u32,
     /// Trailing silence that ends an ordinary answer.
     pub end_silence_ms: u32,
+    /// Trailing silence that ends an open request, which callers make in several sentences.
+    pub request_end_silence_ms: u32,
     /// Trailing silence that ends digits, numbers and dates.
     pub long_end_silence_ms: u32,
     /// An utterance is cut here even if the caller has not paused.
@@ -48,6 +52,7 @@ impl Default for VadConfig {
             min_speech_dbfs: -48.0,
             start_ms: 100,
             end_silence_ms: 700,
+            request_end_silence_ms: 1100,
             long_end_silence_ms: 1600,
             max_utterance_ms: 25_000,
             pre_roll_ms: 300,
@@ -290,6 +295,7 @@ impl Endpointer {
         }
         let end_ms = match self.patience {
             Patience::Normal => self.cfg.end_silence_ms,
+            Patience::Request => self.cfg.request_end_silence_ms,
             Patience::Long => self.cfg.long_end_silence_ms,
         };
         let ended = self.trailing_silence * FRAME_MS >= end_ms;

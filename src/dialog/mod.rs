@@ -1,24 +1,38 @@
 //! The receptionist's brain: a pure state machine. Events in, actions out, time injected.
 //!
 //! **Architecture Invariant:** `dialog` never touches IO, audio, the database or the clock; the
-//! caller's words arrive as text (as whisper heard them), the instant as an argument, and the
-//! session carries out the returned [`Action`]s. Every line it speaks comes from the persona.
+//! caller's words arrive as text (as whisper heard them), the instant as an argument, the
+//! calendar as a snapshot, and the session carries out the returned [`Action`]s and reports
+//! their results back as events. Every line it speaks, and every list it screens by, comes from
+//! the persona's files in `prompts/`.
 
+pub mod faq;
+pub mod screen;
 pub mod understand;
 
 use std::sync::Arc;
 
-use chrono::{DateTime, Utc};
+use chrono::{DateTime, Duration, NaiveDateTime, NaiveTime, Utc};
 use serde::Serialize;
 
+use crate::calendar::{self, Booked, Calendar, Unavailable};
 use crate::persona::Persona;
-use understand::{extract_name, extract_phone, spoken_number, usable_caller_id, yes_no, YesNo};
+use crate::timeparse::{self, When};
+pub use screen::{Category, Urgency};
+use understand::{
+    choice, extract_name, extract_phone, intent, spoken_number, usable_caller_id, yes_no, Intent,
+    YesNo,
+};
 
 /// Something that happened on the call.
 #[derive(Debug, Clone, PartialEq)]
 pub enum Event {
-    /// The call is connected; `caller_number` is the caller ID, if any.
-    CallStarted { caller_number: Option<String> },
+    /// The call is connected; `caller_number` is the caller ID, if any; `calendar` the booked
+    /// appointments from now on.
+    CallStarted {
+        caller_number: Option<String>,
+        calendar: Vec<Booked>,
+    },
     /// The caller said something (whisper's transcript).
     Heard(String),
     /// The caller pressed a key.
@@ -27,6 +41,18 @@ pub enum Event {
     Silence,
     /// The caller hung up.
     Hangup,
+    /// The result of the last [`Action::Book`], [`Action::Move`] or [`Action::Cancel`]: the
+    /// appointment's id, or why it failed.
+    Calendar(Result<String, CalendarFailure>),
+}
+
+/// Why a calendar change failed.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum CalendarFailure {
+    /// Someone else took the time first.
+    Taken,
+    /// The store could not be reached.
+    Unavailable,
 }
 
 /// What the caller is expected to say next: the session waits longer for digits and dates.
@@ -35,35 +61,57 @@ pub enum Event {
 pub enum Expect {
     /// Any answer.
     Free,
+    /// An open request ("How can I help?"), often several sentences.
+    Request,
     /// A phone number or other digits.
     Digits,
     /// Yes or no.
     YesNo,
     /// A message, which callers compose as they speak, with pauses.
     Message,
+    /// A day and time, which callers think about as they speak.
+    When,
 }
 
 /// How a call ended, as stored on the call.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize)]
 #[serde(rename_all = "snake_case")]
 pub enum Outcome {
-    /// A message was taken.
-    Message,
     /// The caller went silent or hung up before anything was done.
     Abandoned,
+    /// The call was refused (blocked number, robocall).
+    Blocked,
+    /// A question was answered.
+    Faq,
+    /// A message was taken.
+    Message,
+    /// An appointment was cancelled.
+    Cancelled,
+    /// An appointment was moved.
+    Rescheduled,
+    /// An appointment was booked.
+    Booked,
+    /// The call was handed to a human.
+    Escalated,
 }
 
 impl Outcome {
     /// The stored name.
     pub fn as_str(&self) -> &'static str {
         match self {
-            Outcome::Message => "message",
             Outcome::Abandoned => "abandoned",
+            Outcome::Blocked => "blocked",
+            Outcome::Faq => "faq",
+            Outcome::Message => "message",
+            Outcome::Cancelled => "cancelled",
+            Outcome::Rescheduled => "rescheduled",
+            Outcome::Booked => "booked",
+            Outcome::Escalated => "escalated",
         }
     }
 }
 
-/// What the caller has told us so far.
+/// What the caller has told us so far, and what screening made of it.
 #[derive(Debug, Clone, Default, PartialEq, Serialize)]
 pub struct CallerInfo {
     pub name: Option<String>,
@@ -71,6 +119,20 @@ pub struct CallerInfo {
     pub callback_number: Option<String>,
     pub purpose: Option<String>,
     pub message: Option<String>,
+    pub category: Option<Category>,
+    pub urgency: Option<Urgency>,
+    /// Why the call must reach a human, once it must.
+    pub escalation: Option<String>,
+}
+
+/// A meeting to put in the calendar.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Meeting {
+    pub start: DateTime<Utc>,
+    pub end: DateTime<Utc>,
+    pub caller_name: Option<String>,
+    pub caller_number: Option<String>,
+    pub purpose: Option<String>,
 }
 
 /// What the session must do.
@@ -80,30 +142,98 @@ pub enum Action {
     Say { text: String, expect: Expect },
     /// The caller's details changed: persist them.
     UpdateCaller(CallerInfo),
-    /// The call's outcome is known: persist it.
-    SetOutcome(Outcome),
+    /// Book a meeting; answer with [`Event::Calendar`].
+    Book(Meeting),
+    /// Move appointment `id`; answer with [`Event::Calendar`].
+    Move {
+        id: String,
+        start: DateTime<Utc>,
+        end: DateTime<Utc>,
+    },
+    /// Cancel appointment `id`; answer with [`Event::Calendar`].
+    Cancel { id: String },
+    /// The call must reach a human, for `reason` (delivery is the session's job).
+    Escalate { reason: String },
+    /// The call's outcome and summary are known: persist them.
+    SetOutcome { outcome: Outcome, summary: String },
     /// End the call once everything said so far has been played.
     Hangup,
+}
+
+/// What the caller came for.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Goal {
+    None,
+    Book,
+    Move,
+    Cancel,
+    Message,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 enum Stage {
     NotStarted,
-    Greeted,
+    /// "How can I help?": a free request.
+    Open,
     AskName,
     ConfirmCallerId,
     AskNumber,
+    AskPurpose,
+    AskWhen,
+    /// Alternatives were offered; the caller picks one or names another time.
+    Choose,
+    /// "Shall I book X?"
+    ConfirmSlot,
+    /// Waiting for [`Event::Calendar`].
+    Pending,
+    ConfirmCancel,
+    /// "I don't know that; shall I take a message?"
+    OfferMessage,
+    /// "I'm having trouble; a message or a person?"
+    OfferHelp,
     AskMessage,
     ReadBack,
+    AnythingElse,
     Done,
+}
+
+/// Something done on the call, for the outcome and the summary.
+#[derive(Debug, Clone, PartialEq)]
+enum Done {
+    Answered(String),
+    Booked(DateTime<Utc>),
+    Moved {
+        from: DateTime<Utc>,
+        to: DateTime<Utc>,
+    },
+    Cancelled(DateTime<Utc>),
+    Message,
+    Escalated(String),
+    SalesDeclined,
+    Refused(&'static str),
 }
 
 /// One call's dialog.
 pub struct Dialog {
     persona: Arc<Persona>,
     stage: Stage,
+    goal: Goal,
+    started: Option<DateTime<Utc>>,
     caller_id: Option<String>,
     info: CallerInfo,
+    booked: Vec<Booked>,
+    /// The appointment being moved or cancelled.
+    target: Option<Booked>,
+    /// The slot proposed for confirmation.
+    proposed: Option<DateTime<Utc>>,
+    /// Alternatives offered.
+    offered: Vec<DateTime<Utc>>,
+    /// A day or time the caller gave before we were ready to use it.
+    pending_when: Option<When>,
+    /// The goal is a message only because the caller's words named nothing else (their first
+    /// sentence may have arrived alone): a clear request that follows redirects the call.
+    goal_guessed: bool,
+    done: Vec<Done>,
     misses: u8,
     silences: u8,
     last_prompt: Option<(String, Expect)>,
@@ -115,8 +245,17 @@ impl Dialog {
         Self {
             persona,
             stage: Stage::NotStarted,
+            goal: Goal::None,
+            started: None,
             caller_id: None,
             info: CallerInfo::default(),
+            booked: Vec::new(),
+            target: None,
+            proposed: None,
+            offered: Vec::new(),
+            pending_when: None,
+            goal_guessed: false,
+            done: Vec::new(),
             misses: 0,
             silences: 0,
             last_prompt: None,
@@ -135,69 +274,53 @@ impl Dialog {
 
     /// Handles one event at instant `now`; returns what to do, in order.
     pub fn handle(&mut self, event: Event, now: DateTime<Utc>) -> Vec<Action> {
-        if self.stage == Stage::Done {
-            return Vec::new();
-        }
         let mut out = Vec::new();
+        if self.stage == Stage::Done {
+            return out;
+        }
         match event {
-            Event::CallStarted { caller_number } => {
-                self.caller_id = caller_number.as_deref().and_then(usable_caller_id);
-                let part = self.persona.part_of_day(now);
-                let key = if self.persona.in_office_hours(now) {
-                    "greeting_in_hours"
-                } else {
-                    "greeting_after_hours"
-                };
-                let text = self.persona.line(key, &[("part_of_day", part)]);
-                self.stage = Stage::Greeted;
-                self.say(&mut out, text, Expect::Free);
-            }
+            Event::CallStarted {
+                caller_number,
+                calendar,
+            } => self.on_start(caller_number, calendar, now, &mut out),
             Event::Heard(text) => {
-                let text = text.trim().to_string();
-                if text.is_empty() {
-                    return out;
+                let text = text.trim();
+                if !text.is_empty() {
+                    self.silences = 0;
+                    self.on_heard(text, now, &mut out);
                 }
-                self.silences = 0;
-                self.on_heard(&text, &mut out);
             }
             Event::Digit(d) => {
                 self.silences = 0;
-                self.on_digit(d, &mut out);
+                self.on_digit(d, now, &mut out);
             }
-            Event::Silence => {
-                self.silences += 1;
-                if self.silences >= 2 {
-                    let text = self.persona.line("goodbye_silence", &[]);
-                    self.finish(&mut out, text, Outcome::Abandoned);
-                } else {
-                    let again = self
-                        .last_prompt
-                        .as_ref()
-                        .map(|(t, _)| t.clone())
-                        .unwrap_or_default();
-                    let expect = self
-                        .last_prompt
-                        .as_ref()
-                        .map(|(_, e)| *e)
-                        .unwrap_or(Expect::Free);
-                    let text = format!("{} {}", self.persona.line("still_there", &[]), again);
-                    out.push(Action::Say {
-                        text: text.trim().to_string(),
-                        expect,
-                    });
-                }
-            }
+            Event::Silence => self.on_silence(now, &mut out),
             Event::Hangup => {
-                let outcome = if self.info.message.is_some() {
-                    Outcome::Message
-                } else {
-                    Outcome::Abandoned
-                };
+                // A message heard but not yet confirmed still counts.
+                if self.info.message.is_some() && !self.done.contains(&Done::Message) {
+                    self.done.push(Done::Message);
+                }
                 self.stage = Stage::Done;
-                out.push(Action::SetOutcome(outcome));
+                self.push_outcome(now, &mut out);
             }
+            Event::Calendar(result) => self.on_calendar(result, now, &mut out),
         }
         out
+    }
+
+    // ----- speaking -------------------------------------------------------------------------
+
+    fn line(&self, key: &str, vars: &[(&str, &str)]) -> String {
+        let first = self.caller_first();
+        let mut all: Vec<(&str, &str)> = vars.to_vec();
+        all.push(("caller_first", first.as_str()));
+        let text = self.persona.line(key, &all);
+        // A line written for a named caller reads well without the name too.
+        text.replace(", .", ".")
+            .replace(", ?", "?")
+            .replace(",  ", ", ")
+            .replace(" ,", ",")
+            .replace("  ", " ")
     }
 
     fn say(&mut self, out: &mut Vec<Action>, text: String, expect: Expect) {
@@ -205,14 +328,41 @@ impl Dialog {
         out.push(Action::Say { text, expect });
     }
 
-    fn finish(&mut self, out: &mut Vec<Action>, text: String, outcome: Outcome) {
-        self.stage = Stage::Done;
-        out.push(Action::SetOutcome(outcome));
-        out.push(Action::Say {
-            text,
-            expect: Expect::Free,
-        });
-        out.push(Action::Hangup);
+    fn say_line(
+        &mut self,
+        out: &mut Vec<Action>,
+        key: &str,
+        vars: &[(&str, &str)],
+        expect: Expect,
+    ) {
+        let text = self.line(key, vars);
+        self.say(out, text, expect);
+    }
+
+    /// Says `first` and the next question together, as one turn.
+    fn say_then(
+        &mut self,
+        out: &mut Vec<Action>,
+        first: String,
+        next: impl FnOnce(&mut Self, &mut Vec<Action>),
+    ) {
+        let mut rest = Vec::new();
+        next(self, &mut rest);
+        let mut joined = false;
+        for a in rest {
+            match a {
+                Action::Say { text, expect } if !joined => {
+                    joined = true;
+                    let both = format!("{first} {text}");
+                    self.last_prompt = Some((both.clone(), expect));
+                    out.push(Action::Say { text: both, expect });
+                }
+                other => out.push(other),
+            }
+        }
+        if !joined {
+            self.say(out, first, Expect::Free);
+        }
     }
 
     fn caller_first(&self) -> String {
@@ -224,35 +374,1005 @@ impl Dialog {
             .to_string()
     }
 
-    /// A line with the caller's first name; drops the ", {caller_first}" when we have none.
-    fn line_for_caller(&self, key: &str, vars: &[(&str, &str)]) -> String {
-        let first = self.caller_first();
-        let mut all: Vec<(&str, &str)> = vars.to_vec();
-        all.push(("caller_first", first.as_str()));
-        let text = self.persona.line(key, &all);
-        text.replace(", .", ".")
-            .replace(",  ", ", ")
-            .replace(" ,", ",")
+    fn calendar(&self) -> Calendar<'_> {
+        Calendar::new(&self.persona.meetings, self.persona.timezone, &self.booked)
+    }
+
+    fn speak_slot(&self, start: DateTime<Utc>, now: DateTime<Utc>) -> String {
+        calendar::speak(start, self.persona.timezone, now)
+    }
+
+    fn local_now(&self, now: DateTime<Utc>) -> NaiveDateTime {
+        now.with_timezone(&self.persona.timezone).naive_local()
+    }
+
+    // ----- the call's start -----------------------------------------------------------------
+
+    fn on_start(
+        &mut self,
+        caller_number: Option<String>,
+        booked: Vec<Booked>,
+        now: DateTime<Utc>,
+        out: &mut Vec<Action>,
+    ) {
+        self.started = Some(now);
+        self.booked = booked;
+        self.caller_id = caller_number.as_deref().and_then(usable_caller_id);
+        let known = self
+            .caller_id
+            .as_deref()
+            .and_then(|n| self.persona.screening.by_number(n))
+            .map(|(cat, who)| (cat, who.cloned()));
+        let part = self.persona.part_of_day(now);
+        match known {
+            Some((Category::Blocked, _)) => {
+                self.info.category = Some(Category::Blocked);
+                out.push(Action::UpdateCaller(self.info.clone()));
+                self.done.push(Done::Refused("blocked number"));
+                let text = self.line("blocked", &[]);
+                self.finish(out, text, now);
+                return;
+            }
+            Some((cat, who)) => {
+                self.info.category = Some(cat);
+                if let Some(who) = who {
+                    self.info.name = Some(who.name.clone());
+                    self.info.company = who.company.clone();
+                    // Their listed number called: no need to confirm it.
+                    self.info.callback_number = self.caller_id.clone();
+                }
+                out.push(Action::UpdateCaller(self.info.clone()));
+                self.stage = Stage::Open;
+                self.say_line(
+                    out,
+                    "greeting_known",
+                    &[("part_of_day", part)],
+                    Expect::Request,
+                );
+                if cat == Category::Vip {
+                    self.escalate_by_rules(out);
+                }
+                return;
+            }
+            None => {}
+        }
+        let key = if self.persona.in_office_hours(now) {
+            "greeting_in_hours"
+        } else {
+            "greeting_after_hours"
+        };
+        self.stage = Stage::Open;
+        self.say_line(out, key, &[("part_of_day", part)], Expect::Request);
+    }
+
+    // ----- hearing --------------------------------------------------------------------------
+
+    fn on_silence(&mut self, now: DateTime<Utc>, out: &mut Vec<Action>) {
+        self.silences += 1;
+        if self.silences >= 2 {
+            let text = self.line("goodbye_silence", &[]);
+            self.finish(out, text, now);
+            return;
+        }
+        let (again, expect) = self
+            .last_prompt
+            .clone()
+            .unwrap_or((String::new(), Expect::Free));
+        let text = format!("{} {}", self.line("still_there", &[]), again);
+        out.push(Action::Say {
+            text: text.trim().to_string(),
+            expect,
+        });
+    }
+
+    fn on_digit(&mut self, digit: char, now: DateTime<Utc>, out: &mut Vec<Action>) {
+        if digit == '0' {
+            self.ask_for_person("caller pressed 0", now, out);
+            return;
+        }
+        let confirming = matches!(
+            self.stage,
+            Stage::ReadBack
+                | Stage::ConfirmCallerId
+                | Stage::ConfirmSlot
+                | Stage::ConfirmCancel
+                | Stage::OfferMessage
+                | Stage::AnythingElse
+        );
+        let words = match (confirming, digit) {
+            (true, '1') => "yes",
+            (true, '2') => "no",
+            (false, '1') if self.stage == Stage::Choose => "the first one",
+            (false, '2') if self.stage == Stage::Choose => "the second one",
+            _ => return,
+        };
+        self.on_heard(words, now, out);
+    }
+
+    fn on_heard(&mut self, text: &str, now: DateTime<Utc>, out: &mut Vec<Action>) {
+        let persona = self.persona.clone();
+        let screening = &persona.screening;
+        // Robocalls are refused whenever they show themselves.
+        if matches!(self.stage, Stage::Open | Stage::AskName) && screening.is_spam(text) {
+            self.info.category = Some(Category::Spam);
+            out.push(Action::UpdateCaller(self.info.clone()));
+            self.done.push(Done::Refused("robocall or scam"));
+            let t = self.line("spam", &[]);
+            self.finish(out, t, now);
+            return;
+        }
+        if matches!(self.stage, Stage::Open | Stage::AnythingElse) {
+            if let Some(n) = understand::extract_name_lead(text) {
+                if self.info.name.as_deref() != Some(n.name.as_str()) {
+                    self.set_name(n.name, n.company, out);
+                }
+            }
+        }
+        // Urgency can surface at any point; it only ever rises.
+        let urgency = screening.urgency(text);
+        let asked = intent(text, &persona.assistant.name, &persona.executive);
+        if urgency > self.info.urgency.unwrap_or(Urgency::Routine)
+            && !matches!(asked, Some(Intent::Book | Intent::Move | Intent::Cancel))
+        {
+            self.info.urgency = Some(urgency);
+            if self.info.escalation.is_none() {
+                out.push(Action::UpdateCaller(self.info.clone()));
+                if self.escalate_by_rules(out) && self.goal == Goal::None {
+                    self.info.purpose.get_or_insert_with(|| text.to_string());
+                    self.goal = Goal::Message;
+                    let first = self.line("escalate_urgent", &[]);
+                    self.say_then(out, first, |d, o| d.next_step(now, o));
+                    return;
+                }
+            }
+        }
+        // Selling shows itself at any point; a booking in progress becomes a message.
+        if screening.is_sales(text)
+            && !matches!(self.stage, Stage::Open | Stage::AnythingElse)
+            && !matches!(
+                self.info.category,
+                Some(Category::Vip | Category::Known | Category::Sales)
+            )
+        {
+            self.info.category = Some(Category::Sales);
+            out.push(Action::UpdateCaller(self.info.clone()));
+            if !self.done.contains(&Done::SalesDeclined) {
+                self.done.push(Done::SalesDeclined);
+            }
+            if matches!(self.goal, Goal::Book) {
+                self.goal = Goal::Message;
+                let first = self.line("sales", &[]);
+                self.say_then(out, first, |d, o| d.next_step(now, o));
+                return;
+            }
+        }
+        if self.goal_guessed
+            && matches!(asked, Some(Intent::Book | Intent::Move | Intent::Cancel))
+            && matches!(
+                self.stage,
+                Stage::AskName | Stage::ConfirmCallerId | Stage::AskNumber
+            )
+        {
+            self.on_request(text, asked, now, out);
+            return;
+        }
+        if asked == Some(Intent::Person)
+            && !matches!(self.stage, Stage::AskMessage | Stage::ReadBack)
+        {
+            self.ask_for_person("caller asked for a person", now, out);
+            return;
+        }
+        match self.stage {
+            Stage::NotStarted | Stage::Done | Stage::Pending => {}
+            Stage::Open | Stage::AnythingElse => self.on_request(text, asked, now, out),
+            Stage::AskName => self.on_name(text, now, out),
+            Stage::ConfirmCallerId => self.on_confirm_caller_id(text, now, out),
+            Stage::AskNumber => self.on_number(text, now, out),
+            Stage::AskPurpose => {
+                self.info.purpose = Some(text.to_string());
+                out.push(Action::UpdateCaller(self.info.clone()));
+                // A caller may give the time with the purpose.
+                let when = timeparse::parse(text, self.local_now(now));
+                if when.date.is_some() || when.time.is_some() {
+                    self.on_when(when, now, out);
+                } else {
+                    self.next_step(now, out);
+                }
+            }
+            Stage::AskWhen | Stage::Choose => self.on_when_text(text, now, out),
+            Stage::ConfirmSlot => self.on_confirm_slot(text, now, out),
+            Stage::ConfirmCancel => match yes_no(text) {
+                YesNo::Yes => {
+                    if let Some(t) = &self.target {
+                        self.stage = Stage::Pending;
+                        out.push(Action::Cancel { id: t.id.clone() });
+                    }
+                }
+                YesNo::No => {
+                    self.goal = Goal::None;
+                    self.target = None;
+                    self.stage = Stage::AnythingElse;
+                    self.say_line(out, "keep_appointment", &[], Expect::Request);
+                }
+                YesNo::Unclear => self.miss(out, "confirm_again", Expect::YesNo),
+            },
+            Stage::OfferMessage => match yes_no(text) {
+                YesNo::Yes => {
+                    self.goal = Goal::Message;
+                    self.next_step(now, out);
+                }
+                YesNo::No => self.anything_else(out),
+                YesNo::Unclear => self.on_request(text, asked, now, out),
+            },
+            Stage::OfferHelp => {
+                let lower = text.to_lowercase();
+                if lower.contains("message") || yes_no(text) == YesNo::Yes {
+                    self.goal = Goal::Message;
+                    self.misses = 0;
+                    self.next_step(now, out);
+                } else if lower.contains("person")
+                    || lower.contains("someone")
+                    || lower.contains("human")
+                {
+                    self.ask_for_person("caller asked for a person", now, out);
+                } else {
+                    // Two misses and no answer: keep what we have and hand it on.
+                    self.goal = Goal::Message;
+                    self.info.purpose.get_or_insert_with(|| text.to_string());
+                    self.next_step(now, out);
+                }
+            }
+            Stage::AskMessage => {
+                self.info.message = Some(text.to_string());
+                out.push(Action::UpdateCaller(self.info.clone()));
+                self.read_back(out);
+            }
+            Stage::ReadBack => match yes_no(text) {
+                YesNo::Yes => self.message_taken(now, out),
+                YesNo::No => {
+                    self.stage = Stage::AskMessage;
+                    self.say_line(out, "fix_message", &[], Expect::Message);
+                }
+                YesNo::Unclear => {
+                    self.misses += 1;
+                    if self.misses >= 2 {
+                        // The message is stored; take it as it is rather than loop.
+                        self.message_taken(now, out);
+                    } else {
+                        self.say_line(out, "confirm_again", &[], Expect::YesNo);
+                    }
+                }
+            },
+        }
+    }
+
+    /// A free request: what does the caller want?
+    fn on_request(
+        &mut self,
+        text: &str,
+        asked: Option<Intent>,
+        now: DateTime<Utc>,
+        out: &mut Vec<Action>,
+    ) {
+        // Understood requests start the count afresh; a miss adds to the earlier ones.
+        let earlier_misses = std::mem::take(&mut self.misses);
+        self.goal_guessed = false;
+        let sales = self.persona.screening.is_sales(text);
+        if sales
+            && self.info.category != Some(Category::Vip)
+            && self.info.category != Some(Category::Known)
+        {
+            self.info.category = Some(Category::Sales);
+            self.info.purpose.get_or_insert_with(|| text.to_string());
+            out.push(Action::UpdateCaller(self.info.clone()));
+            if !self.done.contains(&Done::SalesDeclined) {
+                self.done.push(Done::SalesDeclined);
+            }
+            self.goal = Goal::Message;
+            let first = self.line("sales", &[]);
+            self.say_then(out, first, |d, o| d.next_step(now, o));
+            return;
+        }
+        if self.stage == Stage::AnythingElse && asked.is_none() {
+            match yes_no(text) {
+                YesNo::No => {
+                    self.wrap_up(now, out);
+                    return;
+                }
+                YesNo::Yes if text.split_whitespace().count() <= 3 => {
+                    self.say_line(out, "how_can_i_help", &[], Expect::Request);
+                    self.stage = Stage::Open;
+                    return;
+                }
+                _ => {}
+            }
+        }
+        match asked {
+            Some(Intent::Done) if self.stage == Stage::AnythingElse || !self.done.is_empty() => {
+                self.wrap_up(now, out)
+            }
+            Some(Intent::Book) => {
+                if self.info.category == Some(Category::Sales) {
+                    self.goal = Goal::Message;
+                    let first = self.line("sales", &[]);
+                    self.say_then(out, first, |d, o| d.next_step(now, o));
+                    return;
+                }
+                self.goal = Goal::Book;
+                if self.info.purpose.is_none() {
+                    if let Some(topic) = understand::topic(text) {
+                        self.info.purpose = Some(topic);
+                        out.push(Action::UpdateCaller(self.info.clone()));
+                    }
+                }
+                let when = timeparse::parse(text, self.local_now(now));
+                if self.info.name.is_some() && self.info.purpose.is_some() && !when.is_empty() {
+                    self.on_when(when, now, out);
+                } else {
+                    self.pending_when = (!when.is_empty()).then_some(when);
+                    self.next_step(now, out);
+                }
+            }
+            Some(Intent::Move) => {
+                self.goal = Goal::Move;
+                self.pending_when =
+                    Some(timeparse::parse(text, self.local_now(now))).filter(|w| !w.is_empty());
+                self.next_step(now, out);
+            }
+            Some(Intent::Cancel) => {
+                self.goal = Goal::Cancel;
+                self.next_step(now, out);
+            }
+            Some(Intent::Message) => {
+                self.goal = Goal::Message;
+                self.note_purpose(text, out);
+                self.next_step(now, out);
+            }
+            _ => {
+                if let Some(a) = self.persona.faq.answer(text) {
+                    let (id, answer) = (a.id.to_string(), a.answer.to_string());
+                    self.done.push(Done::Answered(id));
+                    self.stage = Stage::AnythingElse;
+                    let follow = self.line("anything_else", &[]);
+                    self.say(out, format!("{answer} {follow}"), Expect::Request);
+                } else if understand::is_question(text) && understand::content_words(text) >= 2 {
+                    self.stage = Stage::OfferMessage;
+                    self.say_line(out, "faq_unknown", &[], Expect::YesNo);
+                } else if understand::content_words(text) >= 3 || self.info.name.is_some() {
+                    // A caller with something to say that is not a booking: a message.
+                    self.goal = Goal::Message;
+                    self.goal_guessed = true;
+                    self.note_purpose(text, out);
+                    self.next_step(now, out);
+                } else {
+                    self.misses = earlier_misses;
+                    self.misses_open(out);
+                }
+            }
+        }
+    }
+
+    fn misses_open(&mut self, out: &mut Vec<Action>) {
+        self.misses += 1;
+        if self.misses >= 2 {
+            self.stage = Stage::OfferHelp;
+            self.say_line(out, "not_understood_twice", &[], Expect::Free);
+        } else {
+            self.stage = Stage::Open;
+            self.say_line(out, "not_understood", &[], Expect::Request);
+        }
+    }
+
+    fn note_purpose(&mut self, text: &str, out: &mut Vec<Action>) {
+        if self.info.purpose.is_none() && understand::content_words(text) >= 3 {
+            self.info.purpose = Some(text.to_string());
+            out.push(Action::UpdateCaller(self.info.clone()));
+        }
+    }
+
+    fn set_name(&mut self, name: String, company: Option<String>, out: &mut Vec<Action>) {
+        self.info.name = Some(name);
+        if company.is_some() {
+            self.info.company = company;
+        }
+        if self.info.category.is_none() || self.info.category == Some(Category::New) {
+            let by_name = self
+                .info
+                .name
+                .as_deref()
+                .and_then(|n| self.persona.screening.by_name(n))
+                .map(|(c, who)| (c, who.cloned()));
+            self.info.category = Some(match by_name {
+                Some((cat, who)) => {
+                    if let Some(who) = who {
+                        self.info.name = Some(who.name);
+                        if self.info.company.is_none() {
+                            self.info.company = who.company;
+                        }
+                    }
+                    cat
+                }
+                None => Category::New,
+            });
+        }
+        out.push(Action::UpdateCaller(self.info.clone()));
+        if self.info.category == Some(Category::Vip) {
+            self.escalate_by_rules(out);
+        }
+    }
+
+    /// Escalates if the persona's rules say so; true if the call is (now) escalated.
+    fn escalate_by_rules(&mut self, out: &mut Vec<Action>) -> bool {
+        if self.info.escalation.is_some() {
+            return true;
+        }
+        let category = self.info.category.unwrap_or(Category::New);
+        let urgency = self.info.urgency.unwrap_or(Urgency::Routine);
+        match self.persona.screening.escalation(category, urgency) {
+            Some(reason) => {
+                self.escalate(reason, out);
+                true
+            }
+            None => false,
+        }
+    }
+
+    fn escalate(&mut self, reason: String, out: &mut Vec<Action>) {
+        self.info.escalation = Some(reason.clone());
+        self.done.push(Done::Escalated(reason.clone()));
+        out.push(Action::UpdateCaller(self.info.clone()));
+        out.push(Action::Escalate { reason });
+    }
+
+    fn ask_for_person(&mut self, reason: &str, now: DateTime<Utc>, out: &mut Vec<Action>) {
+        if self.info.escalation.is_none() {
+            self.escalate(reason.to_string(), out);
+        }
+        self.goal = Goal::Message;
+        let first = self.line("escalate_person", &[]);
+        self.say_then(out, first, |d, o| d.next_step(now, o));
+    }
+
+    fn on_name(&mut self, text: &str, now: DateTime<Utc>, out: &mut Vec<Action>) {
+        match extract_name(text) {
+            Some(n) => {
+                self.misses = 0;
+                self.set_name(n.name, n.company, out);
+                self.next_step(now, out);
+            }
+            None => {
+                self.misses += 1;
+                if self.misses >= 2 {
+                    // Go on without a name rather than loop.
+                    self.misses = 0;
+                    self.info.name = Some(String::new());
+                    self.next_step(now, out);
+                    self.info.name = None;
+                } else {
+                    self.say_line(out, "ask_name_again", &[], Expect::Free);
+                }
+            }
+        }
+    }
+
+    fn on_confirm_caller_id(&mut self, text: &str, now: DateTime<Utc>, out: &mut Vec<Action>) {
+        if let Some(number) = extract_phone(text) {
+            self.info.callback_number = Some(number);
+            out.push(Action::UpdateCaller(self.info.clone()));
+            self.next_step(now, out);
+            return;
+        }
+        match yes_no(text) {
+            YesNo::Yes => {
+                self.info.callback_number = self.caller_id.clone();
+                out.push(Action::UpdateCaller(self.info.clone()));
+                self.next_step(now, out);
+            }
+            YesNo::No => {
+                self.stage = Stage::AskNumber;
+                self.say_line(out, "ask_number", &[], Expect::Digits);
+            }
+            YesNo::Unclear => {
+                self.misses += 1;
+                if self.misses >= 2 {
+                    self.misses = 0;
+                    self.info.callback_number = self.caller_id.clone();
+                    out.push(Action::UpdateCaller(self.info.clone()));
+                    self.next_step(now, out);
+                } else {
+                    let spoken = spoken_number(self.caller_id.as_deref().unwrap_or(""));
+                    self.say_line(
+                        out,
+                        "ask_number_caller_id",
+                        &[("caller_id", &spoken)],
+                        Expect::YesNo,
+                    );
+                }
+            }
+        }
+    }
+
+    fn on_number(&mut self, text: &str, now: DateTime<Utc>, out: &mut Vec<Action>) {
+        match extract_phone(text) {
+            Some(number) => {
+                self.misses = 0;
+                self.info.callback_number = Some(number);
+                out.push(Action::UpdateCaller(self.info.clone()));
+                self.next_step(now, out);
+            }
+            None => {
+                self.misses += 1;
+                if self.misses >= 2 {
+                    self.misses = 0;
+                    self.info.callback_number = self.caller_id.clone().or(Some(String::new()));
+                    self.next_step(now, out);
+                } else {
+                    self.say_line(out, "ask_number_again", &[], Expect::Digits);
+                }
+            }
+        }
+    }
+
+    /// Asks for whatever the current goal still lacks, or does it.
+    fn next_step(&mut self, now: DateTime<Utc>, out: &mut Vec<Action>) {
+        match self.goal {
+            Goal::None => {
+                self.stage = Stage::Open;
+                self.say_line(out, "how_can_i_help", &[], Expect::Request);
+            }
+            Goal::Message => {
+                if self.info.name.is_none() {
+                    self.stage = Stage::AskName;
+                    self.say_line(out, "ask_name", &[], Expect::Free);
+                } else if self.info.callback_number.is_none() {
+                    self.ask_number(out);
+                } else if self.info.message.is_none() {
+                    self.stage = Stage::AskMessage;
+                    self.say_line(out, "ask_message", &[], Expect::Message);
+                } else {
+                    self.read_back(out);
+                }
+            }
+            Goal::Book => {
+                if self.info.name.is_none() {
+                    self.stage = Stage::AskName;
+                    self.say_line(out, "ask_name", &[], Expect::Free);
+                } else if self.info.callback_number.is_none() && self.caller_id.is_none() {
+                    self.ask_number(out);
+                } else if self.info.purpose.is_none() {
+                    self.stage = Stage::AskPurpose;
+                    self.say_line(out, "ask_purpose", &[], Expect::Free);
+                } else if let Some(when) = self.pending_when.take() {
+                    self.on_when(when, now, out);
+                } else {
+                    self.stage = Stage::AskWhen;
+                    self.say_line(out, "ask_when", &[], Expect::When);
+                }
+            }
+            Goal::Move | Goal::Cancel => {
+                if self.target.is_none() {
+                    match self.find_appointment(now) {
+                        Some(b) => self.target = Some(b),
+                        None if self.info.name.is_none() => {
+                            self.stage = Stage::AskName;
+                            self.say_line(out, "ask_name_to_find", &[], Expect::Free);
+                            return;
+                        }
+                        None => {
+                            self.goal = Goal::None;
+                            self.stage = Stage::OfferMessage;
+                            self.say_line(out, "appointment_not_found", &[], Expect::YesNo);
+                            return;
+                        }
+                    }
+                }
+                let slot = self
+                    .target
+                    .as_ref()
+                    .map(|t| self.speak_slot(t.start, now))
+                    .unwrap_or_default();
+                if self.goal == Goal::Cancel {
+                    self.stage = Stage::ConfirmCancel;
+                    self.say_line(out, "found_cancel", &[("slot", &slot)], Expect::YesNo);
+                } else if let Some(when) = self.pending_when.take() {
+                    self.on_when(when, now, out);
+                } else {
+                    self.stage = Stage::AskWhen;
+                    self.say_line(out, "found_move", &[("slot", &slot)], Expect::When);
+                }
+            }
+        }
+    }
+
+    /// The caller's next appointment: by caller ID, else by the name they gave.
+    fn find_appointment(&self, now: DateTime<Utc>) -> Option<Booked> {
+        let upcoming = self.booked.iter().filter(|b| b.start > now);
+        let by_number = self.caller_id.as_deref().and_then(|id| {
+            upcoming.clone().find(|b| {
+                b.caller_number
+                    .as_deref()
+                    .is_some_and(|n| screen::same_number(n, id))
+            })
+        });
+        by_number
+            .or_else(|| {
+                let name = self.info.name.as_deref()?;
+                upcoming.clone().find(|b| {
+                    b.caller_name
+                        .as_deref()
+                        .is_some_and(|n| screen::same_name(name, n) || screen::same_name(n, name))
+                })
+            })
+            .cloned()
     }
 
     fn ask_number(&mut self, out: &mut Vec<Action>) {
         if let Some(id) = self.caller_id.clone() {
             self.stage = Stage::ConfirmCallerId;
             let spoken = spoken_number(&id);
-            let text = self.line_for_caller("ask_number_caller_id", &[("caller_id", &spoken)]);
-            self.say(out, text, Expect::YesNo);
+            self.say_line(
+                out,
+                "ask_number_caller_id",
+                &[("caller_id", &spoken)],
+                Expect::YesNo,
+            );
         } else {
             self.stage = Stage::AskNumber;
-            let text = self.line_for_caller("ask_number", &[]);
-            self.say(out, text, Expect::Digits);
+            self.say_line(out, "ask_number", &[], Expect::Digits);
         }
     }
 
-    fn ask_message(&mut self, out: &mut Vec<Action>) {
-        self.stage = Stage::AskMessage;
-        let text = self.persona.line("ask_message", &[]);
-        self.say(out, text, Expect::Message);
+    // ----- dates and times ------------------------------------------------------------------
+
+    fn ignore_id(&self) -> Option<String> {
+        self.target.as_ref().map(|t| t.id.clone())
     }
+
+    fn on_when_text(&mut self, text: &str, now: DateTime<Utc>, out: &mut Vec<Action>) {
+        if self.stage == Stage::Choose {
+            if let Some(i) = choice(text, self.offered.len()) {
+                let slot = self.offered[i];
+                self.propose(slot, now, out);
+                return;
+            }
+        }
+        let when = timeparse::parse(text, self.local_now(now));
+        if when.is_empty() {
+            if self.stage == Stage::Choose && yes_no(text) == YesNo::Yes && self.offered.len() == 1
+            {
+                let slot = self.offered[0];
+                self.propose(slot, now, out);
+                return;
+            }
+            if self.stage == Stage::Choose && yes_no(text) == YesNo::Yes {
+                let choices = calendar::speak_choices(&self.offered, self.persona.timezone, now);
+                self.say_line(out, "which_choice", &[("choices", &choices)], Expect::When);
+                return;
+            }
+            if yes_no(text) == YesNo::No
+                && understand::wants_later(text)
+                && !self.offered.is_empty()
+            {
+                let after = self.offered.iter().max().copied().unwrap_or(now);
+                let wish = after.with_timezone(&self.persona.timezone).naive_local()
+                    + Duration::minutes(30);
+                self.offer_near(wish, now, out, None);
+                return;
+            }
+            self.miss(out, "ask_when_again", Expect::When);
+            return;
+        }
+        self.misses = 0;
+        self.on_when(when, now, out);
+    }
+
+    /// Acts on a parsed wish: a whole slot is checked; a day or part of day gets choices.
+    fn on_when(&mut self, when: When, now: DateTime<Utc>, out: &mut Vec<Action>) {
+        let local_now = self.local_now(now);
+        let ignore = self.ignore_id();
+        let date = when.date;
+        match (date, when.time) {
+            (Some(d), Some(t)) => self.check_wish(d.and_time(t), now, out),
+            (None, Some(t)) => {
+                // A time without a day: the first day it can be booked.
+                let cal = self.calendar();
+                let day = (0..14)
+                    .map(|i| local_now.date() + Duration::days(i))
+                    .find(|d| cal.check(d.and_time(t), now, ignore.as_deref()).is_ok());
+                match day {
+                    Some(d) => self.propose(cal.instant(d.and_time(t)).unwrap_or(now), now, out),
+                    None => {
+                        let wish = (local_now.date() + Duration::days(1)).and_time(t);
+                        self.offer_near(wish, now, out, Some("unavailable_generic"));
+                    }
+                }
+            }
+            (Some(d), None) => {
+                let cal = self.calendar();
+                let free = match when.part {
+                    Some(p) => {
+                        let (from, to) = p.range();
+                        cal.free_between(d, from, to, now, 2, ignore.as_deref())
+                    }
+                    None => cal
+                        .free_on(d, now, ignore.as_deref())
+                        .into_iter()
+                        .take(2)
+                        .collect(),
+                };
+                if free.is_empty() {
+                    let wish = d.and_time(
+                        when.part
+                            .map(|p| p.range().0)
+                            .unwrap_or(self.persona.meetings.start),
+                    );
+                    let why = self.why_not(
+                        d.and_time(NaiveTime::from_hms_opt(12, 0, 0).unwrap_or_default()),
+                        now,
+                    );
+                    self.offer_near(wish, now, out, Some(why));
+                } else {
+                    self.offer(free, now, out, None);
+                }
+            }
+            (None, None) => {
+                if let Some(p) = when.part {
+                    // "Some afternoon": the first free ones.
+                    let cal = self.calendar();
+                    let (from, to) = p.range();
+                    let free: Vec<_> = (0..14)
+                        .flat_map(|i| {
+                            cal.free_between(
+                                local_now.date() + Duration::days(i),
+                                from,
+                                to,
+                                now,
+                                2,
+                                ignore.as_deref(),
+                            )
+                        })
+                        .take(2)
+                        .collect();
+                    self.offer(free, now, out, None);
+                } else {
+                    self.miss(out, "ask_when_again", Expect::When);
+                }
+            }
+        }
+    }
+
+    fn why_not(&self, local: NaiveDateTime, now: DateTime<Utc>) -> &'static str {
+        match self
+            .calendar()
+            .check(local, now, self.ignore_id().as_deref())
+        {
+            Ok(_) => "unavailable_generic",
+            Err(Unavailable::Busy) => "unavailable_busy",
+            Err(Unavailable::Past) => "unavailable_past",
+            Err(Unavailable::TooSoon) => "unavailable_soon",
+            Err(Unavailable::TooFar) => "unavailable_far",
+            Err(Unavailable::ClosedDay | Unavailable::OutsideHours) => "unavailable_hours",
+            Err(Unavailable::OffGrid) => "unavailable_grid",
+        }
+    }
+
+    fn check_wish(&mut self, local: NaiveDateTime, now: DateTime<Utc>, out: &mut Vec<Action>) {
+        let checked = self
+            .calendar()
+            .check(local, now, self.ignore_id().as_deref());
+        match checked {
+            Ok(start) => self.propose(start, now, out),
+            Err(_) => {
+                let why = self.why_not(local, now);
+                self.offer_near(local, now, out, Some(why));
+            }
+        }
+    }
+
+    fn offer_near(
+        &mut self,
+        wish: NaiveDateTime,
+        now: DateTime<Utc>,
+        out: &mut Vec<Action>,
+        why: Option<&str>,
+    ) {
+        let ignore = self.ignore_id();
+        let cal = self.calendar();
+        let mut free = cal.nearest(wish, now, 2, ignore.as_deref());
+        if free.is_empty() {
+            free = cal.first_free_from(self.local_now(now).date(), now, 2, ignore.as_deref());
+        }
+        self.offer(free, now, out, why);
+    }
+
+    fn offer(
+        &mut self,
+        free: Vec<DateTime<Utc>>,
+        now: DateTime<Utc>,
+        out: &mut Vec<Action>,
+        why: Option<&str>,
+    ) {
+        let reason = why.map(|k| self.line(k, &[])).unwrap_or_default();
+        if free.is_empty() {
+            self.offered.clear();
+            self.stage = Stage::AskWhen;
+            let t = format!("{reason} {}", self.line("no_slots", &[]));
+            self.say(out, t.trim().to_string(), Expect::When);
+            return;
+        }
+        let choices = calendar::speak_choices(&free, self.persona.timezone, now);
+        self.offered = free;
+        self.stage = Stage::Choose;
+        let t = format!(
+            "{reason} {}",
+            self.line("offer_choices", &[("choices", &choices)])
+        );
+        self.say(out, t.trim().to_string(), Expect::When);
+    }
+
+    fn propose(&mut self, start: DateTime<Utc>, now: DateTime<Utc>, out: &mut Vec<Action>) {
+        self.proposed = Some(start);
+        self.stage = Stage::ConfirmSlot;
+        let slot = self.speak_slot(start, now);
+        let key = if self.goal == Goal::Move {
+            "propose_move"
+        } else {
+            "propose_booking"
+        };
+        self.say_line(out, key, &[("slot", &slot)], Expect::YesNo);
+    }
+
+    fn on_confirm_slot(&mut self, text: &str, now: DateTime<Utc>, out: &mut Vec<Action>) {
+        let Some(start) = self.proposed else {
+            return self.next_step(now, out);
+        };
+        let answer = yes_no(text);
+        let when = timeparse::parse(text, self.local_now(now));
+        match answer {
+            YesNo::Yes if when.is_empty() => {
+                self.misses = 0;
+                self.stage = Stage::Pending;
+                let end = start + self.persona.meetings.length();
+                match (&self.goal, &self.target) {
+                    (Goal::Move, Some(t)) => out.push(Action::Move {
+                        id: t.id.clone(),
+                        start,
+                        end,
+                    }),
+                    _ => out.push(Action::Book(Meeting {
+                        start,
+                        end,
+                        caller_name: self.info.name.clone().filter(|n| !n.is_empty()),
+                        caller_number: self
+                            .info
+                            .callback_number
+                            .clone()
+                            .filter(|n| !n.is_empty())
+                            .or_else(|| self.caller_id.clone()),
+                        purpose: self.info.purpose.clone(),
+                    })),
+                }
+            }
+            _ if !when.is_empty() => {
+                // "No, make it 3 instead": a new wish, on the proposed day unless another is named.
+                let when = When {
+                    date: when
+                        .date
+                        .or_else(|| Some(start.with_timezone(&self.persona.timezone).date_naive())),
+                    ..when
+                };
+                self.on_when(when, now, out);
+            }
+            YesNo::No => {
+                self.misses = 0;
+                if understand::wants_later(text) || understand::wants_earlier(text) {
+                    let step = if understand::wants_later(text) {
+                        30
+                    } else {
+                        -30
+                    };
+                    let wish = start.with_timezone(&self.persona.timezone).naive_local()
+                        + Duration::minutes(step);
+                    self.offer_near(wish, now, out, None);
+                } else {
+                    self.stage = Stage::AskWhen;
+                    self.say_line(out, "ask_when_other", &[], Expect::When);
+                }
+            }
+            _ => {
+                let slot = self.speak_slot(start, now);
+                self.misses += 1;
+                if self.misses >= 3 {
+                    self.misses = 0;
+                    self.goal = Goal::Message;
+                    self.stage = Stage::OfferHelp;
+                    self.say_line(out, "not_understood_twice", &[], Expect::Free);
+                } else {
+                    self.say_line(out, "confirm_slot_again", &[("slot", &slot)], Expect::YesNo);
+                }
+            }
+        }
+    }
+
+    fn on_calendar(
+        &mut self,
+        result: Result<String, CalendarFailure>,
+        now: DateTime<Utc>,
+        out: &mut Vec<Action>,
+    ) {
+        if self.stage != Stage::Pending {
+            return;
+        }
+        match (result, self.goal) {
+            (Ok(id), Goal::Cancel) => {
+                let Some(t) = self.target.take() else { return };
+                self.booked.retain(|b| b.id != id);
+                self.done.push(Done::Cancelled(t.start));
+                let slot = self.speak_slot(t.start, now);
+                self.goal = Goal::None;
+                self.stage = Stage::AnythingElse;
+                self.say_line(out, "cancelled", &[("slot", &slot)], Expect::Request);
+            }
+            (Ok(id), goal) => {
+                let Some(start) = self.proposed.take() else {
+                    return;
+                };
+                let end = start + self.persona.meetings.length();
+                if goal == Goal::Move {
+                    if let Some(t) = self.target.take() {
+                        self.done.push(Done::Moved {
+                            from: t.start,
+                            to: start,
+                        });
+                    }
+                    self.booked.retain(|b| b.id != id);
+                } else {
+                    self.done.push(Done::Booked(start));
+                }
+                self.booked.push(Booked {
+                    id,
+                    start,
+                    end,
+                    caller_name: self.info.name.clone(),
+                    caller_number: self.info.callback_number.clone(),
+                    purpose: self.info.purpose.clone(),
+                });
+                let slot = self.speak_slot(start, now);
+                self.goal = Goal::None;
+                self.stage = Stage::AnythingElse;
+                let key = if goal == Goal::Move {
+                    "moved"
+                } else {
+                    "booked"
+                };
+                self.say_line(out, key, &[("slot", &slot)], Expect::Request);
+            }
+            (Err(CalendarFailure::Taken), _) => {
+                let Some(start) = self.proposed.take() else {
+                    return;
+                };
+                // Someone else took it: it is busy now, whatever our snapshot said.
+                self.booked.push(Booked {
+                    id: String::new(),
+                    start,
+                    end: start + self.persona.meetings.length(),
+                    caller_name: None,
+                    caller_number: None,
+                    purpose: None,
+                });
+                let wish = start.with_timezone(&self.persona.timezone).naive_local();
+                self.offer_near(wish, now, out, Some("slot_taken"));
+            }
+            (Err(CalendarFailure::Unavailable), _) => {
+                self.proposed = None;
+                self.goal = Goal::Message;
+                let first = self.line("calendar_down", &[]);
+                self.say_then(out, first, |d, o| d.next_step(now, o));
+            }
+        }
+    }
+
+    // ----- messages and wrap-up -------------------------------------------------------------
 
     fn read_back(&mut self, out: &mut Vec<Action>) {
         self.stage = Stage::ReadBack;
@@ -260,158 +1380,197 @@ impl Dialog {
             .info
             .name
             .clone()
+            .filter(|n| !n.is_empty())
             .unwrap_or_else(|| "No name given".into());
         let number = self
             .info
             .callback_number
             .as_deref()
+            .filter(|n| !n.is_empty())
             .map(spoken_number)
             .unwrap_or_else(|| "no number".into());
         let message = self.info.message.clone().unwrap_or_default();
         let message = message.trim_end_matches(['.', '!', '?']).to_string();
-        let text = self.persona.line(
+        self.say_line(
+            out,
             "read_back",
             &[
                 ("caller_name", &name),
                 ("number_spoken", &number),
                 ("message", &message),
             ],
+            Expect::YesNo,
         );
-        self.say(out, text, Expect::YesNo);
     }
 
-    fn on_heard(&mut self, text: &str, out: &mut Vec<Action>) {
-        match self.stage {
-            Stage::NotStarted | Stage::Done => {}
-            Stage::Greeted => {
-                self.info.purpose = Some(text.to_string());
-                let found = extract_name(text);
-                if let Some(n) = found {
-                    self.info.name = Some(n.name);
-                    self.info.company = n.company;
-                }
-                out.push(Action::UpdateCaller(self.info.clone()));
-                if self.info.name.is_some() {
-                    self.ask_number(out);
-                } else {
-                    self.stage = Stage::AskName;
-                    let text = self.persona.line("offer_message", &[]);
-                    self.say(out, text, Expect::Free);
-                }
-            }
-            Stage::AskName => match extract_name(text) {
-                Some(n) => {
-                    self.misses = 0;
-                    self.info.name = Some(n.name);
-                    if n.company.is_some() {
-                        self.info.company = n.company;
-                    }
-                    out.push(Action::UpdateCaller(self.info.clone()));
-                    self.ask_number(out);
-                }
-                None => {
-                    self.misses += 1;
-                    if self.misses >= 2 {
-                        self.misses = 0;
-                        self.ask_number(out);
-                    } else {
-                        let t = self.persona.line("ask_name_again", &[]);
-                        self.say(out, t, Expect::Free);
-                    }
-                }
-            },
-            Stage::ConfirmCallerId => {
-                if let Some(number) = extract_phone(text) {
-                    self.info.callback_number = Some(number);
-                    out.push(Action::UpdateCaller(self.info.clone()));
-                    self.ask_message(out);
-                    return;
-                }
-                match yes_no(text) {
-                    YesNo::Yes => {
-                        self.info.callback_number = self.caller_id.clone();
-                        out.push(Action::UpdateCaller(self.info.clone()));
-                        self.ask_message(out);
-                    }
-                    YesNo::No => {
-                        self.stage = Stage::AskNumber;
-                        let t = self.line_for_caller("ask_number", &[]);
-                        self.say(out, t, Expect::Digits);
-                    }
-                    YesNo::Unclear => {
-                        self.misses += 1;
-                        if self.misses >= 2 {
-                            self.misses = 0;
-                            self.info.callback_number = self.caller_id.clone();
-                            out.push(Action::UpdateCaller(self.info.clone()));
-                            self.ask_message(out);
-                        } else {
-                            let id = self.caller_id.clone().unwrap_or_default();
-                            let spoken = spoken_number(&id);
-                            let t = self
-                                .line_for_caller("ask_number_caller_id", &[("caller_id", &spoken)]);
-                            self.say(out, t, Expect::YesNo);
-                        }
-                    }
-                }
-            }
-            Stage::AskNumber => match extract_phone(text) {
-                Some(number) => {
-                    self.misses = 0;
-                    self.info.callback_number = Some(number);
-                    out.push(Action::UpdateCaller(self.info.clone()));
-                    self.ask_message(out);
-                }
-                None => {
-                    self.misses += 1;
-                    if self.misses >= 2 {
-                        self.misses = 0;
-                        self.info.callback_number = self.caller_id.clone();
-                        self.ask_message(out);
-                    } else {
-                        let t = self.persona.line("ask_number_again", &[]);
-                        self.say(out, t, Expect::Digits);
-                    }
-                }
-            },
-            Stage::AskMessage => {
-                self.info.message = Some(text.to_string());
-                out.push(Action::UpdateCaller(self.info.clone()));
-                self.read_back(out);
-            }
-            Stage::ReadBack => match yes_no(text) {
-                YesNo::Yes => {
-                    let t = self.line_for_caller("goodbye_message", &[]);
-                    self.finish(out, t, Outcome::Message);
-                }
-                YesNo::No => {
-                    self.stage = Stage::AskMessage;
-                    let t = self.persona.line("fix_message", &[]);
-                    self.say(out, t, Expect::Message);
-                }
-                YesNo::Unclear => {
-                    self.misses += 1;
-                    if self.misses >= 2 {
-                        // The message is stored; take it as it is rather than loop.
-                        let t = self.line_for_caller("goodbye_message", &[]);
-                        self.finish(out, t, Outcome::Message);
-                    } else {
-                        let t = self.persona.line("confirm_again", &[]);
-                        self.say(out, t, Expect::YesNo);
-                    }
-                }
-            },
+    fn message_taken(&mut self, now: DateTime<Utc>, out: &mut Vec<Action>) {
+        self.misses = 0;
+        if !self.done.contains(&Done::Message) {
+            self.done.push(Done::Message);
+        }
+        self.goal = Goal::None;
+        self.wrap_up(now, out);
+    }
+
+    fn anything_else(&mut self, out: &mut Vec<Action>) {
+        self.goal = Goal::None;
+        self.stage = Stage::AnythingElse;
+        self.say_line(out, "anything_else", &[], Expect::Request);
+    }
+
+    fn miss(&mut self, out: &mut Vec<Action>, key: &str, expect: Expect) {
+        self.misses += 1;
+        if self.misses >= 2 {
+            self.misses = 0;
+            self.goal = Goal::None;
+            self.stage = Stage::OfferHelp;
+            self.say_line(out, "not_understood_twice", &[], Expect::Free);
+        } else {
+            self.say_line(out, key, &[], expect);
         }
     }
 
-    fn on_digit(&mut self, digit: char, out: &mut Vec<Action>) {
-        let as_words = match (self.stage, digit) {
-            (Stage::ReadBack | Stage::ConfirmCallerId, '1') => "yes",
-            (Stage::ReadBack | Stage::ConfirmCallerId, '2') => "no",
-            _ => return,
+    /// Says goodbye with what happens next.
+    fn wrap_up(&mut self, now: DateTime<Utc>, out: &mut Vec<Action>) {
+        let number = self
+            .info
+            .callback_number
+            .as_deref()
+            .filter(|n| !n.is_empty())
+            .map(spoken_number)
+            .unwrap_or_default();
+        let slot = self.done.iter().rev().find_map(|d| match d {
+            Done::Booked(s) | Done::Moved { to: s, .. } => Some(*s),
+            _ => None,
+        });
+        let text = if self.info.escalation.is_some() {
+            self.line("goodbye_escalated", &[("number_spoken", &number)])
+        } else if self.done.contains(&Done::Message) {
+            self.line("goodbye_message", &[])
+        } else if let Some(s) = slot {
+            let slot = self.speak_slot(s, now);
+            self.line("goodbye_booked", &[("slot", &slot)])
+        } else {
+            self.line("goodbye_generic", &[])
         };
-        self.on_heard(as_words, out);
+        self.finish(out, text, now);
     }
+
+    fn outcome(&self) -> Outcome {
+        self.done
+            .iter()
+            .map(|d| match d {
+                Done::Answered(_) => Outcome::Faq,
+                Done::Booked(_) => Outcome::Booked,
+                Done::Moved { .. } => Outcome::Rescheduled,
+                Done::Cancelled(_) => Outcome::Cancelled,
+                Done::Message | Done::SalesDeclined => Outcome::Message,
+                Done::Escalated(_) => Outcome::Escalated,
+                Done::Refused(_) => Outcome::Blocked,
+            })
+            .filter(|o| *o != Outcome::Message || self.done.contains(&Done::Message))
+            .max()
+            .unwrap_or(Outcome::Abandoned)
+    }
+
+    /// One paragraph for the reviewer: who, why, what was done, what happens next.
+    pub fn summary(&self, now: DateTime<Utc>) -> String {
+        let tz = self.persona.timezone;
+        let who = match (&self.info.name, &self.info.company) {
+            (Some(n), Some(c)) if !n.is_empty() => format!("{n} of {c}"),
+            (Some(n), None) if !n.is_empty() => n.clone(),
+            _ => "An unnamed caller".to_string(),
+        };
+        let number = self
+            .info
+            .callback_number
+            .clone()
+            .filter(|n| !n.is_empty())
+            .or_else(|| self.caller_id.clone())
+            .map(|n| format!(" ({n})"))
+            .unwrap_or_default();
+        let at = self.started.unwrap_or(now).with_timezone(&tz);
+        let mut s = format!(
+            "{who}{number} called at {}",
+            at.format("%-I:%M %p on %A, %B %-d")
+        );
+        if let Some(c) = self.info.category {
+            if c != Category::New {
+                s.push_str(&format!(" ({} caller)", c.as_str().replace("vip", "VIP")));
+            }
+        }
+        if let Some(p) = &self.info.purpose {
+            s.push_str(&format!(", saying: \"{}\"", shorten(p, 160)));
+        }
+        s.push('.');
+        for d in &self.done {
+            let what = match d {
+                Done::Answered(id) => format!("Answered the {id} question."),
+                Done::Booked(t) => {
+                    format!("Booked a meeting for {}.", calendar::speak(*t, tz, now))
+                }
+                Done::Moved { from, to } => format!(
+                    "Moved their meeting from {} to {}.",
+                    calendar::speak(*from, tz, now),
+                    calendar::speak(*to, tz, now)
+                ),
+                Done::Cancelled(t) => format!(
+                    "Cancelled their meeting on {}.",
+                    calendar::speak(*t, tz, now)
+                ),
+                Done::Message => format!(
+                    "Took a message: \"{}\".",
+                    shorten(self.info.message.as_deref().unwrap_or(""), 300)
+                ),
+                Done::Escalated(r) => {
+                    format!("Escalated to {} ({r}).", self.persona.assistant.name)
+                }
+                Done::SalesDeclined => "Declined a sales meeting.".to_string(),
+                Done::Refused(why) => format!("Refused the call ({why})."),
+            };
+            s.push(' ');
+            s.push_str(&what);
+        }
+        if let Some(u) = self.info.urgency.filter(|u| *u != Urgency::Routine) {
+            s.push_str(&format!(" Urgency: {}.", u.as_str()));
+        }
+        let next = match self.outcome() {
+            Outcome::Escalated => format!("{} to call back urgently.", self.persona.assistant.name),
+            Outcome::Message => format!("{} to call back.", self.persona.executive_first()),
+            Outcome::Booked | Outcome::Rescheduled => "the meeting is in the calendar.".to_string(),
+            Outcome::Cancelled => "the time is free again.".to_string(),
+            Outcome::Faq | Outcome::Blocked => "none.".to_string(),
+            Outcome::Abandoned => "none; the caller left before anything was done.".to_string(),
+        };
+        s.push_str(&format!(" Next step: {next}"));
+        s
+    }
+
+    fn push_outcome(&self, now: DateTime<Utc>, out: &mut Vec<Action>) {
+        out.push(Action::SetOutcome {
+            outcome: self.outcome(),
+            summary: self.summary(now),
+        });
+    }
+
+    fn finish(&mut self, out: &mut Vec<Action>, text: String, now: DateTime<Utc>) {
+        self.stage = Stage::Done;
+        self.push_outcome(now, out);
+        out.push(Action::Say {
+            text,
+            expect: Expect::Free,
+        });
+        out.push(Action::Hangup);
+    }
+}
+
+fn shorten(s: &str, max: usize) -> String {
+    let s = s.trim();
+    if s.chars().count() <= max {
+        return s.to_string();
+    }
+    let cut: String = s.chars().take(max).collect();
+    format!("{}…", cut.trim_end())
 }
 
 #[cfg(test)]

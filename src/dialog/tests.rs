@@ -1,13 +1,16 @@
-//! Table-driven conversations: each step is an event and a fragment the agent must say.
+//! Table-driven conversations: each step is an event and a fragment the agent must say. The
+//! calendar is played by the harness: bookings succeed unless their time is in `taken`.
 
 use super::*;
 use crate::persona::default_persona;
 
 /// Tuesday 2026-11-24, 19:30 in Boston: after hours.
 fn evening() -> DateTime<Utc> {
-    DateTime::parse_from_rfc3339("2026-11-24T19:30:00-05:00")
-        .unwrap()
-        .with_timezone(&Utc)
+    at("2026-11-24T19:30:00-05:00")
+}
+
+fn at(s: &str) -> DateTime<Utc> {
+    DateTime::parse_from_rfc3339(s).unwrap().with_timezone(&Utc)
 }
 
 fn said(actions: &[Action]) -> String {
@@ -21,44 +24,134 @@ fn said(actions: &[Action]) -> String {
         .join(" ")
 }
 
-/// Plays `steps` (caller line, fragment the agent's reply must contain) after a call from
-/// `caller_id`; returns the dialog and every action.
-fn check(caller_id: Option<&str>, steps: &[(&str, &str)]) -> (Dialog, Vec<Action>) {
-    let mut d = Dialog::new(Arc::new(default_persona()));
-    let mut all = d.handle(
-        Event::CallStarted {
-            caller_number: caller_id.map(str::to_string),
-        },
-        evening(),
-    );
-    assert!(
-        said(&all).contains("after-hours assistant"),
-        "{}",
-        said(&all)
-    );
-    for (line, want) in steps {
-        let event = match *line {
-            "<silence>" => Event::Silence,
-            "<hangup>" => Event::Hangup,
-            l if l.starts_with("<dtmf ") => Event::Digit(l.chars().nth(6).unwrap()),
-            l => Event::Heard(l.to_string()),
-        };
-        let acts = d.handle(event, evening());
-        let reply = said(&acts);
-        assert!(
-            reply.to_lowercase().contains(&want.to_lowercase()),
-            "after {line:?} wanted {want:?} in {reply:?}"
-        );
-        all.extend(acts);
+/// A booked appointment for the calendar snapshot.
+fn appt(id: &str, start: &str, name: &str, number: &str) -> Booked {
+    let start = at(start);
+    Booked {
+        id: id.into(),
+        start,
+        end: start + Duration::minutes(30),
+        caller_name: Some(name.into()),
+        caller_number: Some(number.into()),
+        purpose: Some("review".into()),
     }
-    (d, all)
+}
+
+/// A call: who calls, what is in the calendar, which times another caller grabs first.
+struct Call {
+    caller_id: Option<&'static str>,
+    booked: Vec<Booked>,
+    taken: Vec<DateTime<Utc>>,
+    now: DateTime<Utc>,
+}
+
+impl Call {
+    fn from(caller_id: Option<&'static str>) -> Self {
+        Self {
+            caller_id,
+            booked: Vec::new(),
+            taken: Vec::new(),
+            now: evening(),
+        }
+    }
+
+    fn booked(mut self, b: Booked) -> Self {
+        self.booked.push(b);
+        self
+    }
+
+    /// Plays `steps` (caller line, fragment the agent's reply must contain); returns the
+    /// dialog and every action.
+    fn play(self, steps: &[(&str, &str)]) -> (Dialog, Vec<Action>) {
+        let mut d = Dialog::new(Arc::new(default_persona()));
+        let mut all = d.handle(
+            Event::CallStarted {
+                caller_number: self.caller_id.map(str::to_string),
+                calendar: self.booked.clone(),
+            },
+            self.now,
+        );
+        for (line, want) in steps {
+            let event = match *line {
+                "<silence>" => Event::Silence,
+                "<hangup>" => Event::Hangup,
+                l if l.starts_with("<dtmf ") => Event::Digit(l.chars().nth(6).unwrap()),
+                l => Event::Heard(l.to_string()),
+            };
+            let mut acts = d.handle(event, self.now);
+            // The harness is the store: calendar changes succeed unless the time is taken.
+            let mut i = 0;
+            while i < acts.len() {
+                let result = match &acts[i] {
+                    Action::Book(m) if self.taken.contains(&m.start) => {
+                        Some(Err(CalendarFailure::Taken))
+                    }
+                    Action::Book(_) => Some(Ok("apt_new".to_string())),
+                    Action::Move { id, start, .. } if self.taken.contains(start) => {
+                        let _ = id;
+                        Some(Err(CalendarFailure::Taken))
+                    }
+                    Action::Move { id, .. } | Action::Cancel { id } => Some(Ok(id.clone())),
+                    _ => None,
+                };
+                if let Some(r) = result {
+                    let more = d.handle(Event::Calendar(r), self.now);
+                    acts.extend(more);
+                }
+                i += 1;
+            }
+            let reply = said(&acts);
+            assert!(
+                reply.to_lowercase().contains(&want.to_lowercase()),
+                "after {line:?} wanted {want:?} in {reply:?}"
+            );
+            all.extend(acts);
+        }
+        (d, all)
+    }
+}
+
+/// Plays `steps` after a call from `caller_id` with an empty calendar.
+fn check(caller_id: Option<&'static str>, steps: &[(&str, &str)]) -> (Dialog, Vec<Action>) {
+    Call::from(caller_id).play(steps)
 }
 
 fn outcome(actions: &[Action]) -> Option<Outcome> {
     actions.iter().rev().find_map(|a| match a {
-        Action::SetOutcome(o) => Some(*o),
+        Action::SetOutcome { outcome, .. } => Some(*outcome),
         _ => None,
     })
+}
+
+fn summary(actions: &[Action]) -> String {
+    actions
+        .iter()
+        .rev()
+        .find_map(|a| match a {
+            Action::SetOutcome { summary, .. } => Some(summary.clone()),
+            _ => None,
+        })
+        .unwrap_or_default()
+}
+
+fn booked_meetings(actions: &[Action]) -> Vec<Meeting> {
+    actions
+        .iter()
+        .filter_map(|a| match a {
+            Action::Book(m) => Some(m.clone()),
+            _ => None,
+        })
+        .collect()
+}
+
+fn escalations(actions: &[Action]) -> Vec<String> {
+    actions
+        .iter()
+        .filter_map(|a| match a {
+            Action::Escalate { reason } => Some(reason.clone()),
+            _ => None,
+        })
+        .collect()
 }
 
 #[test]
@@ -67,6 +160,7 @@ fn greets_by_time_of_day_and_hours() {
     let acts = d.handle(
         Event::CallStarted {
             caller_number: None,
+            calendar: vec![],
         },
         evening(),
     );
@@ -74,12 +168,11 @@ fn greets_by_time_of_day_and_hours() {
         "Good evening, you've reached Alex Morgan's after-hours assistant at Northwind Labs."
     ));
     let mut d = Dialog::new(Arc::new(default_persona()));
-    let morning = DateTime::parse_from_rfc3339("2026-11-24T10:00:00-05:00")
-        .unwrap()
-        .with_timezone(&Utc);
+    let morning = at("2026-11-24T10:00:00-05:00");
     let acts = d.handle(
         Event::CallStarted {
             caller_number: None,
+            calendar: vec![],
         },
         morning,
     );
@@ -166,7 +259,7 @@ fn a_wrong_read_back_takes_the_message_again() {
     let (d, acts) = check(
         Some("+16175550123"),
         &[
-            ("Hello.", "your name"),
+            ("Hello, I need to leave a message.", "your name"),
             ("My name is Dana Kim.", "best number"),
             ("Yep.", "tell Alex"),
             ("The shipment is late.", "Is that right?"),
@@ -190,7 +283,7 @@ fn keypad_answers_yes_and_no() {
     let (d, _) = check(
         Some("+16175550123"),
         &[
-            ("Hi.", "your name"),
+            ("Hi, can I leave a message?", "your name"),
             ("Lee.", "best number"),
             ("<dtmf 2>", "What's the best number"),
         ],
@@ -203,7 +296,7 @@ fn an_unclear_name_is_asked_again_then_skipped() {
     let (d, _) = check(
         None,
         &[
-            ("Hi.", "your name"),
+            ("Hi, can I leave a message?", "your name"),
             ("I'm not sure I want to say.", "didn't catch your name"),
             ("I'd rather not.", "What's the best number"),
         ],
@@ -216,7 +309,7 @@ fn an_unclear_number_is_asked_digit_by_digit() {
     check(
         None,
         &[
-            ("Hi.", "your name"),
+            ("Hi, can I leave a message?", "your name"),
             ("Chris.", "What's the best number"),
             ("Call me on my cell.", "digit by digit"),
         ],
@@ -251,12 +344,18 @@ fn speaking_resets_the_silence_count() {
 
 #[test]
 fn hanging_up_early_is_abandoned_but_a_message_counts() {
-    let (_, acts) = check(None, &[("Hi.", "your name"), ("<hangup>", "")]);
+    let (_, acts) = check(
+        None,
+        &[
+            ("Hi, can I leave a message?", "your name"),
+            ("<hangup>", ""),
+        ],
+    );
     assert_eq!(outcome(&acts), Some(Outcome::Abandoned));
     let (_, acts) = check(
         Some("+16175550123"),
         &[
-            ("Hi.", "name"),
+            ("I want to leave a message.", "name"),
             ("Jo.", "number"),
             ("Yes.", "tell"),
             ("Call me.", "right?"),
@@ -271,7 +370,7 @@ fn an_unclear_confirmation_is_asked_once_more() {
     check(
         Some("+16175550123"),
         &[
-            ("Hi.", "name"),
+            ("I want to leave a message.", "name"),
             ("Jo.", "number"),
             ("Yes.", "tell"),
             ("Call me.", "right?"),
@@ -293,10 +392,11 @@ fn the_expected_answer_guides_endpointing() {
     d.handle(
         Event::CallStarted {
             caller_number: None,
+            calendar: vec![],
         },
         evening(),
     );
-    d.handle(Event::Heard("Hi.".into()), evening());
+    d.handle(Event::Heard("Can I leave a message?".into()), evening());
     let acts = d.handle(Event::Heard("Jo.".into()), evening());
     assert!(acts.iter().any(|a| matches!(
         a,
@@ -312,7 +412,7 @@ fn a_withheld_caller_id_is_not_offered_back() {
     let (d, _) = check(
         Some("anonymous"),
         &[
-            ("Hi.", "your name"),
+            ("Hi, can I leave a message?", "your name"),
             ("Yeah, Jordan.", "What's the best number"),
         ],
     );
@@ -325,6 +425,7 @@ fn callers_get_time_to_compose_a_message() {
     d.handle(
         Event::CallStarted {
             caller_number: Some("+16175550123".into()),
+            calendar: vec![],
         },
         evening(),
     );
@@ -340,4 +441,821 @@ fn callers_get_time_to_compose_a_message() {
         )),
         "{acts:?}"
     );
+}
+
+// ----- booking ------------------------------------------------------------------------------
+
+#[test]
+fn books_a_free_slot_end_to_end() {
+    let (d, acts) = check(
+        Some("+16175550111"),
+        &[
+            (
+                "Hi, this is Dana Kim. I'd like to book a meeting with Alex.",
+                "what would you like to meet",
+            ),
+            ("The quarterly budget review.", "What day and time"),
+            (
+                "Tomorrow at 2 pm.",
+                "Wednesday, November 25th at 2 PM. Shall I go ahead",
+            ),
+            (
+                "Yes please.",
+                "You're booked with Alex on Wednesday, November 25th at 2 PM",
+            ),
+            (
+                "No, that's all.",
+                "Alex will see you on Wednesday, November 25th at 2 PM. Goodbye",
+            ),
+        ],
+    );
+    let m = booked_meetings(&acts);
+    assert_eq!(m.len(), 1);
+    assert_eq!(m[0].start, at("2026-11-25T14:00:00-05:00"));
+    assert_eq!(m[0].end, at("2026-11-25T14:30:00-05:00"));
+    assert_eq!(m[0].caller_name.as_deref(), Some("Dana Kim"));
+    assert_eq!(m[0].caller_number.as_deref(), Some("+16175550111"));
+    assert_eq!(
+        m[0].purpose.as_deref(),
+        Some("The quarterly budget review.")
+    );
+    assert_eq!(outcome(&acts), Some(Outcome::Booked));
+    let s = summary(&acts);
+    assert!(
+        s.starts_with("Dana Kim (+16175550111) called at 7:30 PM on Tuesday, November 24"),
+        "{s}"
+    );
+    assert!(
+        s.contains("Booked a meeting for Wednesday, November 25th at 2 PM."),
+        "{s}"
+    );
+    assert!(
+        s.contains("Next step: the meeting is in the calendar."),
+        "{s}"
+    );
+    assert!(d.is_done());
+}
+
+#[test]
+fn whisper_style_times_are_understood() {
+    for (heard, slot) in [
+        ("tomorrow at 130", "Wednesday, November 25th at 1:30 PM"),
+        ("Tomorrow, 3pm.", "Wednesday, November 25th at 3 PM"),
+        (
+            "Friday at half past ten.",
+            "Friday, November 27th at 10:30 AM",
+        ),
+        ("December 4th at 11am.", "Friday, December 4th at 11 AM"),
+        ("The first at noon.", "Tuesday, December 1st at noon"),
+        ("next Tuesday at 9.30", "Tuesday, December 1st at 9:30 AM"),
+    ] {
+        check(
+            Some("+16175550111"),
+            &[
+                (
+                    "This is Dana Kim, I need an appointment about the audit.",
+                    "What day and time",
+                ),
+                (heard, slot),
+            ],
+        );
+    }
+}
+
+#[test]
+fn a_request_with_everything_goes_straight_to_the_proposal() {
+    check(
+        Some("+16175550111"),
+        &[
+            ("Hi, this is Dana Kim, can I book a meeting with Alex tomorrow at 10 am about the audit?", "Wednesday, November 25th at 10 AM. Shall I go ahead"),
+            ("Sure, that works.", "You're booked"),
+        ],
+    );
+}
+
+#[test]
+fn a_busy_slot_gets_the_two_nearest_alternatives() {
+    let (_, acts) = Call::from(Some("+16175550111"))
+        .booked(appt("a1", "2026-11-25T14:00:00-05:00", "Someone Else", "+16175550999"))
+        .play(&[
+            ("Dana Kim here, I'd like to schedule a meeting about hiring.", "What day and time"),
+            ("Tomorrow at 2.", "Alex is already booked then. I can offer Wednesday, November 25th at 1:30 PM or 2:30 PM"),
+            ("The second one.", "Wednesday, November 25th at 2:30 PM. Shall I go ahead"),
+            ("Yes.", "You're booked"),
+        ]);
+    assert_eq!(
+        booked_meetings(&acts)[0].start,
+        at("2026-11-25T14:30:00-05:00")
+    );
+}
+
+#[test]
+fn outside_hours_and_weekends_get_alternatives() {
+    check(
+        Some("+16175550111"),
+        &[
+            (
+                "This is Dana Kim, I'd like a meeting about the lease.",
+                "What day and time",
+            ),
+            ("Saturday at 10am.", "Monday to Friday"),
+        ],
+    );
+    check(
+        Some("+16175550111"),
+        &[
+            (
+                "This is Dana Kim, I'd like a meeting about the lease.",
+                "What day and time",
+            ),
+            (
+                "Tomorrow at 7 in the evening.",
+                "I can offer Wednesday, November 25th at 4 PM or 4:30 PM",
+            ),
+        ],
+    );
+}
+
+#[test]
+fn too_soon_is_refused_with_the_first_free_times() {
+    // 19:30 now; 7 AM tomorrow is outside hours, 9 AM tomorrow is only 13.5 hours away: fine.
+    check(
+        Some("+16175550111"),
+        &[
+            (
+                "This is Dana Kim, I'd like a meeting about the lease.",
+                "What day and time",
+            ),
+            ("Today at 8 pm.", "too soon"),
+        ],
+    );
+    check(
+        Some("+16175550111"),
+        &[
+            (
+                "This is Dana Kim, I'd like a meeting about the lease.",
+                "What day and time",
+            ),
+            ("Today at 5 pm.", "already passed"),
+        ],
+    );
+}
+
+#[test]
+fn a_day_alone_offers_that_days_first_free_times() {
+    check(
+        Some("+16175550111"),
+        &[
+            (
+                "This is Dana Kim, I want to set up a meeting to discuss the merger.",
+                "What day and time",
+            ),
+            (
+                "Thursday afternoon.",
+                "Thursday, November 26th at noon or 12:30 PM",
+            ),
+            ("The later one.", "12:30 PM. Shall I go ahead"),
+            ("<dtmf 1>", "You're booked"),
+        ],
+    );
+    check(
+        Some("+16175550111"),
+        &[
+            (
+                "This is Dana Kim, I want to set up a meeting to discuss the merger.",
+                "What day and time",
+            ),
+            ("Friday.", "Friday, November 27th at 9 AM or 9:30 AM"),
+        ],
+    );
+}
+
+#[test]
+fn a_time_alone_takes_the_first_day_it_is_free() {
+    check(
+        Some("+16175550111"),
+        &[
+            (
+                "This is Dana Kim, I'd like a meeting about the lease.",
+                "What day and time",
+            ),
+            ("At 11 am.", "Wednesday, November 25th at 11 AM"),
+        ],
+    );
+}
+
+#[test]
+fn no_then_later_moves_the_offer_on() {
+    check(
+        Some("+16175550111"),
+        &[
+            (
+                "This is Dana Kim, I'd like a meeting about the lease.",
+                "What day and time",
+            ),
+            ("Tomorrow at 2pm.", "2 PM. Shall I go ahead"),
+            (
+                "No, later.",
+                "I can offer Wednesday, November 25th at 2:30 PM or",
+            ),
+        ],
+    );
+}
+
+#[test]
+fn no_with_a_new_time_proposes_that_time_on_the_same_day() {
+    check(
+        Some("+16175550111"),
+        &[
+            (
+                "This is Dana Kim, I'd like a meeting about the lease.",
+                "What day and time",
+            ),
+            ("Tomorrow at 2pm.", "2 PM. Shall I go ahead"),
+            (
+                "No, make it 4 instead.",
+                "Wednesday, November 25th at 4 PM. Shall I go ahead",
+            ),
+        ],
+    );
+}
+
+#[test]
+fn a_plain_no_asks_for_another_time_and_dtmf_2_is_no() {
+    check(
+        Some("+16175550111"),
+        &[
+            (
+                "This is Dana Kim, I'd like a meeting about the lease.",
+                "What day and time",
+            ),
+            ("Tomorrow at 2pm.", "Shall I go ahead"),
+            ("<dtmf 2>", "What day and time would suit you better"),
+            ("Friday at 9 am", "Friday, November 27th at 9 AM"),
+        ],
+    );
+}
+
+#[test]
+fn a_slot_taken_by_another_call_offers_alternatives() {
+    let mut call = Call::from(Some("+16175550111"));
+    call.taken.push(at("2026-11-25T14:00:00-05:00"));
+    let (_, acts) = call.play(&[
+        (
+            "This is Dana Kim, I'd like a meeting about the lease.",
+            "What day and time",
+        ),
+        ("Tomorrow at 2pm.", "Shall I go ahead"),
+        (
+            "Yes.",
+            "that time was just taken. I can offer Wednesday, November 25th at 1:30 PM or 2:30 PM",
+        ),
+        ("1:30 then.", "1:30 PM. Shall I go ahead"),
+        ("Yes.", "You're booked"),
+    ]);
+    assert_eq!(outcome(&acts), None, "not finished yet");
+}
+
+#[test]
+fn a_misheard_day_is_asked_again_in_other_words_then_help_is_offered() {
+    check(
+        Some("+16175550111"),
+        &[
+            (
+                "This is Dana Kim, I'd like a meeting about the lease.",
+                "What day and time",
+            ),
+            ("Whenever suits the boss.", "for example Tuesday at 2 PM"),
+            (
+                "Uh, I don't know.",
+                "leave a message, or shall I get a person",
+            ),
+            ("A message.", "best number"),
+            ("Yes.", "what would you like me to tell"),
+        ],
+    );
+}
+
+#[test]
+fn a_caller_without_a_name_is_asked_for_it_before_booking() {
+    let (_, acts) = check(
+        Some("+16175550111"),
+        &[
+            ("I'd like to book an appointment.", "May I have your name"),
+            ("Robin Park.", "what would you like to meet"),
+            ("Partnership renewal.", "What day"),
+        ],
+    );
+    assert!(booked_meetings(&acts).is_empty());
+}
+
+#[test]
+fn without_caller_id_a_booking_asks_for_a_number() {
+    check(
+        None,
+        &[
+            (
+                "Hi, this is Robin Park, I'd like to book a meeting.",
+                "What's the best number",
+            ),
+            ("617 555 0155", "what would you like to meet"),
+        ],
+    );
+}
+
+// ----- moving and cancelling ----------------------------------------------------------------
+
+#[test]
+fn moves_the_callers_appointment_found_by_caller_id() {
+    let (_, acts) = Call::from(Some("+16175550111"))
+        .booked(appt("a7", "2026-11-25T10:00:00-05:00", "Dana Kim", "+1 617 555 0111"))
+        .play(&[
+            ("Hi, I need to reschedule my appointment.", "I see your appointment on Wednesday, November 25th at 10 AM. What day and time would you like instead"),
+            ("Friday at 3 pm.", "I can move your appointment to Friday, November 27th at 3 PM"),
+            ("Yes.", "Your appointment is now on Friday, November 27th at 3 PM"),
+            ("No thanks, bye.", "Goodbye"),
+        ]);
+    assert!(acts.iter().any(|a| matches!(a, Action::Move { id, start, .. } if id == "a7" && *start == at("2026-11-27T15:00:00-05:00"))));
+    assert_eq!(outcome(&acts), Some(Outcome::Rescheduled));
+    assert!(summary(&acts).contains("Moved their meeting from Wednesday, November 25th at 10 AM to Friday, November 27th at 3 PM"));
+}
+
+#[test]
+fn a_move_may_keep_the_same_slot_length_next_to_itself() {
+    // Moving 10:00 to 10:30 the same day: the appointment's own time does not block it.
+    Call::from(Some("+16175550111"))
+        .booked(appt(
+            "a7",
+            "2026-11-25T10:00:00-05:00",
+            "Dana Kim",
+            "+16175550111",
+        ))
+        .play(&[
+            (
+                "Can I move my meeting?",
+                "What day and time would you like instead",
+            ),
+            (
+                "Wednesday at 10 am.",
+                "I can move your appointment to Wednesday, November 25th at 10 AM",
+            ),
+        ]);
+}
+
+#[test]
+fn cancels_after_confirmation() {
+    let (_, acts) = Call::from(Some("+16175550111"))
+        .booked(appt(
+            "a9",
+            "2026-11-30T11:00:00-05:00",
+            "Dana Kim",
+            "+16175550111",
+        ))
+        .play(&[
+            (
+                "I have to cancel my appointment.",
+                "I see your appointment on Monday, November 30th at 11 AM. Shall I cancel it",
+            ),
+            (
+                "Yes, please.",
+                "Your appointment on Monday, November 30th at 11 AM is cancelled",
+            ),
+            ("That's all, thanks.", "Goodbye"),
+        ]);
+    assert!(acts
+        .iter()
+        .any(|a| matches!(a, Action::Cancel { id } if id == "a9")));
+    assert_eq!(outcome(&acts), Some(Outcome::Cancelled));
+}
+
+#[test]
+fn saying_no_keeps_the_appointment() {
+    let (_, acts) = Call::from(Some("+16175550111"))
+        .booked(appt(
+            "a9",
+            "2026-11-30T11:00:00-05:00",
+            "Dana Kim",
+            "+16175550111",
+        ))
+        .play(&[
+            ("Cancel my appointment.", "Shall I cancel it"),
+            ("No, actually keep it.", "leave it as it is"),
+        ]);
+    assert!(!acts.iter().any(|a| matches!(a, Action::Cancel { .. })));
+}
+
+#[test]
+fn without_caller_id_the_appointment_is_found_by_name() {
+    Call::from(None)
+        .booked(appt(
+            "a9",
+            "2026-11-30T11:00:00-05:00",
+            "Dana Kim",
+            "+16175550111",
+        ))
+        .play(&[
+            (
+                "I need to cancel my meeting with Alex.",
+                "your name, so I can find your appointment",
+            ),
+            (
+                "Dana Kim.",
+                "Monday, November 30th at 11 AM. Shall I cancel it",
+            ),
+        ]);
+}
+
+#[test]
+fn no_appointment_found_offers_a_message() {
+    check(
+        Some("+16175550111"),
+        &[
+            (
+                "I want to cancel my appointment.",
+                "your name, so I can find",
+            ),
+            ("Dana Kim.", "couldn't find an upcoming appointment"),
+            ("Yes.", "best number"),
+        ],
+    );
+}
+
+#[test]
+fn someone_elses_appointment_is_not_touched() {
+    Call::from(Some("+16175550111"))
+        .booked(appt(
+            "a9",
+            "2026-11-30T11:00:00-05:00",
+            "Pat Doe",
+            "+16175550222",
+        ))
+        .play(&[
+            ("Cancel my appointment please.", "your name"),
+            ("Dana Kim.", "couldn't find an upcoming appointment"),
+        ]);
+}
+
+// ----- FAQ ----------------------------------------------------------------------------------
+
+#[test]
+fn answers_faq_and_asks_for_anything_else() {
+    let (_, acts) = check(
+        Some("+16175550111"),
+        &[
+            (
+                "Where can I park when I visit?",
+                "visitor garage on Pier Road",
+            ),
+            ("And what's the address?", "350 Harbor Street"),
+            ("No, that's it.", "Goodbye"),
+        ],
+    );
+    assert_eq!(outcome(&acts), Some(Outcome::Faq));
+    assert!(
+        summary(&acts).contains("Answered the parking question. Answered the address question.")
+    );
+}
+
+#[test]
+fn faq_tolerates_misrecognised_words() {
+    for (heard, answer) in [
+        ("What are your office ours?", "Monday to Friday"),
+        (
+            "Where do I send the paper work?",
+            "documents at northwindlabs",
+        ),
+        ("Are you hiring right now?", "careers"),
+        (
+            "I'm a reporter writing a story about North Wind.",
+            "press at northwindlabs",
+        ),
+        ("When do you guys close?", "5:30 PM"),
+    ] {
+        check(None, &[(heard, answer)]);
+    }
+}
+
+#[test]
+fn an_unknown_question_is_not_answered_but_a_message_is_offered() {
+    check(
+        None,
+        &[
+            ("Does Alex like jazz?", "I don't have that information"),
+            ("Sure.", "May I have your name"),
+        ],
+    );
+    check(
+        None,
+        &[
+            (
+                "What's Alex's home address?",
+                "I don't have that information",
+            ),
+            ("No thanks.", "anything else"),
+        ],
+    );
+}
+
+#[test]
+fn after_an_answer_a_caller_can_book() {
+    check(
+        Some("+16175550111"),
+        &[
+            ("What are your hours?", "9 AM to 5:30 PM"),
+            (
+                "Great. This is Dana Kim; I'd like to book a meeting about the lease.",
+                "What day and time",
+            ),
+        ],
+    );
+}
+
+// ----- screening ----------------------------------------------------------------------------
+
+#[test]
+fn a_blocked_number_is_told_politely_and_the_call_ends() {
+    let mut d = Dialog::new(Arc::new(default_persona()));
+    let acts = d.handle(
+        Event::CallStarted {
+            caller_number: Some("+19005550100".into()),
+            calendar: vec![],
+        },
+        evening(),
+    );
+    assert!(said(&acts).contains("can't take your call"));
+    assert_eq!(outcome(&acts), Some(Outcome::Blocked));
+    assert_eq!(acts.last(), Some(&Action::Hangup));
+    assert_eq!(d.caller().category, Some(Category::Blocked));
+    assert!(d.is_done());
+}
+
+#[test]
+fn a_robocall_is_refused() {
+    let (d, acts) = check(
+        Some("+13125550100"),
+        &[("This is an automated call about your car's extended warranty. Press 1 to speak to an agent.", "doesn't accept automated")],
+    );
+    assert_eq!(outcome(&acts), Some(Outcome::Blocked));
+    assert_eq!(d.caller().category, Some(Category::Spam));
+}
+
+#[test]
+fn a_sales_caller_never_gets_a_booking() {
+    let (d, acts) = check(
+        Some("+13125550100"),
+        &[
+            ("Hi, this is Chad from GrowthCo, I'd love to show Alex a quick demo of our platform. Can I book a meeting?", "doesn't take sales meetings"),
+            ("Yes, 312 555 0100 is fine.", "what would you like me to tell"),
+            ("Please call me about our special offer.", "Is that right"),
+            ("Yes.", "Goodbye"),
+        ],
+    );
+    assert!(booked_meetings(&acts).is_empty());
+    assert_eq!(d.caller().category, Some(Category::Sales));
+    assert_eq!(outcome(&acts), Some(Outcome::Message));
+    assert!(summary(&acts).contains("Declined a sales meeting."));
+}
+
+#[test]
+fn a_sales_caller_asking_to_book_later_is_still_declined() {
+    let (_, acts) = check(
+        Some("+13125550100"),
+        &[
+            (
+                "I'm calling about our marketing services.",
+                "doesn't take sales meetings",
+            ),
+            ("Chad Miller.", "best number"),
+            ("Yes.", "tell Alex"),
+            (
+                "Can we just book a meeting tomorrow at 10?",
+                "Is that right",
+            ),
+        ],
+    );
+    assert!(booked_meetings(&acts).is_empty());
+}
+
+#[test]
+fn a_known_contact_is_greeted_by_name() {
+    let (d, _) = check(Some("+16175550134"), &[]);
+    assert_eq!(d.caller().name.as_deref(), Some("Priya Raman"));
+    assert_eq!(d.caller().category, Some(Category::Known));
+    let mut d = Dialog::new(Arc::new(default_persona()));
+    let acts = d.handle(
+        Event::CallStarted {
+            caller_number: Some("+16175550134".into()),
+            calendar: vec![],
+        },
+        evening(),
+    );
+    assert!(
+        said(&acts).starts_with("Good evening, Priya."),
+        "{}",
+        said(&acts)
+    );
+}
+
+#[test]
+fn a_vip_by_number_is_escalated_and_a_message_taken() {
+    let (d, acts) = check(
+        Some("+16175550199"),
+        &[
+            (
+                "Hi, I need Alex to call me about the board vote.",
+                "what would you like me to tell",
+            ),
+            (
+                "The vote moved to tomorrow morning; call me.",
+                "Is that right",
+            ),
+            ("Yes.", "Jamie Chen will get this right away"),
+        ],
+    );
+    assert_eq!(d.caller().category, Some(Category::Vip));
+    assert_eq!(escalations(&acts).len(), 1);
+    assert!(escalations(&acts)[0].contains("vip"));
+    assert_eq!(outcome(&acts), Some(Outcome::Escalated));
+}
+
+#[test]
+fn a_vip_by_name_is_recognised_even_misspelled() {
+    let (d, acts) = check(
+        None,
+        &[(
+            "Hi, this is Tailor Brooks. Please have Alex call me.",
+            "What's the best number",
+        )],
+    );
+    assert_eq!(d.caller().name.as_deref(), Some("Taylor Brooks"));
+    assert_eq!(d.caller().category, Some(Category::Vip));
+    assert_eq!(escalations(&acts).len(), 1);
+}
+
+#[test]
+fn an_emergency_is_escalated_with_urgency() {
+    let (d, acts) = check(
+        Some("+16175550111"),
+        &[
+            ("This is Dana Kim, there's an emergency at the lab, our servers are down right now.", "urgent. I'm alerting Jamie Chen right away"),
+            ("Yes.", "what would you like me to tell"),
+        ],
+    );
+    assert_eq!(d.caller().urgency, Some(Urgency::Emergency));
+    assert!(escalations(&acts)[0].contains("emergency"));
+}
+
+#[test]
+fn a_deadline_tonight_is_escalated() {
+    let (d, acts) = check(
+        None,
+        &[(
+            "I need Alex to sign the contract tonight or we lose the deal.",
+            "urgent",
+        )],
+    );
+    assert_eq!(d.caller().urgency, Some(Urgency::Deadline));
+    assert_eq!(escalations(&acts).len(), 1);
+}
+
+#[test]
+fn booking_tonight_is_not_mistaken_for_an_emergency() {
+    let (d, acts) = check(
+        Some("+16175550111"),
+        &[(
+            "This is Dana Kim, can I book a meeting for tomorrow at 10 about the roadmap?",
+            "Shall I go ahead",
+        )],
+    );
+    assert_eq!(d.caller().urgency, None);
+    assert!(escalations(&acts).is_empty());
+}
+
+// ----- recovery and escalation intent -------------------------------------------------------
+
+#[test]
+fn asking_for_a_person_escalates() {
+    for line in [
+        "Can I talk to a real person?",
+        "Operator.",
+        "I'd like to speak to Jamie please.",
+        "Can you put me through to someone?",
+    ] {
+        let (_, acts) = check(Some("+16175550111"), &[(line, "I'll let Jamie Chen know")]);
+        assert_eq!(
+            escalations(&acts),
+            vec!["caller asked for a person".to_string()],
+            "{line}"
+        );
+    }
+}
+
+#[test]
+fn dtmf_0_escalates_from_anywhere() {
+    let (_, acts) = check(
+        Some("+16175550111"),
+        &[
+            ("I'd like to book a meeting.", "your name"),
+            ("<dtmf 0>", "I'll let Jamie Chen know"),
+        ],
+    );
+    assert_eq!(escalations(&acts), vec!["caller pressed 0".to_string()]);
+}
+
+#[test]
+fn two_misses_offer_a_message_or_a_person() {
+    let (_, acts) = check(
+        None,
+        &[
+            ("Uh.", "I can book a meeting with Alex, answer questions about the office, or take a message"),
+            ("Hmm, what?", "leave a message, or shall I get a person"),
+            ("A person, please.", "I'll let Jamie Chen know"),
+        ],
+    );
+    assert_eq!(escalations(&acts).len(), 1);
+}
+
+#[test]
+fn the_summary_says_who_why_what_and_next() {
+    let (_, acts) = check(
+        Some("+16175550111"),
+        &[
+            (
+                "Hi, this is Dana Kim from Acme, please tell Alex the shipment is delayed.",
+                "best number",
+            ),
+            ("Yes.", "what would you like me to tell"),
+            ("The shipment is delayed to Monday.", "Is that right"),
+            ("Yes.", "Goodbye"),
+        ],
+    );
+    let s = summary(&acts);
+    assert!(
+        s.starts_with("Dana Kim of Acme (+16175550111) called at 7:30 PM"),
+        "{s}"
+    );
+    assert!(
+        s.contains(
+            "saying: \"Hi, this is Dana Kim from Acme, please tell Alex the shipment is delayed.\""
+        ),
+        "{s}"
+    );
+    assert!(
+        s.contains("Took a message: \"The shipment is delayed to Monday.\""),
+        "{s}"
+    );
+    assert!(s.ends_with("Next step: Alex to call back."), "{s}");
+}
+
+// ----- callers whose first sentence arrives alone -------------------------------------------
+
+#[test]
+fn a_request_after_a_bare_introduction_redirects_the_call() {
+    let (_, acts) = check(
+        Some("+16175550111"),
+        &[
+            ("Hi, this is Jordan Lee.", "best number"),
+            (
+                "I'd like to book a meeting with Alex about the budget.",
+                "What day and time",
+            ),
+            ("Tomorrow at 2 pm.", "Shall I go ahead"),
+            ("Yes.", "You're booked"),
+        ],
+    );
+    assert_eq!(booked_meetings(&acts).len(), 1);
+}
+
+#[test]
+fn selling_after_an_introduction_is_still_caught() {
+    let (d, acts) = check(
+        Some("+13125550100"),
+        &[
+            ("Hi, this is Chad from GrowthCo.", "best number"),
+            (
+                "I'd love to show Alex a quick demo of our platform, can we book a meeting?",
+                "doesn't take sales meetings",
+            ),
+        ],
+    );
+    assert_eq!(d.caller().category, Some(Category::Sales));
+    assert!(booked_meetings(&acts).is_empty());
+}
+
+#[test]
+fn a_long_sentence_with_right_in_it_is_not_a_yes() {
+    let (d, _) = check(
+        Some("+16175550111"),
+        &[
+            (
+                "Hi, this is Jordan Lee.",
+                "Is 6 1 7, 5 5 5, 0 1 1 1 the best number",
+            ),
+            (
+                "The thing is, the shipment from the right warehouse never arrived at all.",
+                "Is 6 1 7",
+            ),
+        ],
+    );
+    assert_eq!(d.caller().callback_number, None);
 }

@@ -151,36 +151,73 @@ fn take_company(s: &str) -> Option<String> {
     None
 }
 
-/// Finds the caller's name ("This is Jordan Lee from Acme", "my name is jordan", or a bare
-/// "Jordan Lee." given as an answer).
-pub fn extract_name(text: &str) -> Option<NameFound> {
+/// Leads after which only a capitalised word is taken as a name: "I'm Dana" but not "I'm sure".
+const WEAK_LEADS: &[&str] = &["i'm ", "i am ", "it's ", "it is ", "this is "];
+
+/// The caller's name when they introduce themselves ("This is Jordan Lee from Acme", "my name
+/// is jordan", "Jordan Lee speaking"); never a bare guess, so safe on any utterance.
+pub fn extract_name_lead(text: &str) -> Option<NameFound> {
     let lower = text.to_lowercase();
-    for lead in NAME_LEADS {
-        if let Some(i) = lower.find(lead) {
-            if *lead == "speaking" {
-                // "Jordan Lee speaking"
-                let before = &text[..i];
-                let words: Vec<&str> = before.split_whitespace().collect();
-                let start = words.len().saturating_sub(2);
-                if let Some(name) = take_name(&words[start..].join(" ")) {
-                    return Some(NameFound {
-                        name,
-                        company: take_company(text),
-                    });
-                }
-                continue;
-            }
-            // The lead must start a word.
-            if i > 0 && lower.as_bytes()[i - 1].is_ascii_alphabetic() {
-                continue;
-            }
-            if let Some(name) = take_name(&text[i + lead.len()..]) {
+    // "Dana Kim here, …": capitalised name words opening the utterance, then "here".
+    if let Some(i) = lower.find(" here") {
+        let head = &text[..i];
+        let words: Vec<&str> = head.split_whitespace().collect();
+        if (1..=3).contains(&words.len())
+            && words
+                .iter()
+                .all(|w| w.starts_with(|c: char| c.is_uppercase()) && looks_like_name_word(w))
+        {
+            if let Some(name) = take_name(head) {
                 return Some(NameFound {
                     name,
-                    company: take_company(&text[i..]),
+                    company: None,
                 });
             }
         }
+    }
+    for lead in NAME_LEADS {
+        let Some(i) = lower.find(lead) else { continue };
+        if *lead == "speaking" {
+            // "Jordan Lee speaking"
+            let before = &text[..i];
+            let words: Vec<&str> = before.split_whitespace().collect();
+            let start = words.len().saturating_sub(2);
+            if let Some(name) = take_name(&words[start..].join(" ")) {
+                return Some(NameFound {
+                    name,
+                    company: take_company(text),
+                });
+            }
+            continue;
+        }
+        // The lead must start a word.
+        if i > 0 && lower.as_bytes()[i - 1].is_ascii_alphabetic() {
+            continue;
+        }
+        let rest = &text[i + lead.len()..];
+        if WEAK_LEADS.contains(lead) && !rest.trim_start().starts_with(|c: char| c.is_uppercase()) {
+            continue;
+        }
+        if let Some(name) = take_name(rest) {
+            // The company is named in the same sentence as the introduction.
+            let sentence = &text[i..];
+            let end = sentence
+                .find(['.', '?', '!', ';'])
+                .unwrap_or(sentence.len());
+            return Some(NameFound {
+                name,
+                company: take_company(&sentence[..end]),
+            });
+        }
+    }
+    None
+}
+
+/// Finds the caller's name: an introduction anywhere, or a bare "Jordan Lee." given as the
+/// answer to "may I have your name".
+pub fn extract_name(text: &str) -> Option<NameFound> {
+    if let Some(found) = extract_name_lead(text) {
+        return Some(found);
     }
     // A bare answer to "may I have your name": one to three name-like words, after any
     // filler ("Yeah, Jordan.", "Um, Dana Kim here.").
@@ -351,48 +388,444 @@ pub enum YesNo {
 }
 
 /// Reads a yes or a no from a transcript ("yeah that's right", "nope", "no, that's wrong",
-/// "sure", "that works").
+/// "sure", "that works"). Only short clauses count: "our servers are down right now" is not a
+/// yes, however much it says "right". The first clause that answers decides.
 pub fn yes_no(text: &str) -> YesNo {
-    let lower = text.to_lowercase();
-    let words: Vec<&str> = lower
-        .split(|c: char| !c.is_alphanumeric() && c != '\'')
-        .filter(|w| !w.is_empty())
-        .collect();
-    let has = |w: &str| words.contains(&w);
-    let phrase = |p: &str| lower.contains(p);
-    let no = has("no")
-        || has("nope")
-        || has("nah")
-        || has("wrong")
-        || has("incorrect")
-        || phrase("not right")
-        || phrase("not correct")
-        || phrase("isn't right")
-        || phrase("that's not")
-        || phrase("change");
-    let yes = has("yes")
-        || has("yeah")
-        || has("yep")
-        || has("yup")
-        || has("sure")
-        || has("correct")
-        || has("right")
-        || has("perfect")
-        || has("exactly")
-        || has("absolutely")
-        || has("ok")
-        || has("okay")
-        || has("fine")
-        || phrase("that works")
-        || phrase("sounds good")
-        || phrase("go ahead")
-        || phrase("it is")
-        || phrase("that's it");
-    match (yes, no) {
-        (_, true) => YesNo::No,
-        (true, false) => YesNo::Yes,
-        _ => YesNo::Unclear,
+    const FILLER: &[&str] = &["um", "uh", "oh", "well", "so", "ah", "hmm", "and", "then"];
+    const YES_FIRST: &[&str] = &[
+        "yes",
+        "yeah",
+        "yep",
+        "yup",
+        "yea",
+        "sure",
+        "correct",
+        "right",
+        "exactly",
+        "perfect",
+        "okay",
+        "ok",
+        "fine",
+        "definitely",
+        "certainly",
+        "absolutely",
+        "great",
+        "alright",
+    ];
+    const NO_FIRST: &[&str] = &["no", "nope", "nah", "negative", "wrong", "incorrect"];
+    const YES_PHRASES: &[&str] = &[
+        "that works",
+        "sounds good",
+        "go ahead",
+        "that's right",
+        "that is right",
+        "that's correct",
+        "that's fine",
+        "that's it",
+        "it is",
+        "please do",
+        "do it",
+        "book it",
+        "works for me",
+        "that's perfect",
+        "of course",
+        "all right",
+        "that one",
+        "i do",
+        "it's right",
+    ];
+    const NO_PHRASES: &[&str] = &[
+        "not right",
+        "not correct",
+        "isn't right",
+        "that's not",
+        "that's wrong",
+        "change it",
+        "change that",
+        "don't book",
+        "do not",
+        "wrong number",
+    ];
+    for clause in text.split(['.', ',', '!', '?', ';']) {
+        let lower = clause.to_lowercase();
+        let words: Vec<&str> = lower
+            .split(|c: char| !c.is_alphanumeric() && c != '\'')
+            .filter(|w| !w.is_empty())
+            .skip_while(|w| FILLER.contains(w))
+            .collect();
+        if words.is_empty() || words.len() > 6 {
+            continue;
+        }
+        let padded = format!(" {} ", words.join(" "));
+        let has = |phrases: &[&str]| phrases.iter().any(|p| padded.contains(&format!(" {p} ")));
+        if NO_FIRST.contains(&words[0]) || has(NO_PHRASES) {
+            return YesNo::No;
+        }
+        if YES_FIRST.contains(&words[0]) || has(YES_PHRASES) {
+            return YesNo::Yes;
+        }
     }
+    YesNo::Unclear
+}
+
+/// What a caller asks for, as far as words tell.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Intent {
+    /// A human: "a person", "operator", the assistant by name.
+    Person,
+    /// Book a meeting.
+    Book,
+    /// Move an existing meeting.
+    Move,
+    /// Cancel an existing meeting.
+    Cancel,
+    /// Leave a message.
+    Message,
+    /// Nothing more: "no, that's all", "bye".
+    Done,
+}
+
+fn padded_words(text: &str) -> String {
+    super::screen::words(text)
+}
+
+fn any(padded: &str, phrases: &[&str]) -> bool {
+    phrases.iter().any(|p| padded.contains(&format!(" {p} ")))
+}
+
+const PERSON: &[&str] = &[
+    "a person",
+    "a human",
+    "real person",
+    "live person",
+    "human being",
+    "an operator",
+    "the operator",
+    "operator",
+    "someone",
+    "somebody",
+    "a representative",
+    "representative",
+    "a real human",
+    "actual person",
+    "speak to a",
+    "talk to a",
+    "speak with a",
+    "talk with a",
+];
+const CANCEL: &[&str] = &[
+    "cancel",
+    "cancelled",
+    "canceled",
+    "cancelling",
+    "canceling",
+    "call off",
+    "can't make it",
+    "cannot make it",
+    "won't make it",
+    "won't be able to make it",
+];
+const MOVE: &[&str] = &[
+    "reschedule",
+    "rescheduled",
+    "re schedule",
+    "move my",
+    "move the",
+    "move our",
+    "move it",
+    "change my appointment",
+    "change the appointment",
+    "change my meeting",
+    "change the meeting",
+    "change the time",
+    "change the date",
+    "push back",
+    "push it",
+    "postpone",
+    "bring forward",
+    "different time",
+    "different day",
+    "another day for my",
+    "switch my",
+];
+const BOOK: &[&str] = &[
+    "appointment",
+    "meeting",
+    "book",
+    "booking",
+    "schedule",
+    "set up a time",
+    "set up a call",
+    "set up a meeting",
+    "meet with",
+    "meet alex",
+    "see alex",
+    "come in",
+    "come by",
+    "sit down with",
+    "calendar",
+    "availability",
+    "available",
+    "free slot",
+    "slot",
+    "a time to",
+    "find a time",
+    "catch up with",
+    "get together",
+];
+const MESSAGE: &[&str] = &[
+    "message",
+    "tell him",
+    "tell her",
+    "tell them",
+    "let him know",
+    "let her know",
+    "let them know",
+    "pass along",
+    "pass on",
+    "call me back",
+    "call back",
+    "get back to me",
+    "have him call",
+    "have her call",
+    "return my call",
+];
+const DONE: &[&str] = &[
+    "that's all",
+    "that's it",
+    "that is all",
+    "nothing else",
+    "no thanks",
+    "no thank you",
+    "bye",
+    "goodbye",
+    "good bye",
+    "i'm good",
+    "i'm all set",
+    "all set",
+    "that'll be all",
+    "nothing more",
+    "that will be all",
+    "i'm done",
+    "nope",
+];
+
+/// The caller's request, if the words make it clear. `assistant` is the on-call human's name:
+/// asking for them by first name is asking for a person; `executive` is whom messages are for
+/// ("tell Alex", "have Alex call me").
+pub fn intent(text: &str, assistant: &str, executive: &str) -> Option<Intent> {
+    let w = padded_words(text);
+    let first = assistant
+        .split_whitespace()
+        .next()
+        .unwrap_or("")
+        .to_lowercase();
+    let asks_assistant = !first.is_empty()
+        && [
+            "speak to",
+            "talk to",
+            "speak with",
+            "talk with",
+            "get",
+            "reach",
+            "connect me to",
+            "put me through to",
+            "transfer me to",
+        ]
+        .iter()
+        .any(|lead| w.contains(&format!(" {lead} {first} ")));
+    if asks_assistant
+        || any(&w, PERSON) && !any(&w, &["someone's", "for someone"]) && asks_for_someone(&w)
+    {
+        return Some(Intent::Person);
+    }
+    if any(&w, CANCEL) {
+        return Some(Intent::Cancel);
+    }
+    if any(&w, MOVE) {
+        return Some(Intent::Move);
+    }
+    if any(&w, BOOK) {
+        return Some(Intent::Book);
+    }
+    let boss = executive
+        .split_whitespace()
+        .next()
+        .unwrap_or("")
+        .to_lowercase();
+    let for_boss = !boss.is_empty()
+        && ["tell", "have", "let", "ask", "remind"]
+            .iter()
+            .any(|lead| w.contains(&format!(" {lead} {boss} ")));
+    if for_boss || any(&w, MESSAGE) {
+        return Some(Intent::Message);
+    }
+    let bare = w.trim();
+    if any(&w, DONE) || matches!(bare, "no" | "no that's all" | "nothing" | "no nothing") {
+        return Some(Intent::Done);
+    }
+    None
+}
+
+/// "Someone" means a person only when the caller wants to reach them ("talk to someone",
+/// "is there someone I can speak with"), not "I'm calling for someone".
+fn asks_for_someone(w: &str) -> bool {
+    let reach = [
+        "speak",
+        "talk",
+        "transfer",
+        "connect",
+        "put me through",
+        "get me",
+        "get a",
+        "reach",
+        "operator",
+        "human",
+        "representative",
+        "real person",
+        "live person",
+    ];
+    reach.iter().any(|r| w.contains(&format!(" {r}")))
+}
+
+/// Which of `n` offered choices the caller picked ("the first one", "the second", "the later
+/// one", "either", "option 2"), by position; `None` when they did not pick by position.
+pub fn choice(text: &str, n: usize) -> Option<usize> {
+    if n == 0 {
+        return None;
+    }
+    let w = padded_words(text);
+    let picks: [(&[&str], usize); 4] = [
+        (
+            &[
+                "first",
+                "1st",
+                "earlier",
+                "earliest",
+                "option one",
+                "option 1",
+                "number one",
+                "former",
+                "either",
+                "either one",
+                "any",
+                "whichever",
+            ],
+            0,
+        ),
+        (
+            &["second", "2nd", "option two", "option 2", "number two"],
+            1,
+        ),
+        (&["third", "3rd", "option three", "option 3"], 2),
+        (&["later", "latter", "last", "last one", "latest"], n - 1),
+    ];
+    for (words, i) in picks {
+        if any(&w, words) && i < n {
+            return Some(i);
+        }
+    }
+    None
+}
+
+/// The caller wants something later than offered ("no, later", "something after that").
+pub fn wants_later(text: &str) -> bool {
+    any(
+        &padded_words(text),
+        &["later", "after that", "afterwards", "later on", "too early"],
+    )
+}
+
+/// The caller wants something earlier than offered.
+pub fn wants_earlier(text: &str) -> bool {
+    any(
+        &padded_words(text),
+        &["earlier", "before that", "sooner", "too late"],
+    )
+}
+
+const STOP: &[&str] = &[
+    "a", "an", "the", "i", "i'm", "im", "me", "my", "you", "your", "is", "it", "it's", "to", "of",
+    "and", "or", "uh", "um", "er", "oh", "so", "well", "hi", "hello", "hey", "yes", "yeah", "no",
+    "ok", "okay", "please", "thanks", "thank", "just", "what", "sorry", "huh", "hm", "hmm", "mm",
+    "mhm", "that", "this", "be", "was", "are", "am", "do", "can", "could", "would", "there",
+];
+
+/// How many words carry meaning (not fillers or function words).
+pub fn content_words(text: &str) -> usize {
+    padded_words(text)
+        .split_whitespace()
+        .filter(|w| !STOP.contains(w))
+        .count()
+}
+
+/// What a meeting is about, when the caller said it: the words after "about", "to discuss",
+/// "regarding", … ("a meeting about the Q3 budget" → "the Q3 budget"), up to the sentence's end.
+pub fn topic(text: &str) -> Option<String> {
+    let lower = text.to_lowercase();
+    let leads = [
+        " to talk about ",
+        " to discuss ",
+        " to go over ",
+        " to review ",
+        " regarding ",
+        " concerning ",
+        " about ",
+        " re ",
+        " on the subject of ",
+        " for the ",
+    ];
+    let (i, lead) = leads
+        .iter()
+        .filter_map(|l| lower.find(l).map(|i| (i, *l)))
+        .min_by_key(|(i, _)| *i)?;
+    let rest = &text[i + lead.len()..];
+    let end = rest.find(['.', '?', '!', ';']).unwrap_or(rest.len());
+    let topic = rest[..end].trim().trim_end_matches(',');
+    // "about 3 pm" is a time, not a topic.
+    let first = topic.split_whitespace().next().unwrap_or("");
+    if topic.is_empty()
+        || first.starts_with(|c: char| c.is_ascii_digit())
+        || content_words(topic) == 0
+    {
+        return None;
+    }
+    Some(topic.to_string())
+}
+
+/// Whether the caller asked a question (a question mark, or a question word first).
+pub fn is_question(text: &str) -> bool {
+    let t = text.trim();
+    if t.ends_with('?') {
+        return true;
+    }
+    let w = padded_words(t);
+    let lead = w.split_whitespace().find(|x| {
+        ![
+            "so", "um", "uh", "and", "hi", "hello", "okay", "ok", "yeah", "well",
+        ]
+        .contains(x)
+    });
+    matches!(
+        lead,
+        Some(
+            "what"
+                | "where"
+                | "when"
+                | "how"
+                | "who"
+                | "why"
+                | "which"
+                | "is"
+                | "are"
+                | "do"
+                | "does"
+                | "can"
+                | "could"
+                | "will"
+                | "would"
+        )
+    )
 }
 
 #[cfg(test)]
@@ -485,6 +918,9 @@ mod tests {
             "That works.",
             "Correct.",
             "Okay, sounds good.",
+            "Um, yes please.",
+            "Sure, that works for me.",
+            "I think so, yes.",
         ] {
             assert_eq!(yes_no(y), YesNo::Yes, "{y}");
         }
@@ -497,7 +933,14 @@ mod tests {
         ] {
             assert_eq!(yes_no(n), YesNo::No, "{n}");
         }
-        for u in ["Hmm.", "What?", "The blue one."] {
+        for u in [
+            "Hmm.",
+            "What?",
+            "The blue one.",
+            "There's an emergency. Our servers are down right now.",
+            "Please call me right away, the whole site is offline.",
+            "I'm not sure what the right number is for that office",
+        ] {
             assert_eq!(yes_no(u), YesNo::Unclear, "{u}");
         }
     }

@@ -1,0 +1,1023 @@
+//! Answers callers' frequently asked questions from `prompts/faq.toml`.
+//!
+//! Owns: parsing and validating the FAQ file, an index built once per file, and picking the one
+//! entry that answers an utterance. Input is a whisper transcript over a phone line, so words
+//! arrive misheard ("barking" for "parking"), split ("a dress") or merged, wrapped in filler.
+//!
+//! Matching is lexical and deterministic: words are normalised (contractions, light stemming, a
+//! small receptionist synonym table), weighted by how specific they are across entries, matched
+//! softly (sound-alike key, Jaro-Winkler), and an entry wins only when it covers the caller's
+//! words, beats the runner-up by a margin and clears an absolute threshold.
+//!
+//! Does not: do IO, read the clock, or guess. Words the FAQ has never seen (a name, "meeting",
+//! "weather") count against every entry, so "What's Alex's home address?" gets no answer and the
+//! dialog offers to take a message instead of inventing one.
+
+use std::collections::{HashMap, HashSet};
+
+use serde::Deserialize;
+
+/// Weight of a question word ("where", "who") or a word that carries little ("get", "calling").
+const LIGHT_WEIGHT: f32 = 0.3;
+/// Lowest soft-match similarity that still counts a misheard word as the FAQ's word.
+const FUZZY_MIN: f32 = 0.88;
+/// Share of the score from covering the caller's words; the rest from covering one question.
+const QUERY_SHARE: f32 = 0.7;
+/// Lowest combined score that answers.
+const MIN_SCORE: f32 = 0.7;
+/// Lowest share of the caller's weighted words the winning entry must cover.
+const MIN_COVERAGE: f32 = 0.6;
+/// How far the winner must lead the runner-up.
+const MIN_MARGIN: f32 = 0.15;
+
+/// Why a FAQ file cannot be used.
+#[derive(Debug, thiserror::Error)]
+pub enum FaqError {
+    /// The file is not TOML of the expected shape (`[[faq]]` tables with `id`, `questions`,
+    /// `answer`).
+    #[error("FAQ file is not valid: {message}")]
+    Parse { message: String },
+    /// One entry is unusable; `id` names it so the operator can fix the file.
+    #[error("FAQ entry {id:?} is invalid: {reason}")]
+    Invalid { id: String, reason: String },
+}
+
+/// One question the assistant may answer: how callers ask it, and what it says.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Entry {
+    /// Stable name, used in logs and call outcomes.
+    pub id: String,
+    /// Paraphrases of the question as callers say it.
+    pub questions: Vec<String>,
+    /// What the assistant speaks.
+    pub answer: String,
+}
+
+/// The chosen entry for an utterance.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Answer<'a> {
+    /// The entry's `id`.
+    pub id: &'a str,
+    /// The entry's `answer`, to be spoken.
+    pub answer: &'a str,
+    /// Confidence in `0.0..=1.0`; above the answering threshold by construction.
+    pub score: f32,
+}
+
+/// A validated FAQ file with its matching index, built once and read per turn.
+#[derive(Clone)]
+pub struct Faq {
+    entries: Vec<Entry>,
+    index: Index,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct FaqFile {
+    #[serde(default)]
+    faq: Vec<Entry>,
+}
+
+impl std::fmt::Debug for Faq {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Faq")
+            .field("entries", &self.entries.len())
+            .finish()
+    }
+}
+
+impl Faq {
+    /// Parses and validates a FAQ file and builds its index.
+    pub fn from_toml(text: &str) -> Result<Faq, FaqError> {
+        let file: FaqFile = toml::from_str(text).map_err(|e| FaqError::Parse {
+            message: e.to_string(),
+        })?;
+        let mut seen = HashSet::new();
+        for entry in &file.faq {
+            let invalid = |reason: String| FaqError::Invalid {
+                id: entry.id.clone(),
+                reason,
+            };
+            if entry.id.trim().is_empty() {
+                return Err(invalid("empty id".into()));
+            }
+            if !seen.insert(entry.id.as_str()) {
+                return Err(invalid("duplicate id".into()));
+            }
+            if entry.questions.iter().all(|q| q.trim().is_empty()) {
+                return Err(invalid("no questions".into()));
+            }
+            if entry.answer.trim().is_empty() {
+                return Err(invalid("empty answer".into()));
+            }
+        }
+        let index = Index::build(&file.faq)?;
+        Ok(Faq {
+            entries: file.faq,
+            index,
+        })
+    }
+
+    /// The entries in file order.
+    pub fn entries(&self) -> &[Entry] {
+        &self.entries
+    }
+
+    /// The entry that answers `heard`, if one is confident.
+    pub fn answer(&self, heard: &str) -> Option<Answer<'_>> {
+        let (entry, score) = self.index.best(heard)?;
+        let entry = &self.entries[entry];
+        Some(Answer {
+            id: &entry.id,
+            answer: &entry.answer,
+            score,
+        })
+    }
+}
+
+/// A word as the index sees it, before it is looked up.
+enum Class {
+    /// Carries no meaning for matching ("the", "um", "guys").
+    Stop,
+    /// Carries a little ("where", "calling"); stored by its stem.
+    Light(String),
+    /// Carries the meaning; the canonical stem, and whether the synonym table knew it.
+    Word(String, bool),
+}
+
+/// A word of the caller's after lookup.
+#[derive(Clone, Copy, PartialEq)]
+enum Tok {
+    Skip,
+    /// A light word, with its term when the FAQ's questions use it.
+    Light(Option<u32>),
+    /// A FAQ term, with how sure the (possibly soft) match is.
+    Term(u32, f32),
+    /// The business's own name and the like: says nothing about the question.
+    Neutral,
+    /// A meaningful word no entry uses.
+    Unknown,
+}
+
+impl Tok {
+    fn quality(self) -> f32 {
+        match self {
+            Tok::Term(_, sim) => sim,
+            Tok::Neutral => FUZZY_MIN,
+            _ => 0.0,
+        }
+    }
+}
+
+#[derive(Clone)]
+struct Term {
+    light: bool,
+    weight: f32,
+}
+
+/// A spelling a misheard word may be corrected to.
+#[derive(Clone)]
+struct Near {
+    stem: String,
+    key: String,
+    len: usize,
+    term: u32,
+}
+
+#[derive(Clone)]
+struct Index {
+    stop: HashSet<&'static str>,
+    light: HashSet<String>,
+    synonyms: HashMap<&'static str, &'static str>,
+    ids: HashMap<String, u32>,
+    terms: Vec<Term>,
+    /// Per entry, the sorted terms of all its questions.
+    bags: Vec<Vec<u32>>,
+    /// Per entry, per question, its distinct terms.
+    questions: Vec<Vec<Vec<u32>>>,
+    near: Vec<Near>,
+    /// Stems shared by several answers and absent from questions, e.g. the business's name.
+    neutral: Vec<String>,
+    unknown_weight: f32,
+}
+
+impl Index {
+    fn build(entries: &[Entry]) -> Result<Index, FaqError> {
+        let mut index = Index {
+            stop: STOP.iter().copied().collect(),
+            light: LIGHT
+                .iter()
+                .flat_map(|w| [w.to_string(), stem(w)])
+                .collect(),
+            synonyms: SYNONYMS
+                .iter()
+                .flat_map(|(canon, words)| words.iter().map(move |w| (*w, *canon)))
+                .collect(),
+            ids: HashMap::new(),
+            terms: Vec::new(),
+            bags: Vec::new(),
+            questions: Vec::new(),
+            near: Vec::new(),
+            neutral: Vec::new(),
+            unknown_weight: 0.0,
+        };
+        let mut df: Vec<usize> = Vec::new();
+        for entry in entries {
+            let mut bag = Vec::new();
+            let mut questions = Vec::new();
+            for question in entry.questions.iter().filter(|q| !q.trim().is_empty()) {
+                let mut terms = Vec::new();
+                for word in rewrite(split_words(question)) {
+                    let (text, light) = match index.classify(&word) {
+                        Class::Stop => continue,
+                        Class::Light(s) => (s, true),
+                        Class::Word(s, _) => (s, false),
+                    };
+                    let id = match index.ids.get(&text) {
+                        Some(&id) => id,
+                        None => {
+                            let id = index.terms.len() as u32;
+                            index.ids.insert(text, id);
+                            index.terms.push(Term { light, weight: 0.0 });
+                            df.push(0);
+                            id
+                        }
+                    };
+                    index.terms[id as usize].light &= light;
+                    if !terms.contains(&id) {
+                        terms.push(id);
+                    }
+                }
+                if terms.is_empty() {
+                    return Err(FaqError::Invalid {
+                        id: entry.id.clone(),
+                        reason: format!("question {question:?} has no words to match"),
+                    });
+                }
+                bag.extend_from_slice(&terms);
+                questions.push(terms);
+            }
+            bag.sort_unstable();
+            bag.dedup();
+            for &id in &bag {
+                df[id as usize] += 1;
+            }
+            index.bags.push(bag);
+            index.questions.push(questions);
+        }
+        let n = entries.len() as f32;
+        for (term, df) in index.terms.iter_mut().zip(&df) {
+            term.weight = if term.light {
+                LIGHT_WEIGHT
+            } else {
+                (1.0 + n / *df as f32).ln()
+            };
+        }
+        index.unknown_weight = (1.0 + n).ln();
+        index.near = index.near_spellings();
+        index.neutral = index.neutral_stems(entries);
+        Ok(index)
+    }
+
+    /// Spellings a misheard word may be corrected to: the FAQ's own terms and the synonym
+    /// table's words that lead to them.
+    fn near_spellings(&self) -> Vec<Near> {
+        let mut near: Vec<Near> = Vec::new();
+        let mut push = |text: String, term: u32| {
+            if text.chars().count() >= 4 && !near.iter().any(|n| n.stem == text) {
+                near.push(Near {
+                    key: sound_key(&text),
+                    len: text.chars().count(),
+                    stem: text,
+                    term,
+                });
+            }
+        };
+        let mut ids: Vec<(&String, &u32)> = self.ids.iter().collect();
+        ids.sort();
+        for (text, &id) in ids {
+            if !self.terms[id as usize].light {
+                push(text.clone(), id);
+            }
+        }
+        for (canon, words) in SYNONYMS {
+            if let Some(&id) = self.ids.get(&stem(canon)) {
+                if !self.terms[id as usize].light {
+                    for word in *words {
+                        push(stem(word), id);
+                    }
+                }
+            }
+        }
+        near
+    }
+
+    fn neutral_stems(&self, entries: &[Entry]) -> Vec<String> {
+        let mut count: HashMap<String, usize> = HashMap::new();
+        for entry in entries {
+            let mut stems: Vec<String> = split_words(&entry.answer)
+                .iter()
+                .filter_map(|w| match self.classify(w) {
+                    Class::Word(s, false) if !self.ids.contains_key(&s) => Some(s),
+                    _ => None,
+                })
+                .collect();
+            stems.sort();
+            stems.dedup();
+            for s in stems {
+                *count.entry(s).or_default() += 1;
+            }
+        }
+        let mut neutral: Vec<String> = count
+            .into_iter()
+            .filter(|(_, n)| *n >= 2)
+            .map(|(s, _)| s)
+            .collect();
+        neutral.sort();
+        neutral
+    }
+
+    fn classify(&self, word: &str) -> Class {
+        if self.stop.contains(word) {
+            return Class::Stop;
+        }
+        if word.bytes().all(|b| b.is_ascii_digit()) {
+            return Class::Light("#".into());
+        }
+        if self.light.contains(word) {
+            return Class::Light(stem(word));
+        }
+        if let Some(canon) = self.synonyms.get(word) {
+            return Class::Word(stem(canon), true);
+        }
+        let s = stem(word);
+        if let Some(canon) = self.synonyms.get(s.as_str()) {
+            return Class::Word(stem(canon), true);
+        }
+        if self.light.contains(&s) {
+            return Class::Light(s);
+        }
+        Class::Word(s, false)
+    }
+
+    /// Looks one heard word up; the flag says the lookup was exact (not soft or by prefix).
+    fn resolve(&self, word: &str) -> (Tok, bool) {
+        let (text, known) = match self.classify(word) {
+            Class::Stop => return (Tok::Skip, true),
+            Class::Light(s) => {
+                let id = self.ids.get(&s).copied();
+                return (Tok::Light(id), true);
+            }
+            Class::Word(s, known) => (s, known),
+        };
+        if let Some(&id) = self.ids.get(&text) {
+            if !self.terms[id as usize].light {
+                return (Tok::Term(id, 1.0), true);
+            }
+        }
+        if known {
+            return (Tok::Unknown, true);
+        }
+        if self.neutral.contains(&text) {
+            return (Tok::Neutral, true);
+        }
+        if text.len() >= 6 && self.neutral.iter().any(|n| n.starts_with(&text)) {
+            return (Tok::Neutral, false);
+        }
+        match self.nearest(&text) {
+            Some((id, sim)) => (Tok::Term(id, sim), false),
+            None => (Tok::Unknown, false),
+        }
+    }
+
+    /// The FAQ term a misheard word most likely stands for.
+    fn nearest(&self, text: &str) -> Option<(u32, f32)> {
+        let len = text.chars().count();
+        if len < 4 {
+            return None;
+        }
+        let key = sound_key(text);
+        let mut best: Option<(u32, f32)> = None;
+        for near in &self.near {
+            if len.abs_diff(near.len) > 2 {
+                continue;
+            }
+            let jw = strsim::jaro_winkler(text, &near.stem) as f32;
+            let sim =
+                if key == near.key && key.len() >= 2 && len.abs_diff(near.len) <= 1 && jw >= 0.75 {
+                    0.9
+                } else if len.min(near.len) >= 5 && jw >= 0.92 {
+                    jw * 0.97
+                } else {
+                    0.0
+                };
+            if sim >= FUZZY_MIN && best.is_none_or(|(_, b)| sim > b) {
+                best = Some((near.term, sim));
+            }
+        }
+        best
+    }
+
+    /// The heard words looked up, with split words joined ("a dress", "north wind").
+    fn tokens(&self, heard: &str) -> Vec<Tok> {
+        let mut out: Vec<(String, Tok, bool)> = Vec::new();
+        for word in rewrite(split_words(heard)) {
+            let (tok, exact) = self.resolve(&word);
+            if let Some((prev, prev_tok, prev_exact)) = out.last_mut() {
+                let joinable = !*prev_exact || (*prev_tok == Tok::Skip && prev.len() <= 2);
+                if joinable && !exact {
+                    let joined = format!("{prev}{word}");
+                    let (joined_tok, _) = self.resolve(&joined);
+                    let q = joined_tok.quality();
+                    if q >= FUZZY_MIN && q > prev_tok.quality().max(tok.quality()) {
+                        *prev = joined;
+                        *prev_tok = joined_tok;
+                        *prev_exact = false;
+                        continue;
+                    }
+                }
+            }
+            out.push((word, tok, exact));
+        }
+        out.into_iter().map(|(_, tok, _)| tok).collect()
+    }
+
+    /// The winning entry and its score, when one is confident.
+    fn best(&self, heard: &str) -> Option<(usize, f32)> {
+        struct Word {
+            term: Option<u32>,
+            sim: f32,
+            weight: f32,
+            content: bool,
+        }
+        let words: Vec<Word> = self
+            .tokens(heard)
+            .into_iter()
+            .filter_map(|tok| match tok {
+                Tok::Skip | Tok::Neutral => None,
+                Tok::Light(term) => Some(Word {
+                    term,
+                    sim: 1.0,
+                    weight: LIGHT_WEIGHT,
+                    content: false,
+                }),
+                Tok::Term(id, sim) => Some(Word {
+                    term: Some(id),
+                    sim,
+                    weight: self.terms[id as usize].weight,
+                    content: true,
+                }),
+                Tok::Unknown => Some(Word {
+                    term: None,
+                    sim: 0.0,
+                    weight: self.unknown_weight,
+                    content: true,
+                }),
+            })
+            .collect();
+        if !words.iter().any(|w| w.content && w.term.is_some()) {
+            return None;
+        }
+        let total: f32 = words.iter().map(|w| w.weight).sum();
+        let heard_sim = |id: u32| {
+            words
+                .iter()
+                .filter(|w| w.term == Some(id))
+                .map(|w| w.sim)
+                .fold(0.0f32, f32::max)
+        };
+
+        let mut best: Option<(usize, f32, f32)> = None;
+        let mut second = 0.0f32;
+        for (entry, bag) in self.bags.iter().enumerate() {
+            let mut covered = 0.0;
+            let mut content_hit = false;
+            for w in &words {
+                if let Some(id) = w.term {
+                    if bag.binary_search(&id).is_ok() {
+                        covered += w.weight * w.sim;
+                        content_hit |= w.content;
+                    }
+                }
+            }
+            if !content_hit {
+                continue;
+            }
+            let coverage = covered / total;
+            let question = self.questions[entry]
+                .iter()
+                .map(|terms| {
+                    let (got, all) = terms.iter().fold((0.0, 0.0), |(got, all), &id| {
+                        let weight = self.terms[id as usize].weight;
+                        (got + weight * heard_sim(id), all + weight)
+                    });
+                    got / all
+                })
+                .fold(0.0f32, f32::max);
+            let score = QUERY_SHARE * coverage + (1.0 - QUERY_SHARE) * question;
+            match best {
+                Some((_, top, _)) if score <= top => second = second.max(score),
+                _ => {
+                    if let Some((_, top, _)) = best {
+                        second = second.max(top);
+                    }
+                    best = Some((entry, score, coverage));
+                }
+            }
+        }
+        let (entry, score, coverage) = best?;
+        let confident =
+            score >= MIN_SCORE && coverage >= MIN_COVERAGE && score - second >= MIN_MARGIN;
+        confident.then_some((entry, score.min(1.0)))
+    }
+}
+
+/// Lowercase words with punctuation dropped and contractions cut to their head
+/// ("what's" → "what", "Alex's" → "alex", "don't" → "do").
+fn split_words(text: &str) -> Vec<String> {
+    let mut words = Vec::new();
+    let mut word = String::new();
+    let mut flush = |word: &mut String| {
+        let w = word.trim_matches('\'');
+        let head = match w.find("n't") {
+            Some(i) => &w[..i],
+            None => w.split('\'').next().unwrap_or(""),
+        };
+        if !head.is_empty() {
+            words.push(head.to_string());
+        }
+        word.clear();
+    };
+    for c in text.chars().flat_map(char::to_lowercase) {
+        match c {
+            c if c.is_alphanumeric() => word.push(c),
+            '\'' | '\u{2019}' => word.push('\''),
+            _ => flush(&mut word),
+        }
+    }
+    flush(&mut word);
+    words
+}
+
+/// Applies [`PHRASES`]: fixed mishearings and multi-word expressions.
+fn rewrite(words: Vec<String>) -> Vec<String> {
+    let mut out = Vec::with_capacity(words.len());
+    let mut i = 0;
+    'words: while i < words.len() {
+        for (from, to) in PHRASES {
+            let end = i + from.len();
+            if end <= words.len() && words[i..end].iter().zip(*from).all(|(w, f)| w == f) {
+                out.extend(to.iter().map(|w| w.to_string()));
+                i = end;
+                continue 'words;
+            }
+        }
+        out.push(words[i].clone());
+        i += 1;
+    }
+    out
+}
+
+/// A light suffix stripper: the same on the FAQ's side and the caller's, so only consistency
+/// matters ("validated" and "validate" both become "validat").
+fn stem(word: &str) -> String {
+    let mut w = word.to_string();
+    if w.chars().count() <= 3 || !w.is_ascii() {
+        return w;
+    }
+    if let Some(base) = w.strip_suffix("ies").filter(|b| b.len() >= 3) {
+        w = format!("{base}y");
+    } else if let Some(base) = w.strip_suffix("sses") {
+        w = format!("{base}ss");
+    } else if w.ends_with('s') && !w.ends_with("ss") && !w.ends_with("us") && !w.ends_with("is") {
+        w.pop();
+    }
+    for suffix in ["ing", "ed"] {
+        if let Some(base) = w.strip_suffix(suffix).filter(|b| b.len() >= 3) {
+            w = base.to_string();
+            break;
+        }
+    }
+    if w.len() > 3 && w.ends_with('e') {
+        w.pop();
+    }
+    let b = w.as_bytes();
+    if b.len() > 3 && b[b.len() - 1] == b[b.len() - 2] && !b"aeiou".contains(&b[b.len() - 1]) {
+        w.pop();
+    }
+    w
+}
+
+/// A sound-alike key: voiced consonants folded to unvoiced ("barking" ~ "parking"), vowels and
+/// h/w/y dropped after a leading marker ("hours" ~ "ours"), repeats collapsed
+/// ("carriers" ~ "careers").
+fn sound_key(word: &str) -> String {
+    let mut key = String::new();
+    let chars: Vec<char> = word.chars().collect();
+    let mut i = 0;
+    while i < chars.len() {
+        let c = chars[i];
+        let folded = match c {
+            'p' if chars.get(i + 1) == Some(&'h') => {
+                i += 1;
+                'f'
+            }
+            'b' => 'p',
+            'd' => 't',
+            'g' | 'c' | 'q' | 'x' => 'k',
+            'z' => 's',
+            'v' => 'f',
+            'a' | 'e' | 'i' | 'o' | 'u' | 'y' | 'h' | 'w' => {
+                if i == 0 {
+                    key.push('_');
+                }
+                i += 1;
+                continue;
+            }
+            c => c,
+        };
+        if !key.ends_with(folded) {
+            key.push(folded);
+        }
+        i += 1;
+    }
+    key
+}
+
+/// Rewrites applied before lookup: whisper's usual mishearings of FAQ words and expressions
+/// whose words mean something else alone.
+const PHRASES: &[(&[&str], &[&str])] = &[
+    (&["office", "ours"], &["office", "hours"]),
+    (&["business", "ours"], &["business", "hours"]),
+    (&["opening", "ours"], &["hours"]),
+    (&["your", "ours"], &["your", "hours"]),
+    (&["opening", "hours"], &["hours"]),
+    (&["opening", "times"], &["hours"]),
+    (&["working", "hours"], &["hours"]),
+    (&["how", "late"], &["close"]),
+    (&["how", "early"], &["open"]),
+    (&["close", "by"], &["nearby"]),
+    (&["close", "to"], &["nearby"]),
+    (&["good", "morning"], &[]),
+    (&["good", "afternoon"], &[]),
+    (&["good", "evening"], &[]),
+    (&["e", "mail"], &["email"]),
+    (&["email", "address"], &["email"]),
+    (&["mailing", "address"], &["address"]),
+    (&["get", "to"], &["directions"]),
+    (&["get", "there"], &["directions"]),
+    (&["a", "lot"], &[]),
+    (&["parking", "lot"], &["parking"]),
+    (&["drop", "off"], &["send"]),
+    (&["get", "in", "touch"], &["contact"]),
+    (&["north", "wind"], &["northwind"]),
+    (&["open", "positions"], &["positions"]),
+    (&["open", "position"], &["position"]),
+    (&["open", "roles"], &["roles"]),
+    (&["open", "jobs"], &["jobs"]),
+    (&["where", "are", "you", "guys"], &["where", "located"]),
+];
+
+/// Canonical word, then words callers use for it. Both sides of the match go through this
+/// table, so an edited FAQ file keeps working with it.
+#[rustfmt::skip]
+const SYNONYMS: &[(&str, &[&str])] = &[
+    ("hour", &["hour", "hours"]),
+    ("open", &["open", "opens", "opened", "reopen"]),
+    ("close", &["close", "closes", "closing", "closed", "shut", "shuts", "shutting"]),
+    ("day", &[
+        "daily", "weekend", "weekends", "weekday", "weekdays", "saturday", "saturdays", "sunday",
+        "sundays", "monday", "mondays", "tuesday", "tuesdays", "wednesday", "wednesdays",
+        "thursday", "thursdays", "friday", "fridays", "holiday", "holidays", "christmas",
+        "thanksgiving", "tomorrow", "morning", "mornings", "afternoon", "evening", "evenings",
+        "night", "lunch",
+    ]),
+    ("address", &["address", "addresses", "adress"]),
+    ("located", &[
+        "located", "location", "locations", "locate", "situated", "based", "headquarters", "hq",
+    ]),
+    ("find", &["find", "directions", "direction", "route", "navigate", "map", "gps"]),
+    ("street", &["street", "road", "avenue", "zip", "postcode"]),
+    ("floor", &["floor", "floors", "building", "buildings", "suite", "level"]),
+    ("office", &["office", "offices"]),
+    ("park", &["park", "parks", "parking", "parked"]),
+    ("car", &[
+        "car", "cars", "vehicle", "vehicles", "truck", "van", "valet", "drive", "driving", "bike",
+        "bikes", "bicycle", "bicycles", "motorcycle",
+    ]),
+    ("garage", &["garage", "garages", "lot", "lots", "deck"]),
+    ("validate", &[
+        "validate", "validates", "validated", "validation", "validating", "ticket", "tickets",
+        "stamp",
+    ]),
+    ("visitor", &["visit", "visiting", "visitor", "visitors", "guest", "guests"]),
+    ("nearby", &["near", "nearby", "nearest"]),
+    ("document", &[
+        "document", "documents", "doc", "docs", "paperwork", "paper", "papers", "file", "files",
+        "form", "forms", "pdf", "attachment", "attachments", "scan",
+    ]),
+    ("contract", &["contract", "contracts", "agreement", "agreements", "nda"]),
+    ("send", &[
+        "send", "sending", "sent", "submit", "submitting", "upload", "uploading", "deliver",
+        "forward",
+    ]),
+    ("mail", &["mail", "mailed", "email", "emails", "emailed", "emailing", "fax", "faxing"]),
+    ("sign", &["sign", "signed", "signing", "signature", "signatures"]),
+    ("press", &[
+        "press", "journalist", "journalists", "reporter", "reporters", "media", "newspaper",
+        "magazine", "news", "publication", "podcast", "blogger", "editor", "journalism", "pr",
+        "newsroom", "outlet",
+    ]),
+    ("article", &["article", "articles", "story", "stories", "piece", "feature", "column", "blog"]),
+    ("comment", &["comment", "comments", "interview", "interviews", "quote", "statement"]),
+    ("write", &["write", "writing", "writes", "wrote", "written", "writer", "covering"]),
+    ("inquiry", &["inquiry", "inquiries", "enquiry", "enquiries"]),
+    ("job", &[
+        "job", "jobs", "career", "careers", "opening", "openings", "position", "positions",
+        "vacancy", "vacancies", "role", "roles", "employment", "internship", "internships",
+        "intern", "opportunity", "opportunities",
+    ]),
+    ("hire", &["hire", "hiring", "hired", "recruit", "recruiting", "recruiter", "recruitment"]),
+    ("apply", &["apply", "applying", "applied", "application", "applications", "resume", "cv"]),
+];
+
+/// Words that say nothing about which question was asked.
+#[rustfmt::skip]
+const STOP: &[&str] = &[
+    "a", "an", "the", "i", "me", "my", "mine", "myself", "you", "your", "yours", "yourself", "ya",
+    "y", "we", "us", "our", "ours", "they", "them", "their", "he", "him", "his", "she", "her",
+    "hers", "it", "its", "itself", "is", "am", "are", "was", "were", "be", "been", "being", "do",
+    "does", "did", "doing", "done", "have", "has", "having", "had", "will", "would", "shall",
+    "should", "can", "could", "may", "might", "must", "ca", "wo", "to", "of", "in", "on", "at",
+    "for", "from", "by", "with", "about", "into", "onto", "as", "than", "then", "that", "this",
+    "these", "those", "there", "here", "and", "or", "but", "nor", "so", "if", "because", "while",
+    "up", "down", "out", "off", "over", "under", "again", "also", "too", "very", "really", "just",
+    "only", "even", "still", "already", "yet", "not", "no", "nope", "yes", "yeah", "yep", "yup",
+    "sure", "ok", "okay", "alright", "all", "any", "some", "anyone", "anybody", "someone",
+    "somebody", "anything", "something", "everything", "everyone", "one", "please", "thanks",
+    "thank", "hi", "hello", "hey", "um", "umm", "uh", "uhh", "uhm", "er", "erm", "ah", "ahh", "oh",
+    "hmm", "mm", "mhm", "well", "like", "actually", "basically", "literally", "wondering",
+    "wonder", "wondered", "know", "knew", "tell", "told", "want", "wanted", "wanna", "need",
+    "needed", "needs", "gonna", "gotta", "let", "lets", "guys", "guy", "folks", "quick",
+    "question", "questions", "ask", "asking", "asked", "sorry", "excuse", "hoping", "hope",
+    "think", "thought", "maybe", "perhaps", "kind", "sort", "right", "now", "currently", "good",
+    "great", "fine", "bye", "goodbye", "say", "said", "mean", "much", "many", "more", "most",
+    "else", "other", "another", "stuff", "thing", "things", "new", "see", "help", "able",
+    "supposed", "usually", "normally", "exactly", "today", "tonight",
+];
+
+/// Words that carry a little meaning, never enough to answer alone.
+#[rustfmt::skip]
+const LIGHT: &[&str] = &[
+    "where", "when", "what", "which", "who", "whom", "whose", "how", "why", "get", "gets",
+    "getting", "got", "go", "goes", "going", "went", "come", "comes", "coming", "came", "leave",
+    "leaving", "put", "bring", "drop", "look", "looking", "looked", "call", "calling", "called",
+    "talk", "talking", "speak", "speaking", "contact", "team", "department", "company", "firm",
+    "available", "possible", "allowed", "place", "somewhere", "anywhere", "around", "way", "give",
+    "make", "use", "info", "information", "details", "best", "late", "early", "later", "earlier",
+    "free", "cost", "costs", "price", "fee", "fees", "charge", "pay", "expensive", "cheap",
+    "website", "site", "online", "engineer", "engineers", "engineering", "developer", "developers",
+    "designer", "designers", "programmer", "programmers", "manager", "managers", "analyst",
+    "analysts", "accountant", "sales", "marketing", "area", "code", "handle", "handles", "time",
+    "times", "day", "days", "interested", "interest", "reach",
+];
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const FILE: &str = include_str!(concat!(env!("CARGO_MANIFEST_DIR"), "/prompts/faq.toml"));
+
+    fn faq() -> Faq {
+        Faq::from_toml(FILE).expect("the shipped FAQ file is valid")
+    }
+
+    fn check(faq: &Faq, heard: &str, expect: Option<&str>) {
+        let got = faq.answer(heard);
+        assert_eq!(
+            got.as_ref().map(|a| a.id),
+            expect,
+            "heard {heard:?}, got {got:?}"
+        );
+    }
+
+    #[test]
+    fn every_listed_question_answers_its_entry() {
+        let faq = faq();
+        for entry in faq.entries() {
+            for question in &entry.questions {
+                check(&faq, question, Some(&entry.id));
+            }
+        }
+    }
+
+    #[test]
+    fn paraphrases_and_mishearings() {
+        let faq = faq();
+        let cases: &[(&str, &str)] = &[
+            // Paraphrases not in the file.
+            ("where do I leave my car", "parking"),
+            ("when do you guys close", "hours"),
+            ("who do I send the signed contract to", "documents"),
+            ("I'm writing an article about Northwind", "press"),
+            ("do you have any openings for engineers", "jobs"),
+            ("is the office open right now?", "hours"),
+            ("How late are you open tonight?", "hours"),
+            ("Are you open on Sundays?", "hours"),
+            ("What days are you open?", "hours"),
+            ("How do I get to your office?", "address"),
+            ("What building are you in?", "address"),
+            ("Where's your office?", "address"),
+            ("Is there a parking lot?", "parking"),
+            ("Do you validate tickets for the garage?", "parking"),
+            ("Where should visitors leave their vehicles?", "parking"),
+            ("Can I fax you the forms?", "documents"),
+            ("Where do I drop off the paperwork?", "documents"),
+            ("What's your email address?", "documents"),
+            ("I'm with a newspaper and I'd like an interview.", "press"),
+            ("Who is your media contact?", "press"),
+            ("Are you recruiting?", "jobs"),
+            ("Where do I apply?", "jobs"),
+            ("I'm interested in working for you.", "jobs"),
+            ("Are you open?", "hours"),
+            ("Is the office open on Christmas?", "hours"),
+            ("Is the office closed on Monday?", "hours"),
+            ("Where are you guys?", "address"),
+            ("Can you give me directions?", "address"),
+            ("Do you have parking for bikes?", "parking"),
+            (
+                "I have a meeting at your office, where do I park?",
+                "parking",
+            ),
+            ("Do you have any internships?", "jobs"),
+            // Whisper's mishearings.
+            ("Where can I barking?", "parking"),
+            ("Is there barking at the office?", "parking"),
+            ("What are your office ours?", "hours"),
+            ("What's your a dress?", "address"),
+            ("Where can I see your carriers page?", "jobs"),
+            ("Do you validated parking?", "parking"),
+            ("I'm doing a story on North Wind.", "press"),
+            ("I'm a journalist with North Wind Labs news.", "press"),
+            ("Where is the offise located?", "address"),
+            ("Were do I send the documants?", "documents"),
+            // Filler around the question.
+            ("um, yeah, so I was wondering, where do I park?", "parking"),
+            (
+                "Hi there! Uh, what time do you guys open tomorrow?",
+                "hours",
+            ),
+            ("Okay so, um, like, are you hiring right now?", "jobs"),
+            (
+                "Hello, yes, I just wanted to ask, what's the address?",
+                "address",
+            ),
+        ];
+        for (heard, id) in cases {
+            check(&faq, heard, Some(id));
+        }
+    }
+
+    #[test]
+    fn questions_the_faq_does_not_cover_get_no_answer() {
+        let faq = faq();
+        let cases: &[&str] = &[
+            "What's Alex's home address?",
+            "Can I book a meeting?",
+            "I'd like to leave a message",
+            "My name is Dana, I'm calling about the contract",
+            "Is Alex married?",
+            "What's the weather?",
+            "Can you transfer me to a person?",
+            "What's Alex's cell number?",
+            "Is Alex in the office today?",
+            "Can I speak to Alex?",
+            "Where is Alex?",
+            "What time is my appointment?",
+            "I need to reschedule my appointment.",
+            "How much does it cost?",
+            "Hi, how are you?",
+            "Thank you, goodbye.",
+            "Can I talk to an engineer?",
+            "What's your phone number?",
+            "Do you sell insurance?",
+            "Is there a restaurant nearby?",
+            "",
+            "um uh",
+            "Yes.",
+            "Where?",
+            "What time is it?",
+            "What day is it today?",
+            "What's the best way to reach you?",
+            "How do I contact Alex?",
+            "Where do I send my invoice?",
+            "I'm from the IRS",
+            "I'd like to make a complaint",
+            "Who is the CEO?",
+            "Is this Northwind Labs?",
+            "I'm looking for Alex",
+            "What's Alex's email?",
+            "When does Alex get in?",
+            "Can I visit Alex at home?",
+            "I want to buy a dress",
+            "Where is the nearest bus stop?",
+        ];
+        for heard in cases {
+            check(&faq, heard, None);
+        }
+    }
+
+    #[test]
+    fn answer_carries_the_entry_and_a_score() {
+        let faq = faq();
+        let answer = faq.answer("where can I park").expect("parking answers");
+        assert_eq!(answer.id, "parking");
+        assert!(answer.answer.starts_with("Visitors can park"));
+        assert!((MIN_SCORE..=1.0).contains(&answer.score), "{answer:?}");
+    }
+
+    fn invalid(text: &str) -> (String, String) {
+        match Faq::from_toml(text) {
+            Err(FaqError::Invalid { id, reason }) => (id, reason),
+            other => panic!(
+                "expected Invalid, got {:?}",
+                other.map(|f| f.entries().len())
+            ),
+        }
+    }
+
+    #[test]
+    fn bad_files_are_errors() {
+        assert!(matches!(
+            Faq::from_toml("[[faq]\nid = "),
+            Err(FaqError::Parse { .. })
+        ));
+        assert!(matches!(
+            Faq::from_toml("[[faq]]\nid = \"x\"\nquestion = [\"a\"]\nanswer = \"b\""),
+            Err(FaqError::Parse { .. })
+        ));
+        let (id, reason) = invalid("[[faq]]\nid = \"x\"\nquestions = []\nanswer = \"b\"");
+        assert_eq!((id.as_str(), reason.as_str()), ("x", "no questions"));
+        let (id, reason) = invalid("[[faq]]\nid = \"x\"\nquestions = [\" \"]\nanswer = \"b\"");
+        assert_eq!((id.as_str(), reason.as_str()), ("x", "no questions"));
+        let (id, reason) = invalid("[[faq]]\nid = \"x\"\nquestions = [\"Where?\"]\nanswer = \" \"");
+        assert_eq!((id.as_str(), reason.as_str()), ("x", "empty answer"));
+        let (id, reason) = invalid(
+            "[[faq]]\nid = \"x\"\nquestions = [\"Hours?\"]\nanswer = \"a\"\n\
+             [[faq]]\nid = \"x\"\nquestions = [\"Parking?\"]\nanswer = \"b\"",
+        );
+        assert_eq!((id.as_str(), reason.as_str()), ("x", "duplicate id"));
+        let (id, reason) = invalid("[[faq]]\nid = \"\"\nquestions = [\"Hours?\"]\nanswer = \"a\"");
+        assert_eq!((id.as_str(), reason.as_str()), ("", "empty id"));
+        let (id, reason) = invalid("[[faq]]\nid = \"x\"\nquestions = [\"Is it?\"]\nanswer = \"a\"");
+        assert_eq!(id, "x");
+        assert!(reason.contains("no words"), "{reason}");
+    }
+
+    #[test]
+    fn an_edited_file_needs_no_code_change() {
+        let faq = Faq::from_toml(
+            "[[faq]]\nid = \"wifi\"\nquestions = [\"What is the wifi password?\"]\nanswer = \"w\"\n\
+             [[faq]]\nid = \"pets\"\nquestions = [\"Can I bring my dog?\"]\nanswer = \"p\"",
+        )
+        .expect("valid file");
+        check(&faq, "um what's the wi-fi password", Some("wifi"));
+        check(&faq, "are dogs allowed?", Some("pets"));
+        check(&faq, "what's Alex's password", None);
+    }
+
+    #[test]
+    fn an_empty_file_answers_nothing() {
+        let faq = Faq::from_toml("").expect("empty file is valid");
+        assert!(faq.entries().is_empty());
+        assert_eq!(faq.answer("where do I park"), None);
+    }
+
+    #[test]
+    fn normalisation() {
+        assert_eq!(
+            split_words("What's Alex's e-mail? I don't know."),
+            ["what", "alex", "e", "mail", "i", "do", "know"]
+        );
+        assert_eq!(stem("validated"), stem("validate"));
+        assert_eq!(stem("closing"), stem("close"));
+        assert_eq!(stem("hiring"), stem("hire"));
+        assert_eq!(sound_key("barking"), sound_key("parking"));
+        assert_eq!(sound_key(&stem("carriers")), sound_key(&stem("careers")));
+        assert_eq!(sound_key("ours"), sound_key("hours"));
+    }
+
+    #[test]
+    fn answering_is_fast() {
+        let faq = faq();
+        let start = std::time::Instant::now();
+        let rounds = 200;
+        for _ in 0..rounds {
+            faq.answer("um, yeah, so I was wondering, where do I leave my vehicel for the day?");
+        }
+        let each = start.elapsed() / rounds;
+        // Generous for unoptimised test builds; release builds run well under 100 µs.
+        assert!(each.as_micros() < 2_000, "{each:?} per answer");
+    }
+}

@@ -1,0 +1,400 @@
+//! Screening: who is calling (VIP, known contact, new, sales, spam, blocked) and how urgent it is,
+//! by the lists and phrases in `prompts/screening.toml`. Pure; callers' words arrive as whisper
+//! heard them, so names match loosely and phrases on whole words.
+
+use serde::{Deserialize, Serialize};
+
+/// A screening file that cannot be used.
+#[derive(Debug, thiserror::Error)]
+pub enum ScreenError {
+    #[error("screening file is not valid: {0}")]
+    Parse(String),
+    #[error("screening: invalid {key}: {reason}")]
+    Invalid { key: String, reason: String },
+}
+
+/// Someone on one of the lists.
+#[derive(Debug, Clone, Deserialize, PartialEq)]
+#[serde(deny_unknown_fields)]
+pub struct Contact {
+    pub name: String,
+    #[serde(default)]
+    pub company: Option<String>,
+    #[serde(default)]
+    pub role: Option<String>,
+    /// E.164.
+    #[serde(default)]
+    pub number: Option<String>,
+}
+
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct Blocked {
+    #[serde(default)]
+    numbers: Vec<String>,
+    #[serde(default)]
+    names: Vec<String>,
+}
+
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct Phrases {
+    #[serde(default)]
+    phrases: Vec<String>,
+}
+
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct UrgencyWords {
+    #[serde(default)]
+    emergency: Vec<String>,
+    #[serde(default)]
+    deadline: Vec<String>,
+}
+
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct EscalateRules {
+    #[serde(default)]
+    categories: Vec<Category>,
+    #[serde(default)]
+    urgency: Vec<Urgency>,
+}
+
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawScreening {
+    #[serde(default)]
+    vip: Vec<Contact>,
+    #[serde(default)]
+    known: Vec<Contact>,
+    #[serde(default)]
+    blocked: Blocked,
+    #[serde(default)]
+    sales: Phrases,
+    #[serde(default)]
+    spam: Phrases,
+    #[serde(default)]
+    urgency: UrgencyWords,
+    #[serde(default)]
+    escalate: EscalateRules,
+}
+
+/// What kind of caller this is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Category {
+    Vip,
+    Known,
+    New,
+    Sales,
+    Spam,
+    Blocked,
+}
+
+impl Category {
+    /// The stored name.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Category::Vip => "vip",
+            Category::Known => "known",
+            Category::New => "new",
+            Category::Sales => "sales",
+            Category::Spam => "spam",
+            Category::Blocked => "blocked",
+        }
+    }
+}
+
+/// How soon a human must know.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Urgency {
+    Routine,
+    /// A deadline tonight or first thing in the morning.
+    Deadline,
+    /// It cannot wait at all.
+    Emergency,
+}
+
+impl Urgency {
+    /// The stored name.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Urgency::Routine => "routine",
+            Urgency::Deadline => "deadline",
+            Urgency::Emergency => "emergency",
+        }
+    }
+}
+
+/// The screening lists and rules.
+#[derive(Debug, Clone, Default)]
+pub struct Screening {
+    vip: Vec<Contact>,
+    known: Vec<Contact>,
+    blocked_numbers: Vec<String>,
+    blocked_names: Vec<String>,
+    sales: Vec<String>,
+    spam: Vec<String>,
+    emergency: Vec<String>,
+    deadline: Vec<String>,
+    escalate_categories: Vec<Category>,
+    escalate_urgency: Vec<Urgency>,
+}
+
+/// Lowercase words joined by single spaces, padded with a space each side, for whole-word
+/// phrase search. Apostrophes are kept inside words ("car's").
+pub fn words(text: &str) -> String {
+    let mut out = String::from(" ");
+    for w in text
+        .to_lowercase()
+        .split(|c: char| !(c.is_alphanumeric() || c == '\''))
+        .map(|w| w.trim_matches('\''))
+        .filter(|w| !w.is_empty())
+    {
+        out.push_str(w);
+        out.push(' ');
+    }
+    out
+}
+
+fn has_phrase(padded: &str, phrases: &[String]) -> bool {
+    phrases.iter().any(|p| padded.contains(p.as_str()))
+}
+
+fn digits(number: &str) -> String {
+    number.chars().filter(char::is_ascii_digit).collect()
+}
+
+/// Same number, whatever the formatting ("+1 617 555 0199" = "6175550199").
+pub fn same_number(a: &str, b: &str) -> bool {
+    let (a, b) = (digits(a), digits(b));
+    if a.len() < 7 || b.len() < 7 {
+        return false;
+    }
+    let n = a.len().min(b.len()).min(10);
+    a[a.len() - n..] == b[b.len() - n..]
+}
+
+/// Whether a heard name is the listed one: every listed word is close to a heard word (whisper
+/// writes "Tailor" for "Taylor"), or a heard single word matches the listed surname closely.
+pub fn same_name(heard: &str, listed: &str) -> bool {
+    let heard: Vec<String> = words(heard)
+        .split_whitespace()
+        .map(str::to_string)
+        .collect();
+    let listed: Vec<String> = words(listed)
+        .split_whitespace()
+        .map(str::to_string)
+        .collect();
+    if heard.is_empty() || listed.is_empty() {
+        return false;
+    }
+    let close = |a: &str, b: &str| {
+        a == b || (a.len() >= 4 && b.len() >= 4 && strsim::jaro_winkler(a, b) >= 0.88)
+    };
+    listed.iter().all(|l| heard.iter().any(|h| close(h, l)))
+}
+
+impl Screening {
+    /// Parses and validates screening TOML.
+    pub fn from_toml(text: &str) -> Result<Self, ScreenError> {
+        let raw: RawScreening =
+            toml::from_str(text).map_err(|e| ScreenError::Parse(e.to_string()))?;
+        let check_number = |key: &str, n: &str| {
+            if digits(n).len() < 7 {
+                Err(ScreenError::Invalid {
+                    key: key.into(),
+                    reason: format!("{n:?} is not a phone number"),
+                })
+            } else {
+                Ok(())
+            }
+        };
+        for c in raw.vip.iter().chain(&raw.known) {
+            if let Some(n) = &c.number {
+                check_number(&format!("number of {}", c.name), n)?;
+            }
+        }
+        for n in &raw.blocked.numbers {
+            check_number("blocked.numbers", n)?;
+        }
+        let phrases = |v: Vec<String>| {
+            v.iter()
+                .map(|p| words(p))
+                .filter(|p| p.trim() != "")
+                .collect()
+        };
+        Ok(Self {
+            vip: raw.vip,
+            known: raw.known,
+            blocked_numbers: raw.blocked.numbers,
+            blocked_names: raw.blocked.names,
+            sales: phrases(raw.sales.phrases),
+            spam: phrases(raw.spam.phrases),
+            emergency: phrases(raw.urgency.emergency),
+            deadline: phrases(raw.urgency.deadline),
+            escalate_categories: raw.escalate.categories,
+            escalate_urgency: raw.escalate.urgency,
+        })
+    }
+
+    /// Who a caller ID belongs to: blocked, VIP or known; `None` for anyone else.
+    pub fn by_number(&self, number: &str) -> Option<(Category, Option<&Contact>)> {
+        if self.blocked_numbers.iter().any(|b| same_number(b, number)) {
+            return Some((Category::Blocked, None));
+        }
+        let find = |list: &'_ [Contact]| {
+            list.iter()
+                .position(|c| c.number.as_deref().is_some_and(|n| same_number(n, number)))
+        };
+        if let Some(i) = find(&self.vip) {
+            return Some((Category::Vip, Some(&self.vip[i])));
+        }
+        find(&self.known).map(|i| (Category::Known, Some(&self.known[i])))
+    }
+
+    /// Who a spoken name belongs to: blocked, VIP or known; `None` for anyone else.
+    pub fn by_name(&self, name: &str) -> Option<(Category, Option<&Contact>)> {
+        if self.blocked_names.iter().any(|b| same_name(name, b)) {
+            return Some((Category::Blocked, None));
+        }
+        if let Some(c) = self.vip.iter().find(|c| same_name(name, &c.name)) {
+            return Some((Category::Vip, Some(c)));
+        }
+        self.known
+            .iter()
+            .find(|c| same_name(name, &c.name))
+            .map(|c| (Category::Known, Some(c)))
+    }
+
+    /// Whether the caller sounds like a sales or solicitation call.
+    pub fn is_sales(&self, heard: &str) -> bool {
+        has_phrase(&words(heard), &self.sales)
+    }
+
+    /// Whether the caller sounds like a robocall or scam.
+    pub fn is_spam(&self, heard: &str) -> bool {
+        has_phrase(&words(heard), &self.spam)
+    }
+
+    /// How urgent the caller's words sound.
+    pub fn urgency(&self, heard: &str) -> Urgency {
+        let w = words(heard);
+        if has_phrase(&w, &self.emergency) {
+            Urgency::Emergency
+        } else if has_phrase(&w, &self.deadline) {
+            Urgency::Deadline
+        } else {
+            Urgency::Routine
+        }
+    }
+
+    /// Why the rules hand this call to a human, if they do.
+    pub fn escalation(&self, category: Category, urgency: Urgency) -> Option<String> {
+        if self.escalate_urgency.contains(&urgency) {
+            return Some(format!("urgency: {}", urgency.as_str()));
+        }
+        if self.escalate_categories.contains(&category) {
+            return Some(format!("caller category: {}", category.as_str()));
+        }
+        None
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn screening() -> Screening {
+        Screening::from_toml(include_str!("../../prompts/screening.toml")).unwrap()
+    }
+
+    #[test]
+    fn numbers_match_whatever_the_format() {
+        let s = screening();
+        assert_eq!(s.by_number("+19005550100").unwrap().0, Category::Blocked);
+        assert_eq!(s.by_number("(900) 555-0100").unwrap().0, Category::Blocked);
+        let (cat, who) = s.by_number("+1 617 555 0199").unwrap();
+        assert_eq!(cat, Category::Vip);
+        assert_eq!(who.unwrap().name, "Taylor Brooks");
+        assert_eq!(s.by_number("+16175550134").unwrap().0, Category::Known);
+        assert!(s.by_number("+16175550123").is_none());
+        assert!(s.by_number("+16175550100").is_none());
+        assert!(s.by_number("anonymous").is_none());
+    }
+
+    #[test]
+    fn names_match_as_whisper_writes_them() {
+        let s = screening();
+        for heard in [
+            "Taylor Brooks",
+            "tailor brooks",
+            "This is Taylor Brooks.",
+            "Taylor Brookes",
+        ] {
+            assert_eq!(
+                s.by_name(heard).map(|x| x.0),
+                Some(Category::Vip),
+                "{heard}"
+            );
+        }
+        assert_eq!(s.by_name("Priya Raman").map(|x| x.0), Some(Category::Known));
+        for heard in ["Taylor Swift", "Dana Kim", "Brooks", ""] {
+            assert!(s.by_name(heard).is_none(), "{heard}");
+        }
+    }
+
+    #[test]
+    fn phrases_match_whole_words() {
+        let s = screening();
+        assert!(s.is_sales("Hi, I'd love to show Alex a quick demo of our platform."));
+        assert!(s.is_sales("I'm calling about a partnership opportunity."));
+        assert!(!s.is_sales("I'd like to book a meeting about the budget."));
+        assert!(s.is_spam("This is an automated call about your car's extended warranty."));
+        assert!(!s.is_spam("Hi, this is Dana. Please call me back."));
+        assert_eq!(
+            s.urgency("There's an emergency at the plant."),
+            Urgency::Emergency
+        );
+        assert_eq!(
+            s.urgency("Our servers are down right now!"),
+            Urgency::Emergency
+        );
+        assert_eq!(
+            s.urgency("I need the signed contract tonight."),
+            Urgency::Deadline
+        );
+        assert_eq!(s.urgency("Just a routine question."), Urgency::Routine);
+        // Whole words: "fired" is not "fire".
+        assert_eq!(
+            s.urgency("We're all fired up about the launch."),
+            Urgency::Routine
+        );
+    }
+
+    #[test]
+    fn rules_say_when_to_escalate() {
+        let s = screening();
+        assert!(s
+            .escalation(Category::Vip, Urgency::Routine)
+            .unwrap()
+            .contains("vip"));
+        assert!(s
+            .escalation(Category::New, Urgency::Emergency)
+            .unwrap()
+            .contains("emergency"));
+        assert!(s.escalation(Category::New, Urgency::Routine).is_none());
+    }
+
+    #[test]
+    fn bad_files_name_the_problem() {
+        let err = Screening::from_toml("[blocked]\nnumbers = [\"12\"]")
+            .unwrap_err()
+            .to_string();
+        assert!(err.contains("blocked.numbers"), "{err}");
+        assert!(Screening::from_toml("[nonsense]").is_err());
+        assert!(Screening::from_toml("").is_ok());
+    }
+}
