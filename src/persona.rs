@@ -94,13 +94,11 @@ pub struct OfficeHours {
 pub const REQUIRED_LINES: &[&str] = &[
     "greeting_after_hours",
     "greeting_in_hours",
-    "offer_message",
     "ask_name_again",
     "ask_number_caller_id",
     "ask_number",
     "ask_number_again",
     "ask_message",
-    "ask_message_again",
     "read_back",
     "fix_message",
     "confirm_again",
