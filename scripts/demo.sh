@@ -47,5 +47,7 @@ The server is still running (pid $(cat data/frontdesk.pid 2>/dev/null || echo '?
   Recording:      $BASE/api/calls/<call_sid>/recording.wav (same token)
   Twilio webhook: $BASE/twilio/voice (set FRONTDESK_PUBLIC_URL to your public https URL)
   Another call:   $BIN call --script $SCRIPT --server $BASE
+  Book a meeting: $BIN call --script prompts/demo-booking.txt --server $BASE --from +16175550111
+  Appointments:   curl -H 'Authorization: Bearer $FRONTDESK_API_TOKEN' $BASE/api/appointments
   Stop it:        kill \$(cat data/frontdesk.pid)
 MSG

@@ -66,7 +66,7 @@ impl When {
 
 /// Parse the date and time a caller asked for, relative to `now` (local wall-clock time in the executive's zone).
 pub fn parse(text: &str, now: NaiveDateTime) -> When {
-    let toks = Toks::new(tokenize(text));
+    let toks = respell(Toks::new(tokenize(text)));
     let today = now.date();
     let mut used = vec![false; toks.t.len()];
     let date = pick(&toks, find_dates(&toks, today, &mut used), true).map(|c| c.val);
@@ -260,6 +260,27 @@ fn tokenize(text: &str) -> Vec<Tok> {
             let mut w: String = s[i..j].iter().collect::<String>().to_lowercase();
             if let Some(stem) = w.strip_suffix("'s") {
                 w = stem.to_string();
+            }
+            // Whisper glues a spelled hour to am/pm: "Tenam", "sevenpm".
+            let glued = ["am", "pm"].iter().find_map(|m| {
+                let stem = w.strip_suffix(m)?;
+                unit_value(stem)
+                    .filter(|v| *v <= 12)
+                    .map(|_| (stem.to_string(), m.to_string()))
+            });
+            if let Some((hour, mer)) = glued {
+                toks.push(Tok {
+                    text: hour,
+                    kind: Kind::Word,
+                    cap: c.is_uppercase(),
+                });
+                toks.push(Tok {
+                    text: mer,
+                    kind: Kind::Word,
+                    cap: false,
+                });
+                i = j;
+                continue;
             }
             toks.push(Tok {
                 text: w,
@@ -607,6 +628,165 @@ fn negated(t: &Toks, start: isize) -> bool {
         }
     }
     false
+}
+
+// ---------------------------------------------------------------------------------------------
+// Whisper's spellings of spoken numbers
+
+/// Reads whisper's homophones of spoken numbers back as numbers, only where a clock hour or a
+/// day of the month must stand: "for in the evening", "evening for.", "to 30 in the afternoon",
+/// "for pm", "on the ace", "the ace of this month", "The theft.".
+fn respell(mut t: Toks) -> Toks {
+    let fixes: Vec<(usize, Kind, bool)> = (0..t.len())
+        .filter_map(|i| misheard_number(&t, i).map(|(k, comma)| (i as usize, k, comma)))
+        .collect();
+    if fixes.is_empty() {
+        return t;
+    }
+    let mut drop = vec![false; t.t.len()];
+    for (i, kind, comma) in fixes {
+        t.t[i].kind = kind;
+        // "afternoon, too?": the comma would part the hour from its part of day.
+        if comma {
+            drop[i - 1] = true;
+        }
+    }
+    let mut k = 0;
+    t.t.retain(|_| {
+        k += 1;
+        !drop[k - 1]
+    });
+    t
+}
+
+/// The number a misheard word at `i` stands for, and whether the comma before it goes.
+fn misheard_number(t: &Toks, i: isize) -> Option<(Kind, bool)> {
+    let w = t.w(i);
+    match w {
+        "for" | "to" | "too" => {
+            let v = if w == "for" { 4 } else { 2 };
+            misheard_hour(t, i, v).map(|comma| {
+                (
+                    Kind::Int {
+                        value: v,
+                        digits: 1,
+                        spelled: false,
+                    },
+                    comma,
+                )
+            })
+        }
+        "ace" | "theft" | "fit" if !t.get(i).is_some_and(|tok| tok.cap) => {
+            let day = if w == "ace" { 8 } else { 5 };
+            misheard_day(t, i, w == "ace").then_some((Kind::Ordinal { day, spelled: true }, false))
+        }
+        _ => None,
+    }
+}
+
+/// Words after which "for in the afternoon" is an ordinary phrase, not "four in the afternoon".
+const FOR_OBJECTS: [&str; 20] = [
+    "it",
+    "them",
+    "that",
+    "this",
+    "one",
+    "something",
+    "anything",
+    "nothing",
+    "plans",
+    "planned",
+    "plan",
+    "reminder",
+    "alarm",
+    "booked",
+    "scheduled",
+    "set",
+    "available",
+    "free",
+    "openings",
+    "slots",
+];
+
+/// Whether "for"/"to"/"too" at `i` is the hour `v` ("for" 4, "to"/"too" 2): only beside am/pm,
+/// "o'clock", minutes and a part of day, or right after a part of day that fits the hour.
+/// Returns whether a comma between that part of day and the word should go.
+fn misheard_hour(t: &Toks, i: isize, v: u32) -> Option<bool> {
+    let ends = |j: isize| t.get(j).is_none() || t.punct(j, ".?!");
+    // "too" is mostly "also": only after a part of day in a request about "it".
+    let about_it = t.w(i) != "too" || (2..=6).any(|k| t.is(i - k, &["it"]));
+    let fits = |p: Option<Part>| p.is_some_and(|p| p.fits(v));
+    // "for pm", "to o'clock".
+    if t.is(i + 1, &["am", "pm", "oclock"]) {
+        return Some(false);
+    }
+    // "to 30 in the afternoon", "for 45 pm".
+    let minutes = matches!(
+        t.kind(i + 1),
+        Some(Kind::Int {
+            value: 15 | 30 | 45,
+            digits: 2,
+            spelled: false
+        })
+    );
+    if minutes {
+        if t.is(i + 2, &["am", "pm"]) {
+            return Some(false);
+        }
+        // "for 30 in the evening" is as likely thirty people.
+        if v == 2 && t.is(i + 2, &["in"]) && fits(part_after(t, i + 2)) {
+            return Some(false);
+        }
+        return None;
+    }
+    // "I think for in the evening is better" (but "book it for in the afternoon", and "the
+    // time be for in the evening 7" has its hour).
+    let part_at = (i + 2..i + 5).find(|k| part_of(t.w(*k)).is_some());
+    let hour_follows = part_at
+        .is_some_and(|k| matches!(t.kind(k + 1), Some(Kind::Int { .. } | Kind::Clock { .. })));
+    if t.is(i + 1, &["in"])
+        && fits(part_after(t, i + 1))
+        && !hour_follows
+        && !t.is(i - 1, &FOR_OBJECTS)
+    {
+        return Some(false);
+    }
+    // "Put an evening for.", "in afternoon to slot", "for the afternoon, too?".
+    let comma = t.punct(i - 1, ",");
+    let p = i - 1 - isize::from(comma);
+    let after_part = fits(part_of(t.w(p))) && !t.is(p - 1, &["good"]);
+    if after_part && about_it && (ends(i + 1) || (!comma && t.is(i + 1, &["slot"]))) {
+        return Some(comma);
+    }
+    // "at for.", "at to on Tuesday".
+    let day_word = |w: &str| is_tomorrow(w) || w == "today" || weekday_of(w, true).is_some();
+    if t.is(i - 1, &["at"])
+        && about_it
+        && (ends(i + 1)
+            || t.punct(i + 1, ",")
+            || day_word(t.w(i + 1))
+            || (t.is(i + 1, &["on"]) && day_word(t.w(i + 2))))
+    {
+        return Some(false);
+    }
+    None
+}
+
+/// Whether "ace" (8th) or "theft"/"fit" (5th) at `i`, after "the", is a day of the month:
+/// "the ace of this month", "the theft of March", "The theft." said alone, "on the ace.".
+fn misheard_day(t: &Toks, i: isize, ace: bool) -> bool {
+    if !t.is(i - 1, &["the"]) {
+        return false;
+    }
+    let of_month = t.is(i + 1, &["of"])
+        && (month_of(t.w(i + 2)).is_some_and(|_| t.w(i + 2) != "may")
+            || (t.is(i + 2, &["this", "next", "the", "current"]) && t.is(i + 3, &["month"])));
+    let alone =
+        (0..t.len()).all(|k| k == i || k == i - 1 || t.punct(k, ",.?!") || t.is(k, &FILLERS));
+    let slot = ace
+        && t.is(i - 2, &["on", "for", "by", "until", "till"])
+        && (t.get(i + 1).is_none() || t.punct(i + 1, ".?!,") || t.is(i + 1, &["at", "in"]));
+    of_month || alone || slot
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -1224,21 +1404,30 @@ fn weak_lead(t: &Toks, i: isize) -> bool {
                 "make", "do", "have", "move", "change", "put", "set", "book", "schedule", "push",
             ],
         ),
-        "is" | "be" => t.is(
-            i - 2,
-            &[
-                "time",
-                "it",
-                "that",
-                "appointment",
-                "meeting",
-                "slot",
-                "call",
-                "start",
-            ],
-        ),
+        "is" | "be" => {
+            t.is(
+                i - 2,
+                &[
+                    "time",
+                    "it",
+                    "that",
+                    "appointment",
+                    "meeting",
+                    "slot",
+                    "call",
+                    "start",
+                ],
+            ) || time_subject(t, i - 2)
+        }
         _ => false,
     }
+}
+
+/// "The time of the event is": "time" a few words before "is" in the same clause.
+fn time_subject(t: &Toks, j: isize) -> bool {
+    (0..4)
+        .take_while(|k| t.get(j - k).is_some_and(|tok| tok.kind == Kind::Word))
+        .any(|k| t.is(j - k, &["time"]) && t.is(j - k + 1, &["of", "for"]))
 }
 
 /// Fillers a caller may wrap around a lone number ("uh, 3 please", "how about 130?").
@@ -1258,7 +1447,8 @@ fn find_times(t: &Toks, used: &[bool]) -> Vec<Cand<Clock>> {
         if used[i as usize] {
             continue;
         }
-        if let Some((val, score, len)) = time_at(t, i) {
+        let found = time_at(t, i).or_else(|| date_then_clock(t, i, used));
+        if let Some((val, score, len)) = found {
             out.push(Cand {
                 val,
                 score,
@@ -1268,6 +1458,40 @@ fn find_times(t: &Toks, used: &[bool]) -> Vec<Cand<Clock>> {
         }
     }
     out
+}
+
+/// Whisper writes "on 1 March 13:15" as "1 March 13, 15": right after a date, an hour, a comma
+/// and quarter-hour minutes ending the sentence.
+fn date_then_clock(t: &Toks, i: isize, used: &[bool]) -> Option<(Clock, u8, isize)> {
+    let at = isize::from(t.is(i - 1, &["at"]));
+    let after_date = i - at >= 1 && used[(i - at - 1) as usize];
+    let hour = match t.kind(i) {
+        Some(Kind::Int {
+            value,
+            digits: 1 | 2,
+            spelled: false,
+        }) if (1..=23).contains(value) => *value,
+        _ => return None,
+    };
+    let minute = match t.kind(i + 2) {
+        Some(Kind::Int {
+            value: m @ (0 | 15 | 30 | 45),
+            digits: 2,
+            spelled: false,
+        }) => *m,
+        _ => return None,
+    };
+    let ends = t.get(i + 3).is_none() || t.punct(i + 3, ".?!");
+    (after_date && t.punct(i + 1, ",") && ends).then_some((
+        Clock {
+            hour,
+            minute,
+            meridiem: None,
+            exact: hour >= 13,
+        },
+        4,
+        3,
+    ))
 }
 
 /// Minutes in words after an hour: "thirty", "forty five", "oh five", "fifteen".
@@ -1512,6 +1736,24 @@ fn int_time(
             3
         };
         return Some((clock(v, m, mer), score, len));
+    }
+    // Whisper writes "2:15 in the afternoon" as "2-15": a dash, minutes that cannot be an
+    // hour, then am/pm or a part of day ("2-3 pm" and "10-12 am" stay ranges).
+    let dash_minutes = match t.kind(i + 2) {
+        Some(Kind::Int {
+            value,
+            digits: 2,
+            spelled: false,
+        }) if t.punct(i + 1, "-") && (15..=55).contains(value) && value % 5 == 0 => Some(*value),
+        _ => None,
+    };
+    if let Some(m) = dash_minutes.filter(|_| !spelled && digits <= 2 && (1..=12).contains(&v)) {
+        if let Some(mer) = meridiem(t.w(i + 3)).filter(|_| t.is(i + 3, &["am", "pm"])) {
+            return Some((clock(v, m, Some(mer)), 5, 4));
+        }
+        if part_after(t, i + 3).is_some() {
+            return Some((clock(v, m, None), 4, 3));
+        }
     }
     // "2 or 3 pm", "between 2 and 4 pm", "3-4pm", "3 or 3:30": the first of two times joined
     // this way is as sure as the second and takes its am/pm ("11 to 1 pm" is 11 am).
@@ -2183,6 +2425,101 @@ mod tests {
                 "Restaurant reservation for 4 at Mariscos El Patron and the event time is 19:30.",
                 "- 19:30",
             ),
+        ]);
+    }
+
+    /// Whisper's spellings of spoken numbers over a phone line (tests/data/sgd/heard.jsonl),
+    /// and look-alike phrases that must keep their ordinary reading.
+    #[test]
+    fn whisper_spellings() {
+        check(&[
+            // "for"/"to"/"too" as 4 and 2 where only an hour fits.
+            (
+                "Sorry, I think for in the evening is better.",
+                "- 16:00 evening",
+            ),
+            ("Put an evening for.", "- 16:00 evening"),
+            ("Add it in afternoon to slot.", "- 14:00 afternoon"),
+            (
+                "Can you change it for the afternoon, too?",
+                "- 14:00 afternoon",
+            ),
+            (
+                "Yes, I would like to 30 in the afternoon.",
+                "- 14:30 afternoon",
+            ),
+            ("Can we do for pm?", "- 16:00"),
+            ("Make it for 30 pm.", "- 16:30"),
+            ("Let's say to o'clock.", "- 14:00 ~"),
+            ("Can I come at for?", "- 16:00 ~"),
+            ("at to on Tuesday", "2019-03-05 14:00 ~"),
+            // "ace" as the 8th, "theft" as the 5th.
+            (
+                "I'd like to see Dr. Thomas Dodgle at morning 11 on the ace. Is he free?",
+                "2019-03-08 11:00 morning",
+            ),
+            (
+                "I would like to see the events on my calendar and more specifically for the ace of this month.",
+                "2019-03-08 -",
+            ),
+            ("Check my calendar for the ace of this month.", "2019-03-08 -"),
+            ("The theft.", "2019-03-05 -"),
+            ("the fit of March", "2019-03-05 -"),
+            // Glued am/pm, "2-15", "13, 15" after a date, "1515" as the time.
+            (
+                "Tenam on Saturday this week would be good.",
+                "2019-03-02 10:00",
+            ),
+            ("sevenpm tomorrow", "2019-03-02 19:00"),
+            (
+                "Can you book me a dental appointment around 2-15 in the afternoon?",
+                "- 14:15 afternoon",
+            ),
+            ("at 11-30 am", "- 11:30"),
+            ("Please book on 1 March 13, 15.", "2019-03-01 13:15"),
+            (
+                "The time of the event is 1515 and the location for it is 535 Pierce Street.",
+                "- 15:15",
+            ),
+            // Not numbers.
+            ("I'm calling for the evening shift manager", "- - evening"),
+            ("I need to talk to someone", "- -"),
+            ("that's for Tuesday", "2019-03-05 -"),
+            ("two people for the 5th", "2019-03-05 -"),
+            ("press 1 for sales", "- -"),
+            ("route 2-15 is closed", "- -"),
+            ("2-3 pm", "- 14:00"),
+            ("10-12 am", "- 10:00"),
+            ("call me at 555-2-15", "- -"),
+            ("Can you book it for in the afternoon?", "- - afternoon"),
+            ("Do you have anything for in the morning?", "- - morning"),
+            (
+                "Make the event title be Movie show and the time be for in the evening 7.",
+                "- 19:00 evening",
+            ),
+            ("I'd like to come in the evening", "- - evening"),
+            ("I can do the afternoon too.", "- - afternoon"),
+            ("Tuesday afternoon works too", "2019-03-05 - afternoon"),
+            ("in the morning, too", "- - morning"),
+            ("What do you have in the evening for dinner?", "- - evening"),
+            ("the afternoon to meet", "- - afternoon"),
+            ("tickets for 30 in the evening", "- - evening"),
+            ("I'd like to 30 people", "- -"),
+            ("Let me look at to-do list", "- -"),
+            ("Ace Hardware on the Ace", "- -"),
+            ("I'm staying at the Ace Hotel", "- -"),
+            ("He has the ace of spades", "- -"),
+            ("I have news on the theft.", "- -"),
+            ("I need a lawyer for the theft.", "- -"),
+            ("The fit is wrong.", "- -"),
+            ("I'll take the fit one", "- -"),
+            ("Ten am sharp.", "- 10:00"),
+            ("I am free", "- -"),
+            ("My program is there", "- -"),
+            ("on 1 March 13, 15 people", "2019-03-01 -"),
+            ("March 13, 15", "2019-03-13 -"),
+            ("the time of year is 2019", "- -"),
+            ("The time for it is 1515.", "- 15:15"),
         ]);
     }
 

@@ -117,6 +117,66 @@ fn sgd_dates_and_times_are_understood() {
     );
 }
 
+/// What whisper heard over the phone path for every 8th SGD utterance (`examples/hear_sgd.rs`:
+/// the natural voice, 8 kHz µ-law, rubato, whisper tiny.en): "the ace" for "the 8th", "to 30 in
+/// the afternoon" for 2:30, "1515", "Tenam". The parser must understand callers as heard.
+#[test]
+fn sgd_as_whisper_heard_it_is_understood() {
+    let path = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/data/sgd/heard.jsonl");
+    let rows: Vec<serde_json::Value> = std::fs::read_to_string(path)
+        .expect("heard SGD data is in the repository")
+        .lines()
+        .map(|l| serde_json::from_str(l).expect("a JSON row"))
+        .collect();
+    assert!(rows.len() >= 400);
+    let lines: Vec<String> = rows
+        .iter()
+        .map(|r| r["heard"].as_str().unwrap_or("").replace('\n', " "))
+        .collect();
+    let lines: Vec<&str> = lines.iter().map(String::as_str).collect();
+    let got = parse_time(&["--now", "2019-03-01T09:00:00", "--tz", "UTC"], &lines);
+    let (mut n, mut ok) = ([0usize; 3], [0usize; 3]);
+    for (row, out) in rows.iter().zip(&got) {
+        let d = row["date"]
+            .as_str()
+            .map(|g| out["date"].as_str() == Some(g));
+        let t = row["time"]
+            .as_str()
+            .map(|g| out["time"].as_str() == Some(g));
+        for (i, r) in [d, t, d.zip(t).map(|(a, b)| a && b)]
+            .into_iter()
+            .enumerate()
+        {
+            if let Some(r) = r {
+                n[i] += 1;
+                ok[i] += usize::from(r);
+            }
+        }
+        if d == Some(false) || t == Some(false) {
+            println!(
+                "  miss: {:?} heard {:?} got {out}",
+                row["utterance"], row["heard"]
+            );
+        }
+    }
+    let pct = |i: usize| 100.0 * ok[i] as f64 / n[i] as f64;
+    println!(
+        "SGD as heard: date {}/{} = {:.2}%, time {}/{} = {:.2}%, both {}/{} = {:.2}%",
+        ok[0],
+        n[0],
+        pct(0),
+        ok[1],
+        n[1],
+        pct(1),
+        ok[2],
+        n[2],
+        pct(2)
+    );
+    for (i, what) in ["date", "time", "both"].iter().enumerate() {
+        assert!(pct(i) >= 97.0, "{what} accuracy as heard {:.2}%", pct(i));
+    }
+}
+
 #[test]
 fn the_command_reads_an_offset_and_a_zone() {
     // 2026-11-24T01:30Z is still Monday evening in Boston: "tomorrow" is Tuesday the 24th there.
@@ -139,6 +199,50 @@ fn the_command_reads_an_offset_and_a_zone() {
         serde_json::json!({"date": "2026-12-01", "time": "15:30"})
     );
     assert_eq!(got[3], serde_json::json!({"date": null, "time": null}));
+}
+
+#[test]
+fn the_phrasings_callers_use_for_meetings() {
+    // Monday 2026-11-23, 09:00 in Boston.
+    let cases = [
+        ("tomorrow", Some("2026-11-24"), None),
+        ("next Tuesday", Some("2026-12-01"), None),
+        ("this Friday afternoon", Some("2026-11-27"), None),
+        ("the 12th", Some("2026-12-12"), None),
+        ("March 10th", Some("2027-03-10"), None),
+        ("in two weeks", Some("2026-12-07"), None),
+        ("half past 3", None, Some("15:30")),
+        ("quarter to 6 in the evening", None, Some("17:45")),
+        ("noon", None, Some("12:00")),
+        ("15:30", None, Some("15:30")),
+        ("3 pm", None, Some("15:00")),
+        (
+            "can we do Wednesday the 2nd at 9.30?",
+            Some("2026-12-02"),
+            Some("09:30"),
+        ),
+        (
+            "how about a week from Friday at 11",
+            Some("2026-12-04"),
+            Some("11:00"),
+        ),
+        (
+            "the day after tomorrow at one thirty",
+            Some("2026-11-25"),
+            Some("13:30"),
+        ),
+        ("sometime next week", None, None),
+        ("my number is 617 555 0123", None, None),
+    ];
+    let lines: Vec<&str> = cases.iter().map(|c| c.0).collect();
+    let got = parse_time(
+        &["--now", "2026-11-23T09:00:00", "--tz", "America/New_York"],
+        &lines,
+    );
+    for ((line, date, time), out) in cases.iter().zip(&got) {
+        assert_eq!(out["date"].as_str(), *date, "{line}: {out}");
+        assert_eq!(out["time"].as_str(), *time, "{line}: {out}");
+    }
 }
 
 #[test]

@@ -568,6 +568,11 @@ impl Dialog {
             Stage::AskName => self.on_name(text, now, out),
             Stage::ConfirmCallerId => self.on_confirm_caller_id(text, now, out),
             Stage::AskNumber => self.on_number(text, now, out),
+            Stage::AskWhen | Stage::Choose | Stage::AskPurpose
+                if understand::wants_to_end(text) =>
+            {
+                self.wrap_up(now, out)
+            }
             Stage::AskPurpose => {
                 self.info.purpose = Some(text.to_string());
                 out.push(Action::UpdateCaller(self.info.clone()));
@@ -687,6 +692,17 @@ impl Dialog {
                 _ => {}
             }
         }
+        // A question the FAQ answers confidently is answered, whatever booking words it has
+        // ("where can I park when I come in?").
+        if understand::is_question(text)
+            && !matches!(asked, Some(Intent::Cancel | Intent::Move | Intent::Person))
+        {
+            if let Some(a) = self.persona.faq.answer(text) {
+                let (id, answer) = (a.id.to_string(), a.answer.to_string());
+                self.answered(id, answer, out);
+                return;
+            }
+        }
         match asked {
             Some(Intent::Done) if self.stage == Stage::AnythingElse || !self.done.is_empty() => {
                 self.wrap_up(now, out)
@@ -731,10 +747,7 @@ impl Dialog {
             _ => {
                 if let Some(a) = self.persona.faq.answer(text) {
                     let (id, answer) = (a.id.to_string(), a.answer.to_string());
-                    self.done.push(Done::Answered(id));
-                    self.stage = Stage::AnythingElse;
-                    let follow = self.line("anything_else", &[]);
-                    self.say(out, format!("{answer} {follow}"), Expect::Request);
+                    self.answered(id, answer, out);
                 } else if understand::is_question(text) && understand::content_words(text) >= 2 {
                     self.stage = Stage::OfferMessage;
                     self.say_line(out, "faq_unknown", &[], Expect::YesNo);
@@ -750,6 +763,14 @@ impl Dialog {
                 }
             }
         }
+    }
+
+    fn answered(&mut self, id: String, answer: String, out: &mut Vec<Action>) {
+        self.done.push(Done::Answered(id));
+        self.goal = Goal::None;
+        self.stage = Stage::AnythingElse;
+        let follow = self.line("anything_else", &[]);
+        self.say(out, format!("{answer} {follow}"), Expect::Request);
     }
 
     fn misses_open(&mut self, out: &mut Vec<Action>) {
@@ -1500,7 +1521,7 @@ impl Dialog {
             }
         }
         if let Some(p) = &self.info.purpose {
-            s.push_str(&format!(", saying: \"{}\"", shorten(p, 160)));
+            s.push_str(&format!("; purpose: \"{}\"", shorten(p, 160)));
         }
         s.push('.');
         for d in &self.done {
@@ -1564,8 +1585,9 @@ impl Dialog {
     }
 }
 
+/// At most `max` characters of `s`, without closing punctuation (the summary adds its own).
 fn shorten(s: &str, max: usize) -> String {
-    let s = s.trim();
+    let s = s.trim().trim_end_matches(['.', '!', '?', ',']);
     if s.chars().count() <= max {
         return s.to_string();
     }

@@ -1196,12 +1196,12 @@ fn the_summary_says_who_why_what_and_next() {
     );
     assert!(
         s.contains(
-            "saying: \"Hi, this is Dana Kim from Acme, please tell Alex the shipment is delayed.\""
+            "purpose: \"Hi, this is Dana Kim from Acme, please tell Alex the shipment is delayed\"."
         ),
         "{s}"
     );
     assert!(
-        s.contains("Took a message: \"The shipment is delayed to Monday.\""),
+        s.contains("Took a message: \"The shipment is delayed to Monday\"."),
         "{s}"
     );
     assert!(s.ends_with("Next step: Alex to call back."), "{s}");
@@ -1258,4 +1258,45 @@ fn a_long_sentence_with_right_in_it_is_not_a_yes() {
         ],
     );
     assert_eq!(d.caller().callback_number, None);
+}
+
+#[test]
+fn a_question_after_booking_is_answered_not_booked_again() {
+    let (_, acts) = check(
+        Some("+16175550111"),
+        &[
+            (
+                "Hi, this is Jordan Lee. I'd like to book a meeting about the contract renewal.",
+                "What day and time",
+            ),
+            ("Tomorrow at 2 pm.", "Shall I go ahead"),
+            ("Yes, please.", "You're booked"),
+            (
+                "Where can I park when I come in?",
+                "visitor garage on Pier Road",
+            ),
+            (
+                "No, that's all. Thank you.",
+                "Alex will see you on Wednesday, November 25th at 2 PM. Goodbye",
+            ),
+        ],
+    );
+    assert_eq!(booked_meetings(&acts).len(), 1);
+    assert_eq!(outcome(&acts), Some(Outcome::Booked));
+}
+
+#[test]
+fn a_caller_can_end_in_the_middle_of_booking() {
+    let (d, acts) = check(
+        Some("+16175550111"),
+        &[
+            (
+                "This is Jordan Lee, I'd like a meeting about the lease.",
+                "What day and time",
+            ),
+            ("Never mind, that's all.", "Goodbye"),
+        ],
+    );
+    assert!(d.is_done());
+    assert!(booked_meetings(&acts).is_empty());
 }

@@ -728,6 +728,24 @@ pub fn choice(text: &str, n: usize) -> Option<usize> {
     None
 }
 
+/// The caller is done with the call ("that's all", "never mind", "bye"), whatever was asked.
+pub fn wants_to_end(text: &str) -> bool {
+    any(
+        &padded_words(text),
+        &[
+            "that's all",
+            "that is all",
+            "bye",
+            "goodbye",
+            "good bye",
+            "nothing else",
+            "never mind",
+            "forget it",
+            "that'll be all",
+        ],
+    )
+}
+
 /// The caller wants something later than offered ("no, later", "something after that").
 pub fn wants_later(text: &str) -> bool {
     any(
