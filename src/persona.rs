@@ -98,6 +98,7 @@ pub const REQUIRED_LINES: &[&str] = &[
     "ask_number_caller_id",
     "ask_number",
     "ask_number_again",
+    "confirm_number",
     "ask_message",
     "read_back",
     "fix_message",

@@ -500,6 +500,23 @@ impl Store {
         Ok(())
     }
 
+    /// Frees the time of appointment `id`, whose status update changed `updated` rows (none:
+    /// there is no booked appointment `id`).
+    async fn release_slots(
+        tx: &mut sqlx::Transaction<'_, sqlx::Sqlite>,
+        id: &str,
+        updated: u64,
+    ) -> Result<(), BookError> {
+        if updated == 0 {
+            return Err(BookError::NotFound(id.to_string()));
+        }
+        sqlx::query("DELETE FROM appointment_slots WHERE appointment_id = $1")
+            .bind(id)
+            .execute(&mut **tx)
+            .await?;
+        Ok(())
+    }
+
     /// Books an appointment; refuses, with [`BookError::Taken`], any overlap with a booked one.
     pub async fn book(
         &self,
@@ -545,13 +562,7 @@ impl Store {
         .bind(id)
         .execute(&mut *tx)
         .await?;
-        if r.rows_affected() == 0 {
-            return Err(BookError::NotFound(id.to_string()));
-        }
-        sqlx::query("DELETE FROM appointment_slots WHERE appointment_id = $1")
-            .bind(id)
-            .execute(&mut *tx)
-            .await?;
+        Self::release_slots(&mut tx, id, r.rows_affected()).await?;
         Self::claim_slots(&mut tx, id, start, end).await?;
         tx.commit().await?;
         Ok(())
@@ -567,13 +578,7 @@ impl Store {
         .bind(id)
         .execute(&mut *tx)
         .await?;
-        if r.rows_affected() == 0 {
-            return Err(BookError::NotFound(id.to_string()));
-        }
-        sqlx::query("DELETE FROM appointment_slots WHERE appointment_id = $1")
-            .bind(id)
-            .execute(&mut *tx)
-            .await?;
+        Self::release_slots(&mut tx, id, r.rows_affected()).await?;
         tx.commit().await?;
         Ok(())
     }

@@ -178,6 +178,8 @@ enum Stage {
     AskName,
     ConfirmCallerId,
     AskNumber,
+    /// A spoken number is read back digit by digit.
+    ConfirmNumber,
     AskPurpose,
     AskWhen,
     /// Alternatives were offered; the caller picks one or names another time.
@@ -233,6 +235,10 @@ pub struct Dialog {
     /// The goal is a message only because the caller's words named nothing else (their first
     /// sentence may have arrived alone): a clear request that follows redirects the call.
     goal_guessed: bool,
+    /// The caller would not give a name (asked twice): go on without it.
+    name_declined: bool,
+    /// A number the caller said, waiting for their confirmation.
+    heard_number: Option<String>,
     done: Vec<Done>,
     misses: u8,
     silences: u8,
@@ -255,6 +261,8 @@ impl Dialog {
             offered: Vec::new(),
             pending_when: None,
             goal_guessed: false,
+            name_declined: false,
+            heard_number: None,
             done: Vec::new(),
             misses: 0,
             silences: 0,
@@ -474,6 +482,7 @@ impl Dialog {
             self.stage,
             Stage::ReadBack
                 | Stage::ConfirmCallerId
+                | Stage::ConfirmNumber
                 | Stage::ConfirmSlot
                 | Stage::ConfirmCancel
                 | Stage::OfferMessage
@@ -568,6 +577,7 @@ impl Dialog {
             Stage::AskName => self.on_name(text, now, out),
             Stage::ConfirmCallerId => self.on_confirm_caller_id(text, now, out),
             Stage::AskNumber => self.on_number(text, now, out),
+            Stage::ConfirmNumber => self.on_confirm_number(text, now, out),
             Stage::AskWhen | Stage::Choose | Stage::AskPurpose
                 if understand::wants_to_end(text) =>
             {
@@ -866,9 +876,8 @@ impl Dialog {
                 if self.misses >= 2 {
                     // Go on without a name rather than loop.
                     self.misses = 0;
-                    self.info.name = Some(String::new());
+                    self.name_declined = true;
                     self.next_step(now, out);
-                    self.info.name = None;
                 } else {
                     self.say_line(out, "ask_name_again", &[], Expect::Free);
                 }
@@ -878,9 +887,18 @@ impl Dialog {
 
     fn on_confirm_caller_id(&mut self, text: &str, now: DateTime<Utc>, out: &mut Vec<Action>) {
         if let Some(number) = extract_phone(text) {
-            self.info.callback_number = Some(number);
-            out.push(Action::UpdateCaller(self.info.clone()));
-            self.next_step(now, out);
+            // Repeating the caller ID is a yes; another number is read back.
+            if self
+                .caller_id
+                .as_deref()
+                .is_some_and(|id| screen::same_number(id, &number))
+            {
+                self.info.callback_number = self.caller_id.clone();
+                out.push(Action::UpdateCaller(self.info.clone()));
+                self.next_step(now, out);
+            } else {
+                self.confirm_number(number, out);
+            }
             return;
         }
         match yes_no(text) {
@@ -917,9 +935,7 @@ impl Dialog {
         match extract_phone(text) {
             Some(number) => {
                 self.misses = 0;
-                self.info.callback_number = Some(number);
-                out.push(Action::UpdateCaller(self.info.clone()));
-                self.next_step(now, out);
+                self.confirm_number(number, out);
             }
             None => {
                 self.misses += 1;
@@ -934,6 +950,62 @@ impl Dialog {
         }
     }
 
+    /// Reads a spoken number back digit by digit for the caller to confirm.
+    fn confirm_number(&mut self, number: String, out: &mut Vec<Action>) {
+        let spoken = spoken_number(&number);
+        self.heard_number = Some(number);
+        self.stage = Stage::ConfirmNumber;
+        self.say_line(
+            out,
+            "confirm_number",
+            &[("number_spoken", &spoken)],
+            Expect::YesNo,
+        );
+    }
+
+    fn on_confirm_number(&mut self, text: &str, now: DateTime<Utc>, out: &mut Vec<Action>) {
+        let answer = yes_no(text);
+        // A corrected number is read back again.
+        if let Some(number) = extract_phone(text).filter(|n| Some(n) != self.heard_number.as_ref())
+        {
+            self.misses = 0;
+            self.confirm_number(number, out);
+            return;
+        }
+        match answer {
+            YesNo::Yes => {
+                self.misses = 0;
+                self.info.callback_number = self.heard_number.take();
+                out.push(Action::UpdateCaller(self.info.clone()));
+                self.next_step(now, out);
+            }
+            YesNo::No => {
+                self.misses = 0;
+                self.heard_number = None;
+                self.stage = Stage::AskNumber;
+                self.say_line(out, "ask_number_again", &[], Expect::Digits);
+            }
+            YesNo::Unclear => {
+                self.misses += 1;
+                if self.misses >= 2 {
+                    // Keep what we heard rather than loop; the read-back shows it again.
+                    self.misses = 0;
+                    self.info.callback_number = self.heard_number.take();
+                    out.push(Action::UpdateCaller(self.info.clone()));
+                    self.next_step(now, out);
+                } else {
+                    let spoken = spoken_number(self.heard_number.as_deref().unwrap_or(""));
+                    self.say_line(
+                        out,
+                        "confirm_number",
+                        &[("number_spoken", &spoken)],
+                        Expect::YesNo,
+                    );
+                }
+            }
+        }
+    }
+
     /// Asks for whatever the current goal still lacks, or does it.
     fn next_step(&mut self, now: DateTime<Utc>, out: &mut Vec<Action>) {
         match self.goal {
@@ -942,7 +1014,7 @@ impl Dialog {
                 self.say_line(out, "how_can_i_help", &[], Expect::Request);
             }
             Goal::Message => {
-                if self.info.name.is_none() {
+                if self.info.name.is_none() && !self.name_declined {
                     self.stage = Stage::AskName;
                     self.say_line(out, "ask_name", &[], Expect::Free);
                 } else if self.info.callback_number.is_none() {
@@ -955,7 +1027,7 @@ impl Dialog {
                 }
             }
             Goal::Book => {
-                if self.info.name.is_none() {
+                if self.info.name.is_none() && !self.name_declined {
                     self.stage = Stage::AskName;
                     self.say_line(out, "ask_name", &[], Expect::Free);
                 } else if self.info.callback_number.is_none() && self.caller_id.is_none() {
@@ -974,7 +1046,7 @@ impl Dialog {
                 if self.target.is_none() {
                     match self.find_appointment(now) {
                         Some(b) => self.target = Some(b),
-                        None if self.info.name.is_none() => {
+                        None if self.info.name.is_none() && !self.name_declined => {
                             self.stage = Stage::AskName;
                             self.say_line(out, "ask_name_to_find", &[], Expect::Free);
                             return;
@@ -1250,7 +1322,7 @@ impl Dialog {
         let answer = yes_no(text);
         let when = timeparse::parse(text, self.local_now(now));
         match answer {
-            YesNo::Yes if when.is_empty() => {
+            YesNo::Yes if when.is_empty() || self.names_slot(&when, start) => {
                 self.misses = 0;
                 self.stage = Stage::Pending;
                 let end = start + self.persona.meetings.length();
@@ -1313,6 +1385,12 @@ impl Dialog {
                 }
             }
         }
+    }
+
+    /// Whether `when` names the slot `start` ("yes, tomorrow at 2 is fine").
+    fn names_slot(&self, when: &When, start: DateTime<Utc>) -> bool {
+        let local = start.with_timezone(&self.persona.timezone);
+        when.time == Some(local.time()) && when.date.is_none_or(|d| d == local.date_naive())
     }
 
     fn on_calendar(

@@ -219,8 +219,9 @@ fn a_caller_who_introduces_themselves_skips_the_name_question() {
             ),
             (
                 "six one seven, five five five, zero one nine nine",
-                "what would you like me to tell Alex",
+                "I have 6 1 7, 5 5 5, 0 1 9 9. Is that right?",
             ),
+            ("<dtmf 1>", "what would you like me to tell Alex"),
         ],
     );
     assert_eq!(d.caller().callback_number.as_deref(), Some("+16175550199"));
@@ -234,7 +235,8 @@ fn a_different_callback_number_replaces_caller_id() {
         &[
             ("Message for Alex please.", "your name"),
             ("Sam Rivera.", "the best number"),
-            ("No, use 617 555 0188.", "what would you like me to tell"),
+            ("No, use 617 555 0188.", "I have"),
+            ("Yes.", "what would you like me to tell"),
         ],
     );
     assert_eq!(d.caller().callback_number.as_deref(), Some("+16175550188"));
@@ -248,7 +250,8 @@ fn saying_no_to_caller_id_asks_for_the_number() {
             ("Message please.", "your name"),
             ("Sam.", "the best number"),
             ("No.", "What's the best number"),
-            ("617 555 0177", "tell Alex"),
+            ("617 555 0177", "I have"),
+            ("Yes.", "tell Alex"),
         ],
     );
     assert_eq!(d.caller().callback_number.as_deref(), Some("+16175550177"));
@@ -299,6 +302,8 @@ fn an_unclear_name_is_asked_again_then_skipped() {
             ("Hi, can I leave a message?", "your name"),
             ("I'm not sure I want to say.", "didn't catch your name"),
             ("I'd rather not.", "What's the best number"),
+            ("617 555 0144", "I have"),
+            ("Yes.", "what would you like me to tell"),
         ],
     );
     assert_eq!(d.caller().name, None);
@@ -758,7 +763,8 @@ fn without_caller_id_a_booking_asks_for_a_number() {
                 "Hi, this is Robin Park, I'd like to book a meeting.",
                 "What's the best number",
             ),
-            ("617 555 0155", "what would you like to meet"),
+            ("617 555 0155", "I have"),
+            ("Yes.", "what would you like to meet"),
         ],
     );
 }
@@ -1299,4 +1305,42 @@ fn a_caller_can_end_in_the_middle_of_booking() {
     );
     assert!(d.is_done());
     assert!(booked_meetings(&acts).is_empty());
+}
+
+#[test]
+fn a_yes_that_repeats_the_slot_books_it() {
+    let (_, acts) = check(
+        Some("+16175550111"),
+        &[
+            (
+                "This is Jordan Lee, I'd like a meeting about the lease.",
+                "What day and time",
+            ),
+            ("Tomorrow at 2pm.", "Shall I go ahead"),
+            ("Yes, tomorrow at 2 is perfect.", "You're booked"),
+        ],
+    );
+    assert_eq!(booked_meetings(&acts).len(), 1);
+}
+
+#[test]
+fn a_misheard_number_is_corrected_before_it_is_kept() {
+    let (d, _) = check(
+        None,
+        &[
+            (
+                "Hi, this is Robin Park, please have Alex call me.",
+                "What's the best number",
+            ),
+            (
+                "617 555 0155",
+                "I have 6 1 7, 5 5 5, 0 1 5 5. Is that right?",
+            ),
+            ("No.", "digit by digit"),
+            ("6 1 7, 5 5 5, 0 1 6 6", "I have 6 1 7, 5 5 5, 0 1 6 6"),
+            ("No, it's 617 555 0177.", "I have 6 1 7, 5 5 5, 0 1 7 7"),
+            ("Yes.", "what would you like me to tell"),
+        ],
+    );
+    assert_eq!(d.caller().callback_number.as_deref(), Some("+16175550177"));
 }
