@@ -520,6 +520,13 @@ impl Dialog {
         // Urgency can surface at any point; it only ever rises.
         let urgency = screening.urgency(text);
         let asked = intent(text, &persona.assistant.name, &persona.executive);
+        let asked = match asked {
+            // Asking for the executive in the middle of something else changes nothing.
+            Some(Intent::Executive) if !matches!(self.stage, Stage::Open | Stage::AnythingElse) => {
+                None
+            }
+            other => other,
+        };
         if urgency > self.info.urgency.unwrap_or(Urgency::Routine)
             && !matches!(asked, Some(Intent::Book | Intent::Move | Intent::Cancel))
         {
@@ -564,6 +571,35 @@ impl Dialog {
         {
             self.on_request(text, asked, now, out);
             return;
+        }
+        // "Bye" ends the call from anywhere but the middle of a message.
+        if understand::wants_to_end(text)
+            && understand::content_words(text) <= 4
+            && !matches!(self.stage, Stage::AskMessage | Stage::Open)
+        {
+            self.wrap_up(now, out);
+            return;
+        }
+        // A side question ("what's your address?") in the middle of something is answered, then
+        // the pending question is asked again.
+        if !matches!(
+            self.stage,
+            Stage::Open | Stage::AnythingElse | Stage::AskMessage | Stage::ReadBack
+        ) && understand::is_question(text)
+        {
+            if let Some(a) = self.persona.faq.answer(&understand::without_dates(text)) {
+                let answer = a.answer.to_string();
+                self.note_answered(a.id.to_string());
+                let (again, expect) = self
+                    .last_prompt
+                    .clone()
+                    .unwrap_or((String::new(), Expect::Free));
+                out.push(Action::Say {
+                    text: format!("{answer} {again}").trim().to_string(),
+                    expect,
+                });
+                return;
+            }
         }
         if asked == Some(Intent::Person)
             && !matches!(self.stage, Stage::AskMessage | Stage::ReadBack)
@@ -707,12 +743,25 @@ impl Dialog {
         if understand::is_question(text)
             && !matches!(asked, Some(Intent::Cancel | Intent::Move | Intent::Person))
         {
-            if let Some(a) = self.persona.faq.answer(text) {
+            if let Some(a) = self.persona.faq.answer(&understand::without_dates(text)) {
                 let (id, answer) = (a.id.to_string(), a.answer.to_string());
                 self.answered(id, answer, out);
                 return;
             }
         }
+        // "Could I come by Tuesday at 3?": a day or time and no other request is a meeting wish.
+        let asked = match asked {
+            None if !timeparse::parse(text, self.local_now(now)).is_empty()
+                && self
+                    .persona
+                    .faq
+                    .answer(&understand::without_dates(text))
+                    .is_none() =>
+            {
+                Some(Intent::Book)
+            }
+            other => other,
+        };
         match asked {
             Some(Intent::Done) if self.stage == Stage::AnythingElse || !self.done.is_empty() => {
                 self.wrap_up(now, out)
@@ -745,6 +794,10 @@ impl Dialog {
                     Some(timeparse::parse(text, self.local_now(now))).filter(|w| !w.is_empty());
                 self.next_step(now, out);
             }
+            Some(Intent::Executive) => {
+                self.stage = Stage::Open;
+                self.say_line(out, "executive_away", &[], Expect::Request);
+            }
             Some(Intent::Cancel) => {
                 self.goal = Goal::Cancel;
                 self.next_step(now, out);
@@ -755,7 +808,7 @@ impl Dialog {
                 self.next_step(now, out);
             }
             _ => {
-                if let Some(a) = self.persona.faq.answer(text) {
+                if let Some(a) = self.persona.faq.answer(&understand::without_dates(text)) {
                     let (id, answer) = (a.id.to_string(), a.answer.to_string());
                     self.answered(id, answer, out);
                 } else if understand::is_question(text) && understand::content_words(text) >= 2 {
@@ -775,8 +828,15 @@ impl Dialog {
         }
     }
 
+    fn note_answered(&mut self, id: String) {
+        let done = Done::Answered(id);
+        if !self.done.contains(&done) {
+            self.done.push(done);
+        }
+    }
+
     fn answered(&mut self, id: String, answer: String, out: &mut Vec<Action>) {
-        self.done.push(Done::Answered(id));
+        self.note_answered(id);
         self.goal = Goal::None;
         self.stage = Stage::AnythingElse;
         let follow = self.line("anything_else", &[]);
@@ -1531,6 +1591,10 @@ impl Dialog {
 
     /// Says goodbye with what happens next.
     fn wrap_up(&mut self, now: DateTime<Utc>, out: &mut Vec<Action>) {
+        // A message already given counts even if the caller left before confirming it.
+        if self.info.message.is_some() && !self.done.contains(&Done::Message) {
+            self.done.push(Done::Message);
+        }
         let number = self
             .info
             .callback_number

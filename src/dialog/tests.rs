@@ -1344,3 +1344,91 @@ fn a_misheard_number_is_corrected_before_it_is_kept() {
     );
     assert_eq!(d.caller().callback_number.as_deref(), Some("+16175550177"));
 }
+
+#[test]
+fn a_wish_for_time_with_the_executive_is_a_booking() {
+    check(
+        Some("+16175550111"),
+        &[
+            (
+                "Hey there, I was hoping to get some time with Alex next week.",
+                "May I have your name",
+            ),
+            ("Sam Ortiz", "what would you like to meet with Alex about"),
+            ("We want to talk about the Series B.", "What day and time"),
+            (
+                "What about Monday morning?",
+                "Monday, November 30th at 9 AM or 9:30 AM",
+            ),
+        ],
+    );
+    check(
+        Some("+16175550111"),
+        &[(
+            "Hi, it's Sam Ortiz. Could I come by Thursday at 3 about the lease?",
+            "Thursday, November 26th at 3 PM. Shall I go ahead",
+        )],
+    );
+}
+
+#[test]
+fn a_side_question_is_answered_and_the_pending_question_asked_again() {
+    check(
+        Some("+16175550111"),
+        &[
+            ("This is Jordan Lee, I'd like a meeting about the lease.", "What day and time"),
+            ("Tomorrow at 2pm.", "Shall I go ahead"),
+            ("Actually, what's your address?", "350 Harbor Street, Suite 1200, in Boston. I can book you with Alex on Wednesday, November 25th at 2 PM. Shall I go ahead"),
+            ("Yes.", "You're booked"),
+        ],
+    );
+}
+
+#[test]
+fn asking_for_the_executive_explains_and_offers_help() {
+    check(
+        None,
+        &[
+            (
+                "Yeah hi, um, is Alex around?",
+                "Alex isn't available right now",
+            ),
+            ("OK, can you tell him Pat called?", "May I have your name"),
+        ],
+    );
+}
+
+#[test]
+fn office_questions_with_days_in_them_are_still_answered() {
+    let (_, acts) = check(
+        None,
+        &[
+            (
+                "Are you open on Saturday?",
+                "Monday to Friday, from 9 AM to 5:30 PM",
+            ),
+            ("What time do you close tomorrow?", "5:30 PM"),
+            ("No.", "Goodbye"),
+        ],
+    );
+    assert_eq!(
+        summary(&acts)
+            .matches("Answered the hours question")
+            .count(),
+        1
+    );
+}
+
+#[test]
+fn bye_ends_the_call_from_the_middle_of_the_flow() {
+    let (d, acts) = check(
+        Some("+16175550111"),
+        &[
+            ("Can I leave a message?", "your name"),
+            ("Jo Park.", "best number"),
+            ("Bye.", "Goodbye"),
+        ],
+    );
+    assert!(d.is_done());
+    assert_eq!(outcome(&acts), Some(Outcome::Abandoned));
+}

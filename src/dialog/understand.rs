@@ -483,6 +483,8 @@ pub enum Intent {
     Message,
     /// Nothing more: "no, that's all", "bye".
     Done,
+    /// The executive themselves: "is Alex around?", "can I speak to Alex?".
+    Executive,
 }
 
 fn padded_words(text: &str) -> String {
@@ -572,6 +574,18 @@ const BOOK: &[&str] = &[
     "find a time",
     "catch up with",
     "get together",
+    "time with",
+    "get some time",
+    "meet up",
+    "sit down",
+    "a slot",
+    "a call with",
+    "get in to see",
+    "pencil me in",
+    "put me down",
+    "reserve",
+    "opening",
+    "openings",
 ];
 const MESSAGE: &[&str] = &[
     "message",
@@ -653,6 +667,27 @@ pub fn intent(text: &str, assistant: &str, executive: &str) -> Option<Intent> {
         .next()
         .unwrap_or("")
         .to_lowercase();
+    let wants_boss = !boss.is_empty()
+        && [
+            "is {} around",
+            "is {} there",
+            "is {} in",
+            "is {} available",
+            "is {} free",
+            "speak to {}",
+            "speak with {}",
+            "talk to {}",
+            "talk with {}",
+            "get {} on the phone",
+            "put me through to {}",
+            "connect me to {}",
+            "reach {}",
+        ]
+        .iter()
+        .any(|p| w.contains(&format!(" {} ", p.replace("{}", &boss))));
+    if wants_boss && !any(&w, BOOK) && !any(&w, MESSAGE) {
+        return Some(Intent::Executive);
+    }
     let for_boss = !boss.is_empty()
         && ["tell", "have", "let", "ask", "remind"]
             .iter()
@@ -775,6 +810,63 @@ pub fn content_words(text: &str) -> usize {
         .split_whitespace()
         .filter(|w| !STOP.contains(w))
         .count()
+}
+
+/// The words without days and times, for questions about the office: "are you open on
+/// Saturday?" asks about opening hours, "what about Monday morning?" asks about nothing the FAQ
+/// knows.
+pub fn without_dates(text: &str) -> String {
+    const DATE_WORDS: &[&str] = &[
+        "monday",
+        "tuesday",
+        "wednesday",
+        "thursday",
+        "friday",
+        "saturday",
+        "sunday",
+        "mondays",
+        "tuesdays",
+        "wednesdays",
+        "thursdays",
+        "fridays",
+        "saturdays",
+        "sundays",
+        "today",
+        "tomorrow",
+        "tonight",
+        "morning",
+        "afternoon",
+        "evening",
+        "night",
+        "week",
+        "weekend",
+        "january",
+        "february",
+        "march",
+        "april",
+        "may",
+        "june",
+        "july",
+        "august",
+        "september",
+        "october",
+        "november",
+        "december",
+        "am",
+        "pm",
+        "noon",
+        "midnight",
+        "o'clock",
+    ];
+    text.split_whitespace()
+        .filter(|w| {
+            let bare = w
+                .trim_matches(|c: char| !c.is_alphanumeric() && c != '\'')
+                .to_lowercase();
+            !DATE_WORDS.contains(&bare.as_str()) && !bare.starts_with(|c: char| c.is_ascii_digit())
+        })
+        .collect::<Vec<_>>()
+        .join(" ")
 }
 
 /// What a meeting is about, when the caller said it: the words after "about", "to discuss",
