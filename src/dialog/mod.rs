@@ -533,9 +533,12 @@ impl Dialog {
             self.info.urgency = Some(urgency);
             if self.info.escalation.is_none() {
                 out.push(Action::UpdateCaller(self.info.clone()));
-                if self.escalate_by_rules(out) && self.goal == Goal::None {
+                if self.escalate_by_rules(out) {
+                    // Tell the caller, then carry on with what is still needed for a callback.
                     self.info.purpose.get_or_insert_with(|| text.to_string());
-                    self.goal = Goal::Message;
+                    if self.goal == Goal::None || self.goal_guessed {
+                        self.goal = Goal::Message;
+                    }
                     let first = self.line("escalate_urgent", &[]);
                     self.say_then(out, first, |d, o| d.next_step(now, o));
                     return;
@@ -1189,7 +1192,14 @@ impl Dialog {
                 return;
             }
         }
-        let when = timeparse::parse(text, self.local_now(now));
+        let mut when = timeparse::parse(text, self.local_now(now));
+        // "How about 10:30?" after choices on one day means that day.
+        if when.date.is_none() && when.time.is_some() && self.stage == Stage::Choose {
+            when.date = self
+                .offered
+                .first()
+                .map(|s| s.with_timezone(&self.persona.timezone).date_naive());
+        }
         if when.is_empty() {
             if self.stage == Stage::Choose && yes_no(text) == YesNo::Yes && self.offered.len() == 1
             {
@@ -1466,6 +1476,10 @@ impl Dialog {
             (Ok(id), Goal::Cancel) => {
                 let Some(t) = self.target.take() else { return };
                 self.booked.retain(|b| b.id != id);
+                // Booked and cancelled on the same call: it was never really booked.
+                if let Some(i) = self.done.iter().position(|d| *d == Done::Booked(t.start)) {
+                    self.done.remove(i);
+                }
                 self.done.push(Done::Cancelled(t.start));
                 let slot = self.speak_slot(t.start, now);
                 self.goal = Goal::None;
@@ -1479,10 +1493,14 @@ impl Dialog {
                 let end = start + self.persona.meetings.length();
                 if goal == Goal::Move {
                     if let Some(t) = self.target.take() {
-                        self.done.push(Done::Moved {
-                            from: t.start,
-                            to: start,
-                        });
+                        // Moving a meeting booked on this call is booking the new time.
+                        match self.done.iter().position(|d| *d == Done::Booked(t.start)) {
+                            Some(i) => self.done[i] = Done::Booked(start),
+                            None => self.done.push(Done::Moved {
+                                from: t.start,
+                                to: start,
+                            }),
+                        }
                     }
                     self.booked.retain(|b| b.id != id);
                 } else {

@@ -1432,3 +1432,59 @@ fn bye_ends_the_call_from_the_middle_of_the_flow() {
     assert!(d.is_done());
     assert_eq!(outcome(&acts), Some(Outcome::Abandoned));
 }
+
+#[test]
+fn a_time_after_choices_means_their_day() {
+    check(
+        Some("+16175550111"),
+        &[
+            (
+                "This is Kevin Wu, I'd like to schedule an appointment about the lease.",
+                "What day and time",
+            ),
+            (
+                "Do you have anything Thursday?",
+                "Thursday, November 26th at 9 AM or 9:30 AM",
+            ),
+            (
+                "How about 10:30?",
+                "Thursday, November 26th at 10:30 AM. Shall I go ahead",
+            ),
+        ],
+    );
+}
+
+#[test]
+fn booked_then_cancelled_on_one_call_is_cancelled() {
+    let (_, acts) = check(
+        Some("+16175550111"),
+        &[
+            (
+                "This is Kevin Wu, I'd like to schedule an appointment about the lease.",
+                "What day and time",
+            ),
+            ("Tomorrow at 10:30 am.", "Shall I go ahead"),
+            ("Yes.", "You're booked"),
+            ("Actually can I cancel that?", "Shall I cancel it"),
+            ("Yes.", "is cancelled"),
+            ("No thanks.", "Thank you for calling, Kevin. Goodbye"),
+        ],
+    );
+    assert_eq!(outcome(&acts), Some(Outcome::Cancelled));
+}
+
+#[test]
+fn a_callback_about_a_meeting_tonight_is_urgent_not_a_booking() {
+    let (d, acts) = check(
+        Some("+16175550111"),
+        &[
+            ("This is Taylor.", "best number"),
+            (
+                "I need Alex to call me tonight, it's about the board meeting.",
+                "I'm alerting Jamie Chen right away",
+            ),
+        ],
+    );
+    assert!(booked_meetings(&acts).is_empty());
+    assert_eq!(d.caller().urgency, Some(Urgency::Deadline));
+}

@@ -587,6 +587,16 @@ const BOOK: &[&str] = &[
     "opening",
     "openings",
 ];
+/// Words that ask for a booking even when the caller also wants a call back.
+const STRONG_BOOK: &[&str] = &[
+    "book",
+    "booking",
+    "schedule",
+    "an appointment",
+    "set up a meeting",
+    "set up a time",
+    "pencil me in",
+];
 const MESSAGE: &[&str] = &[
     "message",
     "tell him",
@@ -598,6 +608,8 @@ const MESSAGE: &[&str] = &[
     "pass along",
     "pass on",
     "call me back",
+    "call me",
+    "to call me",
     "call back",
     "get back to me",
     "have him call",
@@ -659,7 +671,13 @@ pub fn intent(text: &str, assistant: &str, executive: &str) -> Option<Intent> {
     if any(&w, MOVE) {
         return Some(Intent::Move);
     }
-    if any(&w, BOOK) {
+    // Booking words inside the topic ("call me about the board meeting") ask for nothing.
+    let head = ["about", "regarding", "concerning", "re"]
+        .iter()
+        .filter_map(|t| w.find(&format!(" {t} ")))
+        .min()
+        .map_or(w.as_str(), |i| &w[..=i]);
+    if any(head, STRONG_BOOK) {
         return Some(Intent::Book);
     }
     let boss = executive
@@ -685,15 +703,18 @@ pub fn intent(text: &str, assistant: &str, executive: &str) -> Option<Intent> {
         ]
         .iter()
         .any(|p| w.contains(&format!(" {} ", p.replace("{}", &boss))));
-    if wants_boss && !any(&w, BOOK) && !any(&w, MESSAGE) {
-        return Some(Intent::Executive);
-    }
     let for_boss = !boss.is_empty()
         && ["tell", "have", "let", "ask", "remind"]
             .iter()
             .any(|lead| w.contains(&format!(" {lead} {boss} ")));
     if for_boss || any(&w, MESSAGE) {
         return Some(Intent::Message);
+    }
+    if wants_boss {
+        return Some(Intent::Executive);
+    }
+    if any(head, BOOK) {
+        return Some(Intent::Book);
     }
     let bare = w.trim();
     if any(&w, DONE) || matches!(bare, "no" | "no that's all" | "nothing" | "no nothing") {
