@@ -753,13 +753,15 @@ impl Dialog {
             }
         }
         // "Could I come by Tuesday at 3?": a day or time and no other request is a meeting wish.
+        // "Is Alex free on Monday at noon?" is a meeting wish too.
         let asked = match asked {
-            None if !timeparse::parse(text, self.local_now(now)).is_empty()
-                && self
-                    .persona
-                    .faq
-                    .answer(&understand::without_dates(text))
-                    .is_none() =>
+            None | Some(Intent::Executive)
+                if !timeparse::parse(text, self.local_now(now)).is_empty()
+                    && self
+                        .persona
+                        .faq
+                        .answer(&understand::without_dates(text))
+                        .is_none() =>
             {
                 Some(Intent::Book)
             }

@@ -1488,3 +1488,14 @@ fn a_callback_about_a_meeting_tonight_is_urgent_not_a_booking() {
     assert!(booked_meetings(&acts).is_empty());
     assert_eq!(d.caller().urgency, Some(Urgency::Deadline));
 }
+
+#[test]
+fn asking_if_the_executive_is_free_at_a_time_is_a_booking() {
+    check(
+        Some("+16175550111"),
+        &[(
+            "Hi, this is Marcus Webb. Is Alex free on Monday at noon to go over the lease?",
+            "Monday, November 30th at noon. Shall I go ahead",
+        )],
+    );
+}
