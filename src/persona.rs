@@ -464,5 +464,25 @@ mod tests {
         let text = include_str!("../prompts/persona.toml").replace("still_there", "still_here");
         let err = Persona::from_toml(&text).unwrap_err().to_string();
         assert!(err.contains("lines.still_there"), "{err}");
+        let text = include_str!("../prompts/persona.toml")
+            .replace("length_minutes = 30", "length_minutes = 20");
+        let err = Persona::from_toml(&text).unwrap_err().to_string();
+        assert!(err.contains("meetings.length_minutes"), "{err}");
+        let err = Persona::from_parts(
+            include_str!("../prompts/persona.toml"),
+            Some("[[faq]]\nid = \"x\""),
+            None,
+        )
+        .unwrap_err()
+        .to_string();
+        assert!(err.contains("faq"), "{err}");
+        let err = Persona::from_parts(
+            include_str!("../prompts/persona.toml"),
+            None,
+            Some("[blocked]\nnumbers = [\"1\"]"),
+        )
+        .unwrap_err()
+        .to_string();
+        assert!(err.contains("screening"), "{err}");
     }
 }
