@@ -64,6 +64,7 @@ pub async fn build_services(config: Config) -> anyhow::Result<Arc<Services>> {
         clock,
         stream_key,
         api_token,
+        outbox: tokio::sync::Notify::new(),
         config,
     }))
 }
@@ -91,6 +92,7 @@ pub async fn start(
     config.listen = addr;
     let services = build_services(config).await?;
     let app = web::router(services.clone());
+    tokio::spawn(crate::notify::run(services.clone()));
     let task = tokio::spawn(async move {
         axum::serve(listener, app)
             .with_graceful_shutdown(shutdown)

@@ -52,6 +52,8 @@ pub struct Services {
     pub stream_key: [u8; 32],
     /// The API bearer token.
     pub api_token: String,
+    /// Wakes the delivery worker when the outbox gets something.
+    pub outbox: tokio::sync::Notify,
 }
 
 impl Services {
@@ -1046,10 +1048,26 @@ impl Session {
             self.status
         };
         let now = self.now();
-        if let Err(e) = self.svc.store.end_call(&sid, status, now).await {
-            error!(error = %e, "cannot close the call record");
+        // Escalations and messages go into the outbox in the transaction that closes the call.
+        let notes = match self.svc.store.get_call(&sid).await {
+            Ok(Some(call)) => crate::notify::for_call(&self.svc, &call),
+            Ok(None) => Vec::new(),
+            Err(e) => {
+                error!(error = %e, "cannot read the call back to notify about it");
+                Vec::new()
+            }
+        };
+        match self
+            .svc
+            .store
+            .end_call_notifying(&sid, status, now, &notes, Utc::now())
+            .await
+        {
+            Ok(()) if !notes.is_empty() => self.svc.outbox.notify_one(),
+            Ok(()) => {}
+            Err(e) => error!(error = %e, "cannot close the call record"),
         }
-        info!(?status, "call ended");
+        info!(?status, notifications = notes.len(), "call ended");
     }
 }
 

@@ -80,6 +80,38 @@ pub struct Config {
     pub echo_margin_db: f32,
     /// Speech (ms) that interrupts the agent even before it is transcribed.
     pub barge_in_ms: u32,
+    /// Where escalations and messages are POSTed as JSON (`FRONTDESK_WEBHOOK_URL`).
+    pub webhook_url: Option<String>,
+    /// The HMAC-SHA256 key for `X-Frontdesk-Signature` (`FRONTDESK_WEBHOOK_SECRET`).
+    pub webhook_secret: Option<String>,
+    /// Delivery retries.
+    pub delivery: DeliveryConfig,
+}
+
+/// How notifications are retried: exponential backoff with jitter, then given up on (and shown
+/// as `failed` in the API and the log).
+#[derive(Debug, Clone, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct DeliveryConfig {
+    /// Attempts before giving up.
+    pub max_attempts: u32,
+    /// The first retry's delay; each further one doubles it.
+    pub backoff_base_ms: u64,
+    /// No retry waits longer than this.
+    pub backoff_max_secs: u64,
+    /// One attempt's time limit.
+    pub timeout_secs: u64,
+}
+
+impl Default for DeliveryConfig {
+    fn default() -> Self {
+        Self {
+            max_attempts: 20,
+            backoff_base_ms: 2_000,
+            backoff_max_secs: 900,
+            timeout_secs: 10,
+        }
+    }
 }
 
 impl Default for Config {
@@ -101,6 +133,9 @@ impl Default for Config {
             vad: VadConfig::default(),
             echo_margin_db: -12.0,
             barge_in_ms: 900,
+            webhook_url: None,
+            webhook_secret: None,
+            delivery: DeliveryConfig::default(),
         }
     }
 }
@@ -151,6 +186,8 @@ impl Config {
             "FRONTDESK_DATABASE_URL" => self.database_url = value.trim().to_string(),
             "FRONTDESK_TWILIO_AUTH_TOKEN" => self.twilio_auth_token = opt(value),
             "FRONTDESK_API_TOKEN" => self.api_token = opt(value),
+            "FRONTDESK_WEBHOOK_URL" => self.webhook_url = opt(value),
+            "FRONTDESK_WEBHOOK_SECRET" => self.webhook_secret = opt(value),
             "FRONTDESK_MODEL" => self.model = PathBuf::from(value),
             "FRONTDESK_PYTHON" => self.python = PathBuf::from(value),
             "FRONTDESK_PERSONA" => self.persona = PathBuf::from(value),
@@ -209,6 +246,32 @@ impl Config {
                     format!("{url:?} must start with https:// (or http:// for local testing)"),
                 ));
             }
+        }
+        if let Some(url) = &self.webhook_url {
+            let parsed = url::Url::parse(url).map_err(|e| {
+                invalid(
+                    "webhook_url (FRONTDESK_WEBHOOK_URL)",
+                    format!("{url:?}: {e}"),
+                )
+            })?;
+            if !matches!(parsed.scheme(), "http" | "https") {
+                return Err(invalid(
+                    "webhook_url (FRONTDESK_WEBHOOK_URL)",
+                    format!("{url:?} must be an http(s) URL"),
+                ));
+            }
+            if self.webhook_secret.is_none() {
+                return Err(invalid(
+                    "webhook_secret (FRONTDESK_WEBHOOK_SECRET)",
+                    "is needed to sign what is sent to the webhook",
+                ));
+            }
+        }
+        if self.delivery.max_attempts == 0 || self.delivery.backoff_base_ms == 0 {
+            return Err(invalid(
+                "delivery.max_attempts",
+                "max_attempts and backoff_base_ms must be at least 1",
+            ));
         }
         if !self.database_url.starts_with("sqlite:") {
             return Err(invalid(

@@ -14,6 +14,10 @@
 //! - [`dialog`]: the receptionist's brain — a pure state machine (events in, actions out, time
 //!   injected), no IO.
 //! - [`persona`]: who the agent answers for, loaded from `prompts/`.
+//! - [`timeparse`], [`calendar`]: dates and times as callers say them; meeting rules and free
+//!   slots.
+//! - [`notify`]: escalations and messages to humans from the transactional outbox (signed
+//!   webhooks, retries with backoff, delivery after restarts).
 //! - [`store`]: the durable call log (SQLite via sqlx, portable SQL, migrations).
 //! - [`call`]: the per-call session: one task that owns a call's pipeline and wires the stages.
 //! - [`web`]: HTTP: the Twilio webhook (TwiML), the media-stream websocket, the JSON API.
@@ -27,6 +31,7 @@ pub mod calendar;
 pub mod call;
 pub mod config;
 pub mod dialog;
+pub mod notify;
 pub mod persona;
 pub mod sim;
 pub mod store;

@@ -115,6 +115,52 @@ pub struct CallView {
     pub turns: Option<Vec<TurnView>>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub events: Option<Vec<EventView>>,
+    /// Escalations and messages sent to humans, with their delivery state.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub notifications: Option<Vec<NotificationView>>,
+}
+
+/// A notification to put in the outbox with the call that caused it.
+#[derive(Debug, Clone, PartialEq)]
+pub struct NewNotification {
+    /// Unique; also the idempotency key the receiver sees.
+    pub id: String,
+    /// `webhook` (Slack and email follow).
+    pub channel: String,
+    /// `escalation` or `message`.
+    pub event: String,
+    pub reason: Option<String>,
+    pub urgency: Option<String>,
+    /// The body, exactly as it will be sent.
+    pub payload: String,
+}
+
+/// A notification claimed for delivery.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Outgoing {
+    pub id: String,
+    pub call_sid: String,
+    pub channel: String,
+    pub event: String,
+    pub payload: String,
+    /// Attempts made before this one.
+    pub attempts: u32,
+}
+
+/// A notification as the API shows it.
+#[derive(Debug, Clone, Serialize, PartialEq)]
+pub struct NotificationView {
+    pub id: String,
+    pub channel: String,
+    pub event: String,
+    pub reason: Option<String>,
+    pub urgency: Option<String>,
+    /// `pending`, `delivered` or `failed` (gave up: the receiver kept failing).
+    pub status: String,
+    pub attempts: i64,
+    pub last_error: Option<String>,
+    pub created_at: String,
+    pub delivered_at: Option<String>,
 }
 
 /// A stored timestamp: RFC 3339, UTC, milliseconds.
@@ -290,13 +336,194 @@ impl Store {
         status: CallStatus,
         at: DateTime<Utc>,
     ) -> Result<(), StoreError> {
+        self.end_call_notifying(call_sid, status, at, &[], Utc::now())
+            .await
+    }
+
+    /// Closes the call and puts `notes` in the outbox, in one transaction: either the call is
+    /// closed and its notifications will be delivered, or neither happened. They are due at
+    /// `due` (wall-clock time).
+    pub async fn end_call_notifying(
+        &self,
+        call_sid: &str,
+        status: CallStatus,
+        at: DateTime<Utc>,
+        notes: &[NewNotification],
+        due: DateTime<Utc>,
+    ) -> Result<(), StoreError> {
+        let mut tx = self.pool.begin().await?;
         sqlx::query("UPDATE calls SET status = $1, ended_at = $2 WHERE call_sid = $3")
             .bind(status.as_str())
             .bind(stamp(at))
             .bind(call_sid)
-            .execute(&self.pool)
+            .execute(&mut *tx)
             .await?;
+        for n in notes {
+            sqlx::query(
+                "INSERT INTO notifications (id, call_sid, channel, event, reason, urgency, payload, status, attempts, next_attempt_at, created_at)
+                 VALUES ($1, $2, $3, $4, $5, $6, $7, 'pending', 0, $8, $8)",
+            )
+            .bind(&n.id)
+            .bind(call_sid)
+            .bind(&n.channel)
+            .bind(&n.event)
+            .bind(&n.reason)
+            .bind(&n.urgency)
+            .bind(&n.payload)
+            .bind(stamp(due))
+            .execute(&mut *tx)
+            .await?;
+        }
+        tx.commit().await?;
         Ok(())
+    }
+
+    /// Takes up to `limit` notifications due at `now` for delivery, leasing each until
+    /// `now + lease` so that no other worker (or instance) sends it meanwhile.
+    pub async fn claim_due(
+        &self,
+        now: DateTime<Utc>,
+        lease: chrono::Duration,
+        limit: i64,
+    ) -> Result<Vec<Outgoing>, StoreError> {
+        let ids: Vec<String> = sqlx::query(
+            "SELECT id FROM notifications WHERE status = 'pending' AND next_attempt_at <= $1
+             ORDER BY next_attempt_at LIMIT $2",
+        )
+        .bind(stamp(now))
+        .bind(limit)
+        .fetch_all(&self.pool)
+        .await?
+        .iter()
+        .map(|r| r.try_get("id"))
+        .collect::<Result<_, _>>()?;
+        let mut out = Vec::new();
+        for id in ids {
+            let claimed = sqlx::query(
+                "UPDATE notifications SET next_attempt_at = $1
+                 WHERE id = $2 AND status = 'pending' AND next_attempt_at <= $3",
+            )
+            .bind(stamp(now + lease))
+            .bind(&id)
+            .bind(stamp(now))
+            .execute(&self.pool)
+            .await?
+            .rows_affected();
+            if claimed == 0 {
+                continue;
+            }
+            let r = sqlx::query("SELECT * FROM notifications WHERE id = $1")
+                .bind(&id)
+                .fetch_one(&self.pool)
+                .await?;
+            out.push(Outgoing {
+                id,
+                call_sid: r.try_get("call_sid")?,
+                channel: r.try_get("channel")?,
+                event: r.try_get("event")?,
+                payload: r.try_get("payload")?,
+                attempts: u32::try_from(r.try_get::<i64, _>("attempts")?).unwrap_or(u32::MAX),
+            });
+        }
+        Ok(out)
+    }
+
+    /// Records one delivery attempt: delivered, to be retried at `retry_at`, or (no retry)
+    /// failed for good.
+    pub async fn record_attempt(
+        &self,
+        id: &str,
+        at: DateTime<Utc>,
+        result: Result<(), String>,
+        retry_at: Option<DateTime<Utc>>,
+    ) -> Result<(), StoreError> {
+        let mut tx = self.pool.begin().await?;
+        let detail = match &result {
+            Ok(()) => "delivered".to_string(),
+            Err(e) => e.clone(),
+        };
+        sqlx::query(
+            "INSERT INTO notification_attempts (notification_id, seq, at, ok, detail)
+             VALUES ($1, (SELECT COALESCE(MAX(seq), 0) + 1 FROM notification_attempts WHERE notification_id = $1), $2, $3, $4)",
+        )
+        .bind(id)
+        .bind(stamp(at))
+        .bind(i64::from(result.is_ok()))
+        .bind(&detail)
+        .execute(&mut *tx)
+        .await?;
+        match (&result, retry_at) {
+            (Ok(()), _) => {
+                sqlx::query(
+                    "UPDATE notifications SET status = 'delivered', attempts = attempts + 1, delivered_at = $1, last_error = NULL WHERE id = $2",
+                )
+                .bind(stamp(at))
+                .bind(id)
+                .execute(&mut *tx)
+                .await?;
+            }
+            (Err(e), Some(retry)) => {
+                sqlx::query(
+                    "UPDATE notifications SET attempts = attempts + 1, next_attempt_at = $1, last_error = $2 WHERE id = $3",
+                )
+                .bind(stamp(retry))
+                .bind(e)
+                .bind(id)
+                .execute(&mut *tx)
+                .await?;
+            }
+            (Err(e), None) => {
+                sqlx::query(
+                    "UPDATE notifications SET status = 'failed', attempts = attempts + 1, last_error = $1 WHERE id = $2",
+                )
+                .bind(e)
+                .bind(id)
+                .execute(&mut *tx)
+                .await?;
+            }
+        }
+        tx.commit().await?;
+        Ok(())
+    }
+
+    /// When the next pending notification is due, if any is.
+    pub async fn next_due(&self) -> Result<Option<DateTime<Utc>>, StoreError> {
+        let r = sqlx::query(
+            "SELECT MIN(next_attempt_at) AS due FROM notifications WHERE status = 'pending'",
+        )
+        .fetch_one(&self.pool)
+        .await?;
+        let due: Option<String> = r.try_get("due")?;
+        Ok(due.as_deref().map(parse_stamp).transpose()?)
+    }
+
+    /// A call's notifications, oldest first.
+    pub async fn notifications_for(
+        &self,
+        call_sid: &str,
+    ) -> Result<Vec<NotificationView>, StoreError> {
+        let rows =
+            sqlx::query("SELECT * FROM notifications WHERE call_sid = $1 ORDER BY created_at, id")
+                .bind(call_sid)
+                .fetch_all(&self.pool)
+                .await?;
+        rows.iter()
+            .map(|r| {
+                Ok(NotificationView {
+                    id: r.try_get("id")?,
+                    channel: r.try_get("channel")?,
+                    event: r.try_get("event")?,
+                    reason: r.try_get("reason")?,
+                    urgency: r.try_get("urgency")?,
+                    status: r.try_get("status")?,
+                    attempts: r.try_get("attempts")?,
+                    last_error: r.try_get("last_error")?,
+                    created_at: r.try_get("created_at")?,
+                    delivered_at: r.try_get("delivered_at")?,
+                })
+            })
+            .collect::<Result<_, sqlx::Error>>()
+            .map_err(StoreError::from)
     }
 
     /// Notes something that happened on the call.
@@ -342,6 +569,7 @@ impl Store {
             escalation_reason: row.try_get("escalation_reason")?,
             turns: None,
             events: None,
+            notifications: None,
         })
     }
 
@@ -389,6 +617,7 @@ impl Store {
             .bind(call_sid)
             .fetch_all(&self.pool)
             .await?;
+        call.notifications = Some(self.notifications_for(call_sid).await?);
         call.events = Some(
             events
                 .iter()
