@@ -219,6 +219,8 @@ struct Session {
     pending_marks: VecDeque<(String, u64, usize)>,
     last_frame_at: Option<Instant>,
     hangup_after_playback: bool,
+    /// A live transfer to this number waits for the agent's words to finish playing.
+    transfer_after_playback: Option<String>,
     // Listening.
     utterance_started: Option<(DateTime<Utc>, bool)>,
     stt_pending: usize,
@@ -259,6 +261,7 @@ impl Session {
             pending_marks: VecDeque::new(),
             last_frame_at: None,
             hangup_after_playback: false,
+            transfer_after_playback: None,
             utterance_started: None,
             stt_pending: 0,
             last_caller_end: None,
@@ -461,6 +464,8 @@ impl Session {
                 Vec::new()
             }
         };
+        let on_call = self.svc.config.can_transfer() && self.svc.persona.on_call_at(self.now());
+        self.dialog.set_transfer_available(on_call);
         self.dialog_event(Event::CallStarted {
             caller_number: from,
             calendar,
@@ -765,9 +770,61 @@ impl Session {
                 warn!(call_sid = %sid, %reason, "call escalated");
                 self.note(&sid, "escalation", &reason).await;
             }
+            Action::Transfer { to } => self.transfer_after_playback = Some(to),
             Action::Hangup => self.hangup_after_playback = true,
         }
         None
+    }
+
+    /// Redirects the live call to the on-call human through the provider's REST API; the
+    /// dialog hears whether it worked. On success the provider ends the media stream, and so
+    /// do we.
+    async fn transfer(&mut self, to: String) {
+        let Some(sid) = self.call_sid.clone() else {
+            return;
+        };
+        let cfg = &self.svc.config;
+        let result = match (&cfg.twilio_account_sid, &cfg.twilio_auth_token) {
+            (Some(account), Some(token)) => {
+                let twiml = crate::telephony::twilio::dial_twiml(
+                    &self.svc.persona.line("transfer_connecting", &[]),
+                    &to,
+                );
+                let client = reqwest::Client::builder()
+                    .timeout(Duration::from_secs(10))
+                    .build()
+                    .map_err(|e| e.to_string());
+                match client {
+                    Ok(c) => crate::telephony::twilio::redirect_call(
+                        &c,
+                        &cfg.twilio_api_base,
+                        account,
+                        token,
+                        &sid,
+                        &twiml,
+                    )
+                    .await
+                    .map_err(|e| e.to_string()),
+                    Err(e) => Err(e),
+                }
+            }
+            _ => Err("live transfer is not configured (FRONTDESK_TWILIO_ACCOUNT_SID)".into()),
+        };
+        match result {
+            Ok(()) => {
+                info!(to = %to, "call transferred");
+                self.note(&sid, "transferred", &format!("to {to}")).await;
+                self.dialog_event(Event::Transferred).await;
+                self.status = CallStatus::Completed;
+                self.send(SessionOutput::Close).await;
+                self.closed = true;
+            }
+            Err(e) => {
+                warn!(error = %e, "transfer failed; taking a message instead");
+                self.note(&sid, "transfer_failed", &e).await;
+                self.dialog_event(Event::TransferFailed).await;
+            }
+        }
     }
 
     /// Records a notable event on the call; a failure is logged, never fatal.
@@ -826,6 +883,10 @@ impl Session {
             self.replies.pop_front();
         }
         if !speaking {
+            if let Some(to) = self.transfer_after_playback.take() {
+                self.transfer(to).await;
+                return;
+            }
             if self.hangup_after_playback {
                 info!("goodbye said; hanging up");
                 self.status = CallStatus::Completed;

@@ -80,6 +80,11 @@ pub struct Config {
     pub echo_margin_db: f32,
     /// Speech (ms) that interrupts the agent even before it is transcribed.
     pub barge_in_ms: u32,
+    /// The Twilio account (`FRONTDESK_TWILIO_ACCOUNT_SID`): with the auth token, urgent calls
+    /// are transferred live to the on-call human through Twilio's REST API.
+    pub twilio_account_sid: Option<String>,
+    /// Twilio's REST API base URL (`FRONTDESK_TWILIO_API_BASE`).
+    pub twilio_api_base: String,
     /// Where escalations and messages are POSTed as JSON (`FRONTDESK_WEBHOOK_URL`).
     pub webhook_url: Option<String>,
     /// The HMAC-SHA256 key for `X-Frontdesk-Signature` (`FRONTDESK_WEBHOOK_SECRET`).
@@ -133,6 +138,8 @@ impl Default for Config {
             vad: VadConfig::default(),
             echo_margin_db: -12.0,
             barge_in_ms: 900,
+            twilio_account_sid: None,
+            twilio_api_base: "https://api.twilio.com".into(),
             webhook_url: None,
             webhook_secret: None,
             delivery: DeliveryConfig::default(),
@@ -187,6 +194,10 @@ impl Config {
             "FRONTDESK_TWILIO_AUTH_TOKEN" => self.twilio_auth_token = opt(value),
             "FRONTDESK_API_TOKEN" => self.api_token = opt(value),
             "FRONTDESK_WEBHOOK_URL" => self.webhook_url = opt(value),
+            "FRONTDESK_TWILIO_ACCOUNT_SID" => self.twilio_account_sid = opt(value),
+            "FRONTDESK_TWILIO_API_BASE" => {
+                self.twilio_api_base = value.trim().trim_end_matches('/').to_string()
+            }
             "FRONTDESK_WEBHOOK_SECRET" => self.webhook_secret = opt(value),
             "FRONTDESK_MODEL" => self.model = PathBuf::from(value),
             "FRONTDESK_PYTHON" => self.python = PathBuf::from(value),
@@ -267,6 +278,18 @@ impl Config {
                 ));
             }
         }
+        if url::Url::parse(&self.twilio_api_base).is_err() {
+            return Err(invalid(
+                "twilio_api_base (FRONTDESK_TWILIO_API_BASE)",
+                format!("{:?} is not a URL", self.twilio_api_base),
+            ));
+        }
+        if self.twilio_account_sid.is_some() && self.twilio_auth_token.is_none() {
+            return Err(invalid(
+                "twilio_auth_token (FRONTDESK_TWILIO_AUTH_TOKEN)",
+                "is needed with FRONTDESK_TWILIO_ACCOUNT_SID to transfer calls",
+            ));
+        }
         if self.delivery.max_attempts == 0 || self.delivery.backoff_base_ms == 0 {
             return Err(invalid(
                 "delivery.max_attempts",
@@ -309,6 +332,11 @@ impl Config {
             ));
         }
         Ok(())
+    }
+
+    /// Whether live transfer through Twilio's REST API is configured.
+    pub fn can_transfer(&self) -> bool {
+        self.twilio_account_sid.is_some() && self.twilio_auth_token.is_some()
     }
 
     /// The public base URL without a trailing slash.

@@ -77,6 +77,23 @@ pub struct Assistant {
     pub name: String,
     /// E.164 number.
     pub phone: String,
+    /// Days they take transferred calls.
+    #[serde(default)]
+    pub on_call_days: Vec<String>,
+    /// When their on-call window opens ("18:00").
+    #[serde(default)]
+    pub on_call_from: Option<String>,
+    /// When it closes ("23:00"; earlier than `on_call_from` means after midnight).
+    #[serde(default)]
+    pub on_call_until: Option<String>,
+}
+
+/// When the assistant takes live transfers, in the persona's zone.
+#[derive(Debug, Clone, PartialEq)]
+pub struct OnCall {
+    pub days: Vec<Weekday>,
+    pub from: NaiveTime,
+    pub until: NaiveTime,
 }
 
 /// The executive's office hours in their time zone.
@@ -147,6 +164,9 @@ pub const REQUIRED_LINES: &[&str] = &[
     "blocked",
     "escalate_urgent",
     "escalate_person",
+    "transferring",
+    "transfer_connecting",
+    "transfer_failed",
     "goodbye_escalated",
     "goodbye_booked",
 ];
@@ -170,6 +190,8 @@ pub struct Persona {
     pub assistant: Assistant,
     /// Words to bias transcription toward.
     pub vocabulary: Vec<String>,
+    /// When the assistant takes live transfers; `None`: never.
+    pub on_call: Option<OnCall>,
     /// When meetings may be booked.
     pub meetings: MeetingRules,
     /// Questions the assistant answers by itself.
@@ -295,6 +317,29 @@ impl Persona {
             let (key, reason) = reason.split_once(": ").unwrap_or(("", &reason));
             invalid(&format!("meetings.{key}"), reason.to_string())
         })?;
+        let on_call = match (&raw.assistant.on_call_from, &raw.assistant.on_call_until) {
+            (None, None) => None,
+            (Some(from), Some(until)) => Some(OnCall {
+                days: raw
+                    .assistant
+                    .on_call_days
+                    .iter()
+                    .map(|d| {
+                        parse_weekday(d).ok_or_else(|| {
+                            invalid("assistant.on_call_days", format!("{d:?} is not a weekday"))
+                        })
+                    })
+                    .collect::<Result<Vec<_>, _>>()?,
+                from: time("assistant.on_call_from", from)?,
+                until: time("assistant.on_call_until", until)?,
+            }),
+            _ => {
+                return Err(invalid(
+                    "assistant.on_call_until",
+                    "on_call_from and on_call_until go together".into(),
+                ))
+            }
+        };
         let faq = match faq {
             Some(text) => Faq::from_toml(text).map_err(|e| invalid("faq", e.to_string()))?,
             None => Faq::from_toml("").map_err(|e| invalid("faq", e.to_string()))?,
@@ -314,6 +359,7 @@ impl Persona {
             office_hours: OfficeHours { days, open, close },
             assistant: raw.assistant,
             vocabulary: raw.vocabulary,
+            on_call,
             meetings,
             faq,
             screening,
@@ -336,6 +382,23 @@ impl Persona {
         self.office_hours.days.contains(&local.weekday())
             && t >= self.office_hours.open
             && t < self.office_hours.close
+    }
+
+    /// Whether the assistant takes live transfers at `now`. A window that ends before it starts
+    /// runs past midnight and belongs to the day it starts on.
+    pub fn on_call_at(&self, now: DateTime<Utc>) -> bool {
+        let Some(w) = &self.on_call else {
+            return false;
+        };
+        let local = now.with_timezone(&self.timezone);
+        let t = local.time();
+        if w.from <= w.until {
+            w.days.contains(&local.weekday()) && t >= w.from && t < w.until
+        } else if t >= w.from {
+            w.days.contains(&local.weekday())
+        } else {
+            t < w.until && w.days.contains(&local.weekday().pred())
+        }
     }
 
     /// "morning", "afternoon" or "evening" at `now` in the persona's zone.
@@ -444,6 +507,25 @@ mod tests {
         assert!(!p.in_office_hours(at("2026-11-23T23:00:00Z")));
         assert!(!p.in_office_hours(at("2026-11-22T15:00:00Z"))); // Sunday
         assert_eq!(p.part_of_day(at("2026-11-24T00:30:00Z")), "evening");
+    }
+
+    #[test]
+    fn the_on_call_window_is_in_the_personas_zone() {
+        let p = default_persona();
+        // Tuesday 19:30 in Boston: on call. Tuesday 23:30 and Saturday 19:30: not.
+        assert!(p.on_call_at(at("2026-11-25T00:30:00Z")));
+        assert!(!p.on_call_at(at("2026-11-25T04:30:00Z")));
+        assert!(!p.on_call_at(at("2026-11-29T00:30:00Z")));
+        let text = include_str!("../prompts/persona.toml")
+            .replace("on_call_from = \"17:30\"", "on_call_from = \"22:00\"")
+            .replace("on_call_until = \"23:00\"", "on_call_until = \"06:00\"");
+        let p = Persona::from_toml(&text).unwrap();
+        // Past midnight belongs to the day the window opened: Tuesday night into Wednesday.
+        assert!(p.on_call_at(at("2026-11-25T08:00:00Z")));
+        // Saturday 03:00 is Friday night's window.
+        assert!(p.on_call_at(at("2026-11-28T08:00:00Z")));
+        // Sunday 03:00 follows Saturday, which is not on call.
+        assert!(!p.on_call_at(at("2026-11-29T08:00:00Z")));
     }
 
     #[test]

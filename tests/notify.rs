@@ -10,7 +10,7 @@ use std::time::{Duration, Instant};
 use axum::extract::State;
 use axum::http::{HeaderMap, StatusCode};
 use chrono::Utc;
-use common::{spawn_app_with, TestApp};
+use common::{said, spawn_app_with, TestApp};
 use frontdesk::store::{CallStatus, NewNotification, Store};
 use hmac::{Hmac, Mac};
 use tokio::net::TcpListener;
@@ -339,4 +339,163 @@ async fn a_notification_pending_when_the_server_is_killed_is_delivered_after_a_r
     second.kill().unwrap();
     second.wait().unwrap();
     assert_eq!(hook.got.lock().unwrap().len(), 1, "delivered exactly once");
+}
+
+/// What the stand-in for Twilio's REST API received.
+#[derive(Clone, Debug)]
+struct RestCall {
+    path: String,
+    authorization: String,
+    form: Vec<(String, String)>,
+}
+
+#[derive(Clone, Default)]
+struct Rest {
+    got: Arc<Mutex<Vec<RestCall>>>,
+    status: Arc<AtomicU16>,
+}
+
+async fn rest_update(
+    State(r): State<Rest>,
+    uri: axum::http::Uri,
+    headers: HeaderMap,
+    body: String,
+) -> (StatusCode, String) {
+    r.got.lock().unwrap().push(RestCall {
+        path: uri.path().to_string(),
+        authorization: headers
+            .get("authorization")
+            .and_then(|v| v.to_str().ok())
+            .unwrap_or("")
+            .to_string(),
+        form: url::form_urlencoded::parse(body.as_bytes())
+            .into_owned()
+            .collect(),
+    });
+    let status = r.status.load(Ordering::SeqCst);
+    (
+        StatusCode::from_u16(status).unwrap(),
+        "{\"sid\": \"CA\"}".into(),
+    )
+}
+
+/// A local server standing in for Twilio's REST API (a paid third-party API), answering `status`.
+async fn twilio_rest(status: u16) -> (String, Rest) {
+    let r = Rest::default();
+    r.status.store(status, Ordering::SeqCst);
+    let app = axum::Router::new()
+        .route(
+            "/2010-04-01/Accounts/{account}/Calls/{call}",
+            axum::routing::post(rest_update),
+        )
+        .with_state(r.clone());
+    let listener = TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let base = format!("http://{}", listener.local_addr().unwrap());
+    tokio::spawn(async move { axum::serve(listener, app).await });
+    (base, r)
+}
+
+async fn app_with_transfer(rest_base: &str, webhook: &str) -> TestApp {
+    let (rest_base, webhook) = (rest_base.to_string(), webhook.to_string());
+    spawn_app_with(move |c| {
+        c.twilio_account_sid = Some("ACtest".into());
+        c.twilio_auth_token = Some("twilio-token".into());
+        c.twilio_api_base = rest_base;
+        c.webhook_url = Some(webhook);
+        c.webhook_secret = Some(SECRET.into());
+    })
+    .await
+}
+
+const URGENT: &str = "This is Jordan Lee. There's an emergency, our servers are down right now.\n\
+                      Yes.\n\
+                      Please call me right away, the whole site is offline.\n\
+                      Yes.\n";
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_urgent_caller_on_call_hours_is_transferred_through_twilio() {
+    let (rest_base, rest) = twilio_rest(200).await;
+    let listener = TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let hook_url = format!("http://{}/hook", listener.local_addr().unwrap());
+    let hook = receiver(listener);
+    let app = app_with_transfer(&rest_base, &hook_url).await;
+    let report = app
+        .call_with(URGENT, |o| {
+            o.from = "+16175550111".into();
+            o.auth_token = Some("twilio-token".into());
+        })
+        .await;
+    assert!(
+        report.server_hung_up,
+        "the stream ends once the call is redirected"
+    );
+    let got = rest.got.lock().unwrap().clone();
+    assert_eq!(got.len(), 1, "{got:?}");
+    let r = &got[0];
+    assert_eq!(
+        r.path,
+        format!("/2010-04-01/Accounts/ACtest/Calls/{}.json", report.call_sid)
+    );
+    use base64::Engine;
+    let basic = base64::engine::general_purpose::STANDARD.encode("ACtest:twilio-token");
+    assert_eq!(r.authorization, format!("Basic {basic}"));
+    let twiml = &r
+        .form
+        .iter()
+        .find(|(k, _)| k == "Twiml")
+        .expect("Twiml field")
+        .1;
+    assert!(twiml.contains("<Dial>+16175550142</Dial>"), "{twiml}");
+    assert!(
+        twiml.starts_with("<?xml") && twiml.contains("<Response>"),
+        "{twiml}"
+    );
+    let call = app.stored_call(&report.call_sid).await;
+    assert!(
+        said(&call, "agent").contains("connecting you to jamie chen"),
+        "{call}"
+    );
+    assert_eq!(call["outcome"], "escalated");
+    assert!(call["summary"]
+        .as_str()
+        .unwrap()
+        .contains("Transferred the call live"));
+    assert!(call["events"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .any(|e| e["kind"] == "transferred"));
+    // The on-call human also gets the record.
+    let delivered = hook.wait_delivered(Duration::from_secs(5)).await;
+    assert_eq!(delivered.len(), 1);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_failed_transfer_takes_a_message_and_notifies() {
+    let (rest_base, rest) = twilio_rest(500).await;
+    let listener = TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let hook_url = format!("http://{}/hook", listener.local_addr().unwrap());
+    let hook = receiver(listener);
+    let app = app_with_transfer(&rest_base, &hook_url).await;
+    let report = app
+        .call_with(URGENT, |o| {
+            o.from = "+16175550111".into();
+            o.auth_token = Some("twilio-token".into());
+        })
+        .await;
+    assert_eq!(rest.got.lock().unwrap().len(), 1);
+    let call = app.stored_call(&report.call_sid).await;
+    let agent = said(&call, "agent");
+    assert!(agent.contains("couldn't reach jamie chen"), "{agent}");
+    assert!(agent.contains("what would you like me to tell"), "{agent}");
+    assert_eq!(call["outcome"], "escalated");
+    assert!(call["events"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .any(|e| e["kind"] == "transfer_failed"));
+    let delivered = hook.wait_delivered(Duration::from_secs(5)).await;
+    assert_eq!(delivered.len(), 1);
+    let body: serde_json::Value = serde_json::from_str(&delivered[0].body).unwrap();
+    assert_eq!(body["event"], "escalation");
 }

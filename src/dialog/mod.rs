@@ -44,6 +44,10 @@ pub enum Event {
     /// The result of the last [`Action::Book`], [`Action::Move`] or [`Action::Cancel`]: the
     /// appointment's id, or why it failed.
     Calendar(Result<String, CalendarFailure>),
+    /// The last [`Action::Transfer`] connected the caller to the human.
+    Transferred,
+    /// The last [`Action::Transfer`] failed: the caller is still with us.
+    TransferFailed,
 }
 
 /// Why a calendar change failed.
@@ -154,6 +158,9 @@ pub enum Action {
     Cancel { id: String },
     /// The call must reach a human, for `reason` (delivery is the session's job).
     Escalate { reason: String },
+    /// Once what was said has played, transfer the live call to `to` (E.164); answer with
+    /// [`Event::Transferred`] or [`Event::TransferFailed`].
+    Transfer { to: String },
     /// The call's outcome and summary are known: persist them.
     SetOutcome { outcome: Outcome, summary: String },
     /// End the call once everything said so far has been played.
@@ -188,6 +195,8 @@ enum Stage {
     ConfirmSlot,
     /// Waiting for [`Event::Calendar`].
     Pending,
+    /// Waiting for [`Event::Transferred`] or [`Event::TransferFailed`]; the caller is on hold.
+    Transferring,
     ConfirmCancel,
     /// "I don't know that; shall I take a message?"
     OfferMessage,
@@ -211,6 +220,7 @@ enum Done {
     Cancelled(DateTime<Utc>),
     Message,
     Escalated(String),
+    Transferred,
     SalesDeclined,
     Refused(&'static str),
 }
@@ -239,6 +249,9 @@ pub struct Dialog {
     name_declined: bool,
     /// A number the caller said, waiting for their confirmation.
     heard_number: Option<String>,
+    /// Whether a live transfer to the on-call human is possible on this call.
+    transfer_available: bool,
+    transfer_tried: bool,
     done: Vec<Done>,
     misses: u8,
     silences: u8,
@@ -263,11 +276,19 @@ impl Dialog {
             goal_guessed: false,
             name_declined: false,
             heard_number: None,
+            transfer_available: false,
+            transfer_tried: false,
             done: Vec::new(),
             misses: 0,
             silences: 0,
             last_prompt: None,
         }
+    }
+
+    /// Whether urgent calls may be transferred live to the on-call human on this call (the
+    /// session knows the on-call window and whether transfer is configured).
+    pub fn set_transfer_available(&mut self, available: bool) {
+        self.transfer_available = available;
     }
 
     /// What we know about the caller.
@@ -312,6 +333,19 @@ impl Dialog {
                 self.push_outcome(now, &mut out);
             }
             Event::Calendar(result) => self.on_calendar(result, now, &mut out),
+            Event::Transferred if self.stage == Stage::Transferring => {
+                self.done.push(Done::Transferred);
+                self.stage = Stage::Done;
+                self.push_outcome(now, &mut out);
+            }
+            Event::TransferFailed if self.stage == Stage::Transferring => {
+                if self.goal == Goal::None || self.goal_guessed {
+                    self.goal = Goal::Message;
+                }
+                let first = self.line("transfer_failed", &[]);
+                self.say_then(&mut out, first, |d, o| d.next_step(now, o));
+            }
+            Event::Transferred | Event::TransferFailed => {}
         }
         out
     }
@@ -499,6 +533,10 @@ impl Dialog {
     }
 
     fn on_heard(&mut self, text: &str, now: DateTime<Utc>, out: &mut Vec<Action>) {
+        if self.stage == Stage::Transferring {
+            // On hold while the transfer connects.
+            return;
+        }
         let persona = self.persona.clone();
         let screening = &persona.screening;
         // Robocalls are refused whenever they show themselves.
@@ -539,8 +577,7 @@ impl Dialog {
                     if self.goal == Goal::None || self.goal_guessed {
                         self.goal = Goal::Message;
                     }
-                    let first = self.line("escalate_urgent", &[]);
-                    self.say_then(out, first, |d, o| d.next_step(now, o));
+                    self.handoff("escalate_urgent", now, out);
                     return;
                 }
             }
@@ -611,7 +648,7 @@ impl Dialog {
             return;
         }
         match self.stage {
-            Stage::NotStarted | Stage::Done | Stage::Pending => {}
+            Stage::NotStarted | Stage::Done | Stage::Pending | Stage::Transferring => {}
             Stage::Open | Stage::AnythingElse => self.on_request(text, asked, now, out),
             Stage::AskName => self.on_name(text, now, out),
             Stage::ConfirmCallerId => self.on_confirm_caller_id(text, now, out),
@@ -708,6 +745,17 @@ impl Dialog {
         now: DateTime<Utc>,
         out: &mut Vec<Action>,
     ) {
+        // A VIP goes straight to the human when one is on call.
+        if self.info.category == Some(Category::Vip)
+            && self.transfer_available
+            && !self.transfer_tried
+        {
+            self.info.purpose.get_or_insert_with(|| text.to_string());
+            self.goal = Goal::Message;
+            out.push(Action::UpdateCaller(self.info.clone()));
+            self.handoff("escalate_person", now, out);
+            return;
+        }
         // Understood requests start the count afresh; a miss adds to the earlier ones.
         let earlier_misses = std::mem::take(&mut self.misses);
         self.goal_guessed = false;
@@ -920,13 +968,28 @@ impl Dialog {
         out.push(Action::Escalate { reason });
     }
 
+    /// Hands an escalated caller to the human: a live transfer when the assistant is on call
+    /// and it has not failed yet, else `line` and the details a callback needs.
+    fn handoff(&mut self, line: &str, now: DateTime<Utc>, out: &mut Vec<Action>) {
+        if self.transfer_available && !self.transfer_tried {
+            self.transfer_tried = true;
+            self.stage = Stage::Transferring;
+            self.say_line(out, "transferring", &[], Expect::Free);
+            out.push(Action::Transfer {
+                to: self.persona.assistant.phone.clone(),
+            });
+        } else {
+            let first = self.line(line, &[]);
+            self.say_then(out, first, |d, o| d.next_step(now, o));
+        }
+    }
+
     fn ask_for_person(&mut self, reason: &str, now: DateTime<Utc>, out: &mut Vec<Action>) {
         if self.info.escalation.is_none() {
             self.escalate(reason.to_string(), out);
         }
         self.goal = Goal::Message;
-        let first = self.line("escalate_person", &[]);
-        self.say_then(out, first, |d, o| d.next_step(now, o));
+        self.handoff("escalate_person", now, out);
     }
 
     fn on_name(&mut self, text: &str, now: DateTime<Utc>, out: &mut Vec<Action>) {
@@ -1648,7 +1711,7 @@ impl Dialog {
                 Done::Moved { .. } => Outcome::Rescheduled,
                 Done::Cancelled(_) => Outcome::Cancelled,
                 Done::Message | Done::SalesDeclined => Outcome::Message,
-                Done::Escalated(_) => Outcome::Escalated,
+                Done::Escalated(_) | Done::Transferred => Outcome::Escalated,
                 Done::Refused(_) => Outcome::Blocked,
             })
             .filter(|o| *o != Outcome::Message || self.done.contains(&Done::Message))
@@ -1708,6 +1771,10 @@ impl Dialog {
                 Done::Escalated(r) => {
                     format!("Escalated to {} ({r}).", self.persona.assistant.name)
                 }
+                Done::Transferred => format!(
+                    "Transferred the call live to {} at {}.",
+                    self.persona.assistant.name, self.persona.assistant.phone
+                ),
                 Done::SalesDeclined => "Declined a sales meeting.".to_string(),
                 Done::Refused(why) => format!("Refused the call ({why})."),
             };
@@ -1718,6 +1785,9 @@ impl Dialog {
             s.push_str(&format!(" Urgency: {}.", u.as_str()));
         }
         let next = match self.outcome() {
+            Outcome::Escalated if self.done.contains(&Done::Transferred) => {
+                format!("none; {} took the call.", self.persona.assistant.name)
+            }
             Outcome::Escalated => format!("{} to call back urgently.", self.persona.assistant.name),
             Outcome::Message => format!("{} to call back.", self.persona.executive_first()),
             Outcome::Booked | Outcome::Rescheduled => "the meeting is in the calendar.".to_string(),

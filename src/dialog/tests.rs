@@ -43,6 +43,8 @@ struct Call {
     booked: Vec<Booked>,
     taken: Vec<DateTime<Utc>>,
     now: DateTime<Utc>,
+    /// Live transfer is possible; `Some(true)`: it connects, `Some(false)`: it fails.
+    transfer: Option<bool>,
 }
 
 impl Call {
@@ -52,6 +54,7 @@ impl Call {
             booked: Vec::new(),
             taken: Vec::new(),
             now: evening(),
+            transfer: None,
         }
     }
 
@@ -64,6 +67,7 @@ impl Call {
     /// dialog and every action.
     fn play(self, steps: &[(&str, &str)]) -> (Dialog, Vec<Action>) {
         let mut d = Dialog::new(Arc::new(default_persona()));
+        d.set_transfer_available(self.transfer.is_some());
         let mut all = d.handle(
             Event::CallStarted {
                 caller_number: self.caller_id.map(str::to_string),
@@ -96,6 +100,15 @@ impl Call {
                 };
                 if let Some(r) = result {
                     let more = d.handle(Event::Calendar(r), self.now);
+                    acts.extend(more);
+                }
+                if matches!(acts[i], Action::Transfer { .. }) {
+                    let event = if self.transfer == Some(true) {
+                        Event::Transferred
+                    } else {
+                        Event::TransferFailed
+                    };
+                    let more = d.handle(event, self.now);
                     acts.extend(more);
                 }
                 i += 1;
@@ -1498,4 +1511,71 @@ fn asking_if_the_executive_is_free_at_a_time_is_a_booking() {
             "Monday, November 30th at noon. Shall I go ahead",
         )],
     );
+}
+
+// ----- live transfer ------------------------------------------------------------------------
+
+fn transfers(actions: &[Action]) -> Vec<String> {
+    actions
+        .iter()
+        .filter_map(|a| match a {
+            Action::Transfer { to } => Some(to.clone()),
+            _ => None,
+        })
+        .collect()
+}
+
+#[test]
+fn an_emergency_on_call_is_transferred_live() {
+    let mut call = Call::from(Some("+16175550111"));
+    call.transfer = Some(true);
+    let (d, acts) = call.play(&[(
+        "This is Jordan Lee, there's an emergency, our servers are down right now.",
+        "I'm connecting you to Jamie Chen now. Please hold.",
+    )]);
+    assert_eq!(transfers(&acts), vec!["+16175550142".to_string()]);
+    assert_eq!(outcome(&acts), Some(Outcome::Escalated));
+    assert!(summary(&acts).contains("Transferred the call live to Jamie Chen"));
+    assert!(d.is_done());
+}
+
+#[test]
+fn a_failed_transfer_takes_a_message_and_says_what_happens() {
+    let mut call = Call::from(Some("+16175550111"));
+    call.transfer = Some(false);
+    let (_, acts) = call.play(&[
+        (
+            "I need to talk to a real person, please.",
+            "couldn't reach Jamie Chen just now",
+        ),
+        ("Jordan Lee.", "best number"),
+        ("Yes.", "what would you like me to tell"),
+        ("The invoice system is broken.", "Is that right"),
+        ("Yes.", "Jamie Chen will get this right away"),
+    ]);
+    assert_eq!(transfers(&acts).len(), 1, "tried once");
+    assert_eq!(outcome(&acts), Some(Outcome::Escalated));
+}
+
+#[test]
+fn a_vip_is_put_through_when_someone_is_on_call() {
+    let mut call = Call::from(Some("+16175550199"));
+    call.transfer = Some(true);
+    let (_, acts) = call.play(&[(
+        "Hi, I need to talk about the board vote.",
+        "connecting you to Jamie Chen",
+    )]);
+    assert_eq!(transfers(&acts).len(), 1);
+}
+
+#[test]
+fn outside_the_window_urgent_calls_get_a_message_not_a_transfer() {
+    let (_, acts) = check(
+        Some("+16175550111"),
+        &[(
+            "There's an emergency, our servers are down right now.",
+            "I'm alerting Jamie Chen right away",
+        )],
+    );
+    assert!(transfers(&acts).is_empty());
 }

@@ -273,6 +273,64 @@ fn xml_escape(s: &str) -> String {
     out
 }
 
+/// TwiML that tells the caller they are being connected, then dials `number` (E.164).
+pub fn dial_twiml(say: &str, number: &str) -> String {
+    format!(
+        "<?xml version=\"1.0\" encoding=\"UTF-8\"?><Response><Say>{}</Say><Dial>{}</Dial></Response>",
+        xml_escape(say),
+        xml_escape(number)
+    )
+}
+
+/// Twilio's REST API could not redirect the call.
+#[derive(Debug, thiserror::Error)]
+pub enum RestError {
+    #[error("Twilio REST API unreachable: {0}")]
+    Unreachable(String),
+    #[error("Twilio REST API refused the call update: HTTP {status}: {body}")]
+    Refused { status: u16, body: String },
+}
+
+/// Redirects live call `call_sid` to new TwiML (e.g. [`dial_twiml`]) by updating it through
+/// Twilio's REST API: `POST {api_base}/2010-04-01/Accounts/{account_sid}/Calls/{call_sid}.json`
+/// with form field `Twiml`, authenticated with the account SID and auth token. Twilio then ends
+/// the media stream.
+pub async fn redirect_call(
+    client: &reqwest::Client,
+    api_base: &str,
+    account_sid: &str,
+    auth_token: &str,
+    call_sid: &str,
+    twiml: &str,
+) -> Result<(), RestError> {
+    let url = format!(
+        "{}/2010-04-01/Accounts/{}/Calls/{}.json",
+        api_base.trim_end_matches('/'),
+        url::form_urlencoded::byte_serialize(account_sid.as_bytes()).collect::<String>(),
+        url::form_urlencoded::byte_serialize(call_sid.as_bytes()).collect::<String>(),
+    );
+    let body: String = url::form_urlencoded::Serializer::new(String::new())
+        .append_pair("Twiml", twiml)
+        .finish();
+    let r = client
+        .post(&url)
+        .basic_auth(account_sid, Some(auth_token))
+        .header("Content-Type", "application/x-www-form-urlencoded")
+        .body(body)
+        .send()
+        .await
+        .map_err(|e| RestError::Unreachable(e.to_string()))?;
+    let status = r.status();
+    if status.is_success() {
+        return Ok(());
+    }
+    let body = r.text().await.unwrap_or_default();
+    Err(RestError::Refused {
+        status: status.as_u16(),
+        body: body.chars().take(300).collect(),
+    })
+}
+
 /// TwiML that connects the call to our media-stream websocket, passing `parameters` through.
 pub fn connect_stream_twiml(stream_url: &str, parameters: &[(&str, &str)]) -> String {
     let mut xml = String::from("<?xml version=\"1.0\" encoding=\"UTF-8\"?><Response><Connect>");
