@@ -61,6 +61,10 @@ fn main() -> anyhow::Result<()> {
                         pending.push(Event::Calendar(Ok(id)));
                     }
                     Action::Escalate { reason } => println!("   [escalate: {reason}]"),
+                    Action::Transfer { to } => {
+                        println!("   [transfer to {to}: not available here]");
+                        pending.push(Event::TransferFailed);
+                    }
                     Action::SetOutcome { outcome, summary } => {
                         println!("   [outcome {}: {summary}]", outcome.as_str())
                     }
