@@ -11,6 +11,7 @@ use axum::extract::State;
 use axum::http::{HeaderMap, StatusCode};
 use chrono::Utc;
 use common::{said, spawn_app_with, TestApp};
+use frontdesk::sim::SimReport;
 use frontdesk::store::{CallStatus, NewNotification, Store};
 use hmac::{Hmac, Mac};
 use tokio::net::TcpListener;
@@ -407,14 +408,10 @@ async fn app_with_transfer(rest_base: &str, webhook: &str) -> TestApp {
     .await
 }
 
-const URGENT: &str = "This is Jordan Lee. There's an emergency, our servers are down right now.\n\
-                      Yes.\n\
-                      Please call me right away, the whole site is offline.\n\
-                      Yes.\n";
-
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn an_urgent_caller_on_call_hours_is_transferred_through_twilio() {
-    let (rest_base, rest) = twilio_rest(200).await;
+/// An urgent spoken call to a server that can transfer through a Twilio stand-in answering
+/// `rest_status`, with a webhook receiver.
+async fn urgent_call_with_transfer(rest_status: u16) -> (TestApp, Rest, Hook, SimReport) {
+    let (rest_base, rest) = twilio_rest(rest_status).await;
     let listener = TcpListener::bind("127.0.0.1:0").await.unwrap();
     let hook_url = format!("http://{}/hook", listener.local_addr().unwrap());
     let hook = receiver(listener);
@@ -425,6 +422,17 @@ async fn an_urgent_caller_on_call_hours_is_transferred_through_twilio() {
             o.auth_token = Some("twilio-token".into());
         })
         .await;
+    (app, rest, hook, report)
+}
+
+const URGENT: &str = "This is Jordan Lee. There's an emergency, our servers are down right now.\n\
+                      Yes.\n\
+                      Please call me right away, the whole site is offline.\n\
+                      Yes.\n";
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_urgent_caller_on_call_hours_is_transferred_through_twilio() {
+    let (app, rest, hook, report) = urgent_call_with_transfer(200).await;
     assert!(
         report.server_hung_up,
         "the stream ends once the call is redirected"
@@ -472,17 +480,7 @@ async fn an_urgent_caller_on_call_hours_is_transferred_through_twilio() {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_failed_transfer_takes_a_message_and_notifies() {
-    let (rest_base, rest) = twilio_rest(500).await;
-    let listener = TcpListener::bind("127.0.0.1:0").await.unwrap();
-    let hook_url = format!("http://{}/hook", listener.local_addr().unwrap());
-    let hook = receiver(listener);
-    let app = app_with_transfer(&rest_base, &hook_url).await;
-    let report = app
-        .call_with(URGENT, |o| {
-            o.from = "+16175550111".into();
-            o.auth_token = Some("twilio-token".into());
-        })
-        .await;
+    let (app, rest, hook, report) = urgent_call_with_transfer(500).await;
     assert_eq!(rest.got.lock().unwrap().len(), 1);
     let call = app.stored_call(&report.call_sid).await;
     let agent = said(&call, "agent");

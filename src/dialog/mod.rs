@@ -1021,9 +1021,8 @@ impl Dialog {
                 .as_deref()
                 .is_some_and(|id| screen::same_number(id, &number))
             {
-                self.info.callback_number = self.caller_id.clone();
-                out.push(Action::UpdateCaller(self.info.clone()));
-                self.next_step(now, out);
+                let number = self.caller_id.clone();
+                self.keep_callback(number, now, out);
             } else {
                 self.confirm_number(number, out);
             }
@@ -1031,9 +1030,8 @@ impl Dialog {
         }
         match yes_no(text) {
             YesNo::Yes => {
-                self.info.callback_number = self.caller_id.clone();
-                out.push(Action::UpdateCaller(self.info.clone()));
-                self.next_step(now, out);
+                let number = self.caller_id.clone();
+                self.keep_callback(number, now, out);
             }
             YesNo::No => {
                 self.stage = Stage::AskNumber;
@@ -1043,9 +1041,8 @@ impl Dialog {
                 self.misses += 1;
                 if self.misses >= 2 {
                     self.misses = 0;
-                    self.info.callback_number = self.caller_id.clone();
-                    out.push(Action::UpdateCaller(self.info.clone()));
-                    self.next_step(now, out);
+                    let number = self.caller_id.clone();
+                    self.keep_callback(number, now, out);
                 } else {
                     let spoken = spoken_number(self.caller_id.as_deref().unwrap_or(""));
                     self.say_line(
@@ -1078,6 +1075,13 @@ impl Dialog {
         }
     }
 
+    /// Keeps `number` as the callback number and goes on with the goal.
+    fn keep_callback(&mut self, number: Option<String>, now: DateTime<Utc>, out: &mut Vec<Action>) {
+        self.info.callback_number = number;
+        out.push(Action::UpdateCaller(self.info.clone()));
+        self.next_step(now, out);
+    }
+
     /// Reads a spoken number back digit by digit for the caller to confirm.
     fn confirm_number(&mut self, number: String, out: &mut Vec<Action>) {
         let spoken = spoken_number(&number);
@@ -1103,9 +1107,8 @@ impl Dialog {
         match answer {
             YesNo::Yes => {
                 self.misses = 0;
-                self.info.callback_number = self.heard_number.take();
-                out.push(Action::UpdateCaller(self.info.clone()));
-                self.next_step(now, out);
+                let number = self.heard_number.take();
+                self.keep_callback(number, now, out);
             }
             YesNo::No => {
                 self.misses = 0;
@@ -1118,9 +1121,8 @@ impl Dialog {
                 if self.misses >= 2 {
                     // Keep what we heard rather than loop; the read-back shows it again.
                     self.misses = 0;
-                    self.info.callback_number = self.heard_number.take();
-                    out.push(Action::UpdateCaller(self.info.clone()));
-                    self.next_step(now, out);
+                    let number = self.heard_number.take();
+                    self.keep_callback(number, now, out);
                 } else {
                     let spoken = spoken_number(self.heard_number.as_deref().unwrap_or(""));
                     self.say_line(
