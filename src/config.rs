@@ -89,8 +89,34 @@ pub struct Config {
     pub webhook_url: Option<String>,
     /// The HMAC-SHA256 key for `X-Frontdesk-Signature` (`FRONTDESK_WEBHOOK_SECRET`).
     pub webhook_secret: Option<String>,
-    /// Delivery retries.
+    /// A Slack (or Slack-compatible: Mattermost, Rocket.Chat…) incoming-webhook URL
+    /// (`FRONTDESK_SLACK_WEBHOOK_URL`): escalations and messages are posted there too.
+    pub slack_webhook_url: Option<String>,
+    /// Email over SMTP: escalations and messages are mailed too.
+    pub email: EmailConfig,
+    /// Delivery retries and the morning digest.
     pub delivery: DeliveryConfig,
+}
+
+/// Email over SMTP. All three of `smtp_url`, `from` and `to` are needed to send email.
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct EmailConfig {
+    /// The SMTP server (`FRONTDESK_SMTP_URL`): `smtps://user:pass@host` (TLS),
+    /// `smtp://user:pass@host:587?tls=required` (STARTTLS) or `smtp://host:25` (plain, for a
+    /// relay on the same machine). Credentials in the URL are percent-encoded.
+    pub smtp_url: Option<String>,
+    /// The sender (`FRONTDESK_EMAIL_FROM`), e.g. `Frontdesk <frontdesk@example.com>`.
+    pub from: Option<String>,
+    /// The recipients (`FRONTDESK_EMAIL_TO`, comma-separated).
+    pub to: Vec<String>,
+}
+
+impl EmailConfig {
+    /// Whether email is configured.
+    pub fn enabled(&self) -> bool {
+        self.smtp_url.is_some()
+    }
 }
 
 /// How notifications are retried: exponential backoff with jitter, then given up on (and shown
@@ -106,6 +132,18 @@ pub struct DeliveryConfig {
     pub backoff_max_secs: u64,
     /// One attempt's time limit.
     pub timeout_secs: u64,
+    /// Hold routine messages (not escalations) for one morning digest per channel
+    /// (`FRONTDESK_DIGEST`: true or false).
+    pub digest: bool,
+    /// When the digest goes out, `HH:MM` in the persona's time zone (`FRONTDESK_DIGEST_AT`).
+    pub digest_at: String,
+}
+
+impl DeliveryConfig {
+    /// The digest's local time of day, if `digest_at` is a valid `HH:MM`.
+    pub fn digest_time(&self) -> Option<chrono::NaiveTime> {
+        chrono::NaiveTime::parse_from_str(self.digest_at.trim(), "%H:%M").ok()
+    }
 }
 
 impl Default for DeliveryConfig {
@@ -115,6 +153,8 @@ impl Default for DeliveryConfig {
             backoff_base_ms: 2_000,
             backoff_max_secs: 900,
             timeout_secs: 10,
+            digest: false,
+            digest_at: "08:00".into(),
         }
     }
 }
@@ -142,6 +182,8 @@ impl Default for Config {
             twilio_api_base: "https://api.twilio.com".into(),
             webhook_url: None,
             webhook_secret: None,
+            slack_webhook_url: None,
+            email: EmailConfig::default(),
             delivery: DeliveryConfig::default(),
         }
     }
@@ -199,6 +241,25 @@ impl Config {
                 self.twilio_api_base = value.trim().trim_end_matches('/').to_string()
             }
             "FRONTDESK_WEBHOOK_SECRET" => self.webhook_secret = opt(value),
+            "FRONTDESK_SLACK_WEBHOOK_URL" => self.slack_webhook_url = opt(value),
+            "FRONTDESK_SMTP_URL" => self.email.smtp_url = opt(value),
+            "FRONTDESK_EMAIL_FROM" => self.email.from = opt(value),
+            "FRONTDESK_EMAIL_TO" => {
+                self.email.to = value
+                    .split(',')
+                    .map(str::trim)
+                    .filter(|a| !a.is_empty())
+                    .map(str::to_string)
+                    .collect()
+            }
+            "FRONTDESK_DIGEST" => {
+                self.delivery.digest = match value.trim().to_ascii_lowercase().as_str() {
+                    "1" | "true" | "yes" | "on" => true,
+                    "0" | "false" | "no" | "off" | "" => false,
+                    _ => return Err(invalid(key, format!("{value:?} is not true or false"))),
+                }
+            }
+            "FRONTDESK_DIGEST_AT" => self.delivery.digest_at = value.trim().to_string(),
             "FRONTDESK_MODEL" => self.model = PathBuf::from(value),
             "FRONTDESK_PYTHON" => self.python = PathBuf::from(value),
             "FRONTDESK_PERSONA" => self.persona = PathBuf::from(value),
@@ -278,6 +339,27 @@ impl Config {
                 ));
             }
         }
+        if let Some(url) = &self.slack_webhook_url {
+            match url::Url::parse(url) {
+                Ok(u) if matches!(u.scheme(), "http" | "https") => {}
+                _ => {
+                    return Err(invalid(
+                        "slack_webhook_url (FRONTDESK_SLACK_WEBHOOK_URL)",
+                        "must be an http(s) URL like https://hooks.slack.com/services/…",
+                    ))
+                }
+            }
+        }
+        self.validate_email()?;
+        if self.delivery.digest_time().is_none() {
+            return Err(invalid(
+                "delivery.digest_at (FRONTDESK_DIGEST_AT)",
+                format!(
+                    "{:?} is not a time of day like 08:00",
+                    self.delivery.digest_at
+                ),
+            ));
+        }
         if url::Url::parse(&self.twilio_api_base).is_err() {
             return Err(invalid(
                 "twilio_api_base (FRONTDESK_TWILIO_API_BASE)",
@@ -330,6 +412,60 @@ impl Config {
                 "vad.request_end_silence_ms",
                 "must be between vad.end_silence_ms and vad.long_end_silence_ms",
             ));
+        }
+        Ok(())
+    }
+
+    fn validate_email(&self) -> Result<(), ConfigError> {
+        let e = &self.email;
+        let Some(url) = &e.smtp_url else {
+            if e.from.is_some() || !e.to.is_empty() {
+                return Err(invalid(
+                    "email.smtp_url (FRONTDESK_SMTP_URL)",
+                    "is needed to send email to email.to",
+                ));
+            }
+            return Ok(());
+        };
+        let key = "email.smtp_url (FRONTDESK_SMTP_URL)";
+        match url::Url::parse(url) {
+            Ok(u) if matches!(u.scheme(), "smtp" | "smtps") => {}
+            // Never echo the URL: it may hold the password.
+            _ => {
+                return Err(invalid(
+                    key,
+                    "must be smtps://user:pass@host, smtp://user:pass@host:587?tls=required or smtp://host:25",
+                ))
+            }
+        }
+        if let Err(err) = lettre::AsyncSmtpTransport::<lettre::Tokio1Executor>::from_url(url) {
+            return Err(invalid(key, err.to_string()));
+        }
+        let from = e.from.as_deref().ok_or_else(|| {
+            invalid(
+                "email.from (FRONTDESK_EMAIL_FROM)",
+                "is needed to send email",
+            )
+        })?;
+        if let Err(err) = from.parse::<lettre::message::Mailbox>() {
+            return Err(invalid(
+                "email.from (FRONTDESK_EMAIL_FROM)",
+                format!("{from:?}: {err}"),
+            ));
+        }
+        if e.to.is_empty() {
+            return Err(invalid(
+                "email.to (FRONTDESK_EMAIL_TO)",
+                "is needed to send email: one address or more",
+            ));
+        }
+        for to in &e.to {
+            if let Err(err) = to.parse::<lettre::message::Mailbox>() {
+                return Err(invalid(
+                    "email.to (FRONTDESK_EMAIL_TO)",
+                    format!("{to:?}: {err}"),
+                ));
+            }
         }
         Ok(())
     }
@@ -446,6 +582,82 @@ mod tests {
                 "{err}"
             );
         }
+    }
+
+    #[test]
+    fn notification_channels_are_checked() {
+        let c = Config::load_with(
+            None,
+            &env(&[
+                (
+                    "FRONTDESK_SLACK_WEBHOOK_URL",
+                    "https://hooks.slack.com/services/T/B/x",
+                ),
+                ("FRONTDESK_SMTP_URL", "smtp://127.0.0.1:2525"),
+                ("FRONTDESK_EMAIL_FROM", "Frontdesk <desk@example.com>"),
+                (
+                    "FRONTDESK_EMAIL_TO",
+                    "alex@example.com, Sam <sam@example.com>",
+                ),
+                ("FRONTDESK_DIGEST", "yes"),
+                ("FRONTDESK_DIGEST_AT", "7:30"),
+            ]),
+        )
+        .unwrap();
+        assert!(c.email.enabled());
+        assert_eq!(c.email.to.len(), 2);
+        assert!(c.delivery.digest);
+        assert_eq!(
+            c.delivery.digest_time(),
+            chrono::NaiveTime::from_hms_opt(7, 30, 0)
+        );
+        for (pairs, key) in [
+            (
+                vec![("FRONTDESK_SLACK_WEBHOOK_URL", "hooks.slack.com")],
+                "slack_webhook_url",
+            ),
+            (
+                vec![("FRONTDESK_SMTP_URL", "http://mail.example.com")],
+                "smtp_url",
+            ),
+            (
+                vec![("FRONTDESK_SMTP_URL", "smtp://127.0.0.1:25")],
+                "email.from",
+            ),
+            (
+                vec![
+                    ("FRONTDESK_SMTP_URL", "smtp://127.0.0.1:25"),
+                    ("FRONTDESK_EMAIL_FROM", "desk@example.com"),
+                ],
+                "email.to",
+            ),
+            (
+                vec![
+                    ("FRONTDESK_SMTP_URL", "smtp://127.0.0.1:25"),
+                    ("FRONTDESK_EMAIL_FROM", "desk@example.com"),
+                    ("FRONTDESK_EMAIL_TO", "not an address"),
+                ],
+                "email.to",
+            ),
+            (vec![("FRONTDESK_EMAIL_TO", "alex@example.com")], "smtp_url"),
+            (vec![("FRONTDESK_DIGEST", "sometimes")], "FRONTDESK_DIGEST"),
+            (vec![("FRONTDESK_DIGEST_AT", "8am")], "digest_at"),
+        ] {
+            let err = Config::load_with(None, &env(&pairs))
+                .unwrap_err()
+                .to_string();
+            assert!(err.contains(key), "{pairs:?}: {err}");
+        }
+        let err = Config::load_with(
+            None,
+            &env(&[("FRONTDESK_SMTP_URL", "http://user:hunter2@mail.example.com")]),
+        )
+        .unwrap_err()
+        .to_string();
+        assert!(
+            !err.contains("hunter2"),
+            "the password is not echoed: {err}"
+        );
     }
 
     #[test]

@@ -4,19 +4,27 @@
 //! idempotency key, and a record of every attempt. Pending notifications survive restarts and
 //! crashes; one that keeps failing ends `failed`, visible in the API and the log.
 //!
+//! Every configured channel gets its own notification: the signed generic webhook, a Slack
+//! incoming webhook, and email over SMTP. Each stores the same facts (the webhook's JSON); Slack
+//! and email messages are rendered from them at send time by the pure functions here. Routine
+//! messages may be held for a morning digest: one message per channel with all of them.
+//!
 //! **Architecture Invariant:** nothing is sent that was not first committed to the outbox, and
 //! nothing committed is dropped: it is delivered, or retried until it is marked `failed`.
 
 use std::sync::Arc;
 use std::time::Duration;
 
-use chrono::Utc;
+use chrono::{DateTime, NaiveTime, TimeZone, Utc};
+use chrono_tz::Tz;
 use hmac::{Hmac, Mac};
-use serde_json::json;
+use lettre::{AsyncSmtpTransport, AsyncTransport, Tokio1Executor};
+use serde_json::{json, Value};
+use sha2::Digest;
 use tracing::{error, info, warn};
 
 use crate::call::Services;
-use crate::config::DeliveryConfig;
+use crate::config::{Config, DeliveryConfig};
 use crate::store::{CallView, NewNotification, Outgoing};
 
 /// The header carrying `sha256=<hex HMAC-SHA256 of the body>`.
@@ -84,13 +92,48 @@ pub fn payload(call: &CallView, call_url: &str) -> serde_json::Value {
     })
 }
 
-/// What a closed call must tell a human, for the configured channels: escalated calls and
-/// messages taken. Nothing when no channel is configured.
+/// The channels configured, in a fixed order.
+pub fn channels(config: &Config) -> Vec<&'static str> {
+    let mut out = Vec::new();
+    if config.webhook_url.is_some() {
+        out.push("webhook");
+    }
+    if config.slack_webhook_url.is_some() {
+        out.push("slack");
+    }
+    if config.email.enabled() {
+        out.push("email");
+    }
+    out
+}
+
+/// The first `at` (local time in `tz`) strictly after `now`. A time skipped by a daylight-saving
+/// change moves an hour later; a repeated one takes its first occurrence.
+pub fn next_digest(now: DateTime<Utc>, tz: Tz, at: NaiveTime) -> DateTime<Utc> {
+    let today = now.with_timezone(&tz).date_naive();
+    (0..3)
+        .filter_map(|d| {
+            let local = (today + chrono::Duration::days(d)).and_time(at);
+            tz.from_local_datetime(&local)
+                .earliest()
+                .or_else(|| {
+                    tz.from_local_datetime(&(local + chrono::Duration::hours(1)))
+                        .earliest()
+                })
+                .map(|t| t.with_timezone(&Utc))
+        })
+        .find(|t| *t > now)
+        .unwrap_or(now + chrono::Duration::days(1))
+}
+
+/// What a closed call must tell a human, one notification per configured channel: escalated
+/// calls and messages taken. A routine message waits for the digest when that is configured.
 pub fn for_call(services: &Services, call: &CallView) -> Vec<NewNotification> {
     let wants = call.escalation_reason.is_some()
         || call.message.is_some()
         || matches!(call.outcome.as_deref(), Some("message" | "escalated"));
-    if !wants || services.config.webhook_url.is_none() {
+    let channels = channels(&services.config);
+    if !wants || channels.is_empty() {
         return Vec::new();
     }
     let url = format!(
@@ -99,41 +142,362 @@ pub fn for_call(services: &Services, call: &CallView) -> Vec<NewNotification> {
         call.call_sid
     );
     let body = payload(call, &url);
-    vec![NewNotification {
-        id: format!("ntf_{}", uuid::Uuid::new_v4().simple()),
-        channel: "webhook".into(),
-        event: body["event"].as_str().unwrap_or("message").to_string(),
-        reason: call.escalation_reason.clone(),
-        urgency: body["urgency"].as_str().map(str::to_string),
-        payload: body.to_string(),
-    }]
+    let event = body["event"].as_str().unwrap_or("message").to_string();
+    let urgency = body["urgency"].as_str().map(str::to_string);
+    let delivery = &services.config.delivery;
+    let digest_at = match delivery.digest_time() {
+        Some(at)
+            if delivery.digest && event == "message" && urgency.as_deref() == Some("routine") =>
+        {
+            let now = services.clock.now();
+            let due = next_digest(now, services.persona.timezone, at);
+            // The call clock may run shifted (demos, tests); the outbox runs on wall-clock time.
+            Some(Utc::now() + (due - now))
+        }
+        _ => None,
+    };
+    let payload = body.to_string();
+    channels
+        .into_iter()
+        .map(|channel| NewNotification {
+            id: format!("ntf_{}", uuid::Uuid::new_v4().simple()),
+            channel: channel.into(),
+            event: event.clone(),
+            reason: call.escalation_reason.clone(),
+            urgency: urgency.clone(),
+            payload: payload.clone(),
+            digest_at,
+        })
+        .collect()
 }
 
-/// Sends one notification; `Err` says why it did not arrive.
-async fn send(services: &Services, client: &reqwest::Client, n: &Outgoing) -> Result<(), String> {
-    match n.channel.as_str() {
+fn text<'a>(v: &'a Value, key: &str) -> Option<&'a str> {
+    v[key].as_str().map(str::trim).filter(|s| !s.is_empty())
+}
+
+/// Who called, as a reader wants it: "Jordan Lee (Acme) +16175550111".
+fn caller_line(item: &Value) -> String {
+    let c = &item["caller"];
+    let mut out = text(c, "name").unwrap_or("Unknown caller").to_string();
+    if let Some(company) = text(c, "company") {
+        out.push_str(&format!(" ({company})"));
+    }
+    if let Some(number) = text(c, "number") {
+        out.push_str(&format!(" {number}"));
+    }
+    out
+}
+
+/// A one-line heading for one notification.
+fn headline(item: &Value) -> String {
+    let who = caller_line(item);
+    if item["event"] == "escalation" {
+        let urgency = text(item, "urgency").unwrap_or("routine");
+        let flag = if urgency == "routine" {
+            "Escalation".to_string()
+        } else {
+            format!("{} escalation", urgency.to_uppercase())
+        };
+        match text(item, "reason") {
+            Some(reason) => format!("{flag}: {who} ({reason})"),
+            None => format!("{flag}: {who}"),
+        }
+    } else {
+        format!("Message from {who}")
+    }
+}
+
+/// The transcript as lines "19:31:02 caller: …", times in `tz`.
+fn transcript_lines(item: &Value, tz: Tz) -> Vec<String> {
+    item["transcript"]
+        .as_array()
+        .map(|turns| {
+            turns
+                .iter()
+                .map(|t| {
+                    let at = t["at"]
+                        .as_str()
+                        .and_then(|a| DateTime::parse_from_rfc3339(a).ok())
+                        .map(|a| a.with_timezone(&tz).format("%H:%M:%S").to_string())
+                        .unwrap_or_default();
+                    format!(
+                        "{at} {}: {}",
+                        t["speaker"].as_str().unwrap_or("?"),
+                        t["text"].as_str().unwrap_or("")
+                    )
+                })
+                .collect()
+        })
+        .unwrap_or_default()
+}
+
+/// Escapes what Slack's mrkdwn would otherwise read as links or mentions (`<!channel>`).
+fn slack_escape(s: &str) -> String {
+    s.replace('&', "&amp;")
+        .replace('<', "&lt;")
+        .replace('>', "&gt;")
+}
+
+/// At most `max` characters, cut on a character boundary with an ellipsis.
+fn clip(s: &str, max: usize) -> String {
+    if s.chars().count() <= max {
+        return s.to_string();
+    }
+    let mut out: String = s.chars().take(max.saturating_sub(1)).collect();
+    out.push('…');
+    out
+}
+
+/// Slack allows 50 blocks a message and 3,000 characters a text block.
+const SLACK_MAX_ITEMS: usize = 40;
+const SLACK_MAX_TEXT: usize = 2_900;
+
+/// A Slack incoming-webhook message for one notification or a digest of several: `text` (what
+/// the phone's notification shows) and Block Kit `blocks`.
+pub fn slack_message(items: &[Value], tz: Tz) -> Value {
+    let link = |item: &Value| match text(item, "call_url") {
+        Some(url) => format!(" <{}|call log>", slack_escape(url)),
+        None => String::new(),
+    };
+    if let [item] = items {
+        let head = headline(item);
+        let mut fields = vec![
+            json!({"type": "mrkdwn", "text": format!("*Caller*\n{}", slack_escape(&caller_line(item)))}),
+        ];
+        for (label, key) in [
+            ("Urgency", "urgency"),
+            ("Purpose", "purpose"),
+            ("Message", "message"),
+        ] {
+            if let Some(v) = text(item, key) {
+                fields.push(json!({"type": "mrkdwn", "text": clip(&format!("*{label}*\n{}", slack_escape(v)), 1_900)}));
+            }
+        }
+        let transcript = transcript_lines(item, tz).join("\n");
+        let mut blocks = vec![
+            json!({"type": "header", "text": {"type": "plain_text", "text": clip(&head, 150)}}),
+            json!({"type": "section", "text": {"type": "mrkdwn", "text": clip(&format!("{}{}", slack_escape(text(item, "summary").unwrap_or("")), link(item)), SLACK_MAX_TEXT)}}),
+            json!({"type": "section", "fields": fields}),
+        ];
+        if !transcript.is_empty() {
+            blocks.push(json!({"type": "section", "text": {"type": "mrkdwn", "text": clip(&format!("```{}```", slack_escape(&transcript)), SLACK_MAX_TEXT)}}));
+        }
+        return json!({"text": head, "blocks": blocks});
+    }
+    let head = format!("Morning digest: {} messages", items.len());
+    let mut blocks = vec![json!({"type": "header", "text": {"type": "plain_text", "text": head}})];
+    for item in items.iter().take(SLACK_MAX_ITEMS) {
+        blocks.push(json!({"type": "section", "text": {"type": "mrkdwn", "text": clip(&format!("*{}*\n{}{}", slack_escape(&headline(item)), slack_escape(text(item, "summary").unwrap_or("")), link(item)), SLACK_MAX_TEXT)}}));
+    }
+    if items.len() > SLACK_MAX_ITEMS {
+        blocks.push(json!({"type": "context", "elements": [{"type": "mrkdwn", "text": format!("…and {} more in the call log.", items.len() - SLACK_MAX_ITEMS)}]}));
+    }
+    json!({"text": head, "blocks": blocks})
+}
+
+/// An email's subject and plain-text body.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Email {
+    pub subject: String,
+    pub body: String,
+}
+
+/// The email for one notification or a digest of several; times in `tz`.
+pub fn email_message(items: &[Value], tz: Tz) -> Email {
+    let section = |item: &Value| {
+        let mut out = format!("{}\n\n", headline(item));
+        if let Some(summary) = text(item, "summary") {
+            out.push_str(&format!("{summary}\n\n"));
+        }
+        out.push_str(&format!("Caller:   {}\n", caller_line(item)));
+        for (label, key) in [
+            ("Urgency:  ", "urgency"),
+            ("Category: ", "category"),
+            ("Purpose:  ", "purpose"),
+            ("Message:  ", "message"),
+            ("Outcome:  ", "outcome"),
+        ] {
+            if let Some(v) = text(item, key) {
+                out.push_str(&format!("{label}{v}\n"));
+            }
+        }
+        if let Some(url) = text(item, "call_url") {
+            out.push_str(&format!("Call log: {url}\n"));
+        }
+        let transcript = transcript_lines(item, tz);
+        if !transcript.is_empty() {
+            out.push_str(&format!("\nTranscript ({}):\n", tz.name()));
+            for line in transcript {
+                out.push_str(&format!("  {line}\n"));
+            }
+        }
+        out
+    };
+    if let [item] = items {
+        let subject = if item["event"] == "escalation"
+            && text(item, "urgency").is_some_and(|u| u != "routine")
+        {
+            format!("[URGENT] {}", headline(item))
+        } else {
+            headline(item)
+        };
+        return Email {
+            subject,
+            body: section(item),
+        };
+    }
+    let mut body = format!("{} messages came in overnight.\n", items.len());
+    for (i, item) in items.iter().enumerate() {
+        body.push_str(&format!(
+            "\n--- {} of {} ---\n\n{}",
+            i + 1,
+            items.len(),
+            section(item)
+        ));
+    }
+    Email {
+        subject: format!("Morning digest: {} messages", items.len()),
+        body,
+    }
+}
+
+/// One send: a single notification, or a channel's digest of several.
+struct Unit<'a> {
+    channel: &'a str,
+    members: Vec<&'a Outgoing>,
+}
+
+impl Unit<'_> {
+    /// The idempotency key: the notification's id, or one derived from the digest's members.
+    fn key(&self) -> String {
+        match self.members.as_slice() {
+            [one] if !one.digest => one.id.clone(),
+            many => {
+                let mut ids: Vec<&str> = many.iter().map(|n| n.id.as_str()).collect();
+                ids.sort_unstable();
+                let hash = sha2::Sha256::digest(ids.join(",").as_bytes());
+                let hex: String = hash.iter().take(12).map(|b| format!("{b:02x}")).collect();
+                format!("dig_{hex}")
+            }
+        }
+    }
+
+    fn is_digest(&self) -> bool {
+        self.members.iter().any(|n| n.digest)
+    }
+}
+
+/// Groups claimed notifications into sends: one each, except digest members, which go
+/// together per channel.
+fn units(due: &[Outgoing]) -> Vec<Unit<'_>> {
+    let mut out: Vec<Unit> = Vec::new();
+    for n in due {
+        if n.digest {
+            if let Some(u) = out
+                .iter_mut()
+                .find(|u| u.is_digest() && u.channel == n.channel)
+            {
+                u.members.push(n);
+                continue;
+            }
+        }
+        out.push(Unit {
+            channel: &n.channel,
+            members: vec![n],
+        });
+    }
+    out
+}
+
+/// What the worker sends with.
+struct Senders {
+    http: reqwest::Client,
+    smtp: Option<AsyncSmtpTransport<Tokio1Executor>>,
+}
+
+/// POSTs a JSON body; `Err` says why it did not arrive.
+async fn post_json(
+    request: reqwest::RequestBuilder,
+    body: String,
+    what: &str,
+) -> Result<(), String> {
+    let r = request
+        .header("Content-Type", "application/json")
+        .body(body)
+        .send()
+        .await
+        .map_err(|e| format!("{what} unreachable: {e}"))?;
+    if r.status().is_success() {
+        Ok(())
+    } else {
+        Err(format!("{what} answered HTTP {}", r.status().as_u16()))
+    }
+}
+
+/// Sends one unit; `Err` says why it did not arrive.
+async fn send(services: &Services, senders: &Senders, unit: &Unit<'_>) -> Result<(), String> {
+    let config = &services.config;
+    let key = unit.key();
+    let items = || -> Result<Vec<Value>, String> {
+        unit.members
+            .iter()
+            .map(|n| {
+                serde_json::from_str(&n.payload)
+                    .map_err(|e| format!("stored payload of {} is not JSON: {e}", n.id))
+            })
+            .collect()
+    };
+    let tz = services.persona.timezone;
+    match unit.channel {
         "webhook" => {
             let (Some(url), Some(secret)) = (
-                services.config.webhook_url.as_deref(),
-                services.config.webhook_secret.as_deref(),
+                config.webhook_url.as_deref(),
+                config.webhook_secret.as_deref(),
             ) else {
                 return Err("no webhook is configured (FRONTDESK_WEBHOOK_URL)".into());
             };
-            let r = client
+            let (event, body) = match unit.members.as_slice() {
+                [one] if !unit.is_digest() => (one.event.clone(), one.payload.clone()),
+                _ => (
+                    "digest".to_string(),
+                    json!({"event": "digest", "messages": items()?}).to_string(),
+                ),
+            };
+            let request = senders
+                .http
                 .post(url)
-                .header("Content-Type", "application/json")
-                .header(SIGNATURE_HEADER, sign(secret, n.payload.as_bytes()))
-                .header(IDEMPOTENCY_HEADER, &n.id)
-                .header("X-Frontdesk-Event", &n.event)
-                .body(n.payload.clone())
-                .send()
-                .await
-                .map_err(|e| format!("webhook unreachable: {e}"))?;
-            if r.status().is_success() {
-                Ok(())
-            } else {
-                Err(format!("webhook answered HTTP {}", r.status().as_u16()))
+                .header(SIGNATURE_HEADER, sign(secret, body.as_bytes()))
+                .header(IDEMPOTENCY_HEADER, &key)
+                .header("X-Frontdesk-Event", event);
+            post_json(request, body, "webhook").await
+        }
+        "slack" => {
+            let Some(url) = config.slack_webhook_url.as_deref() else {
+                return Err("no Slack webhook is configured (FRONTDESK_SLACK_WEBHOOK_URL)".into());
+            };
+            let body = slack_message(&items()?, tz).to_string();
+            post_json(senders.http.post(url), body, "Slack webhook").await
+        }
+        "email" => {
+            let (Some(smtp), Some(from)) = (&senders.smtp, config.email.from.as_deref()) else {
+                return Err("email is not configured (FRONTDESK_SMTP_URL)".into());
+            };
+            let mail = email_message(&items()?, tz);
+            let mut builder = lettre::Message::builder()
+                .from(from.parse().map_err(|e| format!("email.from: {e}"))?)
+                .subject(mail.subject)
+                .message_id(Some(format!("<{key}@frontdesk>")))
+                .header(lettre::message::header::ContentType::TEXT_PLAIN);
+            for to in &config.email.to {
+                builder = builder.to(to.parse().map_err(|e| format!("email.to {to:?}: {e}"))?);
             }
+            let message = builder
+                .body(mail.body)
+                .map_err(|e| format!("cannot build the email: {e}"))?;
+            smtp.send(message)
+                .await
+                .map(|_| ())
+                .map_err(|e| format!("SMTP server refused or unreachable: {e}"))
         }
         other => Err(format!("unknown channel {other:?}")),
     }
@@ -144,49 +508,63 @@ async fn send(services: &Services, client: &reqwest::Client, n: &Outgoing) -> Re
 pub async fn run(services: Arc<Services>) {
     let cfg = services.config.delivery.clone();
     let timeout = Duration::from_secs(cfg.timeout_secs.max(1));
-    let client = match reqwest::Client::builder().timeout(timeout).build() {
+    let http = match reqwest::Client::builder().timeout(timeout).build() {
         Ok(c) => c,
         Err(e) => {
             error!(error = %e, "cannot build the HTTP client; notifications stay queued");
             return;
         }
     };
+    let smtp = services.config.email.smtp_url.as_deref().and_then(|url| {
+        match AsyncSmtpTransport::<Tokio1Executor>::from_url(url) {
+            Ok(b) => Some(b.timeout(Some(timeout)).build()),
+            Err(e) => {
+                error!(error = %e, "cannot use email.smtp_url; email notifications will fail");
+                None
+            }
+        }
+    });
+    let senders = Senders { http, smtp };
     let lease = chrono::Duration::from_std(timeout + Duration::from_secs(5))
         .unwrap_or_else(|_| chrono::Duration::seconds(15));
     loop {
         let now = Utc::now();
-        let due = match services.store.claim_due(now, lease, 16).await {
+        let due = match services.store.claim_due(now, lease, 64).await {
             Ok(d) => d,
             Err(e) => {
                 error!(error = %e, "cannot read the outbox");
                 Vec::new()
             }
         };
-        for n in &due {
-            let result = send(&services, &client, n).await;
+        for unit in units(&due) {
+            let result = send(&services, &senders, &unit).await;
             let at = Utc::now();
-            let attempts = n.attempts + 1;
-            let retry_at = match &result {
-                Ok(()) => {
-                    info!(notification = %n.id, call_sid = %n.call_sid, event = %n.event, attempts, "notification delivered");
-                    None
+            // A digest's members retry together, on the schedule of the most-tried one.
+            let tried = unit.members.iter().map(|n| n.attempts).max().unwrap_or(0) + 1;
+            let wait = backoff(&cfg, tried, rand::random::<f64>());
+            for n in &unit.members {
+                let attempts = n.attempts + 1;
+                let retry_at = match &result {
+                    Ok(()) => {
+                        info!(notification = %n.id, call_sid = %n.call_sid, channel = %n.channel, event = %n.event, digest = n.digest, attempts, "notification delivered");
+                        None
+                    }
+                    Err(e) if attempts >= cfg.max_attempts => {
+                        error!(notification = %n.id, call_sid = %n.call_sid, channel = %n.channel, attempts, error = %e, "notification FAILED for good: the receiver kept failing");
+                        None
+                    }
+                    Err(e) => {
+                        warn!(notification = %n.id, call_sid = %n.call_sid, channel = %n.channel, attempts, error = %e, retry_in_ms = wait.as_millis() as u64, "notification not delivered; will retry");
+                        chrono::Duration::from_std(wait).ok().map(|w| at + w)
+                    }
+                };
+                if let Err(e) = services
+                    .store
+                    .record_attempt(&n.id, at, result.clone(), retry_at)
+                    .await
+                {
+                    error!(notification = %n.id, error = %e, "cannot record a delivery attempt; the lease will expire and it will be retried");
                 }
-                Err(e) if attempts >= cfg.max_attempts => {
-                    error!(notification = %n.id, call_sid = %n.call_sid, attempts, error = %e, "notification FAILED for good: the receiver kept failing");
-                    None
-                }
-                Err(e) => {
-                    let wait = backoff(&cfg, attempts, rand::random::<f64>());
-                    warn!(notification = %n.id, call_sid = %n.call_sid, attempts, error = %e, retry_in_ms = wait.as_millis() as u64, "notification not delivered; will retry");
-                    chrono::Duration::from_std(wait).ok().map(|w| at + w)
-                }
-            };
-            if let Err(e) = services
-                .store
-                .record_attempt(&n.id, at, result, retry_at)
-                .await
-            {
-                error!(notification = %n.id, error = %e, "cannot record a delivery attempt; the lease will expire and it will be retried");
             }
         }
         if !due.is_empty() {
@@ -217,6 +595,186 @@ mod tests {
             sign("Jefe", b"what do ya want for nothing?"),
             "sha256=5bdcc146bf60754e6a042426089575c75a003f089d2739839dec58b964ec3843"
         );
+    }
+
+    fn item(event: &str, urgency: &str, name: &str) -> Value {
+        json!({
+            "event": event,
+            "call_sid": "CA1",
+            "reason": if event == "escalation" { Some("emergency: servers down") } else { None },
+            "urgency": urgency,
+            "caller": {"name": name, "company": "Acme", "number": "+16175550111"},
+            "purpose": "the contract",
+            "message": "Call me back <!channel> & soon",
+            "summary": format!("{name} from Acme called about the contract."),
+            "transcript": [
+                {"speaker": "agent", "text": "Good evening.", "at": "2026-11-25T00:30:01.000Z"},
+                {"speaker": "caller", "text": "This is urgent.", "at": "2026-11-25T00:30:05.500Z"},
+            ],
+            "call_url": "https://desk.example.com/api/calls/CA1",
+        })
+    }
+
+    const BOSTON: Tz = chrono_tz::America::New_York;
+
+    #[test]
+    fn the_digest_goes_out_at_the_next_local_time() {
+        let at = NaiveTime::from_hms_opt(8, 0, 0).unwrap();
+        let utc = |s: &str| DateTime::parse_from_rfc3339(s).unwrap().with_timezone(&Utc);
+        // 19:30 in Boston: tomorrow 08:00 EST.
+        assert_eq!(
+            next_digest(utc("2026-11-24T19:30:00-05:00"), BOSTON, at),
+            utc("2026-11-25T08:00:00-05:00")
+        );
+        // 07:00: this morning. 08:00 exactly: tomorrow.
+        assert_eq!(
+            next_digest(utc("2026-11-25T07:00:00-05:00"), BOSTON, at),
+            utc("2026-11-25T08:00:00-05:00")
+        );
+        assert_eq!(
+            next_digest(utc("2026-11-25T08:00:00-05:00"), BOSTON, at),
+            utc("2026-11-26T08:00:00-05:00")
+        );
+        // Across the spring change the local time holds (EST to EDT).
+        assert_eq!(
+            next_digest(utc("2027-03-13T20:00:00-05:00"), BOSTON, at),
+            utc("2027-03-14T08:00:00-04:00")
+        );
+        // 02:30 does not exist on 2027-03-14 in Boston: an hour later.
+        let skipped = NaiveTime::from_hms_opt(2, 30, 0).unwrap();
+        assert_eq!(
+            next_digest(utc("2027-03-13T20:00:00-05:00"), BOSTON, skipped),
+            utc("2027-03-14T03:30:00-04:00")
+        );
+        // 01:30 happens twice on 2027-11-07: the first.
+        let twice = NaiveTime::from_hms_opt(1, 30, 0).unwrap();
+        assert_eq!(
+            next_digest(utc("2027-11-06T20:00:00-04:00"), BOSTON, twice),
+            utc("2027-11-07T01:30:00-04:00")
+        );
+    }
+
+    #[test]
+    fn slack_messages_carry_the_facts_and_cannot_ping_the_channel() {
+        let m = slack_message(&[item("escalation", "emergency", "Jordan Lee")], BOSTON);
+        let text = m["text"].as_str().unwrap();
+        assert!(
+            text.starts_with("EMERGENCY escalation: Jordan Lee (Acme) +16175550111"),
+            "{text}"
+        );
+        let blocks = m["blocks"].as_array().unwrap();
+        assert_eq!(blocks[0]["type"], "header");
+        let all = m["blocks"].to_string();
+        assert!(
+            all.contains("<https://desk.example.com/api/calls/CA1|call log>"),
+            "{all}"
+        );
+        assert!(
+            all.contains("19:30:05 caller: This is urgent."),
+            "times are local: {all}"
+        );
+        assert!(all.contains("&lt;!channel&gt; &amp; soon"), "{all}");
+        assert!(!all.contains("<!channel>"), "{all}");
+        // A digest: one header and one section per message.
+        let items: Vec<Value> = (0..3)
+            .map(|i| item("message", "routine", &format!("Caller {i}")))
+            .collect();
+        let d = slack_message(&items, BOSTON);
+        assert_eq!(d["text"], "Morning digest: 3 messages");
+        assert_eq!(d["blocks"].as_array().unwrap().len(), 4);
+        assert!(d["blocks"][2]["text"]["text"]
+            .as_str()
+            .unwrap()
+            .contains("Message from Caller 1"));
+        // Slack's limits: 50 blocks, 3,000 characters a text.
+        let many: Vec<Value> = (0..120)
+            .map(|i| item("message", "routine", &format!("Caller {i}")))
+            .collect();
+        let d = slack_message(&many, BOSTON);
+        assert!(d["blocks"].as_array().unwrap().len() <= 50);
+        assert!(d["blocks"].to_string().contains("and 80 more"));
+        let mut long = item("escalation", "deadline", "Sam");
+        long["summary"] = json!("word ".repeat(2000));
+        let m = slack_message(&[long], BOSTON);
+        for b in m["blocks"].as_array().unwrap() {
+            if let Some(t) = b["text"]["text"].as_str() {
+                assert!(t.chars().count() <= 3000);
+            }
+        }
+    }
+
+    #[test]
+    fn emails_carry_the_facts_and_the_transcript() {
+        let e = email_message(&[item("escalation", "emergency", "Jordan Lee")], BOSTON);
+        assert_eq!(
+            e.subject,
+            "[URGENT] EMERGENCY escalation: Jordan Lee (Acme) +16175550111 (emergency: servers down)"
+        );
+        for want in [
+            "Jordan Lee from Acme called about the contract.",
+            "Caller:   Jordan Lee (Acme) +16175550111",
+            "Purpose:  the contract",
+            "Call log: https://desk.example.com/api/calls/CA1",
+            "Transcript (America/New_York):",
+            "  19:30:01 agent: Good evening.",
+            "  19:30:05 caller: This is urgent.",
+        ] {
+            assert!(e.body.contains(want), "{want:?} not in {}", e.body);
+        }
+        let m = email_message(&[item("message", "routine", "Priya")], BOSTON);
+        assert_eq!(m.subject, "Message from Priya (Acme) +16175550111");
+        let items: Vec<Value> = (0..2)
+            .map(|i| item("message", "routine", &format!("Caller {i}")))
+            .collect();
+        let d = email_message(&items, BOSTON);
+        assert_eq!(d.subject, "Morning digest: 2 messages");
+        assert!(d.body.contains("--- 2 of 2 ---"));
+        assert!(
+            d.body.contains("Message from Caller 0") && d.body.contains("Message from Caller 1")
+        );
+    }
+
+    #[test]
+    fn digests_go_together_per_channel_and_the_rest_alone() {
+        let n = |id: &str, channel: &str, digest: bool| Outgoing {
+            id: id.into(),
+            call_sid: "CA".into(),
+            channel: channel.into(),
+            event: "message".into(),
+            payload: "{}".into(),
+            attempts: 0,
+            digest,
+        };
+        let due = vec![
+            n("a", "webhook", true),
+            n("b", "email", true),
+            n("c", "webhook", false),
+            n("d", "webhook", true),
+            n("e", "email", true),
+        ];
+        let u = units(&due);
+        let shape: Vec<(String, Vec<&str>)> = u
+            .iter()
+            .map(|u| {
+                (
+                    u.channel.to_string(),
+                    u.members.iter().map(|m| m.id.as_str()).collect(),
+                )
+            })
+            .collect();
+        assert_eq!(
+            shape,
+            vec![
+                ("webhook".to_string(), vec!["a", "d"]),
+                ("email".to_string(), vec!["b", "e"]),
+                ("webhook".to_string(), vec!["c"]),
+            ]
+        );
+        assert_eq!(u[2].key(), "c");
+        assert!(u[0].key().starts_with("dig_"));
+        // The same members give the same key, whatever their order.
+        let again = [n("d", "webhook", true), n("a", "webhook", true)];
+        assert_eq!(units(&again)[0].key(), u[0].key());
     }
 
     #[test]

@@ -125,14 +125,16 @@ pub struct CallView {
 pub struct NewNotification {
     /// Unique; also the idempotency key the receiver sees.
     pub id: String,
-    /// `webhook` (Slack and email follow).
+    /// `webhook`, `slack` or `email`.
     pub channel: String,
     /// `escalation` or `message`.
     pub event: String,
     pub reason: Option<String>,
     pub urgency: Option<String>,
-    /// The body, exactly as it will be sent.
+    /// The facts to send (the generic webhook's JSON body; other channels render from it).
     pub payload: String,
+    /// For a routine message held for the digest: when the digest goes out (wall-clock time).
+    pub digest_at: Option<DateTime<Utc>>,
 }
 
 /// A notification claimed for delivery.
@@ -145,6 +147,8 @@ pub struct Outgoing {
     pub payload: String,
     /// Attempts made before this one.
     pub attempts: u32,
+    /// Part of a digest: sent together with the others of its channel due at the same time.
+    pub digest: bool,
 }
 
 /// A notification as the API shows it.
@@ -161,6 +165,10 @@ pub struct NotificationView {
     pub last_error: Option<String>,
     pub created_at: String,
     pub delivered_at: Option<String>,
+    /// Held for the morning digest.
+    pub digest: bool,
+    /// While pending: when the next attempt (or the digest) is due.
+    pub due_at: Option<String>,
 }
 
 /// A stored timestamp: RFC 3339, UTC, milliseconds.
@@ -342,7 +350,7 @@ impl Store {
 
     /// Closes the call and puts `notes` in the outbox, in one transaction: either the call is
     /// closed and its notifications will be delivered, or neither happened. They are due at
-    /// `due` (wall-clock time).
+    /// `due` (wall-clock time), or at their digest time.
     pub async fn end_call_notifying(
         &self,
         call_sid: &str,
@@ -360,8 +368,8 @@ impl Store {
             .await?;
         for n in notes {
             sqlx::query(
-                "INSERT INTO notifications (id, call_sid, channel, event, reason, urgency, payload, status, attempts, next_attempt_at, created_at)
-                 VALUES ($1, $2, $3, $4, $5, $6, $7, 'pending', 0, $8, $8)",
+                "INSERT INTO notifications (id, call_sid, channel, event, reason, urgency, payload, status, attempts, next_attempt_at, created_at, digest)
+                 VALUES ($1, $2, $3, $4, $5, $6, $7, 'pending', 0, $8, $9, $10)",
             )
             .bind(&n.id)
             .bind(call_sid)
@@ -370,7 +378,9 @@ impl Store {
             .bind(&n.reason)
             .bind(&n.urgency)
             .bind(&n.payload)
+            .bind(stamp(n.digest_at.unwrap_or(due)))
             .bind(stamp(due))
+            .bind(i64::from(n.digest_at.is_some()))
             .execute(&mut *tx)
             .await?;
         }
@@ -423,6 +433,7 @@ impl Store {
                 event: r.try_get("event")?,
                 payload: r.try_get("payload")?,
                 attempts: u32::try_from(r.try_get::<i64, _>("attempts")?).unwrap_or(u32::MAX),
+                digest: r.try_get::<i64, _>("digest")? != 0,
             });
         }
         Ok(out)
@@ -520,6 +531,11 @@ impl Store {
                     last_error: r.try_get("last_error")?,
                     created_at: r.try_get("created_at")?,
                     delivered_at: r.try_get("delivered_at")?,
+                    digest: r.try_get::<i64, _>("digest")? != 0,
+                    due_at: match r.try_get::<String, _>("status")?.as_str() {
+                        "pending" => Some(r.try_get("next_attempt_at")?),
+                        _ => None,
+                    },
                 })
             })
             .collect::<Result<_, sqlx::Error>>()

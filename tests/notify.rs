@@ -1,5 +1,6 @@
-//! Escalations and messages reach a human: signed webhooks from the transactional outbox, with
-//! retries through a receiver that is down, and delivery after the server is killed.
+//! Escalations and messages reach a human: signed webhooks, Slack messages and email (to a real
+//! SMTP server on loopback) from the transactional outbox, with retries through a receiver that
+//! is down, delivery after the server is killed, and the morning digest.
 
 mod common;
 
@@ -9,8 +10,9 @@ use std::time::{Duration, Instant};
 
 use axum::extract::State;
 use axum::http::{HeaderMap, StatusCode};
-use chrono::Utc;
+use chrono::{DateTime, Utc};
 use common::{said, spawn_app_with, TestApp};
+use frontdesk::config::EmailConfig;
 use frontdesk::sim::SimReport;
 use frontdesk::store::{CallStatus, NewNotification, Store};
 use hmac::{Hmac, Mac};
@@ -181,8 +183,15 @@ async fn an_urgent_call_reaches_the_webhook_signed_with_its_transcript() {
     assert!(n["delivered_at"].is_string());
 }
 
-/// Puts a closed call with a pending notification straight into the store.
-async fn queue_one(store: &Store, call_sid: &str) -> String {
+/// Puts a closed call with a pending routine message for `channel` straight into the store,
+/// due now or, for the digest, at `digest_at`.
+async fn queue(
+    store: &Store,
+    call_sid: &str,
+    channel: &str,
+    digest_at: Option<DateTime<Utc>>,
+    payload: serde_json::Value,
+) -> String {
     store
         .begin_call(
             call_sid,
@@ -192,14 +201,15 @@ async fn queue_one(store: &Store, call_sid: &str) -> String {
         )
         .await
         .unwrap();
-    let id = format!("ntf_test_{call_sid}");
+    let id = format!("ntf_test_{call_sid}_{channel}");
     let note = NewNotification {
         id: id.clone(),
-        channel: "webhook".into(),
+        channel: channel.into(),
         event: "message".into(),
         reason: None,
         urgency: Some("routine".into()),
-        payload: serde_json::json!({"event": "message", "call_sid": call_sid}).to_string(),
+        payload: payload.to_string(),
+        digest_at,
     };
     store
         .end_call_notifying(
@@ -212,6 +222,12 @@ async fn queue_one(store: &Store, call_sid: &str) -> String {
         .await
         .unwrap();
     id
+}
+
+/// A pending routine webhook notification, due now.
+async fn queue_one(store: &Store, call_sid: &str) -> String {
+    let payload = serde_json::json!({"event": "message", "call_sid": call_sid});
+    queue(store, call_sid, "webhook", None, payload).await
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -496,4 +512,315 @@ async fn a_failed_transfer_takes_a_message_and_notifies() {
     assert_eq!(delivered.len(), 1);
     let body: serde_json::Value = serde_json::from_str(&delivered[0].body).unwrap();
     assert_eq!(body["event"], "escalation");
+}
+
+/// A real SMTP server (aiosmtpd, from the project's venv) on a loopback port, recording what it
+/// accepts; killed when dropped.
+struct SmtpSink {
+    child: std::process::Child,
+    port: u16,
+    out: std::path::PathBuf,
+    _dir: tempfile::TempDir,
+}
+
+impl SmtpSink {
+    fn start() -> Self {
+        use std::io::BufRead;
+        common::require_setup();
+        let dir = tempfile::tempdir().unwrap();
+        let out = dir.path().join("mail.jsonl");
+        let port = {
+            let l = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+            l.local_addr().unwrap().port()
+        };
+        let mut child = std::process::Command::new(common::root().join(".venv/bin/python"))
+            .arg(common::root().join("tests/support/smtp_sink.py"))
+            .arg(port.to_string())
+            .arg(&out)
+            .stdout(std::process::Stdio::piped())
+            .spawn()
+            .expect("the SMTP server starts (run scripts/setup.sh for aiosmtpd)");
+        let mut line = String::new();
+        std::io::BufReader::new(child.stdout.take().unwrap())
+            .read_line(&mut line)
+            .unwrap();
+        assert_eq!(line.trim(), "ready", "the SMTP server did not start");
+        Self {
+            child,
+            port,
+            out,
+            _dir: dir,
+        }
+    }
+
+    fn url(&self) -> String {
+        format!("smtp://127.0.0.1:{}", self.port)
+    }
+
+    fn mails(&self) -> Vec<serde_json::Value> {
+        std::fs::read_to_string(&self.out)
+            .unwrap_or_default()
+            .lines()
+            .map(|l| serde_json::from_str(l).unwrap())
+            .collect()
+    }
+
+    async fn wait_mails(&self, n: usize, within: Duration) -> Vec<serde_json::Value> {
+        let end = Instant::now() + within;
+        while Instant::now() < end && self.mails().len() < n {
+            tokio::time::sleep(Duration::from_millis(50)).await;
+        }
+        self.mails()
+    }
+}
+
+impl Drop for SmtpSink {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+/// A webhook receiver on a fresh port, and its URL.
+async fn hook_at() -> (String, Hook) {
+    let listener = TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let url = format!("http://{}/hook", listener.local_addr().unwrap());
+    (url, receiver(listener))
+}
+
+fn email_to(sink: &SmtpSink) -> EmailConfig {
+    EmailConfig {
+        smtp_url: Some(sink.url()),
+        from: Some("Frontdesk <desk@northwind.example>".into()),
+        to: vec![
+            "Alex Morgan <alex@northwind.example>".into(),
+            "jamie@northwind.example".into(),
+        ],
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_vip_caller_is_escalated_to_the_webhook() {
+    let (url, hook) = hook_at().await;
+    let app = app_with_webhook(&url).await;
+    let report = app
+        .call_with(
+            "Hi, please have Alex call me about the board vote.\n\
+             The vote moved to tomorrow morning.\n\
+             Yes.\n",
+            |o| o.from = "+16175550199".into(),
+        )
+        .await;
+    let got = hook.wait_delivered(Duration::from_secs(5)).await;
+    assert_eq!(got.len(), 1, "one delivery within 5 s of hang-up");
+    assert_eq!(got[0].signature, expected_signature(&got[0].body));
+    let body: serde_json::Value = serde_json::from_str(&got[0].body).unwrap();
+    assert_eq!(body["event"], "escalation", "{body}");
+    assert_eq!(body["call_sid"], report.call_sid.as_str());
+    assert_eq!(body["category"], "vip");
+    assert_eq!(body["caller"]["name"], "Taylor Brooks");
+    assert_eq!(body["caller"]["number"], "+16175550199");
+    assert!(body["reason"].as_str().unwrap().contains("vip"), "{body}");
+    assert!(
+        body["message"]
+            .as_str()
+            .unwrap_or("")
+            .to_lowercase()
+            .contains("vote"),
+        "{body}"
+    );
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_caller_asking_for_a_person_reaches_the_webhook_slack_and_email() {
+    let (url, hook) = hook_at().await;
+    let (slack_url, slack) = hook_at().await;
+    let sink = SmtpSink::start();
+    let email = email_to(&sink);
+    let app = spawn_app_with(move |c| {
+        c.webhook_url = Some(url);
+        c.webhook_secret = Some(SECRET.into());
+        c.slack_webhook_url = Some(slack_url);
+        c.email = email;
+    })
+    .await;
+    let report = app
+        .call_with(
+            "Can I talk to a real person?\n\
+             This is Dana Hale.\n\
+             Yes.\n\
+             Please call me back about the merger documents.\n\
+             Yes.\n",
+            |o| o.from = "+16175550111".into(),
+        )
+        .await;
+    let call = app.stored_call(&report.call_sid).await;
+    assert_eq!(call["outcome"], "escalated", "{call}");
+
+    let got = hook.wait_delivered(Duration::from_secs(5)).await;
+    assert_eq!(got.len(), 1);
+    assert_eq!(got[0].signature, expected_signature(&got[0].body));
+    let body: serde_json::Value = serde_json::from_str(&got[0].body).unwrap();
+    assert_eq!(body["event"], "escalation");
+    assert_eq!(body["reason"], "caller asked for a person", "{body}");
+    assert_eq!(body["caller"]["name"], "Dana Hale");
+
+    let posted = slack.wait_delivered(Duration::from_secs(5)).await;
+    assert_eq!(posted.len(), 1);
+    let msg: serde_json::Value = serde_json::from_str(&posted[0].body).unwrap();
+    assert_eq!(
+        msg["text"], "Escalation: Dana Hale +16175550111 (caller asked for a person)",
+        "{msg}"
+    );
+    let blocks = msg["blocks"].to_string();
+    assert!(msg["blocks"].as_array().unwrap().len() >= 3, "{msg}");
+    assert!(
+        blocks.contains(&format!("/api/calls/{}|call log>", report.call_sid)),
+        "{blocks}"
+    );
+    assert!(blocks.to_lowercase().contains("merger"), "{blocks}");
+
+    let mails = sink.wait_mails(1, Duration::from_secs(10)).await;
+    assert_eq!(mails.len(), 1, "{mails:?}");
+    let mail = &mails[0];
+    assert_eq!(
+        mail["subject"],
+        "Escalation: Dana Hale +16175550111 (caller asked for a person)"
+    );
+    assert_eq!(mail["mail_from"], "desk@northwind.example");
+    assert_eq!(
+        mail["rcpt_tos"],
+        serde_json::json!(["alex@northwind.example", "jamie@northwind.example"])
+    );
+    let id = mail["message_id"].as_str().unwrap();
+    assert!(
+        id.starts_with("<ntf_") && id.ends_with("@frontdesk>"),
+        "{id}"
+    );
+    let text = mail["body"].as_str().unwrap();
+    for want in [
+        "Caller:   Dana Hale +16175550111",
+        "Transcript (America/New_York):",
+        &format!("/api/calls/{}", report.call_sid),
+    ] {
+        assert!(text.contains(want), "{want:?} not in {text}");
+    }
+    assert!(text.to_lowercase().contains("merger"), "{text}");
+    assert!(text.contains(" caller: "), "{text}");
+
+    // The call log shows all three delivered.
+    let end = Instant::now() + Duration::from_secs(5);
+    loop {
+        let (_, call) = app.api(&format!("/api/calls/{}", report.call_sid)).await;
+        let notes = call["notifications"].as_array().unwrap().clone();
+        let mut channels: Vec<&str> = notes
+            .iter()
+            .map(|n| n["channel"].as_str().unwrap())
+            .collect();
+        channels.sort_unstable();
+        assert_eq!(channels, ["email", "slack", "webhook"], "{call}");
+        if notes.iter().all(|n| n["status"] == "delivered") {
+            break;
+        }
+        assert!(Instant::now() < end, "not all recorded delivered: {call}");
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn routine_messages_wait_for_the_morning_digest() {
+    let (url, hook) = hook_at().await;
+    let sink = SmtpSink::start();
+    let email = email_to(&sink);
+    let app = spawn_app_with(move |c| {
+        c.webhook_url = Some(url);
+        c.webhook_secret = Some(SECRET.into());
+        c.email = email;
+        c.delivery.digest = true;
+        c.delivery.digest_at = "08:00".into();
+    })
+    .await;
+    let report = app
+        .call_with(
+            "I'd like to leave a message for Alex.\n\
+             This is Dana Hale.\n\
+             Yes.\n\
+             The quarterly report is ready for review.\n\
+             Yes.\n",
+            |o| o.from = "+16175550111".into(),
+        )
+        .await;
+    let call = app.stored_call(&report.call_sid).await;
+    assert_eq!(call["outcome"], "message", "{call}");
+    // Held until 08:00 tomorrow in Boston (the test clock runs from Tuesday 19:30 there).
+    let eight = DateTime::parse_from_rfc3339("2026-11-25T08:00:00-05:00").unwrap();
+    let wall_eight = Utc::now() + (eight.with_timezone(&Utc) - app.services.clock.now());
+    let notes = call["notifications"].as_array().unwrap();
+    assert_eq!(notes.len(), 2, "{call}");
+    for n in notes {
+        assert_eq!(n["status"], "pending", "{call}");
+        assert_eq!(n["digest"], true, "{call}");
+        let due = DateTime::parse_from_rfc3339(n["due_at"].as_str().unwrap()).unwrap();
+        let off = (due.with_timezone(&Utc) - wall_eight).num_seconds().abs();
+        assert!(off < 10, "due {due}, want about {wall_eight}");
+    }
+    tokio::time::sleep(Duration::from_millis(1500)).await;
+    assert!(hook.got.lock().unwrap().is_empty(), "nothing before 08:00");
+    assert!(sink.mails().is_empty(), "nothing before 08:00");
+
+    // Another routine message waits for the same digest.
+    let later = serde_json::json!({
+        "event": "message", "call_sid": "CAdigest2", "urgency": "routine",
+        "caller": {"name": "Priya Raman", "number": "+16175550134"},
+        "message": "Lunch on Friday is confirmed.", "summary": "Priya Raman confirmed lunch.",
+        "transcript": [], "call_url": "http://x/api/calls/CAdigest2",
+    });
+    let store = &app.services.store;
+    let far = Some(wall_eight.into());
+    queue(store, "CAdigest2", "webhook", far, later.clone()).await;
+    queue(store, "CAdigest3", "email", far, later).await;
+    // 08:00 comes: everything held for the digest falls due at once.
+    let pool = sqlx::SqlitePool::connect(&app.services.config.database_url)
+        .await
+        .unwrap();
+    sqlx::query("UPDATE notifications SET next_attempt_at = $1 WHERE digest = 1")
+        .bind(frontdesk::store::stamp(Utc::now()))
+        .execute(&pool)
+        .await
+        .unwrap();
+    app.services.outbox.notify_one();
+
+    let got = hook.wait_delivered(Duration::from_secs(5)).await;
+    assert_eq!(got.len(), 1, "one digest to the webhook");
+    assert_eq!(got[0].signature, expected_signature(&got[0].body));
+    assert!(got[0].idempotency_key.starts_with("dig_"));
+    let body: serde_json::Value = serde_json::from_str(&got[0].body).unwrap();
+    assert_eq!(body["event"], "digest");
+    let sids: Vec<&str> = body["messages"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|m| m["call_sid"].as_str().unwrap())
+        .collect();
+    assert_eq!(sids.len(), 2, "{body}");
+    assert!(sids.contains(&report.call_sid.as_str()) && sids.contains(&"CAdigest2"));
+
+    let mails = sink.wait_mails(1, Duration::from_secs(10)).await;
+    assert_eq!(mails.len(), 1, "one digest email: {mails:?}");
+    assert_eq!(mails[0]["subject"], "Morning digest: 2 messages");
+    let text = mails[0]["body"].as_str().unwrap().to_lowercase();
+    assert!(text.contains("quarterly report"), "{text}");
+    assert!(text.contains("lunch on friday"), "{text}");
+    tokio::time::sleep(Duration::from_millis(500)).await;
+    assert_eq!(hook.got.lock().unwrap().len(), 1, "sent once");
+    assert_eq!(sink.mails().len(), 1, "sent once");
+    let (_, call) = app.api(&format!("/api/calls/{}", report.call_sid)).await;
+    assert!(
+        call["notifications"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .all(|n| n["status"] == "delivered"),
+        "{call}"
+    );
 }
