@@ -647,7 +647,7 @@ async fn a_caller_asking_for_a_person_reaches_the_webhook_slack_and_email() {
     let report = app
         .call_with(
             "Can I talk to a real person?\n\
-             This is Dana Hale.\n\
+             This is Jordan Lee.\n\
              Yes.\n\
              Please call me back about the merger documents.\n\
              Yes.\n",
@@ -663,13 +663,13 @@ async fn a_caller_asking_for_a_person_reaches_the_webhook_slack_and_email() {
     let body: serde_json::Value = serde_json::from_str(&got[0].body).unwrap();
     assert_eq!(body["event"], "escalation");
     assert_eq!(body["reason"], "caller asked for a person", "{body}");
-    assert_eq!(body["caller"]["name"], "Dana Hale");
+    assert_eq!(body["caller"]["name"], "Jordan Lee");
 
     let posted = slack.wait_delivered(Duration::from_secs(5)).await;
     assert_eq!(posted.len(), 1);
     let msg: serde_json::Value = serde_json::from_str(&posted[0].body).unwrap();
     assert_eq!(
-        msg["text"], "Escalation: Dana Hale +16175550111 (caller asked for a person)",
+        msg["text"], "Escalation: Jordan Lee +16175550111 (caller asked for a person)",
         "{msg}"
     );
     let blocks = msg["blocks"].to_string();
@@ -685,7 +685,7 @@ async fn a_caller_asking_for_a_person_reaches_the_webhook_slack_and_email() {
     let mail = &mails[0];
     assert_eq!(
         mail["subject"],
-        "Escalation: Dana Hale +16175550111 (caller asked for a person)"
+        "Escalation: Jordan Lee +16175550111 (caller asked for a person)"
     );
     assert_eq!(mail["mail_from"], "desk@northwind.example");
     assert_eq!(
@@ -699,7 +699,7 @@ async fn a_caller_asking_for_a_person_reaches_the_webhook_slack_and_email() {
     );
     let text = mail["body"].as_str().unwrap();
     for want in [
-        "Caller:   Dana Hale +16175550111",
+        "Caller:   Jordan Lee +16175550111",
         "Transcript (America/New_York):",
         &format!("/api/calls/{}", report.call_sid),
     ] {
