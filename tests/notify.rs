@@ -115,21 +115,30 @@ async fn app_with_webhook(url: &str) -> TestApp {
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn an_urgent_call_reaches_the_webhook_signed_with_its_transcript() {
+async fn an_urgent_call_outside_the_on_call_window_reaches_the_webhook_signed_with_its_transcript()
+{
     let listener = TcpListener::bind("127.0.0.1:0").await.unwrap();
     let url = format!("http://{}/hook", listener.local_addr().unwrap());
     let hook = receiver(listener);
-    let app = app_with_webhook(&url).await;
+    // Transfers are configured, but it is 23:30: Jamie Chen is on call until 23:00.
+    let (rest_base, rest) = twilio_rest(200).await;
+    let app = spawn_app_with(move |c| {
+        c.twilio_account_sid = Some("ACtest".into());
+        c.twilio_auth_token = Some("twilio-token".into());
+        c.twilio_api_base = rest_base;
+        c.webhook_url = Some(url);
+        c.webhook_secret = Some(SECRET.into());
+        c.now = Some(chrono::DateTime::parse_from_rfc3339("2026-11-24T23:30:00-05:00").unwrap());
+    })
+    .await;
     let report = app
-        .call_with(
-            "This is Jordan Lee. There's an emergency, our servers are down right now.\n\
-             Yes.\n\
-             Please call me right away, the whole site is offline.\n\
-             Yes.\n",
-            |o| o.from = "+16175550111".into(),
-        )
+        .call_with(URGENT, |o| {
+            o.from = "+16175550111".into();
+            o.auth_token = Some("twilio-token".into());
+        })
         .await;
     let hung_up = Instant::now();
+    assert!(rest.got.lock().unwrap().is_empty(), "no transfer off hours");
     let got = hook.wait_delivered(Duration::from_secs(5)).await;
     assert_eq!(got.len(), 1, "one delivery within 5 s of hang-up");
     let g = &got[0];
@@ -174,6 +183,12 @@ async fn an_urgent_call_reaches_the_webhook_signed_with_its_transcript() {
         .as_str()
         .unwrap()
         .ends_with(&format!("/api/calls/{}", report.call_sid)));
+    // The caller was told what happens next.
+    let call = app.stored_call(&report.call_sid).await;
+    assert!(
+        said(&call, "agent").contains("alerting jamie chen"),
+        "{call}"
+    );
     // The call log shows it delivered.
     let call = app.stored_call(&report.call_sid).await;
     let n = &call["notifications"][0];
