@@ -164,6 +164,7 @@ pub const REQUIRED_LINES: &[&str] = &[
     "blocked",
     "escalate_urgent",
     "escalate_person",
+    "escalate_misunderstood",
     "transferring",
     "transfer_connecting",
     "transfer_failed",

@@ -457,6 +457,9 @@ impl Dialog {
             }
             Some((cat, who)) => {
                 self.info.category = Some(cat);
+                let by_contact = who
+                    .as_ref()
+                    .and_then(|w| self.persona.screening.contact_escalation(w));
                 if let Some(who) = who {
                     self.info.name = Some(who.name.clone());
                     self.info.company = who.company.clone();
@@ -473,6 +476,9 @@ impl Dialog {
                 );
                 if cat == Category::Vip {
                     self.escalate_by_rules(out);
+                }
+                if let Some(reason) = by_contact.filter(|_| self.info.escalation.is_none()) {
+                    self.escalate(reason, out);
                 }
                 return;
             }
@@ -707,10 +713,14 @@ impl Dialog {
                 {
                     self.ask_for_person("caller asked for a person", now, out);
                 } else {
-                    // Two misses and no answer: keep what we have and hand it on.
-                    self.goal = Goal::Message;
+                    // Still not understood after two misses: a person should help. Keep what
+                    // was said and hand the call on.
                     self.info.purpose.get_or_insert_with(|| text.to_string());
-                    self.next_step(now, out);
+                    if self.info.escalation.is_none() {
+                        self.escalate("repeated misunderstanding".into(), out);
+                    }
+                    self.goal = Goal::Message;
+                    self.handoff("escalate_misunderstood", now, out);
                 }
             }
             Stage::AskMessage => {
@@ -745,11 +755,9 @@ impl Dialog {
         now: DateTime<Utc>,
         out: &mut Vec<Action>,
     ) {
-        // A VIP goes straight to the human when one is on call.
-        if self.info.category == Some(Category::Vip)
-            && self.transfer_available
-            && !self.transfer_tried
-        {
+        // A caller the rules escalate (a VIP, the board) goes straight to the human when one is
+        // on call.
+        if self.info.escalation.is_some() && self.transfer_available && !self.transfer_tried {
             self.info.purpose.get_or_insert_with(|| text.to_string());
             self.goal = Goal::Message;
             out.push(Action::UpdateCaller(self.info.clone()));
@@ -926,9 +934,11 @@ impl Dialog {
                 .as_deref()
                 .and_then(|n| self.persona.screening.by_name(n))
                 .map(|(c, who)| (c, who.cloned()));
+            let mut by_contact = None;
             self.info.category = Some(match by_name {
                 Some((cat, who)) => {
                     if let Some(who) = who {
+                        by_contact = self.persona.screening.contact_escalation(&who);
                         self.info.name = Some(who.name);
                         if self.info.company.is_none() {
                             self.info.company = who.company;
@@ -938,6 +948,14 @@ impl Dialog {
                 }
                 None => Category::New,
             });
+            out.push(Action::UpdateCaller(self.info.clone()));
+            if self.info.category == Some(Category::Vip) {
+                self.escalate_by_rules(out);
+            }
+            if let Some(reason) = by_contact.filter(|_| self.info.escalation.is_none()) {
+                self.escalate(reason, out);
+            }
+            return;
         }
         out.push(Action::UpdateCaller(self.info.clone()));
         if self.info.category == Some(Category::Vip) {

@@ -25,6 +25,9 @@ pub struct Contact {
     /// E.164.
     #[serde(default)]
     pub number: Option<String>,
+    /// Always hand this caller to a human.
+    #[serde(default)]
+    pub escalate: bool,
 }
 
 #[derive(Debug, Clone, Default, Deserialize)]
@@ -59,6 +62,9 @@ struct EscalateRules {
     categories: Vec<Category>,
     #[serde(default)]
     urgency: Vec<Urgency>,
+    /// Words in a listed contact's role ("board" matches "board chair").
+    #[serde(default)]
+    roles: Vec<String>,
 }
 
 #[derive(Debug, Clone, Default, Deserialize)]
@@ -141,6 +147,7 @@ pub struct Screening {
     deadline: Vec<String>,
     escalate_categories: Vec<Category>,
     escalate_urgency: Vec<Urgency>,
+    escalate_roles: Vec<String>,
 }
 
 /// Lowercase words joined by single spaces, padded with a space each side, for whole-word
@@ -237,6 +244,7 @@ impl Screening {
             deadline: phrases(raw.urgency.deadline),
             escalate_categories: raw.escalate.categories,
             escalate_urgency: raw.escalate.urgency,
+            escalate_roles: phrases(raw.escalate.roles),
         })
     }
 
@@ -289,6 +297,16 @@ impl Screening {
         } else {
             Urgency::Routine
         }
+    }
+
+    /// Why the rules hand this listed contact to a human, if they do: marked `escalate`, or a
+    /// role the rules name.
+    pub fn contact_escalation(&self, who: &Contact) -> Option<String> {
+        if who.escalate {
+            return Some(format!("always escalate: {}", who.name));
+        }
+        let role = who.role.as_deref()?;
+        has_phrase(&words(role), &self.escalate_roles).then(|| format!("caller role: {role}"))
     }
 
     /// Why the rules hand this call to a human, if they do.
@@ -371,6 +389,36 @@ mod tests {
         assert_eq!(
             s.urgency("We're all fired up about the launch."),
             Urgency::Routine
+        );
+    }
+
+    #[test]
+    fn contacts_escalate_by_role_or_by_mark() {
+        let s = Screening::from_toml(
+            r#"
+            [[known]]
+            name = "Grace Okafor"
+            role = "Board Member"
+            [[known]]
+            name = "Sam Ortiz"
+            role = "boardwalk vendor"
+            [[known]]
+            name = "Lee Park"
+            escalate = true
+            [escalate]
+            roles = ["board"]
+            "#,
+        )
+        .unwrap();
+        let who = |n: &str| s.by_name(n).unwrap().1.unwrap().clone();
+        assert_eq!(
+            s.contact_escalation(&who("Grace Okafor")).as_deref(),
+            Some("caller role: Board Member")
+        );
+        assert_eq!(s.contact_escalation(&who("Sam Ortiz")), None, "whole words");
+        assert_eq!(
+            s.contact_escalation(&who("Lee Park")).as_deref(),
+            Some("always escalate: Lee Park")
         );
     }
 

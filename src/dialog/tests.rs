@@ -1195,6 +1195,32 @@ fn two_misses_offer_a_message_or_a_person() {
 }
 
 #[test]
+fn a_caller_still_not_understood_after_the_offer_is_escalated() {
+    let (_, acts) = check(
+        Some("+16175550111"),
+        &[
+            ("Uh.", "take a message"),
+            ("Hmm, what?", "leave a message, or shall I get a person"),
+            ("Blah blah.", "ask Jamie Chen to help you personally"),
+            ("Jordan Lee.", "best number"),
+        ],
+    );
+    assert_eq!(
+        escalations(&acts),
+        vec!["repeated misunderstanding".to_string()]
+    );
+    // Inside the on-call window, with transfers configured, the caller is put through.
+    let mut call = Call::from(Some("+16175550111"));
+    call.transfer = Some(true);
+    let (_, acts) = call.play(&[
+        ("Uh.", "take a message"),
+        ("Hmm, what?", "leave a message, or shall I get a person"),
+        ("Blah blah.", "connecting you to Jamie Chen"),
+    ]);
+    assert_eq!(transfers(&acts).len(), 1);
+}
+
+#[test]
 fn the_summary_says_who_why_what_and_next() {
     let (_, acts) = check(
         Some("+16175550111"),
@@ -1555,6 +1581,40 @@ fn a_failed_transfer_takes_a_message_and_says_what_happens() {
     ]);
     assert_eq!(transfers(&acts).len(), 1, "tried once");
     assert_eq!(outcome(&acts), Some(Outcome::Escalated));
+}
+
+#[test]
+fn the_board_is_escalated_by_the_rules_by_number_or_by_name() {
+    // Grace Okafor is a known contact whose role is "board member"; the rules escalate "board".
+    let mut call = Call::from(Some("+16175550172"));
+    call.transfer = Some(false);
+    let (_, acts) = call.play(&[(
+        "Hi, it's about the offsite next week.",
+        "what would you like me to tell",
+    )]);
+    assert_eq!(
+        escalations(&acts),
+        vec!["caller role: board member".to_string()]
+    );
+    let (_, acts) = check(
+        Some("+16175550111"),
+        &[
+            ("I'd like to leave a message.", "your name"),
+            ("This is Grace Okafor.", "best number"),
+        ],
+    );
+    assert_eq!(
+        escalations(&acts),
+        vec!["caller role: board member".to_string()]
+    );
+    // Put through when someone is on call.
+    let mut call = Call::from(Some("+16175550172"));
+    call.transfer = Some(true);
+    let (_, acts) = call.play(&[(
+        "Hi, it's about the offsite next week.",
+        "connecting you to Jamie Chen",
+    )]);
+    assert_eq!(transfers(&acts).len(), 1);
 }
 
 #[test]
