@@ -58,14 +58,30 @@ pub fn backoff(cfg: &DeliveryConfig, attempts: u32, jitter: f64) -> Duration {
     Duration::from_millis(half + (half as f64 * jitter.clamp(0.0, 1.0)) as u64)
 }
 
+/// What a closed call must tell a human, if anything: `escalation` (it was handed to a human),
+/// `message` (a message was taken), or `missed_call` (a real caller hung up before anything was
+/// done: nothing missed). Robocalls, sales calls, blocked numbers and silent calls tell nobody.
+pub fn event_for(call: &CallView) -> Option<&'static str> {
+    if call.escalation_reason.is_some() {
+        return Some("escalation");
+    }
+    if call.message.is_some() || matches!(call.outcome.as_deref(), Some("message" | "escalated")) {
+        return Some("message");
+    }
+    let spoke = call
+        .turns
+        .iter()
+        .flatten()
+        .any(|t| t.speaker == "caller" && !t.text.trim().is_empty());
+    let screened_out = matches!(call.category.as_deref(), Some("spam" | "sales" | "blocked"));
+    (call.outcome.as_deref() == Some("abandoned") && spoke && !screened_out)
+        .then_some("missed_call")
+}
+
 /// The JSON a receiver gets for a closed call: who called, why, how urgent, the summary, the
 /// whole transcript with timestamps, and a link to the call in the API.
 pub fn payload(call: &CallView, call_url: &str) -> serde_json::Value {
-    let event = if call.escalation_reason.is_some() {
-        "escalation"
-    } else {
-        "message"
-    };
+    let event = event_for(call).unwrap_or("message");
     let transcript: Vec<_> = call
         .turns
         .iter()
@@ -126,14 +142,11 @@ pub fn next_digest(now: DateTime<Utc>, tz: Tz, at: NaiveTime) -> DateTime<Utc> {
         .unwrap_or(now + chrono::Duration::days(1))
 }
 
-/// What a closed call must tell a human, one notification per configured channel: escalated
-/// calls and messages taken. A routine message waits for the digest when that is configured.
+/// What a closed call must tell a human (see [`event_for`]), one notification per configured
+/// channel. A routine message or missed call waits for the digest when that is configured.
 pub fn for_call(services: &Services, call: &CallView) -> Vec<NewNotification> {
-    let wants = call.escalation_reason.is_some()
-        || call.message.is_some()
-        || matches!(call.outcome.as_deref(), Some("message" | "escalated"));
     let channels = channels(&services.config);
-    if !wants || channels.is_empty() {
+    if event_for(call).is_none() || channels.is_empty() {
         return Vec::new();
     }
     let url = format!(
@@ -147,7 +160,9 @@ pub fn for_call(services: &Services, call: &CallView) -> Vec<NewNotification> {
     let delivery = &services.config.delivery;
     let digest_at = match delivery.digest_time() {
         Some(at)
-            if delivery.digest && event == "message" && urgency.as_deref() == Some("routine") =>
+            if delivery.digest
+                && event != "escalation"
+                && urgency.as_deref() == Some("routine") =>
         {
             let now = services.clock.now();
             let due = next_digest(now, services.persona.timezone, at);
@@ -202,6 +217,8 @@ fn headline(item: &Value) -> String {
             Some(reason) => format!("{flag}: {who} ({reason})"),
             None => format!("{flag}: {who}"),
         }
+    } else if item["event"] == "missed_call" {
+        format!("Missed call from {who}")
     } else {
         format!("Message from {who}")
     }
@@ -616,6 +633,78 @@ mod tests {
     }
 
     const BOSTON: Tz = chrono_tz::America::New_York;
+
+    fn closed_call(outcome: &str, category: &str, caller_said: &str) -> CallView {
+        let turn = |speaker: &str, text: &str| crate::store::TurnView {
+            speaker: speaker.into(),
+            text: text.into(),
+            started_at: "2026-11-25T00:30:01.000Z".into(),
+            latency_ms: None,
+            interrupted: false,
+        };
+        CallView {
+            call_sid: "CA1".into(),
+            from: Some("+16175550111".into()),
+            to: None,
+            started_at: "2026-11-25T00:30:00.000Z".into(),
+            ended_at: Some("2026-11-25T00:31:00.000Z".into()),
+            status: "completed".into(),
+            outcome: Some(outcome.into()),
+            caller: Default::default(),
+            purpose: None,
+            message: None,
+            category: Some(category.into()),
+            urgency: Some("routine".into()),
+            summary: None,
+            escalation_reason: None,
+            turns: Some(vec![
+                turn("agent", "Good evening."),
+                turn("caller", caller_said),
+            ]),
+            events: None,
+            notifications: None,
+        }
+    }
+
+    #[test]
+    fn what_a_closed_call_tells_a_human() {
+        let mut c = closed_call("escalated", "new", "Emergency!");
+        c.escalation_reason = Some("urgency: emergency".into());
+        assert_eq!(event_for(&c), Some("escalation"));
+        let mut c = closed_call("message", "known", "Tell Alex the report is in.");
+        c.message = Some("the report is in".into());
+        assert_eq!(event_for(&c), Some("message"));
+        // A message left before hanging up on the read-back still counts.
+        let mut c = closed_call("abandoned", "new", "The report is in.");
+        c.message = Some("The report is in.".into());
+        assert_eq!(event_for(&c), Some("message"));
+        // A real caller who hung up before anything was done: a missed call.
+        let c = closed_call("abandoned", "new", "Hi, this is Dana Kim, I wanted to");
+        assert_eq!(event_for(&c), Some("missed_call"));
+        assert_eq!(
+            headline(&payload(&c, "http://x/api/calls/CA1")),
+            "Missed call from Unknown caller +16175550111"
+        );
+        // Nothing for silence, robocalls, sales, blocked numbers, or calls that were handled.
+        assert_eq!(event_for(&closed_call("abandoned", "new", "  ")), None);
+        assert_eq!(
+            event_for(&closed_call("abandoned", "spam", "You've won")),
+            None
+        );
+        assert_eq!(
+            event_for(&closed_call("abandoned", "sales", "Our product")),
+            None
+        );
+        assert_eq!(event_for(&closed_call("blocked", "blocked", "Hello")), None);
+        assert_eq!(
+            event_for(&closed_call("booked", "new", "Tomorrow at 2")),
+            None
+        );
+        assert_eq!(
+            event_for(&closed_call("faq", "new", "Where are you?")),
+            None
+        );
+    }
 
     #[test]
     fn the_digest_goes_out_at_the_next_local_time() {

@@ -839,3 +839,30 @@ async fn routine_messages_wait_for_the_morning_digest() {
         "{call}"
     );
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_caller_who_hangs_up_early_is_a_missed_call_not_forgotten() {
+    let (url, hook) = hook_at().await;
+    let app = app_with_webhook(&url).await;
+    let report = app
+        .call_with(
+            "Hi, I'd like to book a meeting with Alex.\n@hangup\n",
+            |o| o.from = "+16175550111".into(),
+        )
+        .await;
+    let call = app.stored_call(&report.call_sid).await;
+    assert_eq!(call["outcome"], "abandoned", "{call}");
+    let got = hook.wait_delivered(Duration::from_secs(5)).await;
+    assert_eq!(got.len(), 1);
+    assert_eq!(got[0].signature, expected_signature(&got[0].body));
+    let body: serde_json::Value = serde_json::from_str(&got[0].body).unwrap();
+    assert_eq!(body["event"], "missed_call", "{body}");
+    assert_eq!(body["caller"]["number"], "+16175550111");
+    assert!(
+        body["transcript"]
+            .to_string()
+            .to_lowercase()
+            .contains("book a meeting"),
+        "{body}"
+    );
+}
