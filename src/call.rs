@@ -789,6 +789,7 @@ impl Session {
                 let twiml = crate::telephony::twilio::dial_twiml(
                     &self.svc.persona.line("transfer_connecting", &[]),
                     &to,
+                    &format!("{}/twilio/dial-status", cfg.public_base()),
                 );
                 let client = reqwest::Client::builder()
                     .timeout(Duration::from_secs(10))

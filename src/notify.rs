@@ -108,6 +108,24 @@ pub fn payload(call: &CallView, call_url: &str) -> serde_json::Value {
     })
 }
 
+/// The summary of a call whose live transfer went unanswered (`status`: Twilio's
+/// `DialCallStatus`): what was done stays, the next step becomes a callback.
+pub fn transfer_missed_summary(summary: &str, status: &str, assistant: &str) -> String {
+    let done = summary
+        .split_once(" Next step: ")
+        .map_or(summary, |(done, _)| done)
+        .trim();
+    let status = status.replace('-', " ");
+    let status = if status.is_empty() {
+        "no answer"
+    } else {
+        &status
+    };
+    format!("{done} The live transfer was not answered ({status}). Next step: {assistant} to call back urgently.")
+        .trim_start()
+        .to_string()
+}
+
 /// The channels configured, in a fixed order.
 pub fn channels(config: &Config) -> Vec<&'static str> {
     let mut out = Vec::new();
@@ -664,6 +682,22 @@ mod tests {
             events: None,
             notifications: None,
         }
+    }
+
+    #[test]
+    fn a_missed_transfer_turns_the_next_step_into_a_callback() {
+        assert_eq!(
+            transfer_missed_summary(
+                "Jordan Lee called. Transferred the call live to Jamie Chen. Next step: none; Jamie Chen took the call.",
+                "no-answer",
+                "Jamie Chen"
+            ),
+            "Jordan Lee called. Transferred the call live to Jamie Chen. The live transfer was not answered (no answer). Next step: Jamie Chen to call back urgently."
+        );
+        assert_eq!(
+            transfer_missed_summary("", "busy", "Jamie Chen"),
+            "The live transfer was not answered (busy). Next step: Jamie Chen to call back urgently."
+        );
     }
 
     #[test]

@@ -168,6 +168,7 @@ pub const REQUIRED_LINES: &[&str] = &[
     "transferring",
     "transfer_connecting",
     "transfer_failed",
+    "transfer_unanswered",
     "goodbye_escalated",
     "goodbye_booked",
 ];

@@ -366,28 +366,44 @@ impl Store {
             .bind(call_sid)
             .execute(&mut *tx)
             .await?;
-        for n in notes {
-            sqlx::query(
-                "INSERT INTO notifications (id, call_sid, channel, event, reason, urgency, payload, status, attempts, next_attempt_at, created_at, digest)
-                 VALUES ($1, $2, $3, $4, $5, $6, $7, 'pending', 0, $8, $9, $10)",
-            )
-            .bind(&n.id)
-            .bind(call_sid)
-            .bind(&n.channel)
-            .bind(&n.event)
-            .bind(&n.reason)
-            .bind(&n.urgency)
-            .bind(&n.payload)
-            .bind(stamp(n.digest_at.unwrap_or(due)))
-            .bind(stamp(due))
-            .bind(i64::from(n.digest_at.is_some()))
-            .execute(&mut *tx)
-            .await?;
-        }
+        insert_notifications(&mut tx, call_sid, notes, due).await?;
         tx.commit().await?;
         Ok(())
     }
 
+    /// Something happened after the call closed (a live transfer went unanswered): notes it on
+    /// the call, replaces the summary, and queues `notes`, in one transaction.
+    #[allow(clippy::too_many_arguments)]
+    pub async fn amend_call_notifying(
+        &self,
+        call_sid: &str,
+        at: DateTime<Utc>,
+        kind: &str,
+        detail: &str,
+        summary: &str,
+        notes: &[NewNotification],
+        due: DateTime<Utc>,
+    ) -> Result<(), StoreError> {
+        let mut tx = self.pool.begin().await?;
+        sqlx::query(
+            "INSERT INTO call_events (call_sid, seq, at, kind, detail)
+             VALUES ($1, (SELECT COALESCE(MAX(seq), 0) + 1 FROM call_events WHERE call_sid = $1), $2, $3, $4)",
+        )
+        .bind(call_sid)
+        .bind(stamp(at))
+        .bind(kind)
+        .bind(detail)
+        .execute(&mut *tx)
+        .await?;
+        sqlx::query("UPDATE calls SET summary = $1 WHERE call_sid = $2")
+            .bind(summary)
+            .bind(call_sid)
+            .execute(&mut *tx)
+            .await?;
+        insert_notifications(&mut tx, call_sid, notes, due).await?;
+        tx.commit().await?;
+        Ok(())
+    }
     /// Takes up to `limit` notifications due at `now` for delivery, leasing each until
     /// `now + lease` so that no other worker (or instance) sends it meanwhile.
     pub async fn claim_due(
@@ -718,6 +734,34 @@ fn granules(start: DateTime<Utc>, end: DateTime<Utc>) -> Vec<String> {
         t += step;
     }
     out
+}
+
+/// Inserts `notes` into the outbox inside `tx`, due at `due` or at their digest time.
+async fn insert_notifications(
+    tx: &mut sqlx::Transaction<'_, sqlx::Sqlite>,
+    call_sid: &str,
+    notes: &[NewNotification],
+    due: DateTime<Utc>,
+) -> Result<(), StoreError> {
+    for n in notes {
+        sqlx::query(
+            "INSERT INTO notifications (id, call_sid, channel, event, reason, urgency, payload, status, attempts, next_attempt_at, created_at, digest)
+             VALUES ($1, $2, $3, $4, $5, $6, $7, 'pending', 0, $8, $9, $10)",
+        )
+        .bind(&n.id)
+        .bind(call_sid)
+        .bind(&n.channel)
+        .bind(&n.event)
+        .bind(&n.reason)
+        .bind(&n.urgency)
+        .bind(&n.payload)
+        .bind(stamp(n.digest_at.unwrap_or(due)))
+        .bind(stamp(due))
+        .bind(i64::from(n.digest_at.is_some()))
+        .execute(&mut **tx)
+        .await?;
+    }
+    Ok(())
 }
 
 fn parse_stamp(s: &str) -> Result<DateTime<Utc>, sqlx::Error> {

@@ -18,6 +18,7 @@ use tokio::sync::mpsc;
 use tracing::{error, info, warn};
 
 use crate::call::{self, Services, SessionInput, SessionOutput};
+use crate::notify;
 use crate::telephony::twilio::{self, TwilioAdapter};
 use crate::telephony::{Adapter, FrameError};
 
@@ -27,6 +28,7 @@ pub fn router(services: Arc<Services>) -> Router {
         .route("/healthz", get(|| async { "ok" }))
         .route("/twilio/voice", post(twilio_voice))
         .route("/twilio/stream", get(twilio_stream))
+        .route("/twilio/dial-status", post(twilio_dial_status))
         .route("/api/calls", get(list_calls))
         .route("/api/calls/{call_sid}", get(get_call))
         .route("/api/calls/{call_sid}/recording.wav", get(get_recording))
@@ -38,6 +40,43 @@ fn xml(body: String) -> Response {
     ([(header::CONTENT_TYPE, "text/xml; charset=utf-8")], body).into_response()
 }
 
+/// Checks `X-Twilio-Signature` on a Twilio webhook when an auth token is configured; the
+/// refusal to send back otherwise.
+fn verify_twilio(
+    svc: &Services,
+    uri: &axum::http::Uri,
+    headers: &HeaderMap,
+    params: &[(String, String)],
+) -> Result<(), Response> {
+    let Some(token) = &svc.config.twilio_auth_token else {
+        return Ok(());
+    };
+    let mut url = format!("{}{}", svc.config.public_base(), uri.path());
+    if let Some(q) = uri.query() {
+        url.push('?');
+        url.push_str(q);
+    }
+    let given = headers
+        .get("x-twilio-signature")
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or("");
+    if twilio::validate_signature(token, &url, params, given) {
+        Ok(())
+    } else {
+        warn!(%url, "webhook refused: X-Twilio-Signature missing or wrong");
+        Err((StatusCode::FORBIDDEN, "invalid Twilio signature").into_response())
+    }
+}
+
+/// A form parameter, or "".
+fn param<'a>(params: &'a [(String, String)], key: &str) -> &'a str {
+    params
+        .iter()
+        .find(|(n, _)| n == key)
+        .map(|(_, v)| v.as_str())
+        .unwrap_or("")
+}
+
 /// `POST /twilio/voice`: Twilio asks what to do with an incoming call; we connect its media
 /// stream to us, with a per-call token the websocket must present.
 async fn twilio_voice(
@@ -46,28 +85,10 @@ async fn twilio_voice(
     uri: axum::http::Uri,
     Form(params): Form<Vec<(String, String)>>,
 ) -> Response {
-    if let Some(token) = &svc.config.twilio_auth_token {
-        let mut url = format!("{}/twilio/voice", svc.config.public_base());
-        if let Some(q) = uri.query() {
-            url.push('?');
-            url.push_str(q);
-        }
-        let given = headers
-            .get("x-twilio-signature")
-            .and_then(|v| v.to_str().ok())
-            .unwrap_or("");
-        if !twilio::validate_signature(token, &url, &params, given) {
-            warn!(%url, "webhook refused: X-Twilio-Signature missing or wrong");
-            return (StatusCode::FORBIDDEN, "invalid Twilio signature").into_response();
-        }
+    if let Err(refused) = verify_twilio(&svc, &uri, &headers, &params) {
+        return refused;
     }
-    let get = |k: &str| {
-        params
-            .iter()
-            .find(|(n, _)| n == k)
-            .map(|(_, v)| v.as_str())
-            .unwrap_or("")
-    };
+    let get = |k: &str| param(&params, k);
     let call_sid = get("CallSid");
     if call_sid.is_empty() {
         return (StatusCode::BAD_REQUEST, "CallSid is required").into_response();
@@ -94,6 +115,81 @@ async fn twilio_voice(
     xml(twilio::connect_stream_twiml(
         &svc.config.stream_url(),
         &[("token", &token), ("from", from), ("to", to)],
+    ))
+}
+
+/// `POST /twilio/dial-status`: how a live transfer's `<Dial>` ended. Answered: the call ends
+/// when the human hangs up. Not answered (busy, no answer, failed): the caller is told they will
+/// be called back, and the on-call human is notified again, with the call log, that the transfer
+/// was missed; this is recorded once, however often Twilio retries.
+async fn twilio_dial_status(
+    State(svc): State<Arc<Services>>,
+    headers: HeaderMap,
+    uri: axum::http::Uri,
+    Form(params): Form<Vec<(String, String)>>,
+) -> Response {
+    if let Err(refused) = verify_twilio(&svc, &uri, &headers, &params) {
+        return refused;
+    }
+    let (call_sid, status) = (param(&params, "CallSid"), param(&params, "DialCallStatus"));
+    if call_sid.is_empty() {
+        return (StatusCode::BAD_REQUEST, "CallSid is required").into_response();
+    }
+    let now = svc.clock.now();
+    if matches!(status, "completed" | "answered") {
+        info!(call_sid, status, "transfer answered");
+        if let Err(e) = svc
+            .store
+            .add_event(call_sid, now, "transfer_answered", status)
+            .await
+        {
+            error!(call_sid, error = %e, "cannot record the answered transfer");
+        }
+        return xml(twilio::hangup_twiml());
+    }
+    warn!(
+        call_sid,
+        status, "transfer NOT answered; notifying the on-call human again"
+    );
+    match svc.store.get_call(call_sid).await {
+        Ok(Some(call)) => {
+            let noted = call
+                .events
+                .iter()
+                .flatten()
+                .any(|e| e.kind == "transfer_unanswered");
+            if !noted {
+                let mut amended = call.clone();
+                amended.summary = Some(notify::transfer_missed_summary(
+                    call.summary.as_deref().unwrap_or(""),
+                    status,
+                    &svc.persona.assistant.name,
+                ));
+                let notes = notify::for_call(&svc, &amended);
+                let summary = amended.summary.as_deref().unwrap_or("");
+                match svc
+                    .store
+                    .amend_call_notifying(
+                        call_sid,
+                        now,
+                        "transfer_unanswered",
+                        status,
+                        summary,
+                        &notes,
+                        chrono::Utc::now(),
+                    )
+                    .await
+                {
+                    Ok(()) => svc.outbox.notify_one(),
+                    Err(e) => error!(call_sid, error = %e, "cannot record the missed transfer"),
+                }
+            }
+        }
+        Ok(None) => warn!(call_sid, "dial status for a call we have no record of"),
+        Err(e) => error!(call_sid, error = %e, "cannot read the call"),
+    }
+    xml(twilio::say_and_hangup_twiml(
+        &svc.persona.line("transfer_unanswered", &[]),
     ))
 }
 

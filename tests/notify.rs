@@ -103,6 +103,14 @@ fn expected_signature(body: &str) -> String {
     format!("sha256={hex}")
 }
 
+/// The one delivery the webhook got within 5 s: its signature checked, its body parsed.
+async fn one_signed_delivery(hook: &Hook) -> serde_json::Value {
+    let got = hook.wait_delivered(Duration::from_secs(5)).await;
+    assert_eq!(got.len(), 1, "one delivery within 5 s of hang-up");
+    assert_eq!(got[0].signature, expected_signature(&got[0].body));
+    serde_json::from_str(&got[0].body).unwrap()
+}
+
 async fn app_with_webhook(url: &str) -> TestApp {
     let url = url.to_string();
     spawn_app_with(move |c| {
@@ -484,7 +492,13 @@ async fn an_urgent_caller_on_call_hours_is_transferred_through_twilio() {
         .find(|(k, _)| k == "Twiml")
         .expect("Twiml field")
         .1;
-    assert!(twiml.contains("<Dial>+16175550142</Dial>"), "{twiml}");
+    assert!(
+        twiml.contains(&format!(
+            "<Dial action=\"{}/twilio/dial-status\" method=\"POST\">+16175550142</Dial>",
+            app.base
+        )),
+        "{twiml}"
+    );
     assert!(
         twiml.starts_with("<?xml") && twiml.contains("<Response>"),
         "{twiml}"
@@ -507,6 +521,60 @@ async fn an_urgent_caller_on_call_hours_is_transferred_through_twilio() {
     // The on-call human also gets the record.
     let delivered = hook.wait_delivered(Duration::from_secs(5)).await;
     assert_eq!(delivered.len(), 1);
+
+    // Nobody picks up: Twilio reports the dial's end (signed), the caller hears they will be
+    // called back, and the on-call human is told again, once, however often Twilio retries.
+    let url = format!("{}/twilio/dial-status", app.base);
+    let form = vec![
+        ("CallSid".to_string(), report.call_sid.clone()),
+        ("DialCallStatus".to_string(), "no-answer".to_string()),
+    ];
+    let post = |signature: String| {
+        reqwest::Client::new()
+            .post(&url)
+            .header("X-Twilio-Signature", signature)
+            .form(&form)
+            .send()
+    };
+    let unsigned = post("bogus".into()).await.unwrap();
+    assert_eq!(unsigned.status(), 403);
+    let signature = frontdesk::telephony::twilio::signature("twilio-token", &url, &form);
+    for _ in 0..2 {
+        let r = post(signature.clone()).await.unwrap();
+        assert_eq!(r.status(), 200);
+        let twiml = r.text().await.unwrap();
+        assert!(twiml.contains("couldn&apos;t pick up"), "{twiml}");
+        assert!(twiml.contains("<Hangup/>"), "{twiml}");
+    }
+    let end = Instant::now() + Duration::from_secs(5);
+    while hook.delivered().len() < 2 && Instant::now() < end {
+        tokio::time::sleep(Duration::from_millis(20)).await;
+    }
+    tokio::time::sleep(Duration::from_millis(500)).await;
+    let delivered = hook.delivered();
+    assert_eq!(delivered.len(), 2, "told again, once");
+    assert_eq!(
+        delivered[1].signature,
+        expected_signature(&delivered[1].body)
+    );
+    let body: serde_json::Value = serde_json::from_str(&delivered[1].body).unwrap();
+    assert_eq!(body["event"], "escalation");
+    let summary = body["summary"].as_str().unwrap();
+    assert!(
+        summary.ends_with(
+            "The live transfer was not answered (no answer). Next step: Jamie Chen to call back urgently."
+        ),
+        "{summary}"
+    );
+    let call = app.stored_call(&report.call_sid).await;
+    let missed = call["events"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|e| e["kind"] == "transfer_unanswered")
+        .count();
+    assert_eq!(missed, 1, "{call}");
+    assert_eq!(call["summary"].as_str().unwrap(), summary);
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -626,10 +694,7 @@ async fn a_vip_caller_is_escalated_to_the_webhook() {
             |o| o.from = "+16175550199".into(),
         )
         .await;
-    let got = hook.wait_delivered(Duration::from_secs(5)).await;
-    assert_eq!(got.len(), 1, "one delivery within 5 s of hang-up");
-    assert_eq!(got[0].signature, expected_signature(&got[0].body));
-    let body: serde_json::Value = serde_json::from_str(&got[0].body).unwrap();
+    let body = one_signed_delivery(&hook).await;
     assert_eq!(body["event"], "escalation", "{body}");
     assert_eq!(body["call_sid"], report.call_sid.as_str());
     assert_eq!(body["category"], "vip");
@@ -672,10 +737,7 @@ async fn a_caller_asking_for_a_person_reaches_the_webhook_slack_and_email() {
     let call = app.stored_call(&report.call_sid).await;
     assert_eq!(call["outcome"], "escalated", "{call}");
 
-    let got = hook.wait_delivered(Duration::from_secs(5)).await;
-    assert_eq!(got.len(), 1);
-    assert_eq!(got[0].signature, expected_signature(&got[0].body));
-    let body: serde_json::Value = serde_json::from_str(&got[0].body).unwrap();
+    let body = one_signed_delivery(&hook).await;
     assert_eq!(body["event"], "escalation");
     assert_eq!(body["reason"], "caller asked for a person", "{body}");
     assert_eq!(body["caller"]["name"], "Jordan Lee");
@@ -791,7 +853,7 @@ async fn routine_messages_wait_for_the_morning_digest() {
         "transcript": [], "call_url": "http://x/api/calls/CAdigest2",
     });
     let store = &app.services.store;
-    let far = Some(wall_eight.into());
+    let far = Some(wall_eight);
     queue(store, "CAdigest2", "webhook", far, later.clone()).await;
     queue(store, "CAdigest3", "email", far, later).await;
     // 08:00 comes: everything held for the digest falls due at once.
@@ -852,10 +914,7 @@ async fn a_caller_who_hangs_up_early_is_a_missed_call_not_forgotten() {
         .await;
     let call = app.stored_call(&report.call_sid).await;
     assert_eq!(call["outcome"], "abandoned", "{call}");
-    let got = hook.wait_delivered(Duration::from_secs(5)).await;
-    assert_eq!(got.len(), 1);
-    assert_eq!(got[0].signature, expected_signature(&got[0].body));
-    let body: serde_json::Value = serde_json::from_str(&got[0].body).unwrap();
+    let body = one_signed_delivery(&hook).await;
     assert_eq!(body["event"], "missed_call", "{body}");
     assert_eq!(body["caller"]["number"], "+16175550111");
     assert!(

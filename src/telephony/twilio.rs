@@ -273,13 +273,20 @@ fn xml_escape(s: &str) -> String {
     out
 }
 
-/// TwiML that tells the caller they are being connected, then dials `number` (E.164).
-pub fn dial_twiml(say: &str, number: &str) -> String {
+/// TwiML that tells the caller they are being connected, then dials `number` (E.164). When the
+/// dial ends, Twilio POSTs `DialCallStatus` to `action` and plays the TwiML it answers.
+pub fn dial_twiml(say: &str, number: &str, action: &str) -> String {
     format!(
-        "<?xml version=\"1.0\" encoding=\"UTF-8\"?><Response><Say>{}</Say><Dial>{}</Dial></Response>",
+        "<?xml version=\"1.0\" encoding=\"UTF-8\"?><Response><Say>{}</Say><Dial action=\"{}\" method=\"POST\">{}</Dial></Response>",
         xml_escape(say),
+        xml_escape(action),
         xml_escape(number)
     )
+}
+
+/// TwiML that ends the call.
+pub fn hangup_twiml() -> String {
+    "<?xml version=\"1.0\" encoding=\"UTF-8\"?><Response><Hangup/></Response>".to_string()
 }
 
 /// Twilio's REST API could not redirect the call.
