@@ -9,7 +9,7 @@ use tracing::{info, warn};
 use crate::call::Services;
 use crate::config::{Clock, Config};
 use crate::persona::Persona;
-use crate::store::Store;
+use crate::store::{CallStatus, Store};
 use crate::stt::Stt;
 use crate::{tts, web};
 
@@ -21,13 +21,6 @@ pub async fn build_services(config: Config) -> anyhow::Result<Arc<Services>> {
         .await
         .with_context(|| format!("opening the call log ({})", config.database_url))?;
     let clock = Clock::starting_at(config.now);
-    let dropped = store.recover_interrupted(clock.now()).await?;
-    if dropped > 0 {
-        warn!(
-            calls = dropped,
-            "calls left in progress by the last run marked dropped"
-        );
-    }
     let stt = {
         let (model, prompt, threads) = (
             config.model.clone(),
@@ -56,7 +49,7 @@ pub async fn build_services(config: Config) -> anyhow::Result<Arc<Services>> {
     let mut stream_key = [0u8; 32];
     stream_key[..16].copy_from_slice(uuid::Uuid::new_v4().as_bytes());
     stream_key[16..].copy_from_slice(uuid::Uuid::new_v4().as_bytes());
-    Ok(Arc::new(Services {
+    let services = Arc::new(Services {
         persona: Arc::new(persona),
         store,
         stt,
@@ -66,7 +59,45 @@ pub async fn build_services(config: Config) -> anyhow::Result<Arc<Services>> {
         api_token,
         outbox: tokio::sync::Notify::new(),
         config,
-    }))
+    });
+    recover_interrupted(&services)
+        .await
+        .context("closing the calls the last run left open")?;
+    Ok(services)
+}
+
+/// Closes the calls a previous run left `in_progress` (it stopped or crashed mid-call) as
+/// `dropped`, and queues what they must tell a human, as if each had hung up: an urgent caller
+/// cut off by a crash still reaches the on-call human, and a message still arrives.
+async fn recover_interrupted(services: &Services) -> anyhow::Result<()> {
+    let store = &services.store;
+    let open = store.open_calls().await?;
+    for sid in &open {
+        let Some(mut call) = store.get_call(sid).await? else {
+            continue;
+        };
+        if call.outcome.is_none() {
+            let summary = crate::notify::CUT_OFF_SUMMARY;
+            store.set_outcome(sid, "abandoned", Some(summary)).await?;
+            call.outcome = Some("abandoned".into());
+            call.summary = Some(summary.into());
+        }
+        let notes = crate::notify::for_call(services, &call);
+        store
+            .end_call_notifying(
+                sid,
+                CallStatus::Dropped,
+                services.clock.now(),
+                &notes,
+                chrono::Utc::now(),
+            )
+            .await?;
+        warn!(call_sid = %sid, notifications = notes.len(), "a call the last run left open was closed as dropped");
+    }
+    if !open.is_empty() {
+        services.outbox.notify_one();
+    }
+    Ok(())
 }
 
 /// A server that is up.

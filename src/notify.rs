@@ -108,6 +108,10 @@ pub fn payload(call: &CallView, call_url: &str) -> serde_json::Value {
     })
 }
 
+/// The summary of a call cut off mid-way because the server stopped (recovered at startup).
+pub const CUT_OFF_SUMMARY: &str =
+    "The call was cut off: the server stopped during it. See the transcript for what was said.";
+
 /// The summary of a call whose live transfer went unanswered (`status`: Twilio's
 /// `DialCallStatus`): what was done stays, the next step becomes a callback.
 pub fn transfer_missed_summary(summary: &str, status: &str, assistant: &str) -> String {

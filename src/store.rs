@@ -212,15 +212,18 @@ impl Store {
         Ok(Self { pool })
     }
 
-    /// Calls left `in_progress` by a previous run that stopped are marked `dropped`.
-    pub async fn recover_interrupted(&self, now: DateTime<Utc>) -> Result<u64, StoreError> {
-        let r = sqlx::query(
-            "UPDATE calls SET status = 'dropped', ended_at = COALESCE(ended_at, $1) WHERE status = 'in_progress'",
+    /// Calls still `in_progress`: at startup, the ones a previous run left open when it stopped
+    /// or crashed mid-call.
+    pub async fn open_calls(&self) -> Result<Vec<String>, StoreError> {
+        let rows = sqlx::query(
+            "SELECT call_sid FROM calls WHERE status = 'in_progress' ORDER BY started_at",
         )
-        .bind(stamp(now))
-        .execute(&self.pool)
+        .fetch_all(&self.pool)
         .await?;
-        Ok(r.rows_affected())
+        Ok(rows
+            .iter()
+            .map(|r| r.try_get("call_sid"))
+            .collect::<Result<_, _>>()?)
     }
 
     /// Records a call (idempotent: a second call fills in what the first left empty).
@@ -989,11 +992,14 @@ mod tests {
     }
 
     #[tokio::test]
-    async fn calls_left_open_by_a_crash_are_dropped_on_restart() {
+    async fn calls_left_open_are_listed_until_closed() {
         let (_d, s) = store().await;
         s.begin_call("CA2", None, None, Utc::now()).await.unwrap();
-        assert_eq!(s.recover_interrupted(Utc::now()).await.unwrap(), 1);
-        assert_eq!(s.get_call("CA2").await.unwrap().unwrap().status, "dropped");
+        s.begin_call("CA3", None, None, Utc::now()).await.unwrap();
+        s.end_call("CA3", CallStatus::Completed, Utc::now())
+            .await
+            .unwrap();
+        assert_eq!(s.open_calls().await.unwrap(), vec!["CA2".to_string()]);
     }
     fn at(s: &str) -> DateTime<Utc> {
         DateTime::parse_from_rfc3339(s).unwrap().with_timezone(&Utc)

@@ -925,3 +925,57 @@ async fn a_caller_who_hangs_up_early_is_a_missed_call_not_forgotten() {
         "{body}"
     );
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_urgent_call_cut_off_by_a_crash_still_reaches_a_human() {
+    use frontdesk::dialog::CallerInfo;
+    use frontdesk::store::Speaker;
+    // The last run crashed mid-call: the caller had said it was an emergency.
+    let dir = tempfile::tempdir().unwrap();
+    let db = format!("sqlite://{}/frontdesk.db", dir.path().display());
+    let store = Store::open(&db).await.unwrap();
+    let now = Utc::now();
+    store
+        .begin_call("CAcut1", Some("+16175550111"), Some("+16175550100"), now)
+        .await
+        .unwrap();
+    store
+        .add_turn("CAcut1", Speaker::Agent, "Good evening.", now, None)
+        .await
+        .unwrap();
+    store
+        .add_turn(
+            "CAcut1",
+            Speaker::Caller,
+            "There's an emergency, our servers are down.",
+            now,
+            Some(900),
+        )
+        .await
+        .unwrap();
+    let info = CallerInfo {
+        escalation: Some("urgency: emergency".into()),
+        ..CallerInfo::default()
+    };
+    store.update_caller("CAcut1", &info).await.unwrap();
+    drop(store);
+    // The restarted server closes it and tells the on-call human.
+    let (url, hook) = hook_at().await;
+    let app = spawn_app_with(move |c| {
+        c.database_url = db;
+        c.webhook_url = Some(url);
+        c.webhook_secret = Some(SECRET.into());
+    })
+    .await;
+    let body = one_signed_delivery(&hook).await;
+    assert_eq!(body["event"], "escalation", "{body}");
+    assert_eq!(body["call_sid"], "CAcut1");
+    assert!(
+        body["summary"].as_str().unwrap().contains("cut off"),
+        "{body}"
+    );
+    assert!(body["transcript"].to_string().contains("servers are down"));
+    let call = app.stored_call("CAcut1").await;
+    assert_eq!(call["status"], "dropped", "{call}");
+    assert_eq!(call["notifications"][0]["status"], "delivered", "{call}");
+}
