@@ -661,6 +661,14 @@ mod tests {
     }
 
     #[test]
+    fn the_example_file_is_valid_and_holds_the_defaults() {
+        let p = Path::new(env!("CARGO_MANIFEST_DIR")).join("frontdesk.example.toml");
+        let c = Config::load_with(Some(&p), &[]).unwrap();
+        let d = Config::default();
+        assert_eq!(format!("{c:?}"), format!("{d:?}"));
+    }
+
+    #[test]
     fn unknown_file_keys_are_rejected() {
         let dir = tempfile::tempdir().unwrap();
         let p = dir.path().join("c.toml");
