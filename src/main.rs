@@ -107,6 +107,27 @@ async fn serve(config: Config) -> anyhow::Result<()> {
         "call log API: http://{}/api/calls (Authorization: Bearer <FRONTDESK_API_TOKEN>)",
         running.addr
     );
+    let config = &running.services.config;
+    let channels = frontdesk::notify::channels(config);
+    if channels.is_empty() {
+        tracing::warn!("no notification channel is configured: escalations and messages stay in the call log only (set FRONTDESK_WEBHOOK_URL, FRONTDESK_SLACK_WEBHOOK_URL or FRONTDESK_SMTP_URL)");
+    } else {
+        let digest = if config.delivery.digest {
+            format!(
+                "; routine messages wait for the digest at {}",
+                config.delivery.digest_at
+            )
+        } else {
+            String::new()
+        };
+        eprintln!("notifications: {}{digest}", channels.join(", "));
+    }
+    if config.can_transfer() {
+        eprintln!(
+            "live transfer: to {} inside the on-call window",
+            running.services.persona.assistant.phone
+        );
+    }
     running.task.await??;
     Ok(())
 }
