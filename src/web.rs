@@ -40,17 +40,15 @@ fn xml(body: String) -> Response {
     ([(header::CONTENT_TYPE, "text/xml; charset=utf-8")], body).into_response()
 }
 
-/// Checks `X-Twilio-Signature` on a Twilio webhook when an auth token is configured; the
-/// refusal to send back otherwise.
-fn verify_twilio(
+/// Checks `X-Twilio-Signature` on a Twilio webhook when an auth token is configured: `None`
+/// when it holds, else the refusal to send back.
+fn twilio_refusal(
     svc: &Services,
     uri: &axum::http::Uri,
     headers: &HeaderMap,
     params: &[(String, String)],
-) -> Result<(), Response> {
-    let Some(token) = &svc.config.twilio_auth_token else {
-        return Ok(());
-    };
+) -> Option<Response> {
+    let token = svc.config.twilio_auth_token.as_ref()?;
     let mut url = format!("{}{}", svc.config.public_base(), uri.path());
     if let Some(q) = uri.query() {
         url.push('?');
@@ -61,10 +59,10 @@ fn verify_twilio(
         .and_then(|v| v.to_str().ok())
         .unwrap_or("");
     if twilio::validate_signature(token, &url, params, given) {
-        Ok(())
+        None
     } else {
         warn!(%url, "webhook refused: X-Twilio-Signature missing or wrong");
-        Err((StatusCode::FORBIDDEN, "invalid Twilio signature").into_response())
+        Some((StatusCode::FORBIDDEN, "invalid Twilio signature").into_response())
     }
 }
 
@@ -85,7 +83,7 @@ async fn twilio_voice(
     uri: axum::http::Uri,
     Form(params): Form<Vec<(String, String)>>,
 ) -> Response {
-    if let Err(refused) = verify_twilio(&svc, &uri, &headers, &params) {
+    if let Some(refused) = twilio_refusal(&svc, &uri, &headers, &params) {
         return refused;
     }
     let get = |k: &str| param(&params, k);
@@ -128,7 +126,7 @@ async fn twilio_dial_status(
     uri: axum::http::Uri,
     Form(params): Form<Vec<(String, String)>>,
 ) -> Response {
-    if let Err(refused) = verify_twilio(&svc, &uri, &headers, &params) {
+    if let Some(refused) = twilio_refusal(&svc, &uri, &headers, &params) {
         return refused;
     }
     let (call_sid, status) = (param(&params, "CallSid"), param(&params, "DialCallStatus"));
