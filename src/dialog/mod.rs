@@ -650,6 +650,15 @@ impl Dialog {
         if asked == Some(Intent::Person)
             && !matches!(self.stage, Stage::AskMessage | Stage::ReadBack)
         {
+            // What else they said is the purpose: "Can I speak to someone? It's the contract."
+            let rest: Vec<&str> = text
+                .split_inclusive(['.', '?', '!'])
+                .map(str::trim)
+                .filter(|s| {
+                    intent(s, &persona.assistant.name, &persona.executive) != Some(Intent::Person)
+                })
+                .collect();
+            self.note_purpose(&rest.join(" "), out);
             self.ask_for_person("caller asked for a person", now, out);
             return;
         }

@@ -1170,6 +1170,26 @@ fn asking_for_a_person_escalates() {
 }
 
 #[test]
+fn what_a_caller_asking_for_a_person_also_said_is_the_purpose() {
+    let (d, _) = check(
+        Some("+16175550111"),
+        &[(
+            "Hi, can I speak to someone? It's about the Henderson contract.",
+            "I'll let Jamie Chen know",
+        )],
+    );
+    assert_eq!(
+        d.caller().purpose.as_deref(),
+        Some("It's about the Henderson contract.")
+    );
+    let (d, _) = check(
+        Some("+16175550111"),
+        &[("Can I talk to a real person?", "I'll let Jamie Chen know")],
+    );
+    assert_eq!(d.caller().purpose, None);
+}
+
+#[test]
 fn dtmf_0_escalates_from_anywhere() {
     let (_, acts) = check(
         Some("+16175550111"),
