@@ -468,6 +468,16 @@ async fn post_json(
         .map_err(|e| format!("{what} unreachable: {e}"))?;
     if r.status().is_success() {
         Ok(())
+    } else if r.status().is_redirection() {
+        let to = r
+            .headers()
+            .get(reqwest::header::LOCATION)
+            .and_then(|v| v.to_str().ok())
+            .unwrap_or("?");
+        Err(format!(
+            "{what} answered HTTP {} (a redirect to {to}: configure that URL instead)",
+            r.status().as_u16()
+        ))
     } else {
         Err(format!("{what} answered HTTP {}", r.status().as_u16()))
     }
@@ -547,7 +557,13 @@ async fn send(services: &Services, senders: &Senders, unit: &Unit<'_>) -> Result
 pub async fn run(services: Arc<Services>) {
     let cfg = services.config.delivery.clone();
     let timeout = Duration::from_secs(cfg.timeout_secs.max(1));
-    let http = match reqwest::Client::builder().timeout(timeout).build() {
+    // A redirect is not a delivery: following one would turn the POST into a GET and lose the
+    // body while the receiver answers 200.
+    let http = match reqwest::Client::builder()
+        .timeout(timeout)
+        .redirect(reqwest::redirect::Policy::none())
+        .build()
+    {
         Ok(c) => c,
         Err(e) => {
             error!(error = %e, "cannot build the HTTP client; notifications stay queued");

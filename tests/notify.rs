@@ -979,3 +979,58 @@ async fn an_urgent_call_cut_off_by_a_crash_still_reaches_a_human() {
     assert_eq!(call["status"], "dropped", "{call}");
     assert_eq!(call["notifications"][0]["status"], "delivered", "{call}");
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_redirecting_receiver_is_not_taken_for_a_delivery() {
+    // http:// redirecting to https:// is common; following it would drop the body.
+    let listener = TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let base = format!("http://{}", listener.local_addr().unwrap());
+    let got_get = Arc::new(Mutex::new(0usize));
+    let counter = got_get.clone();
+    let app = axum::Router::new()
+        .route(
+            "/hook",
+            axum::routing::post(|| async {
+                (
+                    StatusCode::MOVED_PERMANENTLY,
+                    [(axum::http::header::LOCATION, "/elsewhere")],
+                )
+            }),
+        )
+        .route(
+            "/elsewhere",
+            axum::routing::get(move || async move {
+                *counter.lock().unwrap() += 1;
+                "ok"
+            }),
+        );
+    tokio::spawn(async move { axum::serve(listener, app).await });
+    let url = format!("{base}/hook");
+    let app = spawn_app_with(move |c| {
+        c.webhook_url = Some(url);
+        c.webhook_secret = Some(SECRET.into());
+        c.delivery.backoff_base_ms = 50;
+        c.delivery.backoff_max_secs = 1;
+        c.delivery.max_attempts = 2;
+    })
+    .await;
+    queue_one(&app.services.store, "CAredir1").await;
+    app.services.outbox.notify_one();
+    let end = Instant::now() + Duration::from_secs(10);
+    loop {
+        let (_, call) = app.api("/api/calls/CAredir1").await;
+        let n = &call["notifications"][0];
+        if n["status"] == "failed" {
+            let err = n["last_error"].as_str().unwrap();
+            assert!(
+                err.contains("HTTP 301") && err.contains("/elsewhere"),
+                "{err}"
+            );
+            break;
+        }
+        assert_ne!(n["status"], "delivered", "{call}");
+        assert!(Instant::now() < end, "never marked failed: {call}");
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+    assert_eq!(*got_get.lock().unwrap(), 0, "the redirect was not followed");
+}
