@@ -292,7 +292,8 @@ const SLACK_MAX_ITEMS: usize = 40;
 const SLACK_MAX_TEXT: usize = 2_900;
 
 /// A Slack incoming-webhook message for one notification or a digest of several: `text` (what
-/// the phone's notification shows) and Block Kit `blocks`.
+/// the phone's notification shows, and all that Slack-compatible chats without Block Kit, such as
+/// Mattermost, display) and Block Kit `blocks`.
 pub fn slack_message(items: &[Value], tz: Tz) -> Value {
     let link = |item: &Value| match text(item, "call_url") {
         Some(url) => format!(" <{}|call log>", slack_escape(url)),
@@ -321,17 +322,27 @@ pub fn slack_message(items: &[Value], tz: Tz) -> Value {
         if !transcript.is_empty() {
             blocks.push(json!({"type": "section", "text": {"type": "mrkdwn", "text": clip(&format!("```{}```", slack_escape(&transcript)), SLACK_MAX_TEXT)}}));
         }
-        return json!({"text": head, "blocks": blocks});
+        let summary = slack_escape(text(item, "summary").unwrap_or(""));
+        let fallback = format!("{}\n{summary}{}", slack_escape(&head), link(item));
+        return json!({"text": clip(&fallback, SLACK_MAX_TEXT), "blocks": blocks});
     }
     let head = format!("Morning digest: {} messages", items.len());
-    let mut blocks = vec![json!({"type": "header", "text": {"type": "plain_text", "text": head}})];
+    let mut blocks = vec![json!({"type": "header", "text": {"type": "plain_text", "text": &head}})];
     for item in items.iter().take(SLACK_MAX_ITEMS) {
         blocks.push(json!({"type": "section", "text": {"type": "mrkdwn", "text": clip(&format!("*{}*\n{}{}", slack_escape(&headline(item)), slack_escape(text(item, "summary").unwrap_or("")), link(item)), SLACK_MAX_TEXT)}}));
     }
     if items.len() > SLACK_MAX_ITEMS {
         blocks.push(json!({"type": "context", "elements": [{"type": "mrkdwn", "text": format!("…and {} more in the call log.", items.len() - SLACK_MAX_ITEMS)}]}));
     }
-    json!({"text": head, "blocks": blocks})
+    let mut fallback = head;
+    for item in items.iter().take(SLACK_MAX_ITEMS) {
+        fallback.push_str(&format!(
+            "\n• {}{}",
+            slack_escape(&headline(item)),
+            link(item)
+        ));
+    }
+    json!({"text": clip(&fallback, SLACK_MAX_TEXT), "blocks": blocks})
 }
 
 /// An email's subject and plain-text body.
@@ -807,7 +818,7 @@ mod tests {
         );
         let blocks = m["blocks"].as_array().unwrap();
         assert_eq!(blocks[0]["type"], "header");
-        let all = m["blocks"].to_string();
+        let all = m.to_string();
         assert!(
             all.contains("<https://desk.example.com/api/calls/CA1|call log>"),
             "{all}"
@@ -823,7 +834,11 @@ mod tests {
             .map(|i| item("message", "routine", &format!("Caller {i}")))
             .collect();
         let d = slack_message(&items, BOSTON);
-        assert_eq!(d["text"], "Morning digest: 3 messages");
+        let text = d["text"].as_str().unwrap();
+        assert!(
+            text.starts_with("Morning digest: 3 messages\n• Message from Caller 0"),
+            "{text}"
+        );
         assert_eq!(d["blocks"].as_array().unwrap().len(), 4);
         assert!(d["blocks"][2]["text"]["text"]
             .as_str()
