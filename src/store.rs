@@ -388,16 +388,7 @@ impl Store {
         due: DateTime<Utc>,
     ) -> Result<(), StoreError> {
         let mut tx = self.pool.begin().await?;
-        sqlx::query(
-            "INSERT INTO call_events (call_sid, seq, at, kind, detail)
-             VALUES ($1, (SELECT COALESCE(MAX(seq), 0) + 1 FROM call_events WHERE call_sid = $1), $2, $3, $4)",
-        )
-        .bind(call_sid)
-        .bind(stamp(at))
-        .bind(kind)
-        .bind(detail)
-        .execute(&mut *tx)
-        .await?;
+        insert_event(&mut *tx, call_sid, at, kind, detail).await?;
         sqlx::query("UPDATE calls SET summary = $1 WHERE call_sid = $2")
             .bind(summary)
             .bind(call_sid)
@@ -569,17 +560,7 @@ impl Store {
         kind: &str,
         detail: &str,
     ) -> Result<(), StoreError> {
-        sqlx::query(
-            "INSERT INTO call_events (call_sid, seq, at, kind, detail)
-             VALUES ($1, (SELECT COALESCE(MAX(seq), 0) + 1 FROM call_events WHERE call_sid = $1), $2, $3, $4)",
-        )
-        .bind(call_sid)
-        .bind(stamp(at))
-        .bind(kind)
-        .bind(detail)
-        .execute(&self.pool)
-        .await?;
-        Ok(())
+        insert_event(&self.pool, call_sid, at, kind, detail).await
     }
 
     fn call_from_row(row: &sqlx::sqlite::SqliteRow) -> Result<CallView, sqlx::Error> {
@@ -737,6 +718,27 @@ fn granules(start: DateTime<Utc>, end: DateTime<Utc>) -> Vec<String> {
         t += step;
     }
     out
+}
+
+/// Appends an event to the call, on the pool or inside a transaction.
+async fn insert_event<'e>(
+    db: impl sqlx::Executor<'e, Database = sqlx::Sqlite>,
+    call_sid: &str,
+    at: DateTime<Utc>,
+    kind: &str,
+    detail: &str,
+) -> Result<(), StoreError> {
+    sqlx::query(
+        "INSERT INTO call_events (call_sid, seq, at, kind, detail)
+         VALUES ($1, (SELECT COALESCE(MAX(seq), 0) + 1 FROM call_events WHERE call_sid = $1), $2, $3, $4)",
+    )
+    .bind(call_sid)
+    .bind(stamp(at))
+    .bind(kind)
+    .bind(detail)
+    .execute(db)
+    .await?;
+    Ok(())
 }
 
 /// Inserts `notes` into the outbox inside `tx`, due at `due` or at their digest time.

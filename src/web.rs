@@ -8,7 +8,7 @@ use std::collections::HashMap;
 use std::sync::Arc;
 
 use axum::extract::ws::{Message, WebSocket, WebSocketUpgrade};
-use axum::extract::{Path, Query, State};
+use axum::extract::{FromRequest, Path, Query, Request, State};
 use axum::http::{header, HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
@@ -66,6 +66,25 @@ fn twilio_refusal(
     }
 }
 
+/// A Twilio webhook's form parameters, extracted only when its signature holds (when an auth
+/// token is configured); otherwise the request is refused with 403.
+struct TwilioForm(Vec<(String, String)>);
+
+impl FromRequest<Arc<Services>> for TwilioForm {
+    type Rejection = Response;
+
+    async fn from_request(req: Request, svc: &Arc<Services>) -> Result<Self, Self::Rejection> {
+        let (uri, headers) = (req.uri().clone(), req.headers().clone());
+        let Form(params) = Form::<Vec<(String, String)>>::from_request(req, svc)
+            .await
+            .map_err(IntoResponse::into_response)?;
+        match twilio_refusal(svc, &uri, &headers, &params) {
+            Some(refused) => Err(refused),
+            None => Ok(Self(params)),
+        }
+    }
+}
+
 /// A form parameter, or "".
 fn param<'a>(params: &'a [(String, String)], key: &str) -> &'a str {
     params
@@ -79,13 +98,8 @@ fn param<'a>(params: &'a [(String, String)], key: &str) -> &'a str {
 /// stream to us, with a per-call token the websocket must present.
 async fn twilio_voice(
     State(svc): State<Arc<Services>>,
-    headers: HeaderMap,
-    uri: axum::http::Uri,
-    Form(params): Form<Vec<(String, String)>>,
+    TwilioForm(params): TwilioForm,
 ) -> Response {
-    if let Some(refused) = twilio_refusal(&svc, &uri, &headers, &params) {
-        return refused;
-    }
     let get = |k: &str| param(&params, k);
     let call_sid = get("CallSid");
     if call_sid.is_empty() {
@@ -122,13 +136,8 @@ async fn twilio_voice(
 /// was missed; this is recorded once, however often Twilio retries.
 async fn twilio_dial_status(
     State(svc): State<Arc<Services>>,
-    headers: HeaderMap,
-    uri: axum::http::Uri,
-    Form(params): Form<Vec<(String, String)>>,
+    TwilioForm(params): TwilioForm,
 ) -> Response {
-    if let Some(refused) = twilio_refusal(&svc, &uri, &headers, &params) {
-        return refused;
-    }
     let (call_sid, status) = (param(&params, "CallSid"), param(&params, "DialCallStatus"));
     if call_sid.is_empty() {
         return (StatusCode::BAD_REQUEST, "CallSid is required").into_response();
