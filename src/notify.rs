@@ -465,6 +465,22 @@ struct Senders {
     smtp: Option<AsyncSmtpTransport<Tokio1Executor>>,
 }
 
+/// An error with its causes ("error sending request: … : Connection refused"). Callers strip
+/// URLs first: a Slack webhook URL is a secret, and errors go to the log and the API.
+fn error_chain(e: &dyn std::error::Error) -> String {
+    let mut out = e.to_string();
+    let mut source = e.source();
+    while let Some(cause) = source {
+        let text = cause.to_string();
+        if !out.contains(&text) {
+            out.push_str(": ");
+            out.push_str(&text);
+        }
+        source = cause.source();
+    }
+    out
+}
+
 /// POSTs a JSON body; `Err` says why it did not arrive.
 async fn post_json(
     request: reqwest::RequestBuilder,
@@ -476,7 +492,7 @@ async fn post_json(
         .body(body)
         .send()
         .await
-        .map_err(|e| format!("{what} unreachable: {e}"))?;
+        .map_err(|e| format!("{what} unreachable: {}", error_chain(&e.without_url())))?;
     if r.status().is_success() {
         Ok(())
     } else if r.status().is_redirection() {
@@ -653,6 +669,25 @@ pub async fn run(services: Arc<Services>) {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[tokio::test]
+    async fn delivery_errors_name_the_cause_but_never_the_secret_url() {
+        let port = {
+            let l = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+            l.local_addr().unwrap().port()
+        };
+        let url = format!("http://127.0.0.1:{port}/services/T000/B000/s3cr3t-token");
+        let client = reqwest::Client::new();
+        let err = post_json(client.post(&url), "{}".into(), "Slack webhook")
+            .await
+            .unwrap_err();
+        assert!(err.starts_with("Slack webhook unreachable: "), "{err}");
+        assert!(
+            err.to_lowercase().contains("refused"),
+            "the cause is named: {err}"
+        );
+        assert!(!err.contains("s3cr3t"), "{err}");
+    }
 
     #[test]
     fn signatures_are_hex_hmac_sha256() {
