@@ -412,12 +412,12 @@ pub fn email_message(items: &[Value], tz: Tz) -> Email {
 }
 
 /// One send: a single notification, or a channel's digest of several.
-struct Unit<'a> {
-    channel: &'a str,
-    members: Vec<&'a Outgoing>,
+struct Unit {
+    channel: String,
+    members: Vec<Outgoing>,
 }
 
-impl Unit<'_> {
+impl Unit {
     /// The idempotency key: the notification's id, or one derived from the digest's members.
     fn key(&self) -> String {
         match self.members.as_slice() {
@@ -439,7 +439,7 @@ impl Unit<'_> {
 
 /// Groups claimed notifications into sends: one each, except digest members, which go
 /// together per channel.
-fn units(due: &[Outgoing]) -> Vec<Unit<'_>> {
+fn units(due: Vec<Outgoing>) -> Vec<Unit> {
     let mut out: Vec<Unit> = Vec::new();
     for n in due {
         if n.digest {
@@ -452,7 +452,7 @@ fn units(due: &[Outgoing]) -> Vec<Unit<'_>> {
             }
         }
         out.push(Unit {
-            channel: &n.channel,
+            channel: n.channel.clone(),
             members: vec![n],
         });
     }
@@ -511,7 +511,7 @@ async fn post_json(
 }
 
 /// Sends one unit; `Err` says why it did not arrive.
-async fn send(services: &Services, senders: &Senders, unit: &Unit<'_>) -> Result<(), String> {
+async fn send(services: &Services, senders: &Senders, unit: &Unit) -> Result<(), String> {
     let config = &services.config;
     let key = unit.key();
     let items = || -> Result<Vec<Value>, String> {
@@ -524,7 +524,7 @@ async fn send(services: &Services, senders: &Senders, unit: &Unit<'_>) -> Result
             .collect()
     };
     let tz = services.persona.timezone;
-    match unit.channel {
+    match unit.channel.as_str() {
         "webhook" => {
             let (Some(url), Some(secret)) = (
                 config.webhook_url.as_deref(),
@@ -579,8 +579,47 @@ async fn send(services: &Services, senders: &Senders, unit: &Unit<'_>) -> Result
     }
 }
 
-/// Delivers what is due, then waits for the next due time or a wake-up; runs until the process
-/// ends. Safe to run beside other instances: each notification is leased before it is sent.
+/// Sends one unit and records the attempt on each of its members: delivered, a retry after
+/// backoff with jitter, or failed for good after `max_attempts`.
+async fn deliver(services: &Services, senders: &Senders, cfg: &DeliveryConfig, unit: &Unit) {
+    let result = send(services, senders, unit).await;
+    let at = Utc::now();
+    // A digest's members retry together, on the schedule of the most-tried one.
+    let tried = unit.members.iter().map(|n| n.attempts).max().unwrap_or(0) + 1;
+    let wait = backoff(cfg, tried, rand::random::<f64>());
+    for n in &unit.members {
+        let attempts = n.attempts + 1;
+        let retry_at = match &result {
+            Ok(()) => {
+                info!(notification = %n.id, call_sid = %n.call_sid, channel = %n.channel, event = %n.event, digest = n.digest, attempts, "notification delivered");
+                None
+            }
+            Err(e) if attempts >= cfg.max_attempts => {
+                error!(notification = %n.id, call_sid = %n.call_sid, channel = %n.channel, attempts, error = %e, "notification FAILED for good: the receiver kept failing");
+                None
+            }
+            Err(e) => {
+                warn!(notification = %n.id, call_sid = %n.call_sid, channel = %n.channel, attempts, error = %e, retry_in_ms = wait.as_millis() as u64, "notification not delivered; will retry");
+                chrono::Duration::from_std(wait).ok().map(|w| at + w)
+            }
+        };
+        if let Err(e) = services
+            .store
+            .record_attempt(&n.id, at, result.clone(), retry_at)
+            .await
+        {
+            error!(notification = %n.id, error = %e, "cannot record a delivery attempt; the lease will expire and it will be retried");
+        }
+    }
+}
+
+/// Sends in flight at once: a slow or hanging receiver holds up only its own notifications,
+/// never an escalation to another channel.
+const IN_FLIGHT: usize = 32;
+
+/// Delivers what is due, each send in its own task, then waits for the next due time or a
+/// wake-up; runs until the process ends. Safe to run beside other instances: each notification
+/// is leased (for longer than a send may take) before it is sent.
 pub async fn run(services: Arc<Services>) {
     let cfg = services.config.delivery.clone();
     let timeout = Duration::from_secs(cfg.timeout_secs.max(1));
@@ -606,50 +645,41 @@ pub async fn run(services: Arc<Services>) {
             }
         }
     });
-    let senders = Senders { http, smtp };
-    let lease = chrono::Duration::from_std(timeout + Duration::from_secs(5))
-        .unwrap_or_else(|_| chrono::Duration::seconds(15));
+    let senders = Arc::new(Senders { http, smtp });
+    let lease = chrono::Duration::from_std(timeout * 2 + Duration::from_secs(5))
+        .unwrap_or_else(|_| chrono::Duration::seconds(25));
+    let slots = Arc::new(tokio::sync::Semaphore::new(IN_FLIGHT));
     loop {
-        let now = Utc::now();
-        let due = match services.store.claim_due(now, lease, 64).await {
-            Ok(d) => d,
-            Err(e) => {
-                error!(error = %e, "cannot read the outbox");
-                Vec::new()
-            }
-        };
-        for unit in units(&due) {
-            let result = send(&services, &senders, &unit).await;
-            let at = Utc::now();
-            // A digest's members retry together, on the schedule of the most-tried one.
-            let tried = unit.members.iter().map(|n| n.attempts).max().unwrap_or(0) + 1;
-            let wait = backoff(&cfg, tried, rand::random::<f64>());
-            for n in &unit.members {
-                let attempts = n.attempts + 1;
-                let retry_at = match &result {
-                    Ok(()) => {
-                        info!(notification = %n.id, call_sid = %n.call_sid, channel = %n.channel, event = %n.event, digest = n.digest, attempts, "notification delivered");
-                        None
-                    }
-                    Err(e) if attempts >= cfg.max_attempts => {
-                        error!(notification = %n.id, call_sid = %n.call_sid, channel = %n.channel, attempts, error = %e, "notification FAILED for good: the receiver kept failing");
-                        None
-                    }
-                    Err(e) => {
-                        warn!(notification = %n.id, call_sid = %n.call_sid, channel = %n.channel, attempts, error = %e, retry_in_ms = wait.as_millis() as u64, "notification not delivered; will retry");
-                        chrono::Duration::from_std(wait).ok().map(|w| at + w)
-                    }
-                };
-                if let Err(e) = services
-                    .store
-                    .record_attempt(&n.id, at, result.clone(), retry_at)
-                    .await
-                {
-                    error!(notification = %n.id, error = %e, "cannot record a delivery attempt; the lease will expire and it will be retried");
+        let free = slots.available_permits();
+        let due = if free == 0 {
+            Vec::new()
+        } else {
+            match services
+                .store
+                .claim_due(Utc::now(), lease, free as i64)
+                .await
+            {
+                Ok(d) => d,
+                Err(e) => {
+                    error!(error = %e, "cannot read the outbox");
+                    Vec::new()
                 }
             }
+        };
+        let claimed = !due.is_empty();
+        for unit in units(due) {
+            let Ok(slot) = slots.clone().acquire_owned().await else {
+                return;
+            };
+            let (services, senders, cfg) = (services.clone(), senders.clone(), cfg.clone());
+            tokio::spawn(async move {
+                deliver(&services, &senders, &cfg, &unit).await;
+                drop(slot);
+                // There may be more to claim now, or a new next due time.
+                services.outbox.notify_one();
+            });
         }
-        if !due.is_empty() {
+        if claimed {
             continue;
         }
         let sleep = match services.store.next_due().await {
@@ -945,7 +975,7 @@ mod tests {
             n("d", "webhook", true),
             n("e", "email", true),
         ];
-        let u = units(&due);
+        let u = units(due);
         let shape: Vec<(String, Vec<&str>)> = u
             .iter()
             .map(|u| {
@@ -967,7 +997,7 @@ mod tests {
         assert!(u[0].key().starts_with("dig_"));
         // The same members give the same key, whatever their order.
         let again = [n("d", "webhook", true), n("a", "webhook", true)];
-        assert_eq!(units(&again)[0].key(), u[0].key());
+        assert_eq!(units(again.to_vec())[0].key(), u[0].key());
     }
 
     #[test]

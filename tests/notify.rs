@@ -1035,3 +1035,40 @@ async fn a_redirecting_receiver_is_not_taken_for_a_delivery() {
     }
     assert_eq!(*got_get.lock().unwrap(), 0, "the redirect was not followed");
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_hanging_receiver_does_not_hold_up_the_others() {
+    // The Slack receiver accepts the request and never answers.
+    let listener = TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let slack_url = format!("http://{}/hook", listener.local_addr().unwrap());
+    let hanging = axum::Router::new().route(
+        "/hook",
+        axum::routing::post(|| async {
+            tokio::time::sleep(Duration::from_secs(3600)).await;
+            "late"
+        }),
+    );
+    tokio::spawn(async move { axum::serve(listener, hanging).await });
+    let (url, hook) = hook_at().await;
+    let app = spawn_app_with(move |c| {
+        c.webhook_url = Some(url);
+        c.webhook_secret = Some(SECRET.into());
+        c.slack_webhook_url = Some(slack_url);
+        c.delivery.timeout_secs = 10;
+    })
+    .await;
+    let store = &app.services.store;
+    let payload = |sid: &str| serde_json::json!({"event": "message", "call_sid": sid});
+    // The stuck one is first in line.
+    queue(store, "CAstuck", "slack", None, payload("CAstuck")).await;
+    tokio::time::sleep(Duration::from_millis(5)).await;
+    queue(store, "CAnext", "webhook", None, payload("CAnext")).await;
+    app.services.outbox.notify_one();
+    // Well inside the hanging send's 10 s timeout.
+    let got = hook.wait_delivered(Duration::from_secs(5)).await;
+    assert_eq!(got.len(), 1, "the webhook waited for the hanging receiver");
+    let body: serde_json::Value = serde_json::from_str(&got[0].body).unwrap();
+    assert_eq!(body["call_sid"], "CAnext");
+    let (_, call) = app.api("/api/calls/CAstuck").await;
+    assert_eq!(call["notifications"][0]["status"], "pending", "{call}");
+}
