@@ -1072,3 +1072,32 @@ async fn a_hanging_receiver_does_not_hold_up_the_others() {
     let (_, call) = app.api("/api/calls/CAstuck").await;
     assert_eq!(call["notifications"][0]["status"], "pending", "{call}");
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_caller_pressing_0_is_escalated_to_the_webhook() {
+    let (url, hook) = hook_at().await;
+    let app = app_with_webhook(&url).await;
+    let report = app
+        .call_with(
+            "Hi, I'd like to book a meeting.\n\
+             @dtmf 0\n\
+             This is Jordan Lee.\n\
+             Yes.\n\
+             Please call me about the invoice.\n\
+             Yes.\n",
+            |o| o.from = "+16175550111".into(),
+        )
+        .await;
+    let body = one_signed_delivery(&hook).await;
+    assert_eq!(body["event"], "escalation", "{body}");
+    assert_eq!(body["call_sid"], report.call_sid.as_str());
+    assert_eq!(body["reason"], "caller pressed 0");
+    assert!(
+        body["message"]
+            .as_str()
+            .unwrap_or("")
+            .to_lowercase()
+            .contains("invoice"),
+        "{body}"
+    );
+}
