@@ -155,6 +155,7 @@ pub struct Outgoing {
 #[derive(Debug, Clone, Serialize, PartialEq)]
 pub struct NotificationView {
     pub id: String,
+    pub call_sid: String,
     pub channel: String,
     pub event: String,
     pub reason: Option<String>,
@@ -528,28 +529,31 @@ impl Store {
                 .bind(call_sid)
                 .fetch_all(&self.pool)
                 .await?;
-        rows.iter()
-            .map(|r| {
-                Ok(NotificationView {
-                    id: r.try_get("id")?,
-                    channel: r.try_get("channel")?,
-                    event: r.try_get("event")?,
-                    reason: r.try_get("reason")?,
-                    urgency: r.try_get("urgency")?,
-                    status: r.try_get("status")?,
-                    attempts: r.try_get("attempts")?,
-                    last_error: r.try_get("last_error")?,
-                    created_at: r.try_get("created_at")?,
-                    delivered_at: r.try_get("delivered_at")?,
-                    digest: r.try_get::<i64, _>("digest")? != 0,
-                    due_at: match r.try_get::<String, _>("status")?.as_str() {
-                        "pending" => Some(r.try_get("next_attempt_at")?),
-                        _ => None,
-                    },
-                })
-            })
-            .collect::<Result<_, sqlx::Error>>()
-            .map_err(StoreError::from)
+        Ok(rows
+            .iter()
+            .map(notification_from_row)
+            .collect::<Result<_, _>>()?)
+    }
+
+    /// Notifications across all calls, newest first, optionally only those with `status`
+    /// (`pending`, `delivered`, `failed`): what the reviewer checks for receivers that fail.
+    pub async fn list_notifications(
+        &self,
+        status: Option<&str>,
+        limit: i64,
+    ) -> Result<Vec<NotificationView>, StoreError> {
+        let rows = sqlx::query(
+            "SELECT * FROM notifications WHERE $1 IS NULL OR status = $1
+             ORDER BY created_at DESC, id LIMIT $2",
+        )
+        .bind(status)
+        .bind(limit)
+        .fetch_all(&self.pool)
+        .await?;
+        Ok(rows
+            .iter()
+            .map(notification_from_row)
+            .collect::<Result<_, _>>()?)
     }
 
     /// Notes something that happened on the call.
@@ -718,6 +722,29 @@ fn granules(start: DateTime<Utc>, end: DateTime<Utc>) -> Vec<String> {
         t += step;
     }
     out
+}
+
+fn notification_from_row(r: &sqlx::sqlite::SqliteRow) -> Result<NotificationView, sqlx::Error> {
+    let status: String = r.try_get("status")?;
+    Ok(NotificationView {
+        id: r.try_get("id")?,
+        call_sid: r.try_get("call_sid")?,
+        channel: r.try_get("channel")?,
+        event: r.try_get("event")?,
+        reason: r.try_get("reason")?,
+        urgency: r.try_get("urgency")?,
+        attempts: r.try_get("attempts")?,
+        last_error: r.try_get("last_error")?,
+        created_at: r.try_get("created_at")?,
+        delivered_at: r.try_get("delivered_at")?,
+        digest: r.try_get::<i64, _>("digest")? != 0,
+        due_at: if status == "pending" {
+            Some(r.try_get("next_attempt_at")?)
+        } else {
+            None
+        },
+        status,
+    })
 }
 
 /// Appends an event to the call, on the pool or inside a transaction.

@@ -33,6 +33,7 @@ pub fn router(services: Arc<Services>) -> Router {
         .route("/api/calls/{call_sid}", get(get_call))
         .route("/api/calls/{call_sid}/recording.wav", get(get_recording))
         .route("/api/appointments", get(list_appointments))
+        .route("/api/notifications", get(list_notifications))
         .with_state(services)
 }
 
@@ -305,7 +306,40 @@ async fn list_calls(
     }
 }
 
-/// `GET /api/calls/{call_sid}`: one call with its turns.
+#[derive(Deserialize)]
+struct NotificationQuery {
+    status: Option<String>,
+    limit: Option<i64>,
+}
+
+/// `GET /api/notifications`: notifications across calls, newest first (`?status=failed`,
+/// `pending` or `delivered`; `?limit=`, default 50, at most 500).
+async fn list_notifications(
+    State(svc): State<Arc<Services>>,
+    headers: HeaderMap,
+    Query(q): Query<NotificationQuery>,
+) -> Response {
+    if !authorized(&svc, &headers) {
+        return unauthorized();
+    }
+    let status = q.status.as_deref().filter(|s| !s.is_empty());
+    if let Some(s) = status {
+        if !matches!(s, "pending" | "delivered" | "failed") {
+            return (
+                StatusCode::BAD_REQUEST,
+                Json(serde_json::json!({"error": format!("status {s:?} is not pending, delivered or failed")})),
+            )
+                .into_response();
+        }
+    }
+    let limit = q.limit.unwrap_or(50).clamp(1, 500);
+    match svc.store.list_notifications(status, limit).await {
+        Ok(list) => Json(list).into_response(),
+        Err(e) => internal(e),
+    }
+}
+
+/// `GET /api/appointments`: booked and cancelled appointments.
 async fn list_appointments(State(svc): State<Arc<Services>>, headers: HeaderMap) -> Response {
     if !authorized(&svc, &headers) {
         return unauthorized();
@@ -316,6 +350,7 @@ async fn list_appointments(State(svc): State<Arc<Services>>, headers: HeaderMap)
     }
 }
 
+/// `GET /api/calls/{call_sid}`: one call with its turns, events and notifications.
 async fn get_call(
     State(svc): State<Arc<Services>>,
     headers: HeaderMap,

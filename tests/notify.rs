@@ -317,6 +317,17 @@ async fn a_receiver_that_keeps_failing_is_marked_failed_not_dropped() {
         tokio::time::sleep(Duration::from_millis(100)).await;
     }
     assert_eq!(hook.got.lock().unwrap().len(), 3);
+    // The reviewer's list of failures shows it, with the call it belongs to.
+    let (status, failed) = app.api("/api/notifications?status=failed").await;
+    assert_eq!(status, 200);
+    let failed = failed.as_array().unwrap();
+    assert_eq!(failed.len(), 1, "{failed:?}");
+    assert_eq!(failed[0]["call_sid"], "CAfail1");
+    assert_eq!(failed[0]["attempts"], 3);
+    let (_, delivered) = app.api("/api/notifications?status=delivered").await;
+    assert_eq!(delivered, serde_json::json!([]));
+    let (status, _) = app.api("/api/notifications?status=lost").await;
+    assert_eq!(status, 400);
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
