@@ -49,5 +49,6 @@ The server is still running (pid $(cat data/frontdesk.pid 2>/dev/null || echo '?
   Another call:   $BIN call --script $SCRIPT --server $BASE
   Book a meeting: $BIN call --script prompts/demo-booking.txt --server $BASE --from +16175550111
   Appointments:   curl -H 'Authorization: Bearer $FRONTDESK_API_TOKEN' $BASE/api/appointments
+  Notifications:  curl -H 'Authorization: Bearer $FRONTDESK_API_TOKEN' $BASE/api/notifications  (webhook, Slack, email: see README, Notifications)
   Stop it:        kill \$(cat data/frontdesk.pid)
 MSG
