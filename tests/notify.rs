@@ -284,38 +284,49 @@ async fn a_receiver_that_was_down_gets_the_notification_exactly_once() {
     assert_eq!(call["notifications"][0]["status"], "delivered");
 }
 
+/// Queues one notification for `call_sid` to a webhook at `url` with fast retries, and waits
+/// until it is marked failed after `max_attempts`; never delivered meanwhile.
+async fn until_failed(
+    url: &str,
+    max_attempts: u32,
+    call_sid: &str,
+) -> (TestApp, serde_json::Value) {
+    let url = url.to_string();
+    let app = spawn_app_with(move |c| {
+        c.webhook_url = Some(url);
+        c.webhook_secret = Some(SECRET.into());
+        c.delivery.backoff_base_ms = 50;
+        c.delivery.backoff_max_secs = 1;
+        c.delivery.max_attempts = max_attempts;
+    })
+    .await;
+    queue_one(&app.services.store, call_sid).await;
+    app.services.outbox.notify_one();
+    let end = Instant::now() + Duration::from_secs(10);
+    loop {
+        let (_, call) = app.api(&format!("/api/calls/{call_sid}")).await;
+        let n = call["notifications"][0].clone();
+        if n["status"] == "failed" {
+            return (app, n);
+        }
+        assert_ne!(n["status"], "delivered", "{call}");
+        assert!(Instant::now() < end, "never marked failed: {call}");
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+}
+
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_receiver_that_keeps_failing_is_marked_failed_not_dropped() {
     let listener = TcpListener::bind("127.0.0.1:0").await.unwrap();
     let url = format!("http://{}/hook", listener.local_addr().unwrap());
     let hook = receiver(listener);
     hook.status.store(500, Ordering::SeqCst);
-    let url2 = url.clone();
-    let app = spawn_app_with(move |c| {
-        c.webhook_url = Some(url2);
-        c.webhook_secret = Some(SECRET.into());
-        c.delivery.backoff_base_ms = 50;
-        c.delivery.backoff_max_secs = 1;
-        c.delivery.max_attempts = 3;
-    })
-    .await;
-    queue_one(&app.services.store, "CAfail1").await;
-    app.services.outbox.notify_one();
-    let end = Instant::now() + Duration::from_secs(10);
-    loop {
-        let (_, call) = app.api("/api/calls/CAfail1").await;
-        let n = &call["notifications"][0];
-        if n["status"] == "failed" {
-            assert_eq!(n["attempts"], 3);
-            assert!(
-                n["last_error"].as_str().unwrap().contains("HTTP 500"),
-                "{call}"
-            );
-            break;
-        }
-        assert!(Instant::now() < end, "never marked failed: {call}");
-        tokio::time::sleep(Duration::from_millis(100)).await;
-    }
+    let (app, n) = until_failed(&url, 3, "CAfail1").await;
+    assert_eq!(n["attempts"], 3);
+    assert!(
+        n["last_error"].as_str().unwrap().contains("HTTP 500"),
+        "{n}"
+    );
     assert_eq!(hook.got.lock().unwrap().len(), 3);
     // The reviewer's list of failures shows it, with the call it belongs to.
     let (status, failed) = app.api("/api/notifications?status=failed").await;
@@ -1017,33 +1028,12 @@ async fn a_redirecting_receiver_is_not_taken_for_a_delivery() {
             }),
         );
     tokio::spawn(async move { axum::serve(listener, app).await });
-    let url = format!("{base}/hook");
-    let app = spawn_app_with(move |c| {
-        c.webhook_url = Some(url);
-        c.webhook_secret = Some(SECRET.into());
-        c.delivery.backoff_base_ms = 50;
-        c.delivery.backoff_max_secs = 1;
-        c.delivery.max_attempts = 2;
-    })
-    .await;
-    queue_one(&app.services.store, "CAredir1").await;
-    app.services.outbox.notify_one();
-    let end = Instant::now() + Duration::from_secs(10);
-    loop {
-        let (_, call) = app.api("/api/calls/CAredir1").await;
-        let n = &call["notifications"][0];
-        if n["status"] == "failed" {
-            let err = n["last_error"].as_str().unwrap();
-            assert!(
-                err.contains("HTTP 301") && err.contains("/elsewhere"),
-                "{err}"
-            );
-            break;
-        }
-        assert_ne!(n["status"], "delivered", "{call}");
-        assert!(Instant::now() < end, "never marked failed: {call}");
-        tokio::time::sleep(Duration::from_millis(50)).await;
-    }
+    let (_app, n) = until_failed(&format!("{base}/hook"), 2, "CAredir1").await;
+    let err = n["last_error"].as_str().unwrap();
+    assert!(
+        err.contains("HTTP 301") && err.contains("/elsewhere"),
+        "{err}"
+    );
     assert_eq!(*got_get.lock().unwrap(), 0, "the redirect was not followed");
 }
 
