@@ -8,8 +8,10 @@
 //! of the time from the outbox commit to the receiver having the request, per channel, and the
 //! throughput of a burst.
 
+#[path = "../tests/support/smtp.rs"]
+mod smtp;
+
 use std::collections::HashMap;
-use std::io::BufRead;
 use std::path::PathBuf;
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
@@ -30,11 +32,6 @@ fn pct(sorted: &[f64], p: f64) -> f64 {
 }
 
 type Arrivals = Arc<Mutex<HashMap<String, Instant>>>;
-
-fn free_port() -> u16 {
-    let l = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
-    l.local_addr().unwrap().port()
-}
 
 #[tokio::main(flavor = "multi_thread", worker_threads = 2)]
 async fn main() {
@@ -58,21 +55,8 @@ async fn main() {
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
     let hook = format!("http://{}/hook", listener.local_addr().unwrap());
     tokio::spawn(async move { axum::serve(listener, receiver).await });
-    // The SMTP server, appending one JSON line per message.
+    let smtp = smtp::SmtpSink::start();
     let dir = tempfile::tempdir().unwrap();
-    let mail_log = dir.path().join("mail.jsonl");
-    let smtp_port = free_port();
-    let mut smtp = std::process::Command::new(root.join(".venv/bin/python"))
-        .arg(root.join("tests/support/smtp_sink.py"))
-        .arg(smtp_port.to_string())
-        .arg(&mail_log)
-        .stdout(std::process::Stdio::piped())
-        .spawn()
-        .expect("the SMTP server starts");
-    let mut line = String::new();
-    std::io::BufReader::new(smtp.stdout.take().unwrap())
-        .read_line(&mut line)
-        .unwrap();
 
     let config = Config {
         listen: "127.0.0.1:0".parse().unwrap(),
@@ -86,7 +70,7 @@ async fn main() {
         webhook_url: Some(hook),
         webhook_secret: Some("bench-secret".into()),
         email: EmailConfig {
-            smtp_url: Some(format!("smtp://127.0.0.1:{smtp_port}")),
+            smtp_url: Some(smtp.url()),
             from: Some("Frontdesk <desk@example.com>".into()),
             to: vec!["alex@example.com".into()],
         },
@@ -137,11 +121,6 @@ async fn main() {
             Instant::now()
         }
     };
-    let mail_count = || {
-        std::fs::read_to_string(&mail_log)
-            .map(|t| t.lines().count())
-            .unwrap_or(0)
-    };
     let wait_for = |key: String| {
         let arrivals = arrivals.clone();
         async move {
@@ -160,13 +139,13 @@ async fn main() {
     let mut webhook_ms = Vec::new();
     let mut email_ms = Vec::new();
     for i in 0..N {
-        let before = mail_count();
+        let before = smtp.count();
         let sid = format!("CAone{i}");
         let committed = close_call(sid.clone()).await;
         let at = wait_for(format!("ntf_{sid}_webhook")).await;
         webhook_ms.push(at.duration_since(committed).as_secs_f64() * 1000.0);
         let end = Instant::now() + Duration::from_secs(30);
-        while mail_count() <= before {
+        while smtp.count() <= before {
             assert!(Instant::now() < end, "email {i} never arrived");
             tokio::time::sleep(Duration::from_micros(200)).await;
         }
@@ -203,6 +182,4 @@ async fn main() {
         secs * 1000.0,
         N as f64 / secs
     );
-    let _ = smtp.kill();
-    let _ = smtp.wait();
 }

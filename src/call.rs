@@ -21,7 +21,6 @@ use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use chrono::{DateTime, Utc};
-use hmac::{Hmac, Mac};
 use tokio::sync::mpsc;
 use tracing::{debug, error, info, info_span, warn, Instrument};
 
@@ -59,14 +58,7 @@ pub struct Services {
 impl Services {
     /// The token that lets the media stream of `call_sid` in: hex HMAC-SHA256 of the call id.
     pub fn stream_token(&self, call_sid: &str) -> String {
-        let mut mac = Hmac::<sha2::Sha256>::new_from_slice(&self.stream_key)
-            .expect("HMAC accepts keys of any length");
-        mac.update(call_sid.as_bytes());
-        mac.finalize()
-            .into_bytes()
-            .iter()
-            .map(|b| format!("{b:02x}"))
-            .collect()
+        crate::hmac_sha256_hex(&self.stream_key, call_sid.as_bytes())
     }
 }
 

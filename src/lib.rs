@@ -40,3 +40,16 @@ pub mod telephony;
 pub mod timeparse;
 pub mod tts;
 pub mod web;
+
+/// Lower-case hex of `bytes`.
+pub(crate) fn hex(bytes: &[u8]) -> String {
+    bytes.iter().map(|b| format!("{b:02x}")).collect()
+}
+
+/// Hex HMAC-SHA256 of `data` under `key`: webhook signatures and per-call stream tokens.
+pub(crate) fn hmac_sha256_hex(key: &[u8], data: &[u8]) -> String {
+    use hmac::Mac;
+    let mut mac = hmac::Hmac::<sha2::Sha256>::new_from_slice(key).expect("HMAC accepts any key");
+    mac.update(data);
+    hex(&mac.finalize().into_bytes())
+}

@@ -17,7 +17,6 @@ use std::time::Duration;
 
 use chrono::{DateTime, NaiveTime, TimeZone, Utc};
 use chrono_tz::Tz;
-use hmac::{Hmac, Mac};
 use lettre::{AsyncSmtpTransport, AsyncTransport, Tokio1Executor};
 use serde_json::{json, Value};
 use sha2::Digest;
@@ -34,16 +33,7 @@ pub const IDEMPOTENCY_HEADER: &str = "Idempotency-Key";
 
 /// `sha256=<hex>`: the HMAC-SHA256 of `body` under `secret`.
 pub fn sign(secret: &str, body: &[u8]) -> String {
-    let mut mac =
-        Hmac::<sha2::Sha256>::new_from_slice(secret.as_bytes()).expect("HMAC accepts any key");
-    mac.update(body);
-    let hex: String = mac
-        .finalize()
-        .into_bytes()
-        .iter()
-        .map(|b| format!("{b:02x}"))
-        .collect();
-    format!("sha256={hex}")
+    format!("sha256={}", crate::hmac_sha256_hex(secret.as_bytes(), body))
 }
 
 /// The wait before the next attempt, after `attempts` failed ones: the base doubled each time,
@@ -426,8 +416,7 @@ impl Unit {
                 let mut ids: Vec<&str> = many.iter().map(|n| n.id.as_str()).collect();
                 ids.sort_unstable();
                 let hash = sha2::Sha256::digest(ids.join(",").as_bytes());
-                let hex: String = hash.iter().take(12).map(|b| format!("{b:02x}")).collect();
-                format!("dig_{hex}")
+                format!("dig_{}", crate::hex(&hash[..12]))
             }
         }
     }
@@ -816,24 +805,17 @@ mod tests {
             "Missed call from Unknown caller +16175550111"
         );
         // Nothing for silence, robocalls, sales, blocked numbers, or calls that were handled.
-        assert_eq!(event_for(&closed_call("abandoned", "new", "  ")), None);
-        assert_eq!(
-            event_for(&closed_call("abandoned", "spam", "You've won")),
-            None
-        );
-        assert_eq!(
-            event_for(&closed_call("abandoned", "sales", "Our product")),
-            None
-        );
-        assert_eq!(event_for(&closed_call("blocked", "blocked", "Hello")), None);
-        assert_eq!(
-            event_for(&closed_call("booked", "new", "Tomorrow at 2")),
-            None
-        );
-        assert_eq!(
-            event_for(&closed_call("faq", "new", "Where are you?")),
-            None
-        );
+        for (outcome, category, said) in [
+            ("abandoned", "new", "  "),
+            ("abandoned", "spam", "You've won"),
+            ("abandoned", "sales", "Our product"),
+            ("blocked", "blocked", "Hello"),
+            ("booked", "new", "Tomorrow at 2"),
+            ("faq", "new", "Where are you?"),
+        ] {
+            let c = closed_call(outcome, category, said);
+            assert_eq!(event_for(&c), None, "{outcome} {category} {said:?}");
+        }
     }
 
     #[test]

@@ -3,6 +3,8 @@
 //! is down, delivery after the server is killed, and the morning digest.
 
 mod common;
+#[path = "support/smtp.rs"]
+mod smtp;
 
 use std::sync::atomic::{AtomicU16, Ordering};
 use std::sync::{Arc, Mutex};
@@ -16,6 +18,7 @@ use frontdesk::config::EmailConfig;
 use frontdesk::sim::SimReport;
 use frontdesk::store::{CallStatus, NewNotification, Store};
 use hmac::{Hmac, Mac};
+use smtp::SmtpSink;
 use tokio::net::TcpListener;
 
 const SECRET: &str = "webhook-test-secret";
@@ -617,73 +620,6 @@ async fn a_failed_transfer_takes_a_message_and_notifies() {
     assert_eq!(delivered.len(), 1);
     let body: serde_json::Value = serde_json::from_str(&delivered[0].body).unwrap();
     assert_eq!(body["event"], "escalation");
-}
-
-/// A real SMTP server (aiosmtpd, from the project's venv) on a loopback port, recording what it
-/// accepts; killed when dropped.
-struct SmtpSink {
-    child: std::process::Child,
-    port: u16,
-    out: std::path::PathBuf,
-    _dir: tempfile::TempDir,
-}
-
-impl SmtpSink {
-    fn start() -> Self {
-        use std::io::BufRead;
-        common::require_setup();
-        let dir = tempfile::tempdir().unwrap();
-        let out = dir.path().join("mail.jsonl");
-        let port = {
-            let l = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
-            l.local_addr().unwrap().port()
-        };
-        let mut child = std::process::Command::new(common::root().join(".venv/bin/python"))
-            .arg(common::root().join("tests/support/smtp_sink.py"))
-            .arg(port.to_string())
-            .arg(&out)
-            .stdout(std::process::Stdio::piped())
-            .spawn()
-            .expect("the SMTP server starts (run scripts/setup.sh for aiosmtpd)");
-        let mut line = String::new();
-        std::io::BufReader::new(child.stdout.take().unwrap())
-            .read_line(&mut line)
-            .unwrap();
-        assert_eq!(line.trim(), "ready", "the SMTP server did not start");
-        Self {
-            child,
-            port,
-            out,
-            _dir: dir,
-        }
-    }
-
-    fn url(&self) -> String {
-        format!("smtp://127.0.0.1:{}", self.port)
-    }
-
-    fn mails(&self) -> Vec<serde_json::Value> {
-        std::fs::read_to_string(&self.out)
-            .unwrap_or_default()
-            .lines()
-            .map(|l| serde_json::from_str(l).unwrap())
-            .collect()
-    }
-
-    async fn wait_mails(&self, n: usize, within: Duration) -> Vec<serde_json::Value> {
-        let end = Instant::now() + within;
-        while Instant::now() < end && self.mails().len() < n {
-            tokio::time::sleep(Duration::from_millis(50)).await;
-        }
-        self.mails()
-    }
-}
-
-impl Drop for SmtpSink {
-    fn drop(&mut self) {
-        let _ = self.child.kill();
-        let _ = self.child.wait();
-    }
 }
 
 /// A webhook receiver on a fresh port, and its URL.
