@@ -7,6 +7,7 @@
 //! the persona's files in `prompts/`.
 
 pub mod faq;
+pub mod names;
 pub mod screen;
 pub mod understand;
 

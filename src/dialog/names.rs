@@ -1,0 +1,1233 @@
+//! Callers' names as whisper writes them: introductions ("This is Morgan Reyes from Northwind"),
+//! bare answers ("Siobhan."), spelled letters ("S-I-O-B-H-A-N", "S as in Sam, I, O…"),
+//! returning callers ("it's Priya again"), and whether two spellings are one person.
+//!
+//! Names may be of any origin and may look like common words (Will, Grace, Dang Van Minh), so
+//! a word is a name by its place in the sentence, not by a dictionary. No staff name is special
+//! here: "This is Morgan Reyes" is a caller even when the executive is Alex Morgan, and asking
+//! for someone ("I'd like to speak to Alex Morgan", "is Alex there?") is never an introduction,
+//! by its framing.
+//!
+//! Text is read as words (tokens cut from the transcript itself); offsets found in a lowercased
+//! copy are never used to slice the original, so any input is safe. Pure: no IO.
+
+use rphonetic::DoubleMetaphone;
+
+/// A caller's name and, when they said it, their company.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct NameFound {
+    pub name: String,
+    pub company: Option<String>,
+    /// The caller says they called before ("it's Priya again", "it's me, Priya").
+    pub returning: bool,
+    /// At least one word of the name was spelled out letter by letter (that spelling is used).
+    pub spelled: bool,
+}
+
+/// One whitespace-separated word of the transcript.
+#[derive(Debug, Clone)]
+struct Tok {
+    /// Without surrounding punctuation, as written (case kept).
+    word: String,
+    /// `word` lowercased (for comparison only, never for slicing).
+    low: String,
+    /// Ends a clause: the raw word ended with `,` `.` `!` `?` `;` `:`.
+    ends_clause: bool,
+    /// Ends a sentence: `.` `!` `?` `;`.
+    ends_sentence: bool,
+    /// Ends with a question mark.
+    question: bool,
+    /// Part of a spelled-out run, already used.
+    used: bool,
+}
+
+fn tokens(text: &str) -> Vec<Tok> {
+    let text: String = text
+        .chars()
+        .map(|c| match c {
+            '\u{2019}' | '\u{2018}' | '`' => '\'',
+            c => c,
+        })
+        .collect();
+    text.split_whitespace()
+        .filter_map(|raw| {
+            let word = raw
+                .trim_matches(|c: char| !c.is_alphanumeric() && c != '\'' && c != '-')
+                .trim_matches(|c: char| c == '\'' || c == '-');
+            let last = raw.chars().last().unwrap_or(' ');
+            let ends_sentence = matches!(last, '.' | '!' | '?' | ';')
+                // "S.I.O.B.H.A.N." or "Dr." end in a dot without ending the sentence.
+                && !(last == '.' && word.len() <= 2 && word.chars().all(char::is_alphabetic));
+            let t = Tok {
+                word: word.to_string(),
+                low: word.to_lowercase(),
+                ends_clause: matches!(last, ',' | '.' | '!' | '?' | ';' | ':'),
+                ends_sentence,
+                question: last == '?',
+                used: false,
+            };
+            (!word.is_empty() || t.ends_clause).then_some(t)
+        })
+        .collect()
+}
+
+/// Words a caller puts before an answer or an introduction.
+const FILLERS: &[&str] = &[
+    "yes",
+    "yeah",
+    "yep",
+    "sure",
+    "ok",
+    "okay",
+    "um",
+    "uh",
+    "er",
+    "erm",
+    "hi",
+    "hello",
+    "hey",
+    "so",
+    "well",
+    "oh",
+    "ah",
+    "there",
+    "good",
+    "morning",
+    "afternoon",
+    "evening",
+    "right",
+];
+
+/// Words that are never part of a name.
+const NOT_NAME: &[&str] = &[
+    "calling",
+    "trying",
+    "looking",
+    "just",
+    "here",
+    "there",
+    "again",
+    "speaking",
+    "from",
+    "with",
+    "and",
+    "or",
+    "but",
+    "about",
+    "a",
+    "an",
+    "the",
+    "i",
+    "i'm",
+    "im",
+    "i'd",
+    "i'll",
+    "i've",
+    "me",
+    "my",
+    "mine",
+    "your",
+    "our",
+    "his",
+    "her",
+    "their",
+    "its",
+    "it's",
+    "it",
+    "this",
+    "that",
+    "that's",
+    "these",
+    "those",
+    "hi",
+    "hello",
+    "hey",
+    "yes",
+    "yeah",
+    "yep",
+    "no",
+    "nope",
+    "okay",
+    "ok",
+    "sure",
+    "so",
+    "well",
+    "um",
+    "uh",
+    "er",
+    "oh",
+    "good",
+    "morning",
+    "evening",
+    "afternoon",
+    "night",
+    "thanks",
+    "thank",
+    "you",
+    "please",
+    "sorry",
+    "not",
+    "would",
+    "like",
+    "want",
+    "to",
+    "leave",
+    "message",
+    "for",
+    "need",
+    "can",
+    "could",
+    "is",
+    "was",
+    "are",
+    "am",
+    "be",
+    "been",
+    "speak",
+    "talk",
+    "at",
+    "in",
+    "on",
+    "of",
+    "by",
+    "as",
+    "if",
+    "who",
+    "what",
+    "when",
+    "where",
+    "why",
+    "how",
+    "do",
+    "does",
+    "did",
+    "have",
+    "has",
+    "had",
+    "shall",
+    "should",
+    "we",
+    "we're",
+    "they",
+    "he",
+    "she",
+    "him",
+    "them",
+    "us",
+    "still",
+    "also",
+    "really",
+    "actually",
+    "back",
+    "returning",
+    "interested",
+    "wondering",
+    "hoping",
+    "going",
+    "gonna",
+    "wanna",
+    "glad",
+    "fine",
+    "great",
+    "busy",
+    "late",
+    "never",
+    "right",
+    "correct",
+    "wrong",
+    "someone",
+    "somebody",
+    "anyone",
+    "nobody",
+    "nothing",
+    "office",
+    "number",
+    "phone",
+    "line",
+    "regarding",
+    "concerning",
+    "re",
+    "because",
+    "since",
+    "up",
+    "out",
+    "over",
+    "off",
+    "into",
+    "today",
+    "tomorrow",
+    "tonight",
+    "yesterday",
+    "noon",
+    "monday",
+    "tuesday",
+    "wednesday",
+    "thursday",
+    "friday",
+    "saturday",
+    "sunday",
+    "january",
+    "february",
+    "march",
+    "september",
+    "october",
+    "november",
+    "december",
+    "o'clock",
+    "pm",
+    "available",
+    "free",
+    "urgent",
+    "important",
+    "all",
+    "one",
+    "only",
+    "mister",
+];
+
+/// Titles before a name: dropped.
+const TITLES: &[&str] = &[
+    "mr",
+    "mrs",
+    "ms",
+    "miss",
+    "dr",
+    "doctor",
+    "professor",
+    "prof",
+];
+
+/// Lowercase words that may sit inside a name ("Maria de la Cruz", "Ludwig van Beethoven").
+const PARTICLES: &[&str] = &[
+    "de", "la", "del", "der", "den", "da", "di", "do", "dos", "das", "du", "van", "von", "bin",
+    "ibn", "al", "el", "le", "ter", "ten", "y", "ben", "st",
+];
+
+/// Month names that are also given names: a name only when no date follows ("June 3rd").
+const MONTH_NAMES: &[&str] = &["april", "may", "june", "july", "august"];
+
+/// Nouns a possessive name is followed by when it is not the caller ("Alex Morgan's office").
+fn is_name_word(t: &Tok) -> bool {
+    !t.used
+        && t.word.chars().next().is_some_and(char::is_alphabetic)
+        && !NOT_NAME.contains(&t.low.as_str())
+        && !t.word.chars().any(|c| c.is_ascii_digit())
+}
+
+fn starts_upper(t: &Tok) -> bool {
+    t.word.chars().next().is_some_and(char::is_uppercase)
+}
+
+/// A name word as it is written down: the first letter capitalised, the rest as heard.
+fn capitalise(w: &str) -> String {
+    let mut cs = w.chars();
+    match cs.next() {
+        Some(f) => f.to_uppercase().collect::<String>() + cs.as_str(),
+        None => String::new(),
+    }
+}
+
+/// Up to four name words from `toks[i..]`, stopping at punctuation or a word that is not a
+/// name; returns the words and the index after them.
+fn take_name(toks: &[Tok], mut i: usize) -> Option<(Vec<String>, usize)> {
+    while toks
+        .get(i)
+        .is_some_and(|t| TITLES.contains(&t.low.as_str()) && !t.ends_sentence)
+    {
+        i += 1;
+    }
+    let mut words: Vec<String> = Vec::new();
+    while let Some(t) = toks.get(i) {
+        if words.len() == 4 || !is_name_word(t) {
+            break;
+        }
+        let particle = PARTICLES.contains(&t.low.as_str()) && !starts_upper(t);
+        if particle {
+            // Only inside a name, before another name word ("de la Cruz").
+            let mut k = i + 1;
+            while toks.get(k).is_some_and(|n| {
+                !n.ends_clause && PARTICLES.contains(&n.low.as_str()) && !starts_upper(n)
+            }) {
+                k += 1;
+            }
+            let next_is_name = !t.ends_clause
+                && toks[i..k].iter().all(|n| !n.ends_clause)
+                && toks
+                    .get(k)
+                    .is_some_and(|n| is_name_word(n) && starts_upper(n));
+            if words.is_empty() || !next_is_name {
+                break;
+            }
+            words.push(t.word.clone());
+        } else {
+            if MONTH_NAMES.contains(&t.low.as_str())
+                && toks
+                    .get(i + 1)
+                    .is_some_and(|n| n.word.starts_with(|c: char| c.is_ascii_digit()))
+            {
+                break;
+            }
+            words.push(capitalise(&t.word));
+        }
+        i += 1;
+        if t.ends_clause || possessive_of_other(toks, i) {
+            break;
+        }
+    }
+    if words.is_empty() || possessive_of_other(toks, i) {
+        return None;
+    }
+    Some((words, i))
+}
+
+/// "Alex Morgan's office", "Alex's brother": a possessive before a noun names someone else.
+fn possessive_of_other(toks: &[Tok], i: usize) -> bool {
+    let Some(last) = i.checked_sub(1).and_then(|p| toks.get(p)) else {
+        return false;
+    };
+    last.low.ends_with("'s")
+        && !last.ends_clause
+        && toks.get(i).is_some_and(|n| {
+            !n.used
+                && n.word.chars().next().is_some_and(char::is_lowercase)
+                && !matches!(
+                    n.low.as_str(),
+                    "from" | "with" | "at" | "here" | "again" | "calling" | "speaking" | "and"
+                )
+        })
+}
+
+/// A company named right after the name ("from Northwind", "with Acme Health", "calling from
+/// the Globe") or anywhere in the sentence after "I'm from / I'm with / calling from".
+fn take_company(toks: &[Tok], after_name: usize) -> Option<String> {
+    let mut i = after_name;
+    // Skip "here", "again", "calling", "speaking" directly after the name.
+    while toks.get(i).is_some_and(|t| {
+        !t.used
+            && matches!(t.low.as_str(), "here" | "again" | "calling" | "speaking")
+            && !toks[i.saturating_sub(1)].ends_sentence
+    }) {
+        i += 1;
+    }
+    let lead_at = |j: usize| {
+        toks.get(j)
+            .is_some_and(|t| matches!(t.low.as_str(), "from" | "with" | "at" | "of"))
+    };
+    let start = if i > 0 && toks[i - 1].ends_sentence {
+        None
+    } else if lead_at(i) {
+        Some(i + 1)
+    } else {
+        // Later in the same sentence: "…, and I'm calling from Acme".
+        let mut found = None;
+        let mut j = i;
+        while let Some(t) = toks.get(j) {
+            let prev = j.checked_sub(1).map(|p| toks[p].low.as_str());
+            if matches!(t.low.as_str(), "from" | "with")
+                && matches!(prev, Some("calling" | "i'm" | "am" | "work" | "here"))
+            {
+                found = Some(j + 1);
+                break;
+            }
+            if t.ends_sentence {
+                break;
+            }
+            j += 1;
+        }
+        found
+    }?;
+    let mut words: Vec<String> = Vec::new();
+    let mut j = start;
+    while let Some(t) = toks.get(j) {
+        if words.len() == 5 || t.used || t.word.is_empty() {
+            break;
+        }
+        let connector = matches!(t.low.as_str(), "the" | "of" | "and" | "for" | "&");
+        let upper = starts_upper(t)
+            && !NOT_NAME.contains(&t.low.as_str())
+            && !MONTH_NAMES.contains(&t.low.as_str());
+        let upper_next = toks.get(j + 1).is_some_and(starts_upper);
+        if upper || t.word == "&" || (connector && upper_next && !t.ends_clause) {
+            words.push(t.word.clone());
+        } else {
+            break;
+        }
+        j += 1;
+        if t.ends_clause {
+            break;
+        }
+    }
+    while words.last().is_some_and(|w| {
+        matches!(
+            w.to_lowercase().as_str(),
+            "the" | "of" | "and" | "for" | "&"
+        )
+    }) {
+        words.pop();
+    }
+    (!words.is_empty()).then(|| words.join(" "))
+}
+
+/// Leads that introduce the caller, as lowercase word sequences; `true` for weak leads, after
+/// which only a capitalised word is a name ("I'm Dana", not "I'm sure").
+const LEADS: &[(&[&str], bool)] = &[
+    (&["my", "name", "is"], false),
+    (&["my", "name's"], false),
+    (&["the", "name", "is"], false),
+    (&["the", "name's"], false),
+    (&["name", "is"], false),
+    (&["name's"], false),
+    (&["call", "me"], false),
+    (&["it's", "me"], false),
+    (&["it", "is", "me"], false),
+    (&["this", "is"], true),
+    (&["it's"], true),
+    (&["it", "is"], true),
+    (&["i'm"], true),
+    (&["i", "am"], true),
+];
+
+fn lead_at(toks: &[Tok], i: usize, lead: &[&str]) -> bool {
+    lead.iter().enumerate().all(|(k, w)| {
+        toks.get(i + k)
+            .is_some_and(|t| !t.used && t.low == *w && (k + 1 == lead.len() || !t.ends_clause))
+    })
+}
+
+/// Whether `toks[i]` starts a clause (the utterance's start, after punctuation, or after
+/// greetings and fillers that do).
+fn clause_start(toks: &[Tok], i: usize) -> bool {
+    let mut j = i;
+    loop {
+        if j == 0 {
+            return true;
+        }
+        let prev = &toks[j - 1];
+        if prev.ends_clause || prev.used {
+            return true;
+        }
+        if FILLERS.contains(&prev.low.as_str()) {
+            j -= 1;
+        } else {
+            return false;
+        }
+    }
+}
+
+/// Name found at `toks[i..]`, with what follows it.
+fn found_at(toks: &[Tok], i: usize, returning: bool) -> Option<NameFound> {
+    let (words, end) = take_name(toks, i)?;
+    let again = toks.get(end).is_some_and(|t| t.low == "again")
+        || (toks.get(end).is_some_and(|t| t.low == "here")
+            && toks.get(end + 1).is_some_and(|t| t.low == "again"));
+    Some(NameFound {
+        name: words.join(" "),
+        company: take_company(toks, end),
+        returning: returning || again,
+        spelled: false,
+    })
+}
+
+fn introduction(toks: &[Tok]) -> Option<NameFound> {
+    for i in 0..toks.len() {
+        // "Dana Kim here", "Morgan Ellis speaking", at the start of a clause.
+        if clause_start(toks, i) && toks[i].word.starts_with(char::is_uppercase) {
+            if let Some((words, end)) = take_name(toks, i) {
+                let last = &toks[end - 1];
+                let next = toks.get(end).map(|t| t.low.as_str());
+                if !last.ends_clause
+                    && matches!(next, Some("here" | "speaking"))
+                    && words.iter().all(|w| w.starts_with(char::is_uppercase))
+                    && !toks[end].question
+                {
+                    return found_at(toks, i, false);
+                }
+            }
+        }
+        for (lead, weak) in LEADS {
+            if !lead_at(toks, i, lead) {
+                continue;
+            }
+            let mut j = i + lead.len();
+            let returning = lead.last() == Some(&"me") && lead.first() != Some(&"call");
+            if returning {
+                // "it's me again, Priya", "it's me, Priya Raman".
+                while toks
+                    .get(j)
+                    .is_some_and(|t| matches!(t.low.as_str(), "again" | "um" | "uh"))
+                {
+                    j += 1;
+                }
+            }
+            let Some(first) = toks.get(j) else { continue };
+            if *weak && !starts_upper(first) {
+                continue;
+            }
+            if let Some(f) = found_at(toks, j, returning) {
+                return Some(f);
+            }
+        }
+    }
+    None
+}
+
+/// A bare answer to "may I have your name": after fillers, one to four name words and nothing
+/// but "here", "speaking", "again" or a company after them; not a question.
+fn bare_answer(toks: &[Tok]) -> Option<NameFound> {
+    let open: Vec<usize> = (0..toks.len()).filter(|&i| !toks[i].used).collect();
+    if open.is_empty() || toks.iter().rev().find(|t| !t.word.is_empty())?.question {
+        return None;
+    }
+    let mut i = 0;
+    while toks
+        .get(i)
+        .is_some_and(|t| t.used || FILLERS.contains(&t.low.as_str()) || t.word.is_empty())
+    {
+        i += 1;
+    }
+    let mut found = found_at(toks, i, false)?;
+    let (_, end) = take_name(toks, i)?;
+    // Whatever follows must be a tail, a company, or spelling.
+    let mut j = end;
+    while let Some(t) = toks.get(j) {
+        if t.used || t.word.is_empty() || matches!(t.low.as_str(), "here" | "speaking" | "again") {
+            j += 1;
+            continue;
+        }
+        if matches!(t.low.as_str(), "from" | "with" | "at" | "calling") && found.company.is_some() {
+            return Some(found);
+        }
+        // "Siobhan. That's S-I-O-B-H-A-N." — the spelling carries on the answer.
+        if matches!(
+            t.low.as_str(),
+            "that's" | "spelled" | "spelt" | "it's" | "that"
+        ) && toks[j..]
+            .iter()
+            .skip(1)
+            .all(|t| t.used || t.word.is_empty() || t.low == "is")
+        {
+            return Some(found);
+        }
+        return None;
+    }
+    found.company = found.company.take();
+    Some(found)
+}
+
+/// A run of spelled letters starting at `toks[i]`: "S-I-O-B-H-A-N", "S, I, O, B, H, A, N",
+/// "s i o b h a n", "S as in Sam, I, O…", "double L". Returns the word and the tokens it used.
+fn spelled_at(toks: &[Tok], i: usize) -> Option<(String, Vec<usize>)> {
+    let letter = |t: &Tok| -> Option<char> {
+        let mut cs = t.word.chars();
+        let c = cs.next()?;
+        (c.is_alphabetic() && cs.next().is_none()).then_some(c)
+    };
+    // One token holding the whole spelling: "S-I-O-B-H-A-N", "S.I.O.B.H.A.N".
+    let t = toks.get(i)?;
+    let parts: Vec<&str> = t.word.split(['-', '.']).collect();
+    if parts.len() >= 2
+        && parts
+            .iter()
+            .all(|p| p.chars().count() == 1 && p.chars().all(char::is_alphabetic))
+    {
+        return Some((parts.concat().to_lowercase(), vec![i]));
+    }
+    let mut letters = String::new();
+    let mut used = Vec::new();
+    let mut j = i;
+    let mut repeat = 1;
+    while let Some(t) = toks.get(j) {
+        if t.low == "double" && toks.get(j + 1).and_then(letter).is_some() {
+            repeat = 2;
+            used.push(j);
+            j += 1;
+            continue;
+        }
+        let Some(c) = letter(t) else { break };
+        for _ in 0..repeat {
+            letters.extend(c.to_lowercase());
+        }
+        repeat = 1;
+        used.push(j);
+        j += 1;
+        // "S as in Sam", "S for Sam".
+        let said_as = |k: usize, lead: &[&str]| {
+            lead.iter()
+                .enumerate()
+                .all(|(n, w)| toks.get(k + n).is_some_and(|t| t.low == *w))
+                && toks.get(k + lead.len()).is_some_and(|w| {
+                    w.low
+                        .chars()
+                        .next()
+                        .is_some_and(|f| f.to_lowercase().eq(c.to_lowercase()))
+                })
+        };
+        for lead in [&["as", "in"][..], &["for"][..], &["like"][..]] {
+            if !t.ends_clause && said_as(j, lead) {
+                used.extend(j..=j + lead.len());
+                j += lead.len() + 1;
+                break;
+            }
+        }
+        if toks.get(j - 1).is_some_and(|t| t.ends_sentence) {
+            break;
+        }
+    }
+    (letters.chars().count() >= 3).then_some((letters, used))
+}
+
+/// Finds spelled words, marks their tokens used, and returns them in order.
+fn take_spellings(toks: &mut [Tok]) -> Vec<String> {
+    let mut out = Vec::new();
+    let mut i = 0;
+    while i < toks.len() {
+        match spelled_at(toks, i) {
+            Some((word, used)) => {
+                let next = used.iter().max().map_or(i + 1, |m| m + 1);
+                for u in used {
+                    toks[u].used = true;
+                }
+                out.push(capitalise(&word));
+                i = next;
+            }
+            None => i += 1,
+        }
+    }
+    out
+}
+
+/// Puts spelled words into the heard name: each replaces the heard word it is closest to
+/// (the spelling wins), or, with no heard name, the spelled words are the name.
+fn apply_spelling(found: Option<NameFound>, spelled: Vec<String>) -> Option<NameFound> {
+    if spelled.is_empty() {
+        return found;
+    }
+    let mut found = found.unwrap_or(NameFound {
+        name: String::new(),
+        company: None,
+        returning: false,
+        spelled: true,
+    });
+    let mut words: Vec<String> = found.name.split_whitespace().map(str::to_string).collect();
+    if words.is_empty() {
+        words = spelled;
+    } else {
+        let mut taken = vec![false; words.len()];
+        for s in spelled {
+            let best = (0..words.len()).filter(|&k| !taken[k]).max_by(|&a, &b| {
+                word_score(&words[a], &s)
+                    .partial_cmp(&word_score(&words[b], &s))
+                    .unwrap_or(std::cmp::Ordering::Equal)
+            });
+            match best {
+                Some(k) => {
+                    words[k] = s;
+                    taken[k] = true;
+                }
+                None => words.push(s),
+            }
+        }
+    }
+    found.name = words.join(" ");
+    found.spelled = true;
+    Some(found)
+}
+
+/// The caller's name when they introduce themselves ("This is Jordan Lee from Acme", "my name
+/// is jordan", "Jordan Lee speaking", "it's Priya again", "S-I-O-B-H-A-N"); never a bare guess,
+/// so safe on any utterance.
+pub fn extract_name_lead(text: &str) -> Option<NameFound> {
+    let mut toks = tokens(text);
+    let spelled = take_spellings(&mut toks);
+    apply_spelling(introduction(&toks), spelled)
+}
+
+/// Finds the caller's name: an introduction anywhere, or a bare "Jordan Lee." given as the
+/// answer to "may I have your name", with any spelling.
+pub fn extract_name(text: &str) -> Option<NameFound> {
+    let mut toks = tokens(text);
+    let spelled = take_spellings(&mut toks);
+    let found = introduction(&toks).or_else(|| bare_answer(&toks));
+    apply_spelling(found, spelled)
+}
+
+// ---- Sounding alike ----
+
+/// A name word folded to plain ASCII lowercase letters, for comparison ("García" → "garcia",
+/// "Bartłomiej" → "bartlomiej", "Elie's" → "elies").
+fn fold(word: &str) -> String {
+    let mut out = String::new();
+    for c in word.chars().flat_map(char::to_lowercase) {
+        let s = match c {
+            'a'..='z' => {
+                out.push(c);
+                continue;
+            }
+            'à' | 'á' | 'â' | 'ã' | 'ä' | 'å' | 'ā' | 'ă' | 'ą' | 'ạ' | 'ả' | 'ấ' | 'ầ' | 'ậ'
+            | 'ắ' | 'ặ' => "a",
+            'æ' => "ae",
+            'ç' | 'ć' | 'č' => "c",
+            'ď' | 'đ' | 'ð' => "d",
+            'è' | 'é' | 'ê' | 'ë' | 'ē' | 'ė' | 'ę' | 'ě' | 'ẹ' | 'ế' | 'ề' | 'ễ' | 'ệ' => {
+                "e"
+            }
+            'ğ' => "g",
+            'ì' | 'í' | 'î' | 'ï' | 'ī' | 'į' | 'ı' | 'ị' => "i",
+            'ł' | 'ľ' | 'ĺ' => "l",
+            'ñ' | 'ń' | 'ň' => "n",
+            'ò' | 'ó' | 'ô' | 'õ' | 'ö' | 'ø' | 'ō' | 'ő' | 'ơ' | 'ọ' | 'ố' | 'ồ' | 'ộ' | 'ớ'
+            | 'ờ' | 'ợ' => "o",
+            'œ' => "oe",
+            'ř' => "r",
+            'ś' | 'š' | 'ş' | 'ș' => "s",
+            'ß' => "ss",
+            'ť' | 'ţ' | 'ț' => "t",
+            'þ' => "th",
+            'ù' | 'ú' | 'û' | 'ü' | 'ū' | 'ů' | 'ű' | 'ų' | 'ư' | 'ụ' | 'ủ' | 'ứ' | 'ừ' | 'ự' => {
+                "u"
+            }
+            'ý' | 'ÿ' | 'ỳ' | 'ỹ' => "y",
+            'ź' | 'ż' | 'ž' => "z",
+            _ => "",
+        };
+        out.push_str(s);
+    }
+    out
+}
+
+/// Respellings that bring a name closer to how English speakers (and whisper) write its sound:
+/// Irish "bh"/"mh" as "v" (Siobhan, Niamh), a Vietnamese initial "Ngu" as "W" (Nguyen, said
+/// "Win"), and Pinyin "x"/"q"/"zh".
+fn respell(w: &str) -> Vec<String> {
+    let mut out = vec![w.to_string()];
+    let v = w.replace("bh", "v").replace("mh", "v");
+    if v != w {
+        out.push(v);
+    }
+    if let Some(rest) = w.strip_prefix("ngu") {
+        out.push(format!("w{rest}"));
+        out.push(format!("nu{rest}"));
+    }
+    if let Some(rest) = w.strip_prefix('x') {
+        out.push(format!("sh{rest}"));
+    }
+    if let Some(rest) = w.strip_prefix('q') {
+        out.push(format!("ch{rest}"));
+    }
+    if let Some(rest) = w.strip_prefix("zh") {
+        out.push(format!("j{rest}"));
+    }
+    out
+}
+
+/// Double Metaphone codes of a folded word and its respellings, with the sibilants S and X
+/// ("sh") merged: Irish and Pinyin write one where English hears the other.
+fn keys(folded: &str) -> Vec<String> {
+    let dm = DoubleMetaphone::new(Some(6));
+    let mut out = Vec::new();
+    for w in respell(folded) {
+        let r = dm.double_metaphone(&w);
+        for code in [r.primary(), r.alternate()] {
+            let code = code.replace('X', "S");
+            if !code.is_empty() && !out.contains(&code) {
+                out.push(code);
+            }
+        }
+    }
+    out
+}
+
+/// How alike two name words are, 0 to 1 (for picking the closest; not a decision).
+fn word_score(a: &str, b: &str) -> f64 {
+    strsim::jaro_winkler(&fold(a), &fold(b))
+}
+
+/// Whether two name words are one name as heard: the same letters, or the same sound (a
+/// shared phonetic key) and spelled not too differently, or spelled nearly alike.
+fn same_word(a: &str, b: &str) -> bool {
+    let (fa, fb) = (fold(a), fold(b));
+    if fa.is_empty() || fb.is_empty() {
+        return false;
+    }
+    if fa == fb {
+        return true;
+    }
+    let jw = strsim::jaro_winkler(&fa, &fb);
+    let (ka, kb) = (keys(&fa), keys(&fb));
+    let shared = ka.iter().filter(|k| kb.contains(k)).map(|k| k.len()).max();
+    match shared {
+        // A short key ("NN") says little: the spelling must agree more.
+        Some(n) if n >= 3 => jw >= 0.6,
+        Some(_) => {
+            let best = respell(&fa)
+                .iter()
+                .flat_map(|x| respell(&fb).into_iter().map(move |y| (x.clone(), y)))
+                .map(|(x, y)| strsim::jaro_winkler(&x, &y))
+                .fold(jw, f64::max);
+            best >= 0.72
+        }
+        None => jw >= 0.94 && fa.len().min(fb.len()) >= 5,
+    }
+}
+
+fn name_words(name: &str) -> Vec<String> {
+    name.split(|c: char| c.is_whitespace() || c == ',')
+        .map(|w| w.trim_matches(|c: char| !c.is_alphanumeric()))
+        .filter(|w| !w.is_empty() && !PARTICLES.contains(&w.to_lowercase().as_str()))
+        .map(|w| {
+            let w = w.to_string();
+            match w.strip_suffix("'s") {
+                // "Elie's" is how whisper writes Eilís: keep the s, drop the apostrophe.
+                Some(stem) => format!("{stem}s"),
+                None => w,
+            }
+        })
+        .collect()
+}
+
+/// Whether every word of the shorter name matches a different word of the longer one.
+fn covers(short: &[String], long: &[String]) -> bool {
+    let mut taken = vec![false; long.len()];
+    short.iter().all(
+        |s| match (0..long.len()).find(|&k| !taken[k] && same_word(s, &long[k])) {
+            Some(k) => {
+                taken[k] = true;
+                true
+            }
+            None => false,
+        },
+    )
+}
+
+/// Whether two heard names are one person: every word of the shorter sounds like a word of the
+/// longer ("Shivon" and "Siobhan Kelly", "Priya Ramen" and "Priya Raman", "Minh Dang" and "Dang
+/// Van Minh"); "Chen" is not "Chang", "Morgan" is not "Megan".
+pub fn same_person(a: &str, b: &str) -> bool {
+    let (wa, wb) = (name_words(a), name_words(b));
+    if wa.is_empty() || wb.is_empty() {
+        return false;
+    }
+    if wa.len() <= wb.len() {
+        covers(&wa, &wb)
+    } else {
+        covers(&wb, &wa)
+    }
+}
+
+/// The name to keep after hearing `heard`, given the name understood `earlier` on the call and
+/// the persona's contacts. A known contact's listed spelling wins when the name (heard, or heard
+/// together with the earlier one) is that contact, all of its words matched ("Priya Ramen" →
+/// "Priya Raman"); a lone given name never picks a contact. When `heard` and `earlier` are the
+/// same person, the later spelling is kept for the words both have (the caller repeating their
+/// name is usually correcting or spelling it) and the fuller name's other words are kept
+/// ("Shivon Kelly" then "Siobhan" → "Siobhan Kelly"). A different name replaces the earlier
+/// one. `None` when `heard` has no name word. A name the caller spelled should not be replaced
+/// by a later unspelled hearing: the dialog checks [`NameFound::spelled`] before calling this.
+pub fn reconcile(heard: &str, earlier: Option<&str>, contacts: &[&str]) -> Option<String> {
+    let hw = name_words(heard);
+    if hw.is_empty() {
+        return None;
+    }
+    let heard_clean: Vec<String> = heard
+        .split_whitespace()
+        .map(|w| w.trim_matches(|c: char| !c.is_alphanumeric() && c != '\'' && c != '-'))
+        .filter(|w| !w.is_empty())
+        .map(str::to_string)
+        .collect();
+    let merged = match earlier.filter(|e| same_person(heard, e)) {
+        Some(e) => {
+            let ew: Vec<String> = e.split_whitespace().map(str::to_string).collect();
+            if ew.len() > heard_clean.len() {
+                let mut taken = vec![false; heard_clean.len()];
+                ew.iter()
+                    .map(|w| {
+                        let hit = (0..heard_clean.len())
+                            .find(|&k| !taken[k] && same_word(w, &heard_clean[k]));
+                        match hit {
+                            Some(k) => {
+                                taken[k] = true;
+                                heard_clean[k].clone()
+                            }
+                            None => w.clone(),
+                        }
+                    })
+                    .collect::<Vec<_>>()
+                    .join(" ")
+            } else {
+                heard_clean.join(" ")
+            }
+        }
+        None => heard_clean.join(" "),
+    };
+    let mw = name_words(&merged);
+    if mw.len() >= 2 {
+        if let Some(c) = contacts.iter().find(|c| {
+            let cw = name_words(c);
+            cw.len() <= mw.len() && covers(&cw, &mw) && covers(&mw[..cw.len().min(mw.len())], &cw)
+        }) {
+            return Some(c.to_string());
+        }
+    }
+    Some(merged)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Expect "Name" , "Name | Company", "Name | Company | again", "Name | | again", or "" for
+    /// no name.
+    fn check(input: &str, expect: &str) {
+        let got = match extract_name(input) {
+            None => String::new(),
+            Some(n) => {
+                let mut s = n.name.clone();
+                if n.company.is_some() || n.returning {
+                    s.push_str(&format!(" | {}", n.company.as_deref().unwrap_or("")));
+                }
+                if n.returning {
+                    s.push_str(" | again");
+                }
+                s
+            }
+        };
+        let expect = expect.replace(" |  |", " | |");
+        let got = got.replace(" |  |", " | |");
+        assert_eq!(got, expect, "{input:?}");
+    }
+
+    #[test]
+    fn names_that_share_a_word_with_staff() {
+        for (input, expect) in [
+            ("This is Morgan Reyes.", "Morgan Reyes"),
+            ("Hi, it's Alex Chen.", "Alex Chen"),
+            (
+                "Morgan Ellis here, calling about the lease.",
+                "Morgan Ellis",
+            ),
+            (
+                "Morgan Ellis here from Acme Health.",
+                "Morgan Ellis | Acme Health",
+            ),
+            ("Yeah, Morgan.", "Morgan"),
+            ("My name is Alex Morgan Junior.", "Alex Morgan Junior"),
+            ("Jamie Ortiz speaking.", "Jamie Ortiz"),
+            ("I'd like to speak to Alex Morgan.", ""),
+            ("Is Alex there?", ""),
+            ("Is this Alex Morgan's office?", ""),
+            ("This is Alex Morgan's office?", ""),
+            ("I'm calling for Alex Morgan.", ""),
+            ("Alex Morgan?", ""),
+            ("Alex Morgan, please.", ""),
+            ("I'm Alex's brother.", ""),
+            ("I'd like to leave a message for Alex.", ""),
+            ("Could I talk to Jamie, it's urgent.", ""),
+            ("I want to talk to Alex. Morgan Ellis here.", "Morgan Ellis"),
+        ] {
+            check(input, expect);
+        }
+    }
+
+    #[test]
+    fn introductions_ask_for_no_one() {
+        use crate::dialog::understand::{intent, Intent};
+        let ask = |t: &str| intent(t, "Jamie Chen", "Alex Morgan");
+        for t in [
+            "This is Morgan Reyes.",
+            "Hi, it's Alex Chen.",
+            "Morgan Ellis here.",
+            "It's Jamie Ortiz.",
+        ] {
+            assert_eq!(ask(t), None, "{t}");
+        }
+        assert_eq!(ask("Is Alex there?"), Some(Intent::Executive));
+        assert_eq!(
+            ask("I'd like to speak to Alex Morgan."),
+            Some(Intent::Executive)
+        );
+    }
+
+    #[test]
+    fn names_of_many_origins() {
+        for (input, expect) in [
+            ("Hi, this is Siobhan from Northwind.", "Siobhan | Northwind"),
+            ("My name is Nguyen.", "Nguyen"),
+            ("It's Oluwaseun.", "Oluwaseun"),
+            (
+                "This is Xiaoming with Acme Health.",
+                "Xiaoming | Acme Health",
+            ),
+            ("Priya Raghunathan.", "Priya Raghunathan"),
+            ("Yes, Bartłomiej Nowak.", "Bartłomiej Nowak"),
+            ("aoife", "Aoife"),
+            (
+                "This is Chidi Okafor calling from the Globe.",
+                "Chidi Okafor | the Globe",
+            ),
+            (
+                "My name is José García, from Banco Sol.",
+                "José García | Banco Sol",
+            ),
+            ("Kwame Mensah here.", "Kwame Mensah"),
+            ("Hi, I'm Ji-woo Park.", "Ji-woo Park"),
+            ("Dang Van Minh.", "Dang Van Minh"),
+            ("My name is Maria de la Cruz.", "Maria de la Cruz"),
+            ("This is Will Rich from Acme.", "Will Rich | Acme"),
+            ("It's Grace.", "Grace"),
+            ("This is Dr. Chidi Okafor.", "Chidi Okafor"),
+            ("my name is sean o'brien", "Sean O'brien"),
+            ("It's June Park.", "June Park"),
+            ("It's June 3rd I wanted.", ""),
+            (
+                "This is Jordan Lee and I'm calling from Acme Corp.",
+                "Jordan Lee | Acme Corp",
+            ),
+            ("This is Dana, I'd like a meeting with Alex.", "Dana"),
+            ("I'm calling about the contract.", ""),
+            ("Yes.", ""),
+            ("It's about the invoice.", ""),
+        ] {
+            check(input, expect);
+        }
+    }
+
+    #[test]
+    fn spelled_names_win() {
+        for (input, expect) in [
+            ("S-I-O-B-H-A-N", "Siobhan"),
+            ("s i o b h a n", "Siobhan"),
+            ("That's N G U Y E N.", "Nguyen"),
+            ("S as in Sam, I, O, B, H, A, N.", "Siobhan"),
+            ("S, I, O, B, H, A, N.", "Siobhan"),
+            ("Siobhan, S-I-O-B-H-A-N.", "Siobhan"),
+            ("Shivon, S-I-O-B-H-A-N.", "Siobhan"),
+            ("It's Shivon Kelly, that's S-I-O-B-H-A-N.", "Siobhan Kelly"),
+            (
+                "My name is Priya Ragunathan, R-A-G-H-U-N-A-T-H-A-N.",
+                "Priya Raghunathan",
+            ),
+            ("Win. N-G-U-Y-E-N.", "Nguyen"),
+            ("E I L I S", "Eilis"),
+            ("M A double T", "Matt"),
+            ("S.I.O.B.H.A.N.", "Siobhan"),
+        ] {
+            check(input, expect);
+        }
+    }
+
+    #[test]
+    fn returning_callers() {
+        for (input, expect) in [
+            ("Hi, it's Priya again.", "Priya | | again"),
+            ("Marcus here again.", "Marcus | | again"),
+            ("It's me, Grace Okafor.", "Grace Okafor | | again"),
+            (
+                "Hey, it's me again, Priya Raman from Harborview.",
+                "Priya Raman | Harborview | again",
+            ),
+            ("Priya again.", "Priya | | again"),
+        ] {
+            check(input, expect);
+        }
+    }
+
+    #[test]
+    fn any_text_is_safe() {
+        for input in [
+            "İ",
+            "İİİ here",
+            "This is İlker",
+            "K",
+            "It's \u{212A}elvin",
+            "\u{212A} \u{212A} \u{212A}",
+            "'",
+            "-",
+            "it's",
+            "this is",
+            "S-",
+            "-S-",
+            "my name is ,",
+            "., ., .",
+            "İstanbul'dan \u{212A}emal here",
+            "ẞ İ \u{212A}",
+            "🙂 this is 🙂",
+            "a-b-c-",
+            "double",
+            "S as in",
+        ] {
+            let _ = extract_name(input);
+            let _ = extract_name_lead(input);
+            let _ = reconcile(input, Some(input), &[input]);
+        }
+        check("This is İlker Kaya.", "İlker Kaya");
+        check("It's \u{212A}wame.", "\u{212A}wame");
+        assert!(same_person("\u{212A}wame", "Kwame"));
+    }
+
+    #[test]
+    fn lowercase_leads_are_not_names() {
+        for (input, expect) in [
+            ("i'm sure", ""),
+            ("it's fine", ""),
+            ("my name is sam", "Sam"),
+            ("call me Dana", "Dana"),
+            ("Um, Dana Kim here.", "Dana Kim"),
+            ("Jordan Lee from Contoso.", "Jordan Lee | Contoso"),
+        ] {
+            check(input, expect);
+        }
+    }
+
+    #[test]
+    fn same_person_by_sound() {
+        for (a, b, want) in [
+            ("Elie's", "Eilish", true),
+            ("Elie's", "Eilís", true),
+            ("Ramen", "Raman", true),
+            ("Shivon", "Siobhan", true),
+            ("Nwen", "Nguyen", true),
+            ("Win", "Nguyen", true),
+            ("Priya Ramen", "Priya Raman", true),
+            ("Tailor Brooks", "Taylor Brooks", true),
+            ("Minh Dang", "Dang Van Minh", true),
+            ("Siobhan", "Siobhan Kelly", true),
+            ("Okafur", "Okafor", true),
+            ("Raghunatan", "Raghunathan", true),
+            ("Jose Garcia", "José García", true),
+            ("Shaoming", "Xiaoming", true),
+            ("Chen", "Chang", false),
+            ("Morgan", "Megan", false),
+            ("Alex Chen", "Alex Morgan", false),
+            ("Nina", "Nguyen", false),
+            ("Dana", "Jordan Kim", false),
+            ("Oluwaseun", "Olusegun", false),
+            ("Grace Okafor", "Chidi Okafor", false),
+            ("Mark", "Marcus", false),
+            ("", "Priya", false),
+        ] {
+            assert_eq!(same_person(a, b), want, "{a} / {b}");
+            assert_eq!(same_person(b, a), want, "{b} / {a}");
+        }
+    }
+
+    #[test]
+    fn reconciles_across_turns_and_contacts() {
+        let contacts = ["Priya Raman", "Grace Okafor", "Taylor Brooks"];
+        for (heard, earlier, want) in [
+            ("Priya Ramen", None, Some("Priya Raman")),
+            ("Tailor Brooks", None, Some("Taylor Brooks")),
+            ("Ramen", Some("Priya Raman"), Some("Priya Raman")),
+            ("Siobhan", Some("Shivon Kelly"), Some("Siobhan Kelly")),
+            ("Priya", None, Some("Priya")),
+            ("Chidi Okafor", None, Some("Chidi Okafor")),
+            ("Dana Kim", Some("Siobhan"), Some("Dana Kim")),
+            ("", Some("Siobhan"), None),
+        ] {
+            assert_eq!(
+                reconcile(heard, earlier, &contacts).as_deref(),
+                want,
+                "{heard} / {earlier:?}"
+            );
+        }
+    }
+}
