@@ -10,6 +10,7 @@ pub mod faq;
 pub mod names;
 pub mod screen;
 pub mod understand;
+pub mod zone;
 
 use std::sync::Arc;
 
