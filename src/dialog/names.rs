@@ -403,8 +403,7 @@ fn take_company(toks: &[Tok], after_name: usize) -> Option<String> {
     let mut i = after_name;
     // Skip "here", "again", "calling", "speaking" directly after the name.
     while toks.get(i).is_some_and(|t| {
-        !t.used
-            && matches!(t.low.as_str(), "here" | "again" | "calling" | "speaking")
+        (t.used || matches!(t.low.as_str(), "here" | "again" | "calling" | "speaking"))
             && !toks[i.saturating_sub(1)].ends_sentence
     }) {
         i += 1;
@@ -696,41 +695,81 @@ fn take_spellings(toks: &mut [Tok]) -> Vec<String> {
     out
 }
 
-/// Puts spelled words into the heard name: each replaces the heard word it is closest to
-/// (the spelling wins), or, with no heard name, the spelled words are the name.
-fn apply_spelling(found: Option<NameFound>, spelled: Vec<String>) -> Option<NameFound> {
+/// Whether the utterance, besides its spelled letters and the heard name, says only words
+/// that go with spelling ("that's", "my last name is", "spelled"): then the letters are the
+/// name. "I'm calling from the U.S.A." spells no name.
+fn only_spelling(toks: &[Tok], name: &str) -> bool {
+    const WITH_SPELLING: &[&str] = &[
+        "that's", "thats", "that", "is", "it's", "its", "it", "spelled", "spelt", "my", "name",
+        "name's", "last", "first", "surname", "family", "and", "the", "as", "in", "so", "sorry",
+        "no", "i", "said", "like", "s",
+    ];
+    let name_low: Vec<String> = name.split_whitespace().map(str::to_lowercase).collect();
+    toks.iter().all(|t| {
+        t.used
+            || t.word.is_empty()
+            || FILLERS.contains(&t.low.as_str())
+            || WITH_SPELLING.contains(&t.low.as_str())
+            || name_low.contains(&t.low)
+    })
+}
+
+/// Puts spelled words into the heard name: each replaces the heard word that sounds like it or
+/// starts alike (the spelling wins: "Shivon, S-I-O-B-H-A-N" is Siobhan). A spelled word like no
+/// heard word is added only when the utterance is about spelling ("It's Chidi, that's
+/// O-K-A-F-O-R"); letters alone are the name only then too ("That's N G U Y E N").
+fn apply_spelling(
+    toks: &[Tok],
+    found: Option<NameFound>,
+    spelled: Vec<String>,
+) -> Option<NameFound> {
     if spelled.is_empty() {
         return found;
     }
-    let mut found = found.unwrap_or(NameFound {
-        name: String::new(),
-        company: None,
-        returning: false,
-        spelled: true,
-    });
+    let heard = found.as_ref().map_or("", |f| f.name.as_str()).to_string();
+    let about_spelling = only_spelling(toks, &heard);
+    let mut found = match found {
+        Some(f) => f,
+        None if about_spelling => NameFound {
+            name: String::new(),
+            company: None,
+            returning: false,
+            spelled: true,
+        },
+        None => return None,
+    };
     let mut words: Vec<String> = found.name.split_whitespace().map(str::to_string).collect();
-    if words.is_empty() {
-        words = spelled;
-    } else {
-        let mut taken = vec![false; words.len()];
-        for s in spelled {
-            let best = (0..words.len()).filter(|&k| !taken[k]).max_by(|&a, &b| {
+    let mut changed = false;
+    let mut taken = vec![false; words.len()];
+    for s in spelled {
+        let alike = |w: &str| {
+            same_word(w, &s)
+                || (fold(w).chars().next() == fold(&s).chars().next() && word_score(w, &s) >= 0.6)
+        };
+        let best = (0..words.len())
+            .filter(|&k| !taken[k] && alike(&words[k]))
+            .max_by(|&a, &b| {
                 word_score(&words[a], &s)
                     .partial_cmp(&word_score(&words[b], &s))
                     .unwrap_or(std::cmp::Ordering::Equal)
             });
-            match best {
-                Some(k) => {
-                    words[k] = s;
-                    taken[k] = true;
-                }
-                None => words.push(s),
+        match best {
+            Some(k) => {
+                words[k] = s;
+                taken[k] = true;
+                changed = true;
             }
+            None if about_spelling => {
+                words.push(s);
+                taken.push(true);
+                changed = true;
+            }
+            None => {}
         }
     }
     found.name = words.join(" ");
-    found.spelled = true;
-    Some(found)
+    found.spelled |= changed;
+    (!found.name.is_empty()).then_some(found)
 }
 
 /// The caller's name when they introduce themselves ("This is Jordan Lee from Acme", "my name
@@ -739,7 +778,7 @@ fn apply_spelling(found: Option<NameFound>, spelled: Vec<String>) -> Option<Name
 pub fn extract_name_lead(text: &str) -> Option<NameFound> {
     let mut toks = tokens(text);
     let spelled = take_spellings(&mut toks);
-    apply_spelling(introduction(&toks), spelled)
+    apply_spelling(&toks, introduction(&toks), spelled)
 }
 
 /// Finds the caller's name: an introduction anywhere, or a bare "Jordan Lee." given as the
@@ -748,7 +787,7 @@ pub fn extract_name(text: &str) -> Option<NameFound> {
     let mut toks = tokens(text);
     let spelled = take_spellings(&mut toks);
     let found = introduction(&toks).or_else(|| bare_answer(&toks));
-    apply_spelling(found, spelled)
+    apply_spelling(&toks, found, spelled)
 }
 
 // ---- Sounding alike ----
@@ -1110,6 +1149,15 @@ mod tests {
             ("E I L I S", "Eilis"),
             ("M A double T", "Matt"),
             ("S.I.O.B.H.A.N.", "Siobhan"),
+            ("It's Chidi, that's O-K-A-F-O-R.", "Chidi Okafor"),
+            (
+                "This is Siobhan, S-I-O-B-H-A-N, from Northwind.",
+                "Siobhan | Northwind",
+            ),
+            ("This is Dana from I B M.", "Dana"),
+            ("I'm calling from the U.S.A.", ""),
+            ("My last name is N-G-U-Y-E-N.", "Nguyen"),
+            ("Yes, it's Nguyen, N G U Y E N.", "Nguyen"),
         ] {
             check(input, expect);
         }
@@ -1228,6 +1276,16 @@ mod tests {
                 want,
                 "{heard} / {earlier:?}"
             );
+        }
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn never_panics(text in "\\PC{0,60}", other in "[a-zA-Zİ\u{212A}łé' -]{0,20}") {
+            let _ = extract_name(&text);
+            let _ = extract_name_lead(&text);
+            let _ = same_person(&text, &other);
+            let _ = reconcile(&text, Some(&other), &[other.as_str()]);
         }
     }
 }

@@ -735,4 +735,11 @@ mod tests {
             );
         }
     }
+
+    proptest::proptest! {
+        #[test]
+        fn never_panics(text in "\\PC{0,60}") {
+            let _ = caller_zone(&text);
+        }
+    }
 }
