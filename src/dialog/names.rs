@@ -380,6 +380,19 @@ fn take_name(toks: &[Tok], mut i: usize) -> Option<(Vec<String>, usize)> {
     Some((words, i))
 }
 
+/// A name and its repetition in full: "Priya, Priya Raghunathan", "Dang. Dang Van Minh."
+fn take_full_name(toks: &[Tok], i: usize) -> Option<(Vec<String>, usize)> {
+    let (words, end) = take_name(toks, i)?;
+    if toks[end - 1].ends_clause {
+        if let Some((more, more_end)) = take_name(toks, end) {
+            if more.len() > words.len() && same_person(&words.join(" "), &more.join(" ")) {
+                return Some((more, more_end));
+            }
+        }
+    }
+    Some((words, end))
+}
+
 /// "Alex Morgan's office", "Alex's brother": a possessive before a noun names someone else.
 fn possessive_of_other(toks: &[Tok], i: usize) -> bool {
     let Some(last) = i.checked_sub(1).and_then(|p| toks.get(p)) else {
@@ -515,7 +528,7 @@ fn clause_start(toks: &[Tok], i: usize) -> bool {
 
 /// Name found at `toks[i..]`, with what follows it.
 fn found_at(toks: &[Tok], i: usize, returning: bool) -> Option<NameFound> {
-    let (words, end) = take_name(toks, i)?;
+    let (words, end) = take_full_name(toks, i)?;
     let again = toks.get(end).is_some_and(|t| t.low == "again")
         || (toks.get(end).is_some_and(|t| t.low == "here")
             && toks.get(end + 1).is_some_and(|t| t.low == "again"));
@@ -585,7 +598,7 @@ fn bare_answer(toks: &[Tok]) -> Option<NameFound> {
         i += 1;
     }
     let mut found = found_at(toks, i, false)?;
-    let (_, end) = take_name(toks, i)?;
+    let (_, end) = take_full_name(toks, i)?;
     // Whatever follows must be a tail, a company, or spelling.
     let mut j = end;
     while let Some(t) = toks.get(j) {
@@ -755,7 +768,10 @@ fn apply_spelling(
             });
         match best {
             Some(k) => {
-                words[k] = s;
+                // The same letters spelled plainly keep the heard accents ("Bartłomiej").
+                if fold(&words[k]) != fold(&s) {
+                    words[k] = s;
+                }
                 taken[k] = true;
                 changed = true;
             }
@@ -1060,6 +1076,13 @@ mod tests {
             ("Alex Morgan, please.", ""),
             ("I'm Alex's brother.", ""),
             ("I'd like to leave a message for Alex.", ""),
+            ("Hey Alex, it's Morgan.", "Morgan"),
+            (
+                "Hello, I'm trying to reach Alex Morgan. My name is Morgan Reyes.",
+                "Morgan Reyes",
+            ),
+            ("Can you tell Alex that Morgan Reyes called?", ""),
+            ("Is this Alex Morgan?", ""),
             ("Could I talk to Jamie, it's urgent.", ""),
             ("I want to talk to Alex. Morgan Ellis here.", "Morgan Ellis"),
         ] {
@@ -1110,6 +1133,27 @@ mod tests {
             ("Kwame Mensah here.", "Kwame Mensah"),
             ("Hi, I'm Ji-woo Park.", "Ji-woo Park"),
             ("Dang Van Minh.", "Dang Van Minh"),
+            ("Uh, Dang. Dang Van Minh.", "Dang Van Minh"),
+            ("This is Priya, Priya Raghunathan.", "Priya Raghunathan"),
+            (
+                "Hi there, this is Kwame Mensah with Acme Health, returning Alex's call.",
+                "Kwame Mensah | Acme Health",
+            ),
+            (
+                "Good evening, my name is Oluwaseun Adeyemi and I'm calling from Lagos Partners.",
+                "Oluwaseun Adeyemi | Lagos Partners",
+            ),
+            (
+                "Hello, it's Xiaoming Li from Northwind.",
+                "Xiaoming Li | Northwind",
+            ),
+            (
+                "Hi, I am Ji-woo Park, from Seoul Bio.",
+                "Ji-woo Park | Seoul Bio",
+            ),
+            ("Hi, it's Elie's from the Globe.", "Elie's | the Globe"),
+            ("I'm free on Monday.", ""),
+            ("It's me.", ""),
             ("My name is Maria de la Cruz.", "Maria de la Cruz"),
             ("This is Will Rich from Acme.", "Will Rich | Acme"),
             ("It's Grace.", "Grace"),
@@ -1149,6 +1193,8 @@ mod tests {
             ("E I L I S", "Eilis"),
             ("M A double T", "Matt"),
             ("S.I.O.B.H.A.N.", "Siobhan"),
+            ("It's Bartłomiej, B-A-R-T-L-O-M-I-E-J.", "Bartłomiej"),
+            ("Yeah, hi, this is Aoife, A-O-I-F-E.", "Aoife"),
             ("It's Chidi, that's O-K-A-F-O-R.", "Chidi Okafor"),
             (
                 "This is Siobhan, S-I-O-B-H-A-N, from Northwind.",
