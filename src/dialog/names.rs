@@ -16,7 +16,9 @@ use rphonetic::DoubleMetaphone;
 /// A caller's name and, when they said it, their company.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct NameFound {
+    /// The name as heard (or spelled), each word capitalised: "Morgan Reyes", "Ji-woo Park".
     pub name: String,
+    /// The company they said they are from or with: "Acme Health", "the Globe".
     pub company: Option<String>,
     /// The caller says they called before ("it's Priya again", "it's me, Priya").
     pub returning: bool,

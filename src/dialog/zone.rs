@@ -447,8 +447,8 @@ pub fn local_now(now: DateTime<Utc>, zone: Tz) -> NaiveDateTime {
 }
 
 /// A wish understood in the caller's zone, moved to the persona's: date and time both change
-/// (3 PM Monday in Tokyo is 2 AM Monday in Boston). A time without a date is on the caller's
-/// today (at `now`). Without a time, the wish is returned as it is (a day or part of day cannot
+/// (3 PM Monday in Tokyo is 1 AM Monday in Boston). A time without a date is on the caller's
+/// today (at `now`), and stays without a date unless the persona's day differs. Without a time, the wish is returned as it is (a day or part of day cannot
 /// be moved exactly). `None` when the time does not exist in the caller's zone (spring gap).
 pub fn wish_to_persona(when: &When, caller: Tz, persona: Tz, now: DateTime<Utc>) -> Option<When> {
     let Some(time) = when.time else {
