@@ -8,6 +8,7 @@
 
 pub mod faq;
 pub mod names;
+pub mod reading;
 pub mod screen;
 pub mod understand;
 pub mod zone;
@@ -227,6 +228,47 @@ enum Done {
     Refused(&'static str),
 }
 
+/// The one retry policy: how many times in a row the question now pending went unanswered.
+/// Asking another question starts afresh; after [`Retry::limit`] misses the dialog stops asking
+/// and goes on with what it has (or offers help), rather than loop.
+#[derive(Debug, Clone, Copy, Default)]
+struct Retry {
+    stage: Option<Stage>,
+    count: u8,
+}
+
+impl Retry {
+    /// How many misses a question gets: a proposed slot three (callers hedge), others two.
+    fn limit(stage: Stage) -> u8 {
+        if stage == Stage::ConfirmSlot {
+            3
+        } else {
+            2
+        }
+    }
+
+    /// Counts a miss of `stage`'s question; true (and the count cleared) when it is time to
+    /// stop asking.
+    fn gives_up(&mut self, stage: Stage) -> bool {
+        if self.stage != Some(stage) {
+            *self = Retry {
+                stage: Some(stage),
+                count: 0,
+            };
+        }
+        self.count += 1;
+        let done = self.count >= Self::limit(stage);
+        if done {
+            self.clear();
+        }
+        done
+    }
+
+    fn clear(&mut self) {
+        *self = Retry::default();
+    }
+}
+
 /// One call's dialog.
 pub struct Dialog {
     persona: Arc<Persona>,
@@ -255,7 +297,8 @@ pub struct Dialog {
     transfer_available: bool,
     transfer_tried: bool,
     done: Vec<Done>,
-    misses: u8,
+    /// How often the current question went unanswered.
+    retry: Retry,
     silences: u8,
     last_prompt: Option<(String, Expect)>,
 }
@@ -281,7 +324,7 @@ impl Dialog {
             transfer_available: false,
             transfer_tried: false,
             done: Vec::new(),
-            misses: 0,
+            retry: Retry::default(),
             silences: 0,
             last_prompt: None,
         }
@@ -716,7 +759,7 @@ impl Dialog {
                 let lower = text.to_lowercase();
                 if lower.contains("message") || yes_no(text) == YesNo::Yes {
                     self.goal = Goal::Message;
-                    self.misses = 0;
+                    self.retry.clear();
                     self.next_step(now, out);
                 } else if lower.contains("person")
                     || lower.contains("someone")
@@ -746,8 +789,7 @@ impl Dialog {
                     self.say_line(out, "fix_message", &[], Expect::Message);
                 }
                 YesNo::Unclear => {
-                    self.misses += 1;
-                    if self.misses >= 2 {
+                    if self.retry.gives_up(self.stage) {
                         // The message is stored; take it as it is rather than loop.
                         self.message_taken(now, out);
                     } else {
@@ -776,7 +818,7 @@ impl Dialog {
             return;
         }
         // Understood requests start the count afresh; a miss adds to the earlier ones.
-        let earlier_misses = std::mem::take(&mut self.misses);
+        let earlier_misses = std::mem::take(&mut self.retry);
         self.goal_guessed = false;
         let sales = self.persona.screening.is_sales(text);
         if sales
@@ -893,7 +935,7 @@ impl Dialog {
                     self.note_purpose(text, out);
                     self.next_step(now, out);
                 } else {
-                    self.misses = earlier_misses;
+                    self.retry = earlier_misses;
                     self.misses_open(out);
                 }
             }
@@ -916,8 +958,7 @@ impl Dialog {
     }
 
     fn misses_open(&mut self, out: &mut Vec<Action>) {
-        self.misses += 1;
-        if self.misses >= 2 {
+        if self.retry.gives_up(Stage::Open) {
             self.stage = Stage::OfferHelp;
             self.say_line(out, "not_understood_twice", &[], Expect::Free);
         } else {
@@ -1024,15 +1065,14 @@ impl Dialog {
     fn on_name(&mut self, text: &str, now: DateTime<Utc>, out: &mut Vec<Action>) {
         match extract_name(text) {
             Some(n) => {
-                self.misses = 0;
+                self.retry.clear();
                 self.set_name(n.name, n.company, out);
                 self.next_step(now, out);
             }
             None => {
-                self.misses += 1;
-                if self.misses >= 2 {
+                if self.retry.gives_up(self.stage) {
                     // Go on without a name rather than loop.
-                    self.misses = 0;
+                    self.retry.clear();
                     self.name_declined = true;
                     self.next_step(now, out);
                 } else {
@@ -1067,9 +1107,8 @@ impl Dialog {
                 self.say_line(out, "ask_number", &[], Expect::Digits);
             }
             YesNo::Unclear => {
-                self.misses += 1;
-                if self.misses >= 2 {
-                    self.misses = 0;
+                if self.retry.gives_up(self.stage) {
+                    self.retry.clear();
                     let number = self.caller_id.clone();
                     self.keep_callback(number, now, out);
                 } else {
@@ -1088,13 +1127,12 @@ impl Dialog {
     fn on_number(&mut self, text: &str, now: DateTime<Utc>, out: &mut Vec<Action>) {
         match extract_phone(text) {
             Some(number) => {
-                self.misses = 0;
+                self.retry.clear();
                 self.confirm_number(number, out);
             }
             None => {
-                self.misses += 1;
-                if self.misses >= 2 {
-                    self.misses = 0;
+                if self.retry.gives_up(self.stage) {
+                    self.retry.clear();
                     self.info.callback_number = self.caller_id.clone().or(Some(String::new()));
                     self.next_step(now, out);
                 } else {
@@ -1129,27 +1167,26 @@ impl Dialog {
         // A corrected number is read back again.
         if let Some(number) = extract_phone(text).filter(|n| Some(n) != self.heard_number.as_ref())
         {
-            self.misses = 0;
+            self.retry.clear();
             self.confirm_number(number, out);
             return;
         }
         match answer {
             YesNo::Yes => {
-                self.misses = 0;
+                self.retry.clear();
                 let number = self.heard_number.take();
                 self.keep_callback(number, now, out);
             }
             YesNo::No => {
-                self.misses = 0;
+                self.retry.clear();
                 self.heard_number = None;
                 self.stage = Stage::AskNumber;
                 self.say_line(out, "ask_number_again", &[], Expect::Digits);
             }
             YesNo::Unclear => {
-                self.misses += 1;
-                if self.misses >= 2 {
+                if self.retry.gives_up(self.stage) {
                     // Keep what we heard rather than loop; the read-back shows it again.
-                    self.misses = 0;
+                    self.retry.clear();
                     let number = self.heard_number.take();
                     self.keep_callback(number, now, out);
                 } else {
@@ -1321,7 +1358,7 @@ impl Dialog {
             self.miss(out, "ask_when_again", Expect::When);
             return;
         }
-        self.misses = 0;
+        self.retry.clear();
         self.on_when(when, now, out);
     }
 
@@ -1489,7 +1526,7 @@ impl Dialog {
         let when = timeparse::parse(text, self.local_now(now));
         match answer {
             YesNo::Yes if when.is_empty() || self.names_slot(&when, start) => {
-                self.misses = 0;
+                self.retry.clear();
                 self.stage = Stage::Pending;
                 let end = start + self.persona.meetings.length();
                 match (&self.goal, &self.target) {
@@ -1523,7 +1560,7 @@ impl Dialog {
                 self.on_when(when, now, out);
             }
             YesNo::No => {
-                self.misses = 0;
+                self.retry.clear();
                 if understand::wants_later(text) || understand::wants_earlier(text) {
                     let step = if understand::wants_later(text) {
                         30
@@ -1540,9 +1577,8 @@ impl Dialog {
             }
             _ => {
                 let slot = self.speak_slot(start, now);
-                self.misses += 1;
-                if self.misses >= 3 {
-                    self.misses = 0;
+                if self.retry.gives_up(self.stage) {
+                    self.retry.clear();
                     self.goal = Goal::Message;
                     self.stage = Stage::OfferHelp;
                     self.say_line(out, "not_understood_twice", &[], Expect::Free);
@@ -1677,7 +1713,7 @@ impl Dialog {
     }
 
     fn message_taken(&mut self, now: DateTime<Utc>, out: &mut Vec<Action>) {
-        self.misses = 0;
+        self.retry.clear();
         if !self.done.contains(&Done::Message) {
             self.done.push(Done::Message);
         }
@@ -1692,9 +1728,8 @@ impl Dialog {
     }
 
     fn miss(&mut self, out: &mut Vec<Action>, key: &str, expect: Expect) {
-        self.misses += 1;
-        if self.misses >= 2 {
-            self.misses = 0;
+        if self.retry.gives_up(self.stage) {
+            self.retry.clear();
             self.goal = Goal::None;
             self.stage = Stage::OfferHelp;
             self.say_line(out, "not_understood_twice", &[], Expect::Free);

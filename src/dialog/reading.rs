@@ -1,0 +1,764 @@
+//! One caller utterance, read for everything it carries, whatever the agent had asked.
+//!
+//! Callers answer from what they know, not from what was asked: "Could you tell Alex that the
+//! lease is ready? This is Priya from Acme, my number is 617 555 0199" carries a goal, the
+//! message, a name, a company and a number at once. [`read`] takes all of it; the dialog then
+//! keeps what fills a slot and asks only for what is still missing.
+//!
+//! Pure: text and the caller's local "now" in, a [`Reading`] out.
+
+use chrono::NaiveDateTime;
+
+use super::understand::{self, content_words, extract_phone, yes_no, YesNo};
+use crate::timeparse::{self, When};
+
+/// Everything one utterance carries.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Reading {
+    /// A phone number the caller read out.
+    pub number: Option<String>,
+    /// The caller means the number they are calling from ("this number", "the one I'm calling
+    /// from").
+    pub own_number: bool,
+    /// What the caller wants passed on, without their name, number, greetings, closing words or
+    /// the request to leave a message itself.
+    pub content: Option<String>,
+    /// A day and time, with the caller's corrections applied ("Thursday at two… actually, make
+    /// it Friday at ten" is Friday at ten).
+    pub when: When,
+    /// The caller corrected themselves ("actually", "I mean", "no, make it …").
+    pub correction: bool,
+    /// A yes or a no.
+    pub answer: YesNo,
+    /// The caller needs the executive now or tonight, not at a meeting.
+    pub needs_now: bool,
+    /// The caller asks whether the executive is free at a time.
+    pub availability: bool,
+}
+
+/// Reads `text` (as whisper heard it); `local_now` is the instant dates are relative to.
+pub fn read(text: &str, local_now: NaiveDateTime, executive: &str) -> Reading {
+    let words = word_list(text);
+    Reading {
+        number: extract_phone(text),
+        own_number: means_own_number(&words),
+        content: content(text, executive),
+        when: corrected_when(text, local_now),
+        correction: correction_at(&words).is_some(),
+        answer: yes_no(text),
+        needs_now: needs_now(&words),
+        availability: asks_availability(&words, executive),
+    }
+}
+
+/// Lowercased words without punctuation, each lowercased on its own (never slice the original
+/// with offsets found in a lowercased copy: lowercasing can change byte lengths).
+fn word_list(text: &str) -> Vec<String> {
+    text.split(|c: char| c.is_whitespace() || matches!(c, ',' | '.' | '!' | '?' | ';' | ':'))
+        .map(|w| {
+            w.trim_matches(|c: char| !c.is_alphanumeric() && c != '\'')
+                .to_lowercase()
+                .replace('’', "'")
+        })
+        .filter(|w| !w.is_empty())
+        .collect()
+}
+
+/// Whether `words` contains `phrase` (space-separated) as consecutive words; its start.
+fn find(words: &[String], phrase: &str) -> Option<usize> {
+    let p: Vec<&str> = phrase.split(' ').collect();
+    (0..words.len().saturating_sub(p.len() - 1))
+        .find(|&i| p.iter().enumerate().all(|(k, w)| words[i + k] == *w))
+}
+
+fn has(words: &[String], phrases: &[&str]) -> bool {
+    phrases.iter().any(|p| find(words, p).is_some())
+}
+
+/// "My number is the one I'm calling from", "this number is fine", "you can use this number".
+fn means_own_number(words: &[String]) -> bool {
+    has(
+        words,
+        &[
+            "i'm calling from",
+            "i am calling from",
+            "calling from now",
+            "this number",
+            "this one",
+            "the same number",
+            "same number",
+            "number i'm on",
+            "the number on your screen",
+            "the one on your screen",
+            "caller id",
+            "the number you have",
+            "the number that came up",
+            "number showing",
+            "the one that's showing",
+        ],
+    ) && (has(words, &["number", "one", "caller id"]))
+        && !has(
+            words,
+            &[
+                "not this number",
+                "not the one",
+                "different number",
+                "another number",
+            ],
+        )
+}
+
+/// Words that take back what came before them.
+const CORRECTIONS: &[&str] = &[
+    "actually",
+    "i mean",
+    "i meant",
+    "sorry i mean",
+    "or rather",
+    "rather",
+    "make it",
+    "change that to",
+    "change it to",
+    "scratch that",
+    "no wait",
+    "wait no",
+    "let's say",
+    "let's do",
+    "instead",
+];
+
+/// Where the last correction starts (in words) and where what it says starts.
+fn correction_at(words: &[String]) -> Option<(usize, usize)> {
+    let mut best = None;
+    for c in CORRECTIONS {
+        let n = c.split(' ').count();
+        let mut from = 0;
+        while let Some(i) = find(&words[from..], c) {
+            let at = from + i;
+            // "instead" ends its clause ("Friday instead"): what it corrects to comes before.
+            let says = if *c == "instead" { at } else { at + n };
+            if best.is_none_or(|(b, _)| at >= b) {
+                best = Some((at, says));
+            }
+            from = at + 1;
+        }
+    }
+    best
+}
+
+/// A day and time, the last correction winning: what it names replaces what came before, and
+/// what it leaves out (a day, a time) is kept ("Thursday at two, actually make it three" is
+/// Thursday at three).
+pub fn corrected_when(text: &str, local_now: NaiveDateTime) -> When {
+    let whole = timeparse::parse(text, local_now);
+    let words = word_list(text);
+    let Some((at, says)) = correction_at(&words) else {
+        return whole;
+    };
+    let (head, tail) = if says <= at {
+        // "Friday instead": the clause before "instead".
+        let start = words[..at]
+            .iter()
+            .rposition(|w| w == "no" || w == "not" || w == "but")
+            .map_or(0, |i| i + 1);
+        (words[..start].join(" "), words[start..at].join(" "))
+    } else {
+        (words[..at].join(" "), words[says..].join(" "))
+    };
+    let after = timeparse::parse(&tail, local_now);
+    if after.is_empty() {
+        return whole;
+    }
+    let before = timeparse::parse(&head, local_now);
+    let keeps_time = after.time.is_none() && after.part.is_none();
+    When {
+        date: after.date.or(before.date),
+        time: after.time.or(if keeps_time { before.time } else { None }),
+        part: after.part.or(if keeps_time { before.part } else { None }),
+        ..after
+    }
+}
+
+/// "I need to speak with Alex tonight", "it can't wait until tomorrow", "as soon as possible".
+fn needs_now(words: &[String]) -> bool {
+    let reach = has(
+        words,
+        &[
+            "speak",
+            "talk",
+            "reach",
+            "get hold",
+            "get a hold",
+            "hear from",
+            "call me",
+            "get back",
+            "on the phone",
+            "get through",
+        ],
+    );
+    let soon = has(
+        words,
+        &[
+            "tonight",
+            "right now",
+            "right away",
+            "immediately",
+            "as soon as possible",
+            "asap",
+            "this evening",
+            "can't wait",
+            "cannot wait",
+            "before tomorrow",
+            "before morning",
+            "before the morning",
+            "straight away",
+        ],
+    );
+    reach && soon
+}
+
+/// "Is Alex free on Monday at three?", "does Alex have any time Thursday", "is he available".
+fn asks_availability(words: &[String], executive: &str) -> bool {
+    let first = executive
+        .split_whitespace()
+        .next()
+        .unwrap_or("")
+        .to_lowercase();
+    [
+        "is {} free",
+        "is {} available",
+        "does {} have",
+        "is {} around on",
+        "would {} be free",
+        "will {} be free",
+        "would {} be available",
+        "is {} busy",
+    ]
+    .iter()
+    .any(|p| {
+        [first.as_str(), "he", "she", "they"]
+            .iter()
+            .any(|who| find(words, &p.replace("{}", who)).is_some())
+    }) || has(
+        words,
+        &[
+            "any availability",
+            "any openings",
+            "is there a free",
+            "any free time",
+        ],
+    )
+}
+
+/// Leads that introduce what to pass on: "could you tell Alex that …", "let her know …".
+fn content_lead(words: &[&str], boss: &str) -> usize {
+    let mut i = 0;
+    let skip = |i: &mut usize, set: &[&str]| {
+        while words.get(*i).is_some_and(|w| set.contains(w)) {
+            *i += 1;
+        }
+    };
+    skip(
+        &mut i,
+        &[
+            "so", "and", "um", "uh", "oh", "well", "yes", "yeah", "okay", "ok", "hi", "hello",
+            "just", "also",
+        ],
+    );
+    let start = i;
+    skip(
+        &mut i,
+        &[
+            "could", "can", "would", "will", "you", "please", "i", "just",
+        ],
+    );
+    skip(
+        &mut i,
+        &[
+            "wanted", "want", "would", "like", "i'd", "need", "needed", "to", "just", "please",
+        ],
+    );
+    let who = |w: &str| w == boss || matches!(w, "him" | "her" | "them" | "alex's");
+    match (words.get(i).copied(), words.get(i + 1).copied()) {
+        (Some("tell" | "ask" | "remind"), Some(w)) if who(w) => {
+            i += 2;
+            skip(&mut i, &["that", "to"]);
+            i
+        }
+        (Some("let"), Some(w)) if who(w) && words.get(i + 2) == Some(&"know") => {
+            i += 3;
+            skip(&mut i, &["that"]);
+            i
+        }
+        (Some("pass" | "give"), _) if words.get(i + 1) == Some(&"on") => {
+            i += 2;
+            skip(&mut i, &["that"]);
+            i
+        }
+        _ => {
+            // "The message is …", "my message is …".
+            let rest = &words[start..];
+            if rest.len() > 3
+                && matches!(rest[0], "the" | "my")
+                && rest[1] == "message"
+                && rest[2] == "is"
+            {
+                start + 3 + usize::from(rest[3] == "that")
+            } else {
+                0
+            }
+        }
+    }
+}
+
+/// Phrases that ask to leave a message or say who it is for, carrying nothing to pass on.
+const META: &[&str] = &[
+    "leave a message",
+    "leave him a message",
+    "leave her a message",
+    "take a message",
+    "leave a note",
+    "pass a message",
+    "get a message",
+    "have a message",
+];
+
+/// Words a sentence of asking, greeting or closing is made of.
+const EMPTY_WORDS: &[&str] = &[
+    "i",
+    "i'd",
+    "id",
+    "i'm",
+    "like",
+    "to",
+    "leave",
+    "a",
+    "message",
+    "for",
+    "him",
+    "her",
+    "please",
+    "could",
+    "can",
+    "you",
+    "take",
+    "would",
+    "want",
+    "wanted",
+    "hi",
+    "hello",
+    "hey",
+    "good",
+    "evening",
+    "morning",
+    "afternoon",
+    "yes",
+    "yeah",
+    "no",
+    "okay",
+    "ok",
+    "thanks",
+    "thank",
+    "that's",
+    "all",
+    "bye",
+    "goodbye",
+    "so",
+    "um",
+    "uh",
+    "just",
+    "calling",
+    "is",
+    "this",
+    "it's",
+    "the",
+    "and",
+    "oh",
+    "well",
+    "great",
+    "perfect",
+    "nothing",
+    "else",
+    "sure",
+    "alright",
+    "right",
+    "note",
+    "pass",
+    "on",
+    "get",
+    "have",
+    "if",
+    "possible",
+    "me",
+    "my",
+    "there",
+    "everything",
+    "that",
+    "it",
+    "was",
+    "much",
+    "very",
+    "appreciate",
+    "bit",
+    "quick",
+    "short",
+    "one",
+    "do",
+    "sorry",
+    "hmm",
+    "yep",
+    "nope",
+    "be",
+    "will",
+    "great",
+    "let",
+    "know",
+    "him",
+    "them",
+    "tell",
+    "assistant",
+    "after",
+    "hours",
+    "you've",
+    "reached",
+];
+
+/// What the caller wants passed on: the sentences that carry something, each without the
+/// introduction, the number, or the lead that asks to pass it on.
+pub fn content(text: &str, executive: &str) -> Option<String> {
+    let boss = executive
+        .split_whitespace()
+        .next()
+        .unwrap_or("")
+        .to_lowercase();
+    let last = executive
+        .split_whitespace()
+        .last()
+        .unwrap_or("")
+        .to_lowercase();
+    let name = super::understand::extract_name_lead(text);
+    let name_words: Vec<String> = name
+        .iter()
+        .flat_map(|n| {
+            n.name
+                .split_whitespace()
+                .chain(n.company.iter().flat_map(|c| c.split_whitespace()))
+                .map(|w| w.to_lowercase())
+                .collect::<Vec<_>>()
+        })
+        .collect();
+    let mut kept = Vec::new();
+    for sentence in sentences(text) {
+        let raw: Vec<&str> = sentence.split_whitespace().collect();
+        let lower: Vec<String> = raw.iter().map(|w| bare(w)).collect();
+        let lw: Vec<&str> = lower.iter().map(String::as_str).collect();
+        let keep = strip_spans(&lw, &name_words);
+        let mut toks: Vec<(&str, &str)> = raw
+            .iter()
+            .zip(lw.iter())
+            .enumerate()
+            .filter(|(i, _)| keep[*i])
+            .map(|(_, (r, l))| (*r, *l))
+            .collect();
+        let lows: Vec<&str> = toks.iter().map(|t| t.1).collect();
+        let lead = content_lead(&lows, &boss);
+        let led = lead > 0;
+        toks.drain(..lead);
+        let lows: Vec<&str> = toks.iter().map(|t| t.1).collect();
+        let meaningful = lows
+            .iter()
+            .filter(|w| !EMPTY_WORDS.contains(w) && **w != boss && **w != last)
+            .count();
+        let lows_owned: Vec<String> = lows.iter().map(|s| s.to_string()).collect();
+        let meta = has(&lows_owned, META);
+        if meaningful == 0 || (meta && !led && meaningful < 2) {
+            continue;
+        }
+        let s = toks.iter().map(|t| t.0).collect::<Vec<_>>().join(" ");
+        let s = s
+            .trim()
+            .trim_start_matches([',', ' ', '-'])
+            .trim_end_matches([',', ' '])
+            .to_string();
+        if content_words(&s) >= 1 {
+            kept.push(upper_first(&s));
+        }
+    }
+    let joined = kept
+        .iter()
+        .map(|s| {
+            let s = s.trim_end_matches([',', ';']);
+            if s.ends_with(['.', '?', '!']) {
+                s.to_string()
+            } else {
+                format!("{s}.")
+            }
+        })
+        .collect::<Vec<_>>()
+        .join(" ");
+    (!joined.is_empty()).then_some(joined)
+}
+
+fn bare(w: &str) -> String {
+    w.trim_matches(|c: char| !c.is_alphanumeric() && c != '\'')
+        .to_lowercase()
+        .replace('’', "'")
+}
+
+fn upper_first(s: &str) -> String {
+    let mut cs = s.chars();
+    match cs.next() {
+        Some(f) => f.to_uppercase().collect::<String>() + cs.as_str(),
+        None => String::new(),
+    }
+}
+
+/// The sentences of a transcript, split where whisper put a full stop, question or exclamation
+/// mark, or a comma before a new introduction or number ("…, my number is …").
+fn sentences(text: &str) -> Vec<String> {
+    let mut out = Vec::new();
+    let mut cur = String::new();
+    for ch in text.chars() {
+        cur.push(ch);
+        if matches!(ch, '.' | '?' | '!' | ';') {
+            out.push(std::mem::take(&mut cur));
+        }
+    }
+    out.push(cur);
+    out.into_iter()
+        .flat_map(|s| {
+            // "This is Priya from Acme, my number is …, and tell Alex …": clauses.
+            let mut parts = Vec::new();
+            let mut rest = s.as_str();
+            loop {
+                let lower = rest.to_lowercase();
+                let cut = [
+                    ", my number",
+                    ", you can reach me",
+                    ", and my number",
+                    ", this is ",
+                    ", my name",
+                ]
+                .iter()
+                .filter_map(|m| lower.find(m))
+                .min()
+                // Only cut where the lowercase copy and the original agree on byte offsets.
+                .filter(|&i| rest.is_char_boundary(i) && lower.len() == rest.len());
+                match cut {
+                    Some(i) if i > 0 => {
+                        parts.push(rest[..i].to_string());
+                        rest = &rest[i + 1..];
+                    }
+                    _ => {
+                        parts.push(rest.to_string());
+                        break;
+                    }
+                }
+            }
+            parts
+        })
+        .map(|s| s.trim().to_string())
+        .filter(|s| !s.is_empty())
+        .collect()
+}
+
+/// Which words of a sentence to keep: the caller's introduction and any phone number (with the
+/// words that lead to it) are dropped.
+fn strip_spans(words: &[&str], name_words: &[String]) -> Vec<bool> {
+    let mut keep = vec![true; words.len()];
+    // The introduction: "this is|my name is|i'm|it's" + the name words + "from|with|at" company.
+    let leads: &[&[&str]] = &[
+        &["my", "name", "is"],
+        &["my", "name's"],
+        &["name", "is"],
+        &["this", "is"],
+        &["it's"],
+        &["it", "is"],
+        &["i'm"],
+        &["i", "am"],
+    ];
+    if !name_words.is_empty() {
+        let mut i = 0;
+        while i < words.len() {
+            let lead = leads
+                .iter()
+                .find(|l| words.len() >= i + l.len() && words[i..i + l.len()] == ***l);
+            let start = i;
+            let mut j = lead.map_or(i, |l| i + l.len());
+            let named = j < words.len() && name_words.iter().any(|n| n == words[j]);
+            if named {
+                while j < words.len()
+                    && (name_words.iter().any(|n| n == words[j])
+                        || matches!(
+                            words[j],
+                            "from"
+                                | "with"
+                                | "at"
+                                | "of"
+                                | "here"
+                                | "speaking"
+                                | "calling"
+                                | "again"
+                        ))
+                {
+                    j += 1;
+                }
+                for k in keep.iter_mut().take(j).skip(start) {
+                    *k = false;
+                }
+                i = j;
+            } else {
+                i += 1;
+            }
+        }
+    }
+    // Numbers: a run of digit words with at least 7 digits, and the words that lead to it.
+    let digitish = |w: &str| {
+        w.chars().all(|c| c.is_ascii_digit() || c == '-') && w.chars().any(|c| c.is_ascii_digit())
+            || matches!(
+                w,
+                "zero"
+                    | "oh"
+                    | "o"
+                    | "one"
+                    | "two"
+                    | "three"
+                    | "four"
+                    | "five"
+                    | "six"
+                    | "seven"
+                    | "eight"
+                    | "nine"
+                    | "double"
+                    | "triple"
+            )
+    };
+    let mut i = 0;
+    while i < words.len() {
+        if digitish(words[i]) {
+            let mut j = i;
+            let mut digits = 0;
+            while j < words.len() && digitish(words[j]) {
+                digits += understand::spoken_digits(words[j]).len();
+                j += 1;
+            }
+            if digits >= 7 {
+                let mut s = i;
+                const LEADS: &[&str] = &[
+                    "my", "number", "is", "it's", "at", "on", "me", "reach", "can", "you", "call",
+                    "back", "cell", "phone", "mobile", "best", "the", "and", "number's",
+                ];
+                while s > 0 && LEADS.contains(&words[s - 1]) {
+                    s -= 1;
+                }
+                for k in keep.iter_mut().take(j).skip(s) {
+                    *k = false;
+                }
+            }
+            i = j;
+        } else {
+            i += 1;
+        }
+    }
+    keep
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use chrono::NaiveDate;
+
+    fn now() -> NaiveDateTime {
+        // Tuesday 2026-11-24, 19:30.
+        NaiveDate::from_ymd_opt(2026, 11, 24)
+            .and_then(|d| d.and_hms_opt(19, 30, 0))
+            .unwrap_or_default()
+    }
+
+    fn check_content(text: &str, want: Option<&str>) {
+        assert_eq!(content(text, "Alex Morgan").as_deref(), want, "{text}");
+    }
+
+    #[test]
+    fn content_is_what_to_pass_on() {
+        check_content(
+            "Could you tell Alex that the lease is ready to sign? This is Priya Raghunathan from Acme Health, my number is 617-555-0199.",
+            Some("The lease is ready to sign?"),
+        );
+        check_content("Hi, I'd like to leave a message for Alex.", None);
+        check_content("No, that's all. Thank you.", None);
+        check_content("617 555 0199.", None);
+        check_content("Yes, please.", None);
+        check_content(
+            "Let him know the shipment from Rotterdam is delayed until Friday.",
+            Some("The shipment from Rotterdam is delayed until Friday."),
+        );
+        check_content(
+            "This is Morgan Reyes. The board deck needs his sign-off by Thursday.",
+            Some("The board deck needs his sign-off by Thursday."),
+        );
+        check_content(
+            "Please ask Alex to call me about the Henderson contract.",
+            Some("Call me about the Henderson contract."),
+        );
+        check_content(
+            "The message is that our meeting went well and we accept the offer.",
+            Some("Our meeting went well and we accept the offer."),
+        );
+        check_content(
+            "I'd like to leave a message for Alex about the quarterly numbers.",
+            Some("I'd like to leave a message for Alex about the quarterly numbers."),
+        );
+        check_content(
+            "İstanbul office called, the Kelvin K reading is off.",
+            Some("İstanbul office called, the Kelvin K reading is off."),
+        );
+    }
+
+    fn check_when(text: &str, want: &str) {
+        let w = corrected_when(text, now());
+        let got = format!(
+            "{} {}",
+            w.date.map(|d| d.to_string()).unwrap_or("-".into()),
+            w.time
+                .map(|t| t.format("%H:%M").to_string())
+                .unwrap_or("-".into())
+        );
+        assert_eq!(got, want, "{text}");
+    }
+
+    #[test]
+    fn corrections_replace_what_they_name() {
+        check_when(
+            "Thursday at 2. Actually, no, make it Friday at 10.",
+            "2026-11-27 10:00",
+        );
+        check_when(
+            "Thursday at two... actually no, make it Friday at ten",
+            "2026-11-27 10:00",
+        );
+        check_when("Thursday at 2, actually make it 3.", "2026-11-26 15:00");
+        check_when("Thursday at 2pm. Actually Friday.", "2026-11-27 14:00");
+        check_when(
+            "Thursday at 2, I mean Wednesday at 11am.",
+            "2026-11-25 11:00",
+        );
+        check_when("Thursday at 2pm. No, Friday instead.", "2026-11-27 14:00");
+        check_when("Thursday at 2pm would be great.", "2026-11-26 14:00");
+    }
+
+    #[test]
+    fn own_number_and_urgency_and_availability() {
+        let r = |t: &str| read(t, now(), "Alex Morgan");
+        assert!(r("My number is the one I'm calling from.").own_number);
+        assert!(r("You can use this number.").own_number);
+        assert!(!r("I'm calling from Acme.").own_number);
+        assert!(!r("Not this number, use my cell.").own_number);
+        assert!(r("I need to speak with Alex tonight.").needs_now);
+        assert!(r("I have to talk to him right away, it can't wait.").needs_now);
+        assert!(!r("Could we meet Tuesday evening?").needs_now);
+        assert!(r("Is Alex free on Monday at 3?").availability);
+        assert!(r("Does Alex have any time Thursday afternoon?").availability);
+        assert!(!r("I'd like to book a meeting.").availability);
+    }
+}
