@@ -33,6 +33,9 @@ struct RawPersona {
     title: String,
     company: String,
     timezone: String,
+    /// The city callers know the zone by ("Boston time"); defaults to the zone's city.
+    #[serde(default)]
+    city: Option<String>,
     address: String,
     office_hours: RawHours,
     assistant: Assistant,
@@ -171,6 +174,10 @@ pub const REQUIRED_LINES: &[&str] = &[
     "transfer_unanswered",
     "goodbye_escalated",
     "goodbye_booked",
+    "free_at",
+    "no_choices_yet",
+    "ask_message_again",
+    "escalate_tonight",
 ];
 
 /// A loaded, validated persona.
@@ -184,6 +191,8 @@ pub struct Persona {
     pub company: String,
     /// Their time zone.
     pub timezone: Tz,
+    /// The city callers know the zone by, as in "10 AM Boston time".
+    pub city: String,
     /// Office address.
     pub address: String,
     /// Office hours.
@@ -201,6 +210,11 @@ pub struct Persona {
     /// Who is VIP, known, blocked; sales, spam and urgency phrases; escalation rules.
     pub screening: Screening,
     lines: BTreeMap<String, String>,
+}
+
+/// The city in a zone's name: "America/New_York" → "New York".
+fn zone_city(tz: Tz) -> String {
+    tz.name().rsplit('/').next().unwrap_or("").replace('_', " ")
 }
 
 fn parse_weekday(s: &str) -> Option<Weekday> {
@@ -356,6 +370,10 @@ impl Persona {
             executive: raw.executive,
             title: raw.title,
             company: raw.company,
+            city: raw
+                .city
+                .filter(|c| !c.trim().is_empty())
+                .unwrap_or_else(|| zone_city(timezone)),
             timezone,
             address: raw.address,
             office_hours: OfficeHours { days, open, close },

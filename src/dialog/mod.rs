@@ -18,9 +18,10 @@ use std::sync::Arc;
 use chrono::{DateTime, Duration, NaiveDateTime, NaiveTime, Utc};
 use serde::Serialize;
 
+use crate::calendar::speak_time;
 use crate::calendar::{self, Booked, Calendar, Unavailable};
 use crate::persona::Persona;
-use crate::timeparse::{self, When};
+use crate::timeparse::When;
 pub use screen::{Category, Urgency};
 use understand::{
     choice, extract_name, extract_phone, intent, spoken_number, usable_caller_id, yes_no, Intent,
@@ -293,6 +294,18 @@ pub struct Dialog {
     name_declined: bool,
     /// A number the caller said, waiting for their confirmation.
     heard_number: Option<String>,
+    /// The name was spelled out: a later hearing of it does not respell it.
+    name_spelled: bool,
+    /// The caller's own time zone, once they named one other than the persona's.
+    caller_zone: Option<chrono_tz::Tz>,
+    /// Goals the caller named for after the current one, in order.
+    queued: Vec<Goal>,
+    /// The caller had no topic to give (asked twice): book without one.
+    purpose_skipped: bool,
+    /// The message as last read back to the caller.
+    read_back_message: Option<String>,
+    /// The caller asked whether the executive is free: the proposal says so.
+    availability: bool,
     /// Whether a live transfer to the on-call human is possible on this call.
     transfer_available: bool,
     transfer_tried: bool,
@@ -321,6 +334,12 @@ impl Dialog {
             goal_guessed: false,
             name_declined: false,
             heard_number: None,
+            name_spelled: false,
+            caller_zone: None,
+            queued: Vec::new(),
+            purpose_skipped: false,
+            read_back_message: None,
+            availability: false,
             transfer_available: false,
             transfer_tried: false,
             done: Vec::new(),
@@ -465,8 +484,20 @@ impl Dialog {
         Calendar::new(&self.persona.meetings, self.persona.timezone, &self.booked)
     }
 
+    /// A slot as said aloud: in the persona's zone, and in the caller's too once they named
+    /// theirs ("Monday, December 7th at 10 AM Boston time, 3 PM for you").
     fn speak_slot(&self, start: DateTime<Utc>, now: DateTime<Utc>) -> String {
-        calendar::speak(start, self.persona.timezone, now)
+        let tz = self.persona.timezone;
+        let ours = calendar::speak(start, tz, now);
+        let Some(theirs) = self.caller_zone else {
+            return ours;
+        };
+        let time = speak_time(start.with_timezone(&tz).time());
+        let both = zone::speak_both(start, tz, &self.persona.city, theirs, "for you");
+        match ours.strip_suffix(&time) {
+            Some(day) => format!("{day}{both}"),
+            None => ours,
+        }
     }
 
     fn local_now(&self, now: DateTime<Utc>) -> NaiveDateTime {
@@ -599,13 +630,8 @@ impl Dialog {
             self.finish(out, t, now);
             return;
         }
-        if matches!(self.stage, Stage::Open | Stage::AnythingElse) {
-            if let Some(n) = understand::extract_name_lead(text) {
-                if self.info.name.as_deref() != Some(n.name.as_str()) {
-                    self.set_name(n.name, n.company, out);
-                }
-            }
-        }
+        let heard = reading::read(text, self.caller_local_now(now), &persona.executive);
+        self.absorb(text, &heard, out);
         // Urgency can surface at any point; it only ever rises.
         let urgency = screening.urgency(text);
         let asked = intent(text, &persona.assistant.name, &persona.executive);
@@ -720,15 +746,30 @@ impl Dialog {
                 self.wrap_up(now, out)
             }
             Stage::AskPurpose => {
-                self.info.purpose = Some(text.to_string());
-                out.push(Action::UpdateCaller(self.info.clone()));
-                // A caller may give the time with the purpose.
-                let when = timeparse::parse(text, self.local_now(now));
-                if when.date.is_some() || when.time.is_some() {
-                    self.on_when(when, now, out);
-                } else {
-                    self.next_step(now, out);
+                // A caller may give the time with the purpose, or only the time.
+                let when = self.wish(text, now);
+                let topic = understand::topic(text)
+                    .or_else(|| reading::content(text, &persona.executive))
+                    .filter(|t| understand::content_words(t) >= 1)
+                    .filter(|_| when.is_empty() || understand::content_words(text) >= 4);
+                match topic {
+                    Some(t) => {
+                        self.info.purpose = Some(t);
+                        out.push(Action::UpdateCaller(self.info.clone()));
+                    }
+                    // Only a time: book without a topic.
+                    None if !when.is_empty() => self.purpose_skipped = true,
+                    // "Yes, please" is no topic.
+                    None if self.retry.gives_up(self.stage) => self.purpose_skipped = true,
+                    None => {
+                        self.say_line(out, "ask_purpose", &[], Expect::Free);
+                        return;
+                    }
                 }
+                if !when.is_empty() {
+                    self.pending_when = Some(when);
+                }
+                self.next_step(now, out);
             }
             Stage::AskWhen | Stage::Choose => self.on_when_text(text, now, out),
             Stage::ConfirmSlot => self.on_confirm_slot(text, now, out),
@@ -777,26 +818,192 @@ impl Dialog {
                     self.handoff("escalate_misunderstood", now, out);
                 }
             }
-            Stage::AskMessage => {
-                self.info.message = Some(text.to_string());
-                out.push(Action::UpdateCaller(self.info.clone()));
+            Stage::AskMessage => self.on_message(text, asked, now, out),
+            Stage::ReadBack => self.on_read_back(text, now, out),
+        }
+    }
+
+    /// The answer to "what would you like me to tell Alex?": what it carries to pass on is the
+    /// message; a number, a name, a yes or a goodbye are never the message.
+    fn on_message(
+        &mut self,
+        text: &str,
+        asked: Option<Intent>,
+        now: DateTime<Utc>,
+        out: &mut Vec<Action>,
+    ) {
+        if let Some(m) = reading::content(text, &self.persona.executive) {
+            self.retry.clear();
+            self.info.message = Some(m);
+            out.push(Action::UpdateCaller(self.info.clone()));
+            // A number given with the message is read back first.
+            if self.heard_number.is_some() {
+                self.next_step(now, out);
+            } else {
                 self.read_back(out);
             }
-            Stage::ReadBack => match yes_no(text) {
-                YesNo::Yes => self.message_taken(now, out),
-                YesNo::No => {
-                    self.stage = Stage::AskMessage;
-                    self.say_line(out, "fix_message", &[], Expect::Message);
+            return;
+        }
+        if self.heard_number.is_some() {
+            // A number where the message was asked: confirm it, then ask again.
+            self.next_step(now, out);
+            return;
+        }
+        let closing = understand::wants_to_end(text) || asked == Some(Intent::Done);
+        if !closing && yes_no(text) == YesNo::Unclear && understand::content_words(text) >= 1 {
+            // "Call me." is a message when it answers the question.
+            self.retry.clear();
+            self.info.message = Some(text.to_string());
+            out.push(Action::UpdateCaller(self.info.clone()));
+            self.read_back(out);
+            return;
+        }
+        if closing || self.retry.gives_up(self.stage) {
+            // Nothing more to say: what they called about is the message, if anything.
+            if self.info.message.is_none() {
+                let exec = &self.persona.executive;
+                self.info.message = self.info.purpose.clone().filter(|p| {
+                    understand::topic(p).is_some() || reading::content(p, exec).is_some()
+                });
+            }
+            if self.info.message.is_some() {
+                out.push(Action::UpdateCaller(self.info.clone()));
+                self.read_back(out);
+            } else {
+                self.goal = Goal::None;
+                self.wrap_up(now, out);
+            }
+            return;
+        }
+        self.say_line(out, "ask_message_again", &[], Expect::Message);
+    }
+
+    /// The answer to the message's read-back: a yes takes it; a no with a new name, number or
+    /// message applies it and reads back again; a bare no asks for the message again.
+    fn on_read_back(&mut self, text: &str, now: DateTime<Utc>, out: &mut Vec<Action>) {
+        let answer = yes_no(text);
+        let restated = reading::content(text, &self.persona.executive)
+            .filter(|m| Some(m) != self.info.message.as_ref() && answer != YesNo::Yes);
+        let renamed = understand::extract_name_lead(text).is_some();
+        if let Some(m) = restated {
+            // "No, …" restates the message; anything else adds to it.
+            self.info.message = match (answer, self.info.message.take()) {
+                (YesNo::Unclear, Some(before)) => Some(format!("{before} {m}")),
+                _ => Some(m),
+            };
+            out.push(Action::UpdateCaller(self.info.clone()));
+        }
+        if self.heard_number.is_some() {
+            // "No, my number is …": read it back, then the whole message again.
+            let n = self.heard_number.clone().unwrap_or_default();
+            self.confirm_number(n, out);
+            return;
+        }
+        if answer != YesNo::Yes
+            && (renamed || self.info.message.as_deref() != self.read_back_message.as_deref())
+        {
+            self.read_back(out);
+            return;
+        }
+        match answer {
+            YesNo::Yes => self.message_taken(now, out),
+            YesNo::No => {
+                self.stage = Stage::AskMessage;
+                self.info.message = None;
+                self.say_line(out, "fix_message", &[], Expect::Message);
+            }
+            YesNo::Unclear => {
+                if self.retry.gives_up(self.stage) {
+                    // The message is stored; take it as it is rather than loop.
+                    self.message_taken(now, out);
+                } else {
+                    self.say_line(out, "confirm_again", &[], Expect::YesNo);
                 }
-                YesNo::Unclear => {
-                    if self.retry.gives_up(self.stage) {
-                        // The message is stored; take it as it is rather than loop.
-                        self.message_taken(now, out);
-                    } else {
-                        self.say_line(out, "confirm_again", &[], Expect::YesNo);
-                    }
+            }
+        }
+    }
+
+    /// The caller's wall clock: the persona's, or their own once they named their zone.
+    fn caller_local_now(&self, now: DateTime<Utc>) -> NaiveDateTime {
+        match self.caller_zone {
+            Some(z) => zone::local_now(now, z),
+            None => self.local_now(now),
+        }
+    }
+
+    /// The day and time the caller wished for, corrections applied, in the persona's zone
+    /// (understood in the caller's own zone when they named one). A time that does not exist
+    /// in the caller's zone (the spring DST gap) is no wish at all.
+    fn wish(&mut self, text: &str, now: DateTime<Utc>) -> When {
+        if let Some(z) = zone::caller_zone(text) {
+            self.caller_zone = (z != self.persona.timezone).then_some(z);
+        }
+        let Some(z) = self.caller_zone else {
+            return reading::corrected_when(text, self.local_now(now));
+        };
+        let theirs = reading::corrected_when(text, zone::local_now(now, z));
+        zone::wish_to_persona(&theirs, z, self.persona.timezone, now).unwrap_or_default()
+    }
+
+    /// Keeps what the caller volunteered, whatever was asked: their name, a number to call back
+    /// (read back before it is kept), their time zone.
+    fn absorb(&mut self, text: &str, heard: &reading::Reading, out: &mut Vec<Action>) {
+        if let Some(z) = zone::caller_zone(text) {
+            self.caller_zone = (z != self.persona.timezone).then_some(z);
+        }
+        if !matches!(
+            self.stage,
+            Stage::AskName | Stage::Pending | Stage::Transferring | Stage::NotStarted
+        ) {
+            if let Some(n) = understand::extract_name_lead(text) {
+                self.set_name(n, out);
+            }
+        }
+        // What to pass on, said while a message's details are asked for.
+        if self.goal == Goal::Message
+            && !matches!(
+                self.stage,
+                Stage::Open | Stage::AnythingElse | Stage::AskMessage | Stage::ReadBack
+            )
+        {
+            if let Some(c) = reading::passed_on(text, &self.persona.executive) {
+                if self.info.message.is_none() {
+                    self.info.message = Some(c);
+                    out.push(Action::UpdateCaller(self.info.clone()));
                 }
-            },
+            }
+        }
+        if matches!(
+            self.stage,
+            Stage::AskNumber | Stage::ConfirmNumber | Stage::ConfirmCallerId
+        ) {
+            return;
+        }
+        if heard.own_number && self.caller_id.is_some() {
+            if self.info.callback_number.is_none() {
+                self.heard_number = None;
+                self.info.callback_number = self.caller_id.clone();
+                out.push(Action::UpdateCaller(self.info.clone()));
+            }
+        } else if let Some(n) = heard.number.clone() {
+            let kept = self
+                .info
+                .callback_number
+                .as_deref()
+                .is_some_and(|c| screen::same_number(c, &n));
+            if !kept {
+                self.heard_number = Some(n);
+            }
+        }
+    }
+
+    /// What the caller wants passed on, when this utterance carries it: kept as the message.
+    fn note_content(&mut self, text: &str, out: &mut Vec<Action>) {
+        if self.info.message.is_none() {
+            if let Some(c) = reading::content(text, &self.persona.executive) {
+                self.info.message = Some(c);
+                out.push(Action::UpdateCaller(self.info.clone()));
+            }
         }
     }
 
@@ -843,6 +1050,9 @@ impl Dialog {
                     return;
                 }
                 YesNo::Yes if text.split_whitespace().count() <= 3 => {
+                    if self.next_goal(now, out) {
+                        return;
+                    }
                     self.say_line(out, "how_can_i_help", &[], Expect::Request);
                     self.stage = Stage::Open;
                     return;
@@ -861,11 +1071,32 @@ impl Dialog {
                 return;
             }
         }
+        let heard = reading::read(text, self.caller_local_now(now), &self.persona.executive);
+        // "I need to speak with Alex tonight" is not a meeting wish: it goes to a human now.
+        if heard.needs_now && !matches!(asked, Some(Intent::Cancel | Intent::Move)) {
+            self.note_purpose(text, out);
+            self.note_content(text, out);
+            if self.info.urgency.unwrap_or(Urgency::Routine) < Urgency::Deadline {
+                self.info.urgency = Some(Urgency::Deadline);
+            }
+            if self.info.escalation.is_none() {
+                let reason = format!(
+                    "caller needs to speak with {} tonight",
+                    self.persona.executive_first()
+                );
+                self.escalate(reason, out);
+            }
+            self.goal = Goal::Message;
+            self.handoff("escalate_tonight", now, out);
+            return;
+        }
+        self.queue_goals(text, asked, out);
         // "Could I come by Tuesday at 3?": a day or time and no other request is a meeting wish.
         // "Is Alex free on Monday at noon?" is a meeting wish too.
+        let wished = self.wish(text, now);
         let asked = match asked {
             None | Some(Intent::Executive)
-                if !timeparse::parse(text, self.local_now(now)).is_empty()
+                if !wished.is_empty()
                     && self
                         .persona
                         .faq
@@ -888,13 +1119,14 @@ impl Dialog {
                     return;
                 }
                 self.goal = Goal::Book;
+                self.availability = heard.availability;
                 if self.info.purpose.is_none() {
                     if let Some(topic) = understand::topic(text) {
                         self.info.purpose = Some(topic);
                         out.push(Action::UpdateCaller(self.info.clone()));
                     }
                 }
-                let when = timeparse::parse(text, self.local_now(now));
+                let when = self.wish(text, now);
                 if self.info.name.is_some() && self.info.purpose.is_some() && !when.is_empty() {
                     self.on_when(when, now, out);
                 } else {
@@ -904,8 +1136,7 @@ impl Dialog {
             }
             Some(Intent::Move) => {
                 self.goal = Goal::Move;
-                self.pending_when =
-                    Some(timeparse::parse(text, self.local_now(now))).filter(|w| !w.is_empty());
+                self.pending_when = Some(self.wish(text, now)).filter(|w| !w.is_empty());
                 self.next_step(now, out);
             }
             Some(Intent::Executive) => {
@@ -919,6 +1150,7 @@ impl Dialog {
             Some(Intent::Message) => {
                 self.goal = Goal::Message;
                 self.note_purpose(text, out);
+                self.note_content(text, out);
                 self.next_step(now, out);
             }
             _ => {
@@ -933,6 +1165,7 @@ impl Dialog {
                     self.goal = Goal::Message;
                     self.goal_guessed = true;
                     self.note_purpose(text, out);
+                    self.note_content(text, out);
                     self.next_step(now, out);
                 } else {
                     self.retry = earlier_misses;
@@ -940,6 +1173,53 @@ impl Dialog {
                 }
             }
         }
+    }
+
+    /// Goals named in later sentences ("… and I also need to cancel Friday"), kept to do in
+    /// turn once the first is done.
+    fn queue_goals(&mut self, text: &str, first: Option<Intent>, out: &mut Vec<Action>) {
+        let persona = self.persona.clone();
+        let mut seen = vec![first];
+        for sentence in text.split_inclusive(['.', '?', '!']) {
+            let asked = intent(sentence, &persona.assistant.name, &persona.executive);
+            if seen.contains(&asked) {
+                continue;
+            }
+            seen.push(asked);
+            let goal = match asked {
+                Some(Intent::Cancel) => Goal::Cancel,
+                Some(Intent::Move) if first != Some(Intent::Book) => Goal::Move,
+                Some(Intent::Book) if first != Some(Intent::Move) => Goal::Book,
+                // A message beside a booking is a goal only when it carries something to pass on.
+                Some(Intent::Message)
+                    if first.is_some()
+                        && reading::content(sentence, &persona.executive).is_some() =>
+                {
+                    Goal::Message
+                }
+                _ => continue,
+            };
+            if goal == Goal::Message {
+                self.note_content(sentence, out);
+            }
+            if !self.queued.contains(&goal) {
+                self.queued.push(goal);
+            }
+        }
+    }
+
+    /// Starts the next goal the caller named earlier, if any; true if one was started.
+    fn next_goal(&mut self, now: DateTime<Utc>, out: &mut Vec<Action>) -> bool {
+        if self.queued.is_empty() {
+            return false;
+        }
+        let goal = self.queued.remove(0);
+        self.goal = goal;
+        self.target = None;
+        self.proposed = None;
+        self.offered.clear();
+        self.next_step(now, out);
+        true
     }
 
     fn note_answered(&mut self, id: String) {
@@ -974,7 +1254,32 @@ impl Dialog {
         }
     }
 
-    fn set_name(&mut self, name: String, company: Option<String>, out: &mut Vec<Action>) {
+    /// Keeps the caller's name, reconciled with what they said before and with known contacts
+    /// (whisper spells a name differently each time); a spelled name is not respelled.
+    fn set_name(&mut self, found: names::NameFound, out: &mut Vec<Action>) {
+        let names::NameFound {
+            name,
+            company,
+            spelled,
+            ..
+        } = found;
+        let earlier = self.info.name.clone();
+        let same = earlier
+            .as_deref()
+            .is_some_and(|e| names::same_person(&name, e));
+        if self.name_spelled && !spelled && same {
+            if company.is_some() && self.info.company.is_none() {
+                self.info.company = company;
+                out.push(Action::UpdateCaller(self.info.clone()));
+            }
+            return;
+        }
+        let contacts = self.persona.screening.contact_names();
+        let name = names::reconcile(&name, earlier.as_deref(), &contacts).unwrap_or(name);
+        self.name_spelled = spelled || (self.name_spelled && same);
+        if earlier.as_deref() == Some(name.as_str()) && company.is_none() {
+            return;
+        }
         self.info.name = Some(name);
         if company.is_some() {
             self.info.company = company;
@@ -1066,7 +1371,7 @@ impl Dialog {
         match extract_name(text) {
             Some(n) => {
                 self.retry.clear();
-                self.set_name(n.name, n.company, out);
+                self.set_name(n, out);
                 self.next_step(now, out);
             }
             None => {
@@ -1213,7 +1518,7 @@ impl Dialog {
                 if self.info.name.is_none() && !self.name_declined {
                     self.stage = Stage::AskName;
                     self.say_line(out, "ask_name", &[], Expect::Free);
-                } else if self.info.callback_number.is_none() {
+                } else if self.info.callback_number.is_none() || self.heard_number.is_some() {
                     self.ask_number(out);
                 } else if self.info.message.is_none() {
                     self.stage = Stage::AskMessage;
@@ -1226,9 +1531,11 @@ impl Dialog {
                 if self.info.name.is_none() && !self.name_declined {
                     self.stage = Stage::AskName;
                     self.say_line(out, "ask_name", &[], Expect::Free);
-                } else if self.info.callback_number.is_none() && self.caller_id.is_none() {
+                } else if self.heard_number.is_some()
+                    || (self.info.callback_number.is_none() && self.caller_id.is_none())
+                {
                     self.ask_number(out);
-                } else if self.info.purpose.is_none() {
+                } else if self.info.purpose.is_none() && !self.purpose_skipped {
                     self.stage = Stage::AskPurpose;
                     self.say_line(out, "ask_purpose", &[], Expect::Free);
                 } else if let Some(when) = self.pending_when.take() {
@@ -1296,6 +1603,11 @@ impl Dialog {
     }
 
     fn ask_number(&mut self, out: &mut Vec<Action>) {
+        // A number the caller already gave is read back, not asked for.
+        if let Some(n) = self.heard_number.clone() {
+            self.confirm_number(n, out);
+            return;
+        }
         if let Some(id) = self.caller_id.clone() {
             self.stage = Stage::ConfirmCallerId;
             let spoken = spoken_number(&id);
@@ -1325,7 +1637,12 @@ impl Dialog {
                 return;
             }
         }
-        let mut when = timeparse::parse(text, self.local_now(now));
+        // "The first time you mentioned", before any was mentioned: say so, do not guess.
+        if self.offered.is_empty() && understand::refers_to_offer(text) {
+            self.say_line(out, "no_choices_yet", &[], Expect::When);
+            return;
+        }
+        let mut when = self.wish(text, now);
         // "How about 10:30?" after choices on one day means that day.
         if when.date.is_none() && when.time.is_some() && self.stage == Stage::Choose {
             when.date = self
@@ -1353,6 +1670,22 @@ impl Dialog {
                 let wish = after.with_timezone(&self.persona.timezone).naive_local()
                     + Duration::minutes(30);
                 self.offer_near(wish, now, out, None);
+                return;
+            }
+            // A topic where a day was asked ("it's about the merger") is kept, not a miss.
+            let topic = understand::topic(text).or_else(|| {
+                (yes_no(text) == YesNo::Unclear && understand::content_words(text) >= 3)
+                    .then(|| reading::content(text, &self.persona.executive))
+                    .flatten()
+            });
+            let explicit = understand::topic(text).is_some();
+            if let Some(t) =
+                topic.filter(|_| explicit || self.info.purpose.is_none() || self.purpose_skipped)
+            {
+                self.info.purpose = Some(t);
+                self.purpose_skipped = false;
+                out.push(Action::UpdateCaller(self.info.clone()));
+                self.say_line(out, "ask_when", &[], Expect::When);
                 return;
             }
             self.miss(out, "ask_when_again", Expect::When);
@@ -1512,6 +1845,8 @@ impl Dialog {
         let slot = self.speak_slot(start, now);
         let key = if self.goal == Goal::Move {
             "propose_move"
+        } else if std::mem::take(&mut self.availability) {
+            "free_at"
         } else {
             "propose_booking"
         };
@@ -1523,7 +1858,7 @@ impl Dialog {
             return self.next_step(now, out);
         };
         let answer = yes_no(text);
-        let when = timeparse::parse(text, self.local_now(now));
+        let when = self.wish(text, now);
         match answer {
             YesNo::Yes if when.is_empty() || self.names_slot(&when, start) => {
                 self.retry.clear();
@@ -1595,6 +1930,27 @@ impl Dialog {
         when.time == Some(local.time()) && when.date.is_none_or(|d| d == local.date_naive())
     }
 
+    /// Says that a goal is done (line `key`), then goes on with the next goal the caller named,
+    /// or asks whether there is anything else.
+    fn goal_done(&mut self, key: &str, slot: &str, now: DateTime<Utc>, out: &mut Vec<Action>) {
+        self.goal = Goal::None;
+        self.stage = Stage::AnythingElse;
+        let said = self.line(key, &[("slot", slot)]);
+        if self.queued.is_empty() {
+            self.say(out, said, Expect::Request);
+            return;
+        }
+        let anything = self.line("anything_else", &[]);
+        let first = said
+            .strip_suffix(&anything)
+            .map(str::trim_end)
+            .unwrap_or(&said)
+            .to_string();
+        self.say_then(out, first, |d, o| {
+            d.next_goal(now, o);
+        });
+    }
+
     fn on_calendar(
         &mut self,
         result: Result<String, CalendarFailure>,
@@ -1614,9 +1970,7 @@ impl Dialog {
                 }
                 self.done.push(Done::Cancelled(t.start));
                 let slot = self.speak_slot(t.start, now);
-                self.goal = Goal::None;
-                self.stage = Stage::AnythingElse;
-                self.say_line(out, "cancelled", &[("slot", &slot)], Expect::Request);
+                self.goal_done("cancelled", &slot, now, out);
             }
             (Ok(id), goal) => {
                 let Some(start) = self.proposed.take() else {
@@ -1647,14 +2001,12 @@ impl Dialog {
                     purpose: self.info.purpose.clone(),
                 });
                 let slot = self.speak_slot(start, now);
-                self.goal = Goal::None;
-                self.stage = Stage::AnythingElse;
                 let key = if goal == Goal::Move {
                     "moved"
                 } else {
                     "booked"
                 };
-                self.say_line(out, key, &[("slot", &slot)], Expect::Request);
+                self.goal_done(key, &slot, now, out);
             }
             (Err(CalendarFailure::Taken), _) => {
                 let Some(start) = self.proposed.take() else {
@@ -1698,6 +2050,7 @@ impl Dialog {
             .filter(|n| !n.is_empty())
             .map(spoken_number)
             .unwrap_or_else(|| "no number".into());
+        self.read_back_message = self.info.message.clone();
         let message = self.info.message.clone().unwrap_or_default();
         let message = message.trim_end_matches(['.', '!', '?']).to_string();
         self.say_line(
@@ -1718,7 +2071,9 @@ impl Dialog {
             self.done.push(Done::Message);
         }
         self.goal = Goal::None;
-        self.wrap_up(now, out);
+        if !self.next_goal(now, out) {
+            self.wrap_up(now, out);
+        }
     }
 
     fn anything_else(&mut self, out: &mut Vec<Action>) {

@@ -40,7 +40,7 @@ pub struct Reading {
 pub fn read(text: &str, local_now: NaiveDateTime, executive: &str) -> Reading {
     let words = word_list(text);
     Reading {
-        number: extract_phone(text),
+        number: number(text),
         own_number: means_own_number(&words),
         content: content(text, executive),
         when: corrected_when(text, local_now),
@@ -49,6 +49,15 @@ pub fn read(text: &str, local_now: NaiveDateTime, executive: &str) -> Reading {
         needs_now: needs_now(&words),
         availability: asks_availability(&words, executive),
     }
+}
+
+/// A phone number the caller read out: the first sentence that holds one, so that digits said
+/// elsewhere ("… ready to sign") do not join it.
+pub fn number(text: &str) -> Option<String> {
+    sentences(text)
+        .iter()
+        .find_map(|s| extract_phone(s))
+        .or_else(|| extract_phone(text))
 }
 
 /// Lowercased words without punctuation, each lowercased on its own (never slice the original
@@ -250,8 +259,9 @@ fn asks_availability(words: &[String], executive: &str) -> bool {
     )
 }
 
-/// Leads that introduce what to pass on: "could you tell Alex that …", "let her know …".
-fn content_lead(words: &[&str], boss: &str) -> usize {
+/// How many words to drop before what to pass on, and whether they were a lead that introduces
+/// it ("could you tell Alex that …", "let her know …") rather than fillers ("no, …", "so …").
+fn content_lead(words: &[&str], boss: &str) -> (usize, bool) {
     let mut i = 0;
     let skip = |i: &mut usize, set: &[&str]| {
         while words.get(*i).is_some_and(|w| set.contains(w)) {
@@ -261,8 +271,8 @@ fn content_lead(words: &[&str], boss: &str) -> usize {
     skip(
         &mut i,
         &[
-            "so", "and", "um", "uh", "oh", "well", "yes", "yeah", "okay", "ok", "hi", "hello",
-            "just", "also",
+            "so", "and", "um", "uh", "oh", "well", "yes", "yeah", "no", "okay", "ok", "hi",
+            "hello", "just", "also", "actually", "sorry",
         ],
     );
     let start = i;
@@ -283,17 +293,17 @@ fn content_lead(words: &[&str], boss: &str) -> usize {
         (Some("tell" | "ask" | "remind"), Some(w)) if who(w) => {
             i += 2;
             skip(&mut i, &["that", "to"]);
-            i
+            (i, true)
         }
         (Some("let"), Some(w)) if who(w) && words.get(i + 2) == Some(&"know") => {
             i += 3;
             skip(&mut i, &["that"]);
-            i
+            (i, true)
         }
         (Some("pass" | "give"), _) if words.get(i + 1) == Some(&"on") => {
             i += 2;
             skip(&mut i, &["that"]);
-            i
+            (i, true)
         }
         _ => {
             // "The message is …", "my message is …".
@@ -303,9 +313,9 @@ fn content_lead(words: &[&str], boss: &str) -> usize {
                 && rest[1] == "message"
                 && rest[2] == "is"
             {
-                start + 3 + usize::from(rest[3] == "that")
+                (start + 3 + usize::from(rest[3] == "that"), true)
             } else {
-                0
+                (start, false)
             }
         }
     }
@@ -323,8 +333,41 @@ const META: &[&str] = &[
     "have a message",
 ];
 
+/// Words that open a topic rather than a message.
+const ABOUT: &[&str] = &["about", "regarding", "concerning", "re"];
+
 /// Words a sentence of asking, greeting or closing is made of.
 const EMPTY_WORDS: &[&str] = &[
+    "use",
+    "cell",
+    "mobile",
+    "phone",
+    "number",
+    "reach",
+    "instead",
+    "better",
+    "best",
+    "not",
+    "isn't",
+    "wrong",
+    "correct",
+    "quite",
+    "exactly",
+    "what",
+    "said",
+    "meant",
+    "mean",
+    "actually",
+    "again",
+    "here",
+    "speaking",
+    "call",
+    "back",
+    "ring",
+    "return",
+    "need",
+    "needs",
+    "wants",
     "i",
     "i'd",
     "id",
@@ -426,6 +469,16 @@ const EMPTY_WORDS: &[&str] = &[
 /// What the caller wants passed on: the sentences that carry something, each without the
 /// introduction, the number, or the lead that asks to pass it on.
 pub fn content(text: &str, executive: &str) -> Option<String> {
+    content_of(text, executive, false)
+}
+
+/// What the caller explicitly asks to pass on ("tell Alex that …", "the message is …"): safe to
+/// take from an answer to another question ("Yes. And tell him the samples shipped").
+pub fn passed_on(text: &str, executive: &str) -> Option<String> {
+    content_of(text, executive, true)
+}
+
+fn content_of(text: &str, executive: &str, led_only: bool) -> Option<String> {
     let boss = executive
         .split_whitespace()
         .next()
@@ -449,6 +502,9 @@ pub fn content(text: &str, executive: &str) -> Option<String> {
         .collect();
     let mut kept = Vec::new();
     for sentence in sentences(text) {
+        if means_own_number(&word_list(&sentence)) {
+            continue;
+        }
         let raw: Vec<&str> = sentence.split_whitespace().collect();
         let lower: Vec<String> = raw.iter().map(|w| bare(w)).collect();
         let lw: Vec<&str> = lower.iter().map(String::as_str).collect();
@@ -461,8 +517,7 @@ pub fn content(text: &str, executive: &str) -> Option<String> {
             .map(|(_, (r, l))| (*r, *l))
             .collect();
         let lows: Vec<&str> = toks.iter().map(|t| t.1).collect();
-        let lead = content_lead(&lows, &boss);
-        let led = lead > 0;
+        let (lead, led) = content_lead(&lows, &boss);
         toks.drain(..lead);
         let lows: Vec<&str> = toks.iter().map(|t| t.1).collect();
         let meaningful = lows
@@ -471,7 +526,14 @@ pub fn content(text: &str, executive: &str) -> Option<String> {
             .count();
         let lows_owned: Vec<String> = lows.iter().map(|s| s.to_string()).collect();
         let meta = has(&lows_owned, META);
-        if meaningful == 0 || (meta && !led && meaningful < 2) {
+        // "Calling about the board deck" says what the call is about, not what to pass on.
+        let about_only = !led
+            && meaningful <= 3
+            && lows
+                .iter()
+                .find(|w| !EMPTY_WORDS.contains(*w) || ABOUT.contains(*w))
+                .is_some_and(|w| ABOUT.contains(w));
+        if meaningful == 0 || (meta && !led && meaningful < 2) || about_only || (led_only && !led) {
             continue;
         }
         let s = toks.iter().map(|t| t.0).collect::<Vec<_>>().join(" ");

@@ -264,6 +264,15 @@ impl Screening {
     }
 
     /// Who a spoken name belongs to: blocked, VIP or known; `None` for anyone else.
+    /// The names of every VIP and known contact, to reconcile a heard name with.
+    pub fn contact_names(&self) -> Vec<&str> {
+        self.vip
+            .iter()
+            .chain(&self.known)
+            .map(|c| c.name.as_str())
+            .collect()
+    }
+
     pub fn by_name(&self, name: &str) -> Option<(Category, Option<&Contact>)> {
         if self.blocked_names.iter().any(|b| same_name(name, b)) {
             return Some((Category::Blocked, None));

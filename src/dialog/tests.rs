@@ -1080,13 +1080,14 @@ fn a_vip_by_number_is_escalated_and_a_message_taken() {
     let (d, acts) = check(
         Some("+16175550199"),
         &[
+            // What to pass on, said up front, is the message: it is read back, not asked for.
             (
                 "Hi, I need Alex to call me about the board vote.",
-                "what would you like me to tell",
+                "Your message: I need Alex to call me about the board vote. Is that right",
             ),
             (
-                "The vote moved to tomorrow morning; call me.",
-                "Is that right",
+                "No. The vote moved to tomorrow morning; call me.",
+                "Your message: The vote moved to tomorrow morning. Is that right",
             ),
             ("Yes.", "Jamie Chen will get this right away"),
         ],
@@ -1249,8 +1250,11 @@ fn the_summary_says_who_why_what_and_next() {
                 "Hi, this is Dana Kim from Acme, please tell Alex the shipment is delayed.",
                 "best number",
             ),
-            ("Yes.", "what would you like me to tell"),
-            ("The shipment is delayed to Monday.", "Is that right"),
+            (
+                "Yes.",
+                "Your message: The shipment is delayed. Is that right",
+            ),
+            ("No, the shipment is delayed to Monday.", "Is that right"),
             ("Yes.", "Goodbye"),
         ],
     );
@@ -1554,7 +1558,7 @@ fn asking_if_the_executive_is_free_at_a_time_is_a_booking() {
         Some("+16175550111"),
         &[(
             "Hi, this is Marcus Webb. Is Alex free on Monday at noon to go over the lease?",
-            "Monday, November 30th at noon. Shall I go ahead",
+            "Alex is free on Monday, November 30th at noon. Would you like me to book it",
         )],
     );
 }
@@ -1658,4 +1662,311 @@ fn outside_the_window_urgent_calls_get_a_message_not_a_transfer() {
         )],
     );
     assert!(transfers(&acts).is_empty());
+}
+
+// ----- callers as they really talk (issue: take everything a caller says, whenever) ---------
+//
+// Each test is written from a failure class, with more than one phrasing where the class has
+// several shapes.
+
+/// The last message, name and number the dialog persisted.
+fn final_caller(actions: &[Action]) -> CallerInfo {
+    actions
+        .iter()
+        .rev()
+        .find_map(|a| match a {
+            Action::UpdateCaller(c) => Some(c.clone()),
+            _ => None,
+        })
+        .unwrap_or_default()
+}
+
+#[test]
+fn what_a_caller_volunteers_up_front_is_kept_and_not_asked_again() {
+    // Message, name, company and number in the first breath, in two orders.
+    let openings = [
+        "Could you tell Alex that the Henderson lease is ready to sign? This is Priya Raghunathan from Acme Health, my number is 617 555 0199.",
+        "Hi, this is Priya Raghunathan from Acme Health. My number is six one seven, five five five, zero one nine nine. Please let Alex know the Henderson lease is ready to sign.",
+    ];
+    for opening in openings {
+        let (d, acts) = check(
+            None,
+            &[
+                (opening, "6 1 7, 5 5 5, 0 1 9 9. Is that right"),
+                ("Yes.", "Your message: The Henderson lease is ready to sign"),
+                ("No, that's all. Thank you.", "Goodbye"),
+            ],
+        );
+        let c = d.caller();
+        assert_eq!(c.name.as_deref(), Some("Priya Raghunathan"), "{opening}");
+        assert_eq!(c.company.as_deref(), Some("Acme Health"), "{opening}");
+        assert_eq!(c.callback_number.as_deref(), Some("+16175550199"));
+        let m = c.message.clone().unwrap_or_default();
+        assert!(m.contains("Henderson lease is ready to sign"), "{m}");
+        assert_eq!(outcome(&acts), Some(Outcome::Message));
+    }
+}
+
+#[test]
+fn closing_words_never_become_the_message() {
+    // Asked for the message, the caller only closes: what they called about is the message.
+    let (d, _) = check(
+        Some("+16175550123"),
+        &[
+            (
+                "Hi, I'm calling about the invoice for October, it still hasn't been paid.",
+                "your name",
+            ),
+            ("Dana Kim.", "best number"),
+            (
+                "Yes.",
+                "Your message: I'm calling about the invoice for October",
+            ),
+            ("Yes, that's it. Thanks.", "Goodbye"),
+        ],
+    );
+    let m = d.caller().message.clone().unwrap_or_default();
+    assert!(m.contains("invoice for October"), "{m}");
+    for closing in ["No, that's all. Thank you.", "That's it, bye."] {
+        let (d, _) = check(
+            Some("+16175550123"),
+            &[
+                ("I'd like to leave a message for Alex.", "your name"),
+                ("Dana Kim.", "best number"),
+                ("Yes.", "what would you like me to tell"),
+                (closing, "Goodbye"),
+            ],
+        );
+        assert_eq!(d.caller().message, None, "{closing}");
+    }
+}
+
+#[test]
+fn an_answer_lands_in_its_own_slot_whatever_was_asked() {
+    // A number given where the message was asked is a number, confirmed, then the message.
+    let (d, _) = check(
+        Some("+16175550123"),
+        &[
+            ("I'd like to leave a message for Alex.", "your name"),
+            ("Dana Kim.", "best number"),
+            ("Yes.", "what would you like me to tell"),
+            (
+                "Actually, use my cell, 617 555 0142.",
+                "6 1 7, 5 5 5, 0 1 4 2. Is that right",
+            ),
+            ("Yes.", "what would you like me to tell"),
+            (
+                "The quarterly report will be late.",
+                "0 1 4 2. Your message: The quarterly report will be late",
+            ),
+            ("Yes.", "Goodbye"),
+        ],
+    );
+    assert_eq!(d.caller().callback_number.as_deref(), Some("+16175550142"));
+    // "The one I'm calling from" is the caller ID, not a question to ask again.
+    let (d, _) = check(
+        Some("+16175550123"),
+        &[
+            (
+                "This is Dana Kim, my number is the one I'm calling from. Please tell Alex the audit is done.",
+                "Your message: The audit is done",
+            ),
+            ("Yes.", "Goodbye"),
+        ],
+    );
+    assert_eq!(d.caller().callback_number.as_deref(), Some("+16175550123"));
+    // A yes where the topic was asked is not the topic.
+    let (d, _) = check(
+        Some("+16175550123"),
+        &[
+            ("I'd like to book a meeting with Alex.", "your name"),
+            ("Dana Kim.", "meet with Alex about"),
+            ("Yes, please.", "meet with Alex about"),
+            ("The Q3 budget.", "What day and time"),
+        ],
+    );
+    assert_eq!(d.caller().purpose.as_deref(), Some("The Q3 budget."));
+}
+
+#[test]
+fn names_that_share_words_with_the_executives_are_names() {
+    for (said, want) in [
+        (
+            "Hi, this is Morgan Reyes. I'd like to leave a message.",
+            "Morgan Reyes",
+        ),
+        (
+            "Alex Chen here, I'd like to leave a message for Alex.",
+            "Alex Chen",
+        ),
+    ] {
+        let (d, _) = check(Some("+16175550123"), &[(said, "Thank you")]);
+        assert_eq!(d.caller().name.as_deref(), Some(want), "{said}");
+    }
+    let (d, _) = check(
+        Some("+16175550123"),
+        &[
+            ("I'd like to leave a message.", "your name"),
+            ("Morgan Ellis.", "best number"),
+        ],
+    );
+    assert_eq!(d.caller().name.as_deref(), Some("Morgan Ellis"));
+}
+
+#[test]
+fn a_spelled_name_wins_over_later_hearings() {
+    let (d, _) = check(
+        Some("+16175550123"),
+        &[
+            ("I'd like to leave a message.", "your name"),
+            ("It's Siobhan Kelly, S-I-O-B-H-A-N.", "best number"),
+            (
+                "Yes. This is Shivon again, tell Alex the samples shipped.",
+                "Your message: The samples shipped",
+            ),
+        ],
+    );
+    assert_eq!(d.caller().name.as_deref(), Some("Siobhan Kelly"));
+}
+
+#[test]
+fn a_correction_replaces_what_it_names_and_keeps_the_rest() {
+    for (wish, want) in [
+        (
+            "Thursday at two... actually no, make it Friday at ten.",
+            "Friday, November 27th at 10 AM",
+        ),
+        (
+            "Thursday at 2pm. Actually, make it 3.",
+            "Thursday, November 26th at 3 PM",
+        ),
+        (
+            "Wednesday at 11, I mean Friday.",
+            "Friday, November 27th at 11 AM",
+        ),
+    ] {
+        check(
+            Some("+16175550123"),
+            &[
+                (
+                    "This is Dana Kim, I'd like to book a meeting about the audit.",
+                    "What day and time",
+                ),
+                (wish, want),
+            ],
+        );
+    }
+}
+
+#[test]
+fn the_callers_own_time_zone_is_converted_and_read_back_in_both() {
+    let (_, acts) = check(
+        Some("+16175550123"),
+        &[
+            (
+                "This is Dana Kim, I'd like to book a meeting about the audit.",
+                "What day and time",
+            ),
+            (
+                "Monday at three, London time.",
+                "Monday, November 30th at 10 AM Boston time, 3 PM for you",
+            ),
+            ("Yes.", "booked"),
+        ],
+    );
+    let m = booked_meetings(&acts);
+    assert_eq!(m.len(), 1);
+    assert_eq!(m[0].start, at("2026-11-30T15:00:00Z"));
+    // "My time, I'm in Denver": 9 AM Denver is 11 AM Boston.
+    let (_, acts) = check(
+        Some("+16175550123"),
+        &[
+            (
+                "This is Dana Kim, I'd like to book a meeting about the audit.",
+                "What day and time",
+            ),
+            (
+                "Tuesday at 9 my time, I'm in Denver.",
+                "11 AM Boston time, 9 AM for you",
+            ),
+            ("Yes.", "booked"),
+        ],
+    );
+    assert_eq!(booked_meetings(&acts)[0].start, at("2026-12-01T16:00:00Z"));
+}
+
+#[test]
+fn needing_the_executive_tonight_is_an_escalation_not_a_booking() {
+    // A VIP, nobody on call: escalated and a callback taken; no slot offered.
+    let (d, acts) = check(
+        Some("+16175550199"),
+        &[(
+            "I need to speak with Alex tonight, it's about the acquisition.",
+            "alerting Jamie Chen",
+        )],
+    );
+    assert!(booked_meetings(&acts).is_empty());
+    assert!(!said(&acts).contains("I can offer"));
+    assert!(d.caller().escalation.is_some());
+    // An unknown caller too, and with someone on call it is a live transfer.
+    let mut call = Call::from(Some("+16175550123"));
+    call.transfer = Some(true);
+    let (_, acts) = call.play(&[(
+        "Hi, I have to talk to Alex right away, it can't wait until tomorrow.",
+        "connecting you",
+    )]);
+    assert_eq!(transfers(&acts).len(), 1);
+    assert_eq!(outcome(&acts), Some(Outcome::Escalated));
+}
+
+#[test]
+fn a_choice_before_any_was_offered_does_not_derail_the_booking() {
+    check(
+        Some("+16175550123"),
+        &[
+            (
+                "This is Dana Kim, I'd like to book a meeting about the audit.",
+                "What day and time",
+            ),
+            (
+                "The first time you mentioned is fine.",
+                "haven't suggested a time",
+            ),
+            ("Monday at 10am.", "Monday, November 30th at 10 AM"),
+        ],
+    );
+    // A topic given where the day was asked is kept, and the day asked again without a miss.
+    let (d, _) = check(
+        Some("+16175550123"),
+        &[
+            ("I'd like to book a meeting with Alex.", "your name"),
+            ("Dana Kim.", "meet with Alex about"),
+            ("Monday at 10am.", "Monday, November 30th at 10 AM"),
+        ],
+    );
+    assert_eq!(d.caller().purpose, None);
+}
+
+#[test]
+fn several_goals_in_one_call_are_done_in_turn() {
+    let (d, acts) = Call::from(Some("+16175550111"))
+        .booked(appt("a7", "2026-11-27T10:00:00-05:00", "Dana Kim", "+16175550111"))
+        .play(&[
+            (
+                "Hi, this is Dana Kim. I need to cancel my appointment on Friday. And please tell Alex that the contract is signed.",
+                "Shall I cancel it",
+            ),
+            ("Yes.", "is cancelled"),
+            ("Yes.", "Your message: The contract is signed"),
+            ("Yes.", "Goodbye"),
+        ]);
+    let _ = final_caller(&acts);
+    assert!(d
+        .caller()
+        .message
+        .as_deref()
+        .is_some_and(|m| m.contains("contract is signed")));
+    let s = summary(&acts);
+    assert!(s.contains("Cancelled their meeting"), "{s}");
+    assert!(s.contains("Took a message"), "{s}");
 }

@@ -532,6 +532,22 @@ pub fn choice(text: &str, n: usize) -> Option<usize> {
     None
 }
 
+/// The caller points at a time the agent offered ("the first one you mentioned", "the time you
+/// said").
+pub fn refers_to_offer(text: &str) -> bool {
+    any(
+        &padded_words(text),
+        &[
+            "you mentioned",
+            "you said",
+            "you offered",
+            "you suggested",
+            "you just said",
+            "you gave",
+        ],
+    )
+}
+
 /// The caller is done with the call ("that's all", "never mind", "bye"), whatever was asked.
 pub fn wants_to_end(text: &str) -> bool {
     any(
