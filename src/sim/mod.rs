@@ -7,6 +7,8 @@
 //! when playback reaches it, and honours `clear`. The caller speaks lines from a script with
 //! the natural voice, waits for the agent's turn to finish, and measures each reply's latency.
 
+pub mod corpus;
+
 use std::collections::VecDeque;
 use std::sync::Arc;
 use std::time::{Duration, Instant};
