@@ -330,12 +330,16 @@ pub struct Observed {
     pub caller: crate::dialog::CallerInfo,
     /// The caller hung up at the turn limit.
     pub stuck: bool,
+    /// The agent asked about a meeting while the caller wanted something else.
+    pub misrouted: bool,
 }
 
 /// The first check a call failed.
 #[derive(Debug, Clone, PartialEq)]
 pub enum Failure {
     Stuck,
+    /// Asked for a meeting's purpose or time, or offered slots, to a caller who wanted no meeting.
+    Misrouted,
     Outcome {
         want: Outcome,
         got: Option<Outcome>,
@@ -368,6 +372,7 @@ impl Failure {
     pub fn kind(&self) -> &'static str {
         match self {
             Failure::Stuck => "stuck",
+            Failure::Misrouted => "misrouted",
             Failure::Outcome { .. } => "outcome",
             Failure::Appointment { .. } => "appointment",
             Failure::Faq(_) => "faq",
@@ -383,6 +388,10 @@ impl fmt::Display for Failure {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
             Failure::Stuck => write!(f, "stuck: the caller hung up at the turn limit"),
+            Failure::Misrouted => write!(
+                f,
+                "misrouted: meeting questions to a caller who wanted no meeting"
+            ),
             Failure::Outcome { want, got } => write!(
                 f,
                 "outcome: want {}, got {}",
@@ -472,6 +481,9 @@ pub fn check(expected: &Expected, got: &Observed) -> Result<(), Failure> {
             got: got.outcome,
         });
     }
+    if got.misrouted {
+        return Err(Failure::Misrouted);
+    }
     let describe = |o: &Observed| {
         let mut parts: Vec<String> = o
             .booked
@@ -544,10 +556,8 @@ pub fn check(expected: &Expected, got: &Observed) -> Result<(), Failure> {
     }
     if !expected.message_keywords.is_empty() {
         let message = got.caller.message.clone();
-        let mut missing = missing_keywords(
-            &expected.message_keywords,
-            message.as_deref().unwrap_or(""),
-        );
+        let mut missing =
+            missing_keywords(&expected.message_keywords, message.as_deref().unwrap_or(""));
         // A call that must reach a human may carry its reason as the purpose instead.
         if !missing.is_empty() && expected.outcome == Outcome::Escalated {
             let purpose = got.caller.purpose.as_deref().unwrap_or("");
@@ -565,10 +575,8 @@ pub fn check(expected: &Expected, got: &Observed) -> Result<(), Failure> {
     }
     if !expected.purpose_keywords.is_empty() {
         let purpose = meeting.and_then(|m| m.purpose.clone());
-        let missing = missing_keywords(
-            &expected.purpose_keywords,
-            purpose.as_deref().unwrap_or(""),
-        );
+        let missing =
+            missing_keywords(&expected.purpose_keywords, purpose.as_deref().unwrap_or(""));
         if !missing.is_empty() {
             return Err(Failure::Purpose {
                 missing,
@@ -633,7 +641,11 @@ impl Heard {
             Err(e) => return Err(e),
         };
         let mut map = HashMap::new();
-        for (i, line) in text.lines().enumerate().filter(|(_, l)| !l.trim().is_empty()) {
+        for (i, line) in text
+            .lines()
+            .enumerate()
+            .filter(|(_, l)| !l.trim().is_empty())
+        {
             let row: HeardRow = serde_json::from_str(line).map_err(|e| {
                 std::io::Error::new(
                     std::io::ErrorKind::InvalidData,
@@ -677,4 +689,3 @@ pub(crate) fn instant(tz: Tz, local: NaiveDateTime) -> DateTime<Utc> {
         .expect("corpus times avoid DST gaps")
         .with_timezone(&Utc)
 }
-

@@ -34,6 +34,9 @@ pub struct Caller {
     last_verdict: bool,
     last: String,
     turns: usize,
+    misrouted: bool,
+    /// Hung up after the agent kept offering times they never asked for.
+    frustrated: bool,
 }
 
 /// The most turns a caller takes before giving up on a stuck call.
@@ -54,12 +57,29 @@ impl Caller {
             last_verdict: true,
             last: String::new(),
             turns: 0,
+            misrouted: false,
+            frustrated: false,
         }
     }
 
-    /// Whether the caller gave up at the turn limit.
+    /// Whether the caller gave up: at the turn limit, or after refusing offered times thrice.
     pub fn is_stuck(&self) -> bool {
-        self.turns >= TURN_LIMIT
+        self.turns >= TURN_LIMIT || self.frustrated
+    }
+
+    /// Whether the agent asked about a meeting (its purpose, a day, a choice of slots) while
+    /// the caller wanted something else.
+    pub fn was_misrouted(&self) -> bool {
+        self.misrouted
+    }
+
+    fn note_meeting_question(&mut self) {
+        if !matches!(
+            self.goal(),
+            Some(Goal::Book | Goal::FreeThenBook | Goal::Move)
+        ) {
+            self.misrouted = true;
+        }
     }
 
     /// The fact sheet.
@@ -76,7 +96,11 @@ impl Caller {
         if self.turns >= TURN_LIMIT {
             return Reply::Hangup;
         }
-        let reply = self.choose(agent);
+        let reply = match self.choose(agent) {
+            // Nothing to say to that (no wish, say): state plainly what they want.
+            Reply::Say(s) if s.is_empty() => Reply::Say(self.restatement()),
+            other => other,
+        };
         if let Reply::Say(s) = &reply {
             self.turns += 1;
             self.last = s.clone();
@@ -103,20 +127,28 @@ impl Caller {
         if a.contains("shall i cancel") {
             let right = matches!(self.goal(), Some(Goal::Cancel))
                 && self.sheet.existing.as_ref().is_some_and(|e| {
-                    slots_in(agent, self.tz, self.now).contains(&e.start.with_timezone(&self.tz).naive_local())
+                    slots_in(agent, self.tz, self.now)
+                        .contains(&e.start.with_timezone(&self.tz).naive_local())
                 });
             return say(if right { l.yes } else { l.no });
         }
         if a.contains("shall i go ahead") || a.contains("shall i book") {
+            self.note_meeting_question();
             return say(self.judge_proposal(agent));
         }
         if a.contains("i can offer") || a.contains("which one would you like") {
+            self.note_meeting_question();
             let want = self.wish_local();
             let offered = slots_in(agent, self.tz, self.now);
-            return say(match want {
-                Some(w) if offered.contains(&w) => l.pick,
-                _ => l.when_again,
-            });
+            if want.is_some_and(|w| offered.contains(&w)) {
+                return say(l.pick);
+            }
+            self.noes += 1;
+            if self.noes > 3 {
+                self.frustrated = true;
+                return Reply::Hangup;
+            }
+            return say(l.when_again);
         }
         if a.contains("best number") && has_digits(&a) {
             // "Is 6 1 7 … the best number to reach you?"
@@ -144,6 +176,7 @@ impl Caller {
             return say(l.message);
         }
         if a.contains("meet with") && a.contains("about") {
+            self.note_meeting_question();
             return say(l.purpose);
         }
         if a.contains("day and time")
@@ -151,6 +184,7 @@ impl Caller {
             || a.contains("another day")
             || a.contains("instead?")
         {
+            self.note_meeting_question();
             self.asked_when += 1;
             return say(if self.asked_when == 1 {
                 l.when
@@ -187,11 +221,16 @@ impl Caller {
         self.opened = true;
         // "What would you like?", "I didn't quite get that", or anything unforeseen: say plainly
         // what they want.
-        say(l
-            .restate
+        say(self.restatement())
+    }
+
+    /// The current goal said plainly, or goodbye when all are done.
+    fn restatement(&self) -> String {
+        let l = &self.sheet.lines;
+        l.restate
             .get(self.goal)
             .cloned()
-            .unwrap_or_else(|| l.bye.clone()))
+            .unwrap_or_else(|| l.bye.clone())
     }
 
     /// The wished start in the persona's zone.
@@ -293,7 +332,10 @@ const MONTHS: [&str; 12] = [
 /// puts the date nearest after `now`.
 pub fn slots_in(text: &str, tz: Tz, now: DateTime<Utc>) -> Vec<NaiveDateTime> {
     let today = now.with_timezone(&tz).date_naive();
-    let lower = text.to_lowercase().replace("p.m.", "pm").replace("a.m.", "am");
+    let lower = text
+        .to_lowercase()
+        .replace("p.m.", "pm")
+        .replace("a.m.", "am");
     let words: Vec<&str> = lower
         .split(|c: char| c.is_whitespace() || c == ',' || c == '.' || c == '?')
         .filter(|w| !w.is_empty())
@@ -312,8 +354,7 @@ pub fn slots_in(text: &str, tz: Tz, now: DateTime<Utc>) -> Vec<NaiveDateTime> {
                     }
                 }
                 day = NaiveDate::from_ymd_opt(year, m as u32 + 1, d).map(|date| {
-                    if date < today && !words.get(i + 2).is_some_and(|y| y.parse::<i32>().is_ok())
-                    {
+                    if date < today && words.get(i + 2).is_none_or(|y| y.parse::<i32>().is_err()) {
                         NaiveDate::from_ymd_opt(year + 1, m as u32 + 1, d).unwrap_or(date)
                     } else {
                         date

@@ -106,28 +106,76 @@ const COMPANIES: &[&str] = &[
 
 /// What to pass on, and the words the stored message must keep.
 const CONTENTS: &[(&str, &[&str])] = &[
-    ("the signed lease for the Pier Road office is ready", &["lease", "pier"]),
-    ("the investor deck needs one more revision", &["deck", "revision"]),
-    ("the shipment from Rotterdam cleared customs", &["shipment", "customs"]),
-    ("our lawyers approved the merger draft", &["lawyers", "merger"]),
-    ("the keynote invitation in Lisbon is confirmed", &["keynote", "lisbon"]),
-    ("the payroll vendor needs a signature on the renewal", &["payroll", "signature"]),
-    ("the prototype passed the safety tests", &["prototype", "safety"]),
-    ("the board dinner moved to the Seaport hotel", &["dinner", "seaport"]),
+    (
+        "the signed lease for the Pier Road office is ready",
+        &["lease", "pier"],
+    ),
+    (
+        "the investor deck needs one more revision",
+        &["deck", "revision"],
+    ),
+    (
+        "the shipment from Rotterdam cleared customs",
+        &["shipment", "customs"],
+    ),
+    (
+        "our lawyers approved the merger draft",
+        &["lawyers", "merger"],
+    ),
+    (
+        "the keynote invitation in Lisbon is confirmed",
+        &["keynote", "lisbon"],
+    ),
+    (
+        "the payroll vendor needs a signature on the renewal",
+        &["payroll", "signature"],
+    ),
+    (
+        "the prototype passed the safety tests",
+        &["prototype", "safety"],
+    ),
+    (
+        "the board dinner moved to the Seaport hotel",
+        &["dinner", "seaport"],
+    ),
     ("the grant application was accepted", &["grant", "accepted"]),
-    ("the supplier visit is pushed to Thursday", &["supplier", "visit"]),
+    (
+        "the supplier visit is pushed to Thursday",
+        &["supplier", "visit"],
+    ),
     ("the press release needs approval", &["release", "approval"]),
-    ("the new office keys are with the concierge", &["keys", "concierge"]),
-    ("the cloud migration finished without downtime", &["migration", "downtime"]),
-    ("the partnership contract is signed", &["contract", "signed"]),
-    ("the auditors want the inventory figures", &["auditors", "inventory"]),
+    (
+        "the new office keys are with the concierge",
+        &["keys", "concierge"],
+    ),
+    (
+        "the cloud migration finished without downtime",
+        &["migration", "downtime"],
+    ),
+    (
+        "the partnership contract is signed",
+        &["contract", "signed"],
+    ),
+    (
+        "the auditors want the inventory figures",
+        &["auditors", "inventory"],
+    ),
 ];
 
 /// Reasons that cannot wait.
 const URGENT: &[(&str, &[&str])] = &[
-    ("the factory in Monterrey has stopped production", &["factory", "production"]),
-    ("the acquisition terms changed and we have to answer", &["acquisition", "terms"]),
-    ("our biggest client is threatening to leave", &["client", "leave"]),
+    (
+        "the factory in Monterrey has stopped production",
+        &["factory", "production"],
+    ),
+    (
+        "the acquisition terms changed and we have to answer",
+        &["acquisition", "terms"],
+    ),
+    (
+        "our biggest client is threatening to leave",
+        &["client", "leave"],
+    ),
     ("the data centre lost power", &["data", "power"]),
     ("the bank froze our payroll account", &["bank", "payroll"]),
 ];
@@ -203,7 +251,11 @@ const ZONES: &[(&str, &str, Tz)] = &[
     ("Dublin", "Dublin time", chrono_tz::Europe::Dublin),
     ("Denver", "Mountain time", chrono_tz::America::Denver),
     ("Chicago", "Central time", chrono_tz::America::Chicago),
-    ("Los Angeles", "Pacific time", chrono_tz::America::Los_Angeles),
+    (
+        "Los Angeles",
+        "Pacific time",
+        chrono_tz::America::Los_Angeles,
+    ),
     ("Lagos", "Lagos time", chrono_tz::Africa::Lagos),
 ];
 
@@ -289,7 +341,15 @@ fn fresh_number(rng: &mut StdRng, used: &mut Vec<String>, foreign: bool) -> Stri
                 .expect("non-empty");
             format!("{area}55501{:02}", rng.random_range(10..99))
         };
-        let listed = ["6175550134", "6175550187", "6175550172", "6175550164", "6175550199", "6175550142", "6175550100"];
+        let listed = [
+            "6175550134",
+            "6175550187",
+            "6175550172",
+            "6175550164",
+            "6175550199",
+            "6175550142",
+            "6175550100",
+        ];
         if !listed.contains(&d.as_str()) && !used.contains(&d) {
             used.push(d.clone());
             return d;
@@ -331,7 +391,12 @@ fn say_number(rng: &mut StdRng, d: &str) -> String {
     match rng.random_range(0..5) {
         0 => format!("{a}-{b}-{c}"),
         1 => format!("{a} {b} {c}"),
-        2 => format!("{}, {}, {}", words(a, false), words(b, false), words(c, false)),
+        2 => format!(
+            "{}, {}, {}",
+            words(a, false),
+            words(b, false),
+            words(c, false)
+        ),
         3 => format!("{}, {}, {}", words(a, true), words(b, true), words(c, true)),
         _ => format!("area code {a}, then {b} {c}"),
     }
@@ -393,8 +458,7 @@ fn say_day(rng: &mut StdRng, date: NaiveDate, today: NaiveDate, foreign: bool) -
     let month = date.format("%B").to_string();
     let nth = ordinal(date.day());
     // The Monday after this week's.
-    let next_monday =
-        today + Duration::days(7 - today.weekday().num_days_from_monday() as i64);
+    let next_monday = today + Duration::days(7 - today.weekday().num_days_from_monday() as i64);
     let in_next_week = date >= next_monday && date < next_monday + Duration::days(7);
     let mut forms = vec![
         format!("on {month} {nth}"),
@@ -437,8 +501,7 @@ fn say_time(rng: &mut StdRng, t: NaiveTime, foreign: bool) -> String {
     if m == 30 && h != 12 {
         forms.push(format!("at half past {h12} {part}"));
     }
-    if !foreign && m == 0 && (9..=11).contains(&h) || (13..=16).contains(&h) && m == 0 && !foreign
-    {
+    if !foreign && m == 0 && ((9..=11).contains(&h) || (13..=16).contains(&h)) {
         forms.push(format!("at {h12}"));
     }
     forms.choose(rng).cloned().expect("non-empty")
@@ -483,7 +546,15 @@ fn one(
         }
         _ => {
             let n = NAMES.choose(rng).expect("non-empty");
-            (n.0, n.1, if rng.random_bool(0.2) { "spelled" } else { "plain" })
+            (
+                n.0,
+                n.1,
+                if rng.random_bool(0.2) {
+                    "spelled"
+                } else {
+                    "plain"
+                },
+            )
         }
     };
     match kind {
@@ -556,16 +627,12 @@ fn one(
             _ => Some(format!("+{}{own}", if own.len() == 10 { "1" } else { "" })),
         },
     };
-    let has_id = caller_id
-        .as_deref()
-        .is_some_and(|c| digits(c).len() >= 7);
+    let has_id = caller_id.as_deref().is_some_and(|c| digits(c).len() >= 7);
     if !has_id {
         classes.push(Class::NoCallerId);
     }
     let id_is_listed = listed_number.is_some() && caller_id.as_deref() == listed_number;
-    let callback = if id_is_listed {
-        Callback::CallerId
-    } else if has_id && (books || rng.random_bool(0.6)) {
+    let callback = if id_is_listed || has_id && (books || rng.random_bool(0.6)) {
         Callback::CallerId
     } else {
         Callback::Spoken(own.clone())
@@ -608,17 +675,11 @@ fn one(
                 purpose: Some(purpose.to_string()),
             }
         });
-    let wish = books.then(|| make_wish(persona, now, rng, zone, existing.as_ref().map(|e| e.start)));
+    let wish =
+        books.then(|| make_wish(persona, now, rng, zone, existing.as_ref().map(|e| e.start)));
     let correction = if books { rng.random_range(0..6) } else { 9 };
-    let wrong_wish = (correction <= 1).then(|| {
-        make_wish(
-            persona,
-            now,
-            rng,
-            zone,
-            wish.as_ref().map(|w| w.start),
-        )
-    });
+    let wrong_wish = (correction <= 1)
+        .then(|| make_wish(persona, now, rng, zone, wish.as_ref().map(|w| w.start)));
     match correction {
         0 => classes.push(Class::CorrectedTime),
         1 => classes.push(Class::ChangedMind),
@@ -677,7 +738,11 @@ fn one(
         .to_string(),
         Callback::Spoken(_) => pick(
             rng,
-            &["My number is {n}.", "You can call me back on {n}.", "Call me on {n}."],
+            &[
+                "My number is {n}.",
+                "You can call me back on {n}.",
+                "Call me on {n}.",
+            ],
         )
         .replace("{n}", &number_said),
     };
@@ -693,7 +758,13 @@ fn one(
     let when_line = |rng: &mut StdRng, w: &Wish| {
         pick(
             rng,
-            &["{w}.", "How about {w}?", "Could we do {w}?", "I was thinking {w}.", "{W} would be great."],
+            &[
+                "{w}.",
+                "How about {w}?",
+                "Could we do {w}?",
+                "I was thinking {w}.",
+                "{W} would be great.",
+            ],
         )
         .replace("{w}", &w.spoken)
         .replace("{W}", &cap(&w.spoken))
@@ -702,7 +773,10 @@ fn one(
     // The first goal as an opening, with what they volunteer.
     let opener = |g: &Goal, rng: &mut StdRng, first_goal: bool| -> String {
         let w = if first_goal {
-            wrong_wish.as_ref().filter(|_| correction == 1).or(wish.as_ref())
+            wrong_wish
+                .as_ref()
+                .filter(|_| correction == 1)
+                .or(wish.as_ref())
         } else {
             wish.as_ref()
         };
@@ -784,7 +858,7 @@ fn one(
             )
             .to_string(),
             Goal::Urgent => format!(
-                "{} {}",
+                "{} {}.",
                 pick(
                     rng,
                     &[
@@ -814,7 +888,10 @@ fn one(
         .iter()
         .skip(1)
         .map(|g| {
-            let lead = pick(rng, &["Yes, one more thing.", "Actually, yes.", "Yes, there is."]);
+            let lead = pick(
+                rng,
+                &["Yes, one more thing.", "Actually, yes.", "Yes, there is."],
+            );
             format!("{lead} {}", opener(g, rng, false))
         })
         .collect();
@@ -839,7 +916,13 @@ fn one(
         "known" | "vip" => format!("It's {name}."),
         _ => pick(
             rng,
-            &["It's {name}.", "My name is {name}.", "{name}.", "{name}, from {company}.", "This is {name}."],
+            &[
+                "It's {name}.",
+                "My name is {name}.",
+                "{name}.",
+                "{name}, from {company}.",
+                "This is {name}.",
+            ],
         )
         .replace("{name}", &name)
         .replace("{company}", company.as_deref().unwrap_or("Northwind")),
@@ -847,7 +930,10 @@ fn one(
     let number_line = match &callback {
         Callback::CallerId => pick(
             rng,
-            &["The one I'm calling from.", "You can use the number I'm calling from."],
+            &[
+                "The one I'm calling from.",
+                "You can use the number I'm calling from.",
+            ],
         )
         .to_string(),
         Callback::Spoken(d) if number_correction => {
@@ -855,7 +941,11 @@ fn one(
             let last_i = wrong.len() - 1;
             wrong.swap(last_i, last_i - 1);
             if wrong[last_i] == wrong[last_i - 1] {
-                wrong[last_i] = if wrong[last_i] == b'9' { b'1' } else { wrong[last_i] + 1 };
+                wrong[last_i] = if wrong[last_i] == b'9' {
+                    b'1'
+                } else {
+                    wrong[last_i] + 1
+                };
             }
             let wrong = String::from_utf8(wrong).expect("digits");
             format!(
@@ -863,11 +953,16 @@ fn one(
                 say_number(rng, &wrong)
             )
         }
-        Callback::Spoken(_) => pick(
+        Callback::Spoken(_) => cap(&pick(
             rng,
-            &["My number is {n}.", "It's {n}.", "{n}.", "You can reach me at {n}."],
+            &[
+                "My number is {n}.",
+                "It's {n}.",
+                "{n}.",
+                "You can reach me at {n}.",
+            ],
         )
-        .replace("{n}", &number_said),
+        .replace("{n}", &number_said)),
     };
     let number_fix = match &callback {
         Callback::CallerId => "Yes, the number I'm calling from.".to_string(),
@@ -901,16 +996,25 @@ fn one(
         Some(w) => {
             let right = when_line(rng, w);
             let when = match (&wrong_wish, correction) {
-                (Some(wrong), 0) => format!(
-                    "{}... {} {}",
-                    cap(wrong.spoken.trim_end_matches(',')),
-                    pick(rng, &["actually no, make it", "sorry, no, let's say", "wait, no, better"]),
-                    w.spoken.trim_end_matches(',')
-                ) + ".",
+                (Some(wrong), 0) => {
+                    format!(
+                        "{}... {} {}",
+                        cap(wrong.spoken.trim_end_matches(',')),
+                        pick(
+                            rng,
+                            &[
+                                "actually no, make it",
+                                "sorry, no, let's say",
+                                "wait, no, better"
+                            ]
+                        ),
+                        w.spoken.trim_end_matches(',')
+                    ) + "."
+                }
                 (Some(wrong), _) => when_line(rng, wrong),
                 _ => right,
             };
-            let again = format!("No, I'd like {}.", w.spoken.trim_end_matches(','));
+            let again = format!("No, I said {}.", w.spoken.trim_end_matches(','));
             let change = (correction == 1).then(|| {
                 format!(
                     "Actually, sorry, could we make it {} instead?",
@@ -937,12 +1041,30 @@ fn one(
         when_again,
         change_mind,
         pick: pick_line,
-        yes: pick(rng, &["Yes, that's right.", "Yes.", "Yep, that's correct.", "Correct.", "Yes, please."]).into(),
-        no: pick(rng, &["No, that's not right.", "No.", "Nope, that's wrong."]).into(),
+        yes: pick(
+            rng,
+            &[
+                "Yes, that's right.",
+                "Yes.",
+                "Yep, that's correct.",
+                "Correct.",
+                "Yes, please.",
+            ],
+        )
+        .into(),
+        no: pick(
+            rng,
+            &["No, that's not right.", "No.", "Nope, that's wrong."],
+        )
+        .into(),
         decline: pick(rng, &["No, thank you.", "No thanks.", "That's okay, no."]).into(),
         bye: pick(
             rng,
-            &["No, that's all. Thank you, bye.", "That's everything, thanks. Goodbye.", "No thanks, goodbye."],
+            &[
+                "No, that's all. Thank you, bye.",
+                "That's everything, thanks. Goodbye.",
+                "No thanks, goodbye.",
+            ],
         )
         .into(),
         give_up: pick(rng, &["Okay, fine.", "Whatever, that's fine."]).into(),
@@ -951,7 +1073,8 @@ fn one(
     };
 
     // What should come of it.
-    let escalated = matches!(shape, Shape::Vip | Shape::Urgent | Shape::Person) || escalates_by_role;
+    let escalated =
+        matches!(shape, Shape::Vip | Shape::Urgent | Shape::Person) || escalates_by_role;
     let outcome = if escalated {
         Outcome::Escalated
     } else {
@@ -969,7 +1092,9 @@ fn one(
             .unwrap_or(Outcome::Abandoned)
     };
     let appointment = goals.iter().find_map(|g| match g {
-        Goal::Book | Goal::FreeThenBook => wish.as_ref().map(|w| ExpectedAppointment::Booked(w.start)),
+        Goal::Book | Goal::FreeThenBook => {
+            wish.as_ref().map(|w| ExpectedAppointment::Booked(w.start))
+        }
         Goal::Move => Some(ExpectedAppointment::Moved {
             id: existing.as_ref()?.id.clone(),
             to: wish.as_ref()?.start,

@@ -85,6 +85,7 @@ pub fn run_call(
         }
     }
     obs.caller = dialog.caller().clone();
+    obs.misrouted = caller.was_misrouted();
     let result = check(&sheet.expected, &obs);
     CallResult {
         id: sheet.id.clone(),
@@ -176,7 +177,11 @@ impl Report {
         Class::ALL
             .iter()
             .filter_map(|c| {
-                let mine: Vec<_> = self.calls.iter().filter(|r| r.classes.contains(c)).collect();
+                let mine: Vec<_> = self
+                    .calls
+                    .iter()
+                    .filter(|r| r.classes.contains(c))
+                    .collect();
                 (!mine.is_empty()).then(|| {
                     (
                         *c,
@@ -211,7 +216,8 @@ impl Report {
 
     /// The per-class table in Markdown.
     pub fn table(&self) -> String {
-        let mut s = String::from("| class | calls | passed | rate |\n| --- | ---: | ---: | ---: |\n");
+        let mut s =
+            String::from("| class | calls | passed | rate |\n| --- | ---: | ---: | ---: |\n");
         for (c, r) in self.by_class() {
             let _ = writeln!(
                 s,
@@ -238,7 +244,13 @@ impl Report {
         for r in &self.calls {
             if let Err(f) = &r.result {
                 let classes: Vec<&str> = r.classes.iter().map(|c| c.as_str()).collect();
-                let _ = writeln!(s, "{} [{}]: {f}\n{}", r.id, classes.join(", "), r.transcript);
+                let _ = writeln!(
+                    s,
+                    "{} [{}]: {f}\n{}",
+                    r.id,
+                    classes.join(", "),
+                    r.transcript
+                );
             }
         }
         s
@@ -246,7 +258,12 @@ impl Report {
 }
 
 /// Runs every call of `corpus` at the text level.
-pub fn run(persona: &Arc<Persona>, corpus: &[FactSheet], heard: &Heard, now: DateTime<Utc>) -> Report {
+pub fn run(
+    persona: &Arc<Persona>,
+    corpus: &[FactSheet],
+    heard: &Heard,
+    now: DateTime<Utc>,
+) -> Report {
     Report {
         calls: corpus
             .iter()
