@@ -7,6 +7,8 @@
 //! when playback reaches it, and honours `clear`. The caller speaks lines from a script with
 //! the natural voice, waits for the agent's turn to finish, and measures each reply's latency.
 
+pub mod corpus;
+
 use std::collections::VecDeque;
 use std::sync::Arc;
 use std::time::{Duration, Instant};
@@ -232,11 +234,35 @@ impl Playback {
     }
 }
 
-/// A small deterministic noise source for line noise.
-struct Noise(u32);
+/// A small deterministic noise source for line noise (shared by the live caller and the
+/// corpus renderer, so a noise level means the same on both).
+pub struct Noise(u32);
 
 impl Noise {
-    fn next(&mut self) -> f32 {
+    /// The live caller's seed.
+    pub const SEED: u32 = 0x5eed;
+
+    /// A source starting from `seed`.
+    pub fn new(seed: u32) -> Self {
+        Self(seed)
+    }
+
+    /// The peak amplitude of uniform noise whose RMS is `dbfs`.
+    pub fn amplitude(dbfs: f32) -> f32 {
+        10f32.powf(dbfs / 20.0) * 3f32.sqrt()
+    }
+
+    /// Adds noise at `dbfs` to µ-law audio in place.
+    pub fn add_to(&mut self, mulaw: &mut [u8], dbfs: f32) {
+        let a = Self::amplitude(dbfs);
+        for b in mulaw {
+            let x = g711::decode(*b) as f32 / 32768.0 + self.sample() * a;
+            *b = g711::encode(g711::f32_to_i16(x));
+        }
+    }
+
+    /// The next sample in [-1, 1].
+    pub fn sample(&mut self) -> f32 {
         self.0 = self.0.wrapping_mul(1_664_525).wrapping_add(1_013_904_223);
         (self.0 >> 8) as f32 / (1u32 << 24) as f32 * 2.0 - 1.0
     }
@@ -346,10 +372,8 @@ pub async fn place_call(
     // The echo path: 120 ms of delay.
     let echo_delay = 960;
     let echo_gain = opts.echo_db.map(|db| 10f32.powf(db / 20.0));
-    let noise_amp = opts
-        .line_noise_dbfs
-        .map(|db| 10f32.powf(db / 20.0) * 3f32.sqrt());
-    let mut noise = Noise(0x5eed);
+    let noise_amp = opts.line_noise_dbfs.map(Noise::amplitude);
+    let mut noise = Noise::new(Noise::SEED);
     let mut outgoing: VecDeque<u8> = VecDeque::new();
     let mut chunk: u64 = 0;
     let mut step_idx = 0;
@@ -440,7 +464,7 @@ pub async fn place_call(
                     for b in frame.iter_mut() {
                         let mut x = g711::decode(*b) as f32 / 32768.0;
                         if let Some(a) = noise_amp {
-                            x += noise.next() * a;
+                            x += noise.sample() * a;
                         }
                         if let Some(g) = echo_gain {
                             if play.echo_line.len() > echo_delay {

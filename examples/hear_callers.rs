@@ -1,0 +1,105 @@
+//! Puts the caller corpus's utterances through the phone path — the caller's voice at their
+//! speaking rate, 8 kHz µ-law with their line noise, rubato to 16 kHz, whisper — and appends
+//! what whisper heard to `tests/data/callers/heard.jsonl`, keyed by voice, rate, noise and
+//! text, so the text-level corpus (`tests/callers.rs`, `benches/callers.rs`) hears callers as
+//! the server would. Renderings already in the file are skipped, so it can be run in pieces.
+//!
+//! Usage: `cargo run --release --example hear_callers -- [LIMIT]` (default: every utterance;
+//! the whole corpus takes a long while on a small machine). Needs `scripts/setup.sh`.
+//!
+//! Voices: a fact sheet names its voice ("hibari", or a Piper voice such as
+//! "en_GB-alan-medium"). Until Piper voices are in `tts`, every name falls back to hibari, and
+//! the row records the voice name the sheet asked for, so the cache stays valid once they land.
+//! The rate is applied by resampling (faster speech is also slightly higher).
+
+use std::collections::HashMap;
+use std::io::Write;
+use std::path::PathBuf;
+use std::sync::Arc;
+
+use frontdesk::audio::{g711, resample};
+use frontdesk::config::TtsChoice;
+use frontdesk::persona::Persona;
+use frontdesk::sim::corpus::{corpus_now, generate, Heard, HeardKey, HeardRow, CORPUS_SEED};
+use frontdesk::sim::Noise;
+use frontdesk::stt::Stt;
+use frontdesk::tts::{self, Speech, TtsEngine};
+
+/// The engine that speaks voice `name`, started once per engine. Piper voices are not in `tts`
+/// yet, so every name falls back to hibari; a Piper name will start its Piper voice here.
+fn voice_for(
+    name: &str,
+    python: &std::path::Path,
+    started: &mut HashMap<&'static str, Arc<dyn TtsEngine>>,
+) -> anyhow::Result<Arc<dyn TtsEngine>> {
+    let engine = "hibari";
+    if let Some(v) = started.get(engine) {
+        return Ok(v.clone());
+    }
+    if name != engine {
+        eprintln!("voice {name:?} is not available yet: hibari speaks for it");
+    }
+    let v = tts::start(TtsChoice::Hibari, python)?;
+    started.insert(engine, v.clone());
+    Ok(v)
+}
+
+#[tokio::main(flavor = "current_thread")]
+async fn main() -> anyhow::Result<()> {
+    let limit: usize = std::env::args()
+        .nth(1)
+        .map(|a| a.parse())
+        .transpose()?
+        .unwrap_or(usize::MAX);
+    let root = PathBuf::from(env!("CARGO_MANIFEST_DIR"));
+    let persona = Persona::load(&root.join("prompts/persona.toml"))?;
+    let out_path = root.join("tests/data/callers/heard.jsonl");
+    std::fs::create_dir_all(out_path.parent().expect("has a parent"))?;
+    let done = Heard::load(&out_path)?;
+    let stt = Stt::load(
+        &root.join("models/ggml-tiny.en.bin"),
+        &persona.stt_prompt(),
+        2,
+    )?;
+    let python = root.join(".venv/bin/python");
+    let mut voices = HashMap::new();
+    let mut out = std::fs::OpenOptions::new()
+        .create(true)
+        .append(true)
+        .open(&out_path)?;
+    let corpus = generate(&persona, corpus_now(), CORPUS_SEED, 180);
+    let mut rendered = 0;
+    'calls: for sheet in &corpus {
+        for text in sheet.utterances() {
+            if rendered >= limit {
+                break 'calls;
+            }
+            let key = HeardKey::new(sheet, &text);
+            if done.contains(&key) {
+                continue;
+            }
+            let voice = voice_for(&sheet.voice, &python, &mut voices)?;
+            let speech = voice.synthesize(&text)?;
+            // Faster speech: the same samples played at a higher rate.
+            let speech = Speech {
+                rate: (speech.rate as f32 * sheet.rate).round() as u32,
+                samples: speech.samples,
+            };
+            let mut mulaw = tts::to_line(&speech)?;
+            if let Some(db) = sheet.noise_dbfs {
+                Noise::new(Noise::SEED).add_to(&mut mulaw, db);
+            }
+            let pcm = resample::resample(&g711::decode_to_f32(&mulaw), 8_000, 16_000)?;
+            let heard = stt.transcribe(pcm).await?.text;
+            eprintln!(
+                "{} {} x{} {}: {text:?} -> {heard:?}",
+                sheet.id, key.voice, key.rate, key.noise
+            );
+            let row = HeardRow { key, heard };
+            writeln!(out, "{}", serde_json::to_string(&row)?)?;
+            rendered += 1;
+        }
+    }
+    eprintln!("rendered {rendered} utterances into {}", out_path.display());
+    Ok(())
+}
