@@ -5,6 +5,12 @@
 //! never reach whisper, and segments whisper itself judges as non-speech, or that are its
 //! well-known hallucinations on noise, are dropped.
 //!
+//! On a bad line whisper loops ("I'd like to leave a message. I'd like to leave a message. …").
+//! Each decode is judged as OpenAI's reference implementation judges it (the compression ratio
+//! of its text, its mean token log-probability, its no-speech probability); a decode that looks
+//! like a loop or a guess is decoded once more with beam search and the better one kept, and
+//! whatever repetition is left is removed from the text ([`collapse_repeats`]).
+//!
 //! **Architecture Invariant:** `stt` knows nothing of calls; it turns 16 kHz mono samples into text.
 
 use std::path::{Path, PathBuf};
@@ -32,15 +38,62 @@ pub enum SttError {
     Join(String),
 }
 
-/// What whisper heard.
+/// What whisper heard, with whisper's own signals on how far to trust it.
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct Transcript {
-    /// The words, trimmed; empty when nothing was said.
+    /// The words, trimmed, without annotations, loops or repeated sentences; empty when
+    /// nothing was said.
     pub text: String,
     /// Whisper's probability that the clip held no speech (highest over segments).
     pub no_speech_prob: f32,
     /// Mean probability of the kept tokens.
     pub confidence: f32,
+    /// Mean log-probability of the kept tokens (0 when there are none).
+    pub avg_logprob: f32,
+    /// Bytes of whisper's raw text over bytes of it zlib-compressed, before repeats were
+    /// removed: above [`COMPRESSION_RATIO_MAX`] the decode was a loop.
+    pub compression_ratio: f32,
+    /// The clip was decoded a second time (beam search) because the first decode looked like
+    /// a loop or a guess.
+    pub redecoded: bool,
+}
+
+impl Transcript {
+    /// Whether the words can be acted on: there are some, and whisper's signals pass the
+    /// thresholds its reference implementation uses (not a loop, not a low-probability guess,
+    /// not noise it doubts is speech).
+    pub fn reliable(&self) -> bool {
+        !self.text.is_empty()
+            && self.compression_ratio <= COMPRESSION_RATIO_MAX
+            && self.avg_logprob >= LOGPROB_MIN
+            && self.no_speech_prob <= NO_SPEECH_MAX
+    }
+}
+
+/// OpenAI whisper's `compression_ratio_threshold`: a decode whose text compresses better than
+/// this is a repetition loop.
+pub const COMPRESSION_RATIO_MAX: f32 = 2.4;
+
+/// OpenAI whisper's `logprob_threshold`: a decode whose tokens average below this is a guess.
+pub const LOGPROB_MIN: f32 = -1.0;
+
+/// OpenAI whisper's `no_speech_threshold`: with a low log-probability, above this the clip is
+/// taken as no speech.
+pub const NO_SPEECH_MAX: f32 = 0.6;
+
+/// The text's bytes over its zlib-compressed bytes, as OpenAI whisper computes it
+/// (`len(text) / len(zlib.compress(text))`). Repetitive text compresses well.
+pub fn compression_ratio(text: &str) -> f32 {
+    use std::io::Write;
+    if text.is_empty() {
+        return 0.0;
+    }
+    let mut z = flate2::write::ZlibEncoder::new(Vec::new(), flate2::Compression::default());
+    // Writing to a Vec cannot fail; if it ever did, the text is taken as incompressible.
+    match z.write_all(text.as_bytes()).and_then(|()| z.finish()) {
+        Ok(packed) if !packed.is_empty() => text.len() as f32 / packed.len() as f32,
+        _ => 1.0,
+    }
 }
 
 /// Phrases whisper tiny is known to produce on silence or noise.
@@ -140,7 +193,46 @@ impl Stt {
                 .create_state()
                 .map_err(|e| SttError::Whisper(e.to_string()))?,
         };
-        let mut params = FullParams::new(SamplingStrategy::Greedy { best_of: 1 });
+        let secs = audio.len() as f64 / SAMPLE_RATE as f64;
+        let result = self
+            .decode(&mut state, input, secs, Pass::Greedy)
+            .and_then(|first| {
+                if !first.doubtful() {
+                    return Ok((first, false));
+                }
+                let second = self.decode(&mut state, input, secs, Pass::Beam)?;
+                Ok((
+                    if second.rank() > first.rank() {
+                        second
+                    } else {
+                        first
+                    },
+                    true,
+                ))
+            });
+        if let Ok(mut pool) = self.states.lock() {
+            pool.push(state);
+        }
+        let (best, redecoded) = result?;
+        Ok(best.into_transcript(redecoded))
+    }
+
+    /// One whisper pass over `input` (`secs` of real audio in it).
+    fn decode(
+        &self,
+        state: &mut WhisperState,
+        input: &[f32],
+        secs: f64,
+        pass: Pass,
+    ) -> Result<Decode, SttError> {
+        let strategy = match pass {
+            Pass::Greedy => SamplingStrategy::Greedy { best_of: 1 },
+            Pass::Beam => SamplingStrategy::BeamSearch {
+                beam_size: 5,
+                patience: -1.0,
+            },
+        };
+        let mut params = FullParams::new(strategy);
         params.set_n_threads(self.threads);
         params.set_language(Some("en"));
         params.set_translate(false);
@@ -151,12 +243,14 @@ impl Stt {
         // Let whisper say "(static)" or "[BLANK_AUDIO]" (dropped by `clean`) rather than force words.
         params.set_suppress_nst(false);
         params.set_temperature(0.0);
-        // Greedy first; if whisper finds its own output degenerate (a loop), it retries warmer.
-        params.set_temperature_inc(0.2);
+        // One pass per call: the second look, when needed, is ours (`Pass::Beam`), judged by
+        // compression ratio as well; whisper.cpp's own fallback would decode up to five more
+        // times, warmer each time, on every loop.
+        params.set_temperature_inc(0.0);
         // No one says more than ~6 tokens a second: a bound that also stops runaway loops.
-        let secs = audio.len() as f64 / SAMPLE_RATE as f64;
         params.set_max_tokens(((secs * 6.0) as i32 + 16).clamp(24, 224));
-        params.set_no_speech_thold(0.6);
+        params.set_no_speech_thold(NO_SPEECH_MAX);
+        params.set_logprob_thold(LOGPROB_MIN);
         params.set_print_progress(false);
         params.set_print_realtime(false);
         params.set_print_special(false);
@@ -167,14 +261,62 @@ impl Stt {
         // The encoder costs the same for any clip unless told how much of its 30 s window is
         // audio: size the window to the clip (50 positions a second) plus a margin.
         params.set_audio_ctx(audio_ctx(input.len(), self.min_audio_ctx));
-        let result = state
+        state
             .full(params, input)
-            .map_err(|e| SttError::Whisper(e.to_string()));
-        let transcript = result.map(|()| collect(&state));
-        if let Ok(mut pool) = self.states.lock() {
-            pool.push(state);
+            .map_err(|e| SttError::Whisper(e.to_string()))?;
+        Ok(collect(state))
+    }
+}
+
+/// How a clip is decoded.
+#[derive(Debug, Clone, Copy)]
+enum Pass {
+    /// Greedy at temperature 0: the first pass.
+    Greedy,
+    /// Beam search (5 beams): the second look at a doubtful first pass.
+    Beam,
+}
+
+/// One decode of a clip, before its text is cleaned of repeats.
+#[derive(Debug, Clone)]
+struct Decode {
+    /// Whisper's text without annotations, repeats still in.
+    raw: String,
+    no_speech_prob: f32,
+    confidence: f32,
+    avg_logprob: f32,
+    compression_ratio: f32,
+}
+
+impl Decode {
+    /// Whether the text had repeats that [`collapse_repeats`] removes.
+    fn looped(&self) -> bool {
+        self.compression_ratio > COMPRESSION_RATIO_MAX || collapse_repeats(&self.raw) != self.raw
+    }
+
+    /// Whether this decode deserves a second look: words that loop or are a guess.
+    fn doubtful(&self) -> bool {
+        !self.raw.is_empty() && (self.looped() || self.avg_logprob < LOGPROB_MIN)
+    }
+
+    /// Higher is better: a decode without a loop, then the more probable one.
+    fn rank(&self) -> (bool, bool, f32) {
+        (!self.raw.is_empty(), !self.looped(), self.avg_logprob)
+    }
+
+    fn into_transcript(self, redecoded: bool) -> Transcript {
+        let mut text = collapse_repeats(&self.raw);
+        if is_hallucination(&text, self.no_speech_prob, self.confidence) {
+            text.clear();
         }
-        transcript
+        Transcript {
+            text,
+            no_speech_prob: self.no_speech_prob,
+            confidence: self.confidence,
+            avg_logprob: self.avg_logprob,
+            compression_ratio: self.compression_ratio,
+            redecoded,
+        }
     }
 }
 
@@ -193,10 +335,11 @@ pub fn audio_ctx(samples: usize, min: i32) -> i32 {
     ((secs * 50.0).ceil() as i32 + 128).clamp(min.min(1500), 1500)
 }
 
-fn collect(state: &WhisperState) -> Transcript {
+fn collect(state: &WhisperState) -> Decode {
     let mut text = String::new();
     let mut no_speech: f32 = 0.0;
     let mut prob_sum = 0.0f32;
+    let mut logprob_sum = 0.0f32;
     let mut prob_n = 0usize;
     for segment in state.as_iter() {
         let seg_text = segment
@@ -206,6 +349,7 @@ fn collect(state: &WhisperState) -> Transcript {
         let nsp = segment.no_speech_probability();
         no_speech = no_speech.max(nsp);
         let mut seg_sum = 0.0f32;
+        let mut seg_log = 0.0f32;
         let mut seg_n = 0usize;
         for i in 0..segment.n_tokens() {
             if let Some(tok) = segment.get_token(i) {
@@ -215,36 +359,37 @@ fn collect(state: &WhisperState) -> Transcript {
                     .unwrap_or(false);
                 if is_text {
                     seg_sum += tok.token_probability();
+                    seg_log += tok.token_data().plog;
                     seg_n += 1;
                 }
             }
         }
-        let seg_conf = if seg_n > 0 {
-            seg_sum / seg_n as f32
+        let (seg_conf, seg_avg_log) = if seg_n > 0 {
+            (seg_sum / seg_n as f32, seg_log / seg_n as f32)
         } else {
-            0.0
+            (0.0, 0.0)
         };
         // Whisper thinks there is no speech and is unsure of the words: drop the segment.
-        if nsp > 0.6 && seg_conf < 0.6 {
+        if nsp > NO_SPEECH_MAX && (seg_avg_log < LOGPROB_MIN || seg_conf < 0.6) {
             continue;
         }
         prob_sum += seg_sum;
+        logprob_sum += seg_log;
         prob_n += seg_n;
         text.push_str(&seg_text);
     }
-    let mut text = collapse_repeats(&clean(&text));
-    let confidence = if prob_n > 0 {
-        prob_sum / prob_n as f32
+    let raw = clean(&text);
+    let (confidence, avg_logprob) = if prob_n > 0 {
+        (prob_sum / prob_n as f32, logprob_sum / prob_n as f32)
     } else {
-        0.0
+        (0.0, 0.0)
     };
-    if is_hallucination(&text, no_speech, confidence) {
-        text.clear();
-    }
-    Transcript {
-        text,
+    Decode {
+        compression_ratio: compression_ratio(&raw),
+        raw,
         no_speech_prob: no_speech,
         confidence,
+        avg_logprob,
     }
 }
 
@@ -270,10 +415,40 @@ pub fn clean(raw: &str) -> String {
     }
 }
 
-/// Collapses a sentence repeated back to back ("Yes. Yes. Yes.") to one: whisper's failure mode
-/// on short clips, never how a caller speaks.
+/// Removes whisper's repetition loops from a transcript, keeping its content once:
+/// - a sentence, or a run of sentences, repeated back to back ("Yes. Yes. Yes.", "This is Jo.
+///   I need help. This is Jo. I need help.") is kept once;
+/// - a phrase repeated back to back three times or more ("the the the", "leave a message,
+///   leave a message, leave a message"), or a phrase of four words or more said twice in a row,
+///   is kept once;
+/// - the cut-off start of one more copy at the end (the token limit stopped the loop) is dropped.
+///
+/// What a caller repeats once ("No, no.", "Thursday. Thursday at two.") is left as it is.
 pub fn collapse_repeats(text: &str) -> String {
-    let mut out: Vec<&str> = Vec::new();
+    let sentences = collapse_sentences(&split_sentences(text));
+    collapse_phrases(&sentences.join(" "))
+}
+
+/// A word as compared for repeats: lower case, without punctuation.
+fn bare(word: &str) -> String {
+    word.chars()
+        .filter(|c| c.is_alphanumeric() || *c == '\'')
+        .flat_map(char::to_lowercase)
+        .collect()
+}
+
+/// A sentence as compared for repeats: its bare words.
+fn bare_words(sentence: &str) -> Vec<String> {
+    sentence
+        .split_whitespace()
+        .map(bare)
+        .filter(|w| !w.is_empty())
+        .collect()
+}
+
+/// Sentences, each with its closing punctuation; the last may be unfinished.
+fn split_sentences(text: &str) -> Vec<&str> {
+    let mut out = Vec::new();
     let mut start = 0;
     let bytes = text.as_bytes();
     for (i, &b) in bytes.iter().enumerate() {
@@ -281,12 +456,121 @@ pub fn collapse_repeats(text: &str) -> String {
             matches!(b, b'.' | b'?' | b'!') && bytes.get(i + 1).is_none_or(|n| *n == b' ');
         if end_of_sentence || i + 1 == bytes.len() {
             let sentence = text[start..=i].trim();
-            let bare = |s: &str| s.trim_end_matches(['.', '?', '!']).to_lowercase();
-            if !sentence.is_empty() && out.last().is_none_or(|last| bare(last) != bare(sentence)) {
+            if !sentence.is_empty() {
                 out.push(sentence);
             }
             start = i + 1;
         }
+    }
+    out
+}
+
+/// The longest run of sentences whisper is taken to loop over.
+const MAX_SENTENCE_RUN: usize = 4;
+
+fn collapse_sentences<'a>(sentences: &[&'a str]) -> Vec<&'a str> {
+    let keys: Vec<Vec<String>> = sentences.iter().map(|s| bare_words(s)).collect();
+    let mut out: Vec<usize> = Vec::new();
+    let mut i = 0;
+    while i < sentences.len() {
+        // Does a run of the last `n` kept sentences come again here?
+        let repeat = (1..=MAX_SENTENCE_RUN.min(out.len())).find(|&n| {
+            i + n <= sentences.len() && (0..n).all(|k| keys[out[out.len() - n + k]] == keys[i + k])
+        });
+        if let Some(n) = repeat {
+            i += n;
+            continue;
+        }
+        // The unfinished start of one more copy of the sentence before it.
+        let last = i + 1 == sentences.len();
+        let unfinished = !sentences[i].ends_with(['.', '?', '!']);
+        if last && unfinished && !keys[i].is_empty() {
+            if let Some(&prev) = out.last() {
+                if keys[prev].len() > keys[i].len() && keys[prev].starts_with(&keys[i]) {
+                    break;
+                }
+            }
+        }
+        if !keys[i].is_empty() {
+            out.push(i);
+        }
+        i += 1;
+    }
+    out.into_iter().map(|k| sentences[k]).collect()
+}
+
+/// The longest phrase, in words, whisper is taken to loop over within a sentence.
+const MAX_PHRASE: usize = 16;
+
+/// More digits than any phone number, extension included, is read out in.
+const MAX_NUMBER_WORDS: usize = 16;
+
+/// A digit, a number, or a number word as callers read out digits.
+fn is_number_word(key: &str) -> bool {
+    key.chars().all(|c| c.is_ascii_digit())
+        || matches!(
+            key,
+            "oh" | "zero"
+                | "one"
+                | "two"
+                | "three"
+                | "four"
+                | "five"
+                | "six"
+                | "seven"
+                | "eight"
+                | "nine"
+                | "double"
+                | "triple"
+                | "hundred"
+                | "thousand"
+        )
+}
+
+fn collapse_phrases(text: &str) -> String {
+    let words: Vec<&str> = text.split_whitespace().collect();
+    let keys: Vec<String> = words.iter().map(|w| bare(w)).collect();
+    let mut out: Vec<&str> = Vec::new();
+    let mut i = 0;
+    while i < words.len() {
+        // The phrase starting here that repeats over the most words.
+        let mut best: Option<(usize, usize)> = None;
+        for n in 1..=MAX_PHRASE {
+            if i + 2 * n > words.len() || keys[i..i + n].iter().any(String::is_empty) {
+                break;
+            }
+            let mut copies = 1;
+            while i + (copies + 1) * n <= words.len()
+                && keys[i + copies * n..i + (copies + 1) * n] == keys[i..i + n]
+            {
+                copies += 1;
+            }
+            // Digits repeat in phone numbers ("5 5 5", "0 0 0 0"): only a run longer than any
+            // number is a loop there.
+            let is_loop = if keys[i..i + n].iter().all(|k| is_number_word(k)) {
+                copies >= 2 && n * copies > MAX_NUMBER_WORDS
+            } else {
+                copies >= 3 || (copies >= 2 && n >= 4)
+            };
+            if is_loop && best.is_none_or(|(bn, bc)| n * copies > bn * bc) {
+                best = Some((n, copies));
+            }
+        }
+        let Some((n, copies)) = best else {
+            out.push(words[i]);
+            i += 1;
+            continue;
+        };
+        // Keep the first copy, ending as the last copy ends (its punctuation closes the run).
+        let end = i + n * copies;
+        out.extend_from_slice(&words[i..i + n - 1]);
+        out.push(words[end - 1]);
+        // The loop cut off mid-copy at the end of the text.
+        let rest = &keys[end..];
+        if !rest.is_empty() && rest.len() < n && keys[i..i + rest.len()] == *rest {
+            break;
+        }
+        i = end;
     }
     out.join(" ")
 }
@@ -300,7 +584,98 @@ pub fn is_hallucination(text: &str, no_speech_prob: f32, confidence: f32) -> boo
 
 #[cfg(test)]
 mod tests {
-    use super::{clean, is_hallucination};
+    use super::{clean, collapse_repeats, compression_ratio, is_hallucination};
+
+    /// Whisper's raw text, and the transcript it should become.
+    fn check(input: &str, expect: &str) {
+        assert_eq!(collapse_repeats(&clean(input)), expect, "from {input:?}");
+    }
+
+    #[test]
+    fn loops_are_kept_once() {
+        // Whole sentences, one or several, repeated back to back.
+        check("Yes. Yes. Yes. Yes", "Yes.");
+        check(
+            " I'd like to leave a message for Alex. I'd like to leave a message for Alex. I'd like to leave a message for Alex.",
+            "I'd like to leave a message for Alex.",
+        );
+        check(
+            "This is Jo. I need help. This is Jo. I need help.",
+            "This is Jo. I need help.",
+        );
+        check("Yes. No. Yes. No. Yes. No.", "Yes. No.");
+        check("Hello. hello! HELLO.", "Hello.");
+        // The token limit cut the last copy short.
+        check(
+            "I need to move my meeting. I need to move my meeting. I need to",
+            "I need to move my meeting.",
+        );
+        // Phrases repeated within a sentence.
+        check("the the the the meeting", "the meeting");
+        check(
+            "I want to leave a message, leave a message, leave a message, leave a message.",
+            "I want to leave a message.",
+        );
+        check(
+            "My number is 6 1 7 5 5 5 0 1 0 0 6 1 7 5 5 5 0 1 0 0 6 1 7 5 5 5 0 1 0 0",
+            "My number is 6 1 7 5 5 5 0 1 0 0",
+        );
+        check(
+            "on Thursday on Thursday on Thursday on Thursday on",
+            "on Thursday",
+        );
+        check("Thank you, thank you, thank you, thank you.", "Thank you.");
+    }
+
+    #[test]
+    fn what_a_caller_says_twice_is_kept() {
+        for said in [
+            "No, no.",
+            "No, no, I said Thursday.",
+            "Thursday. Thursday at two.",
+            "No. No, wait. No.",
+            "I'm sorry, I'm sorry, I meant Friday.",
+            "Bye-bye.",
+            "It's 6 1 7 5 5 5 0 1 0 0.",
+            "Call me at five five five, one two one two, five five five, one two one two.",
+            "Zero zero zero zero.",
+            "That's 2 2 2, 3 4 5 6.",
+            "Hello, this is Jordan. I'd like to leave a message for Alex.",
+            "Very, very urgent.",
+            "I need help. Please, I need help.",
+        ] {
+            check(said, said);
+        }
+    }
+
+    #[test]
+    fn loops_compress_well() {
+        let once = "I'd like to leave a message for Alex Morgan about the meeting on Thursday.";
+        let looped = [once; 5].join(" ");
+        assert!(compression_ratio(once) < 1.5, "{}", compression_ratio(once));
+        assert!(
+            compression_ratio(&looped) > super::COMPRESSION_RATIO_MAX,
+            "{}",
+            compression_ratio(&looped)
+        );
+        assert_eq!(compression_ratio(""), 0.0);
+    }
+
+    #[test]
+    fn reliable_needs_words_and_whispers_signals() {
+        let t = |text: &str, nsp: f32, logprob: f32, ratio: f32| super::Transcript {
+            text: text.into(),
+            no_speech_prob: nsp,
+            avg_logprob: logprob,
+            compression_ratio: ratio,
+            ..Default::default()
+        };
+        assert!(t("Yes.", 0.1, -0.3, 0.9).reliable());
+        assert!(!t("", 0.1, -0.3, 0.0).reliable());
+        assert!(!t("Yes.", 0.1, -1.4, 0.9).reliable());
+        assert!(!t("Yes.", 0.8, -0.3, 0.9).reliable());
+        assert!(!t("a a a a a a a a a a a a", 0.1, -0.3, 3.1).reliable());
+    }
 
     #[test]
     fn annotations_and_hallucinations_are_dropped() {
@@ -315,15 +690,6 @@ mod tests {
         assert_eq!(
             clean(" Hello, this is  Jordan. [noise]"),
             "Hello, this is Jordan."
-        );
-        assert_eq!(super::collapse_repeats("Yes. Yes. Yes. Yes"), "Yes.");
-        assert_eq!(
-            super::collapse_repeats("This is Jo. I need help. This is Jo. I need help."),
-            "This is Jo. I need help. This is Jo. I need help."
-        );
-        assert_eq!(
-            super::collapse_repeats("No. No, wait. No."),
-            "No. No, wait. No."
         );
         assert_eq!(clean(" Thank you, goodbye."), "Thank you, goodbye.");
     }
