@@ -133,3 +133,69 @@ fn line_noise_is_not_words() {
     }
     assert!(failures.is_empty(), "{failures:#?}");
 }
+
+/// Natural speech with steady noise mixed in on the line, µ-law encoded as the caller's phone
+/// sends it.
+fn noisy_line(mulaw: &[u8], dbfs: f32, seed: u32) -> Vec<f32> {
+    let speech = g711::decode_to_f32(mulaw);
+    // Half a second of the line before and after the words, as the endpointer cuts them.
+    let mut clip = vec![0.0f32; 4_000];
+    clip.extend_from_slice(&speech);
+    clip.extend(vec![0.0f32; 4_000]);
+    let n = noise(clip.len(), dbfs, seed);
+    let mixed: Vec<f32> = clip.iter().zip(&n).map(|(s, z)| s + z).collect();
+    through_the_line(&mixed)
+}
+
+/// How many times `phrase` occurs in `text`, ignoring case and punctuation.
+fn occurrences(text: &str, phrase: &str) -> usize {
+    let words = |s: &str| {
+        s.to_lowercase()
+            .split(|c: char| !c.is_alphanumeric() && c != '\'')
+            .filter(|w| !w.is_empty())
+            .map(str::to_string)
+            .collect::<Vec<_>>()
+    };
+    let (t, p) = (words(text), words(phrase));
+    t.windows(p.len()).filter(|w| *w == p.as_slice()).count()
+}
+
+#[test]
+fn a_sentence_on_a_noisy_line_comes_back_once() {
+    let voice = common::caller_voice();
+    let sentence = "I'd like to leave a message for Alex.";
+    let line = tts::speak_line(voice.as_ref(), sentence).unwrap();
+    let mut failures = Vec::new();
+    for seed in [1u32, 2, 3] {
+        let t = stt()
+            .transcribe_blocking(&noisy_line(&line, -42.0, seed))
+            .unwrap();
+        eprintln!("-42 dBFS, seed {seed}: {t:?}");
+        let text = t.text.to_lowercase();
+        if occurrences(&text, "leave a message") != 1 {
+            failures.push(format!("seed {seed}: not said once: {:?}", t.text));
+        }
+        for w in ["like", "leave", "message", "alex"] {
+            if !text.contains(w) {
+                failures.push(format!("seed {seed}: {w:?} not in {:?}", t.text));
+            }
+        }
+        if !t.reliable() {
+            failures.push(format!(
+                "seed {seed}: a clear sentence judged unreliable: {t:?}"
+            ));
+        }
+    }
+    assert!(failures.is_empty(), "{failures:#?}");
+}
+
+#[test]
+fn noise_alone_on_a_noisy_line_is_not_words() {
+    for (db, seed) in [(-42.0f32, 11u32), (-40.0, 12), (-50.0, 13)] {
+        let t = stt()
+            .transcribe_blocking(&noisy_line(&[], db, seed))
+            .unwrap();
+        assert_eq!(t.text, "", "{db} dBFS of noise: {t:?}");
+        assert!(!t.reliable(), "{t:?}");
+    }
+}
