@@ -29,6 +29,10 @@ pub enum Patience {
 pub struct VadConfig {
     /// dB above the noise floor that counts as speech.
     pub threshold_db: f32,
+    /// dB above the noise floor that keeps an open utterance in speech: lower than
+    /// `threshold_db`, so a word's soft ending on a noisy line is not taken for the pause after
+    /// it, yet clear of steady noise's own frame-to-frame wobble (a dB or two).
+    pub hold_db: f32,
     /// The quietest level (dBFS) ever taken for speech.
     pub min_speech_dbfs: f32,
     /// Speech needed to open an utterance.
@@ -49,6 +53,7 @@ impl Default for VadConfig {
     fn default() -> Self {
         Self {
             threshold_db: 12.0,
+            hold_db: 9.0,
             min_speech_dbfs: -48.0,
             start_ms: 100,
             end_silence_ms: 700,
@@ -252,9 +257,15 @@ impl Endpointer {
         Some(utterance)
     }
 
-    /// Whether a frame at `level` dBFS is speech, given an optional echo guard level.
+    /// Whether a frame at `level` dBFS is speech, given an optional echo guard level. Inside an
+    /// utterance the margin over the floor is `hold_db`, outside it `threshold_db`.
     pub fn is_speech(&self, level: f32, guard_db: Option<f32>) -> bool {
-        let threshold = (self.floor.floor + self.cfg.threshold_db).max(self.cfg.min_speech_dbfs);
+        let margin = if self.in_speech {
+            self.cfg.hold_db.min(self.cfg.threshold_db)
+        } else {
+            self.cfg.threshold_db
+        };
+        let threshold = (self.floor.floor + margin).max(self.cfg.min_speech_dbfs);
         level > threshold && guard_db.is_none_or(|g| level > g)
     }
 
@@ -442,6 +453,20 @@ mod tests {
             let (l, w) = frame(-30.0, &mut seed);
             assert!(ep.push(l, &w, Some(-25.0)).is_none());
         }
+    }
+
+    #[test]
+    fn a_soft_ending_over_noise_stays_in_the_utterance() {
+        // Speech, then 8 frames 11 dB over the noise (a word trailing off), then noise: the
+        // soft frames are still speech, so the 700 ms of silence count from after them.
+        let ev = run(
+            &[(-45.0, 200), (-20.0, 40), (-34.0, 8), (-45.0, 100)],
+            Patience::Normal,
+        );
+        assert_eq!(ev.len(), 2, "{ev:?}");
+        assert_eq!(ev[1].0, 248 + 35 - 1, "{ev:?}");
+        // But 11 dB over the noise does not open one.
+        assert!(run(&[(-45.0, 200), (-34.0, 50), (-45.0, 100)], Patience::Normal).is_empty());
     }
 
     #[test]
