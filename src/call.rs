@@ -601,6 +601,14 @@ impl Session {
                         return;
                     }
                 };
+                debug!(
+                    reliable = transcript.reliable(),
+                    no_speech_prob = transcript.no_speech_prob,
+                    avg_logprob = transcript.avg_logprob,
+                    compression_ratio = transcript.compression_ratio,
+                    redecoded = transcript.redecoded,
+                    "whisper's signals"
+                );
                 let text = transcript.text;
                 if text.is_empty() {
                     debug!(speech_ms = meta.speech_ms, "nothing intelligible heard");
