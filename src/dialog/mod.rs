@@ -660,7 +660,7 @@ impl Dialog {
             }
         }
         // Selling shows itself at any point; a booking in progress becomes a message.
-        if screening.is_sales(text)
+        if screening.is_sales(&without_name(text))
             && !matches!(self.stage, Stage::Open | Stage::AnythingElse)
             && !matches!(
                 self.info.category,
@@ -1027,7 +1027,7 @@ impl Dialog {
         // Understood requests start the count afresh; a miss adds to the earlier ones.
         let earlier_misses = std::mem::take(&mut self.retry);
         self.goal_guessed = false;
-        let sales = self.persona.screening.is_sales(text);
+        let sales = self.persona.screening.is_sales(&without_name(text));
         if sales
             && self.info.category != Some(Category::Vip)
             && self.info.category != Some(Category::Known)
@@ -2236,6 +2236,24 @@ impl Dialog {
         });
         out.push(Action::Hangup);
     }
+}
+
+/// The utterance without the caller's name, for phrase lists a name can trip ("Seo-yeon" is
+/// not "SEO").
+fn without_name(text: &str) -> String {
+    let Some(n) = understand::extract_name(text) else {
+        return text.to_string();
+    };
+    let name: Vec<String> = n.name.split_whitespace().map(str::to_lowercase).collect();
+    text.split_whitespace()
+        .filter(|w| {
+            let bare = w
+                .trim_matches(|c: char| !c.is_alphanumeric() && c != '\'' && c != '-')
+                .to_lowercase();
+            !name.contains(&bare)
+        })
+        .collect::<Vec<_>>()
+        .join(" ")
 }
 
 /// At most `max` characters of `s`, without closing punctuation (the summary adds its own).

@@ -1970,3 +1970,15 @@ fn several_goals_in_one_call_are_done_in_turn() {
     assert!(s.contains("Cancelled their meeting"), "{s}");
     assert!(s.contains("Took a message"), "{s}");
 }
+
+#[test]
+fn a_name_is_not_a_sales_phrase() {
+    let (d, _) = check(
+        Some("+16465550168"),
+        &[
+            ("I'm hoping to set up a meeting with Alex.", "your name"),
+            ("It's Seo-yeon Choi.", "meet with Alex about"),
+        ],
+    );
+    assert_ne!(d.caller().category, Some(Category::Sales));
+}
