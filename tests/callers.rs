@@ -29,32 +29,32 @@ fn corpus_of(p: &Persona) -> Vec<FactSheet> {
 /// Today's dialog, per class: pass rates (percent) the corpus must keep, as measured on
 /// 2026-12-02 (BENCHMARKS.md, "Callers"). Raise them as the dialog improves.
 const FLOORS: &[(Class, f64)] = &[
-    (Class::Message, 69.0),
-    (Class::Book, 56.0),
-    (Class::FreeThenBook, 63.0),
-    (Class::Move, 71.0),
+    (Class::Message, 86.0),
+    (Class::Book, 64.0),
+    (Class::FreeThenBook, 81.0),
+    (Class::Move, 78.0),
     (Class::Cancel, 100.0),
-    (Class::Faq, 75.0),
-    (Class::FaqThenMore, 68.0),
+    (Class::Faq, 81.0),
+    (Class::FaqThenMore, 77.0),
     (Class::Person, 100.0),
-    (Class::Urgent, 45.0),
+    (Class::Urgent, 50.0),
     (Class::Vip, 9.0),
     (Class::KnownContact, 72.0),
-    (Class::Volunteered, 71.0),
-    (Class::CallerIdNumber, 73.0),
-    (Class::NoCallerId, 53.0),
-    (Class::SharedName, 51.0),
-    (Class::SpelledName, 54.0),
-    // Nothing passes yet: the dialog reads every time in its own zone.
-    (Class::ForeignZone, 0.0),
+    (Class::Volunteered, 79.0),
+    (Class::CallerIdNumber, 81.0),
+    (Class::NoCallerId, 73.0),
+    (Class::SharedName, 87.0),
+    (Class::SpelledName, 77.0),
+    // Barely anything passes yet: most times are read in the persona's own zone.
+    (Class::ForeignZone, 5.0),
     (Class::CorrectedTime, 70.0),
     (Class::CorrectedNumber, 45.0),
-    (Class::ChangedMind, 50.0),
-    (Class::Noisy, 66.0),
+    (Class::ChangedMind, 58.0),
+    (Class::Noisy, 73.0),
 ];
 
 /// The whole corpus's floor (percent).
-const OVERALL_FLOOR: f64 = 67.0;
+const OVERALL_FLOOR: f64 = 77.0;
 
 #[test]
 fn corpus_pass_rates_hold_their_floors() {
