@@ -387,7 +387,10 @@ impl Failure {
 impl fmt::Display for Failure {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
-            Failure::Stuck => write!(f, "stuck: the caller hung up at the turn limit"),
+            Failure::Stuck => write!(
+                f,
+                "stuck: the caller gave up (turn limit, or offered times it never asked for)"
+            ),
             Failure::Misrouted => write!(
                 f,
                 "misrouted: meeting questions to a caller who wanted no meeting"

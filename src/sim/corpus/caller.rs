@@ -8,7 +8,7 @@
 use chrono::{DateTime, Datelike, NaiveDate, NaiveDateTime, NaiveTime, Utc};
 use chrono_tz::Tz;
 
-use super::{digits, missing_keywords, name_matches, Callback, FactSheet, Goal};
+use super::{digits, missing_keywords, name_matches, FactSheet, Goal};
 
 /// What the caller does next.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -415,11 +415,4 @@ fn clock(w: &str, next: Option<&str>) -> Option<NaiveTime> {
         (h, false) => h,
     };
     NaiveTime::from_hms_opt(h24, m, 0)
-}
-
-impl Callback {
-    /// Whether the caller wants their caller ID used.
-    pub fn is_caller_id(&self) -> bool {
-        matches!(self, Callback::CallerId)
-    }
 }
