@@ -86,13 +86,32 @@ pub fn usable_caller_id(caller_id: &str) -> Option<String> {
 }
 
 /// A phone number in the transcript, normalised to E.164 when it is a North American number.
+/// A caller who corrects themselves in the same breath ("… zero one zero three. Sorry, no:
+/// 617-555-0130") means the last number they read out.
 pub fn extract_phone(text: &str) -> Option<String> {
-    let d = spoken_digits(text);
+    let clauses: Vec<&str> = text
+        .split(['.', '?', '!', ';', ':'])
+        .filter(|c| spoken_digits(c).len() >= 7)
+        .collect();
+    if clauses.len() > 1 {
+        // Several numbers read out: the last one that is a whole number stands.
+        if let Some(n) = clauses
+            .iter()
+            .rev()
+            .find_map(|c| phone_of(&spoken_digits(c)))
+        {
+            return Some(n);
+        }
+    }
+    phone_of(&spoken_digits(text))
+}
+
+fn phone_of(d: &str) -> Option<String> {
     match d.len() {
         10 => Some(format!("+1{d}")),
         11 if d.starts_with('1') => Some(format!("+{d}")),
         12..=15 => Some(format!("+{d}")),
-        7..=9 => Some(d),
+        7..=9 => Some(d.to_string()),
         _ => None,
     }
 }
@@ -778,6 +797,10 @@ mod tests {
                 Some("+16175550123"),
             ),
             ("1 617 555 0123", Some("+16175550123")),
+            (
+                "It's six one seven, five five five, zero one zero three. Sorry, no, let me say that again: 617-555-0130.",
+                Some("+16175550130"),
+            ),
             ("I want to talk to Alex", None),
             ("call me back", None),
         ];
