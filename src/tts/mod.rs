@@ -1,13 +1,16 @@
-//! Text to speech behind one trait, with two engines: the natural hibari voice (a warm worker
-//! process, loaded once) and espeak-ng (instant, robotic, no setup). Whatever the engine, what
-//! reaches the call is 8 kHz µ-law ([`to_line`]).
+//! Text to speech behind one trait. The agent speaks with the natural hibari voice (a warm worker
+//! process, loaded once) or espeak-ng (instant, robotic, no setup); simulated callers can also
+//! speak with [`caller`] voices that are not the agent's own (Piper and Kokoro, each a warm
+//! worker). Whatever the engine, what reaches the call is 8 kHz µ-law ([`to_line`]).
 //!
 //! **Architecture Invariant:** engines are blocking and run off the async runtime
 //! (`spawn_blocking`); no engine starts a process per sentence except espeak-ng, which is a
 //! fallback that starts in milliseconds.
 
+pub mod caller;
 pub mod espeak;
 pub mod hibari;
+mod worker;
 
 use std::path::Path;
 use std::sync::Arc;
@@ -65,6 +68,16 @@ pub fn to_line(speech: &Speech) -> Result<Vec<u8>, TtsError> {
 /// Synthesises `text` straight to telephone audio.
 pub fn speak_line(engine: &dyn TtsEngine, text: &str) -> Result<Vec<u8>, TtsError> {
     to_line(&engine.synthesize(text)?)
+}
+
+/// Starts a caller voice at speaking rate `rate` (1.0 is the voice's own; see
+/// [`caller::Caller::start`]). The agent's voice is chosen by [`start`], never by this.
+pub fn start_caller(
+    voice: caller::CallerVoice,
+    rate: f32,
+    python: &Path,
+) -> Result<Arc<dyn TtsEngine>, TtsError> {
+    Ok(Arc::new(caller::Caller::start(voice, rate, python)?))
 }
 
 /// Picks and starts the configured voice. `auto` takes hibari when it starts, else espeak-ng.
