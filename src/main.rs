@@ -46,6 +46,14 @@ enum Command {
         /// Do not transcribe the agent's audio on the caller's side.
         #[arg(long)]
         no_transcribe: bool,
+        /// The caller's voice: joe (Piper, American male) or kumo (Kokoro, Japanese-accented
+        /// male). Default: the configured agent voice (FRONTDESK_TTS).
+        #[arg(long)]
+        voice: Option<tts::caller::CallerVoice>,
+        /// The caller's speaking rate with --voice: 1.0 is the voice's own, 1.3 faster, 0.8 slower
+        /// (0.5 to 2).
+        #[arg(long, default_value_t = 1.0, requires = "voice")]
+        rate: f32,
     },
     /// Transcribe a WAV file with the same speech-to-text path calls use.
     Transcribe {
@@ -87,7 +95,18 @@ async fn main() -> anyhow::Result<()> {
             from,
             to,
             no_transcribe,
-        } => call(config, script, server, from, to, no_transcribe).await,
+            voice,
+            rate,
+        } => {
+            let caller = CallerOptions {
+                from,
+                to,
+                no_transcribe,
+                voice,
+                rate,
+            };
+            call(config, script, server, caller).await
+        }
         Command::Transcribe { file } => transcribe(config, file).await,
         Command::ParseTime { now, tz } => parse_time(&config, now.as_deref(), tz.as_deref()),
     }
@@ -132,14 +151,28 @@ async fn serve(config: Config) -> anyhow::Result<()> {
     Ok(())
 }
 
+/// Who calls in `frontdesk call`.
+struct CallerOptions {
+    from: String,
+    to: String,
+    no_transcribe: bool,
+    voice: Option<tts::caller::CallerVoice>,
+    rate: f32,
+}
+
 async fn call(
     config: Config,
     script: PathBuf,
     server: Option<String>,
-    from: String,
-    to: String,
-    no_transcribe: bool,
+    caller: CallerOptions,
 ) -> anyhow::Result<()> {
+    let CallerOptions {
+        from,
+        to,
+        no_transcribe,
+        voice,
+        rate,
+    } = caller;
     let text = std::fs::read_to_string(&script)
         .with_context(|| format!("reading script {}", script.display()))?;
     let steps = sim::parse_script(&text)?;
@@ -148,7 +181,12 @@ async fn call(
     }
     let voice = {
         let (choice, python) = (config.tts, config.python.clone());
-        tokio::task::spawn_blocking(move || tts::start(choice, &python)).await??
+        tokio::task::spawn_blocking(move || match voice {
+            Some(v) => tts::start_caller(v, rate, &python),
+            None => tts::start(choice, &python),
+        })
+        .await?
+        .context("starting the caller's voice")?
     };
     let transcriber = if no_transcribe {
         None
@@ -176,7 +214,12 @@ async fn call(
         max_wait: Duration::from_secs(30),
         ..SimOptions::default()
     };
-    println!("Calling {} from {} …", opts.server, opts.from);
+    println!(
+        "Calling {} from {} in the {} voice …",
+        opts.server,
+        opts.from,
+        voice.name()
+    );
     let report = sim::place_call(&opts, &steps, voice, transcriber).await?;
     println!(
         "Call {} ended ({}).",
