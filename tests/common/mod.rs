@@ -163,3 +163,20 @@ pub fn said(call: &serde_json::Value, speaker: &str) -> String {
         .join(" ")
         .to_lowercase()
 }
+
+/// The project's speech to text (tiny.en with the persona's prompt), shared by the tests in one
+/// binary.
+pub fn stt() -> &'static frontdesk::stt::Stt {
+    static STT: OnceLock<frontdesk::stt::Stt> = OnceLock::new();
+    STT.get_or_init(|| {
+        require_setup();
+        let persona =
+            frontdesk::persona::Persona::load(&root().join("prompts/persona.toml")).unwrap();
+        frontdesk::stt::Stt::load(
+            &root().join("models/ggml-tiny.en.bin"),
+            &persona.stt_prompt(),
+            2,
+        )
+        .unwrap()
+    })
+}
