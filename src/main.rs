@@ -188,6 +188,21 @@ async fn call(
         .await?
         .context("starting the caller's voice")?
     };
+    // The caller's lines are spoken before dialling, so a slow voice answers on time.
+    let voice: Arc<dyn tts::TtsEngine> = Arc::new({
+        let lines: Vec<String> = steps
+            .iter()
+            .filter_map(|s| match s {
+                sim::Step::Say(t) | sim::Step::SayNow(t) => Some(t.clone()),
+                _ => None,
+            })
+            .collect();
+        tokio::task::spawn_blocking(move || {
+            tts::Rehearsed::new(voice, lines.iter().map(String::as_str))
+        })
+        .await?
+        .context("speaking the caller's lines")?
+    });
     let transcriber = if no_transcribe {
         None
     } else {

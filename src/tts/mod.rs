@@ -70,6 +70,46 @@ pub fn speak_line(engine: &dyn TtsEngine, text: &str) -> Result<Vec<u8>, TtsErro
     to_line(&engine.synthesize(text)?)
 }
 
+/// An engine whose known lines were spoken ahead of time: a slow voice (Kokoro is about real
+/// time) then answers at once when a simulated caller's turn comes, instead of keeping the agent
+/// waiting into its silence prompt. Other text goes to the engine as usual.
+pub struct Rehearsed {
+    engine: Arc<dyn TtsEngine>,
+    lines: std::collections::HashMap<String, Speech>,
+}
+
+impl Rehearsed {
+    /// Speaks every one of `lines` with `engine` now (blocking).
+    pub fn new<'a>(
+        engine: Arc<dyn TtsEngine>,
+        lines: impl IntoIterator<Item = &'a str>,
+    ) -> Result<Self, TtsError> {
+        let mut spoken = std::collections::HashMap::new();
+        for line in lines {
+            if !spoken.contains_key(line) {
+                spoken.insert(line.to_string(), engine.synthesize(line)?);
+            }
+        }
+        Ok(Self {
+            engine,
+            lines: spoken,
+        })
+    }
+}
+
+impl TtsEngine for Rehearsed {
+    fn name(&self) -> &'static str {
+        self.engine.name()
+    }
+
+    fn synthesize(&self, text: &str) -> Result<Speech, TtsError> {
+        match self.lines.get(text) {
+            Some(speech) => Ok(speech.clone()),
+            None => self.engine.synthesize(text),
+        }
+    }
+}
+
 /// Starts a caller voice at speaking rate `rate` (1.0 is the voice's own; see
 /// [`caller::Caller::start`]). The agent's voice is chosen by [`start`], never by this.
 pub fn start_caller(
@@ -92,5 +132,44 @@ pub fn start(choice: TtsChoice, python: &Path) -> Result<Arc<dyn TtsEngine>, Tts
                 Ok(Arc::new(espeak::Espeak::new()?))
             }
         },
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::sync::atomic::{AtomicUsize, Ordering};
+
+    /// Speaks one sample per character and counts what it was asked.
+    struct Counting(AtomicUsize);
+
+    impl TtsEngine for Counting {
+        fn name(&self) -> &'static str {
+            "counting"
+        }
+        fn synthesize(&self, text: &str) -> Result<Speech, TtsError> {
+            self.0.fetch_add(1, Ordering::SeqCst);
+            Ok(Speech {
+                samples: vec![0.5; text.len()],
+                rate: 8_000,
+            })
+        }
+    }
+
+    #[test]
+    fn rehearsed_lines_are_spoken_once_ahead_and_others_on_demand() {
+        let engine = Arc::new(Counting(AtomicUsize::new(0)));
+        let r =
+            Rehearsed::new(engine.clone(), ["Hello.", "My number is 6 1 7.", "Hello."]).unwrap();
+        assert_eq!(engine.0.load(Ordering::SeqCst), 2);
+        assert_eq!(r.name(), "counting");
+        assert_eq!(r.synthesize("Hello.").unwrap().samples.len(), 6);
+        assert_eq!(
+            r.synthesize("My number is 6 1 7.").unwrap().samples.len(),
+            19
+        );
+        assert_eq!(engine.0.load(Ordering::SeqCst), 2);
+        assert_eq!(r.synthesize("Bye.").unwrap().samples.len(), 4);
+        assert_eq!(engine.0.load(Ordering::SeqCst), 3);
     }
 }
