@@ -7,10 +7,9 @@
 //! Usage: `cargo run --release --example hear_callers -- [LIMIT]` (default: every utterance;
 //! the whole corpus takes a long while on a small machine). Needs `scripts/setup.sh`.
 //!
-//! Voices: a fact sheet names its voice ("hibari", or a Piper voice such as
-//! "en_GB-alan-medium"). Until Piper voices are in `tts`, every name falls back to hibari, and
-//! the row records the voice name the sheet asked for, so the cache stays valid once they land.
-//! The rate is applied by resampling (faster speech is also slightly higher).
+//! Voices: a fact sheet names its voice, one of the caller voices of `tts::caller` (joe, kumo),
+//! never the agent's own. The rate is applied by resampling (faster speech is also slightly
+//! higher).
 
 use std::collections::HashMap;
 use std::io::Write;
@@ -18,29 +17,26 @@ use std::path::PathBuf;
 use std::sync::Arc;
 
 use frontdesk::audio::{g711, resample};
-use frontdesk::config::TtsChoice;
 use frontdesk::persona::Persona;
 use frontdesk::sim::corpus::{corpus_now, generate, Heard, HeardKey, HeardRow, CORPUS_SEED};
 use frontdesk::sim::Noise;
 use frontdesk::stt::Stt;
+use frontdesk::tts::caller::CallerVoice;
 use frontdesk::tts::{self, Speech, TtsEngine};
 
-/// The engine that speaks voice `name`, started once per engine. Piper voices are not in `tts`
-/// yet, so every name falls back to hibari; a Piper name will start its Piper voice here.
+/// The engine that speaks voice `name` (a `tts::caller` voice: joe or kumo), started once per
+/// voice and spoken at its natural rate (the sheet's rate is applied by resampling).
 fn voice_for(
     name: &str,
     python: &std::path::Path,
-    started: &mut HashMap<&'static str, Arc<dyn TtsEngine>>,
+    started: &mut HashMap<String, Arc<dyn TtsEngine>>,
 ) -> anyhow::Result<Arc<dyn TtsEngine>> {
-    let engine = "hibari";
-    if let Some(v) = started.get(engine) {
+    if let Some(v) = started.get(name) {
         return Ok(v.clone());
     }
-    if name != engine {
-        eprintln!("voice {name:?} is not available yet: hibari speaks for it");
-    }
-    let v = tts::start(TtsChoice::Hibari, python)?;
-    started.insert(engine, v.clone());
+    let voice: CallerVoice = name.parse()?;
+    let v = tts::start_caller(voice, 1.0, python)?;
+    started.insert(name.to_string(), v.clone());
     Ok(v)
 }
 

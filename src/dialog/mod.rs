@@ -1127,7 +1127,13 @@ impl Dialog {
                     }
                 }
                 let when = self.wish(text, now);
-                if self.info.name.is_some() && self.info.purpose.is_some() && !when.is_empty() {
+                let reachable = self.heard_number.is_none()
+                    && (self.info.callback_number.is_some() || self.caller_id.is_some());
+                if self.info.name.is_some()
+                    && self.info.purpose.is_some()
+                    && reachable
+                    && !when.is_empty()
+                {
                     self.on_when(when, now, out);
                 } else {
                     self.pending_when = (!when.is_empty()).then_some(when);

@@ -338,6 +338,11 @@ const ABOUT: &[&str] = &["about", "regarding", "concerning", "re"];
 
 /// Words a sentence of asking, greeting or closing is made of.
 const EMPTY_WORDS: &[&str] = &[
+    "more",
+    "thing",
+    "things",
+    "also",
+    "question",
     "use",
     "cell",
     "mobile",

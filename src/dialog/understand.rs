@@ -58,7 +58,14 @@ pub fn spoken_digits(text: &str) -> String {
                 }
             }
         } else if w.chars().any(|c| c.is_ascii_digit()) {
-            digits.extend(w.chars().filter(char::is_ascii_digit));
+            // "3:30", "30th", "3pm" are times and dates, not digits of a number.
+            let dated = w.contains(':')
+                || ["st", "nd", "rd", "th", "am", "pm"]
+                    .iter()
+                    .any(|s| w.ends_with(s));
+            if !dated {
+                digits.extend(w.chars().filter(char::is_ascii_digit));
+            }
         }
         repeat = 1;
     }
@@ -800,6 +807,10 @@ mod tests {
             (
                 "It's six one seven, five five five, zero one zero three. Sorry, no, let me say that again: 617-555-0130.",
                 Some("+16175550130"),
+            ),
+            (
+                "Yes, one more thing. I want to make an appointment. Maybe on the 30th of November at 3:30 PM?",
+                None,
             ),
             ("I want to talk to Alex", None),
             ("call me back", None),

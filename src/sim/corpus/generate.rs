@@ -259,14 +259,9 @@ const ZONES: &[(&str, &str, Tz)] = &[
     ("Lagos", "Lagos time", chrono_tz::Africa::Lagos),
 ];
 
-const VOICES: &[&str] = &[
-    "hibari",
-    "en_US-lessac-medium",
-    "en_US-amy-medium",
-    "en_US-ryan-medium",
-    "en_GB-alan-medium",
-    "en_GB-southern_english_female-low",
-];
+/// The callers' voices: natural voices that are not the agent's own (hibari), from
+/// `tts::caller` (Piper's joe, Kokoro's kumo).
+const VOICES: &[&str] = &["joe", "kumo"];
 
 const RATES: &[f32] = &[0.85, 0.95, 1.0, 1.0, 1.1, 1.2];
 
