@@ -682,23 +682,8 @@ fn strip_spans(words: &[&str], name_words: &[String]) -> Vec<bool> {
     // Numbers: a run of digit words with at least 7 digits, and the words that lead to it.
     let digitish = |w: &str| {
         w.chars().all(|c| c.is_ascii_digit() || c == '-') && w.chars().any(|c| c.is_ascii_digit())
-            || matches!(
-                w,
-                "zero"
-                    | "oh"
-                    | "o"
-                    | "one"
-                    | "two"
-                    | "three"
-                    | "four"
-                    | "five"
-                    | "six"
-                    | "seven"
-                    | "eight"
-                    | "nine"
-                    | "double"
-                    | "triple"
-            )
+            || understand::digit_word(w).is_some()
+            || matches!(w, "double" | "triple")
     };
     let mut i = 0;
     while i < words.len() {

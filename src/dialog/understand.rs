@@ -7,7 +7,8 @@
 
 pub use super::names::{extract_name, extract_name_lead, NameFound};
 
-fn digit_word(w: &str) -> Option<char> {
+/// The digit a spoken word stands for ("oh" is 0; "to", "too" and "for" only among digits).
+pub(crate) fn digit_word(w: &str) -> Option<char> {
     Some(match w {
         "zero" | "oh" | "o" => '0',
         "one" => '1',
