@@ -53,10 +53,10 @@ const FLOORS: &[(Class, f64)] = &[
 ];
 
 /// The whole corpus's floor (percent).
-const OVERALL_FLOOR: f64 = 96.0;
+const OVERALL_FLOOR: f64 = 97.0;
 
 /// Seeds the dialog was not tuned on, and the overall floor each must keep (percent).
-const HELD_OUT: &[(u64, f64)] = &[(CORPUS_SEED + 1, 95.0), (7, 94.0), (2026, 96.0)];
+const HELD_OUT: &[(u64, f64)] = &[(CORPUS_SEED + 1, 97.0), (7, 97.0), (2026, 98.0)];
 
 #[test]
 fn corpus_pass_rates_hold_their_floors() {

@@ -126,7 +126,16 @@ impl Faq {
 
     /// The entry that answers `heard`, if one is confident.
     pub fn answer(&self, heard: &str) -> Option<Answer<'_>> {
-        let (entry, score) = self.index.best(heard)?;
+        // Callers wrap a question in context ("I'm coming in next week, what's the address?"):
+        // when the whole does not match, a clause that is itself a question may.
+        let (entry, score) = self.index.best(heard).or_else(|| {
+            heard
+                .split_inclusive([',', '.', '?', '!', ';'])
+                .map(str::trim)
+                .filter(|c| c.len() < heard.trim().len() && super::understand::is_question(c))
+                .filter_map(|c| self.index.best(c))
+                .max_by(|a, b| a.1.total_cmp(&b.1))
+        })?;
         let entry = &self.entries[entry];
         Some(Answer {
             id: &entry.id,
@@ -764,7 +773,8 @@ const STOP: &[&str] = &[
     "think", "thought", "maybe", "perhaps", "kind", "sort", "right", "now", "currently", "good",
     "great", "fine", "bye", "goodbye", "say", "said", "mean", "much", "many", "more", "most",
     "else", "other", "another", "stuff", "thing", "things", "new", "see", "help", "able",
-    "supposed", "usually", "normally", "exactly", "today", "tonight",
+    "supposed", "usually", "normally", "exactly", "today", "tonight", "moment", "minute",
+    "present", "presently",
 ];
 
 /// Words that carry a little meaning, never enough to answer alone.
@@ -810,6 +820,22 @@ mod tests {
                 check(&faq, question, Some(&entry.id));
             }
         }
+    }
+
+    #[test]
+    fn a_question_wrapped_in_context_is_answered_by_its_clause() {
+        let faq = faq();
+        check(
+            &faq,
+            "I'm coming in later, what's the address?",
+            Some("address"),
+        );
+        check(
+            &faq,
+            "Quick one before I forget, are you hiring engineers at the moment?",
+            Some("jobs"),
+        );
+        check(&faq, "I'm coming in later, and I have a question.", None);
     }
 
     #[test]

@@ -670,13 +670,22 @@ pub fn without_dates(text: &str) -> String {
         "midnight",
         "o'clock",
     ];
+    // A dropped word leaves its punctuation behind, so clauses stay apart ("next week, what's
+    // the address?" → ", what's the address?").
     text.split_whitespace()
-        .filter(|w| {
+        .map(|w| {
             let bare = w
                 .trim_matches(|c: char| !c.is_alphanumeric() && c != '\'')
                 .to_lowercase();
-            !DATE_WORDS.contains(&bare.as_str()) && !bare.starts_with(|c: char| c.is_ascii_digit())
+            if DATE_WORDS.contains(&bare.as_str()) || bare.starts_with(|c: char| c.is_ascii_digit())
+            {
+                w.trim_start_matches(|c: char| c.is_alphanumeric() || c == '\'' || c == ':')
+                    .to_string()
+            } else {
+                w.to_string()
+            }
         })
+        .filter(|w| !w.is_empty())
         .collect::<Vec<_>>()
         .join(" ")
 }
