@@ -1897,6 +1897,12 @@ fn bare_number_ok(t: &Toks, j: isize) -> bool {
                 | "was"
                 | "has"
                 | "is"
+                | "this"
+                | "its"
+                | "yes"
+                | "us"
+                | "perhaps"
+                | "unless"
                 | "tomorrows"
         )
         && !w.ends_with("ss")
@@ -1995,6 +2001,16 @@ mod tests {
 
     fn check(cases: &[(&str, &str)]) {
         check_at(friday(), cases);
+    }
+
+    #[test]
+    fn a_bare_hour_before_this_weekday() {
+        // "this" ends in an s but is no plural count ("4 locations").
+        check(&[
+            ("Is Alex free at 4 this Thursday?", "2019-03-07 16:00 ~"),
+            ("No, I said at 4 this Thursday.", "2019-03-07 16:00 ~"),
+            ("at 10 this Tuesday", "2019-03-05 10:00 ~"),
+        ]);
     }
 
     #[test]
