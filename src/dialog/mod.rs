@@ -934,10 +934,8 @@ impl Dialog {
     /// The day and time the caller wished for, corrections applied, in the persona's zone
     /// (understood in the caller's own zone when they named one). A time that does not exist
     /// in the caller's zone (the spring DST gap) is no wish at all.
-    fn wish(&mut self, text: &str, now: DateTime<Utc>) -> When {
-        if let Some(z) = zone::caller_zone(text) {
-            self.caller_zone = (z != self.persona.timezone).then_some(z);
-        }
+    /// (`absorb` has already taken the zone the utterance names.)
+    fn wish(&self, text: &str, now: DateTime<Utc>) -> When {
         let Some(z) = self.caller_zone else {
             return reading::corrected_when(text, self.local_now(now));
         };
