@@ -251,6 +251,11 @@ impl Retry {
     /// Counts a miss of `stage`'s question; true (and the count cleared) when it is time to
     /// stop asking.
     fn gives_up(&mut self, stage: Stage) -> bool {
+        // Asking for a number and reading it back are one question.
+        let stage = match stage {
+            Stage::ConfirmNumber | Stage::ConfirmCallerId => Stage::AskNumber,
+            s => s,
+        };
         if self.stage != Some(stage) {
             *self = Retry {
                 stage: Some(stage),
@@ -1435,10 +1440,8 @@ impl Dialog {
 
     fn on_number(&mut self, text: &str, now: DateTime<Utc>, out: &mut Vec<Action>) {
         match extract_phone(text) {
-            Some(number) => {
-                self.retry.clear();
-                self.confirm_number(number, out);
-            }
+            // Not cleared: a number read back wrong again counts against the same question.
+            Some(number) => self.confirm_number(number, out),
             None => {
                 if self.retry.gives_up(self.stage) {
                     self.retry.clear();
@@ -1487,8 +1490,15 @@ impl Dialog {
                 self.keep_callback(number, now, out);
             }
             YesNo::No => {
-                self.retry.clear();
                 self.heard_number = None;
+                if self.retry.gives_up(Stage::AskNumber) {
+                    // Heard wrong twice: go on with the caller ID, else without a number,
+                    // rather than loop (the human calls back on the caller ID or not at all).
+                    self.info.callback_number = self.caller_id.clone().or(Some(String::new()));
+                    out.push(Action::UpdateCaller(self.info.clone()));
+                    self.next_step(now, out);
+                    return;
+                }
                 self.stage = Stage::AskNumber;
                 self.say_line(out, "ask_number_again", &[], Expect::Digits);
             }

@@ -522,6 +522,16 @@ fn content_of(text: &str, executive: &str, led_only: bool) -> Option<String> {
             .map(|(_, (r, l))| (*r, *l))
             .collect();
         let lows: Vec<&str> = toks.iter().map(|t| t.1).collect();
+        // "No, my name is …" introduces the caller, whatever whisper made of the name.
+        let intro = lows
+            .iter()
+            .skip_while(|w| matches!(**w, "no" | "sorry" | "yes" | "and" | "oh" | "um" | "uh"))
+            .take(3)
+            .copied()
+            .collect::<Vec<_>>();
+        if intro.starts_with(&["my", "name", "is"]) || intro.starts_with(&["my", "name's"]) {
+            continue;
+        }
         let (lead, led) = content_lead(&lows, &boss);
         toks.drain(..lead);
         let lows: Vec<&str> = toks.iter().map(|t| t.1).collect();
@@ -740,6 +750,7 @@ mod tests {
         check_content("Hi, I'd like to leave a message for Alex.", None);
         check_content("No, that's all. Thank you.", None);
         check_content("617 555 0199.", None);
+        check_content("No, my name is in Go see you, Damien.", None);
         check_content("Yes, please.", None);
         check_content(
             "Let him know the shipment from Rotterdam is delayed until Friday.",
