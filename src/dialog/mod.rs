@@ -635,7 +635,7 @@ impl Dialog {
             self.finish(out, t, now);
             return;
         }
-        let heard = reading::read(text, self.caller_local_now(now), &persona.executive);
+        let heard = reading::read(text, &persona.executive);
         self.absorb(text, &heard, out);
         // Urgency can surface at any point; it only ever rises.
         let urgency = screening.urgency(text);
@@ -928,14 +928,6 @@ impl Dialog {
         }
     }
 
-    /// The caller's wall clock: the persona's, or their own once they named their zone.
-    fn caller_local_now(&self, now: DateTime<Utc>) -> NaiveDateTime {
-        match self.caller_zone {
-            Some(z) => zone::local_now(now, z),
-            None => self.local_now(now),
-        }
-    }
-
     /// The day and time the caller wished for, corrections applied, in the persona's zone
     /// (understood in the caller's own zone when they named one). A time that does not exist
     /// in the caller's zone (the spring DST gap) is no wish at all.
@@ -1074,7 +1066,7 @@ impl Dialog {
                 return;
             }
         }
-        let heard = reading::read(text, self.caller_local_now(now), &self.persona.executive);
+        let heard = reading::read(text, &self.persona.executive);
         // "I need to speak with Alex tonight" is not a meeting wish: it goes to a human now.
         if heard.needs_now && !matches!(asked, Some(Intent::Cancel | Intent::Move)) {
             self.note_purpose(text, out);

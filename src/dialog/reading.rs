@@ -2,17 +2,19 @@
 //!
 //! Callers answer from what they know, not from what was asked: "Could you tell Alex that the
 //! lease is ready? This is Priya from Acme, my number is 617 555 0199" carries a goal, the
-//! message, a name, a company and a number at once. [`read`] takes all of it; the dialog then
-//! keeps what fills a slot and asks only for what is still missing.
+//! message, a name, a company and a number at once. [`content`] takes what to pass on,
+//! [`corrected_when`] the day and time with corrections applied, [`read`] the number and the
+//! signals that route the call; the dialog keeps what fills a slot and asks only for what is
+//! still missing.
 //!
-//! Pure: text and the caller's local "now" in, a [`Reading`] out.
+//! Pure: text (and, for dates, the caller's local "now") in, values out.
 
 use chrono::NaiveDateTime;
 
-use super::understand::{self, content_words, extract_phone, yes_no, YesNo};
+use super::understand::{self, content_words, extract_phone};
 use crate::timeparse::{self, When};
 
-/// Everything one utterance carries.
+/// What one utterance carries that the dialog keeps whatever it had asked.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Reading {
     /// A phone number the caller read out.
@@ -20,32 +22,19 @@ pub struct Reading {
     /// The caller means the number they are calling from ("this number", "the one I'm calling
     /// from").
     pub own_number: bool,
-    /// What the caller wants passed on, without their name, number, greetings, closing words or
-    /// the request to leave a message itself.
-    pub content: Option<String>,
-    /// A day and time, with the caller's corrections applied ("Thursday at two… actually, make
-    /// it Friday at ten" is Friday at ten).
-    pub when: When,
-    /// The caller corrected themselves ("actually", "I mean", "no, make it …").
-    pub correction: bool,
-    /// A yes or a no.
-    pub answer: YesNo,
     /// The caller needs the executive now or tonight, not at a meeting.
     pub needs_now: bool,
     /// The caller asks whether the executive is free at a time.
     pub availability: bool,
 }
 
-/// Reads `text` (as whisper heard it); `local_now` is the instant dates are relative to.
-pub fn read(text: &str, local_now: NaiveDateTime, executive: &str) -> Reading {
+/// Reads `text` (as whisper heard it). What to pass on ([`content`]) and the day and time
+/// ([`corrected_when`]) are read where the dialog needs them.
+pub fn read(text: &str, executive: &str) -> Reading {
     let words = word_list(text);
     Reading {
         number: number(text),
         own_number: means_own_number(&words),
-        content: content(text, executive),
-        when: corrected_when(text, local_now),
-        correction: correction_at(&words).is_some(),
-        answer: yes_no(text),
         needs_now: needs_now(&words),
         availability: asks_availability(&words, executive),
     }
@@ -812,7 +801,7 @@ mod tests {
 
     #[test]
     fn own_number_and_urgency_and_availability() {
-        let r = |t: &str| read(t, now(), "Alex Morgan");
+        let r = |t: &str| read(t, "Alex Morgan");
         assert!(r("My number is the one I'm calling from.").own_number);
         assert!(r("You can use this number.").own_number);
         assert!(!r("I'm calling from Acme.").own_number);
