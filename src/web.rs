@@ -240,7 +240,7 @@ async fn serve_stream(mut socket: WebSocket, svc: Arc<Services>) {
                     }
                 }
                 Some(SessionOutput::Close) | None => {
-                    let _ = socket.send(Message::Close(None)).await;
+                    close_cleanly(&mut socket).await;
                     break;
                 }
             }
@@ -250,6 +250,23 @@ async fn serve_stream(mut socket: WebSocket, svc: Arc<Services>) {
     if let Err(e) = session.await {
         error!(error = %e, "call session panicked");
     }
+}
+
+/// Hangs up our side of the stream with a close handshake: the close frame, then whatever the
+/// provider still had in flight, until its own close (or a second), so it sees an orderly end
+/// rather than a reset connection.
+async fn close_cleanly(socket: &mut WebSocket) {
+    if socket.send(Message::Close(None)).await.is_err() {
+        return;
+    }
+    let drain = async {
+        while let Some(Ok(msg)) = socket.recv().await {
+            if matches!(msg, Message::Close(_)) {
+                break;
+            }
+        }
+    };
+    let _ = tokio::time::timeout(std::time::Duration::from_secs(1), drain).await;
 }
 
 fn authorized(svc: &Services, headers: &HeaderMap) -> bool {

@@ -386,8 +386,20 @@ pub async fn place_call(
     let mut last_action: Option<Instant> = None;
     let mut tick = tokio::time::interval(Duration::from_millis(20));
     tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Burst);
+    // A send that fails once the stream runs means the server has let go of the line (a
+    // transfer, a hang-up whose close frame is still on its way): the call is over, as on a
+    // real phone, not a failed simulation.
+    macro_rules! send_or_end {
+        ($line:lifetime, $msg:expr) => {
+            if let Err(e) = ws.send($msg).await {
+                tracing::debug!(error = %e, "the line closed while the caller was sending");
+                report.server_hung_up = !caller_hung_up;
+                break $line;
+            }
+        };
+    }
 
-    loop {
+    'line: loop {
         tokio::select! {
             msg = ws.next() => {
                 let text = match msg {
@@ -444,7 +456,7 @@ pub async fn place_call(
                     f.sequence_number = next_seq();
                     f.stream_sid = Some(stream_sid.clone());
                     f.mark = Some(WireMark { name });
-                    ws.send(Message::Text(f.to_json().into())).await.map_err(sock)?;
+                    send_or_end!('line, Message::Text(f.to_json().into()));
                 }
                 // The caller's line: speech if queued, else silence, 20 ms a frame.
                 let mut frame = vec![g711::SILENCE; LINE_FRAME];
@@ -484,7 +496,7 @@ pub async fn place_call(
                     timestamp: Some(((chunk - 1) * 20).to_string()),
                     payload: twilio::encode_payload(&frame),
                 });
-                ws.send(Message::Text(f.to_json().into())).await.map_err(sock)?;
+                send_or_end!('line, Message::Text(f.to_json().into()));
 
                 // Has the agent finished its turn?
                 let agent_busy = play.busy();
@@ -579,7 +591,7 @@ pub async fn place_call(
                         f.sequence_number = next_seq();
                         f.stream_sid = Some(stream_sid.clone());
                         f.dtmf = Some(WireDtmf { track: Some("inbound_track".into()), digit: d.to_string() });
-                        ws.send(Message::Text(f.to_json().into())).await.map_err(sock)?;
+                        send_or_end!('line, Message::Text(f.to_json().into()));
                         let turn = SimTurn { speaker: "caller", text: format!("[keypad {d}]"), latency_ms: None, audio_secs: 0.0 };
                         if opts.print {
                             print_turn(&turn);
@@ -591,7 +603,7 @@ pub async fn place_call(
                     }
                     Step::Wait(d) => wait_until = Some(now + d),
                     Step::Raw(text) => {
-                        ws.send(Message::Text(text.into())).await.map_err(sock)?;
+                        send_or_end!('line, Message::Text(text.into()));
                     }
                     Step::Hangup => {
                         caller_hung_up = true;
