@@ -6,6 +6,8 @@
 //!
 //! Usage: `cargo run --release --example hear_callers -- [LIMIT]` (default: every utterance;
 //! the whole corpus takes a long while on a small machine). Needs `scripts/setup.sh`.
+//! `-- --say VOICE "text" …` only prints what whisper hears of each text in that voice, on a
+//! clean line and at −45 dBFS noise, for trying out a phrasing.
 //!
 //! Voices: a fact sheet names its voice, one of the caller voices of `tts::caller` (joe, kumo),
 //! never the agent's own. The rate is applied by resampling (faster speech is also slightly
@@ -40,10 +42,55 @@ fn voice_for(
     Ok(v)
 }
 
+/// What whisper hears of `text` said by `voice` at `rate` over a line with `noise_dbfs`.
+async fn hear(
+    stt: &Stt,
+    voice: &dyn TtsEngine,
+    text: &str,
+    rate: f32,
+    noise_dbfs: Option<f32>,
+) -> anyhow::Result<String> {
+    let speech = voice.synthesize(text)?;
+    // Faster speech: the same samples played at a higher rate.
+    let speech = Speech {
+        rate: (speech.rate as f32 * rate).round() as u32,
+        samples: speech.samples,
+    };
+    let mut mulaw = tts::to_line(&speech)?;
+    if let Some(db) = noise_dbfs {
+        Noise::new(Noise::SEED).add_to(&mut mulaw, db);
+    }
+    let pcm = resample::resample(&g711::decode_to_f32(&mulaw), 8_000, 16_000)?;
+    Ok(stt.transcribe(pcm).await?.text)
+}
+
+/// `--say VOICE TEXT…`: what whisper hears of each text, clean and noisy.
+async fn say(args: &[String]) -> anyhow::Result<()> {
+    let root = PathBuf::from(env!("CARGO_MANIFEST_DIR"));
+    let persona = Persona::load(&root.join("prompts/persona.toml"))?;
+    let model = std::env::var("FRONTDESK_STT_MODEL").unwrap_or("models/ggml-tiny.en.bin".into());
+    let stt = Stt::load(&root.join(model), &persona.stt_prompt(), 2)?;
+    let Some((voice, texts)) = args.split_first() else {
+        anyhow::bail!("usage: --say VOICE TEXT…");
+    };
+    let voice = voice_for(voice, &root.join(".venv/bin/python"), &mut HashMap::new())?;
+    for text in texts {
+        for noise in [None, Some(-45.0)] {
+            let heard = hear(&stt, voice.as_ref(), text, 1.0, noise).await?;
+            println!("{text:?} ({noise:?} dBFS) -> {heard:?}");
+        }
+    }
+    Ok(())
+}
+
 #[tokio::main(flavor = "current_thread")]
 async fn main() -> anyhow::Result<()> {
-    let limit: usize = std::env::args()
-        .nth(1)
+    let args: Vec<String> = std::env::args().skip(1).collect();
+    if args.first().is_some_and(|a| a == "--say") {
+        return say(&args[1..]).await;
+    }
+    let limit: usize = args
+        .first()
         .map(|a| a.parse())
         .transpose()?
         .unwrap_or(usize::MAX);
@@ -75,18 +122,7 @@ async fn main() -> anyhow::Result<()> {
                 continue;
             }
             let voice = voice_for(&sheet.voice, &python, &mut voices)?;
-            let speech = voice.synthesize(&text)?;
-            // Faster speech: the same samples played at a higher rate.
-            let speech = Speech {
-                rate: (speech.rate as f32 * sheet.rate).round() as u32,
-                samples: speech.samples,
-            };
-            let mut mulaw = tts::to_line(&speech)?;
-            if let Some(db) = sheet.noise_dbfs {
-                Noise::new(Noise::SEED).add_to(&mut mulaw, db);
-            }
-            let pcm = resample::resample(&g711::decode_to_f32(&mulaw), 8_000, 16_000)?;
-            let heard = stt.transcribe(pcm).await?.text;
+            let heard = hear(&stt, voice.as_ref(), &text, sheet.rate, sheet.noise_dbfs).await?;
             eprintln!(
                 "{} {} x{} {}: {text:?} -> {heard:?}",
                 sheet.id, key.voice, key.rate, key.noise

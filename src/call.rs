@@ -38,6 +38,9 @@ use crate::tts::{self, TtsEngine};
 
 /// Frames sent ahead of real time, so the far end never starves (60 ms).
 const LEAD_FRAMES: u64 = 3;
+/// Speech this long of which whisper heard nothing is asked again ("sorry, I didn't catch that");
+/// shorter bursts are taken for line noise.
+const UNHEARD_MIN_MS: u32 = 500;
 
 /// Everything a call needs that outlives it: shared by all calls.
 pub struct Services {
@@ -613,6 +616,11 @@ impl Session {
                 if text.is_empty() {
                     debug!(speech_ms = meta.speech_ms, "nothing intelligible heard");
                     self.listening_since = Some(Instant::now());
+                    // The caller spoke to us (not over us) for a while: ask again rather than
+                    // wait out the silence and ask whether they are still there.
+                    if !meta.during_agent && meta.speech_ms >= UNHEARD_MIN_MS {
+                        self.dialog_event(Event::Unheard).await;
+                    }
                     return;
                 }
                 if meta.during_agent && self.is_speaking() {

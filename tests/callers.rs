@@ -186,6 +186,30 @@ fn the_checker_takes_a_right_message_with_a_misspelled_name() {
 }
 
 #[test]
+fn the_checker_takes_a_name_written_as_it_sounds_and_refuses_another_name() {
+    for (want, got, ok) in [
+        ("Omar Haddad", "Omar Hadid", true),
+        ("Omar Haddad", "Omar Haddett", true),
+        ("Taylor Mensah", "Taylor Mensa", true),
+        ("Siobhan Murphy", "Siobhan Murphy", true),
+        ("Deepa Krishnan", "Deepa Karshan", false),
+        ("Deepa Krishnan", "Deep A Christian", false),
+        ("Jamie Otieno", "Jamie Oceano", false),
+        ("Chinedu Okonkwo", "Chengdu", false),
+        ("Ngozi Adeyemi", "Engosia", false),
+        ("Omar Haddad", "Omar", false),
+        ("Jordan Kim", "Jordan King", false),
+        ("Alex Chen", "Alex Chan", false),
+    ] {
+        assert_eq!(
+            frontdesk::sim::corpus::name_matches(want, got),
+            ok,
+            "{want} / {got}"
+        );
+    }
+}
+
+#[test]
 fn the_checker_refuses_closing_words_or_a_bare_number_as_the_message() {
     for message in ["Thanks, that's all, bye.", "617-555-0123", ""] {
         let got = check(&message_expected(), &message_observed(message));

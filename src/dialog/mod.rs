@@ -43,6 +43,8 @@ pub enum Event {
     Digit(char),
     /// The caller has said nothing for the silence timeout after the agent finished.
     Silence,
+    /// The caller spoke, but nothing intelligible was heard (whisper returned no words).
+    Unheard,
     /// The caller hung up.
     Hangup,
     /// The result of the last [`Action::Book`], [`Action::Move`] or [`Action::Cancel`]: the
@@ -202,6 +204,8 @@ enum Stage {
     /// Waiting for [`Event::Transferred`] or [`Event::TransferFailed`]; the caller is on hold.
     Transferring,
     ConfirmCancel,
+    /// The caller's appointment was not found under their name as heard: "which day is it?"
+    AskBookedWhen,
     /// "I don't know that; shall I take a message?"
     OfferMessage,
     /// "I'm having trouble; a message or a person?"
@@ -307,6 +311,10 @@ pub struct Dialog {
     queued: Vec<Goal>,
     /// The caller had no topic to give (asked twice): book without one.
     purpose_skipped: bool,
+    /// The day of the caller's appointment was asked (to find it under a name misheard).
+    asked_booked_when: bool,
+    /// How often the caller's appointment could not be found.
+    not_found: u8,
     /// The message as last read back to the caller.
     read_back_message: Option<String>,
     /// The caller asked whether the executive is free: the proposal says so.
@@ -318,6 +326,8 @@ pub struct Dialog {
     /// How often the current question went unanswered.
     retry: Retry,
     silences: u8,
+    /// Utterances in a row of which nothing was heard.
+    unheard: u8,
     last_prompt: Option<(String, Expect)>,
 }
 
@@ -343,6 +353,8 @@ impl Dialog {
             caller_zone: None,
             queued: Vec::new(),
             purpose_skipped: false,
+            asked_booked_when: false,
+            not_found: 0,
             read_back_message: None,
             availability: false,
             transfer_available: false,
@@ -350,6 +362,7 @@ impl Dialog {
             done: Vec::new(),
             retry: Retry::default(),
             silences: 0,
+            unheard: 0,
             last_prompt: None,
         }
     }
@@ -385,6 +398,7 @@ impl Dialog {
                 let text = text.trim();
                 if !text.is_empty() {
                     self.silences = 0;
+                    self.unheard = 0;
                     self.on_heard(text, now, &mut out);
                 }
             }
@@ -393,6 +407,7 @@ impl Dialog {
                 self.on_digit(d, now, &mut out);
             }
             Event::Silence => self.on_silence(now, &mut out),
+            Event::Unheard => self.on_unheard(now, &mut out),
             Event::Hangup => {
                 // A message heard but not yet confirmed still counts.
                 if self.info.message.is_some() && !self.done.contains(&Done::Message) {
@@ -575,6 +590,26 @@ impl Dialog {
     }
 
     // ----- hearing --------------------------------------------------------------------------
+
+    /// Speech that whisper made nothing of: "sorry, I didn't catch that" and the question again
+    /// (the caller did speak, so it is no silence); three in a row are treated as a silence.
+    fn on_unheard(&mut self, now: DateTime<Utc>, out: &mut Vec<Action>) {
+        self.unheard += 1;
+        if self.unheard >= 3 {
+            self.unheard = 0;
+            self.on_silence(now, out);
+            return;
+        }
+        let (again, expect) = self
+            .last_prompt
+            .clone()
+            .unwrap_or((String::new(), Expect::Free));
+        let text = format!("{} {}", self.line("not_heard", &[]), again);
+        out.push(Action::Say {
+            text: text.trim().to_string(),
+            expect,
+        });
+    }
 
     fn on_silence(&mut self, now: DateTime<Utc>, out: &mut Vec<Action>) {
         self.silences += 1;
@@ -823,6 +858,7 @@ impl Dialog {
                     self.handoff("escalate_misunderstood", now, out);
                 }
             }
+            Stage::AskBookedWhen => self.on_booked_when(text, now, out),
             Stage::AskMessage => self.on_message(text, asked, now, out),
             Stage::ReadBack => self.on_read_back(text, now, out),
         }
@@ -887,8 +923,15 @@ impl Dialog {
     /// message applies it and reads back again; a bare no asks for the message again.
     fn on_read_back(&mut self, text: &str, now: DateTime<Utc>, out: &mut Vec<Action>) {
         let answer = yes_no(text);
+        let before = self.info.message.clone().unwrap_or_default();
         let restated = reading::content(text, &self.persona.executive)
-            .filter(|m| Some(m) != self.info.message.as_ref() && answer != YesNo::Yes);
+            .filter(|m| Some(m) != self.info.message.as_ref() && answer != YesNo::Yes)
+            // An unclear answer adds to the message only when it says something new and of
+            // substance: "whatever, that fine" (a muddled yes) is asked again, never appended.
+            .filter(|m| {
+                answer != YesNo::Unclear
+                    || (understand::content_words(m) >= 3 && !before.contains(m.as_str()))
+            });
         let renamed = understand::extract_name_lead(text).is_some();
         if let Some(m) = restated {
             // "No, …" restates the message; anything else adds to it.
@@ -1560,10 +1603,16 @@ impl Dialog {
                             self.say_line(out, "ask_name_to_find", &[], Expect::Free);
                             return;
                         }
+                        // A name heard a little differently from the booking's: the day
+                        // tells which, without reading anyone's appointments out.
+                        None if !self.asked_booked_when && !self.near_names(now).is_empty() => {
+                            self.asked_booked_when = true;
+                            self.stage = Stage::AskBookedWhen;
+                            self.say_line(out, "ask_booked_when", &[], Expect::When);
+                            return;
+                        }
                         None => {
-                            self.goal = Goal::None;
-                            self.stage = Stage::OfferMessage;
-                            self.say_line(out, "appointment_not_found", &[], Expect::YesNo);
+                            self.appointment_not_found(now, out);
                             return;
                         }
                     }
@@ -1584,6 +1633,85 @@ impl Dialog {
                 }
             }
         }
+    }
+
+    /// Upcoming appointments under a name like the caller's as heard, though not the same:
+    /// the same person by sound ([`names::same_person`]) or the whole name spelled somewhat
+    /// alike (Jaro-Winkler ≥ 0.75 over its letters: "Jai Wupak" for "Ji-woo Park").
+    fn near_names(&self, now: DateTime<Utc>) -> Vec<Booked> {
+        let Some(name) = self.info.name.as_deref() else {
+            return Vec::new();
+        };
+        let letters = |s: &str| -> String {
+            s.chars()
+                .filter(|c| c.is_alphabetic())
+                .flat_map(char::to_lowercase)
+                .collect()
+        };
+        let heard = letters(name);
+        self.booked
+            .iter()
+            .filter(|b| b.start > now)
+            .filter(|b| {
+                b.caller_name.as_deref().is_some_and(|n| {
+                    names::same_person(name, n) || strsim::jaro_winkler(&heard, &letters(n)) >= 0.75
+                })
+            })
+            .cloned()
+            .collect()
+    }
+
+    /// The answer to "which day is your appointment?": the one appointment under a near name on
+    /// that day (and at that time, when given).
+    fn on_booked_when(&mut self, text: &str, now: DateTime<Utc>, out: &mut Vec<Action>) {
+        let when = self.wish(text, now);
+        if when.date.is_none() && when.time.is_none() {
+            // "I don't remember": no day to find it by.
+            self.appointment_not_found(now, out);
+            return;
+        }
+        let tz = self.persona.timezone;
+        let on_day: Vec<Booked> = self
+            .near_names(now)
+            .into_iter()
+            .filter(|b| {
+                let local = b.start.with_timezone(&tz).naive_local();
+                when.date.is_none_or(|d| local.date() == d)
+                    && when.time.is_none_or(|t| local.time() == t)
+            })
+            .collect();
+        match on_day.as_slice() {
+            [b] => {
+                self.target = Some(b.clone());
+                self.retry.clear();
+                self.next_step(now, out);
+            }
+            _ => self.appointment_not_found(now, out),
+        }
+    }
+
+    /// No appointment found: the first time, offer a message; the second, take the request as
+    /// a message for the office rather than ask again.
+    fn appointment_not_found(&mut self, now: DateTime<Utc>, out: &mut Vec<Action>) {
+        self.not_found += 1;
+        if self.not_found < 2 {
+            self.goal = Goal::None;
+            self.stage = Stage::OfferMessage;
+            self.say_line(out, "appointment_not_found", &[], Expect::YesNo);
+            return;
+        }
+        let wanted = if self.goal == Goal::Move {
+            "move"
+        } else {
+            "cancel"
+        };
+        self.info.message.get_or_insert_with(|| {
+            format!("Wants to {wanted} their appointment, which I could not find under their name.")
+        });
+        out.push(Action::UpdateCaller(self.info.clone()));
+        self.goal = Goal::Message;
+        self.say_line(out, "appointment_not_found_again", &[], Expect::Free);
+        self.next_step(now, out);
     }
 
     /// The caller's next appointment: by caller ID, else by the name they gave.

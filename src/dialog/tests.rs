@@ -78,6 +78,7 @@ impl Call {
         for (line, want) in steps {
             let event = match *line {
                 "<silence>" => Event::Silence,
+                "<unheard>" => Event::Unheard,
                 "<hangup>" => Event::Hangup,
                 l if l.starts_with("<dtmf ") => Event::Digit(l.chars().nth(6).unwrap()),
                 l => Event::Heard(l.to_string()),
@@ -1981,4 +1982,109 @@ fn a_name_is_not_a_sales_phrase() {
         ],
     );
     assert_ne!(d.caller().category, Some(Category::Sales));
+}
+
+#[test]
+fn an_appointment_under_a_name_heard_differently_is_found_by_its_day() {
+    // Whisper heard "Ji-woo Park" as "Jai Wupak"; the day tells which booking is theirs.
+    let (_, acts) = Call::from(None)
+        .booked(appt(
+            "a7",
+            "2026-11-30T11:00:00-05:00",
+            "Ji-woo Park",
+            "+16175550177",
+        ))
+        .booked(appt(
+            "a8",
+            "2026-12-01T11:00:00-05:00",
+            "Jay Parker",
+            "+16175550178",
+        ))
+        .play(&[
+            (
+                "Hi, Jai Wupak here. I'd like to cancel my meeting.",
+                "What day and time is your appointment",
+            ),
+            (
+                "It's Monday at 11 AM.",
+                "I see your appointment on Monday, November 30th at 11 AM. Shall I cancel it",
+            ),
+            ("Yes, please.", "is cancelled"),
+        ]);
+    assert!(acts
+        .iter()
+        .any(|a| matches!(a, Action::Cancel { id } if id == "a7")));
+}
+
+#[test]
+fn an_appointment_never_found_becomes_a_request_not_a_loop() {
+    for wrong_day in ["It's on Friday at 3 PM.", "I don't remember."] {
+        let (_, acts) = Call::from(None)
+            .booked(appt(
+                "a7",
+                "2026-11-30T11:00:00-05:00",
+                "Ji-woo Park",
+                "+16175550177",
+            ))
+            .play(&[
+                (
+                    "Hi, Jai Wupak here. I'd like to cancel my meeting.",
+                    "What day and time is your appointment",
+                ),
+                (wrong_day, "couldn't find an upcoming appointment"),
+                (
+                    "I want to cancel my appointment.",
+                    "I'll pass your request on",
+                ),
+            ]);
+        assert!(
+            !acts.iter().any(|a| matches!(a, Action::Cancel { .. })),
+            "{wrong_day}"
+        );
+    }
+}
+
+#[test]
+fn speech_heard_as_nothing_is_asked_again_not_taken_for_silence() {
+    let (_, acts) = Call::from(Some("+16175550111")).play(&[
+        ("I'd like to leave a message for Alex.", "your name"),
+        (
+            "<unheard>",
+            "Sorry, I didn't catch that. May I have your name",
+        ),
+        (
+            "<unheard>",
+            "Sorry, I didn't catch that. May I have your name",
+        ),
+        // A third in a row is a line gone quiet.
+        ("<unheard>", "still there"),
+        ("Dana Kim.", "best number"),
+    ]);
+    assert!(!acts.iter().any(|a| matches!(a, Action::Hangup)));
+}
+
+#[test]
+fn a_muddled_answer_to_the_read_back_is_never_added_to_the_message() {
+    for muddled in [
+        "Whatever that fine.",
+        "Uh, hmm, okay then fine maybe.",
+        "Mm, that thing.",
+    ] {
+        let (d, _) = check(
+            Some("+16175550123"),
+            &[
+                ("Hello, I need to leave a message.", "your name"),
+                ("My name is Dana Kim.", "best number"),
+                ("Yep.", "tell Alex"),
+                ("The shipment is late.", "Is that right?"),
+                (muddled, ""),
+                ("Yes, that's right.", ""),
+            ],
+        );
+        assert_eq!(
+            d.caller().message.as_deref(),
+            Some("The shipment is late."),
+            "{muddled}"
+        );
+    }
 }

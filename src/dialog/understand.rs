@@ -186,6 +186,7 @@ pub fn yes_no(text: &str) -> YesNo {
         "absolutely",
         "great",
         "alright",
+        "whatever",
     ];
     const NO_FIRST: &[&str] = &["no", "nope", "nah", "negative", "wrong", "incorrect"];
     const YES_PHRASES: &[&str] = &[
@@ -196,6 +197,7 @@ pub fn yes_no(text: &str) -> YesNo {
         "that is right",
         "that's correct",
         "that's fine",
+        "that fine",
         "that's it",
         "it is",
         "please do",
@@ -233,6 +235,11 @@ pub fn yes_no(text: &str) -> YesNo {
         }
         let padded = format!(" {} ", words.join(" "));
         let has = |phrases: &[&str]| phrases.iter().any(|p| padded.contains(&format!(" {p} ")));
+        // "Yep, not correct" is how whisper may hear "yep, that's correct": a yes and a no in
+        // one breath is asked again, not taken either way.
+        if YES_FIRST.contains(&words[0]) && has(NO_PHRASES) {
+            return YesNo::Unclear;
+        }
         if NO_FIRST.contains(&words[0]) || has(NO_PHRASES) {
             return YesNo::No;
         }
@@ -879,6 +886,8 @@ mod tests {
             "There's an emergency. Our servers are down right now.",
             "Please call me right away, the whole site is offline.",
             "I'm not sure what the right number is for that office",
+            "Yep not correct.",
+            "Yeah that's wrong.",
         ] {
             assert_eq!(yes_no(u), YesNo::Unclear, "{u}");
         }

@@ -188,6 +188,8 @@ pub struct Lines {
     pub name: String,
     /// "No, my name is …" when a read-back has the name wrong.
     pub name_fix: String,
+    /// When their existing appointment is, asked to find it: "It's Friday at 10 AM."
+    pub booked_when: String,
     pub number: String,
     /// "No, please call me on …" when the agent offers another number.
     pub number_fix: String,
@@ -203,6 +205,8 @@ pub struct Lines {
     /// Picking the wished time among offered ones: "The 10 AM one, please."
     pub pick: String,
     pub yes: String,
+    /// A fuller yes, when the first was not heard: "Yes, that's right, thank you."
+    pub yes_again: String,
     pub no: String,
     /// Turning down an offer: "No, thank you."
     pub decline: String,
@@ -259,6 +263,7 @@ impl FactSheet {
             [
                 &l.name,
                 &l.name_fix,
+                &l.booked_when,
                 &l.number,
                 &l.number_fix,
                 &l.message,
@@ -267,6 +272,7 @@ impl FactSheet {
                 &l.when_again,
                 &l.pick,
                 &l.yes,
+                &l.yes_again,
                 &l.no,
                 &l.decline,
                 &l.bye,
@@ -443,17 +449,34 @@ fn letters(s: &str) -> String {
         .join(" ")
 }
 
-/// Whether `got` names `want`: every word of `want` is in `got`, each spelled close enough
-/// (Jaro-Winkler ≥ 0.88, case and punctuation ignored). Empty never matches.
+/// Whether `got` names `want`: every word of `want` is in `got`, written close enough that the
+/// executive knows who called. A word matches when it is spelled alike (Jaro-Winkler ≥ 0.88,
+/// case and punctuation ignored) or when it sounds alike, as a receptionist writes a name heard
+/// once: the same full Double Metaphone code ("Haddad" as "Hadid" or "Haddett", "Mensah" as
+/// "Mensa") and still spelled somewhat alike (Jaro-Winkler ≥ 0.75), for words of five letters
+/// or more (in a short name the vowels are the name: "Chen" is not "Chan"). "Krishnan" heard as
+/// "Karshan" or "Otieno" as "Oceano" is wrong. Empty never matches.
 pub fn name_matches(want: &str, got: &str) -> bool {
     let got = letters(got);
     let got: Vec<&str> = got.split_whitespace().collect();
     if got.is_empty() {
         return false;
     }
+    let dm = rphonetic::DoubleMetaphone::new(Some(12));
+    let codes = |w: &str| {
+        let r = dm.double_metaphone(w);
+        [r.primary(), r.alternate()]
+            .into_iter()
+            .filter(|c| c.len() >= 2)
+            .collect::<Vec<_>>()
+    };
     letters(want).split_whitespace().all(|w| {
-        got.iter()
-            .any(|g| strsim::jaro_winkler(w, g) >= 0.88 && g.len() + 2 >= w.len())
+        let mine = codes(w);
+        got.iter().any(|g| {
+            let jw = strsim::jaro_winkler(w, g);
+            (jw >= 0.88 && g.len() + 2 >= w.len())
+                || (w.len() >= 5 && jw >= 0.75 && codes(g).iter().any(|c| mine.contains(c)))
+        })
     })
 }
 

@@ -99,6 +99,14 @@ impl Caller {
         let reply = match self.choose(agent) {
             // Nothing to say to that (no wish, say): state plainly what they want.
             Reply::Say(s) if s.is_empty() => Reply::Say(self.restatement()),
+            // Not heard: a short yes is said again more fully, as people do.
+            Reply::Say(s)
+                if s == self.last
+                    && s == self.sheet.lines.yes
+                    && agent.to_lowercase().contains("didn't catch") =>
+            {
+                Reply::Say(self.sheet.lines.yes_again.clone())
+            }
             other => other,
         };
         if let Reply::Say(s) = &reply {
@@ -123,6 +131,9 @@ impl Caller {
         }
         if a.contains("still there") && !self.last.is_empty() {
             return say(self.last.clone());
+        }
+        if a.contains("what day and time is your appointment") && !l.booked_when.is_empty() {
+            return say(l.booked_when);
         }
         if a.contains("shall i cancel") {
             let right = matches!(self.goal(), Some(Goal::Cancel))

@@ -649,12 +649,12 @@ fn one(
     let (purpose, purpose_kw) = *PURPOSES.choose(rng).expect("non-empty");
     let purpose_keywords: Vec<String> = purpose_kw.iter().map(|s| s.to_string()).collect();
 
-    let existing = goals
+    let existing_and_spoken = goals
         .iter()
         .any(|g| matches!(g, Goal::Move | Goal::Cancel))
         .then(|| {
             let w = make_wish(persona, now, rng, None, None);
-            Booked {
+            let booked = Booked {
                 id: format!("apt_{i:03}"),
                 start: w.start,
                 end: w.start + persona.meetings.length(),
@@ -668,8 +668,10 @@ fn one(
                     }
                 )),
                 purpose: Some(purpose.to_string()),
-            }
+            };
+            (booked, w.spoken)
         });
+    let (existing, existing_spoken) = existing_and_spoken.unzip();
     let wish =
         books.then(|| make_wish(persona, now, rng, zone, existing.as_ref().map(|e| e.start)));
     let correction = if books { rng.random_range(0..6) } else { 9 };
@@ -1028,6 +1030,9 @@ fn one(
         restate,
         name: name_line,
         name_fix: format!("No, my name is {name}."),
+        booked_when: existing_spoken
+            .map(|s| format!("It's {}.", s.trim_end_matches(',')))
+            .unwrap_or_default(),
         number: number_line,
         number_fix,
         message: message_line,
@@ -1047,6 +1052,7 @@ fn one(
             ],
         )
         .into(),
+        yes_again: "Yes, that's right, thank you.".into(),
         no: pick(
             rng,
             &["No, that's not right.", "No.", "Nope, that's wrong."],

@@ -73,7 +73,13 @@ pub fn run_call(
                     format!("{text}  [heard: {h}]")
                 };
                 lines.push(("caller".to_string(), shown));
-                acts = dialog.handle(Event::Heard(h), clock);
+                // Whisper made nothing of it: the server tells the dialog so.
+                let event = if h.trim().is_empty() {
+                    Event::Unheard
+                } else {
+                    Event::Heard(h)
+                };
+                acts = dialog.handle(event, clock);
             }
             Reply::Hangup => {
                 obs.stuck = caller.is_stuck();
