@@ -36,6 +36,9 @@ struct RawPersona {
     /// The city callers know the zone by ("Boston time"); defaults to the zone's city.
     #[serde(default)]
     city: Option<String>,
+    /// Ask new callers to spell the name on a message or booking (default false).
+    #[serde(default)]
+    spell_names: bool,
     address: String,
     office_hours: RawHours,
     assistant: Assistant,
@@ -133,6 +136,9 @@ pub const REQUIRED_LINES: &[&str] = &[
     "executive_away",
     "ask_name",
     "ask_name_to_find",
+    "ask_spelling",
+    "ask_name_spelled",
+    "ask_spelling_last",
     "ask_purpose",
     "ask_when",
     "ask_when_again",
@@ -196,6 +202,8 @@ pub struct Persona {
     pub timezone: Tz,
     /// The city callers know the zone by, as in "10 AM Boston time".
     pub city: String,
+    /// Ask a new caller, once, to spell the name that goes on a message or a booking.
+    pub spell_names: bool,
     /// Office address.
     pub address: String,
     /// Office hours.
@@ -377,6 +385,7 @@ impl Persona {
                 .city
                 .filter(|c| !c.trim().is_empty())
                 .unwrap_or_else(|| zone_city(timezone)),
+            spell_names: raw.spell_names,
             timezone,
             address: raw.address,
             office_hours: OfficeHours { days, open, close },
@@ -496,14 +505,18 @@ impl Persona {
     }
 }
 
+/// The shipped persona, as the dialog's tests use it: without the spelling question (its
+/// own tests turn it on), so each test reads as the conversation it is about.
 #[cfg(test)]
 pub(crate) fn default_persona() -> Persona {
-    Persona::from_parts(
+    let mut p = Persona::from_parts(
         include_str!("../prompts/persona.toml"),
         Some(include_str!("../prompts/faq.toml")),
         Some(include_str!("../prompts/screening.toml")),
     )
-    .expect("default persona is valid")
+    .expect("default persona is valid");
+    p.spell_names = false;
+    p
 }
 
 #[cfg(test)]

@@ -189,6 +189,8 @@ enum Stage {
     /// "How can I help?": a free request.
     Open,
     AskName,
+    /// "Could you spell your last name for me?"
+    AskSpelling,
     ConfirmCallerId,
     AskNumber,
     /// A spoken number is read back digit by digit.
@@ -305,6 +307,8 @@ pub struct Dialog {
     heard_number: Option<String>,
     /// The name was spelled out: a later hearing of it does not respell it.
     name_spelled: bool,
+    /// The caller was asked to spell their name (once a call).
+    spelling_asked: bool,
     /// The caller's own time zone, once they named one other than the persona's.
     caller_zone: Option<chrono_tz::Tz>,
     /// Goals the caller named for after the current one, in order.
@@ -350,6 +354,7 @@ impl Dialog {
             name_declined: false,
             heard_number: None,
             name_spelled: false,
+            spelling_asked: false,
             caller_zone: None,
             queued: Vec::new(),
             purpose_skipped: false,
@@ -777,6 +782,7 @@ impl Dialog {
             Stage::NotStarted | Stage::Done | Stage::Pending | Stage::Transferring => {}
             Stage::Open | Stage::AnythingElse => self.on_request(text, asked, now, out),
             Stage::AskName => self.on_name(text, now, out),
+            Stage::AskSpelling => self.on_spelling(text, now, out),
             Stage::ConfirmCallerId => self.on_confirm_caller_id(text, now, out),
             Stage::AskNumber => self.on_number(text, now, out),
             Stage::ConfirmNumber => self.on_confirm_number(text, now, out),
@@ -991,7 +997,11 @@ impl Dialog {
         }
         if !matches!(
             self.stage,
-            Stage::AskName | Stage::Pending | Stage::Transferring | Stage::NotStarted
+            Stage::AskName
+                | Stage::AskSpelling
+                | Stage::Pending
+                | Stage::Transferring
+                | Stage::NotStarted
         ) {
             if let Some(n) = understand::extract_name_lead(text) {
                 self.set_name(n, out);
@@ -1424,11 +1434,64 @@ impl Dialog {
                     self.retry.clear();
                     self.name_declined = true;
                     self.next_step(now, out);
+                } else if self.persona.spell_names && !self.spelling_asked {
+                    // Said but not understood: letters are heard better than the name was.
+                    self.spelling_asked = true;
+                    self.stage = Stage::AskSpelling;
+                    self.say_line(out, "ask_name_spelled", &[], Expect::Free);
                 } else {
                     self.say_line(out, "ask_name_again", &[], Expect::Free);
                 }
             }
         }
+    }
+
+    /// Asks a new caller, once, to spell the name that goes on a message or a booking: names
+    /// of many origins are what whisper mishears most, and the executive calls back by name.
+    /// Not for a caller already known, one who spelled it, or one who gave no name. Returns
+    /// whether it asked.
+    fn ask_spelling(&mut self, out: &mut Vec<Action>) -> bool {
+        let known = self.info.category.is_some_and(|c| c != Category::New);
+        let Some(name) = self.info.name.clone() else {
+            return false;
+        };
+        if !self.persona.spell_names || self.spelling_asked || self.name_spelled || known {
+            return false;
+        }
+        self.spelling_asked = true;
+        self.stage = Stage::AskSpelling;
+        let line = if name.split_whitespace().count() >= 2 {
+            "ask_spelling_last"
+        } else {
+            "ask_spelling"
+        };
+        self.say_line(out, line, &[], Expect::Free);
+        true
+    }
+
+    /// The spelling asked for: it replaces the word of the name it spells (the last name when
+    /// none is like it). Nothing spelled ("it's as it sounds") keeps the name as heard; the
+    /// call goes on either way.
+    fn on_spelling(&mut self, text: &str, now: DateTime<Utc>, out: &mut Vec<Action>) {
+        let name = self.info.name.clone().unwrap_or_default();
+        match names::respelled(&name, text) {
+            Some(spelled) => {
+                if spelled != name {
+                    self.info.name = Some(spelled);
+                    out.push(Action::UpdateCaller(self.info.clone()));
+                }
+                self.name_spelled = true;
+            }
+            // Asked to spell a name not understood at all: take it as said, if it is a name,
+            // else go on without one.
+            None if name.is_empty() => match names::extract_name(text) {
+                Some(n) => self.set_name(n, out),
+                None => self.name_declined = true,
+            },
+            None => {}
+        }
+        self.retry.clear();
+        self.next_step(now, out);
     }
 
     fn on_confirm_caller_id(&mut self, text: &str, now: DateTime<Utc>, out: &mut Vec<Action>) {
@@ -1567,6 +1630,7 @@ impl Dialog {
                 if self.info.name.is_none() && !self.name_declined {
                     self.stage = Stage::AskName;
                     self.say_line(out, "ask_name", &[], Expect::Free);
+                } else if self.ask_spelling(out) {
                 } else if self.info.callback_number.is_none() || self.heard_number.is_some() {
                     self.ask_number(out);
                 } else if self.info.message.is_none() {
@@ -1580,6 +1644,7 @@ impl Dialog {
                 if self.info.name.is_none() && !self.name_declined {
                     self.stage = Stage::AskName;
                     self.say_line(out, "ask_name", &[], Expect::Free);
+                } else if self.ask_spelling(out) {
                 } else if self.heard_number.is_some()
                     || (self.info.callback_number.is_none() && self.caller_id.is_none())
                 {

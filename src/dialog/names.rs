@@ -808,6 +808,54 @@ pub fn extract_name(text: &str) -> Option<NameFound> {
     apply_spelling(&toks, found, spelled)
 }
 
+/// `name` with the spelling in `answer` (the reply to "could you spell your last name?") put
+/// in: the word the spelled letters are like, else the last word. Takes the letters as
+/// [`extract_name`] does ("K-R-I-S-H-N-A-N", "K. R. I. S. H.", "S as in Sam") and, since the
+/// answer is known to be a spelling, also letters whisper ran together in capitals ("OTINO",
+/// "OT, IANO"). `None` when the answer spells nothing of three letters or more.
+pub fn respelled(name: &str, answer: &str) -> Option<String> {
+    let mut toks = tokens(answer);
+    let mut spelled = take_spellings(&mut toks);
+    if spelled.is_empty() {
+        let caps: String = toks
+            .iter()
+            .filter(|t| {
+                let letters: Vec<char> = t.word.chars().filter(|c| c.is_alphabetic()).collect();
+                letters.len() >= 2 && letters.iter().all(|c| c.is_uppercase())
+            })
+            .flat_map(|t| t.word.chars().filter(|c| c.is_alphabetic()))
+            .collect();
+        if caps.chars().count() >= 3 {
+            spelled.push(capitalise(&caps.to_lowercase()));
+        }
+    }
+    let mut words: Vec<String> = name.split_whitespace().map(str::to_string).collect();
+    // Every word spelled ("Chinedu, C. H. I. …; Okonkwo, O. K. …"): the spelling is the name.
+    if spelled.len() >= 2 && spelled.len() >= words.len() {
+        return Some(spelled.join(" "));
+    }
+    let s = spelled.into_iter().max_by_key(|s| s.chars().count())?;
+    if words.is_empty() {
+        return Some(s);
+    }
+    let alike = |w: &str| {
+        same_word(w, &s)
+            || (fold(w).chars().next() == fold(&s).chars().next() && word_score(w, &s) >= 0.6)
+    };
+    let k = (0..words.len())
+        .filter(|&k| alike(&words[k]))
+        .max_by(|&a, &b| {
+            word_score(&words[a], &s)
+                .partial_cmp(&word_score(&words[b], &s))
+                .unwrap_or(std::cmp::Ordering::Equal)
+        })
+        .or(words.len().checked_sub(1))?;
+    if fold(&words[k]) != fold(&s) {
+        words[k] = s;
+    }
+    Some(words.join(" "))
+}
+
 // ---- Sounding alike ----
 
 /// A name word folded to plain ASCII lowercase letters, for comparison ("García" → "garcia",

@@ -2088,3 +2088,84 @@ fn a_muddled_answer_to_the_read_back_is_never_added_to_the_message() {
         );
     }
 }
+
+#[test]
+fn a_new_caller_spells_the_name_on_a_message_and_the_spelling_is_kept() {
+    let mut persona = default_persona();
+    persona.spell_names = true;
+    let persona = Arc::new(persona);
+    for (spelling, want) in [
+        ("Krishnan, K. R. I. S. H. N. A. N.", "Deepa Krishnan"),
+        ("It's K-R-I-S-H-N-A-N.", "Deepa Krishnan"),
+        // Letters whisper ran together in capitals.
+        ("KRISHNAN.", "Deepa Krishnan"),
+        // Nothing spelled: the name stays as heard, and the call goes on.
+        ("It's just as it sounds.", "Deepa Christian"),
+    ] {
+        let mut d = Dialog::new(persona.clone());
+        let now = Utc::now();
+        d.handle(
+            Event::CallStarted {
+                caller_number: Some("+16175550111".into()),
+                calendar: vec![],
+            },
+            now,
+        );
+        d.handle(
+            Event::Heard("I'd like to leave a message for Alex.".into()),
+            now,
+        );
+        let asked = said(&d.handle(Event::Heard("Deepa Christian.".into()), now));
+        assert!(asked.contains("spell your last name"), "{asked}");
+        let next = said(&d.handle(Event::Heard(spelling.into()), now));
+        assert!(next.contains("best number"), "{spelling}: {next}");
+        assert_eq!(d.caller().name.as_deref(), Some(want), "{spelling}");
+    }
+    // A known contact is not asked.
+    let mut d = Dialog::new(persona.clone());
+    let now = Utc::now();
+    d.handle(
+        Event::CallStarted {
+            caller_number: None,
+            calendar: vec![],
+        },
+        now,
+    );
+    d.handle(
+        Event::Heard("I'd like to leave a message for Alex.".into()),
+        now,
+    );
+    let next = said(&d.handle(Event::Heard("Priya Raman.".into()), now));
+    assert!(!next.contains("spell"), "{next}");
+}
+
+#[test]
+fn not_being_able_to_make_a_meeting_is_a_cancel_however_the_sentences_fall() {
+    for opening in [
+        "I won't be able to make my meeting with Alex. Please cancel it.",
+        "I can't make my meeting tomorrow.",
+        "I won't be able to make the meeting, sorry.",
+    ] {
+        let (_, acts) = Call::from(Some("+16175550111"))
+            .booked(appt(
+                "a9",
+                "2026-11-30T11:00:00-05:00",
+                "Dana Kim",
+                "+16175550111",
+            ))
+            .play(&[
+                (opening, "Shall I cancel it"),
+                ("Collect.", "is cancelled"),
+                ("No, that's all, thanks.", "Goodbye"),
+            ]);
+        assert!(
+            acts.iter()
+                .any(|a| matches!(a, Action::Cancel { id } if id == "a9")),
+            "{opening}"
+        );
+        assert!(
+            !acts.iter().any(|a| matches!(a, Action::Book(_))),
+            "{opening}"
+        );
+    }
+}

@@ -119,7 +119,9 @@ fn phone_of(d: &str) -> Option<String> {
         10 => Some(format!("+1{d}")),
         11 if d.starts_with('1') => Some(format!("+{d}")),
         12..=15 => Some(format!("+{d}")),
-        7..=9 => Some(d.to_string()),
+        // A local number; eight or nine digits are a number with one missing (whisper drops
+        // the zero of "oh one one oh"), asked again rather than kept.
+        7 => Some(d.to_string()),
         _ => None,
     }
 }
@@ -187,6 +189,8 @@ pub fn yes_no(text: &str) -> YesNo {
         "great",
         "alright",
         "whatever",
+        // How whisper hears a lone "Correct." on a phone line.
+        "collect",
     ];
     const NO_FIRST: &[&str] = &["no", "nope", "nah", "negative", "wrong", "incorrect"];
     const YES_PHRASES: &[&str] = &[
@@ -308,6 +312,13 @@ const CANCEL: &[&str] = &[
     "cannot make it",
     "won't make it",
     "won't be able to make it",
+    "won't be able to make my",
+    "won't be able to make the",
+    "can't make my",
+    "can't make the",
+    "cannot make my",
+    "won't make my",
+    "not be able to make my",
 ];
 const MOVE: &[&str] = &[
     "reschedule",
@@ -831,6 +842,9 @@ mod tests {
             ),
             ("I want to talk to Alex", None),
             ("call me back", None),
+            // Whisper dropped the zero of "oh one one oh": a digit short, asked again.
+            ("It's area code 857, then 555 110.", None),
+            ("555 0110", Some("5550110")),
         ];
         for (text, want) in cases {
             assert_eq!(extract_phone(text).as_deref(), want, "{text}");

@@ -188,9 +188,15 @@ pub struct Lines {
     pub name: String,
     /// "No, my name is …" when a read-back has the name wrong.
     pub name_fix: String,
+    /// Their last name spelled, asked to spell it: "Krishnan, K. R. I. S. H. N. A. N."
+    pub spelling: String,
+    /// Both names spelled, asked to spell "your name".
+    pub spelling_full: String,
     /// When their existing appointment is, asked to find it: "It's Friday at 10 AM."
     pub booked_when: String,
     pub number: String,
+    /// The number said digit by digit in words, when asked to: "six one seven, five five …".
+    pub number_digits: String,
     /// "No, please call me on …" when the agent offers another number.
     pub number_fix: String,
     pub message: String,
@@ -264,7 +270,10 @@ impl FactSheet {
                 &l.name,
                 &l.name_fix,
                 &l.booked_when,
+                &l.spelling,
+                &l.spelling_full,
                 &l.number,
+                &l.number_digits,
                 &l.number_fix,
                 &l.message,
                 &l.purpose,
@@ -457,7 +466,10 @@ fn letters(s: &str) -> String {
 /// or more (in a short name the vowels are the name: "Chen" is not "Chan"). "Krishnan" heard as
 /// "Karshan" or "Otieno" as "Oceano" is wrong. Empty never matches.
 pub fn name_matches(want: &str, got: &str) -> bool {
-    let got = letters(got);
+    // "Ji-woo" and "Jiwoo", "O'Sullivan" and "Osullivan" are one written name.
+    let joined = |s: &str| s.replace(['-', '\'', '’'], "");
+    let (want, got) = (joined(want), joined(got));
+    let got = letters(&got);
     let got: Vec<&str> = got.split_whitespace().collect();
     if got.is_empty() {
         return false;
@@ -470,7 +482,7 @@ pub fn name_matches(want: &str, got: &str) -> bool {
             .filter(|c| c.len() >= 2)
             .collect::<Vec<_>>()
     };
-    letters(want).split_whitespace().all(|w| {
+    letters(&want).split_whitespace().all(|w| {
         let mine = codes(w);
         got.iter().any(|g| {
             let jw = strsim::jaro_winkler(w, g);

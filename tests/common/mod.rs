@@ -44,6 +44,34 @@ pub fn require_setup() {
     );
 }
 
+/// The shipped persona without the spelling question, written into `dir`: the scripted calls
+/// of these tests say their lines in order and were written before it (the dialog's own tests
+/// and the caller corpus cover spelling).
+fn scripted_persona(dir: &std::path::Path) -> PathBuf {
+    let prompts = root().join("prompts");
+    let text = std::fs::read_to_string(prompts.join("persona.toml")).unwrap();
+    assert!(
+        text.contains("spell_names = true"),
+        "the shipped persona asks for spellings"
+    );
+    let text = text
+        .replace("spell_names = true", "spell_names = false")
+        .replace(
+            "faq = \"faq.toml\"",
+            &format!("faq = {:?}", prompts.join("faq.toml").display().to_string()),
+        )
+        .replace(
+            "screening = \"screening.toml\"",
+            &format!(
+                "screening = {:?}",
+                prompts.join("screening.toml").display().to_string()
+            ),
+        );
+    let path = dir.join("persona.toml");
+    std::fs::write(&path, text).unwrap();
+    path
+}
+
 /// The configuration tests run with: after hours in Boston (Tuesday 19:30), the hibari voice.
 pub fn test_config(dir: &std::path::Path) -> Config {
     require_setup();
@@ -53,7 +81,7 @@ pub fn test_config(dir: &std::path::Path) -> Config {
         recordings: dir.join("recordings"),
         model: root().join("models/ggml-tiny.en.bin"),
         python: root().join(".venv/bin/python"),
-        persona: root().join("prompts/persona.toml"),
+        persona: scripted_persona(dir),
         tts: TtsChoice::Hibari,
         api_token: Some(API_TOKEN.into()),
         now: Some(chrono::DateTime::parse_from_rfc3339("2026-11-24T19:30:00-05:00").unwrap()),

@@ -103,7 +103,9 @@ impl Caller {
             Reply::Say(s)
                 if s == self.last
                     && s == self.sheet.lines.yes
-                    && agent.to_lowercase().contains("didn't catch") =>
+                    && ["didn't catch", "say yes or no", "yes or a no"]
+                        .iter()
+                        .any(|p| agent.to_lowercase().contains(p)) =>
             {
                 Reply::Say(self.sheet.lines.yes_again.clone())
             }
@@ -131,6 +133,12 @@ impl Caller {
         }
         if a.contains("still there") && !self.last.is_empty() {
             return say(self.last.clone());
+        }
+        if a.contains("spell your last name") {
+            return say(l.spelling);
+        }
+        if a.contains("spell your name") {
+            return say(l.spelling_full);
         }
         if a.contains("what day and time is your appointment") && !l.booked_when.is_empty() {
             return say(l.booked_when);
@@ -176,6 +184,9 @@ impl Caller {
                 .callback_digits()
                 .is_some_and(|mine| heard == mine);
             return say(if right { l.yes } else { l.number_fix });
+        }
+        if a.contains("digit by digit") && !l.number_digits.is_empty() {
+            return say(l.number_digits);
         }
         if a.contains("number") && (a.contains("what's") || a.contains("digit")) {
             return say(l.number);

@@ -502,6 +502,46 @@ fn say_time(rng: &mut StdRng, t: NaiveTime, foreign: bool) -> String {
     forms.choose(rng).cloned().expect("non-empty")
 }
 
+/// A name word spelled on request, the way caller `i` spells: letters with stops
+/// ("Krishnan, K. R. I. S. H. N. A. N.") or plain ("It's K R I S H N A N.").
+fn spell_out(word: &str, i: usize) -> String {
+    let letters: Vec<String> = word
+        .chars()
+        .filter(|c| c.is_alphabetic())
+        .map(|c| c.to_ascii_uppercase().to_string())
+        .collect();
+    if i % 2 == 0 {
+        format!("{word}, {}.", letters.join(". "))
+    } else {
+        format!("It's {}.", letters.join(" "))
+    }
+}
+
+/// "6175550110" → "Six one seven, five five five, zero one one zero."
+fn digit_words(d: &str) -> String {
+    const WORDS: [&str; 10] = [
+        "zero", "one", "two", "three", "four", "five", "six", "seven", "eight", "nine",
+    ];
+    let words: Vec<&str> = d
+        .chars()
+        .filter_map(|c| c.to_digit(10).map(|n| WORDS[n as usize]))
+        .collect();
+    let groups: Vec<String> = if words.len() == 10 {
+        vec![
+            words[..3].join(" "),
+            words[3..6].join(" "),
+            words[6..].join(" "),
+        ]
+    } else {
+        vec![words.join(" ")]
+    };
+    let mut s = groups.join(", ");
+    if let Some(f) = s.get(..1) {
+        s = f.to_uppercase() + &s[1..];
+    }
+    format!("{s}.")
+}
+
 fn spelled(word: &str) -> String {
     word.chars()
         .filter(|c| c.is_alphabetic())
@@ -1030,10 +1070,16 @@ fn one(
         restate,
         name: name_line,
         name_fix: format!("No, my name is {name}."),
+        spelling: spell_out(last, i),
+        spelling_full: format!("{}; {}", spell_out(first, i), spell_out(last, i)),
         booked_when: existing_spoken
             .map(|s| format!("It's {}.", s.trim_end_matches(',')))
             .unwrap_or_default(),
         number: number_line,
+        number_digits: match &callback {
+            Callback::Spoken(d) => digit_words(d),
+            Callback::CallerId => String::new(),
+        },
         number_fix,
         message: message_line,
         purpose: purpose_line,
