@@ -597,7 +597,7 @@ fn sentences(text: &str) -> Vec<String> {
             let mut parts = Vec::new();
             let mut rest = s.as_str();
             loop {
-                let lower = rest.to_lowercase();
+                let lower = understand::lower_keeping_offsets(rest);
                 let cut = [
                     ", my number",
                     ", you can reach me",
@@ -607,9 +607,7 @@ fn sentences(text: &str) -> Vec<String> {
                 ]
                 .iter()
                 .filter_map(|m| lower.find(m))
-                .min()
-                // Only cut where the lowercase copy and the original agree on byte offsets.
-                .filter(|&i| rest.is_char_boundary(i) && lower.len() == rest.len());
+                .min();
                 match cut {
                     Some(i) if i > 0 => {
                         parts.push(rest[..i].to_string());

@@ -2169,3 +2169,66 @@ fn not_being_able_to_make_a_meeting_is_a_cancel_however_the_sentences_fall() {
         );
     }
 }
+
+#[test]
+fn a_topic_after_a_letter_whose_lower_case_is_longer_is_read_without_panicking() {
+    // "İ" lower-cases to two characters, the Kelvin sign to a shorter one: offsets found in a
+    // lower-cased copy must still fall on the original's character boundaries.
+    for text in [
+        "İİİİ I'd like a meeting about the İstanbul office.",
+        "\u{212A}\u{212A} a meeting about the budget.",
+        "A meeting regarding ẞtraße and İzmir.",
+    ] {
+        let _ = understand::topic(text);
+        let (_, _) = Call::from(None).play(&[(text, "")]);
+    }
+}
+
+/// Words whisper could return: any text, with letters whose case mapping changes length, digits
+/// and the punctuation the readers split on.
+fn any_transcript() -> impl proptest::strategy::Strategy<Value = String> {
+    use proptest::prelude::*;
+    let piece = prop_oneof![
+        Just("İ".to_string()),
+        Just("\u{212A}".to_string()),
+        Just("ẞ".to_string()),
+        Just("ﬁ".to_string()),
+        Just(" about ".to_string()),
+        Just(", my number is ".to_string()),
+        Just(" at 3 pm ".to_string()),
+        Just(". ".to_string()),
+        Just("617 555 0123".to_string()),
+        Just(" S-I-O-B-H-A-N ".to_string()),
+        Just("This is ".to_string()),
+        "[a-zA-Z]{1,8}".prop_map(|s| format!("{s} ")),
+        "\\PC{0,6}",
+    ];
+    proptest::collection::vec(piece, 0..14).prop_map(|v| v.concat())
+}
+
+proptest::proptest! {
+    #![proptest_config(proptest::prelude::ProptestConfig::with_cases(200))]
+    #[test]
+    fn no_transcript_makes_the_dialog_panic(a in any_transcript(), b in any_transcript()) {
+        // The same words at each kind of question.
+        for opening in [
+            "I'd like to leave a message.",
+            "I'd like to book a meeting.",
+            "I need to cancel my appointment.",
+            "Do you have parking?",
+        ] {
+            let mut persona = default_persona();
+            persona.spell_names = true;
+            let mut d = Dialog::new(Arc::new(persona));
+            let now = Utc::now();
+            d.handle(
+                Event::CallStarted { caller_number: None, calendar: vec![] },
+                now,
+            );
+            d.handle(Event::Heard(opening.into()), now);
+            for t in [&a, &b, &a, &b] {
+                d.handle(Event::Heard(t.clone()), now);
+            }
+        }
+    }
+}

@@ -708,10 +708,25 @@ pub fn without_dates(text: &str) -> String {
         .join(" ")
 }
 
+/// `text` lower-cased wherever that keeps the character's byte length, so that an offset
+/// found in the copy is an offset in `text`: "İ" (whose lower case is two characters) and the
+/// Kelvin sign (whose lower case is shorter) stay as they are.
+pub(crate) fn lower_keeping_offsets(text: &str) -> String {
+    text.chars()
+        .map(|c| {
+            let mut low = c.to_lowercase();
+            match (low.next(), low.next()) {
+                (Some(l), None) if l.len_utf8() == c.len_utf8() => l,
+                _ => c,
+            }
+        })
+        .collect()
+}
+
 /// What a meeting is about, when the caller said it: the words after "about", "to discuss",
 /// "regarding", … ("a meeting about the Q3 budget" → "the Q3 budget"), up to the sentence's end.
 pub fn topic(text: &str) -> Option<String> {
-    let lower = text.to_lowercase();
+    let lower = lower_keeping_offsets(text);
     let leads = [
         " to talk about ",
         " to discuss ",
