@@ -17,10 +17,12 @@
 //! say; it executes the dialog's actions and owns timing, audio and persistence.
 
 use std::collections::VecDeque;
+use std::panic::AssertUnwindSafe;
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use chrono::{DateTime, Utc};
+use futures_util::FutureExt;
 use tokio::sync::mpsc;
 use tracing::{debug, error, info, info_span, warn, Instrument};
 
@@ -279,7 +281,35 @@ impl Session {
         }
     }
 
-    async fn run(mut self, mut input: mpsc::Receiver<SessionInput>) {
+    /// Serves the call, then closes its record whatever happened: a panic anywhere in the
+    /// session (a transcript no reader foresaw, say) is logged and recorded on the call, which is
+    /// still closed with its notifications; if closing panics too, the record alone is closed.
+    async fn run(mut self, input: mpsc::Receiver<SessionInput>) {
+        let served = AssertUnwindSafe(self.serve(input)).catch_unwind().await;
+        if let Err(panic) = served {
+            let what = panic_text(panic.as_ref());
+            error!(panic = %what, "call session panicked; closing its record");
+            self.closed = true;
+            self.status = CallStatus::Dropped;
+            if let Some(sid) = self.call_sid.clone() {
+                let detail = format!("the call's session failed: {what}");
+                if let Err(e) = self
+                    .svc
+                    .store
+                    .add_event(&sid, self.now(), "session_failed", &detail)
+                    .await
+                {
+                    error!(error = %e, "cannot record the session's failure");
+                }
+            }
+        }
+        if let Err(panic) = AssertUnwindSafe(self.finish()).catch_unwind().await {
+            error!(panic = %panic_text(panic.as_ref()), "closing the call panicked; closing the record alone");
+            self.close_record().await;
+        }
+    }
+
+    async fn serve(&mut self, mut input: mpsc::Receiver<SessionInput>) {
         let mut tick = tokio::time::interval(Duration::from_millis(20));
         tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
         loop {
@@ -301,7 +331,6 @@ impl Session {
                 break;
             }
         }
-        self.finish().await;
     }
 
     async fn on_bad_frame(&mut self, e: FrameError) {
@@ -629,6 +658,15 @@ impl Session {
                         return;
                     }
                     self.barge_in("short utterance").await;
+                }
+                if self
+                    .svc
+                    .config
+                    .fault_panic_on
+                    .as_deref()
+                    .is_some_and(|f| text.to_lowercase().contains(&f.to_lowercase()))
+                {
+                    panic!("fault injected: the caller said {text:?}");
                 }
                 info!(text = %text, "caller");
                 self.last_caller_end = Some(meta.ended);
@@ -1106,12 +1144,21 @@ impl Session {
                 warn!(error = %e, "recording not finalised");
             }
         }
-        let Some(sid) = self.call_sid.clone() else {
+        if self.call_sid.is_none() {
             return;
-        };
+        }
         if !self.dialog.is_done() {
             self.dialog_event(Event::Hangup).await;
         }
+        self.close_record().await;
+    }
+
+    /// Ends the call's record, with the notifications its stored record calls for, in one
+    /// transaction.
+    async fn close_record(&mut self) {
+        let Some(sid) = self.call_sid.clone() else {
+            return;
+        };
         let status = if self.status == CallStatus::InProgress {
             CallStatus::Dropped
         } else {
@@ -1139,6 +1186,15 @@ impl Session {
         }
         info!(?status, notifications = notes.len(), "call ended");
     }
+}
+
+/// What a panic said.
+fn panic_text(panic: &(dyn std::any::Any + Send)) -> String {
+    panic
+        .downcast_ref::<&str>()
+        .map(|s| s.to_string())
+        .or_else(|| panic.downcast_ref::<String>().cloned())
+        .unwrap_or_else(|| "a panic without a message".into())
 }
 
 /// How long to wait for the caller to finish, given what they are asked for.

@@ -96,6 +96,10 @@ pub struct Config {
     pub email: EmailConfig,
     /// Delivery retries and the morning digest.
     pub delivery: DeliveryConfig,
+    /// Fault injection for resilience tests: a call session that hears these words panics, so
+    /// a test can check that the call is still closed and its escalations still sent. Unset
+    /// (the default) in any real deployment.
+    pub fault_panic_on: Option<String>,
 }
 
 /// Email over SMTP. All three of `smtp_url`, `from` and `to` are needed to send email.
@@ -185,6 +189,7 @@ impl Default for Config {
             slack_webhook_url: None,
             email: EmailConfig::default(),
             delivery: DeliveryConfig::default(),
+            fault_panic_on: None,
         }
     }
 }

@@ -1038,3 +1038,40 @@ async fn a_caller_pressing_0_is_escalated_to_the_webhook() {
         "{body}"
     );
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_call_whose_session_panics_is_still_closed_and_its_escalation_sent() {
+    let listener = TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let url = format!("http://{}/hook", listener.local_addr().unwrap());
+    let hook = receiver(listener);
+    let app = spawn_app_with(move |c| {
+        c.webhook_url = Some(url);
+        c.webhook_secret = Some(SECRET.into());
+        // The session panics when the caller says their site is offline (third line).
+        c.fault_panic_on = Some("offline".into());
+    })
+    .await;
+    let report = app
+        .call_with(URGENT, |o| o.from = "+16175550111".into())
+        .await;
+    assert!(report.server_hung_up, "the line is let go, not left open");
+    let call = app.stored_call(&report.call_sid).await;
+    assert_eq!(call["status"], "dropped", "{call}");
+    let failed = call["events"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|e| e["kind"] == "session_failed")
+        .unwrap_or_else(|| panic!("the failure is on the record: {call}"));
+    assert!(
+        failed["detail"]
+            .as_str()
+            .unwrap()
+            .contains("fault injected"),
+        "{failed}"
+    );
+    // The emergency said before the failure still reaches the human.
+    let body = one_signed_delivery(&hook).await;
+    assert_eq!(body["event"], "escalation");
+    assert_eq!(body["call_sid"], report.call_sid.as_str());
+}
