@@ -376,7 +376,8 @@ impl Store {
     }
 
     /// Something happened after the call closed (a live transfer went unanswered): notes it on
-    /// the call, replaces the summary, and queues `notes`, in one transaction.
+    /// the call, replaces the summary, and queues `notes`, in one transaction. `false` when the
+    /// event happens once per call and was already recorded (then nothing changes).
     #[allow(clippy::too_many_arguments)]
     pub async fn amend_call_notifying(
         &self,
@@ -387,9 +388,17 @@ impl Store {
         summary: &str,
         notes: &[NewNotification],
         due: DateTime<Utc>,
-    ) -> Result<(), StoreError> {
+    ) -> Result<bool, StoreError> {
         let mut tx = self.pool.begin().await?;
-        insert_event(&mut *tx, call_sid, at, kind, detail).await?;
+        match insert_event(&mut *tx, call_sid, at, kind, detail).await {
+            Ok(()) => {}
+            // An event that happens once per call (migration 0005) is already recorded:
+            // nothing is amended and nobody is notified twice.
+            Err(StoreError::Sql(sqlx::Error::Database(e))) if e.is_unique_violation() => {
+                return Ok(false);
+            }
+            Err(e) => return Err(e),
+        }
         sqlx::query("UPDATE calls SET summary = $1 WHERE call_sid = $2")
             .bind(summary)
             .bind(call_sid)
@@ -397,8 +406,9 @@ impl Store {
             .await?;
         insert_notifications(&mut tx, call_sid, notes, due).await?;
         tx.commit().await?;
-        Ok(())
+        Ok(true)
     }
+
     /// Takes up to `limit` notifications due at `now` for delivery, leasing each until
     /// `now + lease` so that no other worker (or instance) sends it meanwhile.
     pub async fn claim_due(
@@ -968,6 +978,55 @@ mod tests {
         let url = format!("sqlite://{}/log/calls.db", dir.path().display());
         let s = Store::open(&url).await.unwrap();
         (dir, s)
+    }
+
+    #[tokio::test]
+    async fn an_unanswered_transfer_is_noted_and_notified_once_however_often_it_is_reported() {
+        let (_d, s) = store().await;
+        let t0 = Utc::now();
+        s.begin_call("CA9", Some("+16175550123"), None, t0)
+            .await
+            .unwrap();
+        let note = |id: &str| NewNotification {
+            id: id.into(),
+            channel: "webhook".into(),
+            event: "escalation".into(),
+            reason: None,
+            urgency: None,
+            payload: "{}".into(),
+            digest_at: None,
+        };
+        let (n1, n2) = (vec![note("ntf_a")], vec![note("ntf_b")]);
+        // Two retries of the same callback at once.
+        let (a, b) = tokio::join!(
+            s.amend_call_notifying("CA9", t0, "transfer_unanswered", "no-answer", "S1", &n1, t0),
+            s.amend_call_notifying("CA9", t0, "transfer_unanswered", "no-answer", "S2", &n2, t0),
+        );
+        let (a, b) = (a.unwrap(), b.unwrap());
+        assert!(a ^ b, "exactly one is recorded: {a} {b}");
+        assert_eq!(s.notifications_for("CA9").await.unwrap().len(), 1);
+        let again = s
+            .amend_call_notifying(
+                "CA9",
+                t0,
+                "transfer_unanswered",
+                "busy",
+                "S3",
+                &[note("ntf_c")],
+                t0,
+            )
+            .await
+            .unwrap();
+        assert!(!again);
+        let call = s.get_call("CA9").await.unwrap().unwrap();
+        let noted = call
+            .events
+            .iter()
+            .flatten()
+            .filter(|e| e.kind == "transfer_unanswered")
+            .count();
+        assert_eq!(noted, 1);
+        assert_ne!(call.summary.as_deref(), Some("S3"));
     }
 
     #[tokio::test]

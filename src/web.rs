@@ -188,7 +188,9 @@ async fn twilio_dial_status(
                     )
                     .await
                 {
-                    Ok(()) => svc.outbox.notify_one(),
+                    Ok(true) => svc.outbox.notify_one(),
+                    // A retry racing this one recorded it first.
+                    Ok(false) => {}
                     Err(e) => error!(call_sid, error = %e, "cannot record the missed transfer"),
                 }
             }
