@@ -33,6 +33,7 @@ use crate::audio::{g711, EchoGuard, LINE_FRAME};
 use crate::config::{Clock, Config};
 use crate::dialog::{Action, CalendarFailure, Dialog, Event, Expect};
 use crate::persona::Persona;
+use crate::store::journal::Journal;
 use crate::store::{stamp, BookError, CallStatus, NewAppointment, Speaker, Store};
 use crate::stt::Stt;
 use crate::telephony::{FrameError, Inbound, Outbound};
@@ -204,6 +205,8 @@ struct Session {
     endpointer: Endpointer,
     echo: EchoGuard,
     recorder: Option<Recorder>,
+    /// Writes the call's log off the audio path, from the moment the call is known.
+    journal: Option<Journal>,
     internal_tx: mpsc::Sender<Internal>,
     internal_rx: mpsc::Receiver<Internal>,
     stt_tx: Option<mpsc::Sender<(Stt1, Vec<f32>)>>,
@@ -247,6 +250,7 @@ impl Session {
             endpointer,
             echo,
             recorder: None,
+            journal: None,
             internal_tx,
             internal_rx,
             stt_tx: None,
@@ -293,14 +297,7 @@ impl Session {
             self.status = CallStatus::Dropped;
             if let Some(sid) = self.call_sid.clone() {
                 let detail = format!("the call's session failed: {what}");
-                if let Err(e) = self
-                    .svc
-                    .store
-                    .add_event(&sid, self.now(), "session_failed", &detail)
-                    .await
-                {
-                    error!(error = %e, "cannot record the session's failure");
-                }
+                self.note(&sid, "session_failed", &detail).await;
             }
         }
         if let Err(panic) = AssertUnwindSafe(self.finish()).catch_unwind().await {
@@ -346,17 +343,8 @@ impl Session {
             return;
         }
         let now = self.now();
-        match self.call_sid.clone() {
-            Some(sid) => {
-                if let Err(err) = self
-                    .svc
-                    .store
-                    .add_event(&sid, now, "bad_frame", &e.to_string())
-                    .await
-                {
-                    error!(error = %err, "cannot record bad frame");
-                }
-            }
+        match &self.journal {
+            Some(j) => j.event(now, "bad_frame", &e.to_string()),
             None => self.early_errors.push((now, e.to_string())),
         }
     }
@@ -376,8 +364,7 @@ impl Session {
                     self.barge_in("keypad").await;
                 }
                 self.last_caller_end = Some(Instant::now());
-                self.log_turn(Speaker::Caller, &format!("[keypad {d}]"), self.now(), None)
-                    .await;
+                self.log_turn(Speaker::Caller, &format!("[keypad {d}]"), self.now(), None);
                 self.dialog_event(Event::Digit(d)).await;
             }
             Inbound::Mark(name) => {
@@ -438,6 +425,7 @@ impl Session {
         {
             error!(error = %e, "cannot record call start");
         }
+        self.journal = Some(Journal::start(self.svc.store.clone(), sid.clone()));
         let rec_path = self
             .svc
             .config
@@ -470,13 +458,8 @@ impl Session {
             }
         };
         for (at, detail) in std::mem::take(&mut self.early_errors) {
-            if let Err(e) = self
-                .svc
-                .store
-                .add_event(&sid, at, "bad_frame", &detail)
-                .await
-            {
-                error!(error = %e, "cannot record bad frame");
+            if let Some(j) = &self.journal {
+                j.event(at, "bad_frame", &detail);
             }
         }
         self.call_sid = Some(sid);
@@ -670,8 +653,7 @@ impl Session {
                 }
                 info!(text = %text, "caller");
                 self.last_caller_end = Some(meta.ended);
-                self.log_turn(Speaker::Caller, &text, meta.started_at, None)
-                    .await;
+                self.log_turn(Speaker::Caller, &text, meta.started_at, None);
                 self.dialog_event(Event::Heard(text)).await;
             }
             Internal::Synthesised {
@@ -764,18 +746,13 @@ impl Session {
             Action::Say { .. } | Action::Hangup if self.closed => {}
             Action::Say { text, expect } => self.say(text, expect),
             Action::UpdateCaller(info) => {
-                if let Err(e) = self.svc.store.update_caller(&sid, &info).await {
-                    error!(error = %e, "cannot store caller details");
+                if let Some(j) = &self.journal {
+                    j.caller(&info);
                 }
             }
             Action::SetOutcome { outcome, summary } => {
-                if let Err(e) = self
-                    .svc
-                    .store
-                    .set_outcome(&sid, outcome.as_str(), Some(&summary))
-                    .await
-                {
-                    error!(error = %e, "cannot store outcome");
+                if let Some(j) = &self.journal {
+                    j.outcome(outcome.as_str(), &summary);
                 }
             }
             Action::Book(m) => {
@@ -876,13 +853,18 @@ impl Session {
 
     /// Records a notable event on the call; a failure is logged, never fatal.
     async fn note(&self, sid: &str, kind: &str, detail: &str) {
-        if let Err(e) = self
-            .svc
-            .store
-            .add_event(sid, self.now(), kind, detail)
-            .await
-        {
-            error!(error = %e, kind, "cannot record call event");
+        match &self.journal {
+            Some(j) => j.event(self.now(), kind, detail),
+            None => {
+                if let Err(e) = self
+                    .svc
+                    .store
+                    .add_event(sid, self.now(), kind, detail)
+                    .await
+                {
+                    error!(error = %e, kind, "cannot record call event");
+                }
+            }
         }
     }
 
@@ -1022,9 +1004,7 @@ impl Session {
             .map(|t| t.elapsed().as_millis() as i64);
         let text = self.replies[pos].text.clone();
         info!(text = %text, latency_ms = ?latency, "agent");
-        let seq = self
-            .log_turn(Speaker::Agent, &text, self.now(), latency)
-            .await;
+        let seq = self.log_turn(Speaker::Agent, &text, self.now(), latency);
         self.replies[pos].turn_seq = seq;
     }
 
@@ -1068,21 +1048,13 @@ impl Session {
                 }
             }
             let heard = heard.join(" ");
-            if let (Some(seq), Some(sid)) = (r.turn_seq, self.call_sid.clone()) {
-                if let Err(e) = self.svc.store.cut_turn(&sid, seq, &heard).await {
-                    error!(error = %e, "cannot cut the agent turn");
-                }
-                let now = self.now();
-                let _ = self
-                    .svc
-                    .store
-                    .add_event(
-                        &sid,
-                        now,
-                        "barge_in",
-                        &format!("{why}; caller heard: {heard:?}"),
-                    )
-                    .await;
+            if let (Some(seq), Some(j)) = (r.turn_seq, self.journal.as_ref()) {
+                j.cut_turn(seq, &heard);
+                j.event(
+                    self.svc.clock.now(),
+                    "barge_in",
+                    &format!("{why}; caller heard: {heard:?}"),
+                );
             }
         }
         self.queue.clear();
@@ -1093,26 +1065,14 @@ impl Session {
         self.last_frame_at = None;
     }
 
-    async fn log_turn(
+    fn log_turn(
         &mut self,
         speaker: Speaker,
         text: &str,
         at: DateTime<Utc>,
         latency: Option<i64>,
     ) -> Option<i64> {
-        let sid = self.call_sid.clone()?;
-        match self
-            .svc
-            .store
-            .add_turn(&sid, speaker, text, at, latency)
-            .await
-        {
-            Ok(seq) => Some(seq),
-            Err(e) => {
-                error!(error = %e, "cannot store turn");
-                None
-            }
-        }
+        Some(self.journal.as_mut()?.turn(speaker, text, at, latency))
     }
 
     async fn finish(&mut self) {
@@ -1159,6 +1119,10 @@ impl Session {
         let Some(sid) = self.call_sid.clone() else {
             return;
         };
+        // Everything the call logged is written before its record is read and closed.
+        if let Some(j) = &self.journal {
+            j.flush().await;
+        }
         let status = if self.status == CallStatus::InProgress {
             CallStatus::Dropped
         } else {

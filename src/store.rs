@@ -291,6 +291,31 @@ impl Store {
         Ok(row.try_get::<i64, _>("seq")?)
     }
 
+    /// Appends turn number `seq` (numbered by the call's [`journal::Journal`]).
+    pub async fn add_turn_numbered(
+        &self,
+        call_sid: &str,
+        seq: i64,
+        speaker: Speaker,
+        text: &str,
+        started_at: DateTime<Utc>,
+        latency_ms: Option<i64>,
+    ) -> Result<(), StoreError> {
+        sqlx::query(
+            "INSERT INTO turns (call_sid, seq, speaker, text, started_at, latency_ms)
+             VALUES ($1, $2, $3, $4, $5, $6)",
+        )
+        .bind(call_sid)
+        .bind(seq)
+        .bind(speaker.as_str())
+        .bind(text)
+        .bind(stamp(started_at))
+        .bind(latency_ms)
+        .execute(&self.pool)
+        .await?;
+        Ok(())
+    }
+
     /// Cuts an agent turn to what the caller actually heard.
     pub async fn cut_turn(&self, call_sid: &str, seq: i64, heard: &str) -> Result<(), StoreError> {
         sqlx::query("UPDATE turns SET text = $1, interrupted = 1 WHERE call_sid = $2 AND seq = $3")
@@ -968,6 +993,8 @@ impl Store {
         Ok(out)
     }
 }
+
+pub mod journal;
 
 #[cfg(test)]
 mod tests {

@@ -1631,6 +1631,7 @@ impl Dialog {
                     self.stage = Stage::AskName;
                     self.say_line(out, "ask_name", &[], Expect::Free);
                 } else if self.ask_spelling(out) {
+                    // Asked to spell the name; the number comes next.
                 } else if self.info.callback_number.is_none() || self.heard_number.is_some() {
                     self.ask_number(out);
                 } else if self.info.message.is_none() {
@@ -1645,6 +1646,7 @@ impl Dialog {
                     self.stage = Stage::AskName;
                     self.say_line(out, "ask_name", &[], Expect::Free);
                 } else if self.ask_spelling(out) {
+                    // Asked to spell the name; the number comes next.
                 } else if self.heard_number.is_some()
                     || (self.info.callback_number.is_none() && self.caller_id.is_none())
                 {

@@ -1,0 +1,199 @@
+//! A call's journal: what the session writes to the call log while the call runs (turns, a turn
+//! cut by barge-in, events, the caller's details, the outcome), written in order by a task of
+//! its own, so the audio loop never waits on the database. A locked or slow database delays the
+//! log, never the caller's audio; [`Journal::flush`] waits until everything sent is written,
+//! before the call's record is closed.
+//!
+//! The journal numbers the call's turns itself: only the session writes turns, so the numbers
+//! are known at once (a cut names its turn before that turn is written) and need no
+//! `MAX(seq) + 1` read.
+
+use chrono::{DateTime, Utc};
+use tokio::sync::{mpsc, oneshot};
+use tracing::error;
+
+use super::{Speaker, Store};
+use crate::dialog::CallerInfo;
+
+enum Entry {
+    Turn {
+        seq: i64,
+        speaker: Speaker,
+        text: String,
+        at: DateTime<Utc>,
+        latency_ms: Option<i64>,
+    },
+    CutTurn {
+        seq: i64,
+        heard: String,
+    },
+    Event {
+        at: DateTime<Utc>,
+        kind: String,
+        detail: String,
+    },
+    Caller(CallerInfo),
+    Outcome {
+        outcome: String,
+        summary: String,
+    },
+    Flush(oneshot::Sender<()>),
+}
+
+/// The writer of one call's log entries.
+pub struct Journal {
+    tx: mpsc::UnboundedSender<Entry>,
+    next_seq: i64,
+}
+
+impl Journal {
+    /// Starts the writer for call `call_sid` (already begun in `store`).
+    pub fn start(store: Store, call_sid: String) -> Self {
+        let (tx, mut rx) = mpsc::unbounded_channel::<Entry>();
+        tokio::spawn(async move {
+            while let Some(entry) = rx.recv().await {
+                write(&store, &call_sid, entry).await;
+            }
+        });
+        Self { tx, next_seq: 1 }
+    }
+
+    fn send(&self, entry: Entry) {
+        if self.tx.send(entry).is_err() {
+            error!("the call's journal writer is gone; an entry is lost");
+        }
+    }
+
+    /// Appends a turn; returns its number in the call.
+    pub fn turn(
+        &mut self,
+        speaker: Speaker,
+        text: &str,
+        at: DateTime<Utc>,
+        latency_ms: Option<i64>,
+    ) -> i64 {
+        let seq = self.next_seq;
+        self.next_seq += 1;
+        self.send(Entry::Turn {
+            seq,
+            speaker,
+            text: text.to_string(),
+            at,
+            latency_ms,
+        });
+        seq
+    }
+
+    /// Cuts turn `seq` to what the caller heard of it.
+    pub fn cut_turn(&self, seq: i64, heard: &str) {
+        self.send(Entry::CutTurn {
+            seq,
+            heard: heard.to_string(),
+        });
+    }
+
+    /// Records a notable event on the call.
+    pub fn event(&self, at: DateTime<Utc>, kind: &str, detail: &str) {
+        self.send(Entry::Event {
+            at,
+            kind: kind.to_string(),
+            detail: detail.to_string(),
+        });
+    }
+
+    /// Stores what is known of the caller.
+    pub fn caller(&self, info: &CallerInfo) {
+        self.send(Entry::Caller(info.clone()));
+    }
+
+    /// Stores the call's outcome and summary.
+    pub fn outcome(&self, outcome: &str, summary: &str) {
+        self.send(Entry::Outcome {
+            outcome: outcome.to_string(),
+            summary: summary.to_string(),
+        });
+    }
+
+    /// Waits until every entry sent so far is written (or failed and was logged).
+    pub async fn flush(&self) {
+        let (done, wait) = oneshot::channel();
+        self.send(Entry::Flush(done));
+        let _ = wait.await;
+    }
+}
+
+async fn write(store: &Store, call_sid: &str, entry: Entry) {
+    let result = match entry {
+        Entry::Turn {
+            seq,
+            speaker,
+            text,
+            at,
+            latency_ms,
+        } => store
+            .add_turn_numbered(call_sid, seq, speaker, &text, at, latency_ms)
+            .await
+            .map_err(|e| ("turn", e)),
+        Entry::CutTurn { seq, heard } => store
+            .cut_turn(call_sid, seq, &heard)
+            .await
+            .map_err(|e| ("cut turn", e)),
+        Entry::Event { at, kind, detail } => store
+            .add_event(call_sid, at, &kind, &detail)
+            .await
+            .map_err(|e| ("event", e)),
+        Entry::Caller(info) => store
+            .update_caller(call_sid, &info)
+            .await
+            .map_err(|e| ("caller details", e)),
+        Entry::Outcome { outcome, summary } => store
+            .set_outcome(call_sid, &outcome, Some(&summary))
+            .await
+            .map_err(|e| ("outcome", e)),
+        Entry::Flush(done) => {
+            let _ = done.send(());
+            Ok(())
+        }
+    };
+    if let Err((what, e)) = result {
+        error!(call_sid, error = %e, "cannot store the call's {what}");
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[tokio::test]
+    async fn entries_are_written_in_order_and_flush_waits_for_them() {
+        let dir = tempfile::tempdir().unwrap();
+        let url = format!("sqlite://{}/calls.db", dir.path().display());
+        let store = Store::open(&url).await.unwrap();
+        let t0 = Utc::now();
+        store.begin_call("CAj", None, None, t0).await.unwrap();
+        let mut j = Journal::start(store.clone(), "CAj".into());
+        let first = j.turn(Speaker::Agent, "Good evening, how can I help?", t0, None);
+        let second = j.turn(Speaker::Caller, "Hi.", t0, Some(700));
+        // The cut names a turn that may not be written yet.
+        j.cut_turn(first, "Good evening");
+        j.event(t0, "barge_in", "caller spoke");
+        j.caller(&CallerInfo {
+            name: Some("Dana Kim".into()),
+            ..CallerInfo::default()
+        });
+        j.flush().await;
+        assert_eq!((first, second), (1, 2));
+        let call = store.get_call("CAj").await.unwrap().unwrap();
+        let turns = call.turns.unwrap_or_default();
+        assert_eq!(turns.len(), 2);
+        assert_eq!(turns[0].text, "Good evening");
+        assert!(turns[0].interrupted);
+        assert_eq!(turns[1].latency_ms, Some(700));
+        assert_eq!(call.caller.name.as_deref(), Some("Dana Kim"));
+        assert!(call
+            .events
+            .unwrap_or_default()
+            .iter()
+            .any(|e| e.kind == "barge_in"));
+    }
+}
