@@ -1,8 +1,9 @@
 //! The caller corpus: per-class pass rates and overall.
 //!
 //! `cargo bench --bench callers` plays every generated call against the dialog at the text
-//! level (each utterance as `tests/data/callers/heard.jsonl` has whisper hearing it, else as
-//! typed) and prints the table. `-- --failures` adds every failing transcript.
+//! level twice: as typed (the dialog alone), then as heard (each utterance as
+//! `tests/data/callers/heard.jsonl` has whisper hearing it, else as typed), and prints both
+//! tables. `-- --failures` adds every failing transcript of the heard run.
 //! `-- --spoken` is reserved for placing the same calls over real websockets against a running
 //! server (the caller policy, `sim::corpus::Caller`, already takes the agent's words from any
 //! source); it is not built yet.
@@ -29,6 +30,10 @@ fn main() -> anyhow::Result<()> {
     let persona = Arc::new(Persona::load(&root.join("prompts/persona.toml"))?);
     let heard = Heard::load(&root.join("tests/data/callers/heard.jsonl"))?;
     let corpus = generate(&persona, corpus_now(), CORPUS_SEED, CALLS);
+    // The same callers as typed: the dialog alone, no mishearing.
+    let typed = corpus::run(&persona, &corpus, &Heard::none(), corpus_now());
+    println!("callers as typed (text level, no whisper):");
+    println!("{}", typed.table());
     let started = Instant::now();
     let report = corpus::run(&persona, &corpus, &heard, corpus_now());
     let took = started.elapsed();

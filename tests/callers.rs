@@ -26,43 +26,47 @@ fn corpus_of(p: &Persona) -> Vec<FactSheet> {
     generate(p, corpus_now(), CORPUS_SEED, 180)
 }
 
-/// Today's dialog, per class: pass rates (percent) the corpus must keep, as measured on
-/// 2026-12-02 against main at 9b5db09 (BENCHMARKS.md, "Callers"). Raise them as the dialog improves.
+/// The dialog alone, per class: pass rates (percent) the corpus as typed (no whisper) must keep,
+/// as measured on 2026-12-02 (BENCHMARKS.md, "Callers"). Raise them as the dialog improves.
 const FLOORS: &[(Class, f64)] = &[
-    (Class::Message, 94.0),
-    (Class::Book, 91.0),
-    (Class::FreeThenBook, 90.0),
+    (Class::Message, 100.0),
+    (Class::Book, 97.0),
+    (Class::FreeThenBook, 100.0),
     (Class::Move, 100.0),
-    (Class::Cancel, 90.0),
-    (Class::Faq, 90.0),
-    (Class::FaqThenMore, 86.0),
-    (Class::Person, 90.0),
+    (Class::Cancel, 100.0),
+    (Class::Faq, 96.0),
+    (Class::FaqThenMore, 95.0),
+    (Class::Person, 100.0),
     (Class::Urgent, 100.0),
     (Class::Vip, 100.0),
     (Class::KnownContact, 100.0),
-    (Class::Volunteered, 93.0),
-    (Class::CallerIdNumber, 97.0),
-    (Class::NoCallerId, 92.0),
-    (Class::SharedName, 87.0),
-    (Class::SpelledName, 95.0),
-    (Class::ForeignZone, 90.0),
+    (Class::Volunteered, 99.0),
+    (Class::CallerIdNumber, 100.0),
+    (Class::NoCallerId, 100.0),
+    (Class::SharedName, 96.0),
+    (Class::SpelledName, 100.0),
+    (Class::ForeignZone, 100.0),
     (Class::CorrectedTime, 100.0),
     (Class::CorrectedNumber, 100.0),
-    (Class::ChangedMind, 91.0),
-    (Class::Noisy, 91.0),
+    (Class::ChangedMind, 100.0),
+    (Class::Noisy, 98.0),
 ];
 
-/// The whole corpus's floor (percent).
-const OVERALL_FLOOR: f64 = 94.0;
+/// The whole corpus as typed (percent).
+const OVERALL_FLOOR: f64 = 99.0;
 
-/// Seeds the dialog was not tuned on, and the overall floor each must keep (percent).
-const HELD_OUT: &[(u64, f64)] = &[(CORPUS_SEED + 1, 97.0), (7, 97.0), (2026, 98.0)];
+/// The whole corpus as whisper hears it (percent): every utterance of
+/// `tests/data/callers/heard.jsonl` put through the caller's voice, the line and whisper
+/// (`examples/hear_callers.rs`), measured on 2026-12-02. The bar is 95.
+const HEARD_FLOOR: f64 = 45.0;
+
+/// Seeds the dialog was not tuned on, and the overall floor each must keep (percent), typed.
+const HELD_OUT: &[(u64, f64)] = &[(CORPUS_SEED + 1, 97.0), (7, 98.0), (2026, 99.0)];
 
 #[test]
 fn corpus_pass_rates_hold_their_floors() {
     let p = persona();
-    let heard = Heard::load(&root().join("tests/data/callers/heard.jsonl")).expect("heard cache");
-    let report = corpus::run(&p, &corpus_of(&p), &heard, corpus_now());
+    let report = corpus::run(&p, &corpus_of(&p), &Heard::none(), corpus_now());
     println!("{}", report.table());
     println!("first failed check: {:?}", report.failures());
     println!("{}", report.failing_transcripts());
@@ -83,6 +87,21 @@ fn corpus_pass_rates_hold_their_floors() {
         low.push(format!("overall: {overall:.0}% < {OVERALL_FLOOR:.0}%"));
     }
     assert!(low.is_empty(), "below the floor: {low:?}");
+}
+
+#[test]
+fn the_corpus_as_whisper_hears_it_holds_its_floor() {
+    let p = persona();
+    let heard = Heard::load(&root().join("tests/data/callers/heard.jsonl")).expect("heard cache");
+    let report = corpus::run(&p, &corpus_of(&p), &heard, corpus_now());
+    println!("{}", report.table());
+    println!("first failed check: {:?}", report.failures());
+    let overall = 100.0 * report.overall().rate();
+    assert!(
+        overall + 1e-9 >= HEARD_FLOOR,
+        "heard: {overall:.1}% < {HEARD_FLOOR:.0}%\n{}",
+        report.failing_transcripts()
+    );
 }
 
 #[test]

@@ -109,6 +109,14 @@ impl Caller {
             {
                 Reply::Say(self.sheet.lines.yes_again.clone())
             }
+            // Not heard spelling both names: the last name alone.
+            Reply::Say(s)
+                if s == self.last
+                    && s == self.sheet.lines.spelling_full
+                    && agent.to_lowercase().contains("didn't catch") =>
+            {
+                Reply::Say(self.sheet.lines.spelling.clone())
+            }
             other => other,
         };
         if let Reply::Say(s) = &reply {
