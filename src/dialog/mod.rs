@@ -605,11 +605,17 @@ impl Dialog {
             self.on_silence(now, out);
             return;
         }
+        self.ask_again("not_heard", out);
+    }
+
+    /// Line `lead` ("are you still there?", "sorry, I didn't catch that"), then the pending
+    /// question again, unchanged (it is not a new question: no retry is counted).
+    fn ask_again(&mut self, lead: &str, out: &mut Vec<Action>) {
         let (again, expect) = self
             .last_prompt
             .clone()
             .unwrap_or((String::new(), Expect::Free));
-        let text = format!("{} {}", self.line("not_heard", &[]), again);
+        let text = format!("{} {}", self.line(lead, &[]), again);
         out.push(Action::Say {
             text: text.trim().to_string(),
             expect,
@@ -623,15 +629,7 @@ impl Dialog {
             self.finish(out, text, now);
             return;
         }
-        let (again, expect) = self
-            .last_prompt
-            .clone()
-            .unwrap_or((String::new(), Expect::Free));
-        let text = format!("{} {}", self.line("still_there", &[]), again);
-        out.push(Action::Say {
-            text: text.trim().to_string(),
-            expect,
-        });
+        self.ask_again("still_there", out);
     }
 
     fn on_digit(&mut self, digit: char, now: DateTime<Utc>, out: &mut Vec<Action>) {

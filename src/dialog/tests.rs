@@ -2094,19 +2094,13 @@ fn a_new_caller_spells_the_name_on_a_message_and_the_spelling_is_kept() {
     let mut persona = default_persona();
     persona.spell_names = true;
     let persona = Arc::new(persona);
-    for (spelling, want) in [
-        ("Krishnan, K. R. I. S. H. N. A. N.", "Deepa Krishnan"),
-        ("It's K-R-I-S-H-N-A-N.", "Deepa Krishnan"),
-        // Letters whisper ran together in capitals.
-        ("KRISHNAN.", "Deepa Krishnan"),
-        // Nothing spelled: the name stays as heard, and the call goes on.
-        ("It's just as it sounds.", "Deepa Christian"),
-    ] {
+    let now = Utc::now();
+    // A call that has asked for a message, from `caller_id`.
+    let message_call = |caller_id: Option<&str>| {
         let mut d = Dialog::new(persona.clone());
-        let now = Utc::now();
         d.handle(
             Event::CallStarted {
-                caller_number: Some("+16175550111".into()),
+                caller_number: caller_id.map(str::to_string),
                 calendar: vec![],
             },
             now,
@@ -2115,6 +2109,17 @@ fn a_new_caller_spells_the_name_on_a_message_and_the_spelling_is_kept() {
             Event::Heard("I'd like to leave a message for Alex.".into()),
             now,
         );
+        d
+    };
+    for (spelling, want) in [
+        ("Krishnan, K. R. I. S. H. N. A. N.", "Deepa Krishnan"),
+        ("It's K-R-I-S-H-N-A-N.", "Deepa Krishnan"),
+        // Letters whisper ran together in capitals.
+        ("KRISHNAN.", "Deepa Krishnan"),
+        // Nothing spelled: the name stays as heard, and the call goes on.
+        ("It's just as it sounds.", "Deepa Christian"),
+    ] {
+        let mut d = message_call(Some("+16175550111"));
         let asked = said(&d.handle(Event::Heard("Deepa Christian.".into()), now));
         assert!(asked.contains("spell your last name"), "{asked}");
         let next = said(&d.handle(Event::Heard(spelling.into()), now));
@@ -2122,19 +2127,7 @@ fn a_new_caller_spells_the_name_on_a_message_and_the_spelling_is_kept() {
         assert_eq!(d.caller().name.as_deref(), Some(want), "{spelling}");
     }
     // A known contact is not asked.
-    let mut d = Dialog::new(persona.clone());
-    let now = Utc::now();
-    d.handle(
-        Event::CallStarted {
-            caller_number: None,
-            calendar: vec![],
-        },
-        now,
-    );
-    d.handle(
-        Event::Heard("I'd like to leave a message for Alex.".into()),
-        now,
-    );
+    let mut d = message_call(None);
     let next = said(&d.handle(Event::Heard("Priya Raman.".into()), now));
     assert!(!next.contains("spell"), "{next}");
 }
