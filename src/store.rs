@@ -267,32 +267,8 @@ impl Store {
         Ok(())
     }
 
-    /// Appends a turn; returns its sequence number.
-    pub async fn add_turn(
-        &self,
-        call_sid: &str,
-        speaker: Speaker,
-        text: &str,
-        started_at: DateTime<Utc>,
-        latency_ms: Option<i64>,
-    ) -> Result<i64, StoreError> {
-        let row = sqlx::query(
-            "INSERT INTO turns (call_sid, seq, speaker, text, started_at, latency_ms)
-             VALUES ($1, (SELECT COALESCE(MAX(seq), 0) + 1 FROM turns WHERE call_sid = $1), $2, $3, $4, $5)
-             RETURNING seq",
-        )
-        .bind(call_sid)
-        .bind(speaker.as_str())
-        .bind(text)
-        .bind(stamp(started_at))
-        .bind(latency_ms)
-        .fetch_one(&self.pool)
-        .await?;
-        Ok(row.try_get::<i64, _>("seq")?)
-    }
-
     /// Appends turn number `seq` (numbered by the call's [`journal::Journal`]).
-    pub async fn add_turn_numbered(
+    pub async fn add_turn(
         &self,
         call_sid: &str,
         seq: i64,
@@ -1064,18 +1040,12 @@ mod tests {
             .await
             .unwrap();
         s.begin_call("CA1", None, None, t0).await.unwrap();
-        assert_eq!(
-            s.add_turn("CA1", Speaker::Agent, "Hello", t0, Some(120))
-                .await
-                .unwrap(),
-            1
-        );
-        assert_eq!(
-            s.add_turn("CA1", Speaker::Caller, "Hi", t0, None)
-                .await
-                .unwrap(),
-            2
-        );
+        s.add_turn("CA1", 1, Speaker::Agent, "Hello", t0, Some(120))
+            .await
+            .unwrap();
+        s.add_turn("CA1", 2, Speaker::Caller, "Hi", t0, None)
+            .await
+            .unwrap();
         s.cut_turn("CA1", 1, "Hel").await.unwrap();
         s.update_caller(
             "CA1",

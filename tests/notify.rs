@@ -899,12 +899,13 @@ async fn an_urgent_call_cut_off_by_a_crash_still_reaches_a_human() {
         .await
         .unwrap();
     store
-        .add_turn("CAcut1", Speaker::Agent, "Good evening.", now, None)
+        .add_turn("CAcut1", 1, Speaker::Agent, "Good evening.", now, None)
         .await
         .unwrap();
     store
         .add_turn(
             "CAcut1",
+            2,
             Speaker::Caller,
             "There's an emergency, our servers are down.",
             now,

@@ -729,6 +729,22 @@ fn only_spelling(toks: &[Tok], name: &str) -> bool {
     })
 }
 
+/// The heard word (not yet `taken`) that the spelled word `s` spells: the one it sounds like or
+/// starts alike, the closest when several are.
+fn spelled_word_of(words: &[String], taken: &[bool], s: &str) -> Option<usize> {
+    let alike = |w: &str| {
+        same_word(w, s)
+            || (fold(w).chars().next() == fold(s).chars().next() && word_score(w, s) >= 0.6)
+    };
+    (0..words.len())
+        .filter(|&k| !taken[k] && alike(&words[k]))
+        .max_by(|&a, &b| {
+            word_score(&words[a], s)
+                .partial_cmp(&word_score(&words[b], s))
+                .unwrap_or(std::cmp::Ordering::Equal)
+        })
+}
+
 /// Puts spelled words into the heard name: each replaces the heard word that sounds like it or
 /// starts alike (the spelling wins: "Shivon, S-I-O-B-H-A-N" is Siobhan). A spelled word like no
 /// heard word is added only when the utterance is about spelling ("It's Chidi, that's
@@ -757,18 +773,7 @@ fn apply_spelling(
     let mut changed = false;
     let mut taken = vec![false; words.len()];
     for s in spelled {
-        let alike = |w: &str| {
-            same_word(w, &s)
-                || (fold(w).chars().next() == fold(&s).chars().next() && word_score(w, &s) >= 0.6)
-        };
-        let best = (0..words.len())
-            .filter(|&k| !taken[k] && alike(&words[k]))
-            .max_by(|&a, &b| {
-                word_score(&words[a], &s)
-                    .partial_cmp(&word_score(&words[b], &s))
-                    .unwrap_or(std::cmp::Ordering::Equal)
-            });
-        match best {
+        match spelled_word_of(&words, &taken, &s) {
             Some(k) => {
                 // The same letters spelled plainly keep the heard accents ("Bartłomiej").
                 if fold(&words[k]) != fold(&s) {
@@ -838,18 +843,8 @@ pub fn respelled(name: &str, answer: &str) -> Option<String> {
     if words.is_empty() {
         return Some(s);
     }
-    let alike = |w: &str| {
-        same_word(w, &s)
-            || (fold(w).chars().next() == fold(&s).chars().next() && word_score(w, &s) >= 0.6)
-    };
-    let k = (0..words.len())
-        .filter(|&k| alike(&words[k]))
-        .max_by(|&a, &b| {
-            word_score(&words[a], &s)
-                .partial_cmp(&word_score(&words[b], &s))
-                .unwrap_or(std::cmp::Ordering::Equal)
-        })
-        .or(words.len().checked_sub(1))?;
+    let k =
+        spelled_word_of(&words, &vec![false; words.len()], &s).or(words.len().checked_sub(1))?;
     if fold(&words[k]) != fold(&s) {
         words[k] = s;
     }

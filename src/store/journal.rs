@@ -131,7 +131,7 @@ async fn write(store: &Store, call_sid: &str, entry: Entry) {
             at,
             latency_ms,
         } => store
-            .add_turn_numbered(call_sid, seq, speaker, &text, at, latency_ms)
+            .add_turn(call_sid, seq, speaker, &text, at, latency_ms)
             .await
             .map_err(|e| ("turn", e)),
         Entry::CutTurn { seq, heard } => store
