@@ -4,8 +4,13 @@
 //! text, so the text-level corpus (`tests/callers.rs`, `benches/callers.rs`) hears callers as
 //! the server would. Renderings already in the file are skipped, so it can be run in pieces.
 //!
-//! Usage: `cargo run --release --example hear_callers -- [LIMIT]` (default: every utterance;
-//! the whole corpus takes a long while on a small machine). Needs `scripts/setup.sh`.
+//! Each rendering is heard as the server hears a caller: the line is open before and after the
+//! words, the server's endpointer cuts the utterance out (pre-roll, 200 ms tail) and whisper
+//! hears each piece it cuts.
+//!
+//! Usage: `cargo run --release --example hear_callers -- [LIMIT] [--out PATH]` (default: every
+//! utterance into `tests/data/callers/heard.jsonl`; the whole corpus takes about an hour on a
+//! small machine). Needs `scripts/setup.sh`.
 //! `-- --say VOICE "text" …` only prints what whisper hears of each text in that voice, on a
 //! clean line and at −45 dBFS noise, for trying out a phrasing.
 //!
@@ -18,7 +23,9 @@ use std::io::Write;
 use std::path::PathBuf;
 use std::sync::Arc;
 
-use frontdesk::audio::{g711, resample};
+use frontdesk::audio::g711;
+use frontdesk::audio::resample::StreamResampler;
+use frontdesk::audio::vad::{level_dbfs, Endpoint, Endpointer, Patience, VadConfig};
 use frontdesk::persona::Persona;
 use frontdesk::sim::corpus::{corpus_now, generate, Heard, HeardKey, HeardRow, CORPUS_SEED};
 use frontdesk::sim::Noise;
@@ -42,7 +49,10 @@ fn voice_for(
     Ok(v)
 }
 
-/// What whisper hears of `text` said by `voice` at `rate` over a line with `noise_dbfs`.
+/// What whisper hears of `text` said by `voice` at `rate` over a line with `noise_dbfs`,
+/// heard as the server hears a caller: the line is open before and after the words (a second
+/// of lead-in, a second and a half after), the endpointer cuts the utterances out (with its
+/// pre-roll and 200 ms tail) and whisper hears each; their texts are joined.
 async fn hear(
     stt: &Stt,
     voice: &dyn TtsEngine,
@@ -56,12 +66,38 @@ async fn hear(
         rate: (speech.rate as f32 * rate).round() as u32,
         samples: speech.samples,
     };
-    let mut mulaw = tts::to_line(&speech)?;
+    let mut mulaw = vec![g711::SILENCE; 8_000];
+    mulaw.extend(tts::to_line(&speech)?);
+    mulaw.extend(std::iter::repeat_n(g711::SILENCE, 12_000));
     if let Some(db) = noise_dbfs {
         Noise::new(Noise::SEED).add_to(&mut mulaw, db);
     }
-    let pcm = resample::resample(&g711::decode_to_f32(&mulaw), 8_000, 16_000)?;
-    Ok(stt.transcribe(pcm).await?.text)
+    let mut heard = Vec::new();
+    for utterance in cut_utterances(&mulaw)? {
+        let text = stt.transcribe(utterance).await?.text;
+        if !text.is_empty() {
+            heard.push(text);
+        }
+    }
+    Ok(heard.join(" "))
+}
+
+/// The utterances the server's endpointer cuts from a µ-law line (20 ms frames, resampled to
+/// 16 kHz as the server does), with the patience of an open request.
+fn cut_utterances(mulaw: &[u8]) -> anyhow::Result<Vec<Vec<f32>>> {
+    let mut resampler = StreamResampler::telephone_to_whisper()?;
+    let mut endpointer = Endpointer::new(VadConfig::default());
+    endpointer.set_patience(Patience::Request);
+    let mut out = Vec::new();
+    for frame in g711::decode_to_f32(mulaw).chunks(160) {
+        let mut wide = Vec::with_capacity(320);
+        resampler.push(frame, &mut wide)?;
+        if let Some(Endpoint::Ended(u)) = endpointer.push(level_dbfs(frame), &wide, None) {
+            out.push(u.audio);
+        }
+    }
+    out.extend(endpointer.flush().map(|u| u.audio));
+    Ok(out)
 }
 
 /// `--say VOICE TEXT…`: what whisper hears of each text, clean and noisy.
@@ -89,14 +125,22 @@ async fn main() -> anyhow::Result<()> {
     if args.first().is_some_and(|a| a == "--say") {
         return say(&args[1..]).await;
     }
-    let limit: usize = args
-        .first()
-        .map(|a| a.parse())
-        .transpose()?
-        .unwrap_or(usize::MAX);
     let root = PathBuf::from(env!("CARGO_MANIFEST_DIR"));
+    let mut out_path = root.join("tests/data/callers/heard.jsonl");
+    let mut limit = usize::MAX;
+    let mut rest = args.iter();
+    while let Some(arg) = rest.next() {
+        match arg.as_str() {
+            "--out" => {
+                out_path = rest
+                    .next()
+                    .ok_or_else(|| anyhow::anyhow!("--out needs a path"))?
+                    .into()
+            }
+            n => limit = n.parse()?,
+        }
+    }
     let persona = Persona::load(&root.join("prompts/persona.toml"))?;
-    let out_path = root.join("tests/data/callers/heard.jsonl");
     std::fs::create_dir_all(out_path.parent().expect("has a parent"))?;
     let done = Heard::load(&out_path)?;
     let stt = Stt::load(

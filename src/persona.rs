@@ -138,7 +138,6 @@ pub const REQUIRED_LINES: &[&str] = &[
     "ask_name_to_find",
     "ask_spelling",
     "ask_name_spelled",
-    "ask_spelling_last",
     "ask_purpose",
     "ask_when",
     "ask_when_again",

@@ -7,7 +7,7 @@ use std::path::PathBuf;
 use std::sync::Arc;
 
 use chrono::{DateTime, TimeZone, Utc};
-use frontdesk::dialog::{CallerInfo, Meeting, Outcome};
+use frontdesk::dialog::{names, CallerInfo, Meeting, Outcome};
 use frontdesk::persona::Persona;
 use frontdesk::sim::corpus::{
     self, check, corpus_now, generate, Callback, Caller, Class, Expected, ExpectedAppointment,
@@ -101,6 +101,45 @@ fn the_corpus_as_whisper_hears_it_holds_its_floor() {
         overall + 1e-9 >= HEARD_FLOOR,
         "heard: {overall:.1}% < {HEARD_FLOOR:.0}%\n{}",
         report.failing_transcripts()
+    );
+}
+
+/// Names as whisper hears them, callers of every origin: of the heard introduction alone
+/// (`names::extract_name`), and after the caller spells their name when asked
+/// (`names::respelled` of the heard spelling), how many callers the executive would know by
+/// the name written (`corpus::name_matches`). Measured on 2026-12-03.
+const HEARD_NAME_FLOORS: (usize, usize) = (37, 76);
+
+#[test]
+fn names_as_whisper_hears_them_hold_their_floors() {
+    let p = persona();
+    let heard = Heard::load(&root().join("tests/data/callers/heard.jsonl")).expect("heard cache");
+    let (mut said, mut spelled) = (0, 0);
+    let mut wrong = Vec::new();
+    for s in corpus_of(&p) {
+        let intro = heard.hear(&s, &s.lines.name);
+        let name = names::extract_name(&intro)
+            .map(|f| f.name)
+            .unwrap_or_default();
+        let spelling = heard.hear(&s, &s.lines.spelling_full);
+        let respelled = names::respelled(&name, &spelling).unwrap_or_else(|| name.clone());
+        said += usize::from(corpus::name_matches(&s.name, &name));
+        if corpus::name_matches(&s.name, &respelled) {
+            spelled += 1;
+        } else {
+            wrong.push(format!(
+                "{} {:?}: {intro:?}, {spelling:?} -> {respelled:?}",
+                s.id, s.name
+            ));
+        }
+    }
+    println!("names right: {said}/180 as said, {spelled}/180 after spelling");
+    let (said_floor, spelled_floor) = HEARD_NAME_FLOORS;
+    assert!(
+        said >= said_floor && spelled >= spelled_floor,
+        "names right: {said} as said (floor {said_floor}), {spelled} after spelling (floor \
+         {spelled_floor})\n{}",
+        wrong.join("\n")
     );
 }
 

@@ -189,7 +189,7 @@ enum Stage {
     /// "How can I help?": a free request.
     Open,
     AskName,
-    /// "Could you spell your last name for me?"
+    /// "Could you spell your name for me?"
     AskSpelling,
     ConfirmCallerId,
     AskNumber,
@@ -1450,25 +1450,21 @@ impl Dialog {
     /// whether it asked.
     fn ask_spelling(&mut self, out: &mut Vec<Action>) -> bool {
         let known = self.info.category.is_some_and(|c| c != Category::New);
-        let Some(name) = self.info.name.clone() else {
-            return false;
-        };
-        if !self.persona.spell_names || self.spelling_asked || self.name_spelled || known {
+        let no_name = self.info.name.as_deref().is_none_or(str::is_empty);
+        if no_name || !self.persona.spell_names || self.spelling_asked || self.name_spelled || known
+        {
             return false;
         }
+        // The whole name, not only the last: a first name whisper misheard is as wrong on the
+        // message, and callers spell both as readily.
         self.spelling_asked = true;
         self.stage = Stage::AskSpelling;
-        let line = if name.split_whitespace().count() >= 2 {
-            "ask_spelling_last"
-        } else {
-            "ask_spelling"
-        };
-        self.say_line(out, line, &[], Expect::Free);
+        self.say_line(out, "ask_spelling", &[], Expect::Free);
         true
     }
 
-    /// The spelling asked for: it replaces the word of the name it spells (the last name when
-    /// none is like it). Nothing spelled ("it's as it sounds") keeps the name as heard; the
+    /// The spelling asked for: the whole name when several words are spelled, else the word of
+    /// the name it spells (the last name when none is like it). Nothing spelled ("it's as it sounds") keeps the name as heard; the
     /// call goes on either way.
     fn on_spelling(&mut self, text: &str, now: DateTime<Utc>, out: &mut Vec<Action>) {
         let name = self.info.name.clone().unwrap_or_default();

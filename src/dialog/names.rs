@@ -813,42 +813,224 @@ pub fn extract_name(text: &str) -> Option<NameFound> {
     apply_spelling(&toks, found, spelled)
 }
 
-/// `name` with the spelling in `answer` (the reply to "could you spell your last name?") put
-/// in: the word the spelled letters are like, else the last word. Takes the letters as
-/// [`extract_name`] does ("K-R-I-S-H-N-A-N", "K. R. I. S. H.", "S as in Sam") and, since the
-/// answer is known to be a spelling, also letters whisper ran together in capitals ("OTINO",
-/// "OT, IANO"). `None` when the answer spells nothing of three letters or more.
+/// `name` with the spelling in `answer` (the reply to "could you spell your name?") put in.
+/// The answer is known to be a spelling, so it is read as [`spelled_runs`] reads it: letters
+/// however whisper wrote them ("K-R-I-S-H-N-A-N", "K. R. I. S. H.", "OTINO", "S as in Sam").
+/// Several words spelled ("It's CHINEDU. It's OK, ONKWO.") are the whole name; one replaces
+/// the word of `name` it is like, else the last word. `None` when the answer spells nothing.
 pub fn respelled(name: &str, answer: &str) -> Option<String> {
-    let mut toks = tokens(answer);
-    let mut spelled = take_spellings(&mut toks);
-    if spelled.is_empty() {
-        let caps: String = toks
-            .iter()
-            .filter(|t| {
-                let letters: Vec<char> = t.word.chars().filter(|c| c.is_alphabetic()).collect();
-                letters.len() >= 2 && letters.iter().all(|c| c.is_uppercase())
-            })
-            .flat_map(|t| t.word.chars().filter(|c| c.is_alphabetic()))
-            .collect();
-        if caps.chars().count() >= 3 {
-            spelled.push(capitalise(&caps.to_lowercase()));
-        }
-    }
     let mut words: Vec<String> = name.split_whitespace().map(str::to_string).collect();
-    // Every word spelled ("Chinedu, C. H. I. …; Okonkwo, O. K. …"): the spelling is the name.
-    if spelled.len() >= 2 && spelled.len() >= words.len() {
+    let runs = spelled_runs(answer);
+    if runs.len() >= 2 {
+        // The same number of words as heard: each pairs with the heard word in its place.
+        let heard = |k: usize| (runs.len() == words.len()).then(|| words[k].as_str());
+        let spelled: Vec<String> = runs
+            .iter()
+            .enumerate()
+            .map(|(k, r)| r.word(heard(k)))
+            .collect();
         return Some(spelled.join(" "));
     }
-    let s = spelled.into_iter().max_by_key(|s| s.chars().count())?;
+    let run = runs.into_iter().next()?;
     if words.is_empty() {
-        return Some(s);
+        return Some(run.word(None));
     }
+    let s = capitalise(&run.letters);
     let k =
         spelled_word_of(&words, &vec![false; words.len()], &s).or(words.len().checked_sub(1))?;
-    if fold(&words[k]) != fold(&s) {
-        words[k] = s;
+    let spelled = run.word(Some(&words[k]));
+    if fold(&words[k]) != fold(&spelled) {
+        words[k] = spelled;
     }
     Some(words.join(" "))
+}
+
+/// One word spelled in an answer to "could you spell it?", and the word said just before the
+/// letters, if any ("Sarah, S-A-R-A-H").
+#[derive(Debug, Clone, PartialEq)]
+struct SpelledRun {
+    /// The letters as heard, folded as [`fold`] folds a name word ("É" → "e").
+    letters: String,
+    said: Option<String>,
+}
+
+impl SpelledRun {
+    /// The word written: the letters, unless they are a word said with them (`said`, or the
+    /// word `heard` earlier in its place) as whisper mishears fast spelling. Whisper hears a
+    /// whole word better than its letters, so the word said is kept when the letters are
+    /// that word misheard ([`garbled_spelling`]: "Sarah SARH", "Morgan MORGAM", "Taylor
+    /// TAYLLR", "Daniel … NIL"). A spelling that sounds like the word said is the caller's
+    /// own spelling of it and wins ("Caitlin, K-A-I-T-L-I-N").
+    fn word(&self, heard: Option<&str>) -> String {
+        for w in self.said.as_deref().into_iter().chain(heard) {
+            let f = fold(w);
+            if f == self.letters || misheard_spelling(&f, &self.letters) {
+                return w.to_string();
+            }
+            // Another spelling of the same sound, vowels and all ("Caitlin", "Kaitlin"); a
+            // vowel heard as a consonant is a slip ("Taylor", "TAYLLR").
+            let vowels = |s: &str| s.chars().filter(|c| "aeiouy".contains(*c)).count();
+            let (kw, kl) = (keys(&f), keys(&self.letters));
+            if kw.iter().any(|k| kl.contains(k)) && vowels(&f) == vowels(&self.letters) {
+                continue;
+            }
+            if garbled_spelling(&f, &self.letters) {
+                return w.to_string();
+            }
+        }
+        capitalise(&self.letters)
+    }
+}
+
+/// Letter names that sound alike on a phone line: the E-set (B, C, D, E, G, P, T, V, Z), M and
+/// N, F and S (and X), A, J and K, I and Y, Q, U and W.
+const ALIKE_LETTERS: &[&str] = &["bcdegptvz", "mn", "fsx", "ajk", "iy", "quw"];
+
+/// Whether `letters`, heard of a spelling of `word`, are more likely whisper's slip than a
+/// different spelling: [`misheard_spelling`]; no vowel at all ("BRLL" for Brooks); the word
+/// with letters lost (at least half of it left: "NIL" of Daniel); or a few edits apart (at most one
+/// in three letters: "TAYLLR", "KYLOR" for Taylor). Letters far from the word are a spelling.
+fn garbled_spelling(word: &str, letters: &str) -> bool {
+    if misheard_spelling(word, letters) {
+        return true;
+    }
+    let n = word.chars().count();
+    if n < 3 {
+        return false;
+    }
+    let vowels = |s: &str| s.chars().any(|c| "aeiouy".contains(c));
+    if vowels(word) && !vowels(letters) {
+        return true;
+    }
+    let mut rest = word.chars();
+    let within = letters.chars().all(|c| rest.any(|w| w == c));
+    if letters.chars().count() >= 3 && 2 * letters.chars().count() >= n && within {
+        return true;
+    }
+    strsim::levenshtein(word, letters) <= n / 3
+}
+
+/// Whether `letters`, heard of a spelling of `word`, differ from it only as whisper mishears
+/// fast letters: one letter lost (of four or more), or one letter heard as a like-sounding one.
+fn misheard_spelling(word: &str, letters: &str) -> bool {
+    let (w, l): (Vec<char>, Vec<char>) = (word.chars().collect(), letters.chars().collect());
+    let same_prefix = w.iter().zip(&l).take_while(|(a, b)| a == b).count();
+    if w.len() == l.len() + 1 && l.len() >= 4 {
+        return w[same_prefix + 1..] == l[same_prefix..];
+    }
+    if w.len() == l.len() && l.len() >= 4 && same_prefix < w.len() {
+        let (a, b) = (w[same_prefix], l[same_prefix]);
+        return w[same_prefix + 1..] == l[same_prefix + 1..]
+            && ALIKE_LETTERS
+                .iter()
+                .any(|set| set.contains(a) && set.contains(b));
+    }
+    false
+}
+
+/// The letters a token holds when it is spelling: "S", "HU-O-N-G", "J.I.W.O", "OK", "CHEN".
+/// Not a written word ("Sarah", "I'm"), and not the pronoun "I" or the article "a" unless
+/// `beside_letters` (the token before or after is letters: "a B-E-B-O-Y-O" was "A, B, E…").
+fn letters_of(t: &Tok, beside_letters: bool) -> Option<String> {
+    let parts: Vec<&str> = t.word.split(['-', '.']).filter(|p| !p.is_empty()).collect();
+    let all_letters = !parts.is_empty()
+        && parts.iter().all(|p| p.chars().all(char::is_alphabetic))
+        && parts
+            .iter()
+            .all(|p| p.chars().count() == 1 || p.chars().all(char::is_uppercase));
+    if !all_letters {
+        return None;
+    }
+    let letters = fold(&parts.concat());
+    if letters.is_empty() {
+        return None;
+    }
+    let ambiguous = matches!(t.word.as_str(), "I" | "a" | "A" | "an");
+    if ambiguous && !beside_letters {
+        return None;
+    }
+    Some(if t.word == "an" { "a".into() } else { letters })
+}
+
+/// The words spelled in an answer known to be a spelling, in order. Letters run together
+/// across commas and dotted letters ("T, A, Y", "S. A. R."); a run ends at a written word, at
+/// the end of a sentence ("CHINEDU.", "H.;") or at a comma after dashed letters.
+/// "S as in Sam" and "double L" count as letters. Runs of one letter are dropped.
+fn spelled_runs(answer: &str) -> Vec<SpelledRun> {
+    let toks = tokens(answer);
+    let plain: Vec<Option<String>> = toks.iter().map(|t| letters_of(t, false)).collect();
+    let is_letters = |k: usize| plain.get(k).is_some_and(Option::is_some);
+    let mut runs = Vec::new();
+    let mut run = String::new();
+    let mut said: Option<String> = None;
+    let mut last_word: Option<String> = None;
+    let mut repeat = 1;
+    let mut k = 0;
+    let end = |run: &mut String, said: &mut Option<String>, runs: &mut Vec<SpelledRun>| {
+        if run.chars().count() >= 2 {
+            runs.push(SpelledRun {
+                letters: std::mem::take(run),
+                said: said.take(),
+            });
+        }
+        run.clear();
+        *said = None;
+    };
+    while k < toks.len() {
+        let t = &toks[k];
+        let beside = (k > 0 && is_letters(k - 1)) || is_letters(k + 1);
+        if t.low == "double" && is_letters(k + 1) {
+            repeat = 2;
+            k += 1;
+            continue;
+        }
+        // "OKO and KWO", "it's in G U Y E N": the letter N heard as a word.
+        if matches!(t.low.as_str(), "and" | "in" | "en") && is_letters(k + 1) && !t.ends_clause {
+            if run.is_empty() {
+                said = last_word.take();
+            }
+            run.push('n');
+            k += 1;
+            continue;
+        }
+        match letters_of(t, beside) {
+            Some(letters) => {
+                if run.is_empty() {
+                    said = last_word.take();
+                }
+                for _ in 0..repeat {
+                    run.push_str(&letters);
+                }
+                repeat = 1;
+                k += 1;
+                // "S as in Sam", "S for Sam": the word only confirms the letter.
+                for lead in [&["as", "in"][..], &["for"][..], &["like"][..]] {
+                    let matches = lead
+                        .iter()
+                        .enumerate()
+                        .all(|(n, w)| toks.get(k + n).is_some_and(|t| t.low == *w));
+                    if matches && !t.ends_clause {
+                        k += lead.len() + 1;
+                        break;
+                    }
+                }
+                // `tokens` does not end a sentence at a lone dotted letter ("S."). A word
+                // spelled out with dashes ends at a comma ("C-H-I-N-E-D-U, O-K-…"); capitals
+                // whisper ran together may go on after one ("OK, ONKWO").
+                let dashed = t.word.contains('-') && letters.chars().count() >= 2;
+                if t.ends_sentence || (dashed && t.ends_clause) {
+                    end(&mut run, &mut said, &mut runs);
+                }
+            }
+            None => {
+                end(&mut run, &mut said, &mut runs);
+                last_word = (starts_upper(t) && is_name_word(t)).then(|| t.word.clone());
+                k += 1;
+            }
+        }
+    }
+    end(&mut run, &mut said, &mut runs);
+    runs
 }
 
 // ---- Sounding alike ----
@@ -1252,6 +1434,77 @@ mod tests {
         ] {
             check(input, expect);
         }
+    }
+
+    /// The answer to "could you spell your name?", as whisper writes it, put into the name
+    /// heard before.
+    #[test]
+    fn spelling_answers_as_heard() {
+        for (heard, answer, expect) in [
+            (
+                "Chinedu Okonkwo",
+                "It's CHINEDU. It's OK, ONKWO.",
+                "Chinedu Okonkwo",
+            ),
+            (
+                "Chinedu Okonkwo",
+                "C-H-I-N-E-D-U, O-K-O-N-K-W-O.",
+                "Chinedu Okonkwo",
+            ),
+            (
+                "Sara Mitchel",
+                "Sarah SARH, Mitchell MITCHELL.",
+                "Sarah Mitchell",
+            ),
+            ("Way Chen", "It's W-E-I. It's CHEN.", "Wei Chen"),
+            ("Morgan", "Morgan, MORGAM.", "Morgan"),
+            ("Caitlin", "Caitlin, K-A-I-T-L-I-N.", "Kaitlin"),
+            ("Okonkwo", "OKO and KWO.", "Okonkwo"),
+            // Letters garbled where the word was heard right: the word stays.
+            (
+                "Taylor Brooks",
+                "Taylor T, A, Y, L, L, R, Brooks, B, R, L, K, S.",
+                "Taylor Brooks",
+            ),
+            (
+                "Daniel Brooks",
+                "It's the NIL. It's BROOKS.",
+                "Daniel Brooks",
+            ),
+            (
+                "Deepa Karshan",
+                "It's the EEPA. It's K-R-I-S-H-N-A-N.",
+                "Deepa Krishnan",
+            ),
+            (
+                "Priya Ragunathan",
+                "R-A-G-H-U-N-A-T-H-A-N.",
+                "Priya Raghunathan",
+            ),
+            (
+                "Shivon Kelly",
+                "S as in Sam, I, O, B, H, A, N.",
+                "Siobhan Kelly",
+            ),
+            ("Mat", "M A double T.", "Matt"),
+            ("", "N-G-U-Y-E-N.", "Nguyen"),
+            ("Dana", "I'm not sure what you mean.", ""),
+            ("Dana", "Yes.", ""),
+        ] {
+            let got = respelled(heard, answer).unwrap_or_default();
+            assert_eq!(got, expect, "{heard:?} spelled {answer:?}");
+        }
+    }
+
+    /// Whisper's slips on fast letters keep the word said; a real respelling does not.
+    #[test]
+    fn misheard_letters_are_told_from_a_respelling() {
+        assert!(misheard_spelling("sarah", "sarh"));
+        assert!(misheard_spelling("morgan", "morgam"));
+        assert!(misheard_spelling("peter", "beter"));
+        assert!(!misheard_spelling("caitlin", "kaitlin"));
+        assert!(!misheard_spelling("ana", "an"));
+        assert!(!misheard_spelling("morgan", "morgul"));
     }
 
     #[test]

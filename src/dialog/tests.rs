@@ -2112,6 +2112,12 @@ fn a_new_caller_spells_the_name_on_a_message_and_the_spelling_is_kept() {
         d
     };
     for (spelling, want) in [
+        (
+            "Deepa, D. E. E. P. A. Krishnan, K. R. I. S. H. N. A. N.",
+            "Deepa Krishnan",
+        ),
+        // Whisper's capitals for both words, one of them misheard as the name was.
+        ("DEEPA. KRISHNAN.", "Deepa Krishnan"),
         ("Krishnan, K. R. I. S. H. N. A. N.", "Deepa Krishnan"),
         ("It's K-R-I-S-H-N-A-N.", "Deepa Krishnan"),
         // Letters whisper ran together in capitals.
@@ -2121,7 +2127,7 @@ fn a_new_caller_spells_the_name_on_a_message_and_the_spelling_is_kept() {
     ] {
         let mut d = message_call(Some("+16175550111"));
         let asked = said(&d.handle(Event::Heard("Deepa Christian.".into()), now));
-        assert!(asked.contains("spell your last name"), "{asked}");
+        assert!(asked.contains("spell your name"), "{asked}");
         let next = said(&d.handle(Event::Heard(spelling.into()), now));
         assert!(next.contains("best number"), "{spelling}: {next}");
         assert_eq!(d.caller().name.as_deref(), Some(want), "{spelling}");
