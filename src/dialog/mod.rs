@@ -1664,6 +1664,9 @@ impl Dialog {
                             self.say_line(out, "ask_name_to_find", &[], Expect::Free);
                             return;
                         }
+                        // Not under the name as heard: a new caller spells it, and the
+                        // search runs again with the spelling.
+                        None if self.ask_spelling(out) => return,
                         // A name heard a little differently from the booking's: the day
                         // tells which, without reading anyone's appointments out.
                         None if !self.asked_booked_when && !self.near_names(now).is_empty() => {

@@ -1102,6 +1102,12 @@ fn respell(w: &str) -> Vec<String> {
     out
 }
 
+/// The sound of a lowercase word (a name, a place), as [`keys`] hears it: its Double Metaphone
+/// codes. Non-letters are dropped first.
+pub(crate) fn sound_keys(word: &str) -> Vec<String> {
+    keys(&fold(word))
+}
+
 /// Double Metaphone codes of a folded word and its respellings, with the sibilants S and X
 /// ("sh") merged: Irish and Pinyin write one where English hears the other.
 fn keys(folded: &str) -> Vec<String> {

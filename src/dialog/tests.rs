@@ -45,6 +45,8 @@ struct Call {
     now: DateTime<Utc>,
     /// Live transfer is possible; `Some(true)`: it connects, `Some(false)`: it fails.
     transfer: Option<bool>,
+    /// The persona asks new callers to spell their name.
+    spell_names: bool,
 }
 
 impl Call {
@@ -55,7 +57,13 @@ impl Call {
             taken: Vec::new(),
             now: evening(),
             transfer: None,
+            spell_names: false,
         }
+    }
+
+    fn spelling_names(mut self) -> Self {
+        self.spell_names = true;
+        self
     }
 
     fn booked(mut self, b: Booked) -> Self {
@@ -66,7 +74,9 @@ impl Call {
     /// Plays `steps` (caller line, fragment the agent's reply must contain); returns the
     /// dialog and every action.
     fn play(self, steps: &[(&str, &str)]) -> (Dialog, Vec<Action>) {
-        let mut d = Dialog::new(Arc::new(default_persona()));
+        let mut persona = default_persona();
+        persona.spell_names = self.spell_names;
+        let mut d = Dialog::new(Arc::new(persona));
         d.set_transfer_available(self.transfer.is_some());
         let mut all = d.handle(
             Event::CallStarted {
@@ -798,6 +808,35 @@ fn moves_the_callers_appointment_found_by_caller_id() {
     assert!(acts.iter().any(|a| matches!(a, Action::Move { id, start, .. } if id == "a7" && *start == at("2026-11-27T15:00:00-05:00"))));
     assert_eq!(outcome(&acts), Some(Outcome::Rescheduled));
     assert!(summary(&acts).contains("Moved their meeting from Wednesday, November 25th at 10 AM to Friday, November 27th at 3 PM"));
+}
+
+#[test]
+fn an_appointment_not_found_under_the_name_heard_is_found_under_the_name_spelled() {
+    let (_, acts) = Call::from(None)
+        .spelling_names()
+        .booked(appt(
+            "a7",
+            "2026-11-25T10:00:00-05:00",
+            "Morgan Adebayo",
+            "+1 415 555 0170",
+        ))
+        .play(&[
+            (
+                "Hi, it's Deb Jo. I need to move my appointment.",
+                "spell your name",
+            ),
+            (
+                "It's M-O-R-G-A-N. It's A-D-E-B-A-Y-O.",
+                "I see your appointment on Wednesday, November 25th at 10 AM",
+            ),
+            (
+                "Friday at 3 pm.",
+                "I can move your appointment to Friday, November 27th at 3 PM",
+            ),
+            ("Yes.", "Your appointment is now on Friday"),
+            ("No thanks, bye.", "Goodbye"),
+        ]);
+    assert_eq!(outcome(&acts), Some(Outcome::Rescheduled));
 }
 
 #[test]

@@ -426,7 +426,80 @@ pub fn caller_zone(text: &str) -> Option<Tz> {
             None => i += 1,
         }
     }
-    first
+    first.or_else(|| misheard_place(&ws))
+}
+
+/// Words that cannot be a place misheard: "at the same time", "in the morning".
+const NOT_PLACES: &[&str] = &[
+    "a", "an", "the", "my", "your", "our", "their", "this", "that", "same", "any", "some", "what",
+    "which", "next", "last", "first", "free", "good", "best", "lunch", "dinner", "local", "real",
+    "meeting", "office", "town", "time", "times", "a.m", "p.m",
+];
+
+/// Words before where the caller is.
+const OWN_PLACE_LEADS: &[&[&str]] = &[
+    &["i'm", "in"],
+    &["i", "am", "in"],
+    &["calling", "from"],
+    &["based", "in"],
+];
+
+/// A place whisper misheard ("I'm in low angels", "Logos time" for Lagos), looked for only
+/// where the caller plainly says they speak in their own time: after "I'm in"/"calling
+/// from"/"based in" in a sentence that also says "my time" or "local time", or as capitalised
+/// words right before "time" ("3:30 pm, Logos Time"). The words there (up to three) must
+/// sound like a place of [`PLACES`]: the same first letter, and spelled at most about two
+/// letters in five apart, or the same sound.
+fn misheard_place(ws: &[Word]) -> Option<Tz> {
+    let own_time = (0..ws.len()).any(|i| {
+        (phrase_at(ws, i, &["my", "time"]) || phrase_at(ws, i, &["local", "time"]))
+            || phrase_at(ws, i, &["my", "local", "time"])
+    });
+    let mut slots: Vec<&[Word]> = Vec::new();
+    for i in 0..ws.len() {
+        let lead = OWN_PLACE_LEADS.iter().find(|l| phrase_at(ws, i, l));
+        if let (Some(lead), true) = (lead, own_time) {
+            let from = i + lead.len();
+            for n in 1..=3 {
+                if let Some(slot) = ws.get(from..from + n) {
+                    slots.push(slot);
+                }
+            }
+        }
+        if matches!(ws[i].low.as_str(), "time" | "times") {
+            for n in 1..=2 {
+                if let Some(slot) = i.checked_sub(n).and_then(|s| ws.get(s..i)) {
+                    if slot.iter().all(|w| w.upper) {
+                        slots.push(slot);
+                    }
+                }
+            }
+        }
+    }
+    let mut best: Option<(f64, Tz)> = None;
+    for slot in slots {
+        if slot
+            .iter()
+            .any(|w| is_clock(&w.low) || NOT_PLACES.contains(&w.low.as_str()))
+        {
+            continue;
+        }
+        let heard: String = slot.iter().map(|w| w.low.as_str()).collect();
+        for (place, tz) in PLACES {
+            let place: String = place.concat();
+            if place.len() < 4 || heard.chars().next() != place.chars().next() {
+                continue;
+            }
+            let score = strsim::normalized_levenshtein(&heard, &place);
+            let same_sound = crate::dialog::names::sound_keys(&heard)
+                .iter()
+                .any(|k| k.len() >= 3 && crate::dialog::names::sound_keys(&place).contains(k));
+            if (score >= 0.6 || same_sound) && best.is_none_or(|(b, _)| score > b) {
+                best = Some((score, *tz));
+            }
+        }
+    }
+    best.map(|(_, tz)| tz)
 }
 
 /// The UTC instant of a wall-clock time in `zone`. Summer-time changes: a time that does not
@@ -552,6 +625,25 @@ mod tests {
             ("Tuesday at 3", None),
             ("Jordan from Dallas Capital", None),
             ("I'm calling from Dallas, Texas.", Some(America::Chicago)),
+            // Places whisper misheard, where the caller plainly gives their own time.
+            (
+                "at 10 in the morning my time, I'm in low angels.",
+                Some(America::Los_Angeles),
+            ),
+            (
+                "at 8.30am my time. I'm in load, Angel.",
+                Some(America::Los_Angeles),
+            ),
+            ("at 3.30 pm, Logos Time?", Some(Africa::Lagos)),
+            ("at 5 p.m. Lake S. Times.", Some(Africa::Lagos)),
+            ("4.30pm my time. I'm in Lagott.", Some(Africa::Lagos)),
+            // Not without the cue, and not common words.
+            ("I'm in low spirits.", None),
+            (
+                "Shall we say 3 pm my time, I'm in a meeting until then?",
+                None,
+            ),
+            ("Any time is fine, same time as last week.", None),
         ] {
             check(input, expect);
         }
