@@ -142,6 +142,7 @@ pub const REQUIRED_LINES: &[&str] = &[
     "ask_when",
     "ask_when_again",
     "ask_when_other",
+    "offer_misheard",
     "offer_choices",
     "which_choice",
     "no_slots",

@@ -192,7 +192,13 @@ fn normalize(text: &str) -> Vec<char> {
         })
         .collect();
     let lower: Vec<char> = src.iter().map(|c| c.to_ascii_lowercase()).collect();
-    const SUBS: [(&str, &str); 11] = [
+    const SUBS: [(&str, &str); 16] = [
+        // Whisper's "half past": "half, pass 6", "half pass three", "half, past three".
+        ("half, pass", "half past"),
+        ("half pass", "half past"),
+        ("half, past", "half past"),
+        ("quarter pass", "quarter past"),
+        ("quarter, past", "quarter past"),
         ("o'clock", "oclock"),
         ("o\"clock", "oclock"),
         ("o clock", "oclock"),
@@ -2212,6 +2218,8 @@ mod tests {
         check(&[
             ("half past 3", "- 15:30 ~"),
             ("half past three", "- 15:30 ~"),
+            ("at half, pass 6 in the afternoon", "- 18:30 afternoon"),
+            ("at half, past three, in the afternoon", "- 15:30 afternoon"),
             ("at half past nine", "- 09:30 ~"),
             ("quarter past ten", "- 10:15 ~"),
             ("a quarter past ten", "- 10:15 ~"),

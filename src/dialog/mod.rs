@@ -702,9 +702,13 @@ impl Dialog {
                 }
             }
         }
-        // Selling shows itself at any point; a booking in progress becomes a message.
+        // Selling shows itself at any point; a booking in progress becomes a message. Not in
+        // letters spelled ("S. E. O." is Seo-yeon, not search-engine marketing).
         if screening.is_sales(&without_name(text))
-            && !matches!(self.stage, Stage::Open | Stage::AnythingElse)
+            && !matches!(
+                self.stage,
+                Stage::Open | Stage::AnythingElse | Stage::AskSpelling
+            )
             && !matches!(
                 self.info.category,
                 Some(Category::Vip | Category::Known | Category::Sales)
@@ -2025,6 +2029,13 @@ impl Dialog {
             self.stage = Stage::AskWhen;
             let t = format!("{reason} {}", self.line("no_slots", &[]));
             self.say(out, t.trim().to_string(), Expect::When);
+            return;
+        }
+        // The caller answered these very choices with a time that led back to them ("No, I
+        // said at 2 on the 9th", the 2 lost): saying them again would loop. Ask for the time
+        // once more, then offer a message or a person.
+        if self.stage == Stage::Choose && free == self.offered {
+            self.miss(out, "offer_misheard", Expect::When);
             return;
         }
         let choices = calendar::speak_choices(&free, self.persona.timezone, now);

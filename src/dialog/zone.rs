@@ -446,8 +446,9 @@ const OWN_PLACE_LEADS: &[&[&str]] = &[
 
 /// A place whisper misheard ("I'm in low angels", "Logos time" for Lagos), looked for only
 /// where the caller plainly says they speak in their own time: after "I'm in"/"calling
-/// from"/"based in" in a sentence that also says "my time" or "local time", or as capitalised
-/// words right before "time" ("3:30 pm, Logos Time"). The words there (up to three) must
+/// from"/"based in" in a sentence that also says "my time" or "local time", or as words right
+/// before "time", capitalised ("3:30 pm, Logos Time") or right after the clock ("in the
+/// afternoon, like us time"). The words there (up to three) must
 /// sound like a place of [`PLACES`]: the same first letter, and spelled at most about two
 /// letters in five apart, or the same sound.
 fn misheard_place(ws: &[Word]) -> Option<Tz> {
@@ -468,8 +469,12 @@ fn misheard_place(ws: &[Word]) -> Option<Tz> {
         }
         if matches!(ws[i].low.as_str(), "time" | "times") {
             for n in 1..=2 {
-                if let Some(slot) = i.checked_sub(n).and_then(|s| ws.get(s..i)) {
-                    if slot.iter().all(|w| w.upper) {
+                if let Some(start) = i.checked_sub(n) {
+                    // Capitalised as a place, or right after the clock ("at 530 in the
+                    // afternoon, like us time").
+                    let after_clock = start > 0 && is_clock(&ws[start - 1].low);
+                    let slot = &ws[start..i];
+                    if after_clock || slot.iter().all(|w| w.upper) {
                         slots.push(slot);
                     }
                 }
@@ -637,6 +642,11 @@ mod tests {
             ("at 3.30 pm, Logos Time?", Some(Africa::Lagos)),
             ("at 5 p.m. Lake S. Times.", Some(Africa::Lagos)),
             ("4.30pm my time. I'm in Lagott.", Some(Africa::Lagos)),
+            (
+                "at 530 in the afternoon, like us time.",
+                Some(Africa::Lagos),
+            ),
+            ("at 3 in the afternoon, lunch time", None),
             // Not without the cue, and not common words.
             ("I'm in low spirits.", None),
             (
