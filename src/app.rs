@@ -49,7 +49,13 @@ pub async fn build_services(config: Config) -> anyhow::Result<Arc<Services>> {
     let mut stream_key = [0u8; 32];
     stream_key[..16].copy_from_slice(uuid::Uuid::new_v4().as_bytes());
     stream_key[16..].copy_from_slice(uuid::Uuid::new_v4().as_bytes());
+    let provider = Arc::new(crate::telephony::twilio::Twilio {
+        auth_token: config.twilio_auth_token.clone(),
+        account_sid: config.twilio_account_sid.clone(),
+        api_base: config.twilio_api_base.clone(),
+    });
     let services = Arc::new(Services {
+        provider,
         persona: Arc::new(persona),
         store,
         stt,

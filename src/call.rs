@@ -36,7 +36,7 @@ use crate::persona::Persona;
 use crate::store::journal::Journal;
 use crate::store::{stamp, BookError, CallStatus, NewAppointment, Speaker, Store};
 use crate::stt::Stt;
-use crate::telephony::{FrameError, Inbound, Outbound};
+use crate::telephony::{FrameError, Inbound, Outbound, Provider};
 use crate::tts::{self, TtsEngine};
 
 /// Frames sent ahead of real time, so the far end never starves (60 ms).
@@ -53,6 +53,8 @@ pub struct Services {
     pub stt: Stt,
     pub tts: Arc<dyn TtsEngine>,
     pub clock: Clock,
+    /// The telephony provider: its webhooks, replies, media adapter and live transfer.
+    pub provider: Arc<dyn Provider>,
     /// Key for the per-call stream tokens handed out in TwiML.
     pub stream_key: [u8; 32],
     /// The API bearer token.
@@ -806,34 +808,18 @@ impl Session {
         let Some(sid) = self.call_sid.clone() else {
             return;
         };
-        let cfg = &self.svc.config;
-        let result = match (&cfg.twilio_account_sid, &cfg.twilio_auth_token) {
-            (Some(account), Some(token)) => {
-                let twiml = crate::telephony::twilio::dial_twiml(
-                    &self.svc.persona.line("transfer_connecting", &[]),
-                    &to,
-                    &format!("{}/twilio/dial-status", cfg.public_base()),
-                );
-                let client = reqwest::Client::builder()
-                    .timeout(Duration::from_secs(10))
-                    .build()
-                    .map_err(|e| e.to_string());
-                match client {
-                    Ok(c) => crate::telephony::twilio::redirect_call(
-                        &c,
-                        &cfg.twilio_api_base,
-                        account,
-                        token,
-                        &sid,
-                        &twiml,
-                    )
-                    .await
-                    .map_err(|e| e.to_string()),
-                    Err(e) => Err(e),
-                }
-            }
-            _ => Err("live transfer is not configured (FRONTDESK_TWILIO_ACCOUNT_SID)".into()),
-        };
+        let say = self.svc.persona.line("transfer_connecting", &[]);
+        let status_url = format!(
+            "{}/{}/dial-status",
+            self.svc.config.public_base(),
+            self.svc.provider.name()
+        );
+        let result = self
+            .svc
+            .provider
+            .transfer(&sid, &to, &say, &status_url)
+            .await
+            .map_err(|e| e.to_string());
         match result {
             Ok(()) => {
                 info!(to = %to, "call transferred");

@@ -1,4 +1,5 @@
-//! HTTP: Twilio's voice webhook (TwiML), the media-stream websocket, and the JSON API.
+//! HTTP: the telephony provider's webhooks and media-stream websocket (through its
+//! [`Provider`](crate::telephony::Provider)), and the JSON API.
 //!
 //! **Architecture Invariant:** handlers are thin: they check, translate and hand over to
 //! `telephony`, `call` and `store`. The websocket handler is the only place a provider's
@@ -19,16 +20,14 @@ use tracing::{error, info, warn};
 
 use crate::call::{self, Services, SessionInput, SessionOutput};
 use crate::notify;
-use crate::telephony::twilio::{self, TwilioAdapter};
-use crate::telephony::{Adapter, FrameError};
+use crate::telephony::{FrameError, Reply};
 
 /// The application's routes.
 pub fn router(services: Arc<Services>) -> Router {
     Router::new()
         .route("/healthz", get(|| async { "ok" }))
-        .route("/twilio/voice", post(twilio_voice))
-        .route("/twilio/stream", get(twilio_stream))
-        .route("/twilio/dial-status", post(twilio_dial_status))
+        // The provider's webhooks and media stream, under its name ("/twilio/voice").
+        .nest(&format!("/{}", services.provider.name()), provider_routes())
         .route("/api/calls", get(list_calls))
         .route("/api/calls/{call_sid}", get(get_call))
         .route("/api/calls/{call_sid}/recording.wav", get(get_recording))
@@ -37,114 +36,112 @@ pub fn router(services: Arc<Services>) -> Router {
         .with_state(services)
 }
 
-fn xml(body: String) -> Response {
-    ([(header::CONTENT_TYPE, "text/xml; charset=utf-8")], body).into_response()
+/// A provider's routes: the call webhook, the media stream, the transfer callback.
+fn provider_routes() -> Router<Arc<Services>> {
+    Router::new()
+        .route("/voice", post(voice))
+        .route("/stream", get(stream))
+        .route("/dial-status", post(dial_status))
 }
 
-/// Checks `X-Twilio-Signature` on a Twilio webhook when an auth token is configured: `None`
-/// when it holds, else the refusal to send back.
-fn twilio_refusal(
+/// Checks that a webhook comes from the provider (its signature, when a secret is
+/// configured): `None` when it holds, else the refusal to send back.
+fn webhook_refusal(
     svc: &Services,
     uri: &axum::http::Uri,
     headers: &HeaderMap,
     params: &[(String, String)],
 ) -> Option<Response> {
-    let token = svc.config.twilio_auth_token.as_ref()?;
     let mut url = format!("{}{}", svc.config.public_base(), uri.path());
     if let Some(q) = uri.query() {
         url.push('?');
         url.push_str(q);
     }
-    let given = headers
-        .get("x-twilio-signature")
-        .and_then(|v| v.to_str().ok())
-        .unwrap_or("");
-    if twilio::validate_signature(token, &url, params, given) {
+    let header = |name: &str| {
+        headers
+            .get(name)
+            .and_then(|v| v.to_str().ok())
+            .map(str::to_string)
+    };
+    if svc.provider.verify(&url, params, &header) {
         None
     } else {
-        warn!(%url, "webhook refused: X-Twilio-Signature missing or wrong");
-        Some((StatusCode::FORBIDDEN, "invalid Twilio signature").into_response())
+        warn!(%url, provider = svc.provider.name(), "webhook refused: signature missing or wrong");
+        Some((StatusCode::FORBIDDEN, "invalid webhook signature").into_response())
     }
 }
 
-/// A Twilio webhook's form parameters, extracted only when its signature holds (when an auth
-/// token is configured); otherwise the request is refused with 403.
-struct TwilioForm(Vec<(String, String)>);
+/// A provider webhook's form parameters, extracted only when its signature holds (when a
+/// secret is configured); otherwise the request is refused with 403.
+struct WebhookForm(Vec<(String, String)>);
 
-impl FromRequest<Arc<Services>> for TwilioForm {
+impl FromRequest<Arc<Services>> for WebhookForm {
     type Rejection = Response;
 
     async fn from_request(req: Request, svc: &Arc<Services>) -> Result<Self, Self::Rejection> {
-        let (uri, headers) = (req.uri().clone(), req.headers().clone());
+        // The URI as sent: a nested router sees its path without the provider's prefix.
+        let uri = req
+            .extensions()
+            .get::<axum::extract::OriginalUri>()
+            .map_or_else(|| req.uri().clone(), |o| o.0.clone());
+        let headers = req.headers().clone();
         let Form(params) = Form::<Vec<(String, String)>>::from_request(req, svc)
             .await
             .map_err(IntoResponse::into_response)?;
-        match twilio_refusal(svc, &uri, &headers, &params) {
+        match webhook_refusal(svc, &uri, &headers, &params) {
             Some(refused) => Err(refused),
             None => Ok(Self(params)),
         }
     }
 }
 
-/// A form parameter, or "".
-fn param<'a>(params: &'a [(String, String)], key: &str) -> &'a str {
-    params
-        .iter()
-        .find(|(n, _)| n == key)
-        .map(|(_, v)| v.as_str())
-        .unwrap_or("")
+fn reply(r: Reply) -> Response {
+    ([(header::CONTENT_TYPE, r.content_type)], r.body).into_response()
 }
 
-/// `POST /twilio/voice`: Twilio asks what to do with an incoming call; we connect its media
-/// stream to us, with a per-call token the websocket must present.
-async fn twilio_voice(
-    State(svc): State<Arc<Services>>,
-    TwilioForm(params): TwilioForm,
-) -> Response {
-    let get = |k: &str| param(&params, k);
-    let call_sid = get("CallSid");
-    if call_sid.is_empty() {
-        return (StatusCode::BAD_REQUEST, "CallSid is required").into_response();
-    }
-    let (from, to) = (get("From"), get("To"));
+/// `POST /{provider}/voice`: the provider asks what to do with an incoming call; we connect
+/// its media stream to us, with a per-call token the websocket must present.
+async fn voice(State(svc): State<Arc<Services>>, WebhookForm(params): WebhookForm) -> Response {
+    let call = match svc.provider.incoming_call(&params) {
+        Ok(call) => call,
+        Err(e) => return (StatusCode::BAD_REQUEST, e.to_string()).into_response(),
+    };
+    let (sid, from, to) = (
+        call.call_id.as_str(),
+        call.from.as_deref(),
+        call.to.as_deref(),
+    );
     let now = svc.clock.now();
-    if let Err(e) = svc
-        .store
-        .begin_call(
-            call_sid,
-            Some(from).filter(|s| !s.is_empty()),
-            Some(to).filter(|s| !s.is_empty()),
-            now,
-        )
-        .await
-    {
-        error!(call_sid, error = %e, "cannot record incoming call");
-        return xml(twilio::say_and_hangup_twiml(
+    if let Err(e) = svc.store.begin_call(sid, from, to, now).await {
+        error!(call_sid = sid, error = %e, "cannot record incoming call");
+        return reply(svc.provider.say_and_hang_up(
             "We're sorry, this line cannot take calls right now. Please try again later.",
         ));
     }
-    info!(call_sid, from, to, "incoming call");
-    let token = svc.stream_token(call_sid);
-    xml(twilio::connect_stream_twiml(
+    let (from, to) = (from.unwrap_or(""), to.unwrap_or(""));
+    info!(call_sid = sid, from, to, "incoming call");
+    let token = svc.stream_token(sid);
+    reply(svc.provider.connect_stream(
         &svc.config.stream_url(),
         &[("token", &token), ("from", from), ("to", to)],
     ))
 }
 
-/// `POST /twilio/dial-status`: how a live transfer's `<Dial>` ended. Answered: the call ends
+/// `POST /{provider}/dial-status`: how a live transfer ended. Answered: the call ends
 /// when the human hangs up. Not answered (busy, no answer, failed): the caller is told they will
 /// be called back, and the on-call human is notified again, with the call log, that the transfer
-/// was missed; this is recorded once, however often Twilio retries.
-async fn twilio_dial_status(
+/// was missed; this is recorded once, however often the provider retries.
+async fn dial_status(
     State(svc): State<Arc<Services>>,
-    TwilioForm(params): TwilioForm,
+    WebhookForm(params): WebhookForm,
 ) -> Response {
-    let (call_sid, status) = (param(&params, "CallSid"), param(&params, "DialCallStatus"));
-    if call_sid.is_empty() {
-        return (StatusCode::BAD_REQUEST, "CallSid is required").into_response();
-    }
+    let ended = match svc.provider.transfer_ended(&params) {
+        Ok(ended) => ended,
+        Err(e) => return (StatusCode::BAD_REQUEST, e.to_string()).into_response(),
+    };
+    let (call_sid, status) = (ended.call_id.as_str(), ended.status.as_str());
     let now = svc.clock.now();
-    if matches!(status, "completed" | "answered") {
+    if ended.answered {
         info!(call_sid, status, "transfer answered");
         if let Err(e) = svc
             .store
@@ -153,7 +150,7 @@ async fn twilio_dial_status(
         {
             error!(call_sid, error = %e, "cannot record the answered transfer");
         }
-        return xml(twilio::hangup_twiml());
+        return reply(svc.provider.hang_up());
     }
     warn!(
         call_sid,
@@ -198,21 +195,22 @@ async fn twilio_dial_status(
         Ok(None) => warn!(call_sid, "dial status for a call we have no record of"),
         Err(e) => error!(call_sid, error = %e, "cannot read the call"),
     }
-    xml(twilio::say_and_hangup_twiml(
-        &svc.persona.line("transfer_unanswered", &[]),
-    ))
+    reply(
+        svc.provider
+            .say_and_hang_up(&svc.persona.line("transfer_unanswered", &[])),
+    )
 }
 
-/// `GET /twilio/stream`: the Media Streams websocket.
-async fn twilio_stream(State(svc): State<Arc<Services>>, ws: WebSocketUpgrade) -> Response {
+/// `GET /{provider}/stream`: the media-stream websocket.
+async fn stream(State(svc): State<Arc<Services>>, ws: WebSocketUpgrade) -> Response {
     ws.on_upgrade(move |socket| serve_stream(socket, svc))
 }
 
 async fn serve_stream(mut socket: WebSocket, svc: Arc<Services>) {
     let (in_tx, in_rx) = mpsc::channel::<SessionInput>(512);
     let (out_tx, mut out_rx) = mpsc::channel::<SessionOutput>(512);
+    let mut adapter = svc.provider.adapter();
     let session = tokio::spawn(call::run(svc, in_rx, out_tx));
-    let mut adapter = TwilioAdapter::new();
     loop {
         tokio::select! {
             msg = socket.recv() => {

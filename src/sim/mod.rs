@@ -281,15 +281,7 @@ pub async fn place_call(
         .clone()
         .unwrap_or_else(|| format!("CA{}", uuid::Uuid::new_v4().simple()));
     let server = opts.server.trim_end_matches('/');
-    let params: Vec<(String, String)> = vec![
-        ("AccountSid".into(), "ACsimulated".into()),
-        ("ApiVersion".into(), "2010-04-01".into()),
-        ("CallSid".into(), call_sid.clone()),
-        ("CallStatus".into(), "ringing".into()),
-        ("Direction".into(), "inbound".into()),
-        ("From".into(), opts.from.clone()),
-        ("To".into(), opts.to.clone()),
-    ];
+    let params = twilio::voice_webhook_form(&call_sid, &opts.from, &opts.to);
     let client = reqwest::Client::new();
     let mut req = client.post(format!("{server}/twilio/voice")).form(&params);
     if let Some(token) = &opts.auth_token {
@@ -299,7 +291,7 @@ pub async fn place_call(
             .unwrap_or(server)
             .trim_end_matches('/');
         let sig = twilio::signature(token, &format!("{base}/twilio/voice"), &params);
-        req = req.header("X-Twilio-Signature", sig);
+        req = req.header(twilio::SIGNATURE_HEADER, sig);
     }
     let resp = req
         .send()

@@ -1,8 +1,9 @@
-//! Provider adapters: each turns its provider's wire frames into one internal event enum and
-//! back, so the call pipeline never sees a provider's JSON.
+//! Providers: each turns its wire formats (webhook forms, media-stream frames, REST calls) into
+//! the types here and back, so the rest of Frontdesk never sees a provider's fields.
 //!
 //! **Architecture Invariant:** nothing outside `telephony` names a provider's wire format;
-//! a new provider (Telnyx, Vonage, Plivo, SIP/RTP) is a new adapter implementing [`Adapter`].
+//! a new provider (Telnyx, Vonage, Plivo, SIP/RTP) is a new module implementing [`Provider`]
+//! (webhooks, replies, live transfer) and [`Adapter`] (the media stream).
 
 pub mod twilio;
 
@@ -73,6 +74,92 @@ pub enum FrameError {
     BeforeStart(&'static str),
     #[error("binary frames are not part of this protocol")]
     Binary,
+}
+
+/// A call the provider offers us: what its voice webhook said.
+#[derive(Debug, Clone, PartialEq)]
+pub struct IncomingCall {
+    /// The provider's id for the call.
+    pub call_id: String,
+    /// The caller's number, when the provider has it.
+    pub from: Option<String>,
+    /// The number they dialled.
+    pub to: Option<String>,
+}
+
+/// How a live transfer ended: what the provider's dial callback said.
+#[derive(Debug, Clone, PartialEq)]
+pub struct TransferEnded {
+    /// The provider's id for the caller's call.
+    pub call_id: String,
+    /// The human answered (the call now runs between them).
+    pub answered: bool,
+    /// The provider's word for how it ended ("completed", "busy", "no-answer", …), for the log.
+    pub status: String,
+}
+
+/// What we answer a provider's webhook with.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Reply {
+    /// The `Content-Type` of `body`.
+    pub content_type: &'static str,
+    pub body: String,
+}
+
+/// A webhook the provider sent that we cannot act on.
+#[derive(Debug, thiserror::Error, PartialEq)]
+pub enum WebhookError {
+    #[error("{0} is required")]
+    Missing(&'static str),
+}
+
+/// The provider could not move a live call to a human.
+#[derive(Debug, thiserror::Error)]
+pub enum TransferError {
+    #[error("live transfer is not configured ({0})")]
+    NotConfigured(&'static str),
+    #[error("{0}")]
+    Failed(String),
+}
+
+/// A telephony provider's control plane: the webhooks it sends us, what we answer them with,
+/// the live-call operations we ask of it, and the [`Adapter`] for its media stream. A new
+/// provider implements this trait and [`Adapter`] in a module of its own; `web` mounts its
+/// three routes (`/{name}/voice`, `/{name}/stream`, `/{name}/dial-status`) and never sees a
+/// wire field. Webhook parameters arrive as the form's name/value pairs, in order.
+pub trait Provider: Send + Sync {
+    /// The path segment its routes live under ("twilio").
+    fn name(&self) -> &'static str;
+    /// Whether a webhook to `url` with `params` really comes from the provider, given the
+    /// request header `header` (by lowercase name). True when no secret is configured.
+    fn verify(
+        &self,
+        url: &str,
+        params: &[(String, String)],
+        header: &dyn Fn(&str) -> Option<String>,
+    ) -> bool;
+    /// Reads the voice webhook: a call is ringing.
+    fn incoming_call(&self, params: &[(String, String)]) -> Result<IncomingCall, WebhookError>;
+    /// Reads the dial callback: how a live transfer ended.
+    fn transfer_ended(&self, params: &[(String, String)]) -> Result<TransferEnded, WebhookError>;
+    /// Answers a ringing call by connecting its audio to `stream_url`, passing `parameters`
+    /// to the stream's start.
+    fn connect_stream(&self, stream_url: &str, parameters: &[(&str, &str)]) -> Reply;
+    /// Says `text` to the caller and ends the call.
+    fn say_and_hang_up(&self, text: &str) -> Reply;
+    /// Ends the call.
+    fn hang_up(&self) -> Reply;
+    /// A media-stream adapter for one call.
+    fn adapter(&self) -> Box<dyn Adapter>;
+    /// Moves live call `call_id` to `to`, saying `say` first; the provider reports how it
+    /// ended to `status_url` (read by [`Provider::transfer_ended`]).
+    fn transfer<'a>(
+        &'a self,
+        call_id: &'a str,
+        to: &'a str,
+        say: &'a str,
+        status_url: &'a str,
+    ) -> std::pin::Pin<Box<dyn std::future::Future<Output = Result<(), TransferError>> + Send + 'a>>;
 }
 
 /// A provider's media-stream protocol, both ways.

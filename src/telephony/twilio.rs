@@ -10,7 +10,10 @@ use base64::Engine as _;
 use hmac::{Hmac, Mac};
 use serde::{Deserialize, Serialize};
 
-use super::{Adapter, FrameError, Inbound, Outbound, StreamStart};
+use super::{
+    Adapter, FrameError, Inbound, IncomingCall, Outbound, Provider, Reply, StreamStart,
+    TransferEnded, TransferError, WebhookError,
+};
 
 const B64: base64::engine::GeneralPurpose = base64::engine::general_purpose::STANDARD;
 
@@ -122,6 +125,141 @@ impl WireFrame {
     pub fn to_json(&self) -> String {
         // A struct of strings and maps always serialises.
         serde_json::to_string(self).unwrap_or_default()
+    }
+}
+
+/// Twilio as a [`Provider`]: the voice and dial-status webhooks (form fields `CallSid`, `From`,
+/// `To`, `DialCallStatus`), TwiML replies, `X-Twilio-Signature`, and live transfer by the REST
+/// API's call update.
+#[derive(Debug, Clone)]
+pub struct Twilio {
+    /// Signs the webhooks and authenticates REST calls; without it webhooks are not checked.
+    pub auth_token: Option<String>,
+    /// The account live transfers are made with; without it there is no live transfer.
+    pub account_sid: Option<String>,
+    /// The REST API's base URL (`https://api.twilio.com`, or a test server).
+    pub api_base: String,
+}
+
+/// The header Twilio signs its webhooks in.
+pub const SIGNATURE_HEADER: &str = "X-Twilio-Signature";
+
+/// The form Twilio posts to the voice webhook when call `call_sid` from `from` to `to` rings
+/// (what the simulated caller sends).
+pub fn voice_webhook_form(call_sid: &str, from: &str, to: &str) -> Vec<(String, String)> {
+    [
+        ("AccountSid", "ACsimulated"),
+        ("ApiVersion", "2010-04-01"),
+        ("CallSid", call_sid),
+        ("CallStatus", "ringing"),
+        ("Direction", "inbound"),
+        ("From", from),
+        ("To", to),
+    ]
+    .into_iter()
+    .map(|(k, v)| (k.to_string(), v.to_string()))
+    .collect()
+}
+
+/// A form parameter, or "".
+fn param<'a>(params: &'a [(String, String)], key: &str) -> &'a str {
+    params
+        .iter()
+        .find(|(n, _)| n == key)
+        .map(|(_, v)| v.as_str())
+        .unwrap_or("")
+}
+
+fn twiml(body: String) -> Reply {
+    Reply {
+        content_type: "text/xml; charset=utf-8",
+        body,
+    }
+}
+
+impl Provider for Twilio {
+    fn name(&self) -> &'static str {
+        "twilio"
+    }
+
+    fn verify(
+        &self,
+        url: &str,
+        params: &[(String, String)],
+        header: &dyn Fn(&str) -> Option<String>,
+    ) -> bool {
+        let Some(token) = &self.auth_token else {
+            return true;
+        };
+        let given = header(&SIGNATURE_HEADER.to_ascii_lowercase()).unwrap_or_default();
+        validate_signature(token, url, params, &given)
+    }
+
+    fn incoming_call(&self, params: &[(String, String)]) -> Result<IncomingCall, WebhookError> {
+        let call_id = param(params, "CallSid");
+        if call_id.is_empty() {
+            return Err(WebhookError::Missing("CallSid"));
+        }
+        let field = |k| Some(param(params, k).to_string()).filter(|s| !s.is_empty());
+        Ok(IncomingCall {
+            call_id: call_id.to_string(),
+            from: field("From"),
+            to: field("To"),
+        })
+    }
+
+    fn transfer_ended(&self, params: &[(String, String)]) -> Result<TransferEnded, WebhookError> {
+        let call_id = param(params, "CallSid");
+        if call_id.is_empty() {
+            return Err(WebhookError::Missing("CallSid"));
+        }
+        let status = param(params, "DialCallStatus");
+        Ok(TransferEnded {
+            call_id: call_id.to_string(),
+            answered: matches!(status, "completed" | "answered"),
+            status: status.to_string(),
+        })
+    }
+
+    fn connect_stream(&self, stream_url: &str, parameters: &[(&str, &str)]) -> Reply {
+        twiml(connect_stream_twiml(stream_url, parameters))
+    }
+
+    fn say_and_hang_up(&self, text: &str) -> Reply {
+        twiml(say_and_hangup_twiml(text))
+    }
+
+    fn hang_up(&self) -> Reply {
+        twiml(hangup_twiml())
+    }
+
+    fn adapter(&self) -> Box<dyn Adapter> {
+        Box::new(TwilioAdapter::new())
+    }
+
+    fn transfer<'a>(
+        &'a self,
+        call_id: &'a str,
+        to: &'a str,
+        say: &'a str,
+        status_url: &'a str,
+    ) -> std::pin::Pin<Box<dyn std::future::Future<Output = Result<(), TransferError>> + Send + 'a>>
+    {
+        Box::pin(async move {
+            let (Some(account), Some(token)) = (&self.account_sid, &self.auth_token) else {
+                return Err(TransferError::NotConfigured(
+                    "FRONTDESK_TWILIO_ACCOUNT_SID and FRONTDESK_TWILIO_AUTH_TOKEN",
+                ));
+            };
+            let client = reqwest::Client::builder()
+                .timeout(std::time::Duration::from_secs(10))
+                .build()
+                .map_err(|e| TransferError::Failed(e.to_string()))?;
+            let twiml = dial_twiml(say, to, status_url);
+            redirect_call(&client, &self.api_base, account, token, call_id, &twiml)
+                .await
+                .map_err(|e| TransferError::Failed(e.to_string()))
+        })
     }
 }
 
@@ -440,6 +578,114 @@ mod tests {
     }
 
     const START: &str = r#"{"event":"start","sequenceNumber":"1","start":{"accountSid":"AC1","streamSid":"MZ1","callSid":"CA1","tracks":["inbound"],"customParameters":{"token":"t","from":"+16175550123"},"mediaFormat":{"encoding":"audio/x-mulaw","sampleRate":8000,"channels":1}},"streamSid":"MZ1"}"#;
+
+    fn twilio(auth_token: Option<&str>) -> Twilio {
+        Twilio {
+            auth_token: auth_token.map(str::to_string),
+            account_sid: None,
+            api_base: "http://127.0.0.1:9".into(),
+        }
+    }
+
+    fn form(pairs: &[(&str, &str)]) -> Vec<(String, String)> {
+        pairs
+            .iter()
+            .map(|(k, v)| (k.to_string(), v.to_string()))
+            .collect()
+    }
+
+    #[test]
+    fn reads_the_voice_and_dial_webhooks() {
+        let t = twilio(None);
+        let call = t
+            .incoming_call(&voice_webhook_form("CA1", "+16175550123", "+16175550100"))
+            .unwrap();
+        assert_eq!(
+            call,
+            IncomingCall {
+                call_id: "CA1".into(),
+                from: Some("+16175550123".into()),
+                to: Some("+16175550100".into()),
+            }
+        );
+        // A withheld number is no number.
+        let call = t
+            .incoming_call(&form(&[("CallSid", "CA2"), ("From", "")]))
+            .unwrap();
+        assert_eq!((call.from, call.to), (None, None));
+        assert_eq!(
+            t.incoming_call(&form(&[("From", "+1617")])),
+            Err(WebhookError::Missing("CallSid"))
+        );
+        for (status, answered) in [
+            ("completed", true),
+            ("answered", true),
+            ("busy", false),
+            ("no-answer", false),
+            ("failed", false),
+            ("", false),
+        ] {
+            let ended = t
+                .transfer_ended(&form(&[("CallSid", "CA1"), ("DialCallStatus", status)]))
+                .unwrap();
+            assert_eq!((ended.answered, ended.status.as_str()), (answered, status));
+        }
+        assert!(t
+            .transfer_ended(&form(&[("DialCallStatus", "busy")]))
+            .is_err());
+    }
+
+    #[test]
+    fn verifies_webhooks_only_when_a_token_is_set() {
+        let url = "https://example.test/twilio/voice";
+        let params = voice_webhook_form("CA1", "+16175550123", "+16175550100");
+        let good = signature("secret", url, &params);
+        let header = |value: &str| {
+            let value = value.to_string();
+            move |name: &str| (name == "x-twilio-signature").then(|| value.clone())
+        };
+        assert!(twilio(Some("secret")).verify(url, &params, &header(&good)));
+        assert!(!twilio(Some("secret")).verify(url, &params, &header("forged")));
+        assert!(!twilio(Some("other")).verify(url, &params, &header(&good)));
+        assert!(!twilio(Some("secret")).verify(url, &params, &|_: &str| None));
+        assert!(twilio(None).verify(url, &params, &|_: &str| None));
+    }
+
+    #[test]
+    fn replies_are_twiml() {
+        let t = twilio(None);
+        let r = t.connect_stream("wss://example.test/twilio/stream", &[("token", "a&b")]);
+        assert_eq!(r.content_type, "text/xml; charset=utf-8");
+        assert!(
+            r.body
+                .contains(r#"<Parameter name="token" value="a&amp;b"/>"#),
+            "{}",
+            r.body
+        );
+        assert!(t
+            .say_and_hang_up("Goodbye <now>")
+            .body
+            .contains("Goodbye &lt;now&gt;"));
+        assert!(t.hang_up().body.contains("<Hangup/>"));
+    }
+
+    #[tokio::test]
+    async fn a_transfer_without_an_account_is_refused_with_what_to_set() {
+        let e = twilio(Some("secret"))
+            .transfer(
+                "CA1",
+                "+16175550199",
+                "Connecting you.",
+                "https://x/twilio/dial-status",
+            )
+            .await
+            .unwrap_err();
+        assert!(matches!(e, TransferError::NotConfigured(_)), "{e}");
+        assert!(
+            e.to_string().contains("FRONTDESK_TWILIO_ACCOUNT_SID"),
+            "{e}"
+        );
+    }
 
     #[test]
     fn parses_the_messages_twilio_sends() {
