@@ -159,8 +159,12 @@ pub trait Provider: Send + Sync {
         to: &'a str,
         say: &'a str,
         status_url: &'a str,
-    ) -> std::pin::Pin<Box<dyn std::future::Future<Output = Result<(), TransferError>> + Send + 'a>>;
+    ) -> TransferFuture<'a>;
 }
+
+/// A live transfer under way ([`Provider::transfer`]).
+pub type TransferFuture<'a> =
+    std::pin::Pin<Box<dyn std::future::Future<Output = Result<(), TransferError>> + Send + 'a>>;
 
 /// A provider's media-stream protocol, both ways.
 pub trait Adapter: Send {

@@ -12,7 +12,7 @@ use serde::{Deserialize, Serialize};
 
 use super::{
     Adapter, FrameError, Inbound, IncomingCall, Outbound, Provider, Reply, StreamStart,
-    TransferEnded, TransferError, WebhookError,
+    TransferEnded, TransferError, TransferFuture, WebhookError,
 };
 
 const B64: base64::engine::GeneralPurpose = base64::engine::general_purpose::STANDARD;
@@ -243,8 +243,7 @@ impl Provider for Twilio {
         to: &'a str,
         say: &'a str,
         status_url: &'a str,
-    ) -> std::pin::Pin<Box<dyn std::future::Future<Output = Result<(), TransferError>> + Send + 'a>>
-    {
+    ) -> TransferFuture<'a> {
         Box::pin(async move {
             let (Some(account), Some(token)) = (&self.account_sid, &self.auth_token) else {
                 return Err(TransferError::NotConfigured(
