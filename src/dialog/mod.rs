@@ -321,6 +321,10 @@ pub struct Dialog {
     not_found: u8,
     /// The message as last read back to the caller.
     read_back_message: Option<String>,
+    /// The name said in the last read-back, to tell a correction heard the same way.
+    read_back_name: Option<String>,
+    /// Asked, at the read-back, to spell a name the caller corrected but was heard unchanged.
+    respell_asked: bool,
     /// The caller asked whether the executive is free: the proposal says so.
     availability: bool,
     /// Whether a live transfer to the on-call human is possible on this call.
@@ -361,6 +365,8 @@ impl Dialog {
             asked_booked_when: false,
             not_found: 0,
             read_back_message: None,
+            read_back_name: None,
+            respell_asked: false,
             availability: false,
             transfer_available: false,
             transfer_tried: false,
@@ -932,15 +938,26 @@ impl Dialog {
     fn on_read_back(&mut self, text: &str, now: DateTime<Utc>, out: &mut Vec<Action>) {
         let answer = yes_no(text);
         let before = self.info.message.clone().unwrap_or_default();
+        let renamed = understand::extract_name_lead(text).is_some();
         let restated = reading::content(text, &self.persona.executive)
             .filter(|m| Some(m) != self.info.message.as_ref() && answer != YesNo::Yes)
             // An unclear answer adds to the message only when it says something new and of
             // substance: "whatever, that fine" (a muddled yes) is asked again, never appended.
+            // Nor does the rest of a name correction ("No, my name is Alex, all you learn":
+            // the surname misheard) replace the message.
             .filter(|m| {
-                answer != YesNo::Unclear
+                (answer != YesNo::Unclear && !renamed)
                     || (understand::content_words(m) >= 3 && !before.contains(m.as_str()))
             });
-        let renamed = understand::extract_name_lead(text).is_some();
+        // "No, my name is …" heard as the name already read back: reading it back again would
+        // loop; the caller spells it (once).
+        let unchanged = self.info.name.is_some() && self.info.name == self.read_back_name;
+        if renamed && unchanged && answer != YesNo::Yes && !self.respell_asked {
+            self.respell_asked = true;
+            self.stage = Stage::AskSpelling;
+            self.say_line(out, "ask_name_spelled", &[], Expect::Free);
+            return;
+        }
         if let Some(m) = restated {
             // "No, …" restates the message; anything else adds to it.
             self.info.message = match (answer, self.info.message.take()) {
@@ -2260,6 +2277,7 @@ impl Dialog {
             .map(spoken_number)
             .unwrap_or_else(|| "no number".into());
         self.read_back_message = self.info.message.clone();
+        self.read_back_name = self.info.name.clone();
         let message = self.info.message.clone().unwrap_or_default();
         let message = message.trim_end_matches(['.', '!', '?']).to_string();
         self.say_line(

@@ -208,6 +208,42 @@ fn greets_by_time_of_day_and_hours() {
 }
 
 #[test]
+fn a_name_corrected_at_the_read_back_but_heard_the_same_is_spelled_and_the_message_kept() {
+    let (d, acts) = check(
+        Some("+16175550123"),
+        &[
+            (
+                "Hi, I'd like to leave a message for Alex.",
+                "may I have your name",
+            ),
+            ("Alex Euleran.", "Is 6 1 7, 5 5 5, 0 1 2 3 the best number"),
+            ("Yes.", "what would you like me to tell Alex"),
+            (
+                "Our lawyers approved the merger draft.",
+                "Let me read that back. Alex Euleran",
+            ),
+            // The correction heard as the name already read back: no loop, a spelling.
+            ("No, my name is Alex Euleran.", "spell your name"),
+            (
+                "A-L-E-X, O-Y-E-L-A-R-A-N.",
+                "Let me read that back. Alex Oyelaran",
+            ),
+            // The rest of a name correction is not the message.
+            (
+                "No, my name is Alex, all you learn.",
+                "Your message: Our lawyers approved the merger draft",
+            ),
+            ("Yes.", "Alex gets your message"),
+        ],
+    );
+    assert_eq!(outcome(&acts), Some(Outcome::Message));
+    assert_eq!(
+        d.caller().message.as_deref(),
+        Some("Our lawyers approved the merger draft.")
+    );
+}
+
+#[test]
 fn takes_a_message_with_caller_id() {
     let (d, acts) = check(
         Some("+16175550123"),
