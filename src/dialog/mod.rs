@@ -681,8 +681,9 @@ impl Dialog {
         }
         let heard = reading::read(text, &persona.executive);
         self.absorb(text, &heard, out);
-        // Urgency can surface at any point; it only ever rises.
-        let urgency = screening.urgency(text);
+        // Urgency can surface at any point; it only ever rises. Not from a name ("Cormac
+        // Fire", whisper's "Byrne").
+        let urgency = screening.urgency(&without_name(text));
         let asked = intent(text, &persona.assistant.name, &persona.executive);
         let asked = match asked {
             // Asking for the executive in the middle of something else changes nothing.

@@ -208,6 +208,24 @@ fn greets_by_time_of_day_and_hours() {
 }
 
 #[test]
+fn a_name_that_is_an_alarm_word_is_not_urgent() {
+    let (_, acts) = check(
+        Some("+16175550123"),
+        &[
+            ("Hi, I'd like to leave a message for Alex.", "may I have your name"),
+            ("It's Cormac Fire.", "Is 6 1 7, 5 5 5, 0 1 2 3 the best number"),
+        ],
+    );
+    assert!(!said(&acts).contains("urgent"), "{}", said(&acts));
+    // The same word said as news still is.
+    let (_, acts) = check(
+        Some("+16175550123"),
+        &[("This is Dana. There's a fire in the server room.", "")],
+    );
+    assert!(said(&acts).contains("urgent"), "{}", said(&acts));
+}
+
+#[test]
 fn a_name_corrected_at_the_read_back_but_heard_the_same_is_spelled_and_the_message_kept() {
     let (d, acts) = check(
         Some("+16175550123"),
