@@ -192,7 +192,17 @@ fn normalize(text: &str) -> Vec<char> {
         })
         .collect();
     let lower: Vec<char> = src.iter().map(|c| c.to_ascii_lowercase()).collect();
-    const SUBS: [(&str, &str); 16] = [
+    const SUBS: [(&str, &str); 23] = [
+        // Whisper's "at 4", "at 2": "at for this Thursday", "it to on December 9th", "a two on
+        // the 9th" ("at for" and "to on" are no English of their own; "book it for Thursday"
+        // stays as it is).
+        ("at for", "at 4"),
+        ("at to", "at 2"),
+        ("at too", "at 2"),
+        ("it to on", "at 2 on"),
+        ("it too on", "at 2 on"),
+        ("it for on", "at 4 on"),
+        ("a two on", "at 2 on"),
         // Whisper's "half past": "half, pass 6", "half pass three", "half, past three".
         ("half, pass", "half past"),
         ("half pass", "half past"),
@@ -221,7 +231,7 @@ fn normalize(text: &str) -> Vec<char> {
                 let end = i + p.len();
                 if end <= lower.len()
                     && lower[i..end] == p[..]
-                    && (end == lower.len() || !lower[end].is_alphabetic())
+                    && (end == lower.len() || !(lower[end].is_alphabetic() || lower[end] == '-'))
                 {
                     out.push(' ');
                     out.extend(rep.chars());
@@ -2219,6 +2229,13 @@ mod tests {
             ("half past 3", "- 15:30 ~"),
             ("half past three", "- 15:30 ~"),
             ("at half, pass 6 in the afternoon", "- 18:30 afternoon"),
+            ("No, I said it to on the 9th.", "2019-03-09 14:00 ~"),
+            (
+                "Could we do a two on the 9th instead?",
+                "2019-03-09 14:00 ~",
+            ),
+            ("Alex free at for this Thursday?", "2019-03-07 16:00 ~"),
+            ("Can we book it for Thursday?", "2019-03-07 -"),
             ("at half, past three, in the afternoon", "- 15:30 afternoon"),
             ("at half past nine", "- 09:30 ~"),
             ("quarter past ten", "- 10:15 ~"),

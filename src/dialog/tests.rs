@@ -212,8 +212,14 @@ fn a_name_that_is_an_alarm_word_is_not_urgent() {
     let (_, acts) = check(
         Some("+16175550123"),
         &[
-            ("Hi, I'd like to leave a message for Alex.", "may I have your name"),
-            ("It's Cormac Fire.", "Is 6 1 7, 5 5 5, 0 1 2 3 the best number"),
+            (
+                "Hi, I'd like to leave a message for Alex.",
+                "may I have your name",
+            ),
+            (
+                "It's Cormac Fire.",
+                "Is 6 1 7, 5 5 5, 0 1 2 3 the best number",
+            ),
         ],
     );
     assert!(!said(&acts).contains("urgent"), "{}", said(&acts));

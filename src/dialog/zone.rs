@@ -381,7 +381,17 @@ pub fn caller_zone(text: &str) -> Option<Tz> {
             let tail = ws
                 .get(i + n)
                 .is_some_and(|w| TIME_TAILS.contains(&w.low.as_str()));
-            let lead = prev.is_some_and(|p| PLACE_LEADS.contains(&p.low.as_str()));
+            // "from" frames where the caller is only after "calling"/"phoning": "This is
+            // Niamh from Dublin" is who they are (whisper drops the rest of "Dublin Bay
+            // Partners"), not the clock they speak in.
+            let before_prev = i.checked_sub(2).and_then(|p| ws.get(p));
+            let lead = prev.is_some_and(|p| {
+                PLACE_LEADS.contains(&p.low.as_str())
+                    && (p.low != "from"
+                        || before_prev.is_some_and(|b| {
+                            matches!(b.low.as_str(), "calling" | "phoning" | "ringing")
+                        }))
+            });
             // "from Dallas Capital" is a company, not a place.
             let company = prev.is_some_and(|p| p.low == "from")
                 && ws.get(i + n).is_some_and(|w| w.upper && !tail)
@@ -629,6 +639,11 @@ mod tests {
             ("Can we meet at the Pacific Club?", None),
             ("Tuesday at 3", None),
             ("Jordan from Dallas Capital", None),
+            ("This is Naimal Sullivan from Dublin.", None),
+            (
+                "This is Niamh from Dublin, 3 pm Dublin time.",
+                Some(Europe::Dublin),
+            ),
             ("I'm calling from Dallas, Texas.", Some(America::Chicago)),
             // Places whisper misheard, where the caller plainly gives their own time.
             (
