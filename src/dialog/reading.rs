@@ -35,7 +35,7 @@ pub fn read(text: &str, executive: &str) -> Reading {
     Reading {
         number: number(text),
         own_number: means_own_number(&words),
-        needs_now: needs_now(&words),
+        needs_now: needs_now(&words, executive),
         availability: asks_availability(&words, executive),
     }
 }
@@ -177,9 +177,21 @@ pub fn corrected_when(text: &str, local_now: NaiveDateTime) -> When {
     }
 }
 
-/// "I need to speak with Alex tonight", "it can't wait until tomorrow", "as soon as possible".
-fn needs_now(words: &[String]) -> bool {
-    let reach = has(
+/// "I need to speak with Alex tonight", "I need Alex on the phone tonight" (heard "from a
+/// phone"), "it can't wait until tomorrow", "as soon as possible".
+fn needs_now(words: &[String], executive: &str) -> bool {
+    let first = executive
+        .split_whitespace()
+        .next()
+        .unwrap_or("")
+        .to_lowercase();
+    let wants_them = ["need", "want", "get"].iter().any(|v| {
+        [first.as_str(), "him", "her", "them"]
+            .iter()
+            .any(|who| find(words, &format!("{v} {who}")).is_some())
+    });
+    let reach = wants_them
+        || has(
         words,
         &[
             "speak",
@@ -190,7 +202,7 @@ fn needs_now(words: &[String]) -> bool {
             "hear from",
             "call me",
             "get back",
-            "on the phone",
+            "phone",
             "get through",
         ],
     );
@@ -805,6 +817,10 @@ mod tests {
         assert!(!r("I'm calling from Acme.").own_number);
         assert!(!r("Not this number, use my cell.").own_number);
         assert!(r("I need to speak with Alex tonight.").needs_now);
+        assert!(r("I need Alex from a phone tonight.").needs_now);
+        assert!(r("I need Alex tonight, it can't wait.").needs_now);
+        assert!(!r("I need a meeting with Alex next week.").needs_now);
+        assert!(!r("Could Alex call me back tomorrow?").needs_now);
         assert!(r("I have to talk to him right away, it can't wait.").needs_now);
         assert!(!r("Could we meet Tuesday evening?").needs_now);
         assert!(r("Is Alex free on Monday at 3?").availability);
