@@ -973,6 +973,17 @@ impl Dialog {
             self.confirm_number(n, out);
             return;
         }
+        // "No, please call me on …" with digits heard too few or too many: the number is what
+        // they are correcting, not the message.
+        if answer != YesNo::Yes && understand::spoken_digits(text).len() >= 6 {
+            if self.retry.gives_up(Stage::AskNumber) {
+                self.retry.clear();
+            } else {
+                self.stage = Stage::AskNumber;
+                self.say_line(out, "ask_number_again", &[], Expect::Digits);
+                return;
+            }
+        }
         if answer != YesNo::Yes
             && (renamed || self.info.message.as_deref() != self.read_back_message.as_deref())
         {

@@ -192,20 +192,20 @@ fn needs_now(words: &[String], executive: &str) -> bool {
     });
     let reach = wants_them
         || has(
-        words,
-        &[
-            "speak",
-            "talk",
-            "reach",
-            "get hold",
-            "get a hold",
-            "hear from",
-            "call me",
-            "get back",
-            "phone",
-            "get through",
-        ],
-    );
+            words,
+            &[
+                "speak",
+                "talk",
+                "reach",
+                "get hold",
+                "get a hold",
+                "hear from",
+                "call me",
+                "get back",
+                "phone",
+                "get through",
+            ],
+        );
     let soon = has(
         words,
         &[

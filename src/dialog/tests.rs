@@ -208,6 +208,29 @@ fn greets_by_time_of_day_and_hours() {
 }
 
 #[test]
+fn a_number_corrected_at_the_read_back_but_not_heard_whole_is_asked_again() {
+    let (d, acts) = check(
+        None,
+        &[
+            (
+                "Hi, this is Jordan Lee, I'd like to leave a message for Alex.",
+                "best number",
+            ),
+            ("617-555-01.", "digit by digit"),
+            ("617 55501.", "what would you like me to tell Alex"),
+            ("The cloud migration finished.", "at no number"),
+            // Not the message they are correcting: the number.
+            ("No, please call me on 670-55-0110.", "digit by digit"),
+            ("617 555 0127.", "I have 6 1 7, 5 5 5, 0 1 2 7"),
+            ("Yes.", "Your message: The cloud migration finished"),
+            ("Yes.", "Alex gets your message"),
+        ],
+    );
+    assert_eq!(outcome(&acts), Some(Outcome::Message));
+    assert_eq!(d.caller().callback_number.as_deref(), Some("+16175550127"));
+}
+
+#[test]
 fn a_name_that_is_an_alarm_word_is_not_urgent() {
     let (_, acts) = check(
         Some("+16175550123"),

@@ -111,7 +111,7 @@ pub fn extract_phone(text: &str) -> Option<String> {
             return Some(n);
         }
     }
-    phone_of(&spoken_digits(text))
+    phone_of(&spoken_digits(text)).or_else(|| one_too_many(text))
 }
 
 fn phone_of(d: &str) -> Option<String> {
@@ -122,6 +122,27 @@ fn phone_of(d: &str) -> Option<String> {
         // A local number; eight or nine digits are a number with one missing (whisper drops
         // the zero of "oh one one oh"), asked again rather than kept.
         7 => Some(d.to_string()),
+        _ => None,
+    }
+}
+
+/// Whisper writes a digit said three times four times ("415-5555 0191"): written groups of
+/// 3, 4 and 4 digits whose middle group is one digit repeated are a North American number with
+/// that slip (the number is read back before it is kept).
+fn one_too_many(text: &str) -> Option<String> {
+    let groups: Vec<&str> = text
+        .split(|c: char| !c.is_ascii_digit())
+        .filter(|g| !g.is_empty())
+        .collect();
+    match groups.as_slice() {
+        [area, mid, line]
+            if area.len() == 3
+                && mid.len() == 4
+                && line.len() == 4
+                && mid.bytes().all(|b| b == mid.as_bytes()[0]) =>
+        {
+            Some(format!("+1{area}{}{line}", &mid[1..]))
+        }
         _ => None,
     }
 }
@@ -860,6 +881,10 @@ mod tests {
             // Whisper dropped the zero of "oh one one oh": a digit short, asked again.
             ("It's area code 857, then 555 110.", None),
             ("555 0110", Some("5550110")),
+            // A digit said three times written four times.
+            ("415-5555 0191.", Some("+14155550191")),
+            ("41555550191", None),
+            ("415 555 0191 2", None),
         ];
         for (text, want) in cases {
             assert_eq!(extract_phone(text).as_deref(), want, "{text}");
