@@ -413,14 +413,19 @@ impl Index {
                 continue;
             }
             let jw = strsim::jaro_winkler(text, &near.stem) as f32;
-            let sim =
-                if key == near.key && key.len() >= 2 && len.abs_diff(near.len) <= 1 && jw >= 0.75 {
-                    0.9
-                } else if len.min(near.len) >= 5 && jw >= 0.92 {
-                    jw * 0.97
-                } else {
-                    0.0
-                };
+            // A short word's two-letter key says too little ("read" is not "road").
+            let key_says_enough = key.len() >= 3 || (key.len() >= 2 && len >= 5);
+            let sim = if key == near.key
+                && key_says_enough
+                && len.abs_diff(near.len) <= 1
+                && jw >= 0.75
+            {
+                0.9
+            } else if len.min(near.len) >= 5 && jw >= 0.92 {
+                jw * 0.97
+            } else {
+                0.0
+            };
             if sim >= FUZZY_MIN && best.is_none_or(|(_, b)| sim > b) {
                 best = Some((near.term, sim));
             }
@@ -910,6 +915,8 @@ mod tests {
         let faq = faq();
         let cases: &[&str] = &[
             "What's Alex's home address?",
+            // A request whisper cut short ("Can I reschedule…"): "read" is not "road".
+            "My name is Amekah M. Wassu. I'm with Emily Textiles. Can I read",
             "Can I book a meeting?",
             "I'd like to leave a message",
             "My name is Dana, I'm calling about the contract",
