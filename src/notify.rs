@@ -102,8 +102,8 @@ pub fn payload(call: &CallView, call_url: &str) -> serde_json::Value {
 pub const CUT_OFF_SUMMARY: &str =
     "The call was cut off: the server stopped during it. See the transcript for what was said.";
 
-/// The summary of a call whose live transfer went unanswered (`status`: Twilio's
-/// `DialCallStatus`): what was done stays, the next step becomes a callback.
+/// The summary of a call whose live transfer went unanswered (`status`: how the provider's
+/// dial callback said it ended): what was done stays, the next step becomes a callback.
 pub fn transfer_missed_summary(summary: &str, status: &str, assistant: &str) -> String {
     let done = summary
         .split_once(" Next step: ")

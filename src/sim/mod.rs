@@ -30,7 +30,7 @@ pub enum SimError {
     Webhook(String),
     #[error("webhook answered {status}: {body}")]
     WebhookStatus { status: u16, body: String },
-    #[error("TwiML has no <Stream url=…>: {0}")]
+    #[error("the webhook's answer connects no media stream: {0}")]
     NoStream(String),
     #[error("websocket failed: {0}")]
     Socket(String),
@@ -181,37 +181,8 @@ pub struct SimReport {
     pub call_log: Option<serde_json::Value>,
 }
 
-fn attr(tag: &str, name: &str) -> Option<String> {
-    let key = format!("{name}=\"");
-    let start = tag.find(&key)? + key.len();
-    let end = tag[start..].find('"')? + start;
-    Some(
-        tag[start..end]
-            .replace("&quot;", "\"")
-            .replace("&apos;", "'")
-            .replace("&lt;", "<")
-            .replace("&gt;", ">")
-            .replace("&amp;", "&"),
-    )
-}
-
-/// The stream URL and parameters from `<Connect><Stream>` TwiML.
-pub fn parse_twiml(xml: &str) -> Option<(String, Vec<(String, String)>)> {
-    let s = xml.find("<Stream ")?;
-    let tag_end = xml[s..].find('>')? + s;
-    let url = attr(&xml[s..tag_end], "url")?;
-    let mut params = Vec::new();
-    let mut rest = &xml[tag_end..];
-    while let Some(p) = rest.find("<Parameter ") {
-        let end = rest[p..].find('>').map(|e| e + p)?;
-        let tag = &rest[p..end];
-        if let (Some(n), Some(v)) = (attr(tag, "name"), attr(tag, "value")) {
-            params.push((n, v));
-        }
-        rest = &rest[end..];
-    }
-    Some((url, params))
-}
+/// The stream URL and parameters from `<Connect><Stream>` TwiML, as Twilio reads it.
+pub use crate::telephony::twilio::parse_connect_stream as parse_twiml;
 
 /// The caller's phone: agent audio waits here and plays at real speed, 20 ms a tick.
 struct Playback {

@@ -490,6 +490,39 @@ pub fn connect_stream_twiml(stream_url: &str, parameters: &[(&str, &str)]) -> St
     xml
 }
 
+fn attr(tag: &str, name: &str) -> Option<String> {
+    let key = format!("{name}=\"");
+    let start = tag.find(&key)? + key.len();
+    let end = tag[start..].find('"')? + start;
+    Some(
+        tag[start..end]
+            .replace("&quot;", "\"")
+            .replace("&apos;", "'")
+            .replace("&lt;", "<")
+            .replace("&gt;", ">")
+            .replace("&amp;", "&"),
+    )
+}
+
+/// The stream URL and parameters from `<Connect><Stream>` TwiML, as Twilio reads it (the
+/// simulated caller follows it).
+pub fn parse_connect_stream(xml: &str) -> Option<(String, Vec<(String, String)>)> {
+    let s = xml.find("<Stream ")?;
+    let tag_end = xml[s..].find('>')? + s;
+    let url = attr(&xml[s..tag_end], "url")?;
+    let mut params = Vec::new();
+    let mut rest = &xml[tag_end..];
+    while let Some(p) = rest.find("<Parameter ") {
+        let end = rest[p..].find('>').map(|e| e + p)?;
+        let tag = &rest[p..end];
+        if let (Some(n), Some(v)) = (attr(tag, "name"), attr(tag, "value")) {
+            params.push((n, v));
+        }
+        rest = &rest[end..];
+    }
+    Some((url, params))
+}
+
 /// TwiML that says a sentence and hangs up (used when we cannot take the call at all).
 pub fn say_and_hangup_twiml(text: &str) -> String {
     format!(
