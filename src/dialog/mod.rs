@@ -1504,8 +1504,17 @@ impl Dialog {
         match names::respelled(&name, text) {
             Some(spelled) => {
                 if spelled != name {
-                    self.info.name = Some(spelled);
-                    out.push(Action::UpdateCaller(self.info.clone()));
+                    // As any name heard: the spelling may be a known contact's ("it's Grace
+                    // again", then G-R-A-C-E, O-K-A-F-O-R), who is screened as such.
+                    self.set_name(
+                        names::NameFound {
+                            name: spelled,
+                            company: None,
+                            returning: false,
+                            spelled: true,
+                        },
+                        out,
+                    );
                 }
                 self.name_spelled = true;
             }

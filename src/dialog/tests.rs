@@ -208,6 +208,20 @@ fn greets_by_time_of_day_and_hours() {
 }
 
 #[test]
+fn a_known_contact_named_only_by_a_first_name_is_known_once_spelled() {
+    let (d, _) = Call::from(Some("+14155550137")).spelling_names().play(&[
+        (
+            "Can I leave a message? Hi, it's Grace again.",
+            "spell your name",
+        ),
+        ("It's G R A C E.; It's O K A F O R.", "best number"),
+    ]);
+    assert_eq!(d.caller().name.as_deref(), Some("Grace Okafor"));
+    assert_eq!(d.caller().category, Some(Category::Known));
+    assert_eq!(d.caller().company.as_deref(), Some("Okafor Ventures"));
+}
+
+#[test]
 fn a_number_corrected_at_the_read_back_but_not_heard_whole_is_asked_again() {
     let (d, acts) = check(
         None,
