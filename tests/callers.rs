@@ -57,8 +57,8 @@ const OVERALL_FLOOR: f64 = 99.0;
 
 /// The whole corpus as whisper hears it (percent): every utterance of
 /// `tests/data/callers/heard.jsonl` put through the caller's voice, the line and whisper
-/// (`examples/hear_callers.rs`), measured on 2026-12-03 (52.2%). The bar is 95.
-const HEARD_FLOOR: f64 = 52.0;
+/// (`examples/hear_callers.rs`), measured on 2026-12-03 (55.6%). The bar is 95.
+const HEARD_FLOOR: f64 = 55.0;
 
 /// Seeds the dialog was not tuned on, and the overall floor each must keep (percent), typed.
 const HELD_OUT: &[(u64, f64)] = &[(CORPUS_SEED + 1, 97.0), (7, 98.0), (2026, 99.0)];
