@@ -974,8 +974,17 @@ impl Dialog {
             return;
         }
         // "No, please call me on …" with digits heard too few or too many: the number is what
-        // they are correcting, not the message.
-        if answer != YesNo::Yes && understand::spoken_digits(text).len() >= 6 {
+        // they are correcting, not the message (digits inside a restated message are not).
+        let lower = text.to_lowercase();
+        let about_number = ["number", "call me", "reach me", "call back"]
+            .iter()
+            .any(|w| lower.contains(w))
+            || text
+                .split_whitespace()
+                .filter(|w| w.chars().any(char::is_alphabetic))
+                .count()
+                < 4;
+        if answer != YesNo::Yes && about_number && understand::spoken_digits(text).len() >= 6 {
             if self.retry.gives_up(Stage::AskNumber) {
                 self.retry.clear();
             } else {
@@ -1497,8 +1506,8 @@ impl Dialog {
     }
 
     /// The spelling asked for: the whole name when several words are spelled, else the word of
-    /// the name it spells (the last name when none is like it). Nothing spelled ("it's as it sounds") keeps the name as heard; the
-    /// call goes on either way.
+    /// the name it spells (the last name when none is like it). Nothing spelled ("it's as it
+    /// sounds") keeps the name as heard; the call goes on either way.
     fn on_spelling(&mut self, text: &str, now: DateTime<Utc>, out: &mut Vec<Action>) {
         let name = self.info.name.clone().unwrap_or_default();
         match names::respelled(&name, text) {

@@ -177,14 +177,19 @@ pub fn corrected_when(text: &str, local_now: NaiveDateTime) -> When {
     }
 }
 
-/// "I need to speak with Alex tonight", "I need Alex on the phone tonight" (heard "from a
-/// phone"), "it can't wait until tomorrow", "as soon as possible".
-fn needs_now(words: &[String], executive: &str) -> bool {
-    let first = executive
+/// The executive's first name, lowercased, as callers say it ("alex").
+fn first_name(executive: &str) -> String {
+    executive
         .split_whitespace()
         .next()
         .unwrap_or("")
-        .to_lowercase();
+        .to_lowercase()
+}
+
+/// "I need to speak with Alex tonight", "I need Alex on the phone tonight" (heard "from a
+/// phone"), "it can't wait until tomorrow", "as soon as possible".
+fn needs_now(words: &[String], executive: &str) -> bool {
+    let first = first_name(executive);
     let wants_them = ["need", "want", "get"].iter().any(|v| {
         [first.as_str(), "him", "her", "them"]
             .iter()
@@ -229,11 +234,7 @@ fn needs_now(words: &[String], executive: &str) -> bool {
 
 /// "Is Alex free on Monday at three?", "does Alex have any time Thursday", "is he available".
 fn asks_availability(words: &[String], executive: &str) -> bool {
-    let first = executive
-        .split_whitespace()
-        .next()
-        .unwrap_or("")
-        .to_lowercase();
+    let first = first_name(executive);
     [
         "is {} free",
         "is {} available",
