@@ -9,8 +9,8 @@
 //! hears each piece it cuts.
 //!
 //! Usage: `cargo run --release --example hear_callers -- [LIMIT] [--out PATH]` (default: every
-//! utterance into `tests/data/callers/heard.jsonl`; the whole corpus takes about an hour on a
-//! small machine). Needs `scripts/setup.sh`.
+//! utterance into `tests/data/callers/heard.jsonl`; the whole corpus takes about 90 minutes on
+//! an idle two-core machine, far longer beside builds). Needs `scripts/setup.sh`.
 //! `-- --say VOICE "text" …` only prints what whisper hears of each text in that voice, on a
 //! clean line and at −45 dBFS noise, for trying out a phrasing.
 //!

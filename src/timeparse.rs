@@ -192,13 +192,12 @@ fn normalize(text: &str) -> Vec<char> {
         })
         .collect();
     let lower: Vec<char> = src.iter().map(|c| c.to_ascii_lowercase()).collect();
-    const SUBS: [(&str, &str); 23] = [
+    const SUBS: [(&str, &str); 22] = [
         // Whisper's "at 4", "at 2": "at for this Thursday", "it to on December 9th", "a two on
         // the 9th" ("at for" and "to on" are no English of their own; "book it for Thursday"
         // stays as it is).
         ("at for", "at 4"),
         ("at to", "at 2"),
-        ("at too", "at 2"),
         ("it to on", "at 2 on"),
         ("it too on", "at 2 on"),
         ("it for on", "at 4 on"),
@@ -2547,6 +2546,7 @@ mod tests {
             ("tickets for 30 in the evening", "- - evening"),
             ("I'd like to 30 people", "- -"),
             ("Let me look at to-do list", "- -"),
+            ("We are looking at too many options.", "- -"),
             ("Ace Hardware on the Ace", "- -"),
             ("I'm staying at the Ace Hotel", "- -"),
             ("He has the ace of spades", "- -"),

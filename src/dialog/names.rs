@@ -886,15 +886,12 @@ impl SpelledRun {
 /// N, F and S (and X), A, J and K, I and Y, Q, U and W.
 const ALIKE_LETTERS: &[&str] = &["bcdegptvz", "mn", "fsx", "ajk", "iy", "quw"];
 
-/// Whether `letters`, heard of a spelling of `word`, are more likely whisper's slip than a
-/// different spelling: [`misheard_spelling`]; no vowel at all ("BRLL" for Brooks); the word
-/// with letters lost (at least half of it left: "NIL" of Daniel); or a few edits apart (at
-/// most one in three letters: "TAYLLR", "KYLOR" for Taylor). Letters far from the word are a
-/// spelling.
+/// Whether `letters`, heard of a spelling of `word` and not merely [`misheard_spelling`], are
+/// still more likely whisper's slip than a different spelling: no vowel at all ("BRLL" for
+/// Brooks); the word with letters lost (at least half of it left: "NIL" of Daniel); or a few
+/// edits apart (at most one in three letters: "TAYLLR", "KYLOR" for Taylor). Letters far from
+/// the word are a spelling.
 fn garbled_spelling(word: &str, letters: &str) -> bool {
-    if misheard_spelling(word, letters) {
-        return true;
-    }
     let n = word.chars().count();
     if n < 3 {
         return false;

@@ -458,9 +458,9 @@ const OWN_PLACE_LEADS: &[&[&str]] = &[
 /// where the caller plainly says they speak in their own time: after "I'm in"/"calling
 /// from"/"based in" in a sentence that also says "my time" or "local time", or as words right
 /// before "time", capitalised ("3:30 pm, Logos Time") or right after the clock ("in the
-/// afternoon, like us time"). The words there (up to three) must
-/// sound like a place of [`PLACES`]: the same first letter, and spelled at most about two
-/// letters in five apart, or the same sound.
+/// afternoon, like us time"). The words there (up to three) must sound like a place of
+/// [`PLACES`]: the same first letter, and spelled at most about two letters in five apart, or
+/// the same sound.
 fn misheard_place(ws: &[Word]) -> Option<Tz> {
     let own_time = (0..ws.len()).any(|i| {
         (phrase_at(ws, i, &["my", "time"]) || phrase_at(ws, i, &["local", "time"]))
@@ -500,15 +500,20 @@ fn misheard_place(ws: &[Word]) -> Option<Tz> {
             continue;
         }
         let heard: String = slot.iter().map(|w| w.low.as_str()).collect();
+        let heard_keys: Vec<String> = crate::dialog::names::sound_keys(&heard)
+            .into_iter()
+            .filter(|k| k.len() >= 3)
+            .collect();
         for (place, tz) in PLACES {
             let place: String = place.concat();
             if place.len() < 4 || heard.chars().next() != place.chars().next() {
                 continue;
             }
             let score = strsim::normalized_levenshtein(&heard, &place);
-            let same_sound = crate::dialog::names::sound_keys(&heard)
-                .iter()
-                .any(|k| k.len() >= 3 && crate::dialog::names::sound_keys(&place).contains(k));
+            let same_sound = !heard_keys.is_empty()
+                && crate::dialog::names::sound_keys(&place)
+                    .iter()
+                    .any(|k| heard_keys.contains(k));
             if (score >= 0.6 || same_sound) && best.is_none_or(|(b, _)| score > b) {
                 best = Some((score, *tz));
             }

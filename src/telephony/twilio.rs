@@ -170,6 +170,14 @@ fn param<'a>(params: &'a [(String, String)], key: &str) -> &'a str {
         .unwrap_or("")
 }
 
+/// The call a webhook is about: its `CallSid`, which every Twilio webhook carries.
+fn call_sid(params: &[(String, String)]) -> Result<String, WebhookError> {
+    Some(param(params, "CallSid"))
+        .filter(|s| !s.is_empty())
+        .map(str::to_string)
+        .ok_or(WebhookError::Missing("CallSid"))
+}
+
 fn twiml(body: String) -> Reply {
     Reply {
         content_type: "text/xml; charset=utf-8",
@@ -196,26 +204,18 @@ impl Provider for Twilio {
     }
 
     fn incoming_call(&self, params: &[(String, String)]) -> Result<IncomingCall, WebhookError> {
-        let call_id = param(params, "CallSid");
-        if call_id.is_empty() {
-            return Err(WebhookError::Missing("CallSid"));
-        }
         let field = |k| Some(param(params, k).to_string()).filter(|s| !s.is_empty());
         Ok(IncomingCall {
-            call_id: call_id.to_string(),
+            call_id: call_sid(params)?,
             from: field("From"),
             to: field("To"),
         })
     }
 
     fn transfer_ended(&self, params: &[(String, String)]) -> Result<TransferEnded, WebhookError> {
-        let call_id = param(params, "CallSid");
-        if call_id.is_empty() {
-            return Err(WebhookError::Missing("CallSid"));
-        }
         let status = param(params, "DialCallStatus");
         Ok(TransferEnded {
-            call_id: call_id.to_string(),
+            call_id: call_sid(params)?,
             answered: matches!(status, "completed" | "answered"),
             status: status.to_string(),
         })
