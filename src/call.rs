@@ -1,22 +1,24 @@
-//! The per-call session: one task owns a call's whole pipeline.
+//! The per-call session: the tokio shell around the call's [`Conductor`].
 //!
 //! ```text
-//! provider frames ─► µ-law decode ─► resample 8→16 kHz ─► endpointer ─► STT (blocking pool)
-//!                                                                          │
-//!     ◄─ paced 20 ms µ-law frames ◄─ TTS (blocking, sentence by sentence) ◄─ dialog
+//! transport ─► SessionInput ─► Session ─► conductor.handle(Input, Moment) ─► Vec<Output>
+//!                                 ▲                                            │
+//!     whisper (one job at a time) ┤◄── Transcribe / Synthesize ◄───────────────┤
+//!     voice (blocking, by sentence)┘   Send / Close ─► transport               │
+//!                                      Turn / CutTurn / Note / Caller / Outcome ─► journal
+//!                                      Calendar ─► store, answered as Input::Calendar
+//!                                      Transfer ─► provider, answered as Input::TransferDone
 //! ```
 //!
-//! The session is provider-independent: it reads [`SessionInput`] (internal [`Inbound`] events
-//! or frame errors) and writes [`Outbound`] frames; the web layer's adapter does the wire format.
-//! Barge-in: caller speech while the agent talks (longer than `barge_in_ms`, or a short
-//! utterance that is not a backchannel like "mhm") sends `clear`, drops queued speech, and cuts
-//! the agent's logged turn to what the caller heard. The agent's own echo is kept out by the
-//! [`EchoGuard`]. Every turn is persisted when it happens.
+//! The session authenticates the stream (the per-call token in our TwiML), opens the call's
+//! record, journal and recording, runs whisper and the voice off the loop, and carries out the
+//! conductor's outputs in order. Pacing, marks, barge-in, echo and backchannel filtering,
+//! silence prompts and hanging up are the conductor's (tested with a fake clock).
 //!
-//! **Architecture Invariant:** the session never parses wire frames and never decides what to
-//! say; it executes the dialog's actions and owns timing, audio and persistence.
+//! **Architecture Invariant:** the session never parses wire frames, never decides what to say
+//! and never decides when; it does the IO the conductor asks for. A panic anywhere in it still
+//! closes the call's record, with its notifications.
 
-use std::collections::VecDeque;
 use std::panic::AssertUnwindSafe;
 use std::sync::Arc;
 use std::time::{Duration, Instant};
@@ -27,23 +29,15 @@ use tokio::sync::mpsc;
 use tracing::{debug, error, info, info_span, warn, Instrument};
 
 use crate::audio::recorder::Recorder;
-use crate::audio::resample::StreamResampler;
-use crate::audio::vad::{level_dbfs, Endpoint, Endpointer, Patience, Utterance};
-use crate::audio::{g711, EchoGuard, LINE_FRAME};
+use crate::conductor::{self, CalendarChange, Conductor, Input, Moment, Output};
 use crate::config::{Clock, Config};
-use crate::dialog::{Action, CalendarFailure, Dialog, Event, Expect};
+use crate::dialog::{CalendarFailure, Dialog};
 use crate::persona::Persona;
 use crate::store::journal::Journal;
-use crate::store::{stamp, BookError, CallStatus, NewAppointment, Speaker, Store};
+use crate::store::{stamp, BookError, CallStatus, NewAppointment, Store};
 use crate::stt::Stt;
 use crate::telephony::{FrameError, Inbound, Outbound, Provider};
 use crate::tts::{self, TtsEngine};
-
-/// Frames sent ahead of real time, so the far end never starves (60 ms).
-const LEAD_FRAMES: u64 = 3;
-/// Speech this long of which whisper heard nothing is asked again ("sorry, I didn't catch that");
-/// shorter bursts are taken for line noise.
-const UNHEARD_MIN_MS: u32 = 500;
 
 /// Everything a call needs that outlives it: shared by all calls.
 pub struct Services {
@@ -90,94 +84,9 @@ pub enum SessionOutput {
     Close,
 }
 
-/// Backchannels: while the agent talks these mean "go on", not "stop".
-const BACKCHANNELS: &[&str] = &[
-    "mhm", "mm-hmm", "mm hmm", "mmhmm", "mm", "hmm", "uh-huh", "uh huh", "uhhuh", "ok", "okay",
-    "yeah", "right", "sure", "i see", "got it", "uh", "um", "ah", "oh",
-];
-
-/// Whether a short utterance during the agent's speech is only a backchannel.
-pub fn is_backchannel(text: &str) -> bool {
-    let lower = text.to_lowercase();
-    let bare = lower
-        .trim_matches(|c: char| !c.is_alphanumeric())
-        .replace([',', '.', '!'], "");
-    let bare = bare.trim();
-    bare.is_empty() || BACKCHANNELS.contains(&bare)
-}
-
-/// Splits a reply into sentences, so the first can play while the rest are synthesised.
-pub fn sentences(text: &str) -> Vec<String> {
-    let mut out = Vec::new();
-    let mut cur = String::new();
-    let chars: Vec<char> = text.chars().collect();
-    for (i, &c) in chars.iter().enumerate() {
-        cur.push(c);
-        let end =
-            matches!(c, '.' | '?' | '!') && chars.get(i + 1).is_none_or(|n| n.is_whitespace());
-        if end && cur.trim().len() > 1 {
-            out.push(cur.trim().to_string());
-            cur.clear();
-        }
-    }
-    if !cur.trim().is_empty() {
-        out.push(cur.trim().to_string());
-    }
-    out
-}
-
-/// The words of `text` a caller heard after `fraction` of it played.
-pub fn heard_part(text: &str, fraction: f64) -> String {
-    let words: Vec<&str> = text.split_whitespace().collect();
-    let n = ((words.len() as f64) * fraction.clamp(0.0, 1.0)).floor() as usize;
-    words[..n].join(" ")
-}
-
-/// One sentence queued for (or in) playback.
-struct Segment {
-    say_id: u64,
-    index: usize,
-    audio: Vec<u8>,
-    sent: usize,
-    mark: String,
-}
-
-/// One sentence of a reply, as the caller hears it.
-struct Part {
-    text: String,
-    frames: usize,
-    /// When its first frame went out.
-    started: Option<Instant>,
-    /// The far end confirmed (mark) that it played.
-    played: bool,
-}
-
-/// One reply (a dialog `Say`) from synthesis to playback.
-struct Reply {
-    id: u64,
-    text: String,
-    sentences: usize,
-    /// The sentences synthesised so far, in order.
-    parts: Vec<Part>,
-    /// The stored agent turn, once the first frame went out.
-    turn_seq: Option<i64>,
-    /// The caller's end of speech this reply answers.
-    answer_to: Option<Instant>,
-}
-
-struct Stt1 {
-    /// When the caller started speaking.
-    started_at: DateTime<Utc>,
-    /// When the caller stopped (the endpoint, less the silence it waited for).
-    ended: Instant,
-    /// True when the agent was speaking as this utterance was spoken.
-    during_agent: bool,
-    /// Speech length.
-    speech_ms: u32,
-}
-
+/// What the session's helpers (whisper, the voice) hand back.
 enum Internal {
-    Transcribed(Stt1, Result<crate::stt::Transcript, crate::stt::SttError>),
+    Transcribed(u64, Result<crate::stt::Transcript, crate::stt::SttError>),
     Synthesised {
         say_id: u64,
         index: usize,
@@ -197,40 +106,24 @@ pub async fn run(
     session.run(input).instrument(span).await;
 }
 
+/// A started call: what exists only once the stream is known.
+struct Live {
+    sid: String,
+    conductor: Conductor,
+    journal: Journal,
+    recorder: Option<Recorder>,
+    stt_tx: Option<mpsc::Sender<(u64, Vec<f32>)>>,
+}
+
 struct Session {
     svc: Arc<Services>,
     out: mpsc::Sender<SessionOutput>,
     span: tracing::Span,
-    call_sid: Option<String>,
-    dialog: Dialog,
-    resampler: Option<StreamResampler>,
-    endpointer: Endpointer,
-    echo: EchoGuard,
-    recorder: Option<Recorder>,
-    /// Writes the call's log off the audio path, from the moment the call is known.
-    journal: Option<Journal>,
+    live: Option<Live>,
     internal_tx: mpsc::Sender<Internal>,
     internal_rx: mpsc::Receiver<Internal>,
-    stt_tx: Option<mpsc::Sender<(Stt1, Vec<f32>)>>,
-    // Playback.
-    queue: VecDeque<Segment>,
-    replies: VecDeque<Reply>,
-    next_say: u64,
-    playback_start: Option<Instant>,
-    frames_sent: u64,
-    pending_marks: VecDeque<(String, u64, usize)>,
-    last_frame_at: Option<Instant>,
-    hangup_after_playback: bool,
-    /// A live transfer to this number waits for the agent's words to finish playing.
-    transfer_after_playback: Option<String>,
-    // Listening.
-    utterance_started: Option<(DateTime<Utc>, bool)>,
-    stt_pending: usize,
-    last_caller_end: Option<Instant>,
-    listening_since: Option<Instant>,
-    silence_prompted: bool,
+    /// The transport is gone or the call is over.
     closed: bool,
-    status: CallStatus,
     bad_frames: u64,
     /// Bad frames seen before the call was known, recorded on it once it starts.
     early_errors: Vec<(DateTime<Utc>, String)>,
@@ -239,46 +132,24 @@ struct Session {
 impl Session {
     fn new(svc: Arc<Services>, out: mpsc::Sender<SessionOutput>, span: tracing::Span) -> Self {
         let (internal_tx, internal_rx) = mpsc::channel(64);
-        let dialog = Dialog::new(svc.persona.clone());
-        let endpointer = Endpointer::new(svc.config.vad.clone());
-        let echo = EchoGuard::new(600, svc.config.echo_margin_db);
         Self {
             svc,
             out,
             span,
-            call_sid: None,
-            dialog,
-            resampler: None,
-            endpointer,
-            echo,
-            recorder: None,
-            journal: None,
+            live: None,
             internal_tx,
             internal_rx,
-            stt_tx: None,
-            queue: VecDeque::new(),
-            replies: VecDeque::new(),
-            next_say: 1,
-            playback_start: None,
-            frames_sent: 0,
-            pending_marks: VecDeque::new(),
-            last_frame_at: None,
-            hangup_after_playback: false,
-            transfer_after_playback: None,
-            utterance_started: None,
-            stt_pending: 0,
-            last_caller_end: None,
-            listening_since: None,
-            silence_prompted: false,
             closed: false,
-            status: CallStatus::InProgress,
             bad_frames: 0,
             early_errors: Vec::new(),
         }
     }
 
-    fn now(&self) -> DateTime<Utc> {
-        self.svc.clock.now()
+    fn now(&self) -> Moment {
+        Moment {
+            mono: Instant::now(),
+            wall: self.svc.clock.now(),
+        }
     }
 
     async fn send(&mut self, o: SessionOutput) {
@@ -296,10 +167,11 @@ impl Session {
             let what = panic_text(panic.as_ref());
             error!(panic = %what, "call session panicked; closing its record");
             self.closed = true;
-            self.status = CallStatus::Dropped;
-            if let Some(sid) = self.call_sid.clone() {
+            let at = self.now().wall;
+            if let Some(live) = self.live.as_mut() {
+                live.conductor.fail();
                 let detail = format!("the call's session failed: {what}");
-                self.note(&sid, "session_failed", &detail).await;
+                live.journal.event(at, "session_failed", &detail);
             }
         }
         if let Err(panic) = AssertUnwindSafe(self.finish()).catch_unwind().await {
@@ -315,38 +187,37 @@ impl Session {
             tokio::select! {
                 msg = input.recv() => match msg {
                     Some(SessionInput::Frame(f)) => self.on_frame(f).await,
-                    Some(SessionInput::BadFrame(e)) => self.on_bad_frame(e).await,
+                    Some(SessionInput::BadFrame(e)) => self.on_bad_frame(e),
                     Some(SessionInput::Closed) | None => {
-                        if self.status == CallStatus::InProgress {
-                            self.status = CallStatus::Dropped;
-                        }
+                        self.feed(Input::Closed).await;
                         break;
                     }
                 },
                 Some(msg) = self.internal_rx.recv() => self.on_internal(msg).await,
-                _ = tick.tick() => self.on_tick().await,
+                _ = tick.tick() => self.feed(Input::Tick).await,
             }
-            if self.closed {
+            if self.closed || self.live.as_ref().is_some_and(|l| l.conductor.is_closed()) {
                 break;
             }
         }
     }
 
-    async fn on_bad_frame(&mut self, e: FrameError) {
+    fn on_bad_frame(&mut self, e: FrameError) {
         self.bad_frames += 1;
         let who = self
-            .call_sid
-            .clone()
-            .unwrap_or_else(|| "(stream not started)".into());
+            .live
+            .as_ref()
+            .map_or("(stream not started)", |l| l.sid.as_str())
+            .to_string();
         if self.bad_frames <= 20 || self.bad_frames.is_power_of_two() {
             warn!(call_sid = %who, error = %e, count = self.bad_frames, "bad media-stream frame ignored");
         }
         if self.bad_frames > 20 {
             return;
         }
-        let now = self.now();
-        match &self.journal {
-            Some(j) => j.event(now, "bad_frame", &e.to_string()),
+        let now = self.svc.clock.now();
+        match &self.live {
+            Some(l) => l.journal.event(now, "bad_frame", &e.to_string()),
             None => self.early_errors.push((now, e.to_string())),
         }
     }
@@ -355,44 +226,32 @@ impl Session {
         match f {
             Inbound::Connected => debug!("stream connected"),
             Inbound::Start(start) => self.on_start(start).await,
-            Inbound::Media(bytes) => self.on_media(&bytes).await,
-            Inbound::Dtmf(d) => {
-                if self.call_sid.is_none() {
-                    self.on_bad_frame(FrameError::BeforeStart("dtmf")).await;
-                    return;
-                }
-                info!(digit = %d, "keypad");
-                if self.is_speaking() {
-                    self.barge_in("keypad").await;
-                }
-                self.last_caller_end = Some(Instant::now());
-                self.log_turn(Speaker::Caller, &format!("[keypad {d}]"), self.now(), None);
-                self.dialog_event(Event::Digit(d)).await;
+            Inbound::Media(bytes) if self.live.is_none() => {
+                let _ = bytes;
+                self.on_bad_frame(FrameError::BeforeStart("media"));
             }
-            Inbound::Mark(name) => {
-                if let Some(pos) = self.pending_marks.iter().position(|(n, ..)| *n == name) {
-                    if let Some((_, say_id, index)) = self.pending_marks.remove(pos) {
-                        if let Some(part) = self
-                            .replies
-                            .iter_mut()
-                            .find(|r| r.id == say_id)
-                            .and_then(|r| r.parts.get_mut(index))
-                        {
-                            part.played = true;
+            Inbound::Dtmf(_) if self.live.is_none() => {
+                self.on_bad_frame(FrameError::BeforeStart("dtmf"))
+            }
+            Inbound::Media(bytes) => {
+                if let Some(live) = self.live.as_mut() {
+                    if let Some(r) = live.recorder.as_mut() {
+                        if let Err(e) = r.caller(&bytes) {
+                            warn!(error = %e, "recording stopped");
+                            live.recorder = None;
                         }
                     }
                 }
+                self.feed(Input::Media(bytes)).await;
             }
-            Inbound::Stop => {
-                info!("caller hung up (stop)");
-                self.status = CallStatus::Completed;
-                self.closed = true;
-            }
+            Inbound::Dtmf(d) => self.feed(Input::Digit(d)).await,
+            Inbound::Mark(name) => self.feed(Input::Mark(name)).await,
+            Inbound::Stop => self.feed(Input::Stop).await,
         }
     }
 
     async fn on_start(&mut self, start: crate::telephony::StreamStart) {
-        if self.call_sid.is_some() {
+        if self.live.is_some() {
             warn!("second start frame ignored");
             return;
         }
@@ -408,42 +267,37 @@ impl Session {
         let sid = start.call_id.clone();
         self.span.record("call_sid", sid.as_str());
         info!(stream_sid = %start.stream_id, "stream started");
-        let from = start
-            .parameters
-            .get("from")
-            .filter(|s| !s.is_empty())
-            .cloned();
-        let to = start
-            .parameters
-            .get("to")
-            .filter(|s| !s.is_empty())
-            .cloned();
+        let param = |name: &str| {
+            start
+                .parameters
+                .get(name)
+                .filter(|s| !s.is_empty())
+                .cloned()
+        };
+        let (from, to) = (param("from"), param("to"));
         let now = self.now();
         if let Err(e) = self
             .svc
             .store
-            .begin_call(&sid, from.as_deref(), to.as_deref(), now)
+            .begin_call(&sid, from.as_deref(), to.as_deref(), now.wall)
             .await
         {
             error!(error = %e, "cannot record call start");
         }
-        self.journal = Some(Journal::start(self.svc.store.clone(), sid.clone()));
+        let journal = Journal::start(self.svc.store.clone(), sid.clone());
         let rec_path = self
             .svc
             .config
             .recordings
             .join(format!("{}.wav", sanitize(&sid)));
-        self.recorder = match Recorder::create(&rec_path) {
+        let recorder = match Recorder::create(&rec_path) {
             Ok(r) => Some(r),
             Err(e) => {
                 warn!(error = %e, "call will not be recorded");
                 None
             }
         };
-        let rec = self
-            .recorder
-            .as_ref()
-            .map(|r| r.path().display().to_string());
+        let rec = recorder.as_ref().map(|r| r.path().display().to_string());
         if let Err(e) = self
             .svc
             .store
@@ -452,430 +306,161 @@ impl Session {
         {
             error!(error = %e, "cannot record stream");
         }
-        self.resampler = match StreamResampler::telephone_to_whisper() {
-            Ok(r) => Some(r),
-            Err(e) => {
-                error!(error = %e, "cannot build resampler");
-                None
-            }
-        };
         for (at, detail) in std::mem::take(&mut self.early_errors) {
-            if let Some(j) = &self.journal {
-                j.event(at, "bad_frame", &detail);
-            }
+            journal.event(at, "bad_frame", &detail);
         }
-        self.call_sid = Some(sid);
-        self.start_stt_worker();
-        let calendar = match self.svc.store.booked_from(self.now()).await {
+        let calendar = match self.svc.store.booked_from(now.wall).await {
             Ok(c) => c,
             Err(e) => {
                 error!(error = %e, "cannot read the calendar; bookings will be refused by the store");
                 Vec::new()
             }
         };
-        let on_call = self.svc.config.can_transfer() && self.svc.persona.on_call_at(self.now());
-        self.dialog.set_transfer_available(on_call);
-        self.dialog_event(Event::CallStarted {
-            caller_number: from,
-            calendar,
-        })
-        .await;
+        let mut dialog = Dialog::new(self.svc.persona.clone());
+        let on_call = self.svc.config.can_transfer() && self.svc.persona.on_call_at(now.wall);
+        dialog.set_transfer_available(on_call);
+        let (conductor, first) =
+            match Conductor::start(self.settings(), dialog, from, calendar, now) {
+                Ok(started) => started,
+                Err(e) => {
+                    error!(error = %e, "cannot build the call's resampler; hanging up");
+                    journal.event(now.wall, "session_failed", &e.to_string());
+                    self.closed = true;
+                    return;
+                }
+            };
+        let stt_tx = self.start_stt_worker();
+        self.live = Some(Live {
+            sid,
+            conductor,
+            journal,
+            recorder,
+            stt_tx: Some(stt_tx),
+        });
+        self.carry_out(first).await;
+    }
+
+    /// The conductor's rules, from the config.
+    fn settings(&self) -> conductor::Settings {
+        let c = &self.svc.config;
+        conductor::Settings {
+            vad: c.vad.clone(),
+            barge_in_ms: c.barge_in_ms,
+            silence_timeout: Duration::from_secs(c.silence_timeout_secs),
+            echo_margin_db: c.echo_margin_db,
+            fault_panic_on: c.fault_panic_on.clone(),
+        }
     }
 
     /// One STT job at a time per call, in order.
-    fn start_stt_worker(&mut self) {
-        let (tx, mut rx) = mpsc::channel::<(Stt1, Vec<f32>)>(8);
+    fn start_stt_worker(&self) -> mpsc::Sender<(u64, Vec<f32>)> {
+        let (tx, mut rx) = mpsc::channel::<(u64, Vec<f32>)>(8);
         let stt = self.svc.stt.clone();
         let back = self.internal_tx.clone();
         tokio::spawn(
             async move {
-                while let Some((meta, audio)) = rx.recv().await {
+                while let Some((job, audio)) = rx.recv().await {
                     let result = stt.transcribe(audio).await;
-                    if back
-                        .send(Internal::Transcribed(meta, result))
-                        .await
-                        .is_err()
-                    {
+                    if back.send(Internal::Transcribed(job, result)).await.is_err() {
                         break;
                     }
                 }
             }
             .instrument(self.span.clone()),
         );
-        self.stt_tx = Some(tx);
+        tx
     }
 
-    fn is_speaking(&self) -> bool {
-        !self.queue.is_empty() || self.replies.iter().any(|r| !self.reply_played(r))
-    }
-
-    fn reply_played(&self, r: &Reply) -> bool {
-        if r.parts.len() < r.sentences {
-            return false;
-        }
-        if r.parts.iter().all(|p| p.played) {
-            return true;
-        }
-        // Marks are the provider's word; if they never come, trust the clock.
-        let sent_all = !self.queue.iter().any(|s| s.say_id == r.id);
-        sent_all
-            && self
-                .last_frame_at
-                .is_some_and(|t| t.elapsed() > Duration::from_millis(1500 + LEAD_FRAMES * 20))
-    }
-
-    async fn on_media(&mut self, bytes: &[u8]) {
-        if self.call_sid.is_none() {
-            self.on_bad_frame(FrameError::BeforeStart("media")).await;
-            return;
-        }
-        if bytes.is_empty() {
-            return;
-        }
-        if let Some(r) = self.recorder.as_mut() {
-            if let Err(e) = r.caller(bytes) {
-                warn!(error = %e, "recording stopped");
-                self.recorder = None;
-            }
-        }
-        let pcm = g711::decode_to_f32(bytes);
-        let mut wide = Vec::with_capacity(pcm.len() * 2);
-        if let Some(rs) = self.resampler.as_mut() {
-            if let Err(e) = rs.push(&pcm, &mut wide) {
-                warn!(error = %e, "resampling failed; frame dropped");
-                return;
-            }
-        }
-        // Twilio sends 20 ms frames; handle other sizes frame by frame.
-        let speaking = self.is_speaking();
-        let guard = if speaking { self.echo.guard_db() } else { None };
-        let frames = pcm.len().div_ceil(LINE_FRAME).max(1);
-        let wide_per = wide.len() / frames;
-        for i in 0..frames {
-            let line = &pcm[i * LINE_FRAME..((i + 1) * LINE_FRAME).min(pcm.len())];
-            let w = if i + 1 == frames {
-                &wide[(i * wide_per).min(wide.len())..]
-            } else {
-                &wide[i * wide_per..(i + 1) * wide_per]
-            };
-            let level = level_dbfs(line);
-            match self.endpointer.push(level, w, guard) {
-                Some(Endpoint::Started) => {
-                    debug!(level, "caller started speaking");
-                    self.utterance_started = Some((self.now(), speaking));
-                    self.listening_since = None;
-                }
-                Some(Endpoint::Ended(u)) => self.on_utterance(u).await,
-                None => {}
-            }
-        }
-        if speaking
-            && self.endpointer.in_speech()
-            && self.endpointer.speech_ms() >= self.svc.config.barge_in_ms
-        {
-            self.barge_in("speech").await;
-        }
-    }
-
-    async fn on_utterance(&mut self, u: Utterance) {
-        let (started_at, during_agent) =
-            self.utterance_started.take().unwrap_or((self.now(), false));
-        let silence = if self.endpointer.patience() == Patience::Long {
-            self.svc.config.vad.long_end_silence_ms
-        } else {
-            self.svc.config.vad.end_silence_ms
-        };
-        let ended = Instant::now()
-            .checked_sub(Duration::from_millis(silence as u64))
-            .unwrap_or_else(Instant::now);
-        debug!(
-            speech_ms = u.speech_ms,
-            audio_ms = u.audio.len() / 16,
-            "caller stopped speaking"
-        );
-        let meta = Stt1 {
-            started_at,
-            ended,
-            during_agent: during_agent && self.is_speaking(),
-            speech_ms: u.speech_ms,
-        };
-        if let Some(tx) = &self.stt_tx {
-            self.stt_pending += 1;
-            if tx.send((meta, u.audio)).await.is_err() {
-                self.stt_pending -= 1;
-            }
-        }
-    }
-
-    async fn on_internal(&mut self, msg: Internal) {
-        match msg {
-            Internal::Transcribed(meta, result) => {
-                self.stt_pending = self.stt_pending.saturating_sub(1);
-                let transcript = match result {
-                    Ok(t) => t,
-                    Err(e) => {
-                        error!(error = %e, "transcription failed");
-                        return;
-                    }
-                };
-                debug!(
-                    reliable = transcript.reliable(),
-                    no_speech_prob = transcript.no_speech_prob,
-                    avg_logprob = transcript.avg_logprob,
-                    compression_ratio = transcript.compression_ratio,
-                    redecoded = transcript.redecoded,
-                    "whisper's signals"
-                );
-                let text = transcript.text;
-                if text.is_empty() {
-                    debug!(speech_ms = meta.speech_ms, "nothing intelligible heard");
-                    self.listening_since = Some(Instant::now());
-                    // The caller spoke to us (not over us) for a while: ask again rather than
-                    // wait out the silence and ask whether they are still there.
-                    if !meta.during_agent && meta.speech_ms >= UNHEARD_MIN_MS {
-                        self.dialog_event(Event::Unheard).await;
-                    }
-                    return;
-                }
-                if meta.during_agent && self.is_speaking() {
-                    if is_backchannel(&text) || self.is_echo(&text) {
-                        info!(text = %text, "backchannel or echo while speaking; not an interruption");
-                        return;
-                    }
-                    self.barge_in("short utterance").await;
-                }
-                if self
-                    .svc
-                    .config
-                    .fault_panic_on
-                    .as_deref()
-                    .is_some_and(|f| text.to_lowercase().contains(&f.to_lowercase()))
-                {
-                    panic!("fault injected: the caller said {text:?}");
-                }
-                info!(text = %text, "caller");
-                self.last_caller_end = Some(meta.ended);
-                self.log_turn(Speaker::Caller, &text, meta.started_at, None);
-                self.dialog_event(Event::Heard(text)).await;
-            }
-            Internal::Synthesised {
-                say_id,
-                index,
-                text,
-                audio,
-            } => {
-                let Some(reply) = self.replies.iter_mut().find(|r| r.id == say_id) else {
-                    return; // cancelled by barge-in
-                };
-                let audio = match audio {
-                    Ok(a) => a,
-                    Err(e) => {
-                        error!(error = %e, "speech synthesis failed; sentence skipped");
-                        Vec::new()
-                    }
-                };
-                reply.parts.push(Part {
-                    text,
-                    frames: audio.len().div_ceil(LINE_FRAME),
-                    started: None,
-                    played: audio.is_empty(),
-                });
-                if audio.is_empty() {
-                    return;
-                }
-                self.queue.push_back(Segment {
-                    say_id,
-                    index,
-                    audio,
-                    sent: 0,
-                    mark: format!("s{say_id}-{index}"),
-                });
-            }
-        }
-    }
-
-    /// Whether `text` is just the agent's own words coming back.
-    fn is_echo(&self, text: &str) -> bool {
-        let norm = |s: &str| {
-            s.to_lowercase()
-                .split(|c: char| !c.is_alphanumeric())
-                .filter(|w| !w.is_empty())
-                .map(str::to_string)
-                .collect::<Vec<_>>()
-        };
-        let heard = norm(text);
-        if heard.is_empty() {
-            return true;
-        }
-        let Some(reply) = self.replies.iter().rev().find(|r| !self.reply_played(r)) else {
-            return false;
-        };
-        let said = norm(&reply.text);
-        let matched = heard.iter().filter(|w| said.contains(w)).count();
-        matched * 10 >= heard.len() * 8 && heard.len() >= 2
-    }
-
-    /// Feeds the dialog an event and carries out what it asks; results of calendar changes go
-    /// back to it as events, in order.
-    async fn dialog_event(&mut self, event: Event) {
-        let mut pending = vec![event];
-        while let Some(event) = pending.pop() {
-            let now = self.now();
-            let actions = self.dialog.handle(event, now);
-            for a in actions {
-                if let Some(next) = self.act(a).await {
-                    pending.push(next);
-                }
-            }
-        }
-    }
-
-    /// The result of a calendar change, as the dialog hears it.
-    fn calendar_result(&self, r: Result<String, BookError>) -> Event {
-        Event::Calendar(r.map_err(|e| match e {
-            BookError::Taken => CalendarFailure::Taken,
-            other => {
-                error!(error = %other, "calendar change failed");
-                CalendarFailure::Unavailable
-            }
-        }))
-    }
-
-    async fn act(&mut self, action: Action) -> Option<Event> {
-        let sid = self.call_sid.clone()?;
+    /// Hands the conductor an input (once the call is live) and carries out what it asks.
+    async fn feed(&mut self, input: Input) {
         let now = self.now();
-        match action {
-            Action::Say { .. } | Action::Hangup if self.closed => {}
-            Action::Say { text, expect } => self.say(text, expect),
-            Action::UpdateCaller(info) => {
-                if let Some(j) = &self.journal {
-                    j.caller(&info);
+        let Some(live) = self.live.as_mut() else {
+            if matches!(input, Input::Closed | Input::Stop) {
+                self.closed = true;
+            }
+            return;
+        };
+        let outputs = live.conductor.handle(input, now);
+        self.carry_out(outputs).await;
+    }
+
+    /// Carries out the conductor's outputs in order; the answers to calendar changes and
+    /// transfers go back to it once the batch is done, and what it asks then is carried out too.
+    async fn carry_out(&mut self, outputs: Vec<Output>) {
+        let mut batch = outputs;
+        while !batch.is_empty() {
+            let mut answers = Vec::new();
+            for o in batch {
+                if let Some(answer) = self.execute(o).await {
+                    answers.push(answer);
                 }
             }
-            Action::SetOutcome { outcome, summary } => {
-                if let Some(j) = &self.journal {
-                    j.outcome(outcome.as_str(), &summary);
+            batch = Vec::new();
+            for answer in answers {
+                let now = self.now();
+                if let Some(live) = self.live.as_mut() {
+                    batch.extend(live.conductor.handle(answer, now));
                 }
             }
-            Action::Book(m) => {
-                let new = NewAppointment {
-                    start: m.start,
-                    end: m.end,
-                    caller_name: m.caller_name,
-                    caller_number: m.caller_number,
-                    purpose: m.purpose,
-                    call_sid: Some(sid.clone()),
+        }
+    }
+
+    /// Does one output; returns the conductor's answer when it waits for one.
+    async fn execute(&mut self, o: Output) -> Option<Input> {
+        let live = self.live.as_mut()?;
+        match o {
+            Output::Send(frame) => {
+                if let Some(r) = live.recorder.as_mut() {
+                    match &frame {
+                        Outbound::Media(audio) => r.agent(audio),
+                        Outbound::Clear => r.agent_cleared(),
+                        Outbound::Mark(_) => {}
+                    }
+                }
+                self.send(SessionOutput::Frame(frame)).await;
+            }
+            Output::Close => self.send(SessionOutput::Close).await,
+            Output::Transcribe { job, audio } => {
+                let sent = match &live.stt_tx {
+                    Some(tx) => tx.send((job, audio)).await.is_ok(),
+                    None => false,
                 };
-                let r = self.svc.store.book(&new, now).await;
-                if let Ok(id) = &r {
-                    info!(call_sid = %sid, appointment = %id, start = %m.start, "booked");
-                    self.note(&sid, "booked", &format!("{id} at {}", stamp(m.start)))
-                        .await;
+                if !sent {
+                    error!(job, "the transcriber is gone; an utterance is lost");
+                    return Some(Input::Transcribed { job, text: None });
                 }
-                return Some(self.calendar_result(r));
             }
-            Action::Move { id, start, end } => {
-                let r = self.svc.store.move_appointment(&id, start, end, now).await;
-                if r.is_ok() {
-                    info!(call_sid = %sid, appointment = %id, start = %start, "moved");
-                    self.note(&sid, "rescheduled", &format!("{id} to {}", stamp(start)))
-                        .await;
-                }
-                return Some(self.calendar_result(r.map(|()| id)));
+            Output::Synthesize { say_id, sentences } => self.synthesize(say_id, sentences),
+            Output::Turn {
+                seq,
+                speaker,
+                text,
+                at,
+                latency_ms,
+            } => live.journal.turn(seq, speaker, &text, at, latency_ms),
+            Output::CutTurn { seq, heard } => live.journal.cut_turn(seq, &heard),
+            Output::Note { at, kind, detail } => live.journal.event(at, kind, &detail),
+            Output::Caller(info) => live.journal.caller(&info),
+            Output::Outcome { outcome, summary } => {
+                live.journal.outcome(outcome.as_str(), &summary)
             }
-            Action::Cancel { id } => {
-                let r = self.svc.store.cancel_appointment(&id, now).await;
-                if r.is_ok() {
-                    info!(call_sid = %sid, appointment = %id, "cancelled");
-                    self.note(&sid, "cancelled", &id).await;
-                }
-                return Some(self.calendar_result(r.map(|()| id)));
-            }
-            Action::Escalate { reason } => {
-                warn!(call_sid = %sid, %reason, "call escalated");
-                self.note(&sid, "escalation", &reason).await;
-            }
-            Action::Transfer { to } => self.transfer_after_playback = Some(to),
-            Action::Hangup => self.hangup_after_playback = true,
+            Output::Calendar(change) => return Some(Input::Calendar(self.calendar(change).await)),
+            Output::Transfer { to } => return Some(Input::TransferDone(self.transfer(&to).await)),
         }
         None
     }
 
-    /// Redirects the live call to the on-call human through the provider's REST API; the
-    /// dialog hears whether it worked. On success the provider ends the media stream, and so
-    /// do we.
-    async fn transfer(&mut self, to: String) {
-        let Some(sid) = self.call_sid.clone() else {
-            return;
-        };
-        let say = self.svc.persona.line("transfer_connecting", &[]);
-        let status_url = format!(
-            "{}/{}/dial-status",
-            self.svc.config.public_base(),
-            self.svc.provider.name()
-        );
-        let result = self
-            .svc
-            .provider
-            .transfer(&sid, &to, &say, &status_url)
-            .await
-            .map_err(|e| e.to_string());
-        match result {
-            Ok(()) => {
-                info!(to = %to, "call transferred");
-                self.note(&sid, "transferred", &format!("to {to}")).await;
-                self.dialog_event(Event::Transferred).await;
-                self.status = CallStatus::Completed;
-                self.send(SessionOutput::Close).await;
-                self.closed = true;
-            }
-            Err(e) => {
-                warn!(error = %e, "transfer failed; taking a message instead");
-                self.note(&sid, "transfer_failed", &e).await;
-                self.dialog_event(Event::TransferFailed).await;
-            }
-        }
-    }
-
-    /// Records a notable event on the call; a failure is logged, never fatal.
-    async fn note(&self, sid: &str, kind: &str, detail: &str) {
-        match &self.journal {
-            Some(j) => j.event(self.now(), kind, detail),
-            None => {
-                if let Err(e) = self
-                    .svc
-                    .store
-                    .add_event(sid, self.now(), kind, detail)
-                    .await
-                {
-                    error!(error = %e, kind, "cannot record call event");
-                }
-            }
-        }
-    }
-
-    fn say(&mut self, text: String, expect: Expect) {
-        let id = self.next_say;
-        self.next_say += 1;
-        let parts = sentences(&text);
-        self.endpointer.set_patience(patience_for(expect));
-        self.replies.push_back(Reply {
-            id,
-            text,
-            sentences: parts.len(),
-            parts: Vec::new(),
-            turn_seq: None,
-            answer_to: self.last_caller_end.take(),
-        });
+    /// Synthesises a reply sentence by sentence off the loop; each comes back as it is ready.
+    fn synthesize(&self, say_id: u64, sentences: Vec<String>) {
         let tts = self.svc.tts.clone();
         let back = self.internal_tx.clone();
         let span = self.span.clone();
         tokio::task::spawn_blocking(move || {
             let _g = span.enter();
-            for (index, sentence) in parts.into_iter().enumerate() {
+            for (index, sentence) in sentences.into_iter().enumerate() {
                 let audio = tts::speak_line(tts.as_ref(), &sentence);
                 let msg = Internal::Synthesised {
-                    say_id: id,
+                    say_id,
                     index,
                     text: sentence,
                     audio,
@@ -887,234 +472,175 @@ impl Session {
         });
     }
 
-    async fn on_tick(&mut self) {
-        if self.call_sid.is_none() {
-            return;
-        }
-        self.pace().await;
-        let speaking = self.is_speaking();
-        // Forget replies that have fully played.
-        while self.replies.front().is_some_and(|r| self.reply_played(r)) && self.replies.len() > 1 {
-            self.replies.pop_front();
-        }
-        if !speaking {
-            if let Some(to) = self.transfer_after_playback.take() {
-                self.transfer(to).await;
-                return;
+    async fn on_internal(&mut self, msg: Internal) {
+        let input = match msg {
+            Internal::Transcribed(job, result) => {
+                let text = match result {
+                    Ok(t) => {
+                        debug!(
+                            reliable = t.reliable(),
+                            no_speech_prob = t.no_speech_prob,
+                            avg_logprob = t.avg_logprob,
+                            compression_ratio = t.compression_ratio,
+                            redecoded = t.redecoded,
+                            "whisper's signals"
+                        );
+                        Some(t.text)
+                    }
+                    Err(e) => {
+                        error!(error = %e, "transcription failed");
+                        None
+                    }
+                };
+                Input::Transcribed { job, text }
             }
-            if self.hangup_after_playback {
-                info!("goodbye said; hanging up");
-                self.status = CallStatus::Completed;
-                self.send(SessionOutput::Close).await;
-                self.closed = true;
-                return;
-            }
-            let idle =
-                !self.endpointer.in_speech() && self.stt_pending == 0 && !self.dialog.is_done();
-            if idle {
-                let since = *self.listening_since.get_or_insert_with(Instant::now);
-                if since.elapsed() >= Duration::from_secs(self.svc.config.silence_timeout_secs) {
-                    self.listening_since = None;
-                    info!("caller silent");
-                    self.dialog_event(Event::Silence).await;
+            Internal::Synthesised {
+                say_id,
+                index,
+                text,
+                audio,
+            } => {
+                let audio = audio.unwrap_or_else(|e| {
+                    error!(error = %e, "speech synthesis failed; sentence skipped");
+                    Vec::new()
+                });
+                Input::Synthesised {
+                    say_id,
+                    index,
+                    text,
+                    audio,
                 }
-            } else {
-                self.listening_since = None;
             }
-        } else {
-            self.listening_since = None;
-        }
-        let _ = self.silence_prompted;
-    }
-
-    /// Sends queued speech at the speed of playback, a few frames ahead.
-    async fn pace(&mut self) {
-        if self.queue.is_empty() {
-            self.echo.outgoing(-100.0);
-            self.playback_start = None;
-            return;
-        }
-        let start = *self.playback_start.get_or_insert_with(|| {
-            self.frames_sent = 0;
-            Instant::now()
-        });
-        let due = start.elapsed().as_millis() as u64 / 20 + LEAD_FRAMES;
-        let mut loudest = -100.0f32;
-        while self.frames_sent < due {
-            let Some(seg) = self.queue.front_mut() else {
-                break;
-            };
-            let end = (seg.sent + LINE_FRAME).min(seg.audio.len());
-            let frame = seg.audio[seg.sent..end].to_vec();
-            let first_of_segment = seg.sent == 0;
-            seg.sent = end;
-            let finished = seg.sent >= seg.audio.len();
-            let (say_id, index, mark) = (seg.say_id, seg.index, seg.mark.clone());
-            if first_of_segment {
-                if let Some(part) = self
-                    .replies
-                    .iter_mut()
-                    .find(|r| r.id == say_id)
-                    .and_then(|r| r.parts.get_mut(index))
-                {
-                    part.started = Some(Instant::now());
-                }
-                self.on_reply_audio_starts(say_id).await;
-            }
-            loudest = loudest.max(level_dbfs(&g711::decode_to_f32(&frame)));
-            if let Some(r) = self.recorder.as_mut() {
-                r.agent(&frame);
-            }
-            self.send(SessionOutput::Frame(Outbound::Media(frame)))
-                .await;
-            self.frames_sent += 1;
-            self.last_frame_at = Some(Instant::now());
-            if finished {
-                self.queue.pop_front();
-                self.pending_marks.push_back((mark.clone(), say_id, index));
-                self.send(SessionOutput::Frame(Outbound::Mark(mark))).await;
-            }
-        }
-        self.echo.outgoing(loudest);
-    }
-
-    async fn on_reply_audio_starts(&mut self, say_id: u64) {
-        let Some(pos) = self.replies.iter().position(|r| r.id == say_id) else {
-            return;
         };
-        if self.replies[pos].turn_seq.is_some() {
-            return;
-        }
-        let latency = self.replies[pos]
-            .answer_to
-            .map(|t| t.elapsed().as_millis() as i64);
-        let text = self.replies[pos].text.clone();
-        info!(text = %text, latency_ms = ?latency, "agent");
-        let seq = self.log_turn(Speaker::Agent, &text, self.now(), latency);
-        self.replies[pos].turn_seq = seq;
+        self.feed(input).await;
     }
 
-    async fn barge_in(&mut self, why: &str) {
-        if !self.is_speaking() {
-            return;
-        }
-        info!(why, "caller barged in; cutting the agent's speech");
-        self.send(SessionOutput::Frame(Outbound::Clear)).await;
-        if let Some(r) = self.recorder.as_mut() {
-            r.agent_cleared();
-        }
-        // What did the caller hear? Sentences the far end confirmed, and of the one playing,
-        // the words that fit in the time since its first frame went out (less our lead).
-        let playing: Vec<u64> = self
-            .replies
-            .iter()
-            .filter(|r| !self.reply_played(r))
-            .map(|r| r.id)
-            .collect();
-        for id in playing {
-            let Some(r) = self.replies.iter().find(|r| r.id == id) else {
-                continue;
-            };
-            let mut heard = Vec::new();
-            for part in &r.parts {
-                if part.played {
-                    heard.push(part.text.clone());
-                    continue;
-                }
-                let Some(started) = part.started else { break };
-                let heard_ms =
-                    (started.elapsed().as_millis() as u64).saturating_sub(LEAD_FRAMES * 20);
-                let fraction = heard_ms as f64 / (part.frames.max(1) as f64 * 20.0);
-                let words = heard_part(&part.text, fraction);
-                if !words.is_empty() {
-                    heard.push(words);
-                }
-                if fraction < 1.0 {
-                    break;
-                }
+    /// Makes a calendar change the dialog asked for, noting it on the call when it is made.
+    async fn calendar(&mut self, change: CalendarChange) -> Result<String, CalendarFailure> {
+        let Some(live) = self.live.as_ref() else {
+            return Err(CalendarFailure::Unavailable);
+        };
+        let sid = live.sid.clone();
+        let now = self.svc.clock.now();
+        let store = &self.svc.store;
+        let (result, note) = match change {
+            CalendarChange::Book(m) => {
+                let new = NewAppointment {
+                    start: m.start,
+                    end: m.end,
+                    caller_name: m.caller_name,
+                    caller_number: m.caller_number,
+                    purpose: m.purpose,
+                    call_sid: Some(sid.clone()),
+                };
+                let r = store.book(&new, now).await;
+                let note = r
+                    .as_ref()
+                    .ok()
+                    .map(|id| ("booked", format!("{id} at {}", stamp(m.start))));
+                (r, note)
             }
-            let heard = heard.join(" ");
-            if let (Some(seq), Some(j)) = (r.turn_seq, self.journal.as_ref()) {
-                j.cut_turn(seq, &heard);
-                j.event(
-                    self.svc.clock.now(),
-                    "barge_in",
-                    &format!("{why}; caller heard: {heard:?}"),
-                );
+            CalendarChange::Move { id, start, end } => {
+                let r = store.move_appointment(&id, start, end, now).await;
+                let note = r
+                    .as_ref()
+                    .ok()
+                    .map(|()| ("rescheduled", format!("{id} to {}", stamp(start))));
+                (r.map(|()| id), note)
             }
+            CalendarChange::Cancel { id } => {
+                let r = store.cancel_appointment(&id, now).await;
+                let note = r.as_ref().ok().map(|()| ("cancelled", id.clone()));
+                (r.map(|()| id), note)
+            }
+        };
+        if let Some((kind, detail)) = note {
+            info!(call_sid = %sid, kind, %detail, "calendar changed");
+            live.journal.event(now, kind, &detail);
         }
-        self.queue.clear();
-        self.pending_marks.clear();
-        self.replies.clear();
-        self.playback_start = None;
-        self.frames_sent = 0;
-        self.last_frame_at = None;
+        result.map_err(|e| match e {
+            BookError::Taken => CalendarFailure::Taken,
+            other => {
+                error!(error = %other, "calendar change failed");
+                CalendarFailure::Unavailable
+            }
+        })
     }
 
-    fn log_turn(
-        &mut self,
-        speaker: Speaker,
-        text: &str,
-        at: DateTime<Utc>,
-        latency: Option<i64>,
-    ) -> Option<i64> {
-        Some(self.journal.as_mut()?.turn(speaker, text, at, latency))
+    /// Redirects the live call to the on-call human through the provider's REST API. On
+    /// success the provider ends the media stream, and so do we.
+    async fn transfer(&self, to: &str) -> Result<(), String> {
+        let sid = self
+            .live
+            .as_ref()
+            .map(|l| l.sid.clone())
+            .unwrap_or_default();
+        let say = self.svc.persona.line("transfer_connecting", &[]);
+        let status_url = format!(
+            "{}/{}/dial-status",
+            self.svc.config.public_base(),
+            self.svc.provider.name()
+        );
+        self.svc
+            .provider
+            .transfer(&sid, to, &say, &status_url)
+            .await
+            .map_err(|e| e.to_string())
     }
 
     async fn finish(&mut self) {
         // Nothing the caller said is lost: an utterance cut off by the hang-up is transcribed,
         // and every transcription still running is logged before the call is closed.
         self.closed = true;
-        if self.endpointer.in_speech() {
-            if let Some(u) = self.endpointer.flush() {
-                self.on_utterance(u).await;
-            }
+        let now = self.now();
+        let Some(live) = self.live.as_mut() else {
+            return;
+        };
+        let flushed = live.conductor.line_closed(now);
+        self.carry_out(flushed).await;
+        if let Some(live) = self.live.as_mut() {
+            live.stt_tx = None;
         }
-        self.stt_tx = None;
         let deadline = tokio::time::Instant::now() + Duration::from_secs(20);
-        while self.stt_pending > 0 {
+        while self
+            .live
+            .as_ref()
+            .is_some_and(|l| l.conductor.transcriptions_pending() > 0)
+        {
             match tokio::time::timeout_at(deadline, self.internal_rx.recv()).await {
                 Ok(Some(msg @ Internal::Transcribed(..))) => self.on_internal(msg).await,
                 Ok(Some(_)) => {}
                 Ok(None) | Err(_) => {
-                    warn!(
-                        pending = self.stt_pending,
-                        "transcriptions unfinished at hang-up"
-                    );
+                    warn!("transcriptions unfinished at hang-up");
                     break;
                 }
             }
         }
-        if let Some(r) = self.recorder.as_mut() {
+        let now = self.now();
+        let Some(live) = self.live.as_mut() else {
+            return;
+        };
+        if let Some(r) = live.recorder.as_mut() {
             if let Err(e) = r.finish() {
                 warn!(error = %e, "recording not finalised");
             }
         }
-        if self.call_sid.is_none() {
-            return;
-        }
-        if !self.dialog.is_done() {
-            self.dialog_event(Event::Hangup).await;
-        }
+        let last = live.conductor.finish(now);
+        self.carry_out(last).await;
         self.close_record().await;
     }
 
     /// Ends the call's record, with the notifications its stored record calls for, in one
     /// transaction.
     async fn close_record(&mut self) {
-        let Some(sid) = self.call_sid.clone() else {
+        let Some(live) = self.live.as_ref() else {
             return;
         };
+        let sid = live.sid.clone();
         // Everything the call logged is written before its record is read and closed.
-        if let Some(j) = &self.journal {
-            j.flush().await;
-        }
-        let status = if self.status == CallStatus::InProgress {
-            CallStatus::Dropped
-        } else {
-            self.status
-        };
-        let now = self.now();
+        live.journal.flush().await;
+        let status: CallStatus = live.conductor.status();
+        let now = self.svc.clock.now();
         // Escalations and messages go into the outbox in the transaction that closes the call.
         let notes = match self.svc.store.get_call(&sid).await {
             Ok(Some(call)) => crate::notify::for_call(&self.svc, &call),
@@ -1147,15 +673,6 @@ fn panic_text(panic: &(dyn std::any::Any + Send)) -> String {
         .unwrap_or_else(|| "a panic without a message".into())
 }
 
-/// How long to wait for the caller to finish, given what they are asked for.
-fn patience_for(expect: Expect) -> Patience {
-    match expect {
-        Expect::Digits | Expect::Message | Expect::When => Patience::Long,
-        Expect::Request => Patience::Request,
-        Expect::Free | Expect::YesNo => Patience::Normal,
-    }
-}
-
 fn sanitize(s: &str) -> String {
     s.chars()
         .map(|c| {
@@ -1166,40 +683,4 @@ fn sanitize(s: &str) -> String {
             }
         })
         .collect()
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn replies_split_into_sentences() {
-        assert_eq!(
-            sentences("Good evening. How can I help you? Mr. Lee, at 6 1 7."),
-            vec![
-                "Good evening.",
-                "How can I help you?",
-                "Mr.",
-                "Lee, at 6 1 7."
-            ]
-        );
-        assert_eq!(sentences("No full stop"), vec!["No full stop"]);
-    }
-
-    #[test]
-    fn backchannels_do_not_interrupt() {
-        for b in ["Mhm.", "Mm-hmm.", "Uh-huh", "okay", "Yeah."] {
-            assert!(is_backchannel(b), "{b}");
-        }
-        for t in ["No.", "Yes.", "Wait, stop.", "Actually I need Jamie"] {
-            assert!(!is_backchannel(t), "{t}");
-        }
-    }
-
-    #[test]
-    fn heard_part_keeps_whole_words() {
-        assert_eq!(heard_part("one two three four", 0.5), "one two");
-        assert_eq!(heard_part("one two three four", 0.0), "");
-        assert_eq!(heard_part("one two three four", 1.5), "one two three four");
-    }
 }

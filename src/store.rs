@@ -28,41 +28,7 @@ pub enum StoreError {
     Sql(#[from] sqlx::Error),
 }
 
-/// How a call ended up.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
-#[serde(rename_all = "snake_case")]
-pub enum CallStatus {
-    InProgress,
-    Completed,
-    Dropped,
-}
-
-impl CallStatus {
-    fn as_str(self) -> &'static str {
-        match self {
-            CallStatus::InProgress => "in_progress",
-            CallStatus::Completed => "completed",
-            CallStatus::Dropped => "dropped",
-        }
-    }
-}
-
-/// Who spoke a turn.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
-#[serde(rename_all = "snake_case")]
-pub enum Speaker {
-    Caller,
-    Agent,
-}
-
-impl Speaker {
-    fn as_str(self) -> &'static str {
-        match self {
-            Speaker::Caller => "caller",
-            Speaker::Agent => "agent",
-        }
-    }
-}
+pub use crate::domain::{CallStatus, Speaker};
 
 /// The caller as the API shows them.
 #[derive(Debug, Clone, Serialize, PartialEq, Default)]

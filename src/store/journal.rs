@@ -4,9 +4,8 @@
 //! log, never the caller's audio; [`Journal::flush`] waits until everything sent is written,
 //! before the call's record is closed.
 //!
-//! The journal numbers the call's turns itself: only the session writes turns, so the numbers
-//! are known at once (a cut names its turn before that turn is written) and need no
-//! `MAX(seq) + 1` read.
+//! The call's conductor numbers its turns: only it makes turns, so the numbers are known at
+//! once (a cut names its turn before that turn is written) and need no `MAX(seq) + 1` read.
 
 use chrono::{DateTime, Utc};
 use tokio::sync::{mpsc, oneshot};
@@ -43,7 +42,6 @@ enum Entry {
 /// The writer of one call's log entries.
 pub struct Journal {
     tx: mpsc::UnboundedSender<Entry>,
-    next_seq: i64,
 }
 
 impl Journal {
@@ -55,7 +53,7 @@ impl Journal {
                 write(&store, &call_sid, entry).await;
             }
         });
-        Self { tx, next_seq: 1 }
+        Self { tx }
     }
 
     fn send(&self, entry: Entry) {
@@ -64,16 +62,15 @@ impl Journal {
         }
     }
 
-    /// Appends a turn; returns its number in the call.
+    /// Appends turn `seq` (numbered by the call's conductor, from 1).
     pub fn turn(
-        &mut self,
+        &self,
+        seq: i64,
         speaker: Speaker,
         text: &str,
         at: DateTime<Utc>,
         latency_ms: Option<i64>,
-    ) -> i64 {
-        let seq = self.next_seq;
-        self.next_seq += 1;
+    ) {
         self.send(Entry::Turn {
             seq,
             speaker,
@@ -81,7 +78,6 @@ impl Journal {
             at,
             latency_ms,
         });
-        seq
     }
 
     /// Cuts turn `seq` to what the caller heard of it.
@@ -171,18 +167,17 @@ mod tests {
         let store = Store::open(&url).await.unwrap();
         let t0 = Utc::now();
         store.begin_call("CAj", None, None, t0).await.unwrap();
-        let mut j = Journal::start(store.clone(), "CAj".into());
-        let first = j.turn(Speaker::Agent, "Good evening, how can I help?", t0, None);
-        let second = j.turn(Speaker::Caller, "Hi.", t0, Some(700));
+        let j = Journal::start(store.clone(), "CAj".into());
+        j.turn(1, Speaker::Agent, "Good evening, how can I help?", t0, None);
+        j.turn(2, Speaker::Caller, "Hi.", t0, Some(700));
         // The cut names a turn that may not be written yet.
-        j.cut_turn(first, "Good evening");
+        j.cut_turn(1, "Good evening");
         j.event(t0, "barge_in", "caller spoke");
         j.caller(&CallerInfo {
             name: Some("Dana Kim".into()),
             ..CallerInfo::default()
         });
         j.flush().await;
-        assert_eq!((first, second), (1, 2));
         let call = store.get_call("CAj").await.unwrap().unwrap();
         let turns = call.turns.unwrap_or_default();
         assert_eq!(turns.len(), 2);

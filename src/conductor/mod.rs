@@ -1,0 +1,896 @@
+//! The call conductor: everything a call does between the wire and the dialog, sans IO.
+//!
+//! ```text
+//! Input (at a Moment)                         Output
+//!   caller µ-law frame ─► decode ─► 8→16 kHz ─► endpointer ─► Transcribe { job, audio }
+//!   Transcribed { job, text } ───────────────► dialog ─► Synthesize { say_id, sentences }
+//!   Synthesised { say_id, index, audio } ────► queue ─► (on Tick) paced Send(Media), Send(Mark)
+//!   Mark, Digit, Calendar, TransferDone, Stop, Closed            Turn, CutTurn, Note, Caller,
+//!                                                               Outcome, Calendar, Transfer, Close
+//! ```
+//!
+//! It owns pacing (20 ms frames at the speed of playback, [`LEAD_FRAMES`] ahead), marks,
+//! barge-in (caller speech longer than `barge_in_ms`, or a short utterance that is neither a
+//! backchannel like "mhm" nor the agent's own echo, sends `clear` and cuts the agent's logged
+//! turn to what the caller heard), the silence prompt, DTMF, and hanging up or transferring once
+//! the agent's last words have played. The dialog decides what to say; the conductor decides
+//! when, and what was heard.
+//!
+//! Time comes in with every input as a [`Moment`] (monotonic and wall clock), so a test runs a
+//! two-minute call in milliseconds. The session in `call.rs` is the thin shell that feeds it:
+//! it reads the transport, runs whisper and the voice, writes the journal and the recording, and
+//! carries out each [`Output`].
+//!
+//! **Architecture Invariant:** no IO and no clock here (checked by `tests/architecture.rs`); every
+//! side effect is an [`Output`], every result comes back as an [`Input`].
+
+use std::collections::{BTreeMap, VecDeque};
+use std::time::{Duration, Instant};
+
+use chrono::{DateTime, Utc};
+use tracing::{debug, info, warn};
+
+use crate::audio::resample::{ResampleError, StreamResampler};
+use crate::audio::vad::{level_dbfs, Endpoint, Endpointer, Patience, Utterance, VadConfig};
+use crate::audio::{g711, EchoGuard, LINE_FRAME};
+use crate::calendar::Booked;
+use crate::dialog::{Action, CalendarFailure, CallerInfo, Dialog, Event, Expect, Meeting, Outcome};
+use crate::domain::{CallStatus, Speaker};
+use crate::telephony::Outbound;
+
+#[cfg(test)]
+mod tests;
+
+/// Frames sent ahead of real time, so the far end never starves (60 ms).
+pub const LEAD_FRAMES: u64 = 3;
+/// Speech this long of which whisper heard nothing is asked again ("sorry, I didn't catch that");
+/// shorter bursts are taken for line noise.
+const UNHEARD_MIN_MS: u32 = 500;
+/// When the far end never confirms a mark, a reply counts as played this long after its last
+/// frame went out (plus the lead).
+const MARK_GRACE: Duration = Duration::from_millis(1500 + LEAD_FRAMES * 20);
+
+/// An instant of the call: the monotonic clock for timing, the wall clock for the record and
+/// the dialog. Both advance together.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Moment {
+    pub mono: Instant,
+    pub wall: DateTime<Utc>,
+}
+
+impl Moment {
+    /// This moment, `d` later.
+    pub fn after(self, d: Duration) -> Self {
+        Self {
+            mono: self.mono + d,
+            wall: self.wall + chrono::Duration::from_std(d).unwrap_or_default(),
+        }
+    }
+}
+
+/// The conductor's timing rules (from the config).
+#[derive(Debug, Clone)]
+pub struct Settings {
+    pub vad: VadConfig,
+    /// Caller speech over the agent this long interrupts it.
+    pub barge_in_ms: u32,
+    /// Silence after the agent finished before the caller is asked whether they are there.
+    pub silence_timeout: Duration,
+    /// The agent's echo is at least this much quieter than what went out (negative dB).
+    pub echo_margin_db: f32,
+    /// Test hook: panic when the caller says this (to prove a failing session still closes).
+    pub fault_panic_on: Option<String>,
+}
+
+/// What happens to the call.
+#[derive(Debug)]
+pub enum Input {
+    /// A frame of the caller's audio (8 kHz µ-law, normally 20 ms).
+    Media(Vec<u8>),
+    /// The caller pressed a key.
+    Digit(char),
+    /// The far end played everything up to this mark.
+    Mark(String),
+    /// Whisper's text for job `job`: `None` when the transcription failed.
+    Transcribed { job: u64, text: Option<String> },
+    /// Sentence `index` of reply `say_id`, synthesised to line audio (µ-law); empty when
+    /// synthesis failed (the sentence is skipped).
+    Synthesised {
+        say_id: u64,
+        index: usize,
+        text: String,
+        audio: Vec<u8>,
+    },
+    /// The result of the last [`Output::Calendar`].
+    Calendar(Result<String, CalendarFailure>),
+    /// The result of the last [`Output::Transfer`] (why it failed).
+    TransferDone(Result<(), String>),
+    /// Time passed (every 20 ms).
+    Tick,
+    /// The caller hung up (the provider's stop).
+    Stop,
+    /// The transport closed without a stop.
+    Closed,
+}
+
+/// A change to the calendar the dialog asked for; answer with [`Input::Calendar`].
+#[derive(Debug, Clone, PartialEq)]
+pub enum CalendarChange {
+    Book(Meeting),
+    Move {
+        id: String,
+        start: DateTime<Utc>,
+        end: DateTime<Utc>,
+    },
+    Cancel {
+        id: String,
+    },
+}
+
+/// What the shell must do, in order.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Output {
+    /// Send a frame to the caller.
+    Send(Outbound),
+    /// Transcribe this utterance (16 kHz mono) and answer with [`Input::Transcribed`]; jobs are
+    /// answered in order.
+    Transcribe { job: u64, audio: Vec<f32> },
+    /// Synthesise these sentences in order, answering each with [`Input::Synthesised`].
+    Synthesize { say_id: u64, sentences: Vec<String> },
+    /// Append turn `seq` to the call's log (`latency_ms`: from the caller's end of speech to
+    /// the agent's first frame).
+    Turn {
+        seq: i64,
+        speaker: Speaker,
+        text: String,
+        at: DateTime<Utc>,
+        latency_ms: Option<i64>,
+    },
+    /// Turn `seq` was cut off: the caller heard only `heard`.
+    CutTurn { seq: i64, heard: String },
+    /// A notable event on the call.
+    Note {
+        at: DateTime<Utc>,
+        kind: &'static str,
+        detail: String,
+    },
+    /// What is known of the caller changed.
+    Caller(CallerInfo),
+    /// The call's outcome and summary.
+    Outcome { outcome: Outcome, summary: String },
+    /// Change the calendar; answer with [`Input::Calendar`].
+    Calendar(CalendarChange),
+    /// Transfer the live call to `to`; answer with [`Input::TransferDone`].
+    Transfer { to: String },
+    /// Hang up.
+    Close,
+}
+
+/// One sentence queued for (or in) playback.
+struct Segment {
+    say_id: u64,
+    index: usize,
+    audio: Vec<u8>,
+    sent: usize,
+    mark: String,
+}
+
+/// One sentence of a reply, as the caller hears it.
+struct Part {
+    text: String,
+    frames: usize,
+    /// When its first frame went out.
+    started: Option<Instant>,
+    /// The far end confirmed (mark) that it played.
+    played: bool,
+}
+
+/// One reply (a dialog `Say`) from synthesis to playback.
+struct Reply {
+    id: u64,
+    text: String,
+    sentences: usize,
+    /// The sentences synthesised so far, in order.
+    parts: Vec<Part>,
+    /// The logged agent turn, once the first frame went out.
+    turn_seq: Option<i64>,
+    /// The caller's end of speech this reply answers.
+    answer_to: Option<Instant>,
+}
+
+/// An utterance sent to whisper.
+struct Job {
+    /// When the caller started speaking.
+    started_at: DateTime<Utc>,
+    /// When the caller stopped (the endpoint, less the silence it waited for).
+    ended: Instant,
+    /// The agent was speaking as this utterance was spoken.
+    during_agent: bool,
+    /// Speech length.
+    speech_ms: u32,
+}
+
+/// One call, from its start to its last record.
+pub struct Conductor {
+    settings: Settings,
+    dialog: Dialog,
+    resampler: StreamResampler,
+    endpointer: Endpointer,
+    echo: EchoGuard,
+    out: Vec<Output>,
+    // Playback.
+    queue: VecDeque<Segment>,
+    replies: VecDeque<Reply>,
+    next_say: u64,
+    playback_start: Option<Instant>,
+    frames_sent: u64,
+    pending_marks: VecDeque<(String, u64, usize)>,
+    last_frame_at: Option<Instant>,
+    hangup_after_playback: bool,
+    /// A live transfer to this number waits for the agent's words to finish playing.
+    transfer_after_playback: Option<String>,
+    /// A transfer to this number was asked for and its result has not come back.
+    transferring: Option<String>,
+    // Listening.
+    utterance_started: Option<(DateTime<Utc>, bool)>,
+    jobs: BTreeMap<u64, Job>,
+    next_job: u64,
+    last_caller_end: Option<Instant>,
+    listening_since: Option<Instant>,
+    // The record.
+    next_turn: i64,
+    closed: bool,
+    status: CallStatus,
+}
+
+impl Conductor {
+    /// Starts a call: the dialog (already told whether a transfer is possible) hears that the
+    /// call is connected, and its greeting is asked for.
+    pub fn start(
+        settings: Settings,
+        dialog: Dialog,
+        caller_number: Option<String>,
+        calendar: Vec<Booked>,
+        at: Moment,
+    ) -> Result<(Self, Vec<Output>), ResampleError> {
+        let mut c = Self {
+            resampler: StreamResampler::telephone_to_whisper()?,
+            endpointer: Endpointer::new(settings.vad.clone()),
+            echo: EchoGuard::new(600, settings.echo_margin_db),
+            settings,
+            dialog,
+            out: Vec::new(),
+            queue: VecDeque::new(),
+            replies: VecDeque::new(),
+            next_say: 1,
+            playback_start: None,
+            frames_sent: 0,
+            pending_marks: VecDeque::new(),
+            last_frame_at: None,
+            hangup_after_playback: false,
+            transfer_after_playback: None,
+            transferring: None,
+            utterance_started: None,
+            jobs: BTreeMap::new(),
+            next_job: 1,
+            last_caller_end: None,
+            listening_since: None,
+            next_turn: 1,
+            closed: false,
+            status: CallStatus::InProgress,
+        };
+        c.dialog_event(
+            Event::CallStarted {
+                caller_number,
+                calendar,
+            },
+            at,
+        );
+        let out = c.take();
+        Ok((c, out))
+    }
+
+    /// Feeds one input; returns what to do, in order.
+    pub fn handle(&mut self, input: Input, at: Moment) -> Vec<Output> {
+        match input {
+            Input::Media(bytes) => self.on_media(&bytes, at),
+            Input::Digit(d) => self.on_digit(d, at),
+            Input::Mark(name) => self.on_mark(&name),
+            Input::Transcribed { job, text } => self.on_transcribed(job, text, at),
+            Input::Synthesised {
+                say_id,
+                index,
+                text,
+                audio,
+            } => self.on_synthesised(say_id, index, text, audio),
+            Input::Calendar(result) => self.dialog_event(Event::Calendar(result), at),
+            Input::TransferDone(result) => self.on_transfer_done(result, at),
+            Input::Tick => self.on_tick(at),
+            Input::Stop => {
+                info!("caller hung up (stop)");
+                self.status = CallStatus::Completed;
+                self.closed = true;
+            }
+            Input::Closed => {
+                if self.status == CallStatus::InProgress {
+                    self.status = CallStatus::Dropped;
+                }
+                self.closed = true;
+            }
+        }
+        self.take()
+    }
+
+    /// The line is gone: what the caller was still saying is cut and sent to whisper. The shell
+    /// then answers every [`Self::transcriptions_pending`] job and calls [`Self::finish`].
+    pub fn line_closed(&mut self, at: Moment) -> Vec<Output> {
+        self.closed = true;
+        if self.endpointer.in_speech() {
+            if let Some(u) = self.endpointer.flush() {
+                self.on_utterance(u, at.mono, at);
+            }
+        }
+        self.take()
+    }
+
+    /// Transcriptions asked for and not answered yet.
+    pub fn transcriptions_pending(&self) -> usize {
+        self.jobs.len()
+    }
+
+    /// The call is over: the dialog hears the hang-up (if it had not ended the call itself) and
+    /// records its outcome.
+    pub fn finish(&mut self, at: Moment) -> Vec<Output> {
+        self.closed = true;
+        self.jobs.clear();
+        if !self.dialog.is_done() {
+            self.dialog_event(Event::Hangup, at);
+        }
+        self.take()
+    }
+
+    /// The session failed: the call is recorded as dropped.
+    pub fn fail(&mut self) {
+        self.closed = true;
+        self.status = CallStatus::Dropped;
+    }
+
+    /// Whether the call is over (hung up, transferred, closed).
+    pub fn is_closed(&self) -> bool {
+        self.closed
+    }
+
+    /// How the call ended (`Dropped` if it never ended properly).
+    pub fn status(&self) -> CallStatus {
+        if self.status == CallStatus::InProgress {
+            CallStatus::Dropped
+        } else {
+            self.status
+        }
+    }
+
+    /// Whether the agent is talking (or about to): speech queued, or a reply not yet played.
+    pub fn is_speaking(&self, at: Moment) -> bool {
+        !self.queue.is_empty() || self.replies.iter().any(|r| !self.reply_played(r, at))
+    }
+
+    fn take(&mut self) -> Vec<Output> {
+        std::mem::take(&mut self.out)
+    }
+
+    fn emit(&mut self, o: Output) {
+        self.out.push(o);
+    }
+
+    fn note(&mut self, at: Moment, kind: &'static str, detail: String) {
+        self.emit(Output::Note {
+            at: at.wall,
+            kind,
+            detail,
+        });
+    }
+
+    fn log_turn(
+        &mut self,
+        speaker: Speaker,
+        text: &str,
+        at: DateTime<Utc>,
+        latency_ms: Option<i64>,
+    ) -> i64 {
+        let seq = self.next_turn;
+        self.next_turn += 1;
+        self.emit(Output::Turn {
+            seq,
+            speaker,
+            text: text.to_string(),
+            at,
+            latency_ms,
+        });
+        seq
+    }
+
+    fn reply_played(&self, r: &Reply, at: Moment) -> bool {
+        if r.parts.len() < r.sentences {
+            return false;
+        }
+        if r.parts.iter().all(|p| p.played) {
+            return true;
+        }
+        // Marks are the provider's word; if they never come, trust the clock.
+        let sent_all = !self.queue.iter().any(|s| s.say_id == r.id);
+        sent_all
+            && self
+                .last_frame_at
+                .is_some_and(|t| at.mono.saturating_duration_since(t) > MARK_GRACE)
+    }
+
+    fn on_media(&mut self, bytes: &[u8], at: Moment) {
+        if bytes.is_empty() || self.closed {
+            return;
+        }
+        let pcm = g711::decode_to_f32(bytes);
+        let mut wide = Vec::with_capacity(pcm.len() * 2);
+        if let Err(e) = self.resampler.push(&pcm, &mut wide) {
+            warn!(error = %e, "resampling failed; frame dropped");
+            return;
+        }
+        // Twilio sends 20 ms frames; other sizes are handled frame by frame.
+        let speaking = self.is_speaking(at);
+        let guard = if speaking { self.echo.guard_db() } else { None };
+        let frames = pcm.len().div_ceil(LINE_FRAME).max(1);
+        let wide_per = wide.len() / frames;
+        for i in 0..frames {
+            let line = &pcm[i * LINE_FRAME..((i + 1) * LINE_FRAME).min(pcm.len())];
+            let w = if i + 1 == frames {
+                &wide[(i * wide_per).min(wide.len())..]
+            } else {
+                &wide[i * wide_per..(i + 1) * wide_per]
+            };
+            let level = level_dbfs(line);
+            match self.endpointer.push(level, w, guard) {
+                Some(Endpoint::Started) => {
+                    debug!(level, "caller started speaking");
+                    self.utterance_started = Some((at.wall, speaking));
+                    self.listening_since = None;
+                }
+                Some(Endpoint::Ended(u)) => {
+                    let silence = match self.endpointer.patience() {
+                        Patience::Long => self.settings.vad.long_end_silence_ms,
+                        Patience::Request => self.settings.vad.request_end_silence_ms,
+                        Patience::Normal => self.settings.vad.end_silence_ms,
+                    };
+                    let ended = at
+                        .mono
+                        .checked_sub(Duration::from_millis(silence as u64))
+                        .unwrap_or(at.mono);
+                    self.on_utterance(u, ended, at);
+                }
+                None => {}
+            }
+        }
+        if speaking
+            && self.endpointer.in_speech()
+            && self.endpointer.speech_ms() >= self.settings.barge_in_ms
+        {
+            self.barge_in("speech", at);
+        }
+    }
+
+    fn on_utterance(&mut self, u: Utterance, ended: Instant, at: Moment) {
+        let (started_at, during_agent) = self.utterance_started.take().unwrap_or((at.wall, false));
+        debug!(
+            speech_ms = u.speech_ms,
+            audio_ms = u.audio.len() / 16,
+            "caller stopped speaking"
+        );
+        let job = self.next_job;
+        self.next_job += 1;
+        self.jobs.insert(
+            job,
+            Job {
+                started_at,
+                ended,
+                during_agent: during_agent && self.is_speaking(at),
+                speech_ms: u.speech_ms,
+            },
+        );
+        self.emit(Output::Transcribe {
+            job,
+            audio: u.audio,
+        });
+    }
+
+    fn on_transcribed(&mut self, job: u64, text: Option<String>, at: Moment) {
+        let Some(meta) = self.jobs.remove(&job) else {
+            warn!(job, "a transcription nobody asked for; ignored");
+            return;
+        };
+        let Some(text) = text else {
+            return; // the shell logged why
+        };
+        if text.is_empty() {
+            debug!(speech_ms = meta.speech_ms, "nothing intelligible heard");
+            self.listening_since = Some(at.mono);
+            // The caller spoke to us (not over us) for a while: ask again rather than wait out
+            // the silence and ask whether they are still there.
+            if !meta.during_agent && meta.speech_ms >= UNHEARD_MIN_MS {
+                self.dialog_event(Event::Unheard, at);
+            }
+            return;
+        }
+        if meta.during_agent && self.is_speaking(at) {
+            if is_backchannel(&text) || self.is_echo(&text, at) {
+                info!(text = %text, "backchannel or echo while speaking; not an interruption");
+                return;
+            }
+            self.barge_in("short utterance", at);
+        }
+        if self
+            .settings
+            .fault_panic_on
+            .as_deref()
+            .is_some_and(|f| text.to_lowercase().contains(&f.to_lowercase()))
+        {
+            panic!("fault injected: the caller said {text:?}");
+        }
+        info!(text = %text, "caller");
+        self.last_caller_end = Some(meta.ended);
+        self.log_turn(Speaker::Caller, &text, meta.started_at, None);
+        self.dialog_event(Event::Heard(text), at);
+    }
+
+    fn on_digit(&mut self, d: char, at: Moment) {
+        if self.closed {
+            return;
+        }
+        info!(digit = %d, "keypad");
+        if self.is_speaking(at) {
+            self.barge_in("keypad", at);
+        }
+        self.last_caller_end = Some(at.mono);
+        self.log_turn(Speaker::Caller, &format!("[keypad {d}]"), at.wall, None);
+        self.dialog_event(Event::Digit(d), at);
+    }
+
+    fn on_mark(&mut self, name: &str) {
+        let Some(pos) = self.pending_marks.iter().position(|(n, ..)| n == name) else {
+            return;
+        };
+        if let Some((_, say_id, index)) = self.pending_marks.remove(pos) {
+            if let Some(part) = self
+                .replies
+                .iter_mut()
+                .find(|r| r.id == say_id)
+                .and_then(|r| r.parts.get_mut(index))
+            {
+                part.played = true;
+            }
+        }
+    }
+
+    fn on_synthesised(&mut self, say_id: u64, index: usize, text: String, audio: Vec<u8>) {
+        let Some(reply) = self.replies.iter_mut().find(|r| r.id == say_id) else {
+            return; // cancelled by barge-in
+        };
+        reply.parts.push(Part {
+            text,
+            frames: audio.len().div_ceil(LINE_FRAME),
+            started: None,
+            played: audio.is_empty(),
+        });
+        if audio.is_empty() {
+            return;
+        }
+        self.queue.push_back(Segment {
+            say_id,
+            index,
+            audio,
+            sent: 0,
+            mark: format!("s{say_id}-{index}"),
+        });
+    }
+
+    fn on_transfer_done(&mut self, result: Result<(), String>, at: Moment) {
+        let to = self.transferring.take().unwrap_or_default();
+        match result {
+            Ok(()) => {
+                info!(to = %to, "call transferred");
+                self.note(at, "transferred", format!("to {to}"));
+                self.dialog_event(Event::Transferred, at);
+                self.status = CallStatus::Completed;
+                self.emit(Output::Close);
+                self.closed = true;
+            }
+            Err(e) => {
+                warn!(error = %e, "transfer failed; taking a message instead");
+                self.note(at, "transfer_failed", e);
+                self.dialog_event(Event::TransferFailed, at);
+            }
+        }
+    }
+
+    /// Whether `text` is just the agent's own words coming back.
+    fn is_echo(&self, text: &str, at: Moment) -> bool {
+        let norm = |s: &str| {
+            s.to_lowercase()
+                .split(|c: char| !c.is_alphanumeric())
+                .filter(|w| !w.is_empty())
+                .map(str::to_string)
+                .collect::<Vec<_>>()
+        };
+        let heard = norm(text);
+        if heard.is_empty() {
+            return true;
+        }
+        let Some(reply) = self
+            .replies
+            .iter()
+            .rev()
+            .find(|r| !self.reply_played(r, at))
+        else {
+            return false;
+        };
+        let said = norm(&reply.text);
+        let matched = heard.iter().filter(|w| said.contains(w)).count();
+        matched * 10 >= heard.len() * 8 && heard.len() >= 2
+    }
+
+    /// Feeds the dialog an event and carries out what it asks.
+    fn dialog_event(&mut self, event: Event, at: Moment) {
+        for action in self.dialog.handle(event, at.wall) {
+            self.act(action, at);
+        }
+    }
+
+    fn act(&mut self, action: Action, at: Moment) {
+        match action {
+            Action::Say { .. } | Action::Hangup if self.closed => {}
+            Action::Say { text, expect } => self.say(text, expect),
+            Action::UpdateCaller(info) => self.emit(Output::Caller(info)),
+            Action::SetOutcome { outcome, summary } => {
+                self.emit(Output::Outcome { outcome, summary })
+            }
+            Action::Book(m) => self.emit(Output::Calendar(CalendarChange::Book(m))),
+            Action::Move { id, start, end } => {
+                self.emit(Output::Calendar(CalendarChange::Move { id, start, end }))
+            }
+            Action::Cancel { id } => self.emit(Output::Calendar(CalendarChange::Cancel { id })),
+            Action::Escalate { reason } => {
+                warn!(%reason, "call escalated");
+                self.note(at, "escalation", reason);
+            }
+            Action::Transfer { to } => self.transfer_after_playback = Some(to),
+            Action::Hangup => self.hangup_after_playback = true,
+        }
+    }
+
+    fn say(&mut self, text: String, expect: Expect) {
+        let id = self.next_say;
+        self.next_say += 1;
+        let parts = sentences(&text);
+        self.endpointer.set_patience(patience_for(expect));
+        self.replies.push_back(Reply {
+            id,
+            text,
+            sentences: parts.len(),
+            parts: Vec::new(),
+            turn_seq: None,
+            answer_to: self.last_caller_end.take(),
+        });
+        self.emit(Output::Synthesize {
+            say_id: id,
+            sentences: parts,
+        });
+    }
+
+    fn on_tick(&mut self, at: Moment) {
+        if self.closed || self.transferring.is_some() {
+            return;
+        }
+        self.pace(at);
+        let speaking = self.is_speaking(at);
+        // Forget replies that have fully played.
+        while self.replies.len() > 1
+            && self
+                .replies
+                .front()
+                .is_some_and(|r| self.reply_played(r, at))
+        {
+            self.replies.pop_front();
+        }
+        if speaking {
+            self.listening_since = None;
+            return;
+        }
+        if let Some(to) = self.transfer_after_playback.take() {
+            self.transferring = Some(to.clone());
+            self.emit(Output::Transfer { to });
+            return;
+        }
+        if self.hangup_after_playback {
+            info!("goodbye said; hanging up");
+            self.status = CallStatus::Completed;
+            self.emit(Output::Close);
+            self.closed = true;
+            return;
+        }
+        let idle = !self.endpointer.in_speech() && self.jobs.is_empty() && !self.dialog.is_done();
+        if !idle {
+            self.listening_since = None;
+            return;
+        }
+        let since = *self.listening_since.get_or_insert(at.mono);
+        if at.mono.saturating_duration_since(since) >= self.settings.silence_timeout {
+            self.listening_since = None;
+            info!("caller silent");
+            self.dialog_event(Event::Silence, at);
+        }
+    }
+
+    /// Sends queued speech at the speed of playback, a few frames ahead.
+    fn pace(&mut self, at: Moment) {
+        if self.queue.is_empty() {
+            self.echo.outgoing(-100.0);
+            self.playback_start = None;
+            return;
+        }
+        let start = match self.playback_start {
+            Some(s) => s,
+            None => {
+                self.frames_sent = 0;
+                *self.playback_start.insert(at.mono)
+            }
+        };
+        let due = at.mono.saturating_duration_since(start).as_millis() as u64 / 20 + LEAD_FRAMES;
+        let mut loudest = -100.0f32;
+        while self.frames_sent < due {
+            let Some(seg) = self.queue.front_mut() else {
+                break;
+            };
+            let end = (seg.sent + LINE_FRAME).min(seg.audio.len());
+            let frame = seg.audio[seg.sent..end].to_vec();
+            let first_of_segment = seg.sent == 0;
+            seg.sent = end;
+            let finished = seg.sent >= seg.audio.len();
+            let (say_id, index, mark) = (seg.say_id, seg.index, seg.mark.clone());
+            if first_of_segment {
+                if let Some(part) = self
+                    .replies
+                    .iter_mut()
+                    .find(|r| r.id == say_id)
+                    .and_then(|r| r.parts.get_mut(index))
+                {
+                    part.started = Some(at.mono);
+                }
+                self.on_reply_audio_starts(say_id, at);
+            }
+            loudest = loudest.max(level_dbfs(&g711::decode_to_f32(&frame)));
+            self.emit(Output::Send(Outbound::Media(frame)));
+            self.frames_sent += 1;
+            self.last_frame_at = Some(at.mono);
+            if finished {
+                self.queue.pop_front();
+                self.pending_marks.push_back((mark.clone(), say_id, index));
+                self.emit(Output::Send(Outbound::Mark(mark)));
+            }
+        }
+        self.echo.outgoing(loudest);
+    }
+
+    /// The first frame of reply `say_id` goes out: its turn is logged, with the reply latency.
+    fn on_reply_audio_starts(&mut self, say_id: u64, at: Moment) {
+        let Some(pos) = self.replies.iter().position(|r| r.id == say_id) else {
+            return;
+        };
+        if self.replies[pos].turn_seq.is_some() {
+            return;
+        }
+        let latency = self.replies[pos]
+            .answer_to
+            .map(|t| at.mono.saturating_duration_since(t).as_millis() as i64);
+        let text = self.replies[pos].text.clone();
+        info!(text = %text, latency_ms = ?latency, "agent");
+        let seq = self.log_turn(Speaker::Agent, &text, at.wall, latency);
+        self.replies[pos].turn_seq = Some(seq);
+    }
+
+    /// The caller interrupted: playback is cleared, and each reply still playing is cut in the
+    /// log to what the caller heard of it: the sentences the far end confirmed and, of the one
+    /// playing, the words that fit in the time since its first frame went out (less our lead).
+    fn barge_in(&mut self, why: &str, at: Moment) {
+        if !self.is_speaking(at) {
+            return;
+        }
+        info!(why, "caller barged in; cutting the agent's speech");
+        self.emit(Output::Send(Outbound::Clear));
+        let mut cuts = Vec::new();
+        for r in self.replies.iter().filter(|r| !self.reply_played(r, at)) {
+            let mut heard = Vec::new();
+            for part in &r.parts {
+                if part.played {
+                    heard.push(part.text.clone());
+                    continue;
+                }
+                let Some(started) = part.started else { break };
+                let heard_ms = (at.mono.saturating_duration_since(started).as_millis() as u64)
+                    .saturating_sub(LEAD_FRAMES * 20);
+                let fraction = heard_ms as f64 / (part.frames.max(1) as f64 * 20.0);
+                let words = heard_part(&part.text, fraction);
+                if !words.is_empty() {
+                    heard.push(words);
+                }
+                if fraction < 1.0 {
+                    break;
+                }
+            }
+            if let Some(seq) = r.turn_seq {
+                cuts.push((seq, heard.join(" ")));
+            }
+        }
+        for (seq, heard) in cuts {
+            self.emit(Output::CutTurn {
+                seq,
+                heard: heard.clone(),
+            });
+            self.note(at, "barge_in", format!("{why}; caller heard: {heard:?}"));
+        }
+        self.queue.clear();
+        self.pending_marks.clear();
+        self.replies.clear();
+        self.playback_start = None;
+        self.frames_sent = 0;
+        self.last_frame_at = None;
+    }
+}
+
+/// Backchannels: while the agent talks these mean "go on", not "stop".
+const BACKCHANNELS: &[&str] = &[
+    "mhm", "mm-hmm", "mm hmm", "mmhmm", "mm", "hmm", "uh-huh", "uh huh", "uhhuh", "ok", "okay",
+    "yeah", "right", "sure", "i see", "got it", "uh", "um", "ah", "oh",
+];
+
+/// Whether a short utterance during the agent's speech is only a backchannel.
+pub fn is_backchannel(text: &str) -> bool {
+    let lower = text.to_lowercase();
+    let bare = lower
+        .trim_matches(|c: char| !c.is_alphanumeric())
+        .replace([',', '.', '!'], "");
+    let bare = bare.trim();
+    bare.is_empty() || BACKCHANNELS.contains(&bare)
+}
+
+/// Splits a reply into sentences, so the first can play while the rest are synthesised.
+pub fn sentences(text: &str) -> Vec<String> {
+    let mut out = Vec::new();
+    let mut cur = String::new();
+    let chars: Vec<char> = text.chars().collect();
+    for (i, &c) in chars.iter().enumerate() {
+        cur.push(c);
+        let end =
+            matches!(c, '.' | '?' | '!') && chars.get(i + 1).is_none_or(|n| n.is_whitespace());
+        if end && cur.trim().len() > 1 {
+            out.push(cur.trim().to_string());
+            cur.clear();
+        }
+    }
+    if !cur.trim().is_empty() {
+        out.push(cur.trim().to_string());
+    }
+    out
+}
+
+/// The words of `text` a caller heard after `fraction` of it played.
+pub fn heard_part(text: &str, fraction: f64) -> String {
+    let words: Vec<&str> = text.split_whitespace().collect();
+    let n = ((words.len() as f64) * fraction.clamp(0.0, 1.0)).floor() as usize;
+    words[..n].join(" ")
+}
+
+/// How long to wait for the caller to finish, given what they are asked for.
+fn patience_for(expect: Expect) -> Patience {
+    match expect {
+        Expect::Digits | Expect::Message | Expect::When => Patience::Long,
+        Expect::Request => Patience::Request,
+        Expect::Free | Expect::YesNo => Patience::Normal,
+    }
+}

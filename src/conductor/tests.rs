@@ -1,0 +1,987 @@
+//! The conductor with a fake clock: every input comes at a [`Moment`] the test chooses, the
+//! test plays whisper (it answers each `Transcribe` with the text it wants heard) and the voice
+//! (each sentence becomes a tone of a length the test picks), so a two-minute call runs in
+//! milliseconds.
+
+use super::*;
+
+#[test]
+fn replies_split_into_sentences() {
+    assert_eq!(
+        sentences("Good evening. How can I help you? Mr. Lee, at 6 1 7."),
+        vec![
+            "Good evening.",
+            "How can I help you?",
+            "Mr.",
+            "Lee, at 6 1 7."
+        ]
+    );
+    assert_eq!(sentences("No full stop"), vec!["No full stop"]);
+}
+
+#[test]
+fn backchannels_do_not_interrupt() {
+    for b in ["Mhm.", "Mm-hmm.", "Uh-huh", "okay", "Yeah."] {
+        assert!(is_backchannel(b), "{b}");
+    }
+    for t in ["No.", "Yes.", "Wait, stop.", "Actually I need Jamie"] {
+        assert!(!is_backchannel(t), "{t}");
+    }
+}
+
+#[test]
+fn heard_part_keeps_whole_words() {
+    assert_eq!(heard_part("one two three four", 0.5), "one two");
+    assert_eq!(heard_part("one two three four", 0.0), "");
+    assert_eq!(heard_part("one two three four", 1.5), "one two three four");
+}
+
+use std::time::Instant;
+
+use crate::persona::default_persona;
+
+/// Tuesday 2026-11-24, 19:30 in Boston: after hours.
+fn evening() -> DateTime<Utc> {
+    DateTime::parse_from_rfc3339("2026-11-24T19:30:00-05:00")
+        .unwrap()
+        .with_timezone(&Utc)
+}
+
+fn settings() -> Settings {
+    Settings {
+        vad: VadConfig::default(),
+        barge_in_ms: 900,
+        silence_timeout: Duration::from_secs(8),
+        echo_margin_db: -12.0,
+        fault_panic_on: None,
+    }
+}
+
+/// `ms` of a 440 Hz tone at `dbfs` as 8 kHz µ-law: the agent's voice or a caller speaking.
+fn tone(ms: u32, dbfs: f32) -> Vec<u8> {
+    let amp = 10f32.powf(dbfs / 20.0) * std::f32::consts::SQRT_2;
+    let n = (ms * 8) as usize;
+    let pcm: Vec<f32> = (0..n)
+        .map(|i| amp * (i as f32 * 440.0 * std::f32::consts::TAU / 8_000.0).sin())
+        .collect();
+    g711::encode_from_f32(&pcm)
+}
+
+/// The agent's sentences are this long on the line (a tone of 50 frames: one second).
+const SENTENCE_MS: u32 = 1_000;
+/// The caller speaks this loud; the agent's voice is quieter (its echo guard sits 12 dB below).
+const CALLER_DB: f32 = -15.0;
+const AGENT_DB: f32 = -20.0;
+
+/// One call on a fake line: the test is the caller, whisper and the voice.
+struct Line {
+    c: Conductor,
+    t0: Instant,
+    now: Moment,
+    /// Frames sent, with when (ms since the start).
+    sent: Vec<(u64, Outbound)>,
+    turns: Vec<(i64, Speaker, String, Option<i64>)>,
+    cuts: Vec<(i64, String)>,
+    notes: Vec<(&'static str, String)>,
+    /// Transcriptions asked for and not answered: job and audio length (ms).
+    jobs: VecDeque<(u64, usize)>,
+    /// Replies asked for and not synthesised.
+    synth: VecDeque<(u64, Vec<String>)>,
+    calendar: Vec<CalendarChange>,
+    transfers: Vec<String>,
+    closed: bool,
+    /// Whether the far end answers marks.
+    marks_echoed: bool,
+    /// Synthesise replies as soon as they are asked for.
+    auto_voice: bool,
+}
+
+impl Line {
+    fn new(caller: Option<&str>, transfer: bool, settings: Settings) -> Self {
+        Self::with_voice(caller, transfer, settings, true)
+    }
+
+    /// A call whose replies the test synthesises itself (`auto_voice` off).
+    fn unvoiced() -> Self {
+        Self::with_voice(Some("+16175550123"), false, settings(), false)
+    }
+
+    fn with_voice(
+        caller: Option<&str>,
+        transfer: bool,
+        settings: Settings,
+        auto_voice: bool,
+    ) -> Self {
+        let persona = std::sync::Arc::new(default_persona());
+        let mut dialog = Dialog::new(persona);
+        dialog.set_transfer_available(transfer);
+        let t0 = Instant::now();
+        let now = Moment {
+            mono: t0,
+            wall: evening(),
+        };
+        let (c, first) = Conductor::start(
+            settings,
+            dialog,
+            caller.map(str::to_string),
+            Vec::new(),
+            now,
+        )
+        .unwrap();
+        let mut line = Self {
+            c,
+            t0,
+            now,
+            sent: Vec::new(),
+            turns: Vec::new(),
+            cuts: Vec::new(),
+            notes: Vec::new(),
+            jobs: VecDeque::new(),
+            synth: VecDeque::new(),
+            calendar: Vec::new(),
+            transfers: Vec::new(),
+            closed: false,
+            marks_echoed: true,
+            auto_voice,
+        };
+        line.take(first);
+        line
+    }
+
+    /// A call from a number the persona does not know, no transfer.
+    fn call() -> Self {
+        Self::new(Some("+16175550123"), false, settings())
+    }
+
+    fn ms(&self) -> u64 {
+        self.now.mono.duration_since(self.t0).as_millis() as u64
+    }
+
+    fn feed(&mut self, input: Input) {
+        let out = self.c.handle(input, self.now);
+        self.take(out);
+    }
+
+    fn take(&mut self, outputs: Vec<Output>) {
+        let mut marks = Vec::new();
+        for o in outputs {
+            match o {
+                Output::Send(f) => {
+                    if let Outbound::Mark(m) = &f {
+                        marks.push(m.clone());
+                    }
+                    self.sent.push((self.ms(), f));
+                }
+                Output::Transcribe { job, audio } => self.jobs.push_back((job, audio.len() / 16)),
+                Output::Synthesize { say_id, sentences } => {
+                    self.synth.push_back((say_id, sentences))
+                }
+                Output::Turn {
+                    seq,
+                    speaker,
+                    text,
+                    latency_ms,
+                    ..
+                } => self.turns.push((seq, speaker, text, latency_ms)),
+                Output::CutTurn { seq, heard } => self.cuts.push((seq, heard)),
+                Output::Note { kind, detail, .. } => self.notes.push((kind, detail)),
+                Output::Caller(_) | Output::Outcome { .. } => {}
+                Output::Calendar(change) => self.calendar.push(change),
+                Output::Transfer { to } => self.transfers.push(to),
+                Output::Close => self.closed = true,
+            }
+        }
+        if self.auto_voice {
+            self.voice();
+        }
+        if self.marks_echoed {
+            // The far end plays what it was sent; its mark comes back when the sentence ends,
+            // which is (at most) the lead ahead of now.
+            for m in marks {
+                self.feed(Input::Mark(m));
+            }
+        }
+    }
+
+    /// The voice answers every reply asked for: each sentence a one-second tone.
+    fn voice(&mut self) {
+        while let Some((say_id, sentences)) = self.synth.pop_front() {
+            for (index, text) in sentences.into_iter().enumerate() {
+                self.feed(Input::Synthesised {
+                    say_id,
+                    index,
+                    text,
+                    audio: tone(SENTENCE_MS, AGENT_DB),
+                });
+            }
+        }
+    }
+
+    /// 20 ms pass: the caller's frame (`frame`) arrives and the clock ticks.
+    fn step(&mut self, frame: Vec<u8>) {
+        self.now = self.now.after(Duration::from_millis(20));
+        self.feed(Input::Media(frame));
+        self.feed(Input::Tick);
+    }
+
+    /// The caller says nothing for `ms`.
+    fn quiet(&mut self, ms: u32) {
+        for _ in 0..ms / 20 {
+            self.step(vec![g711::SILENCE; 160]);
+        }
+    }
+
+    /// The caller speaks for `ms`.
+    fn speak(&mut self, ms: u32) {
+        let audio = tone(ms, CALLER_DB);
+        for frame in audio.chunks(160) {
+            self.step(frame.to_vec());
+        }
+    }
+
+    /// Whisper hears `text` in the oldest utterance waiting.
+    fn hear(&mut self, text: &str) {
+        let (job, _) = self
+            .jobs
+            .pop_front()
+            .expect("an utterance waits for whisper");
+        self.feed(Input::Transcribed {
+            job,
+            text: Some(text.to_string()),
+        });
+    }
+
+    /// The caller says `text` (1.5 s of speech, then silence until the endpointer cuts it),
+    /// and whisper hears it.
+    fn say(&mut self, text: &str) {
+        self.speak(1_500);
+        while self.jobs.is_empty() {
+            self.quiet(20);
+            assert!(
+                self.ms() < 600_000,
+                "the endpointer never cut the utterance"
+            );
+        }
+        self.hear(text);
+    }
+
+    /// Waits (caller quiet) until the agent has nothing more to play.
+    fn until_quiet(&mut self) {
+        while self.c.is_speaking(self.now) {
+            self.quiet(20);
+            assert!(self.ms() < 600_000, "the agent never stopped");
+        }
+    }
+
+    fn media_frames(&self) -> usize {
+        self.sent
+            .iter()
+            .filter(|(_, f)| matches!(f, Outbound::Media(_)))
+            .count()
+    }
+
+    fn clears(&self) -> usize {
+        self.sent
+            .iter()
+            .filter(|(_, f)| matches!(f, Outbound::Clear))
+            .count()
+    }
+
+    fn agent_turns(&self) -> Vec<String> {
+        self.turns
+            .iter()
+            .filter(|t| t.1 == Speaker::Agent)
+            .map(|t| t.2.clone())
+            .collect()
+    }
+
+    fn caller_turns(&self) -> Vec<String> {
+        self.turns
+            .iter()
+            .filter(|t| t.1 == Speaker::Caller)
+            .map(|t| t.2.clone())
+            .collect()
+    }
+
+    fn last_agent(&self) -> String {
+        self.agent_turns().last().cloned().unwrap_or_default()
+    }
+}
+
+#[test]
+fn the_greeting_is_asked_for_at_the_start_and_logged_when_it_plays() {
+    let mut line = Line::call();
+    assert!(
+        line.agent_turns().is_empty(),
+        "nothing is logged before it plays"
+    );
+    line.quiet(20);
+    let greeting = line.last_agent();
+    assert!(greeting.contains("How can I help"), "{greeting}");
+    assert_eq!(line.turns[0].0, 1, "turns are numbered from 1");
+    assert_eq!(line.turns[0].3, None, "the greeting answers nobody");
+}
+
+#[test]
+fn speech_goes_out_at_the_speed_of_playback_a_few_frames_ahead() {
+    let mut line = Line::call();
+    // The first tick sends the lead; then one frame every 20 ms.
+    line.quiet(20);
+    assert_eq!(line.media_frames() as u64, LEAD_FRAMES);
+    for n in 1..=40u64 {
+        line.quiet(20);
+        assert_eq!(
+            line.media_frames() as u64,
+            n + LEAD_FRAMES,
+            "after {n} ticks"
+        );
+    }
+}
+
+#[test]
+fn a_late_tick_catches_up_without_running_ahead() {
+    let mut line = Line::call();
+    line.quiet(20);
+    let before = line.media_frames();
+    // The loop was held up for 200 ms: the frames due in that time go out at once, no more.
+    line.now = line.now.after(Duration::from_millis(200));
+    line.feed(Input::Tick);
+    assert_eq!(line.media_frames(), before + 10);
+}
+
+#[test]
+fn each_frame_is_twenty_milliseconds_of_line_audio() {
+    let mut line = Line::call();
+    line.quiet(400);
+    for (_, f) in &line.sent {
+        if let Outbound::Media(m) = f {
+            assert_eq!(m.len(), LINE_FRAME);
+        }
+    }
+}
+
+#[test]
+fn a_mark_follows_the_last_frame_of_each_sentence() {
+    let mut line = Line::call();
+    line.until_quiet();
+    let kinds: Vec<&Outbound> = line.sent.iter().map(|(_, f)| f).collect();
+    let marks: Vec<(usize, String)> = kinds
+        .iter()
+        .enumerate()
+        .filter_map(|(i, f)| match f {
+            Outbound::Mark(m) => Some((i, m.clone())),
+            _ => None,
+        })
+        .collect();
+    let sentences = sentences(&line.agent_turns()[0]).len();
+    assert_eq!(marks.len(), sentences);
+    // Each sentence is 50 frames, then its mark.
+    for (n, (i, name)) in marks.iter().enumerate() {
+        assert_eq!(*i, (n + 1) * 51 - 1, "mark {name} after sentence {n}");
+        assert_eq!(name, &format!("s1-{n}"));
+    }
+}
+
+#[test]
+fn a_reply_without_its_marks_counts_as_played_a_grace_period_after_its_last_frame() {
+    let mut line = Line::call();
+    line.marks_echoed = false;
+    line.until_quiet();
+    let last_frame = line
+        .sent
+        .iter()
+        .rev()
+        .find(|(_, f)| matches!(f, Outbound::Media(_)))
+        .map(|(t, _)| *t)
+        .unwrap();
+    let waited = line.ms() - last_frame;
+    assert!(
+        waited > MARK_GRACE.as_millis() as u64 && waited <= MARK_GRACE.as_millis() as u64 + 20,
+        "{waited} ms"
+    );
+}
+
+#[test]
+fn a_reply_is_over_when_its_marks_come_back() {
+    let mut line = Line::call();
+    line.until_quiet();
+    let last_frame = line
+        .sent
+        .iter()
+        .rev()
+        .find(|(_, f)| matches!(f, Outbound::Media(_)))
+        .map(|(t, _)| *t)
+        .unwrap();
+    assert!(
+        line.ms() - last_frame <= 20,
+        "no grace period when the marks came back"
+    );
+}
+
+#[test]
+fn a_caller_turn_is_asked_of_whisper_when_they_stop_and_logged_when_heard() {
+    let mut line = Line::call();
+    line.until_quiet();
+    line.speak(1_500);
+    assert!(line.jobs.is_empty(), "still speaking");
+    line.quiet(400);
+    assert!(
+        line.jobs.is_empty(),
+        "a short pause is not the end of a request"
+    );
+    line.quiet(1_000);
+    assert_eq!(line.jobs.len(), 1);
+    let (_, audio_ms) = line.jobs[0];
+    assert!(
+        (1_500..2_300).contains(&audio_ms),
+        "pre-roll, the speech and a short tail: {audio_ms} ms"
+    );
+    line.hear("I'd like to leave a message for Alex.");
+    assert_eq!(
+        line.caller_turns(),
+        vec!["I'd like to leave a message for Alex.".to_string()]
+    );
+    assert!(
+        !line.synth.is_empty() || line.c.is_speaking(line.now),
+        "the agent answers"
+    );
+}
+
+#[test]
+fn the_reply_latency_runs_from_the_end_of_speech_to_the_first_frame() {
+    let mut line = Line::call();
+    line.until_quiet();
+    line.speak(1_500);
+    let spoke_until = line.ms();
+    line.auto_voice = false;
+    while line.jobs.is_empty() {
+        line.quiet(20);
+    }
+    line.quiet(300); // whisper takes 300 ms
+    line.hear("I'd like to leave a message for Alex.");
+    line.quiet(200); // the voice takes 200 ms
+    line.auto_voice = true;
+    line.voice();
+    line.quiet(20);
+    let answer = line.turns.last().unwrap();
+    assert_eq!(answer.1, Speaker::Agent);
+    let latency = answer.3.expect("an answer has a latency") as u64;
+    let expected = line.ms() - spoke_until;
+    assert!(latency.abs_diff(expected) <= 40, "{latency} vs {expected}");
+}
+
+#[test]
+fn turns_are_numbered_in_the_order_they_happen() {
+    let mut line = Line::call();
+    line.until_quiet();
+    line.say("I'd like to leave a message for Alex.");
+    line.until_quiet();
+    line.say("Dana Kim.");
+    line.until_quiet();
+    let seqs: Vec<i64> = line.turns.iter().map(|t| t.0).collect();
+    assert_eq!(seqs, (1..=seqs.len() as i64).collect::<Vec<_>>());
+    assert_eq!(
+        line.turns.iter().map(|t| t.1).collect::<Vec<_>>(),
+        vec![
+            Speaker::Agent,
+            Speaker::Caller,
+            Speaker::Agent,
+            Speaker::Caller,
+            Speaker::Agent
+        ]
+    );
+}
+
+#[test]
+fn long_speech_over_the_agent_clears_its_audio_and_cuts_its_turn() {
+    let mut line = Line::call();
+    line.quiet(1_500); // 1.5 s of the greeting played
+    line.speak(1_000);
+    assert_eq!(line.clears(), 1);
+    assert!(!line.c.is_speaking(line.now));
+    let (seq, heard) = line.cuts.last().expect("the greeting was cut").clone();
+    assert_eq!(seq, 1);
+    let greeting = &line.agent_turns()[0];
+    assert!(
+        greeting.starts_with(&heard) && heard.len() < greeting.len(),
+        "{heard:?}"
+    );
+    assert!(line
+        .notes
+        .iter()
+        .any(|(k, d)| *k == "barge_in" && d.starts_with("speech")));
+}
+
+#[test]
+fn the_cut_keeps_the_sentences_played_and_the_words_heard_of_the_one_playing() {
+    let mut line = Line::call();
+    line.quiet(600);
+    let greeting = sentences(&line.agent_turns()[0]);
+    // Speech from 0.6 s interrupts 0.9 s later: the first sentence played (its mark came
+    // back), the second about half.
+    line.speak(1_000);
+    let (_, heard) = line.cuts.last().unwrap().clone();
+    let rest = heard
+        .strip_prefix(greeting[0].as_str())
+        .unwrap_or_else(|| panic!("{heard:?}"))
+        .trim();
+    let second: Vec<&str> = greeting[1].split_whitespace().collect();
+    let got: Vec<&str> = rest.split_whitespace().collect();
+    assert!(!got.is_empty() && got.len() < second.len(), "{rest:?}");
+    assert_eq!(got, second[..got.len()]);
+}
+
+#[test]
+fn the_words_heard_are_those_that_fit_the_time_played() {
+    let mut line = Line::unvoiced();
+    let (say_id, sentences) = line.synth.pop_front().unwrap();
+    let first = sentences[0].clone();
+    // A three-second first sentence, interrupted about a second in.
+    line.feed(Input::Synthesised {
+        say_id,
+        index: 0,
+        text: first.clone(),
+        audio: tone(3_000, AGENT_DB),
+    });
+    line.quiet(400);
+    line.speak(1_000);
+    let cleared_at = line
+        .sent
+        .iter()
+        .find(|(_, f)| matches!(f, Outbound::Clear))
+        .map(|(t, _)| *t)
+        .expect("the caller barged in");
+    // Its first frame went out at 20 ms; the far end plays the lead behind what was sent.
+    let played_ms = cleared_at - 20 - LEAD_FRAMES * 20;
+    let (_, heard) = line.cuts.last().unwrap().clone();
+    assert_eq!(heard, heard_part(&first, played_ms as f64 / 3_000.0));
+    assert!(!heard.is_empty() && heard.len() < first.len(), "{heard:?}");
+}
+
+#[test]
+fn a_backchannel_over_the_agent_does_not_interrupt() {
+    let mut line = Line::call();
+    line.quiet(200);
+    line.speak(300);
+    line.quiet(1_300);
+    assert_eq!(line.jobs.len(), 1);
+    line.hear("Mhm.");
+    assert_eq!(line.clears(), 0);
+    assert!(line.c.is_speaking(line.now));
+    assert!(
+        line.caller_turns().is_empty(),
+        "a backchannel is not a turn"
+    );
+}
+
+#[test]
+fn the_agents_own_echo_is_not_an_interruption() {
+    let mut line = Line::call();
+    line.quiet(20);
+    let greeting = line.agent_turns()[0].clone();
+    line.quiet(200);
+    line.speak(300);
+    line.quiet(1_300);
+    let echo: String = greeting
+        .split_whitespace()
+        .take(4)
+        .collect::<Vec<_>>()
+        .join(" ");
+    line.hear(&echo);
+    assert_eq!(line.clears(), 0, "{echo:?}");
+    assert!(line.caller_turns().is_empty());
+}
+
+#[test]
+fn a_short_answer_over_the_agent_interrupts_once_heard() {
+    let mut line = Line::call();
+    line.quiet(200);
+    line.speak(400);
+    line.quiet(1_300);
+    assert_eq!(line.clears(), 0, "too short to interrupt on its own");
+    line.hear("I need Alex.");
+    assert_eq!(line.clears(), 1);
+    assert_eq!(line.caller_turns(), vec!["I need Alex.".to_string()]);
+    assert!(line
+        .notes
+        .iter()
+        .any(|(k, d)| *k == "barge_in" && d.starts_with("short")));
+}
+
+#[test]
+fn quiet_sound_under_the_agents_voice_is_taken_for_its_echo() {
+    let mut line = Line::call();
+    line.quiet(100);
+    // The agent's voice coming back 15 dB down: under the echo guard.
+    for frame in tone(1_500, AGENT_DB - 15.0).chunks(160) {
+        line.step(frame.to_vec());
+    }
+    line.quiet(1_000);
+    assert_eq!(line.clears(), 0);
+    assert!(line.jobs.is_empty(), "no utterance was opened");
+}
+
+#[test]
+fn speech_that_whisper_cannot_make_out_is_asked_again() {
+    let mut line = Line::call();
+    line.until_quiet();
+    let before = line.agent_turns().len();
+    line.say("");
+    line.until_quiet();
+    assert_eq!(line.agent_turns().len(), before + 1);
+    assert!(line.caller_turns().is_empty());
+}
+
+#[test]
+fn a_short_burst_whisper_cannot_make_out_is_line_noise() {
+    let mut line = Line::call();
+    line.until_quiet();
+    let before = line.agent_turns().len();
+    line.speak(200);
+    line.quiet(1_500);
+    line.hear("");
+    line.quiet(1_000);
+    assert_eq!(line.agent_turns().len(), before);
+    assert!(line.synth.is_empty());
+}
+
+#[test]
+fn a_silent_caller_is_asked_whether_they_are_there_then_let_go() {
+    let mut line = Line::call();
+    line.until_quiet();
+    line.quiet(7_900);
+    let greeted = line.agent_turns().len();
+    assert_eq!(greeted, 1, "not yet");
+    line.quiet(200);
+    assert!(line.last_agent().starts_with("Are you still there?"));
+    line.until_quiet();
+    line.quiet(8_100);
+    assert!(line.last_agent().contains("I can't hear anything"));
+    assert!(!line.closed, "the goodbye plays first");
+    line.until_quiet();
+    line.quiet(40);
+    assert!(line.closed);
+    assert_eq!(line.c.status(), CallStatus::Completed);
+}
+
+#[test]
+fn the_silence_clock_waits_while_the_caller_is_heard_or_whisper_works() {
+    let mut line = Line::call();
+    line.until_quiet();
+    line.speak(1_500);
+    line.quiet(1_500);
+    assert_eq!(line.jobs.len(), 1);
+    // Whisper takes ten seconds: nobody asks whether the caller is there.
+    line.quiet(10_000);
+    assert_eq!(line.agent_turns().len(), 1);
+    line.hear("I'd like to leave a message for Alex.");
+    assert_eq!(line.agent_turns().len(), 1, "the answer is not played yet");
+    line.quiet(20);
+    assert_eq!(line.agent_turns().len(), 2);
+}
+
+#[test]
+fn the_silence_clock_starts_when_the_agent_stops() {
+    let mut line = Line::call();
+    line.until_quiet();
+    let stopped = line.ms();
+    while line.agent_turns().len() < 2 {
+        line.quiet(20);
+    }
+    let waited = line.ms() - stopped;
+    assert!((8_000..=8_060).contains(&waited), "{waited} ms");
+}
+
+#[test]
+fn a_key_pressed_over_the_agent_interrupts_and_is_a_turn() {
+    let mut line = Line::call();
+    line.quiet(500);
+    line.feed(Input::Digit('0'));
+    assert_eq!(line.clears(), 1);
+    assert!(line.caller_turns().contains(&"[keypad 0]".to_string()));
+    assert!(line
+        .notes
+        .iter()
+        .any(|(k, d)| *k == "barge_in" && d.starts_with("keypad")));
+    assert!(
+        line.notes.iter().any(|(k, _)| *k == "escalation"),
+        "0 asks for a person"
+    );
+}
+
+#[test]
+fn a_key_pressed_while_listening_does_not_clear() {
+    let mut line = Line::call();
+    line.until_quiet();
+    line.feed(Input::Digit('5'));
+    assert_eq!(line.clears(), 0);
+    assert_eq!(line.caller_turns(), vec!["[keypad 5]".to_string()]);
+}
+
+#[test]
+fn the_goodbye_plays_before_the_line_is_closed() {
+    let mut line = Line::call();
+    line.until_quiet();
+    line.say("I'd like to leave a message for Alex.");
+    line.until_quiet();
+    line.say("Dana Kim.");
+    line.until_quiet();
+    // Take the caller through the message until the agent says goodbye.
+    let answers = [
+        "Please call me back on 617 555 0123.",
+        "Just that the investor deck needs one more revision.",
+        "Yes, that's right.",
+        "No, that's all. Goodbye.",
+    ];
+    for a in answers {
+        if line.closed {
+            break;
+        }
+        line.say(a);
+        if line.c.is_speaking(line.now) || !line.synth.is_empty() {
+            assert!(!line.closed, "closed while the agent still talks");
+        }
+        line.until_quiet();
+        line.quiet(40);
+    }
+    assert!(line.closed, "agent said: {:?}", line.agent_turns());
+    assert_eq!(line.c.status(), CallStatus::Completed);
+    // Nothing is sent after the close.
+    let frames = line.sent.len();
+    line.quiet(200);
+    assert_eq!(line.sent.len(), frames);
+}
+
+#[test]
+fn a_transfer_waits_for_the_agents_words_then_closes_the_line() {
+    let mut line = Line::new(Some("+16175550111"), true, settings());
+    line.until_quiet();
+    line.say("This is Jordan Lee, there's an emergency, our servers are down right now.");
+    assert!(line.transfers.is_empty(), "not while the agent speaks");
+    line.quiet(20);
+    assert!(line.c.is_speaking(line.now));
+    line.until_quiet();
+    line.quiet(20);
+    assert_eq!(line.transfers, vec!["+16175550142".to_string()]);
+    // While the provider works, nothing more is sent or asked.
+    let sent = line.sent.len();
+    line.quiet(10_000);
+    assert_eq!(line.sent.len(), sent);
+    assert_eq!(line.transfers.len(), 1);
+    line.feed(Input::TransferDone(Ok(())));
+    assert!(line.closed);
+    assert_eq!(line.c.status(), CallStatus::Completed);
+    assert!(line
+        .notes
+        .iter()
+        .any(|(k, d)| *k == "transferred" && d == "to +16175550142"));
+}
+
+#[test]
+fn a_failed_transfer_goes_back_to_the_caller() {
+    let mut line = Line::new(Some("+16175550111"), true, settings());
+    line.until_quiet();
+    line.say("This is Jordan Lee, there's an emergency, our servers are down right now.");
+    line.until_quiet();
+    line.quiet(20);
+    line.feed(Input::TransferDone(Err("provider said 500".into())));
+    assert!(!line.closed);
+    line.quiet(20);
+    assert!(line
+        .notes
+        .iter()
+        .any(|(k, d)| *k == "transfer_failed" && d.contains("500")));
+    assert!(
+        line.c.is_speaking(line.now),
+        "the agent tells the caller what happens now"
+    );
+}
+
+#[test]
+fn a_hang_up_mid_sentence_still_sends_the_words_to_whisper() {
+    let mut line = Line::call();
+    line.until_quiet();
+    line.speak(1_200);
+    line.feed(Input::Stop);
+    assert!(line.c.is_closed());
+    let out = line.c.line_closed(line.now);
+    line.take(out);
+    assert_eq!(line.c.transcriptions_pending(), 1);
+    line.hear("It's Dana, please call me ba");
+    assert_eq!(
+        line.caller_turns(),
+        vec!["It's Dana, please call me ba".to_string()]
+    );
+    assert!(line.synth.is_empty(), "nobody to answer");
+    let out = line.c.finish(line.now);
+    line.take(out);
+    assert_eq!(line.c.status(), CallStatus::Completed);
+}
+
+#[test]
+fn a_line_that_closes_without_a_stop_is_a_dropped_call() {
+    let mut line = Line::call();
+    line.until_quiet();
+    line.feed(Input::Closed);
+    assert_eq!(line.c.status(), CallStatus::Dropped);
+    let mut failed = Line::call();
+    failed.c.fail();
+    assert_eq!(failed.c.status(), CallStatus::Dropped);
+}
+
+#[test]
+fn a_sentence_the_voice_could_not_say_is_skipped() {
+    let mut line = Line::unvoiced();
+    let (say_id, sentences) = line.synth.pop_front().unwrap();
+    assert!(sentences.len() >= 2);
+    line.feed(Input::Synthesised {
+        say_id,
+        index: 0,
+        text: sentences[0].clone(),
+        audio: Vec::new(),
+    });
+    for (index, text) in sentences.iter().enumerate().skip(1) {
+        line.feed(Input::Synthesised {
+            say_id,
+            index,
+            text: text.clone(),
+            audio: tone(SENTENCE_MS, AGENT_DB),
+        });
+    }
+    line.until_quiet();
+    assert_eq!(line.media_frames(), 50 * (sentences.len() - 1));
+}
+
+#[test]
+fn speech_synthesised_after_a_barge_in_is_dropped() {
+    let mut line = Line::unvoiced();
+    line.quiet(400);
+    let (say_id, sentences) = line.synth.pop_front().unwrap();
+    line.feed(Input::Synthesised {
+        say_id,
+        index: 0,
+        text: sentences[0].clone(),
+        audio: tone(SENTENCE_MS * 3, AGENT_DB),
+    });
+    line.quiet(200);
+    line.speak(1_000);
+    assert_eq!(line.clears(), 1);
+    let frames = line.media_frames();
+    line.feed(Input::Synthesised {
+        say_id,
+        index: 1,
+        text: sentences[1].clone(),
+        audio: tone(SENTENCE_MS, AGENT_DB),
+    });
+    line.quiet(1_000);
+    assert_eq!(line.media_frames(), frames);
+}
+
+#[test]
+fn a_message_request_waits_longer_for_the_caller_to_finish() {
+    // After "what would you like me to tell Alex?" the endpointer waits 1.6 s, not 0.7 s.
+    let mut line = Line::call();
+    line.until_quiet();
+    for answer in ["I'd like to leave a message for Alex.", "Dana Kim.", "Yes."] {
+        line.say(answer);
+        line.until_quiet();
+    }
+    let asked = line.last_agent();
+    assert!(asked.contains("tell Alex"), "{asked}");
+    line.speak(1_500);
+    line.quiet(1_200);
+    assert!(line.jobs.is_empty(), "cut too early after {asked:?}");
+    line.quiet(600);
+    assert_eq!(line.jobs.len(), 1, "after {asked:?}");
+}
+
+#[test]
+fn a_yes_or_no_question_takes_a_short_pause_for_the_answer() {
+    let mut line = Line::call();
+    line.until_quiet();
+    for answer in ["I'd like to leave a message for Alex.", "Dana Kim."] {
+        line.say(answer);
+        line.until_quiet();
+    }
+    assert!(line.last_agent().contains("best number"));
+    line.speak(600);
+    line.quiet(800);
+    assert_eq!(line.jobs.len(), 1);
+}
+
+#[test]
+fn a_booking_goes_to_the_calendar_and_its_answer_back_to_the_dialog() {
+    let mut line = Line::call();
+    line.until_quiet();
+    let answers = [
+        "I'd like to book a meeting with Alex about the budget review.",
+        "Dana Kim.",
+        "Thursday at 2pm.",
+        "Yes, please.",
+    ];
+    for a in answers {
+        if !line.calendar.is_empty() {
+            break;
+        }
+        line.say(a);
+        line.until_quiet();
+        if line
+            .agent_turns()
+            .last()
+            .is_some_and(|t| t.contains("number"))
+        {
+            line.say("617 555 0123.");
+            line.until_quiet();
+        }
+    }
+    let Some(CalendarChange::Book(m)) = line.calendar.first().cloned() else {
+        panic!("no booking: {:?}", line.agent_turns());
+    };
+    assert_eq!(m.caller_name.as_deref(), Some("Dana Kim"));
+    line.feed(Input::Calendar(Ok("apt-1".into())));
+    line.quiet(20);
+    assert!(
+        line.last_agent().contains("booked") || line.last_agent().contains("Thursday"),
+        "{}",
+        line.last_agent()
+    );
+}
+
+#[test]
+fn a_fault_injected_in_a_transcript_panics_the_conductor() {
+    let mut s = settings();
+    s.fault_panic_on = Some("kaboom".into());
+    let mut line = Line::new(Some("+16175550123"), false, s);
+    line.until_quiet();
+    line.speak(1_500);
+    line.quiet(1_500);
+    let (job, _) = line.jobs.pop_front().unwrap();
+    let caught = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+        line.c.handle(
+            Input::Transcribed {
+                job,
+                text: Some("This is a KABOOM test".into()),
+            },
+            line.now,
+        )
+    }));
+    assert!(caught.is_err());
+}
+
+#[test]
+fn a_two_minute_call_runs_in_a_blink() {
+    let started = Instant::now();
+    let mut s = settings();
+    s.silence_timeout = Duration::from_secs(60);
+    let mut line = Line::new(Some("+16175550123"), false, s);
+    line.until_quiet();
+    for answer in ["I'd like to leave a message for Alex.", "Dana Kim.", "Yes."] {
+        line.quiet(40_000);
+        line.say(answer);
+        line.until_quiet();
+    }
+    assert!(line.ms() >= 120_000, "{} ms", line.ms());
+    assert!(line.last_agent().contains("tell Alex"));
+    // Simulated time, not real time: some 6,000 ticks of pure code.
+    assert!(started.elapsed() < Duration::from_secs(5));
+}
