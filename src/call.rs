@@ -87,6 +87,11 @@ pub enum SessionOutput {
 /// What the session's helpers (whisper, the voice) hand back.
 enum Internal {
     Transcribed(u64, Result<crate::stt::Transcript, crate::stt::SttError>),
+    /// A calendar change was made (or refused); `note` is the event to log when it was made.
+    Calendar {
+        result: Result<String, CalendarFailure>,
+        note: Option<(&'static str, String)>,
+    },
     Synthesised {
         say_id: u64,
         index: usize,
@@ -276,14 +281,8 @@ impl Session {
         };
         let (from, to) = (param("from"), param("to"));
         let now = self.now();
-        if let Err(e) = self
-            .svc
-            .store
-            .begin_call(&sid, from.as_deref(), to.as_deref(), now.wall)
-            .await
-        {
-            error!(error = %e, "cannot record call start");
-        }
+        // The call's row and stream go through the journal, like everything it logs: a slow
+        // database delays the log, never the greeting.
         let journal = Journal::start(self.svc.store.clone(), sid.clone());
         let rec_path = self
             .svc
@@ -298,14 +297,13 @@ impl Session {
             }
         };
         let rec = recorder.as_ref().map(|r| r.path().display().to_string());
-        if let Err(e) = self
-            .svc
-            .store
-            .set_stream(&sid, &start.stream_id, rec.as_deref())
-            .await
-        {
-            error!(error = %e, "cannot record stream");
-        }
+        journal.open(
+            from.as_deref(),
+            to.as_deref(),
+            now.wall,
+            &start.stream_id,
+            rec.as_deref(),
+        );
         for (at, detail) in std::mem::take(&mut self.early_errors) {
             journal.event(at, "bad_frame", &detail);
         }
@@ -384,8 +382,8 @@ impl Session {
         self.carry_out(outputs).await;
     }
 
-    /// Carries out the conductor's outputs in order; the answers to calendar changes and
-    /// transfers go back to it once the batch is done, and what it asks then is carried out too.
+    /// Carries out the conductor's outputs in order; the answer to a transfer goes back to it
+    /// once the batch is done, and what it asks then is carried out too.
     async fn carry_out(&mut self, outputs: Vec<Output>) {
         let mut batch = outputs;
         while !batch.is_empty() {
@@ -444,7 +442,7 @@ impl Session {
             Output::Outcome { outcome, summary } => {
                 live.journal.outcome(outcome.as_str(), &summary)
             }
-            Output::Calendar(change) => return Some(Input::Calendar(self.calendar(change).await)),
+            Output::Calendar(change) => self.change_calendar(change),
             Output::Transfer { to } => return Some(Input::TransferDone(self.transfer(&to).await)),
         }
         None
@@ -494,6 +492,13 @@ impl Session {
                 };
                 Input::Transcribed { job, text }
             }
+            Internal::Calendar { result, note } => {
+                if let (Some((kind, detail)), Some(live)) = (note, self.live.as_ref()) {
+                    info!(call_sid = %live.sid, kind, %detail, "calendar changed");
+                    live.journal.event(self.svc.clock.now(), kind, &detail);
+                }
+                Input::Calendar(result)
+            }
             Internal::Synthesised {
                 say_id,
                 index,
@@ -515,56 +520,58 @@ impl Session {
         self.feed(input).await;
     }
 
-    /// Makes a calendar change the dialog asked for, noting it on the call when it is made.
-    async fn calendar(&mut self, change: CalendarChange) -> Result<String, CalendarFailure> {
+    /// Makes a calendar change the dialog asked for, off the loop (the caller's audio never
+    /// waits on the database); the result comes back as [`Internal::Calendar`].
+    fn change_calendar(&self, change: CalendarChange) {
         let Some(live) = self.live.as_ref() else {
-            return Err(CalendarFailure::Unavailable);
+            return;
         };
         let sid = live.sid.clone();
         let now = self.svc.clock.now();
-        let store = &self.svc.store;
-        let (result, note) = match change {
-            CalendarChange::Book(m) => {
-                let new = NewAppointment {
-                    start: m.start,
-                    end: m.end,
-                    caller_name: m.caller_name,
-                    caller_number: m.caller_number,
-                    purpose: m.purpose,
-                    call_sid: Some(sid.clone()),
-                };
-                let r = store.book(&new, now).await;
-                let note = r
-                    .as_ref()
-                    .ok()
-                    .map(|id| ("booked", format!("{id} at {}", stamp(m.start))));
-                (r, note)
-            }
-            CalendarChange::Move { id, start, end } => {
-                let r = store.move_appointment(&id, start, end, now).await;
-                let note = r
-                    .as_ref()
-                    .ok()
-                    .map(|()| ("rescheduled", format!("{id} to {}", stamp(start))));
-                (r.map(|()| id), note)
-            }
-            CalendarChange::Cancel { id } => {
-                let r = store.cancel_appointment(&id, now).await;
-                let note = r.as_ref().ok().map(|()| ("cancelled", id.clone()));
-                (r.map(|()| id), note)
-            }
+        let store = self.svc.store.clone();
+        let back = self.internal_tx.clone();
+        let work = async move {
+            let (result, note) = match change {
+                CalendarChange::Book(m) => {
+                    let new = NewAppointment {
+                        start: m.start,
+                        end: m.end,
+                        caller_name: m.caller_name,
+                        caller_number: m.caller_number,
+                        purpose: m.purpose,
+                        call_sid: Some(sid.clone()),
+                    };
+                    let r = store.book(&new, now).await;
+                    let note = r
+                        .as_ref()
+                        .ok()
+                        .map(|id| ("booked", format!("{id} at {}", stamp(m.start))));
+                    (r, note)
+                }
+                CalendarChange::Move { id, start, end } => {
+                    let r = store.move_appointment(&id, start, end, now).await;
+                    let note = r
+                        .as_ref()
+                        .ok()
+                        .map(|()| ("rescheduled", format!("{id} to {}", stamp(start))));
+                    (r.map(|()| id), note)
+                }
+                CalendarChange::Cancel { id } => {
+                    let r = store.cancel_appointment(&id, now).await;
+                    let note = r.as_ref().ok().map(|()| ("cancelled", id.clone()));
+                    (r.map(|()| id), note)
+                }
+            };
+            let result = result.map_err(|e| match e {
+                BookError::Taken => CalendarFailure::Taken,
+                other => {
+                    error!(error = %other, "calendar change failed");
+                    CalendarFailure::Unavailable
+                }
+            });
+            let _ = back.send(Internal::Calendar { result, note }).await;
         };
-        if let Some((kind, detail)) = note {
-            info!(call_sid = %sid, kind, %detail, "calendar changed");
-            live.journal.event(now, kind, &detail);
-        }
-        result.map_err(|e| match e {
-            BookError::Taken => CalendarFailure::Taken,
-            other => {
-                error!(error = %other, "calendar change failed");
-                CalendarFailure::Unavailable
-            }
-        })
+        tokio::spawn(work.instrument(self.span.clone()));
     }
 
     /// Redirects the live call to the on-call human through the provider's REST API. On
@@ -605,13 +612,17 @@ impl Session {
         while self
             .live
             .as_ref()
-            .is_some_and(|l| l.conductor.transcriptions_pending() > 0)
+            .is_some_and(|l| l.conductor.awaiting_answers())
         {
             match tokio::time::timeout_at(deadline, self.internal_rx.recv()).await {
-                Ok(Some(msg @ Internal::Transcribed(..))) => self.on_internal(msg).await,
-                Ok(Some(_)) => {}
+                // A calendar answer may release transcripts held behind it; speech synthesised
+                // now is for nobody.
+                Ok(Some(msg @ (Internal::Transcribed(..) | Internal::Calendar { .. }))) => {
+                    self.on_internal(msg).await
+                }
+                Ok(Some(Internal::Synthesised { .. })) => {}
                 Ok(None) | Err(_) => {
-                    warn!("transcriptions unfinished at hang-up");
+                    warn!("transcriptions or a calendar change unfinished at hang-up");
                     break;
                 }
             }

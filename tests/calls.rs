@@ -115,6 +115,112 @@ async fn a_caller_leaves_a_message_and_everything_is_logged() {
     );
 }
 
+/// The database is locked by another writer for three seconds just as the call's stream opens:
+/// the greeting still goes out at the pace of playback (no gap over 100 ms), and the call's
+/// records, written while it was locked, arrive afterwards, complete and in order.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_stalled_database_never_holds_up_the_callers_audio() {
+    use sqlx::Connection;
+    use std::sync::Arc;
+    use std::time::{Duration, Instant};
+
+    let app = spawn_app().await;
+    let db = app.dir.path().join("frontdesk.db");
+    let answered = Arc::new(tokio::sync::Notify::new());
+    let locker = tokio::spawn({
+        let answered = answered.clone();
+        async move {
+            answered.notified().await;
+            let url = format!("sqlite://{}", db.display());
+            let mut conn = sqlx::SqliteConnection::connect(&url).await.unwrap();
+            sqlx::query("BEGIN EXCLUSIVE")
+                .execute(&mut conn)
+                .await
+                .unwrap();
+            let locked = Instant::now();
+            // It is a real stall: another writer is refused at once.
+            let mut other = sqlx::SqliteConnection::connect(&url).await.unwrap();
+            sqlx::query("PRAGMA busy_timeout = 0")
+                .execute(&mut other)
+                .await
+                .unwrap();
+            let refused = sqlx::query("UPDATE calls SET to_number = to_number")
+                .execute(&mut other)
+                .await;
+            assert!(refused.is_err(), "the lock does not hold writers off");
+            tokio::time::sleep(Duration::from_secs(3)).await;
+            sqlx::query("COMMIT").execute(&mut conn).await.unwrap();
+            (locked, Instant::now())
+        }
+    });
+    let report = app
+        .call_with(
+            "Hi, I'd like to leave a message for Alex, please.\n\
+             This is Jordan Lee from Acme.\n",
+            |o| o.answered = Some(answered.clone()),
+        )
+        .await;
+    let (locked, released) = locker.await.unwrap();
+
+    // The greeting played while the database was locked, at its pace.
+    let during: Vec<Instant> = report
+        .media_arrivals
+        .iter()
+        .copied()
+        .filter(|t| *t > locked && *t < released)
+        .collect();
+    assert!(
+        during.len() >= 100,
+        "{} agent frames arrived in the 3 s the database was locked",
+        during.len()
+    );
+    let worst = during
+        .windows(2)
+        .map(|w| w[1].duration_since(w[0]))
+        .max()
+        .unwrap();
+    assert!(
+        worst <= Duration::from_millis(100),
+        "a {worst:?} gap in the agent's audio while the database was locked"
+    );
+
+    // Everything logged during the stall is there, in the order it happened.
+    let call = app.stored_call(&report.call_sid).await;
+    assert_eq!(call["status"], "completed", "{call}");
+    assert_eq!(call["from"], "+16175550123");
+    let stored = call["turns"].as_array().unwrap();
+    let speakers: Vec<&str> = stored
+        .iter()
+        .map(|t| t["speaker"].as_str().unwrap())
+        .collect();
+    let expected: Vec<&str> = report.turns.iter().map(|t| t.speaker).collect();
+    assert_eq!(speakers, expected, "{call}");
+    let caller = turns(&call, "caller");
+    assert!(caller[0]["text"]
+        .as_str()
+        .unwrap()
+        .to_lowercase()
+        .contains("message"));
+    assert!(caller[1]["text"]
+        .as_str()
+        .unwrap()
+        .to_lowercase()
+        .contains("jordan"));
+    // The stream and its recording were noted too.
+    let wav = reqwest::Client::new()
+        .get(format!(
+            "{}/api/calls/{}/recording.wav",
+            app.base, report.call_sid
+        ))
+        .bearer_auth(common::API_TOKEN)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(wav.status(), 200);
+    assert!(said(&call, "agent").contains("after-hours assistant"));
+    assert!(said(&call, "caller").contains("jordan"));
+}
+
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_caller_who_talks_over_the_agent_is_heard_and_the_agent_stops() {
     let app = spawn_app().await;

@@ -229,6 +229,10 @@ pub struct Conductor {
     hangup_after_playback: bool,
     /// A live transfer to this number waits for the agent's words to finish playing.
     transfer_after_playback: Option<String>,
+    /// A calendar change was asked for and its answer has not come back: what the caller says
+    /// meanwhile waits, in order, so the dialog hears the answer first.
+    calendar_pending: bool,
+    held: VecDeque<Input>,
     /// A transfer to this number was asked for and its result has not come back.
     transferring: Option<String>,
     // Listening.
@@ -270,6 +274,8 @@ impl Conductor {
             hangup_after_playback: false,
             transfer_after_playback: None,
             transferring: None,
+            calendar_pending: false,
+            held: VecDeque::new(),
             utterance_started: None,
             jobs: BTreeMap::new(),
             next_job: 1,
@@ -294,6 +300,9 @@ impl Conductor {
     pub fn handle(&mut self, input: Input, at: Moment) -> Vec<Output> {
         match input {
             Input::Media(bytes) => self.on_media(&bytes, at),
+            held @ (Input::Digit(_) | Input::Transcribed { .. }) if self.calendar_pending => {
+                self.held.push_back(held)
+            }
             Input::Digit(d) => self.on_digit(d, at),
             Input::Mark(name) => self.on_mark(&name),
             Input::Transcribed { job, text } => self.on_transcribed(job, text, at),
@@ -303,7 +312,17 @@ impl Conductor {
                 text,
                 audio,
             } => self.on_synthesised(say_id, index, text, audio),
-            Input::Calendar(result) => self.dialog_event(Event::Calendar(result), at),
+            Input::Calendar(result) => {
+                self.calendar_pending = false;
+                self.dialog_event(Event::Calendar(result), at);
+                while !self.calendar_pending {
+                    let Some(held) = self.held.pop_front() else {
+                        break;
+                    };
+                    let more = self.handle(held, at);
+                    self.out.extend(more);
+                }
+            }
             Input::TransferDone(result) => self.on_transfer_done(result, at),
             Input::Tick => self.on_tick(at),
             Input::Stop => {
@@ -322,7 +341,7 @@ impl Conductor {
     }
 
     /// The line is gone: what the caller was still saying is cut and sent to whisper. The shell
-    /// then answers every [`Self::transcriptions_pending`] job and calls [`Self::finish`].
+    /// then answers what is still out ([`Self::awaiting_answers`]) and calls [`Self::finish`].
     pub fn line_closed(&mut self, at: Moment) -> Vec<Output> {
         self.closed = true;
         if self.endpointer.in_speech() {
@@ -333,9 +352,20 @@ impl Conductor {
         self.take()
     }
 
-    /// Transcriptions asked for and not answered yet.
+    /// Whether an answer the call's record needs is still out: a transcription, or a calendar
+    /// change the dialog must hear the result of.
+    pub fn awaiting_answers(&self) -> bool {
+        self.transcriptions_pending() > 0 || self.calendar_pending
+    }
+
+    /// Transcriptions asked for whose text has not come back yet.
     pub fn transcriptions_pending(&self) -> usize {
-        self.jobs.len()
+        let held = self
+            .held
+            .iter()
+            .filter(|i| matches!(i, Input::Transcribed { .. }))
+            .count();
+        self.jobs.len() - held
     }
 
     /// The call is over: the dialog hears the hang-up (if it had not ended the call itself) and
@@ -650,11 +680,11 @@ impl Conductor {
             Action::SetOutcome { outcome, summary } => {
                 self.emit(Output::Outcome { outcome, summary })
             }
-            Action::Book(m) => self.emit(Output::Calendar(CalendarChange::Book(m))),
+            Action::Book(m) => self.change_calendar(CalendarChange::Book(m)),
             Action::Move { id, start, end } => {
-                self.emit(Output::Calendar(CalendarChange::Move { id, start, end }))
+                self.change_calendar(CalendarChange::Move { id, start, end })
             }
-            Action::Cancel { id } => self.emit(Output::Calendar(CalendarChange::Cancel { id })),
+            Action::Cancel { id } => self.change_calendar(CalendarChange::Cancel { id }),
             Action::Escalate { reason } => {
                 warn!(%reason, "call escalated");
                 self.note(at, "escalation", reason);
@@ -662,6 +692,11 @@ impl Conductor {
             Action::Transfer { to } => self.transfer_after_playback = Some(to),
             Action::Hangup => self.hangup_after_playback = true,
         }
+    }
+
+    fn change_calendar(&mut self, change: CalendarChange) {
+        self.calendar_pending = true;
+        self.emit(Output::Calendar(change));
     }
 
     fn say(&mut self, text: String, expect: Expect) {
@@ -714,7 +749,10 @@ impl Conductor {
             self.closed = true;
             return;
         }
-        let idle = !self.endpointer.in_speech() && self.jobs.is_empty() && !self.dialog.is_done();
+        let idle = !self.endpointer.in_speech()
+            && self.jobs.is_empty()
+            && !self.calendar_pending
+            && !self.dialog.is_done();
         if !idle {
             self.listening_since = None;
             return;

@@ -131,6 +131,9 @@ pub struct SimOptions {
     pub line_noise_dbfs: Option<f32>,
     /// The agent's own voice coming back down the caller's line, this many dB down.
     pub echo_db: Option<f32>,
+    /// Told when the webhook has answered, just before the media stream opens (tests use it to
+    /// do something to the server at that moment).
+    pub answered: Option<Arc<tokio::sync::Notify>>,
 }
 
 impl Default for SimOptions {
@@ -148,6 +151,7 @@ impl Default for SimOptions {
             print: false,
             line_noise_dbfs: None,
             echo_db: None,
+            answered: None,
         }
     }
 }
@@ -179,6 +183,8 @@ pub struct SimReport {
     pub agent_audio: Vec<u8>,
     /// The call log as the server's API returned it afterwards (when an API token was given).
     pub call_log: Option<serde_json::Value>,
+    /// When each of the agent's media frames arrived.
+    pub media_arrivals: Vec<Instant>,
 }
 
 /// The stream URL and parameters from `<Connect><Stream>` TwiML, as Twilio reads it.
@@ -278,6 +284,9 @@ pub async fn place_call(
     }
     let (stream_url, custom) =
         parse_twiml(&body).ok_or_else(|| SimError::NoStream(body.clone()))?;
+    if let Some(answered) = &opts.answered {
+        answered.notify_one();
+    }
     let (mut ws, _) = tokio_tungstenite::connect_async(stream_url.as_str())
         .await
         .map_err(|e| SimError::Socket(format!("{stream_url}: {e}")))?;
@@ -321,6 +330,7 @@ pub async fn place_call(
         clears: 0,
         agent_audio: Vec::new(),
         call_log: None,
+        media_arrivals: Vec::new(),
     };
     let mut play = Playback {
         playout: VecDeque::new(),
@@ -385,6 +395,7 @@ pub async fn place_call(
                             play.turn_first = Some(now);
                         }
                         play.last_media = Some(now);
+                        report.media_arrivals.push(now);
                         play.turn_audio.extend_from_slice(&bytes);
                         report.agent_audio.extend_from_slice(&bytes);
                     }

@@ -15,6 +15,14 @@ use super::{Speaker, Store};
 use crate::dialog::CallerInfo;
 
 enum Entry {
+    /// The call's row (an upsert: the voice webhook normally made it) and its media stream.
+    Open {
+        from: Option<String>,
+        to: Option<String>,
+        at: DateTime<Utc>,
+        stream_id: String,
+        recording: Option<String>,
+    },
     Turn {
         seq: i64,
         speaker: Speaker,
@@ -45,7 +53,7 @@ pub struct Journal {
 }
 
 impl Journal {
-    /// Starts the writer for call `call_sid` (already begun in `store`).
+    /// Starts the writer for call `call_sid`.
     pub fn start(store: Store, call_sid: String) -> Self {
         let (tx, mut rx) = mpsc::unbounded_channel::<Entry>();
         tokio::spawn(async move {
@@ -60,6 +68,25 @@ impl Journal {
         if self.tx.send(entry).is_err() {
             error!("the call's journal writer is gone; an entry is lost");
         }
+    }
+
+    /// Records the call as begun (`from`, `to`, `at`: kept where the webhook already wrote
+    /// them) and served by media stream `stream_id`, recorded to `recording`: the first entry.
+    pub fn open(
+        &self,
+        from: Option<&str>,
+        to: Option<&str>,
+        at: DateTime<Utc>,
+        stream_id: &str,
+        recording: Option<&str>,
+    ) {
+        self.send(Entry::Open {
+            from: from.map(str::to_string),
+            to: to.map(str::to_string),
+            at,
+            stream_id: stream_id.to_string(),
+            recording: recording.map(str::to_string),
+        });
     }
 
     /// Appends turn `seq` (numbered by the call's conductor, from 1).
@@ -120,6 +147,22 @@ impl Journal {
 
 async fn write(store: &Store, call_sid: &str, entry: Entry) {
     let result = match entry {
+        Entry::Open {
+            from,
+            to,
+            at,
+            stream_id,
+            recording,
+        } => match store
+            .begin_call(call_sid, from.as_deref(), to.as_deref(), at)
+            .await
+        {
+            Ok(()) => store
+                .set_stream(call_sid, &stream_id, recording.as_deref())
+                .await
+                .map_err(|e| ("stream", e)),
+            Err(e) => Err(("start", e)),
+        },
         Entry::Turn {
             seq,
             speaker,
@@ -166,8 +209,8 @@ mod tests {
         let url = format!("sqlite://{}/calls.db", dir.path().display());
         let store = Store::open(&url).await.unwrap();
         let t0 = Utc::now();
-        store.begin_call("CAj", None, None, t0).await.unwrap();
         let j = Journal::start(store.clone(), "CAj".into());
+        j.open(Some("+16175550123"), None, t0, "MZj", Some("/tmp/CAj.wav"));
         j.turn(1, Speaker::Agent, "Good evening, how can I help?", t0, None);
         j.turn(2, Speaker::Caller, "Hi.", t0, Some(700));
         // The cut names a turn that may not be written yet.
@@ -185,6 +228,7 @@ mod tests {
         assert!(turns[0].interrupted);
         assert_eq!(turns[1].latency_ms, Some(700));
         assert_eq!(call.caller.name.as_deref(), Some("Dana Kim"));
+        assert_eq!(call.from.as_deref(), Some("+16175550123"));
         assert!(call
             .events
             .unwrap_or_default()
