@@ -357,7 +357,7 @@ impl Store {
         due: DateTime<Utc>,
     ) -> Result<bool, StoreError> {
         let mut tx = self.pool.begin().await?;
-        match insert_event(&mut *tx, call_sid, at, kind, detail).await {
+        match insert_event(&mut tx, call_sid, at, kind, detail).await {
             Ok(()) => {}
             // An event that happens once per call (migration 0005) is already recorded:
             // nothing is amended and nobody is notified twice.
@@ -441,46 +441,38 @@ impl Store {
             Ok(()) => "delivered".to_string(),
             Err(e) => e.clone(),
         };
+        // The attempt's number is the notification's own counter, bumped first (migration 0006).
+        let seq: i64 = match (&result, retry_at) {
+            (Ok(()), _) => sqlx::query_scalar(
+                "UPDATE notifications SET status = 'delivered', attempts = attempts + 1, delivered_at = $1, last_error = NULL WHERE id = $2 RETURNING attempts",
+            )
+            .bind(stamp(at))
+            .bind(id),
+            (Err(e), Some(retry)) => sqlx::query_scalar(
+                "UPDATE notifications SET attempts = attempts + 1, next_attempt_at = $1, last_error = $2 WHERE id = $3 RETURNING attempts",
+            )
+            .bind(stamp(retry))
+            .bind(e.clone())
+            .bind(id),
+            (Err(e), None) => sqlx::query_scalar(
+                "UPDATE notifications SET status = 'failed', attempts = attempts + 1, last_error = $1 WHERE id = $2 RETURNING attempts",
+            )
+            .bind(e.clone())
+            .bind(id),
+        }
+        .fetch_optional(&mut *tx)
+        .await?
+        .ok_or(sqlx::Error::RowNotFound)?;
         sqlx::query(
-            "INSERT INTO notification_attempts (notification_id, seq, at, ok, detail)
-             VALUES ($1, (SELECT COALESCE(MAX(seq), 0) + 1 FROM notification_attempts WHERE notification_id = $1), $2, $3, $4)",
+            "INSERT INTO notification_attempts (notification_id, seq, at, ok, detail) VALUES ($1, $2, $3, $4, $5)",
         )
         .bind(id)
+        .bind(seq)
         .bind(stamp(at))
         .bind(i64::from(result.is_ok()))
         .bind(&detail)
         .execute(&mut *tx)
         .await?;
-        match (&result, retry_at) {
-            (Ok(()), _) => {
-                sqlx::query(
-                    "UPDATE notifications SET status = 'delivered', attempts = attempts + 1, delivered_at = $1, last_error = NULL WHERE id = $2",
-                )
-                .bind(stamp(at))
-                .bind(id)
-                .execute(&mut *tx)
-                .await?;
-            }
-            (Err(e), Some(retry)) => {
-                sqlx::query(
-                    "UPDATE notifications SET attempts = attempts + 1, next_attempt_at = $1, last_error = $2 WHERE id = $3",
-                )
-                .bind(stamp(retry))
-                .bind(e)
-                .bind(id)
-                .execute(&mut *tx)
-                .await?;
-            }
-            (Err(e), None) => {
-                sqlx::query(
-                    "UPDATE notifications SET status = 'failed', attempts = attempts + 1, last_error = $1 WHERE id = $2",
-                )
-                .bind(e)
-                .bind(id)
-                .execute(&mut *tx)
-                .await?;
-            }
-        }
         tx.commit().await?;
         Ok(())
     }
@@ -541,7 +533,10 @@ impl Store {
         kind: &str,
         detail: &str,
     ) -> Result<(), StoreError> {
-        insert_event(&self.pool, call_sid, at, kind, detail).await
+        let mut tx = self.pool.begin().await?;
+        insert_event(&mut tx, call_sid, at, kind, detail).await?;
+        tx.commit().await?;
+        Ok(())
     }
 
     fn call_from_row(row: &sqlx::sqlite::SqliteRow) -> Result<CallView, sqlx::Error> {
@@ -724,23 +719,31 @@ fn notification_from_row(r: &sqlx::sqlite::SqliteRow) -> Result<NotificationView
     })
 }
 
-/// Appends an event to the call, on the pool or inside a transaction.
-async fn insert_event<'e>(
-    db: impl sqlx::Executor<'e, Database = sqlx::Sqlite>,
+/// Appends an event to the call inside a transaction, numbered from the call's own counter
+/// (migration 0006).
+async fn insert_event(
+    tx: &mut sqlx::Transaction<'_, sqlx::Sqlite>,
     call_sid: &str,
     at: DateTime<Utc>,
     kind: &str,
     detail: &str,
 ) -> Result<(), StoreError> {
-    sqlx::query(
-        "INSERT INTO call_events (call_sid, seq, at, kind, detail)
-         VALUES ($1, (SELECT COALESCE(MAX(seq), 0) + 1 FROM call_events WHERE call_sid = $1), $2, $3, $4)",
+    let seq: i64 = sqlx::query_scalar(
+        "UPDATE calls SET events_logged = events_logged + 1 WHERE call_sid = $1 RETURNING events_logged",
     )
     .bind(call_sid)
+    .fetch_optional(&mut **tx)
+    .await?
+    .ok_or(sqlx::Error::RowNotFound)?;
+    sqlx::query(
+        "INSERT INTO call_events (call_sid, seq, at, kind, detail) VALUES ($1, $2, $3, $4, $5)",
+    )
+    .bind(call_sid)
+    .bind(seq)
     .bind(stamp(at))
     .bind(kind)
     .bind(detail)
-    .execute(db)
+    .execute(&mut **tx)
     .await?;
     Ok(())
 }
@@ -947,6 +950,67 @@ mod tests {
         let url = format!("sqlite://{}/log/calls.db", dir.path().display());
         let s = Store::open(&url).await.unwrap();
         (dir, s)
+    }
+
+    #[tokio::test]
+    async fn events_and_attempts_written_at_once_each_get_their_own_number() {
+        let (_d, s) = store().await;
+        let t0 = Utc::now();
+        s.begin_call("CA7", None, None, t0).await.unwrap();
+        let writers = (0..40).map(|i| {
+            let s = s.clone();
+            tokio::spawn(async move { s.add_event("CA7", t0, "probe", &i.to_string()).await })
+        });
+        for w in writers {
+            w.await.unwrap().unwrap();
+        }
+        let call = s.get_call("CA7").await.unwrap().unwrap();
+        let mut details: Vec<i64> = call
+            .events
+            .unwrap()
+            .iter()
+            .map(|e| e.detail.parse().unwrap())
+            .collect();
+        details.sort();
+        assert_eq!(details, (0..40).collect::<Vec<_>>(), "every event kept");
+        let seqs: Vec<i64> =
+            sqlx::query_scalar("SELECT seq FROM call_events WHERE call_sid = 'CA7' ORDER BY seq")
+                .fetch_all(&s.pool)
+                .await
+                .unwrap();
+        assert_eq!(seqs, (1..=40).collect::<Vec<_>>());
+        // An event for a call that was never begun is refused, not numbered.
+        assert!(s.add_event("CA-none", t0, "probe", "x").await.is_err());
+
+        let note = NewNotification {
+            id: "ntf_7".into(),
+            channel: "webhook".into(),
+            event: "message".into(),
+            reason: None,
+            urgency: None,
+            payload: "{}".into(),
+            digest_at: None,
+        };
+        s.end_call_notifying("CA7", CallStatus::Completed, t0, &[note], t0)
+            .await
+            .unwrap();
+        let attempts = (0..10).map(|_| {
+            let s = s.clone();
+            tokio::spawn(async move {
+                s.record_attempt("ntf_7", t0, Err("refused".into()), Some(t0))
+                    .await
+            })
+        });
+        for a in attempts {
+            a.await.unwrap().unwrap();
+        }
+        let seqs: Vec<i64> = sqlx::query_scalar(
+            "SELECT seq FROM notification_attempts WHERE notification_id = 'ntf_7' ORDER BY seq",
+        )
+        .fetch_all(&s.pool)
+        .await
+        .unwrap();
+        assert_eq!(seqs, (1..=10).collect::<Vec<_>>());
     }
 
     #[tokio::test]
