@@ -2367,3 +2367,48 @@ proptest::proptest! {
         }
     }
 }
+
+proptest::proptest! {
+    #![proptest_config(proptest::prelude::ProptestConfig::with_cases(300))]
+    /// Every reader of a transcript takes any text (case-changing letters, digits, spellings,
+    /// any Unicode) without panicking: understand, names, zones, reading, screening, the FAQ
+    /// and the date/time parser.
+    #[test]
+    fn every_transcript_reader_takes_any_text(t in any_transcript(), u in any_transcript()) {
+        let persona = default_persona();
+        let now = evening();
+        let local = zone::local_now(now, persona.timezone);
+        let _ = understand::spoken_digits(&t);
+        let _ = understand::usable_caller_id(&t);
+        let _ = understand::extract_phone(&t);
+        let _ = understand::spoken_number(&t);
+        let _ = understand::yes_no(&t);
+        let _ = understand::intent(&t, "Jamie Chen", "Alex Morgan");
+        let _ = understand::choice(&t, 3);
+        let _ = understand::refers_to_offer(&t);
+        let _ = understand::wants_to_end(&t);
+        let _ = understand::wants_later(&t);
+        let _ = understand::wants_earlier(&t);
+        let _ = understand::content_words(&t);
+        let _ = understand::without_dates(&t);
+        let _ = understand::topic(&t);
+        let _ = understand::is_question(&t);
+        let _ = names::extract_name_lead(&t);
+        let _ = names::extract_name(&t);
+        let _ = names::respelled(&t, &u);
+        let _ = names::same_person(&t, &u);
+        let _ = names::reconcile(&t, Some(&u), &["Priya Natarajan", &u]);
+        let _ = zone::caller_zone(&t);
+        let _ = zone::parse_wish(&t, chrono_tz::Europe::London, persona.timezone, now);
+        let _ = reading::read(&t, "Alex");
+        let _ = reading::number(&t);
+        let _ = reading::corrected_when(&t, local);
+        let _ = reading::content(&t, "Alex");
+        let _ = reading::passed_on(&t, "Alex");
+        let _ = crate::timeparse::parse(&t, local);
+        let s = &persona.screening;
+        let _ = (s.is_sales(&t), s.is_spam(&t), s.urgency(&t), s.by_name(&t), s.by_number(&t));
+        let _ = (screen::words(&t), screen::same_name(&t, &u), screen::same_number(&t, &u));
+        let _ = persona.faq.answer(&t);
+    }
+}
