@@ -11,6 +11,7 @@
 #[path = "../tests/support/smtp.rs"]
 mod smtp;
 
+use frontdesk::domain::{Channel, NotifyEvent, Urgency};
 use std::collections::HashMap;
 use std::path::PathBuf;
 use std::sync::{Arc, Mutex};
@@ -101,14 +102,14 @@ async fn main() {
                 .begin_call(&sid, Some("+16175550111"), None, Utc::now())
                 .await
                 .unwrap();
-            let notes: Vec<NewNotification> = ["webhook", "email"]
-                .iter()
+            let notes: Vec<NewNotification> = [Channel::Webhook, Channel::Email]
+                .into_iter()
                 .map(|channel| NewNotification {
                     id: format!("ntf_{sid}_{channel}"),
-                    channel: channel.to_string(),
-                    event: "message".into(),
+                    channel,
+                    event: NotifyEvent::Message,
                     reason: None,
-                    urgency: Some("routine".into()),
+                    urgency: Some(Urgency::Routine),
                     payload: payload.clone(),
                     digest_at: None,
                 })

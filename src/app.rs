@@ -85,7 +85,7 @@ async fn recover_interrupted(services: &Services) -> anyhow::Result<()> {
         if call.outcome.is_none() {
             let summary = crate::notify::CUT_OFF_SUMMARY;
             store.set_outcome(sid, "abandoned", Some(summary)).await?;
-            call.outcome = Some("abandoned".into());
+            call.outcome = Some(crate::domain::Outcome::Abandoned);
             call.summary = Some(summary.into());
         }
         let notes = crate::notify::for_call(services, &call);

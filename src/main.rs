@@ -139,7 +139,8 @@ async fn serve(config: Config) -> anyhow::Result<()> {
         } else {
             String::new()
         };
-        eprintln!("notifications: {}{digest}", channels.join(", "));
+        let names: Vec<&str> = channels.iter().map(|c| c.as_str()).collect();
+        eprintln!("notifications: {}{digest}", names.join(", "));
     }
     if config.can_transfer() {
         eprintln!(

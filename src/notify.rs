@@ -24,6 +24,7 @@ use tracing::{error, info, warn};
 
 use crate::call::Services;
 use crate::config::{Config, DeliveryConfig};
+use crate::domain::{Category, Channel, NotifyEvent, Outcome, Speaker, Urgency};
 use crate::store::{CallView, NewNotification, Outgoing};
 
 /// The header carrying `sha256=<hex HMAC-SHA256 of the body>`.
@@ -51,27 +52,31 @@ pub fn backoff(cfg: &DeliveryConfig, attempts: u32, jitter: f64) -> Duration {
 /// What a closed call must tell a human, if anything: `escalation` (it was handed to a human),
 /// `message` (a message was taken), or `missed_call` (a real caller hung up before anything was
 /// done: nothing missed). Robocalls, sales calls, blocked numbers and silent calls tell nobody.
-pub fn event_for(call: &CallView) -> Option<&'static str> {
+pub fn event_for(call: &CallView) -> Option<NotifyEvent> {
     if call.escalation_reason.is_some() {
-        return Some("escalation");
+        return Some(NotifyEvent::Escalation);
     }
-    if call.message.is_some() || matches!(call.outcome.as_deref(), Some("message" | "escalated")) {
-        return Some("message");
+    if call.message.is_some() || matches!(call.outcome, Some(Outcome::Message | Outcome::Escalated))
+    {
+        return Some(NotifyEvent::Message);
     }
     let spoke = call
         .turns
         .iter()
         .flatten()
-        .any(|t| t.speaker == "caller" && !t.text.trim().is_empty());
-    let screened_out = matches!(call.category.as_deref(), Some("spam" | "sales" | "blocked"));
-    (call.outcome.as_deref() == Some("abandoned") && spoke && !screened_out)
-        .then_some("missed_call")
+        .any(|t| t.speaker == Speaker::Caller && !t.text.trim().is_empty());
+    let screened_out = matches!(
+        call.category,
+        Some(Category::Spam | Category::Sales | Category::Blocked)
+    );
+    (call.outcome == Some(Outcome::Abandoned) && spoke && !screened_out)
+        .then_some(NotifyEvent::MissedCall)
 }
 
 /// The JSON a receiver gets for a closed call: who called, why, how urgent, the summary, the
 /// whole transcript with timestamps, and a link to the call in the API.
 pub fn payload(call: &CallView, call_url: &str) -> serde_json::Value {
-    let event = event_for(call).unwrap_or("message");
+    let event = event_for(call).unwrap_or(NotifyEvent::Message);
     let transcript: Vec<_> = call
         .turns
         .iter()
@@ -82,7 +87,7 @@ pub fn payload(call: &CallView, call_url: &str) -> serde_json::Value {
         "event": event,
         "call_sid": call.call_sid,
         "reason": call.escalation_reason,
-        "urgency": call.urgency.clone().unwrap_or_else(|| "routine".into()),
+        "urgency": call.urgency.unwrap_or(Urgency::Routine),
         "caller": {
             "name": call.caller.name,
             "company": call.caller.company,
@@ -121,16 +126,16 @@ pub fn transfer_missed_summary(summary: &str, status: &str, assistant: &str) -> 
 }
 
 /// The channels configured, in a fixed order.
-pub fn channels(config: &Config) -> Vec<&'static str> {
+pub fn channels(config: &Config) -> Vec<Channel> {
     let mut out = Vec::new();
     if config.webhook_url.is_some() {
-        out.push("webhook");
+        out.push(Channel::Webhook);
     }
     if config.slack_webhook_url.is_some() {
-        out.push("slack");
+        out.push(Channel::Slack);
     }
     if config.email.enabled() {
-        out.push("email");
+        out.push(Channel::Email);
     }
     out
 }
@@ -158,23 +163,22 @@ pub fn next_digest(now: DateTime<Utc>, tz: Tz, at: NaiveTime) -> DateTime<Utc> {
 /// channel. A routine message or missed call waits for the digest when that is configured.
 pub fn for_call(services: &Services, call: &CallView) -> Vec<NewNotification> {
     let channels = channels(&services.config);
-    if event_for(call).is_none() || channels.is_empty() {
+    let Some(event) = event_for(call).filter(|_| !channels.is_empty()) else {
         return Vec::new();
-    }
+    };
     let url = format!(
         "{}/api/calls/{}",
         services.config.public_base(),
         call.call_sid
     );
     let body = payload(call, &url);
-    let event = body["event"].as_str().unwrap_or("message").to_string();
-    let urgency = body["urgency"].as_str().map(str::to_string);
+    let urgency = call.urgency.unwrap_or(Urgency::Routine);
     let delivery = &services.config.delivery;
     let digest_at = match delivery.digest_time() {
         Some(at)
             if delivery.digest
-                && event != "escalation"
-                && urgency.as_deref() == Some("routine") =>
+                && event != NotifyEvent::Escalation
+                && urgency == Urgency::Routine =>
         {
             let now = services.clock.now();
             let due = next_digest(now, services.persona.timezone, at);
@@ -188,10 +192,10 @@ pub fn for_call(services: &Services, call: &CallView) -> Vec<NewNotification> {
         .into_iter()
         .map(|channel| NewNotification {
             id: format!("ntf_{}", uuid::Uuid::new_v4().simple()),
-            channel: channel.into(),
-            event: event.clone(),
+            channel,
+            event,
             reason: call.escalation_reason.clone(),
-            urgency: urgency.clone(),
+            urgency: Some(urgency),
             payload: payload.clone(),
             digest_at,
         })
@@ -403,7 +407,7 @@ pub fn email_message(items: &[Value], tz: Tz) -> Email {
 
 /// One send: a single notification, or a channel's digest of several.
 struct Unit {
-    channel: String,
+    channel: Channel,
     members: Vec<Outgoing>,
 }
 
@@ -441,7 +445,7 @@ fn units(due: Vec<Outgoing>) -> Vec<Unit> {
             }
         }
         out.push(Unit {
-            channel: n.channel.clone(),
+            channel: n.channel,
             members: vec![n],
         });
     }
@@ -513,8 +517,8 @@ async fn send(services: &Services, senders: &Senders, unit: &Unit) -> Result<(),
             .collect()
     };
     let tz = services.persona.timezone;
-    match unit.channel.as_str() {
-        "webhook" => {
+    match unit.channel {
+        Channel::Webhook => {
             let (Some(url), Some(secret)) = (
                 config.webhook_url.as_deref(),
                 config.webhook_secret.as_deref(),
@@ -522,9 +526,9 @@ async fn send(services: &Services, senders: &Senders, unit: &Unit) -> Result<(),
                 return Err("no webhook is configured (FRONTDESK_WEBHOOK_URL)".into());
             };
             let (event, body) = match unit.members.as_slice() {
-                [one] if !unit.is_digest() => (one.event.clone(), one.payload.clone()),
+                [one] if !unit.is_digest() => (one.event.as_str(), one.payload.clone()),
                 _ => (
-                    "digest".to_string(),
+                    "digest",
                     json!({"event": "digest", "messages": items()?}).to_string(),
                 ),
             };
@@ -536,14 +540,14 @@ async fn send(services: &Services, senders: &Senders, unit: &Unit) -> Result<(),
                 .header("X-Frontdesk-Event", event);
             post_json(request, body, "webhook").await
         }
-        "slack" => {
+        Channel::Slack => {
             let Some(url) = config.slack_webhook_url.as_deref() else {
                 return Err("no Slack webhook is configured (FRONTDESK_SLACK_WEBHOOK_URL)".into());
             };
             let body = slack_message(&items()?, tz).to_string();
             post_json(senders.http.post(url), body, "Slack webhook").await
         }
-        "email" => {
+        Channel::Email => {
             let (Some(smtp), Some(from)) = (&senders.smtp, config.email.from.as_deref()) else {
                 return Err("email is not configured (FRONTDESK_SMTP_URL)".into());
             };
@@ -564,7 +568,6 @@ async fn send(services: &Services, senders: &Senders, unit: &Unit) -> Result<(),
                 .map(|_| ())
                 .map_err(|e| format!("SMTP server refused or unreachable: {e}"))
         }
-        other => Err(format!("unknown channel {other:?}")),
     }
 }
 
@@ -739,7 +742,7 @@ mod tests {
 
     fn closed_call(outcome: &str, category: &str, caller_said: &str) -> CallView {
         let turn = |speaker: &str, text: &str| crate::store::TurnView {
-            speaker: speaker.into(),
+            speaker: speaker.parse().unwrap(),
             text: text.into(),
             started_at: "2026-11-25T00:30:01.000Z".into(),
             latency_ms: None,
@@ -751,13 +754,13 @@ mod tests {
             to: None,
             started_at: "2026-11-25T00:30:00.000Z".into(),
             ended_at: Some("2026-11-25T00:31:00.000Z".into()),
-            status: "completed".into(),
-            outcome: Some(outcome.into()),
+            status: crate::domain::CallStatus::Completed,
+            outcome: Some(outcome.parse().unwrap()),
             caller: Default::default(),
             purpose: None,
             message: None,
-            category: Some(category.into()),
-            urgency: Some("routine".into()),
+            category: Some(category.parse().unwrap()),
+            urgency: Some(Urgency::Routine),
             summary: None,
             escalation_reason: None,
             turns: Some(vec![
@@ -789,17 +792,17 @@ mod tests {
     fn what_a_closed_call_tells_a_human() {
         let mut c = closed_call("escalated", "new", "Emergency!");
         c.escalation_reason = Some("urgency: emergency".into());
-        assert_eq!(event_for(&c), Some("escalation"));
+        assert_eq!(event_for(&c), Some(NotifyEvent::Escalation));
         let mut c = closed_call("message", "known", "Tell Alex the report is in.");
         c.message = Some("the report is in".into());
-        assert_eq!(event_for(&c), Some("message"));
+        assert_eq!(event_for(&c), Some(NotifyEvent::Message));
         // A message left before hanging up on the read-back still counts.
         let mut c = closed_call("abandoned", "new", "The report is in.");
         c.message = Some("The report is in.".into());
-        assert_eq!(event_for(&c), Some("message"));
+        assert_eq!(event_for(&c), Some(NotifyEvent::Message));
         // A real caller who hung up before anything was done: a missed call.
         let c = closed_call("abandoned", "new", "Hi, this is Dana Kim, I wanted to");
-        assert_eq!(event_for(&c), Some("missed_call"));
+        assert_eq!(event_for(&c), Some(NotifyEvent::MissedCall));
         assert_eq!(
             headline(&payload(&c, "http://x/api/calls/CA1")),
             "Missed call from Unknown caller +16175550111"
@@ -944,8 +947,8 @@ mod tests {
         let n = |id: &str, channel: &str, digest: bool| Outgoing {
             id: id.into(),
             call_sid: "CA".into(),
-            channel: channel.into(),
-            event: "message".into(),
+            channel: channel.parse().unwrap(),
+            event: NotifyEvent::Message,
             payload: "{}".into(),
             attempts: 0,
             digest,

@@ -29,6 +29,34 @@ pub enum StoreError {
 }
 
 pub use crate::domain::{CallStatus, Speaker};
+use crate::domain::{Category, Channel, NotifyEvent, Outcome, Urgency};
+
+/// A stored name read back as its type; an unknown name is a decoding error naming the column.
+fn named<T>(row: &sqlx::sqlite::SqliteRow, column: &str) -> Result<T, sqlx::Error>
+where
+    T: FromStr<Err = crate::domain::UnknownName>,
+{
+    let text: String = row.try_get(column)?;
+    text.parse().map_err(|e| sqlx::Error::ColumnDecode {
+        index: column.to_string(),
+        source: Box::new(e),
+    })
+}
+
+/// [`named`] for a column that may be NULL.
+fn named_opt<T>(row: &sqlx::sqlite::SqliteRow, column: &str) -> Result<Option<T>, sqlx::Error>
+where
+    T: FromStr<Err = crate::domain::UnknownName>,
+{
+    let text: Option<String> = row.try_get(column)?;
+    text.map(|t| {
+        t.parse().map_err(|e| sqlx::Error::ColumnDecode {
+            index: column.to_string(),
+            source: Box::new(e),
+        })
+    })
+    .transpose()
+}
 
 /// The caller as the API shows them.
 #[derive(Debug, Clone, Serialize, PartialEq, Default)]
@@ -41,7 +69,7 @@ pub struct CallerView {
 /// One turn as the API shows it.
 #[derive(Debug, Clone, Serialize, PartialEq)]
 pub struct TurnView {
-    pub speaker: String,
+    pub speaker: Speaker,
     pub text: String,
     pub started_at: String,
     pub latency_ms: Option<i64>,
@@ -64,15 +92,13 @@ pub struct CallView {
     pub to: Option<String>,
     pub started_at: String,
     pub ended_at: Option<String>,
-    pub status: String,
-    pub outcome: Option<String>,
+    pub status: CallStatus,
+    pub outcome: Option<Outcome>,
     pub caller: CallerView,
     pub purpose: Option<String>,
     pub message: Option<String>,
-    /// vip, known, new, sales, spam or blocked.
-    pub category: Option<String>,
-    /// routine, deadline or emergency.
-    pub urgency: Option<String>,
+    pub category: Option<Category>,
+    pub urgency: Option<Urgency>,
     /// Who, why, what was done, what happens next.
     pub summary: Option<String>,
     /// Why the call was handed to a human, if it was.
@@ -91,12 +117,10 @@ pub struct CallView {
 pub struct NewNotification {
     /// Unique; also the idempotency key the receiver sees.
     pub id: String,
-    /// `webhook`, `slack` or `email`.
-    pub channel: String,
-    /// `escalation` or `message`.
-    pub event: String,
+    pub channel: Channel,
+    pub event: NotifyEvent,
     pub reason: Option<String>,
-    pub urgency: Option<String>,
+    pub urgency: Option<Urgency>,
     /// The facts to send (the generic webhook's JSON body; other channels render from it).
     pub payload: String,
     /// For a routine message held for the digest: when the digest goes out (wall-clock time).
@@ -108,8 +132,8 @@ pub struct NewNotification {
 pub struct Outgoing {
     pub id: String,
     pub call_sid: String,
-    pub channel: String,
-    pub event: String,
+    pub channel: Channel,
+    pub event: NotifyEvent,
     pub payload: String,
     /// Attempts made before this one.
     pub attempts: u32,
@@ -122,10 +146,10 @@ pub struct Outgoing {
 pub struct NotificationView {
     pub id: String,
     pub call_sid: String,
-    pub channel: String,
-    pub event: String,
+    pub channel: Channel,
+    pub event: NotifyEvent,
     pub reason: Option<String>,
-    pub urgency: Option<String>,
+    pub urgency: Option<Urgency>,
     /// `pending`, `delivered` or `failed` (gave up: the receiver kept failing).
     pub status: String,
     pub attempts: i64,
@@ -417,8 +441,8 @@ impl Store {
             out.push(Outgoing {
                 id,
                 call_sid: r.try_get("call_sid")?,
-                channel: r.try_get("channel")?,
-                event: r.try_get("event")?,
+                channel: named(&r, "channel")?,
+                event: named(&r, "event")?,
                 payload: r.try_get("payload")?,
                 attempts: u32::try_from(r.try_get::<i64, _>("attempts")?).unwrap_or(u32::MAX),
                 digest: r.try_get::<i64, _>("digest")? != 0,
@@ -546,8 +570,8 @@ impl Store {
             to: row.try_get("to_number")?,
             started_at: row.try_get("started_at")?,
             ended_at: row.try_get("ended_at")?,
-            status: row.try_get("status")?,
-            outcome: row.try_get("outcome")?,
+            status: named(row, "status")?,
+            outcome: named_opt(row, "outcome")?,
             caller: CallerView {
                 name: row.try_get("caller_name")?,
                 company: row.try_get("caller_company")?,
@@ -555,8 +579,8 @@ impl Store {
             },
             purpose: row.try_get("purpose")?,
             message: row.try_get("message")?,
-            category: row.try_get("category")?,
-            urgency: row.try_get("urgency")?,
+            category: named_opt(row, "category")?,
+            urgency: named_opt(row, "urgency")?,
             summary: row.try_get("summary")?,
             escalation_reason: row.try_get("escalation_reason")?,
             turns: None,
@@ -596,7 +620,7 @@ impl Store {
                 .iter()
                 .map(|r| {
                     Ok(TurnView {
-                        speaker: r.try_get("speaker")?,
+                        speaker: named(r, "speaker")?,
                         text: r.try_get("text")?,
                         started_at: r.try_get("started_at")?,
                         latency_ms: r.try_get("latency_ms")?,
@@ -701,10 +725,10 @@ fn notification_from_row(r: &sqlx::sqlite::SqliteRow) -> Result<NotificationView
     Ok(NotificationView {
         id: r.try_get("id")?,
         call_sid: r.try_get("call_sid")?,
-        channel: r.try_get("channel")?,
-        event: r.try_get("event")?,
+        channel: named(r, "channel")?,
+        event: named(r, "event")?,
         reason: r.try_get("reason")?,
-        urgency: r.try_get("urgency")?,
+        urgency: named_opt(r, "urgency")?,
         attempts: r.try_get("attempts")?,
         last_error: r.try_get("last_error")?,
         created_at: r.try_get("created_at")?,
@@ -762,10 +786,10 @@ async fn insert_notifications(
         )
         .bind(&n.id)
         .bind(call_sid)
-        .bind(&n.channel)
-        .bind(&n.event)
+        .bind(n.channel.as_str())
+        .bind(n.event.as_str())
         .bind(&n.reason)
-        .bind(&n.urgency)
+        .bind(n.urgency.map(Urgency::as_str))
         .bind(&n.payload)
         .bind(stamp(n.digest_at.unwrap_or(due)))
         .bind(stamp(due))
@@ -984,8 +1008,8 @@ mod tests {
 
         let note = NewNotification {
             id: "ntf_7".into(),
-            channel: "webhook".into(),
-            event: "message".into(),
+            channel: Channel::Webhook,
+            event: NotifyEvent::Message,
             reason: None,
             urgency: None,
             payload: "{}".into(),
@@ -1022,8 +1046,8 @@ mod tests {
             .unwrap();
         let note = |id: &str| NewNotification {
             id: id.into(),
-            channel: "webhook".into(),
-            event: "escalation".into(),
+            channel: Channel::Webhook,
+            event: NotifyEvent::Escalation,
             reason: None,
             urgency: None,
             payload: "{}".into(),
@@ -1095,12 +1119,12 @@ mod tests {
         s.end_call("CA1", CallStatus::Completed, t0).await.unwrap();
         let c = s.get_call("CA1").await.unwrap().unwrap();
         assert_eq!(c.from.as_deref(), Some("+16175550123"));
-        assert_eq!(c.status, "completed");
+        assert_eq!(c.status, CallStatus::Completed);
         assert_eq!(c.caller.name.as_deref(), Some("Jo"));
         let turns = c.turns.unwrap();
         assert_eq!(turns[0].text, "Hel");
         assert!(turns[0].interrupted);
-        assert_eq!(turns[1].speaker, "caller");
+        assert_eq!(turns[1].speaker, Speaker::Caller);
         assert_eq!(c.events.unwrap()[0].kind, "bad_frame");
         assert_eq!(s.list_calls(10).await.unwrap().len(), 1);
         assert!(s.get_call("nope").await.unwrap().is_none());

@@ -230,10 +230,10 @@ async fn queue(
     let id = format!("ntf_test_{call_sid}_{channel}");
     let note = NewNotification {
         id: id.clone(),
-        channel: channel.into(),
-        event: "message".into(),
+        channel: channel.parse().unwrap(),
+        event: frontdesk::domain::NotifyEvent::Message,
         reason: None,
-        urgency: Some("routine".into()),
+        urgency: Some(frontdesk::domain::Urgency::Routine),
         payload: payload.to_string(),
         digest_at,
     };

@@ -83,43 +83,7 @@ pub enum Expect {
     When,
 }
 
-/// How a call ended, as stored on the call.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize)]
-#[serde(rename_all = "snake_case")]
-pub enum Outcome {
-    /// The caller went silent or hung up before anything was done.
-    Abandoned,
-    /// The call was refused (blocked number, robocall).
-    Blocked,
-    /// A question was answered.
-    Faq,
-    /// A message was taken.
-    Message,
-    /// An appointment was cancelled.
-    Cancelled,
-    /// An appointment was moved.
-    Rescheduled,
-    /// An appointment was booked.
-    Booked,
-    /// The call was handed to a human.
-    Escalated,
-}
-
-impl Outcome {
-    /// The stored name.
-    pub fn as_str(&self) -> &'static str {
-        match self {
-            Outcome::Abandoned => "abandoned",
-            Outcome::Blocked => "blocked",
-            Outcome::Faq => "faq",
-            Outcome::Message => "message",
-            Outcome::Cancelled => "cancelled",
-            Outcome::Rescheduled => "rescheduled",
-            Outcome::Booked => "booked",
-            Outcome::Escalated => "escalated",
-        }
-    }
-}
+pub use crate::domain::Outcome;
 
 /// What the caller has told us so far, and what screening made of it.
 #[derive(Debug, Clone, Default, PartialEq, Serialize)]

@@ -2,7 +2,7 @@
 //! by the lists and phrases in `prompts/screening.toml`. Pure; callers' words arrive as whisper
 //! heard them, so names match loosely and phrases on whole words.
 
-use serde::{Deserialize, Serialize};
+use serde::Deserialize;
 
 /// A screening file that cannot be used.
 #[derive(Debug, thiserror::Error)]
@@ -86,53 +86,7 @@ struct RawScreening {
     escalate: EscalateRules,
 }
 
-/// What kind of caller this is.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
-pub enum Category {
-    Vip,
-    Known,
-    New,
-    Sales,
-    Spam,
-    Blocked,
-}
-
-impl Category {
-    /// The stored name.
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Category::Vip => "vip",
-            Category::Known => "known",
-            Category::New => "new",
-            Category::Sales => "sales",
-            Category::Spam => "spam",
-            Category::Blocked => "blocked",
-        }
-    }
-}
-
-/// How soon a human must know.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
-pub enum Urgency {
-    Routine,
-    /// A deadline tonight or first thing in the morning.
-    Deadline,
-    /// It cannot wait at all.
-    Emergency,
-}
-
-impl Urgency {
-    /// The stored name.
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Urgency::Routine => "routine",
-            Urgency::Deadline => "deadline",
-            Urgency::Emergency => "emergency",
-        }
-    }
-}
+pub use crate::domain::{Category, Urgency};
 
 /// The screening lists and rules.
 #[derive(Debug, Clone, Default)]
