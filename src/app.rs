@@ -83,10 +83,16 @@ async fn recover_interrupted(services: &Services) -> anyhow::Result<()> {
             continue;
         };
         if call.outcome.is_none() {
-            let summary = crate::notify::CUT_OFF_SUMMARY;
-            store.set_outcome(sid, "abandoned", Some(summary)).await?;
+            let summary = crate::domain::Summary {
+                account: crate::notify::CUT_OFF_SUMMARY.into(),
+                next_step: None,
+            };
+            store
+                .set_outcome(sid, crate::domain::Outcome::Abandoned, Some(&summary))
+                .await?;
             call.outcome = Some(crate::domain::Outcome::Abandoned);
-            call.summary = Some(summary.into());
+            call.summary = Some(summary.text());
+            call.summary_parts = Some(summary);
         }
         let notes = crate::notify::for_call(services, &call);
         store

@@ -439,9 +439,7 @@ impl Session {
             Output::CutTurn { seq, heard } => live.journal.cut_turn(seq, &heard),
             Output::Note { at, kind, detail } => live.journal.event(at, kind, &detail),
             Output::Caller(info) => live.journal.caller(&info),
-            Output::Outcome { outcome, summary } => {
-                live.journal.outcome(outcome.as_str(), &summary)
-            }
+            Output::Outcome { outcome, summary } => live.journal.outcome(outcome, summary),
             Output::Calendar(change) => self.change_calendar(change),
             Output::Transfer { to } => return Some(Input::TransferDone(self.transfer(&to).await)),
         }

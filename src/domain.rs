@@ -142,6 +142,33 @@ stored_names! {
     }
 }
 
+/// What a reviewer reads about a call: what happened, and what happens next (kept apart, so
+/// the next step can change without re-reading prose).
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct Summary {
+    /// Who called, why, what was done.
+    pub account: String,
+    /// What happens now ("Jamie Chen to call back urgently."), when something does.
+    pub next_step: Option<String>,
+}
+
+impl std::fmt::Display for Summary {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.text())
+    }
+}
+
+impl Summary {
+    /// The paragraph: the account, then "Next step: …".
+    pub fn text(&self) -> String {
+        match &self.next_step {
+            Some(next) if self.account.is_empty() => format!("Next step: {next}"),
+            Some(next) => format!("{} Next step: {next}", self.account),
+            None => self.account.clone(),
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

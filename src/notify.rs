@@ -24,7 +24,7 @@ use tracing::{error, info, warn};
 
 use crate::call::Services;
 use crate::config::{Config, DeliveryConfig};
-use crate::domain::{Category, Channel, NotifyEvent, Outcome, Speaker, Urgency};
+use crate::domain::{Category, Channel, NotifyEvent, Outcome, Speaker, Summary, Urgency};
 use crate::store::{CallView, NewNotification, Outgoing};
 
 /// The header carrying `sha256=<hex HMAC-SHA256 of the body>`.
@@ -109,20 +109,24 @@ pub const CUT_OFF_SUMMARY: &str =
 
 /// The summary of a call whose live transfer went unanswered (`status`: how the provider's
 /// dial callback said it ended): what was done stays, the next step becomes a callback.
-pub fn transfer_missed_summary(summary: &str, status: &str, assistant: &str) -> String {
-    let done = summary
-        .split_once(" Next step: ")
-        .map_or(summary, |(done, _)| done)
-        .trim();
+pub fn transfer_missed_summary(
+    summary: Option<&Summary>,
+    status: &str,
+    assistant: &str,
+) -> Summary {
+    let done = summary.map_or("", |s| s.account.trim());
     let status = status.replace('-', " ");
     let status = if status.is_empty() {
         "no answer"
     } else {
         &status
     };
-    format!("{done} The live transfer was not answered ({status}). Next step: {assistant} to call back urgently.")
-        .trim_start()
-        .to_string()
+    Summary {
+        account: format!("{done} The live transfer was not answered ({status}).")
+            .trim_start()
+            .to_string(),
+        next_step: Some(format!("{assistant} to call back urgently.")),
+    }
 }
 
 /// The channels configured, in a fixed order.
@@ -762,6 +766,7 @@ mod tests {
             category: Some(category.parse().unwrap()),
             urgency: Some(Urgency::Routine),
             summary: None,
+            summary_parts: None,
             escalation_reason: None,
             turns: Some(vec![
                 turn("agent", "Good evening."),
@@ -776,14 +781,18 @@ mod tests {
     fn a_missed_transfer_turns_the_next_step_into_a_callback() {
         assert_eq!(
             transfer_missed_summary(
-                "Jordan Lee called. Transferred the call live to Jamie Chen. Next step: none; Jamie Chen took the call.",
+                Some(&Summary {
+                    account: "Jordan Lee called. Transferred the call live to Jamie Chen.".into(),
+                    next_step: Some("none; Jamie Chen took the call.".into()),
+                }),
                 "no-answer",
                 "Jamie Chen"
-            ),
+            )
+            .text(),
             "Jordan Lee called. Transferred the call live to Jamie Chen. The live transfer was not answered (no answer). Next step: Jamie Chen to call back urgently."
         );
         assert_eq!(
-            transfer_missed_summary("", "busy", "Jamie Chen"),
+            transfer_missed_summary(None, "busy", "Jamie Chen").text(),
             "The live transfer was not answered (busy). Next step: Jamie Chen to call back urgently."
         );
     }

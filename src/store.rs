@@ -29,7 +29,7 @@ pub enum StoreError {
 }
 
 pub use crate::domain::{CallStatus, Speaker};
-use crate::domain::{Category, Channel, NotifyEvent, Outcome, Urgency};
+use crate::domain::{Category, Channel, NotifyEvent, Outcome, Summary, Urgency};
 
 /// A stored name read back as its type; an unknown name is a decoding error naming the column.
 fn named<T>(row: &sqlx::sqlite::SqliteRow, column: &str) -> Result<T, sqlx::Error>
@@ -99,8 +99,11 @@ pub struct CallView {
     pub message: Option<String>,
     pub category: Option<Category>,
     pub urgency: Option<Urgency>,
-    /// Who, why, what was done, what happens next.
+    /// Who, why, what was done, what happens next: one paragraph.
     pub summary: Option<String>,
+    /// The same, as data: what happened, and the next step.
+    #[serde(skip)]
+    pub summary_parts: Option<Summary>,
     /// Why the call was handed to a human, if it was.
     pub escalation_reason: Option<String>,
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -318,14 +321,17 @@ impl Store {
     pub async fn set_outcome(
         &self,
         call_sid: &str,
-        outcome: &str,
-        summary: Option<&str>,
+        outcome: Outcome,
+        summary: Option<&Summary>,
     ) -> Result<(), StoreError> {
         sqlx::query(
-            "UPDATE calls SET outcome = $1, summary = COALESCE($2, summary) WHERE call_sid = $3",
+            "UPDATE calls SET outcome = $1, summary = COALESCE($2, summary),
+               next_step = CASE WHEN $2 IS NULL THEN next_step ELSE $3 END
+             WHERE call_sid = $4",
         )
-        .bind(outcome)
-        .bind(summary)
+        .bind(outcome.as_str())
+        .bind(summary.map(|s| s.account.as_str()))
+        .bind(summary.and_then(|s| s.next_step.as_deref()))
         .bind(call_sid)
         .execute(&self.pool)
         .await?;
@@ -376,7 +382,7 @@ impl Store {
         at: DateTime<Utc>,
         kind: &str,
         detail: &str,
-        summary: &str,
+        summary: &Summary,
         notes: &[NewNotification],
         due: DateTime<Utc>,
     ) -> Result<bool, StoreError> {
@@ -390,8 +396,9 @@ impl Store {
             }
             Err(e) => return Err(e),
         }
-        sqlx::query("UPDATE calls SET summary = $1 WHERE call_sid = $2")
-            .bind(summary)
+        sqlx::query("UPDATE calls SET summary = $1, next_step = $2 WHERE call_sid = $3")
+            .bind(&summary.account)
+            .bind(&summary.next_step)
             .bind(call_sid)
             .execute(&mut *tx)
             .await?;
@@ -564,6 +571,9 @@ impl Store {
     }
 
     fn call_from_row(row: &sqlx::sqlite::SqliteRow) -> Result<CallView, sqlx::Error> {
+        let account: Option<String> = row.try_get("summary")?;
+        let next_step: Option<String> = row.try_get("next_step")?;
+        let summary = account.map(|account| Summary { account, next_step });
         Ok(CallView {
             call_sid: row.try_get("call_sid")?,
             from: row.try_get("from_number")?,
@@ -581,7 +591,8 @@ impl Store {
             message: row.try_get("message")?,
             category: named_opt(row, "category")?,
             urgency: named_opt(row, "urgency")?,
-            summary: row.try_get("summary")?,
+            summary: summary.as_ref().map(Summary::text),
+            summary_parts: summary,
             escalation_reason: row.try_get("escalation_reason")?,
             turns: None,
             events: None,
@@ -1054,10 +1065,15 @@ mod tests {
             digest_at: None,
         };
         let (n1, n2) = (vec![note("ntf_a")], vec![note("ntf_b")]);
+        let said = |account: &str| Summary {
+            account: account.into(),
+            next_step: Some("Jamie to call back.".into()),
+        };
+        let (s1, s2, s3) = (said("S1"), said("S2"), said("S3"));
         // Two retries of the same callback at once.
         let (a, b) = tokio::join!(
-            s.amend_call_notifying("CA9", t0, "transfer_unanswered", "no-answer", "S1", &n1, t0),
-            s.amend_call_notifying("CA9", t0, "transfer_unanswered", "no-answer", "S2", &n2, t0),
+            s.amend_call_notifying("CA9", t0, "transfer_unanswered", "no-answer", &s1, &n1, t0),
+            s.amend_call_notifying("CA9", t0, "transfer_unanswered", "no-answer", &s2, &n2, t0),
         );
         let (a, b) = (a.unwrap(), b.unwrap());
         assert!(a ^ b, "exactly one is recorded: {a} {b}");
@@ -1068,7 +1084,7 @@ mod tests {
                 t0,
                 "transfer_unanswered",
                 "busy",
-                "S3",
+                &s3,
                 &[note("ntf_c")],
                 t0,
             )
@@ -1083,7 +1099,13 @@ mod tests {
             .filter(|e| e.kind == "transfer_unanswered")
             .count();
         assert_eq!(noted, 1);
-        assert_ne!(call.summary.as_deref(), Some("S3"));
+        let kept = call.summary_parts.unwrap();
+        assert!(kept.account == "S1" || kept.account == "S2", "{kept:?}");
+        assert_eq!(kept.next_step.as_deref(), Some("Jamie to call back."));
+        assert!(call
+            .summary
+            .unwrap()
+            .ends_with(" Next step: Jamie to call back."));
     }
 
     #[tokio::test]
@@ -1113,9 +1135,16 @@ mod tests {
         s.add_event("CA1", t0, "bad_frame", "frame is not valid JSON")
             .await
             .unwrap();
-        s.set_outcome("CA1", "message", Some("Jo called."))
-            .await
-            .unwrap();
+        s.set_outcome(
+            "CA1",
+            Outcome::Message,
+            Some(&Summary {
+                account: "Jo called.".into(),
+                next_step: None,
+            }),
+        )
+        .await
+        .unwrap();
         s.end_call("CA1", CallStatus::Completed, t0).await.unwrap();
         let c = s.get_call("CA1").await.unwrap().unwrap();
         assert_eq!(c.from.as_deref(), Some("+16175550123"));

@@ -165,13 +165,13 @@ async fn dial_status(
                 .any(|e| e.kind == "transfer_unanswered");
             if !noted {
                 let mut amended = call.clone();
-                amended.summary = Some(notify::transfer_missed_summary(
-                    call.summary.as_deref().unwrap_or(""),
+                let summary = notify::transfer_missed_summary(
+                    call.summary_parts.as_ref(),
                     status,
                     &svc.persona.assistant.name,
-                ));
+                );
+                amended.summary = Some(summary.text());
                 let notes = notify::for_call(&svc, &amended);
-                let summary = amended.summary.as_deref().unwrap_or("");
                 match svc
                     .store
                     .amend_call_notifying(
@@ -179,7 +179,7 @@ async fn dial_status(
                         now,
                         "transfer_unanswered",
                         status,
-                        summary,
+                        &summary,
                         &notes,
                         chrono::Utc::now(),
                     )

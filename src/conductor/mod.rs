@@ -34,8 +34,8 @@ use crate::audio::resample::{ResampleError, StreamResampler};
 use crate::audio::vad::{level_dbfs, Endpoint, Endpointer, Patience, Utterance, VadConfig};
 use crate::audio::{g711, EchoGuard, LINE_FRAME};
 use crate::calendar::Booked;
-use crate::dialog::{Action, CalendarFailure, CallerInfo, Dialog, Event, Expect, Meeting, Outcome};
-use crate::domain::{CallStatus, Speaker};
+use crate::dialog::{Action, CalendarFailure, CallerInfo, Dialog, Event, Expect, Meeting};
+use crate::domain::{CallStatus, Outcome, Speaker, Summary};
 use crate::telephony::Outbound;
 
 #[cfg(test)]
@@ -157,7 +157,7 @@ pub enum Output {
     /// What is known of the caller changed.
     Caller(CallerInfo),
     /// The call's outcome and summary.
-    Outcome { outcome: Outcome, summary: String },
+    Outcome { outcome: Outcome, summary: Summary },
     /// Change the calendar; answer with [`Input::Calendar`].
     Calendar(CalendarChange),
     /// Transfer the live call to `to`; answer with [`Input::TransferDone`].

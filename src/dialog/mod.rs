@@ -83,7 +83,7 @@ pub enum Expect {
     When,
 }
 
-pub use crate::domain::Outcome;
+pub use crate::domain::{Outcome, Summary};
 
 /// What the caller has told us so far, and what screening made of it.
 #[derive(Debug, Clone, Default, PartialEq, Serialize)]
@@ -132,7 +132,7 @@ pub enum Action {
     /// [`Event::Transferred`] or [`Event::TransferFailed`].
     Transfer { to: String },
     /// The call's outcome and summary are known: persist them.
-    SetOutcome { outcome: Outcome, summary: String },
+    SetOutcome { outcome: Outcome, summary: Summary },
     /// End the call once everything said so far has been played.
     Hangup,
 }
@@ -2363,6 +2363,11 @@ impl Dialog {
 
     /// One paragraph for the reviewer: who, why, what was done, what happens next.
     pub fn summary(&self, now: DateTime<Utc>) -> String {
+        self.summary_parts(now).text()
+    }
+
+    /// The summary as data: what happened, and the next step.
+    pub fn summary_parts(&self, now: DateTime<Utc>) -> Summary {
         let tz = self.persona.timezone;
         let who = match (&self.info.name, &self.info.company) {
             (Some(n), Some(c)) if !n.is_empty() => format!("{n} of {c}"),
@@ -2437,14 +2442,16 @@ impl Dialog {
             Outcome::Faq | Outcome::Blocked => "none.".to_string(),
             Outcome::Abandoned => "none; the caller left before anything was done.".to_string(),
         };
-        s.push_str(&format!(" Next step: {next}"));
-        s
+        Summary {
+            account: s,
+            next_step: Some(next),
+        }
     }
 
     fn push_outcome(&self, now: DateTime<Utc>, out: &mut Vec<Action>) {
         out.push(Action::SetOutcome {
             outcome: self.outcome(),
-            summary: self.summary(now),
+            summary: self.summary_parts(now),
         });
     }
 

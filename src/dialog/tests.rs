@@ -152,7 +152,7 @@ fn summary(actions: &[Action]) -> String {
         .iter()
         .rev()
         .find_map(|a| match a {
-            Action::SetOutcome { summary, .. } => Some(summary.clone()),
+            Action::SetOutcome { summary, .. } => Some(summary.text()),
             _ => None,
         })
         .unwrap_or_default()

@@ -13,6 +13,7 @@ use tracing::error;
 
 use super::{Speaker, Store};
 use crate::dialog::CallerInfo;
+use crate::domain::{Outcome, Summary};
 
 enum Entry {
     /// The call's row (an upsert: the voice webhook normally made it) and its media stream.
@@ -41,8 +42,8 @@ enum Entry {
     },
     Caller(CallerInfo),
     Outcome {
-        outcome: String,
-        summary: String,
+        outcome: Outcome,
+        summary: Summary,
     },
     Flush(oneshot::Sender<()>),
 }
@@ -130,11 +131,8 @@ impl Journal {
     }
 
     /// Stores the call's outcome and summary.
-    pub fn outcome(&self, outcome: &str, summary: &str) {
-        self.send(Entry::Outcome {
-            outcome: outcome.to_string(),
-            summary: summary.to_string(),
-        });
+    pub fn outcome(&self, outcome: Outcome, summary: Summary) {
+        self.send(Entry::Outcome { outcome, summary });
     }
 
     /// Waits until every entry sent so far is written (or failed and was logged).
@@ -186,7 +184,7 @@ async fn write(store: &Store, call_sid: &str, entry: Entry) {
             .await
             .map_err(|e| ("caller details", e)),
         Entry::Outcome { outcome, summary } => store
-            .set_outcome(call_sid, &outcome, Some(&summary))
+            .set_outcome(call_sid, outcome, Some(&summary))
             .await
             .map_err(|e| ("outcome", e)),
         Entry::Flush(done) => {

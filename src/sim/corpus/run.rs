@@ -132,7 +132,7 @@ fn settle(
             }
             Action::SetOutcome { outcome, summary } => {
                 obs.outcome = Some(*outcome);
-                obs.summary = summary.clone();
+                obs.summary = summary.text();
                 None
             }
             _ => None,
