@@ -11,7 +11,7 @@
 #[path = "../tests/support/smtp.rs"]
 mod smtp;
 
-use frontdesk::domain::{Channel, NotifyEvent, Urgency};
+use frontdesk::logic::domain::{Channel, NotifyEvent, Urgency};
 use std::collections::HashMap;
 use std::path::PathBuf;
 use std::sync::{Arc, Mutex};

@@ -12,8 +12,8 @@ use std::time::Instant;
 
 use frontdesk::audio::{g711, resample};
 use frontdesk::config::TtsChoice;
-use frontdesk::stt::Stt;
-use frontdesk::tts;
+use frontdesk::speech::stt::Stt;
+use frontdesk::speech::tts;
 
 const LINES: &[&str] = &[
     "Hi, I'd like to leave a message for Alex, please.",
@@ -120,7 +120,10 @@ fn main() {
 
     let mut p50s = Vec::new();
     for (label, min_ctx) in [
-        ("window sized to the clip", frontdesk::stt::MIN_AUDIO_CTX),
+        (
+            "window sized to the clip",
+            frontdesk::speech::stt::MIN_AUDIO_CTX,
+        ),
         ("full 30 s window", 1500),
     ] {
         let stt = stt.clone().with_min_audio_ctx(min_ctx);

@@ -8,8 +8,8 @@ use std::io::BufRead;
 use std::sync::Arc;
 
 use chrono::{DateTime, Utc};
-use frontdesk::calendar::Booked;
-use frontdesk::dialog::{Action, Dialog, Event};
+use frontdesk::logic::calendar::Booked;
+use frontdesk::logic::dialog::{Action, Dialog, Event};
 use frontdesk::persona::Persona;
 
 fn main() -> anyhow::Result<()> {

@@ -29,9 +29,9 @@ use frontdesk::audio::vad::{level_dbfs, Endpoint, Endpointer, Patience, VadConfi
 use frontdesk::persona::Persona;
 use frontdesk::sim::corpus::{corpus_now, generate, Heard, HeardKey, HeardRow, CORPUS_SEED};
 use frontdesk::sim::Noise;
-use frontdesk::stt::Stt;
-use frontdesk::tts::caller::CallerVoice;
-use frontdesk::tts::{self, Speech, TtsEngine};
+use frontdesk::speech::stt::Stt;
+use frontdesk::speech::tts::caller::CallerVoice;
+use frontdesk::speech::tts::{self, Speech, TtsEngine};
 
 /// The engine that speaks voice `name` (a `tts::caller` voice: joe or kumo), started once per
 /// voice and spoken at its natural rate (the sheet's rate is applied by resampling).

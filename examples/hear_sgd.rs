@@ -11,8 +11,8 @@ use std::path::PathBuf;
 use frontdesk::audio::{g711, resample};
 use frontdesk::config::TtsChoice;
 use frontdesk::persona::Persona;
-use frontdesk::stt::Stt;
-use frontdesk::tts;
+use frontdesk::speech::stt::Stt;
+use frontdesk::speech::tts;
 
 #[tokio::main(flavor = "current_thread")]
 async fn main() -> anyhow::Result<()> {

@@ -6,12 +6,13 @@ use anyhow::Context;
 use tokio::net::TcpListener;
 use tracing::{info, warn};
 
-use crate::call::Services;
 use crate::config::{Clock, Config};
+use crate::http;
 use crate::persona::Persona;
+use crate::services::Services;
+use crate::speech::stt::Stt;
+use crate::speech::tts;
 use crate::store::{CallStatus, Store};
-use crate::stt::Stt;
-use crate::{tts, web};
 
 /// Loads the persona, opens the call log, loads whisper and starts the voice.
 pub async fn build_services(config: Config) -> anyhow::Result<Arc<Services>> {
@@ -49,7 +50,7 @@ pub async fn build_services(config: Config) -> anyhow::Result<Arc<Services>> {
     let mut stream_key = [0u8; 32];
     stream_key[..16].copy_from_slice(uuid::Uuid::new_v4().as_bytes());
     stream_key[16..].copy_from_slice(uuid::Uuid::new_v4().as_bytes());
-    let provider = Arc::new(crate::telephony::twilio::Twilio {
+    let provider = Arc::new(crate::providers::twilio::Twilio {
         auth_token: config.twilio_auth_token.clone(),
         account_sid: config.twilio_account_sid.clone(),
         api_base: config.twilio_api_base.clone(),
@@ -83,14 +84,18 @@ async fn recover_interrupted(services: &Services) -> anyhow::Result<()> {
             continue;
         };
         if call.outcome.is_none() {
-            let summary = crate::domain::Summary {
+            let summary = crate::logic::domain::Summary {
                 account: crate::notify::CUT_OFF_SUMMARY.into(),
                 next_step: None,
             };
             store
-                .set_outcome(sid, crate::domain::Outcome::Abandoned, Some(&summary))
+                .set_outcome(
+                    sid,
+                    crate::logic::domain::Outcome::Abandoned,
+                    Some(&summary),
+                )
                 .await?;
-            call.outcome = Some(crate::domain::Outcome::Abandoned);
+            call.outcome = Some(crate::logic::domain::Outcome::Abandoned);
             call.summary = Some(summary.text());
             call.summary_parts = Some(summary);
         }
@@ -134,7 +139,7 @@ pub async fn start(
     let addr = listener.local_addr()?;
     config.listen = addr;
     let services = build_services(config).await?;
-    let app = web::router(services.clone());
+    let app = http::router(services.clone());
     tokio::spawn(crate::notify::run(services.clone()));
     let task = tokio::spawn(async move {
         axum::serve(listener, app)

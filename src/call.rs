@@ -29,40 +29,13 @@ use tokio::sync::mpsc;
 use tracing::{debug, error, info, info_span, warn, Instrument};
 
 use crate::audio::recorder::Recorder;
-use crate::conductor::{self, CalendarChange, Conductor, Input, Moment, Output};
-use crate::config::{Clock, Config};
-use crate::dialog::{CalendarFailure, Dialog};
-use crate::persona::Persona;
+use crate::logic::conductor::{self, CalendarChange, Conductor, Input, Moment, Output};
+use crate::logic::dialog::{CalendarFailure, Dialog};
+use crate::providers::{FrameError, Inbound, Outbound};
+use crate::services::Services;
+use crate::speech::tts;
 use crate::store::journal::Journal;
-use crate::store::{stamp, BookError, CallStatus, NewAppointment, Store};
-use crate::stt::Stt;
-use crate::telephony::{FrameError, Inbound, Outbound, Provider};
-use crate::tts::{self, TtsEngine};
-
-/// Everything a call needs that outlives it: shared by all calls.
-pub struct Services {
-    pub config: Config,
-    pub persona: Arc<Persona>,
-    pub store: Store,
-    pub stt: Stt,
-    pub tts: Arc<dyn TtsEngine>,
-    pub clock: Clock,
-    /// The telephony provider: its webhooks, replies, media adapter and live transfer.
-    pub provider: Arc<dyn Provider>,
-    /// Key for the per-call stream tokens handed out in TwiML.
-    pub stream_key: [u8; 32],
-    /// The API bearer token.
-    pub api_token: String,
-    /// Wakes the delivery worker when the outbox gets something.
-    pub outbox: tokio::sync::Notify,
-}
-
-impl Services {
-    /// The token that lets the media stream of `call_sid` in: hex HMAC-SHA256 of the call id.
-    pub fn stream_token(&self, call_sid: &str) -> String {
-        crate::hmac_sha256_hex(&self.stream_key, call_sid.as_bytes())
-    }
-}
+use crate::store::{stamp, BookError, CallStatus, NewAppointment};
 
 /// What the transport hands the session.
 #[derive(Debug)]
@@ -86,7 +59,10 @@ pub enum SessionOutput {
 
 /// What the session's helpers (whisper, the voice) hand back.
 enum Internal {
-    Transcribed(u64, Result<crate::stt::Transcript, crate::stt::SttError>),
+    Transcribed(
+        u64,
+        Result<crate::speech::stt::Transcript, crate::speech::stt::SttError>,
+    ),
     /// A calendar change was made (or refused); `note` is the event to log when it was made.
     Calendar {
         result: Result<String, CalendarFailure>,
@@ -96,7 +72,7 @@ enum Internal {
         say_id: u64,
         index: usize,
         text: String,
-        audio: Result<Vec<u8>, crate::tts::TtsError>,
+        audio: Result<Vec<u8>, crate::speech::tts::TtsError>,
     },
 }
 
@@ -255,7 +231,7 @@ impl Session {
         }
     }
 
-    async fn on_start(&mut self, start: crate::telephony::StreamStart) {
+    async fn on_start(&mut self, start: crate::providers::StreamStart) {
         if self.live.is_some() {
             warn!("second start frame ignored");
             return;

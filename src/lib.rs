@@ -2,47 +2,44 @@
 //!
 //! A telephony provider streams a call's audio to us over a websocket; we transcribe the caller
 //! locally, let a pure dialog state machine decide what to say, speak it back and keep a durable
-//! log of every turn. The components, one line each:
+//! log of every turn. The folders are the architecture, one line each:
 //!
-//! - [`telephony`]: provider adapters — wire frames ⇄ one internal event enum ([`telephony::Inbound`],
-//!   [`telephony::Outbound`]); Twilio today, in `telephony::twilio` only.
+//! - [`logic`]: the sans-IO core — the dialog, the call conductor, dates and times, calendar
+//!   rules, the shared typed values. No IO, no clock (checked by `tests/architecture.rs`).
+//! - [`providers`]: telephony providers behind two traits — the control plane ([`providers::Provider`]:
+//!   webhooks, signatures, replies, live transfer) and the media stream ([`providers::Adapter`]:
+//!   wire frames ⇄ [`providers::Inbound`] / [`providers::Outbound`]); Twilio in
+//!   `providers::twilio` only.
 //! - [`audio`]: G.711 µ-law, resampling (rubato), voice activity detection, endpointing, echo
-//!   guard, and the two-leg call recording (hound).
-//! - [`stt`]: speech to text with whisper (whisper-rs), loaded once and shared, run off the runtime.
-//! - [`tts`]: text to speech behind one trait: the natural hibari voice (a warm worker process)
-//!   and espeak-ng as the zero-setup fallback; other natural voices for simulated callers;
-//!   output is 8 kHz µ-law.
-//! - [`dialog`]: the receptionist's brain — a pure state machine (events in, actions out, time
-//!   injected), no IO.
-//! - [`persona`]: who the agent answers for, loaded from `prompts/`.
-//! - [`timeparse`], [`calendar`]: dates and times as callers say them; meeting rules and free
-//!   slots.
+//!   guard (pure), and the two-leg call recording (hound).
+//! - [`speech`]: whisper (whisper-rs) for the caller; the natural hibari voice (a warm worker
+//!   process), espeak-ng as the fallback, and other natural voices for simulated callers.
+//! - [`call`]: the per-call session — the tokio shell that feeds a call's conductor and does
+//!   the IO it asks for.
+//! - [`store`]: the durable call log (SQLite via sqlx, migrations) and each call's journal (its
+//!   ordered writer, off the audio path).
 //! - [`notify`]: escalations and messages to humans from the transactional outbox (signed
-//!   webhooks, retries with backoff, delivery after restarts).
-//! - [`store`]: the durable call log (SQLite via sqlx, portable SQL, migrations).
-//! - [`call`]: the per-call session: one task that owns a call's pipeline and wires the stages.
-//! - [`web`]: HTTP: the Twilio webhook (TwiML), the media-stream websocket, the JSON API.
-//! - [`sim`]: a Twilio-faithful simulated caller for demos and tests.
+//!   webhooks, Slack, email; retries with backoff; the digest).
+//! - [`http`]: HTTP — the provider's routes, the media-stream websocket, the JSON API.
+//! - [`persona`]: who the agent answers for, loaded from `prompts/`.
+//! - [`sim`]: a Twilio-faithful simulated caller and the caller corpus, for demos and tests.
+//! - [`services`]: what every call shares (config, persona, store, engines, provider, clock).
 //! - [`app`]: wiring: builds the shared services and runs the server.
 //! - [`config`]: one typed configuration from TOML plus `FRONTDESK_*` environment overrides.
 
 pub mod app;
 pub mod audio;
-pub mod calendar;
 pub mod call;
-pub mod conductor;
 pub mod config;
-pub mod dialog;
-pub mod domain;
+pub mod http;
+pub mod logic;
 pub mod notify;
 pub mod persona;
+pub mod providers;
+pub mod services;
 pub mod sim;
+pub mod speech;
 pub mod store;
-pub mod stt;
-pub mod telephony;
-pub mod timeparse;
-pub mod tts;
-pub mod web;
 
 /// Lower-case hex of `bytes`.
 pub(crate) fn hex(bytes: &[u8]) -> String {

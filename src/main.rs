@@ -9,7 +9,8 @@ use clap::{Parser, Subcommand};
 
 use frontdesk::config::Config;
 use frontdesk::sim::{self, SimOptions};
-use frontdesk::{app, audio, persona::Persona, stt::Stt, tts};
+use frontdesk::speech::{stt::Stt, tts};
+use frontdesk::{app, audio, persona::Persona};
 
 #[derive(Parser)]
 #[command(
@@ -355,7 +356,7 @@ fn parse_time(config: &Config, now: Option<&str>, tz: Option<&str>) -> anyhow::R
     let mut out = std::io::BufWriter::new(std::io::stdout().lock());
     for line in stdin.lock().lines() {
         let line = line.context("reading stdin")?;
-        let when = frontdesk::timeparse::parse(&line, now);
+        let when = frontdesk::logic::timeparse::parse(&line, now);
         let row = serde_json::json!({
             "date": when.date.map(|d| d.format("%Y-%m-%d").to_string()),
             "time": when.time.map(|t| t.format("%H:%M").to_string()),

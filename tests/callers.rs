@@ -7,7 +7,7 @@ use std::path::PathBuf;
 use std::sync::Arc;
 
 use chrono::{DateTime, TimeZone, Utc};
-use frontdesk::dialog::{names, CallerInfo, Meeting, Outcome};
+use frontdesk::logic::dialog::{names, CallerInfo, Meeting, Outcome};
 use frontdesk::persona::Persona;
 use frontdesk::sim::corpus::{
     self, check, corpus_now, generate, Callback, Caller, Class, Expected, ExpectedAppointment,

@@ -339,7 +339,7 @@ async fn bad_frames_are_logged_and_the_call_survives() {
                   "customParameters": custom,
                   "mediaFormat": {"encoding": "audio/x-mulaw", "sampleRate": 8000, "channels": 1}}
     });
-    let silence = frontdesk::telephony::twilio::encode_payload(&[0xFF; 160]);
+    let silence = frontdesk::providers::twilio::encode_payload(&[0xFF; 160]);
     let media = |payload: &str| {
         serde_json::json!({"event": "media", "streamSid": "MZbad", "media": {"track": "inbound", "payload": payload}})
             .to_string()
@@ -455,13 +455,13 @@ async fn webhooks_must_be_signed_when_a_twilio_token_is_set() {
         r.send()
     };
     assert_eq!(post(None).await.unwrap().status(), 403);
-    let wrong = frontdesk::telephony::twilio::signature(
+    let wrong = frontdesk::providers::twilio::signature(
         "other",
         "https://desk.example.com/twilio/voice",
         &params,
     );
     assert_eq!(post(Some(wrong)).await.unwrap().status(), 403);
-    let right = frontdesk::telephony::twilio::signature(
+    let right = frontdesk::providers::twilio::signature(
         "twilio-secret",
         "https://desk.example.com/twilio/voice",
         &params,

@@ -6,7 +6,7 @@ mod common;
 
 use frontdesk::audio::vad::{level_dbfs, Endpoint, Endpointer, VadConfig, FRAME_MS};
 use frontdesk::audio::{g711, resample, LINE_FRAME};
-use frontdesk::tts;
+use frontdesk::speech::tts;
 
 /// Steady noise of the kinds a phone line carries, at an RMS level in dBFS.
 #[derive(Debug, Clone, Copy)]

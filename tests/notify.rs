@@ -231,9 +231,9 @@ async fn queue(
     let note = NewNotification {
         id: id.clone(),
         channel: channel.parse().unwrap(),
-        event: frontdesk::domain::NotifyEvent::Message,
+        event: frontdesk::logic::domain::NotifyEvent::Message,
         reason: None,
-        urgency: Some(frontdesk::domain::Urgency::Routine),
+        urgency: Some(frontdesk::logic::domain::Urgency::Routine),
         payload: payload.to_string(),
         digest_at,
     };
@@ -563,7 +563,7 @@ async fn an_urgent_caller_on_call_hours_is_transferred_through_twilio() {
     };
     let unsigned = post("bogus".into()).await.unwrap();
     assert_eq!(unsigned.status(), 403);
-    let signature = frontdesk::telephony::twilio::signature("twilio-token", &url, &form);
+    let signature = frontdesk::providers::twilio::signature("twilio-token", &url, &form);
     for _ in 0..2 {
         let r = post(signature.clone()).await.unwrap();
         assert_eq!(r.status(), 200);
@@ -887,7 +887,7 @@ async fn a_caller_who_hangs_up_early_is_a_missed_call_not_forgotten() {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn an_urgent_call_cut_off_by_a_crash_still_reaches_a_human() {
-    use frontdesk::dialog::CallerInfo;
+    use frontdesk::logic::dialog::CallerInfo;
     use frontdesk::store::Speaker;
     // The last run crashed mid-call: the caller had said it was an emergency.
     let dir = tempfile::tempdir().unwrap();

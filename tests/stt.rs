@@ -6,8 +6,8 @@ mod common;
 use std::sync::OnceLock;
 
 use frontdesk::audio::{g711, resample};
-use frontdesk::stt::Stt;
-use frontdesk::tts;
+use frontdesk::speech::stt::Stt;
+use frontdesk::speech::tts;
 
 fn stt() -> &'static Stt {
     static STT: OnceLock<Stt> = OnceLock::new();

@@ -11,8 +11,8 @@ use std::time::Instant;
 
 use frontdesk::audio::{g711, resample};
 use frontdesk::config::TtsChoice;
-use frontdesk::tts::caller::{Caller, CallerVoice};
-use frontdesk::tts::{self, espeak::Espeak, TtsEngine};
+use frontdesk::speech::tts::caller::{Caller, CallerVoice};
+use frontdesk::speech::tts::{self, espeak::Espeak, TtsEngine};
 
 fn secs(mulaw: &[u8]) -> f64 {
     mulaw.len() as f64 / 8000.0

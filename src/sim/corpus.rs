@@ -12,7 +12,7 @@
 //!   audio), so the same policy drives text and spoken runs.
 //! - [`check`]: the strict checker: outcome, appointment instant, FAQ answered, name, number,
 //!   message and meeting purpose.
-//! - [`run`]: the text-level runner: drives [`crate::dialog::Dialog`] directly with an injected
+//! - [`run`]: the text-level runner: drives [`crate::logic::dialog::Dialog`] directly with an injected
 //!   clock, feeds each utterance as whisper heard it ([`Heard`]), and scores per class.
 //!
 //! This is test infrastructure that lives in the library so that tests, benches and the spoken
@@ -30,8 +30,8 @@ use chrono::{DateTime, NaiveDateTime, Utc};
 use chrono_tz::Tz;
 use serde::{Deserialize, Serialize};
 
-use crate::calendar::Booked;
-use crate::dialog::Outcome;
+use crate::logic::calendar::Booked;
+use crate::logic::dialog::Outcome;
 
 pub use caller::{slots_in, Caller, Reply};
 pub use generate::{corpus_now, generate, CORPUS_SEED};
@@ -338,11 +338,11 @@ pub struct Observed {
     pub outcome: Option<Outcome>,
     pub summary: String,
     /// Meetings booked (the store said yes).
-    pub booked: Vec<crate::dialog::Meeting>,
+    pub booked: Vec<crate::logic::dialog::Meeting>,
     /// Appointments moved: id and new start.
     pub moved: Vec<(String, DateTime<Utc>)>,
     pub cancelled: Vec<String>,
-    pub caller: crate::dialog::CallerInfo,
+    pub caller: crate::logic::dialog::CallerInfo,
     /// The caller hung up at the turn limit.
     pub stuck: bool,
     /// The agent asked about a meeting while the caller wanted something else.

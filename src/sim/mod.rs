@@ -17,11 +17,11 @@ use futures_util::{SinkExt, StreamExt};
 use tokio_tungstenite::tungstenite::Message;
 
 use crate::audio::{g711, resample, LINE_FRAME};
-use crate::stt::Stt;
-use crate::telephony::twilio::{
+use crate::providers::twilio::{
     self, WireDtmf, WireFrame, WireMark, WireMedia, WireStart, WireStop,
 };
-use crate::tts::{self, TtsEngine};
+use crate::speech::stt::Stt;
+use crate::speech::tts::{self, TtsEngine};
 
 /// A simulated call that could not be placed or completed.
 #[derive(Debug, thiserror::Error)]
@@ -35,7 +35,7 @@ pub enum SimError {
     #[error("websocket failed: {0}")]
     Socket(String),
     #[error("caller voice failed: {0}")]
-    Voice(#[from] crate::tts::TtsError),
+    Voice(#[from] crate::speech::tts::TtsError),
     #[error("script line {line}: {reason}")]
     Script { line: usize, reason: String },
 }
@@ -188,7 +188,7 @@ pub struct SimReport {
 }
 
 /// The stream URL and parameters from `<Connect><Stream>` TwiML, as Twilio reads it.
-pub use crate::telephony::twilio::parse_connect_stream as parse_twiml;
+pub use crate::providers::twilio::parse_connect_stream as parse_twiml;
 
 /// The caller's phone: agent audio waits here and plays at real speed, 20 ms a tick.
 struct Playback {

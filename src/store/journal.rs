@@ -12,8 +12,8 @@ use tokio::sync::{mpsc, oneshot};
 use tracing::error;
 
 use super::{Speaker, Store};
-use crate::dialog::CallerInfo;
-use crate::domain::{Outcome, Summary};
+use crate::logic::dialog::CallerInfo;
+use crate::logic::domain::{Outcome, Summary};
 
 enum Entry {
     /// The call's row (an upsert: the voice webhook normally made it) and its media stream.

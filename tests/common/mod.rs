@@ -10,14 +10,14 @@ use std::time::Duration;
 use frontdesk::app;
 use frontdesk::config::{Config, TtsChoice};
 use frontdesk::sim::{self, SimOptions, SimReport, Step};
-use frontdesk::tts::{self, TtsEngine};
+use frontdesk::speech::tts::{self, TtsEngine};
 
 pub const API_TOKEN: &str = "test-api-token";
 
 /// A running server and what a test needs to talk to it.
 pub struct TestApp {
     pub base: String,
-    pub services: Arc<frontdesk::call::Services>,
+    pub services: Arc<frontdesk::services::Services>,
     pub dir: tempfile::TempDir,
     shutdown: Option<tokio::sync::oneshot::Sender<()>>,
 }
@@ -194,13 +194,13 @@ pub fn said(call: &serde_json::Value, speaker: &str) -> String {
 
 /// The project's speech to text (tiny.en with the persona's prompt), shared by the tests in one
 /// binary.
-pub fn stt() -> &'static frontdesk::stt::Stt {
-    static STT: OnceLock<frontdesk::stt::Stt> = OnceLock::new();
+pub fn stt() -> &'static frontdesk::speech::stt::Stt {
+    static STT: OnceLock<frontdesk::speech::stt::Stt> = OnceLock::new();
     STT.get_or_init(|| {
         require_setup();
         let persona =
             frontdesk::persona::Persona::load(&root().join("prompts/persona.toml")).unwrap();
-        frontdesk::stt::Stt::load(
+        frontdesk::speech::stt::Stt::load(
             &root().join("models/ggml-tiny.en.bin"),
             &persona.stt_prompt(),
             2,

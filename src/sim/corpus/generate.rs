@@ -9,8 +9,8 @@ use rand::{Rng, SeedableRng};
 use super::{
     digits, instant, Callback, Class, Expected, ExpectedAppointment, FactSheet, Goal, Lines, Wish,
 };
-use crate::calendar::{ordinal, speak_time, Booked};
-use crate::dialog::Outcome;
+use crate::logic::calendar::{ordinal, speak_time, Booked};
+use crate::logic::dialog::Outcome;
 use crate::persona::Persona;
 
 /// The seed of the standard corpus.

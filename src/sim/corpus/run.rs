@@ -8,7 +8,7 @@ use std::sync::Arc;
 use chrono::{DateTime, Duration, Utc};
 
 use super::{check, Caller, Class, FactSheet, Failure, Heard, Observed, Reply};
-use crate::dialog::{Action, CalendarFailure, Dialog, Event};
+use crate::logic::dialog::{Action, CalendarFailure, Dialog, Event};
 use crate::persona::Persona;
 
 /// One line of a call as it went: who spoke, what they said, and (for the caller) what whisper

@@ -38,7 +38,7 @@ fn heard_part_keeps_whole_words() {
 
 use std::time::Instant;
 
-use crate::persona::default_persona;
+use crate::logic::persona::default_persona;
 
 /// Tuesday 2026-11-24, 19:30 in Boston: after hours.
 fn evening() -> DateTime<Utc> {

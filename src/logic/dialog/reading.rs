@@ -12,7 +12,7 @@
 use chrono::NaiveDateTime;
 
 use super::understand::{self, content_words, extract_phone};
-use crate::timeparse::{self, When};
+use crate::logic::timeparse::{self, When};
 
 /// What one utterance carries that the dialog keeps whatever it had asked.
 #[derive(Debug, Clone, PartialEq)]

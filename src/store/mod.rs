@@ -10,7 +10,7 @@ use serde::Serialize;
 use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions, SqliteSynchronous};
 use sqlx::{Row, SqlitePool};
 
-use crate::dialog::CallerInfo;
+use crate::logic::dialog::CallerInfo;
 
 /// A storage failure.
 #[derive(Debug, thiserror::Error)]
@@ -28,13 +28,13 @@ pub enum StoreError {
     Sql(#[from] sqlx::Error),
 }
 
-pub use crate::domain::{CallStatus, Speaker};
-use crate::domain::{Category, Channel, NotifyEvent, Outcome, Summary, Urgency};
+pub use crate::logic::domain::{CallStatus, Speaker};
+use crate::logic::domain::{Category, Channel, NotifyEvent, Outcome, Summary, Urgency};
 
 /// A stored name read back as its type; an unknown name is a decoding error naming the column.
 fn named<T>(row: &sqlx::sqlite::SqliteRow, column: &str) -> Result<T, sqlx::Error>
 where
-    T: FromStr<Err = crate::domain::UnknownName>,
+    T: FromStr<Err = crate::logic::domain::UnknownName>,
 {
     let text: String = row.try_get(column)?;
     text.parse().map_err(|e| sqlx::Error::ColumnDecode {
@@ -46,7 +46,7 @@ where
 /// [`named`] for a column that may be NULL.
 fn named_opt<T>(row: &sqlx::sqlite::SqliteRow, column: &str) -> Result<Option<T>, sqlx::Error>
 where
-    T: FromStr<Err = crate::domain::UnknownName>,
+    T: FromStr<Err = crate::logic::domain::UnknownName>,
 {
     let text: Option<String> = row.try_get(column)?;
     text.map(|t| {
@@ -721,7 +721,7 @@ pub struct AppointmentView {
 
 /// The 15-minute granules `[start, end)` covers, as stored slot keys.
 fn granules(start: DateTime<Utc>, end: DateTime<Utc>) -> Vec<String> {
-    let step = chrono::Duration::minutes(i64::from(crate::calendar::GRANULE_MINUTES));
+    let step = chrono::Duration::minutes(i64::from(crate::logic::calendar::GRANULE_MINUTES));
     let mut out = Vec::new();
     let mut t = start;
     while t < end {
@@ -923,7 +923,7 @@ impl Store {
     pub async fn booked_from(
         &self,
         from: DateTime<Utc>,
-    ) -> Result<Vec<crate::calendar::Booked>, StoreError> {
+    ) -> Result<Vec<crate::logic::calendar::Booked>, StoreError> {
         let rows = sqlx::query(
             "SELECT * FROM appointments WHERE status = 'booked' AND ends_at > $1 ORDER BY starts_at",
         )
@@ -932,7 +932,7 @@ impl Store {
         .await?;
         let mut out = Vec::with_capacity(rows.len());
         for r in rows {
-            out.push(crate::calendar::Booked {
+            out.push(crate::logic::calendar::Booked {
                 id: r.try_get("id")?,
                 start: parse_stamp(&r.try_get::<String, _>("starts_at")?)?,
                 end: parse_stamp(&r.try_get::<String, _>("ends_at")?)?,

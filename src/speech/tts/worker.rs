@@ -11,7 +11,7 @@ use serde::Deserialize;
 
 use super::{Speech, TtsError};
 
-const SCRIPT: &str = include_str!("../../scripts/tts_worker.py");
+const SCRIPT: &str = include_str!("../../../scripts/tts_worker.py");
 
 #[derive(Deserialize)]
 struct Header {

@@ -10,8 +10,8 @@
 use chrono::{DateTime, LocalResult, NaiveDateTime, TimeZone, Utc};
 use chrono_tz::Tz;
 
-use crate::calendar::speak_time;
-use crate::timeparse::{self, When};
+use crate::logic::calendar::speak_time;
+use crate::logic::timeparse::{self, When};
 
 use chrono_tz::{Africa, America, Asia, Australia, Europe, Pacific};
 
@@ -500,7 +500,7 @@ fn misheard_place(ws: &[Word]) -> Option<Tz> {
             continue;
         }
         let heard: String = slot.iter().map(|w| w.low.as_str()).collect();
-        let heard_keys: Vec<String> = crate::dialog::names::sound_keys(&heard)
+        let heard_keys: Vec<String> = crate::logic::dialog::names::sound_keys(&heard)
             .into_iter()
             .filter(|k| k.len() >= 3)
             .collect();
@@ -511,7 +511,7 @@ fn misheard_place(ws: &[Word]) -> Option<Tz> {
             }
             let score = strsim::normalized_levenshtein(&heard, &place);
             let same_sound = !heard_keys.is_empty()
-                && crate::dialog::names::sound_keys(&place)
+                && crate::logic::dialog::names::sound_keys(&place)
                     .iter()
                     .any(|k| heard_keys.contains(k));
             if (score >= 0.6 || same_sound) && best.is_none_or(|(b, _)| score > b) {

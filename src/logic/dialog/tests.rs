@@ -2,7 +2,7 @@
 //! calendar is played by the harness: bookings succeed unless their time is in `taken`.
 
 use super::*;
-use crate::persona::default_persona;
+use crate::logic::persona::default_persona;
 
 /// Tuesday 2026-11-24, 19:30 in Boston: after hours.
 fn evening() -> DateTime<Utc> {
@@ -2405,7 +2405,7 @@ proptest::proptest! {
         let _ = reading::corrected_when(&t, local);
         let _ = reading::content(&t, "Alex");
         let _ = reading::passed_on(&t, "Alex");
-        let _ = crate::timeparse::parse(&t, local);
+        let _ = crate::logic::timeparse::parse(&t, local);
         let s = &persona.screening;
         let _ = (s.is_sales(&t), s.is_spam(&t), s.urgency(&t), s.by_name(&t), s.by_number(&t));
         let _ = (screen::words(&t), screen::same_name(&t, &u), screen::same_number(&t, &u));

@@ -33,10 +33,10 @@ use tracing::{debug, info, warn};
 use crate::audio::resample::{ResampleError, StreamResampler};
 use crate::audio::vad::{level_dbfs, Endpoint, Endpointer, Patience, Utterance, VadConfig};
 use crate::audio::{g711, EchoGuard, LINE_FRAME};
-use crate::calendar::Booked;
-use crate::dialog::{Action, CalendarFailure, CallerInfo, Dialog, Event, Expect, Meeting};
-use crate::domain::{CallStatus, Outcome, Speaker, Summary};
-use crate::telephony::Outbound;
+use crate::logic::calendar::Booked;
+use crate::logic::dialog::{Action, CalendarFailure, CallerInfo, Dialog, Event, Expect, Meeting};
+use crate::logic::domain::{CallStatus, Outcome, Speaker, Summary};
+use crate::logic::media::Outbound;
 
 #[cfg(test)]
 mod tests;

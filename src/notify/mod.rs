@@ -22,9 +22,9 @@ use serde_json::{json, Value};
 use sha2::Digest;
 use tracing::{error, info, warn};
 
-use crate::call::Services;
 use crate::config::{Config, DeliveryConfig};
-use crate::domain::{Category, Channel, NotifyEvent, Outcome, Speaker, Summary, Urgency};
+use crate::logic::domain::{Category, Channel, NotifyEvent, Outcome, Speaker, Summary, Urgency};
+use crate::services::Services;
 use crate::store::{CallView, NewNotification, Outgoing};
 
 /// The header carrying `sha256=<hex HMAC-SHA256 of the body>`.
@@ -758,7 +758,7 @@ mod tests {
             to: None,
             started_at: "2026-11-25T00:30:00.000Z".into(),
             ended_at: Some("2026-11-25T00:31:00.000Z".into()),
-            status: crate::domain::CallStatus::Completed,
+            status: crate::logic::domain::CallStatus::Completed,
             outcome: Some(outcome.parse().unwrap()),
             caller: Default::default(),
             purpose: None,

@@ -86,7 +86,7 @@ struct RawScreening {
     escalate: EscalateRules,
 }
 
-pub use crate::domain::{Category, Urgency};
+pub use crate::logic::domain::{Category, Urgency};
 
 /// The screening lists and rules.
 #[derive(Debug, Clone, Default)]
@@ -289,7 +289,7 @@ mod tests {
     use super::*;
 
     fn screening() -> Screening {
-        Screening::from_toml(include_str!("../../prompts/screening.toml")).unwrap()
+        Screening::from_toml(include_str!("../../../prompts/screening.toml")).unwrap()
     }
 
     #[test]

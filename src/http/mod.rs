@@ -1,5 +1,5 @@
 //! HTTP: the telephony provider's webhooks and media-stream websocket (through its
-//! [`Provider`](crate::telephony::Provider)), and the JSON API.
+//! [`Provider`](crate::providers::Provider)), and the JSON API.
 //!
 //! **Architecture Invariant:** handlers are thin: they check, translate and hand over to
 //! `telephony`, `call` and `store`. The websocket handler is the only place a provider's
@@ -18,9 +18,10 @@ use serde::Deserialize;
 use tokio::sync::mpsc;
 use tracing::{error, info, warn};
 
-use crate::call::{self, Services, SessionInput, SessionOutput};
+use crate::call::{self, SessionInput, SessionOutput};
 use crate::notify;
-use crate::telephony::{FrameError, Reply};
+use crate::providers::{FrameError, Reply};
+use crate::services::Services;
 
 /// The application's routes.
 pub fn router(services: Arc<Services>) -> Router {

@@ -18,10 +18,10 @@ use std::sync::Arc;
 use chrono::{DateTime, Duration, NaiveDateTime, NaiveTime, Utc};
 use serde::Serialize;
 
-use crate::calendar::speak_time;
-use crate::calendar::{self, Booked, Calendar, Unavailable};
-use crate::persona::Persona;
-use crate::timeparse::When;
+use crate::logic::calendar::speak_time;
+use crate::logic::calendar::{self, Booked, Calendar, Unavailable};
+use crate::logic::persona::Persona;
+use crate::logic::timeparse::When;
 pub use screen::{Category, Urgency};
 use understand::{
     choice, extract_name, extract_phone, intent, spoken_number, usable_caller_id, yes_no, Intent,
@@ -83,7 +83,7 @@ pub enum Expect {
     When,
 }
 
-pub use crate::domain::{Outcome, Summary};
+pub use crate::logic::domain::{Outcome, Summary};
 
 /// What the caller has told us so far, and what screening made of it.
 #[derive(Debug, Clone, Default, PartialEq, Serialize)]

@@ -1323,7 +1323,7 @@ mod tests {
 
     #[test]
     fn introductions_ask_for_no_one() {
-        use crate::dialog::understand::{intent, Intent};
+        use crate::logic::dialog::understand::{intent, Intent};
         let ask = |t: &str| intent(t, "Jamie Chen", "Alex Morgan");
         for t in [
             "This is Morgan Reyes.",

@@ -1,0 +1,37 @@
+//! What every call shares and outlives it: the config, the persona, the store, the speech
+//! engines, the provider, the clock and the outbox's wake-up. Built once by [`crate::app`];
+//! the session, the HTTP layer and the notifier read it.
+
+use std::sync::Arc;
+
+use crate::config::{Clock, Config};
+use crate::persona::Persona;
+use crate::providers::Provider;
+use crate::speech::stt::Stt;
+use crate::speech::tts::TtsEngine;
+use crate::store::Store;
+
+/// Everything a call needs that outlives it: shared by all calls.
+pub struct Services {
+    pub config: Config,
+    pub persona: Arc<Persona>,
+    pub store: Store,
+    pub stt: Stt,
+    pub tts: Arc<dyn TtsEngine>,
+    pub clock: Clock,
+    /// The telephony provider: its webhooks, replies, media adapter and live transfer.
+    pub provider: Arc<dyn Provider>,
+    /// Key for the per-call stream tokens handed out in TwiML.
+    pub stream_key: [u8; 32],
+    /// The API bearer token.
+    pub api_token: String,
+    /// Wakes the delivery worker when the outbox gets something.
+    pub outbox: tokio::sync::Notify,
+}
+
+impl Services {
+    /// The token that lets the media stream of `call_sid` in: hex HMAC-SHA256 of the call id.
+    pub fn stream_token(&self, call_sid: &str) -> String {
+        crate::hmac_sha256_hex(&self.stream_key, call_sid.as_bytes())
+    }
+}
