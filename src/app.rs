@@ -10,18 +10,19 @@ use crate::config::{Clock, Config};
 use crate::http;
 use crate::persona::Persona;
 use crate::services::Services;
-use crate::speech::stt::Stt;
+use crate::speech::stt::{Stt, Transcriber};
 use crate::speech::tts;
 use crate::store::{CallStatus, Store};
 
-/// Loads the persona, opens the call log, loads whisper and starts the voice.
-pub async fn build_services(config: Config) -> anyhow::Result<Arc<Services>> {
-    let persona = Persona::load(&config.persona)
-        .with_context(|| format!("loading the persona ({})", config.persona.display()))?;
-    let store = Store::open(&config.database_url)
-        .await
-        .with_context(|| format!("opening the call log ({})", config.database_url))?;
-    let clock = Clock::starting_at(config.now);
+/// The speech engines a server runs with: whisper and the configured voice, or stand-ins
+/// ([`crate::speech::fake`]) for fast session tests.
+pub struct Engines {
+    pub stt: Arc<dyn Transcriber>,
+    pub tts: Arc<dyn tts::TtsEngine>,
+}
+
+/// Loads whisper and starts the configured voice.
+pub async fn load_engines(config: &Config, persona: &Persona) -> anyhow::Result<Engines> {
     let stt = {
         let (model, prompt, threads) = (
             config.model.clone(),
@@ -39,6 +40,28 @@ pub async fn build_services(config: Config) -> anyhow::Result<Arc<Services>> {
             .context("starting the voice")??
     };
     info!(voice = tts.name(), model = %config.model.display(), "ready");
+    Ok(Engines {
+        stt: Arc::new(stt),
+        tts,
+    })
+}
+
+/// Loads the persona, opens the call log, loads whisper and starts the voice (or uses
+/// `engines`, when given).
+pub async fn build_services(
+    config: Config,
+    engines: Option<Engines>,
+) -> anyhow::Result<Arc<Services>> {
+    let persona = Persona::load(&config.persona)
+        .with_context(|| format!("loading the persona ({})", config.persona.display()))?;
+    let store = Store::open(&config.database_url)
+        .await
+        .with_context(|| format!("opening the call log ({})", config.database_url))?;
+    let clock = Clock::starting_at(config.now);
+    let Engines { stt, tts } = match engines {
+        Some(e) => e,
+        None => load_engines(&config, &persona).await?,
+    };
     let api_token = match &config.api_token {
         Some(t) => t.clone(),
         None => {
@@ -130,7 +153,16 @@ pub struct Running {
 /// Binds `config.listen` (port 0 picks a free port), builds the services and serves until
 /// `shutdown` resolves.
 pub async fn start(
+    config: Config,
+    shutdown: impl std::future::Future<Output = ()> + Send + 'static,
+) -> anyhow::Result<Running> {
+    start_with(config, None, shutdown).await
+}
+
+/// [`start`] with the given speech engines instead of whisper and the configured voice.
+pub async fn start_with(
     mut config: Config,
+    engines: Option<Engines>,
     shutdown: impl std::future::Future<Output = ()> + Send + 'static,
 ) -> anyhow::Result<Running> {
     let listener = TcpListener::bind(config.listen)
@@ -138,7 +170,7 @@ pub async fn start(
         .with_context(|| format!("cannot listen on {} (FRONTDESK_LISTEN)", config.listen))?;
     let addr = listener.local_addr()?;
     config.listen = addr;
-    let services = build_services(config).await?;
+    let services = build_services(config, engines).await?;
     let app = http::router(services.clone());
     tokio::spawn(crate::notify::run(services.clone()));
     let task = tokio::spawn(async move {

@@ -7,7 +7,7 @@ use std::sync::Arc;
 use crate::config::{Clock, Config};
 use crate::persona::Persona;
 use crate::providers::Provider;
-use crate::speech::stt::Stt;
+use crate::speech::stt::Transcriber;
 use crate::speech::tts::TtsEngine;
 use crate::store::Store;
 
@@ -16,7 +16,7 @@ pub struct Services {
     pub config: Config,
     pub persona: Arc<Persona>,
     pub store: Store,
-    pub stt: Stt,
+    pub stt: Arc<dyn Transcriber>,
     pub tts: Arc<dyn TtsEngine>,
     pub clock: Clock,
     /// The telephony provider: its webhooks, replies, media adapter and live transfer.

@@ -1,5 +1,6 @@
 //! The speech engines: whisper for the caller ([`stt`]), the agent's voice and the simulated
 //! callers' voices ([`tts`]). They run off the async runtime (blocking pool, worker process).
 
+pub mod fake;
 pub mod stt;
 pub mod tts;

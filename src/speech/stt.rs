@@ -107,6 +107,67 @@ const HALLUCINATIONS: &[&str] = &[
     "subtitles by the amara.org community",
 ];
 
+/// Speech to text as calls use it: one finished utterance at a time, or a stream that the
+/// caller's audio is pushed into while they speak (the seam for incremental transcription).
+/// Whisper implements it ([`Stt`]); [`super::fake::Scripted`] is the deterministic stand-in for
+/// fast session tests.
+pub trait Transcriber: Send + Sync {
+    /// Transcribes one finished utterance (16 kHz mono), off the async runtime.
+    fn transcribe(&self, audio: Vec<f32>) -> BoxFuture<'static, Result<Transcript, SttError>>;
+    /// Opens a stream for one utterance.
+    fn stream(&self) -> Box<dyn SpeechStream>;
+}
+
+/// One utterance transcribed while it is spoken.
+pub trait SpeechStream: Send {
+    /// More of the utterance (16 kHz mono).
+    fn push(&mut self, audio: &[f32]);
+    /// What has been said so far: a partial transcript, which later audio may change.
+    fn partial(&mut self) -> BoxFuture<'static, Result<Transcript, SttError>>;
+    /// The utterance ended: its final transcript.
+    fn finish(self: Box<Self>) -> BoxFuture<'static, Result<Transcript, SttError>>;
+}
+
+/// A future that outlives its caller's borrow.
+pub type BoxFuture<'a, T> = std::pin::Pin<Box<dyn std::future::Future<Output = T> + Send + 'a>>;
+
+impl Transcriber for Stt {
+    fn transcribe(&self, audio: Vec<f32>) -> BoxFuture<'static, Result<Transcript, SttError>> {
+        let me = self.clone();
+        Box::pin(async move { Stt::transcribe(&me, audio).await })
+    }
+
+    fn stream(&self) -> Box<dyn SpeechStream> {
+        Box::new(WhisperStream {
+            stt: self.clone(),
+            audio: Vec::new(),
+        })
+    }
+}
+
+/// Whisper over a growing utterance: whisper decodes whole clips, so a partial result is the
+/// clip so far decoded again (the standard way to run it incrementally), and the final one the
+/// whole utterance.
+struct WhisperStream {
+    stt: Stt,
+    audio: Vec<f32>,
+}
+
+impl SpeechStream for WhisperStream {
+    fn push(&mut self, audio: &[f32]) {
+        self.audio.extend_from_slice(audio);
+    }
+
+    fn partial(&mut self) -> BoxFuture<'static, Result<Transcript, SttError>> {
+        Transcriber::transcribe(&self.stt, self.audio.clone())
+    }
+
+    fn finish(self: Box<Self>) -> BoxFuture<'static, Result<Transcript, SttError>> {
+        let WhisperStream { stt, audio } = *self;
+        Transcriber::transcribe(&stt, audio)
+    }
+}
+
 /// Shared whisper model plus a pool of decoding states.
 #[derive(Clone)]
 pub struct Stt {

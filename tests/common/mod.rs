@@ -75,6 +75,12 @@ fn scripted_persona(dir: &std::path::Path) -> PathBuf {
 /// The configuration tests run with: after hours in Boston (Tuesday 19:30), the hibari voice.
 pub fn test_config(dir: &std::path::Path) -> Config {
     require_setup();
+    base_config(dir)
+}
+
+/// [`test_config`] without the check that the model and voices are installed (for servers run
+/// with the stand-in engines).
+fn base_config(dir: &std::path::Path) -> Config {
     Config {
         listen: "127.0.0.1:0".parse().unwrap(),
         database_url: format!("sqlite://{}/frontdesk.db", dir.display()),
@@ -97,6 +103,25 @@ pub async fn spawn_app_with(tweak: impl FnOnce(&mut Config)) -> TestApp {
     tweak(&mut config);
     let (tx, rx) = tokio::sync::oneshot::channel::<()>();
     let running = app::start(config, async {
+        let _ = rx.await;
+    })
+    .await
+    .expect("server starts");
+    TestApp {
+        base: format!("http://{}", running.addr),
+        services: running.services,
+        dir,
+        shutdown: Some(tx),
+    }
+}
+
+/// Starts the server with stand-in speech engines (`frontdesk::speech::fake`): the real
+/// websocket, session, conductor, dialog and SQLite, without whisper or a natural voice.
+pub async fn spawn_app_with_engines(engines: app::Engines) -> TestApp {
+    let dir = tempfile::tempdir().unwrap();
+    let config = base_config(dir.path());
+    let (tx, rx) = tokio::sync::oneshot::channel::<()>();
+    let running = app::start_with(config, Some(engines), async {
         let _ = rx.await;
     })
     .await
