@@ -489,7 +489,7 @@ impl Config {
     }
 
     /// The websocket URL Twilio should stream to.
-    pub fn stream_url(&self) -> String {
+    pub fn stream_url(&self, provider: &str) -> String {
         let base = self.public_base();
         let ws = if let Some(rest) = base.strip_prefix("https://") {
             format!("wss://{rest}")
@@ -498,7 +498,7 @@ impl Config {
         } else {
             base
         };
-        format!("{ws}/twilio/stream")
+        format!("{ws}/{provider}/stream")
     }
 }
 
@@ -548,7 +548,7 @@ mod tests {
     fn defaults_are_sensible() {
         let c = Config::load_with(None, &[]).unwrap();
         assert_eq!(c.listen.to_string(), "127.0.0.1:8080");
-        assert_eq!(c.stream_url(), "ws://127.0.0.1:8080/twilio/stream");
+        assert_eq!(c.stream_url("twilio"), "ws://127.0.0.1:8080/twilio/stream");
     }
 
     #[test]
@@ -564,7 +564,10 @@ mod tests {
         )
         .unwrap();
         assert_eq!(c.listen.port(), 9000);
-        assert_eq!(c.stream_url(), "wss://desk.example.com/twilio/stream");
+        assert_eq!(
+            c.stream_url("telnyx"),
+            "wss://desk.example.com/telnyx/stream"
+        );
         assert_eq!(c.tts, TtsChoice::Espeak);
         assert_eq!(c.now.unwrap().to_rfc3339(), "2026-11-23T19:30:00-05:00");
     }

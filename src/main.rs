@@ -121,7 +121,10 @@ async fn serve(config: Config) -> anyhow::Result<()> {
     let base = running.services.config.public_base();
     eprintln!(
         "frontdesk is answering at {base}/twilio/voice (media stream {})",
-        running.services.config.stream_url()
+        running
+            .services
+            .config
+            .stream_url(running.services.provider.name())
     );
     eprintln!(
         "call log API: http://{}/api/calls (Authorization: Bearer <FRONTDESK_API_TOKEN>)",

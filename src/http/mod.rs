@@ -123,7 +123,7 @@ async fn voice(State(svc): State<Arc<Services>>, WebhookForm(params): WebhookFor
     info!(call_sid = sid, from, to, "incoming call");
     let token = svc.stream_token(sid);
     reply(svc.provider.connect_stream(
-        &svc.config.stream_url(),
+        &svc.config.stream_url(svc.provider.name()),
         &[("token", &token), ("from", from), ("to", to)],
     ))
 }

@@ -85,9 +85,77 @@ pub enum TransferError {
 
 /// A telephony provider's control plane: the webhooks it sends us, what we answer them with,
 /// the live-call operations we ask of it, and the [`Adapter`] for its media stream. A new
-/// provider implements this trait and [`Adapter`] in a module of its own; `web` mounts its
-/// three routes (`/{name}/voice`, `/{name}/stream`, `/{name}/dial-status`) and never sees a
-/// wire field. Webhook parameters arrive as the form's name/value pairs, in order.
+/// provider implements this trait and [`Adapter`] in a module of its own; `http` mounts its
+/// three routes (`/{name}/voice`, `/{name}/stream`, `/{name}/dial-status`) with one line and
+/// never sees a wire field. Webhook parameters arrive as the form's name/value pairs, in order.
+///
+/// What a new provider implements (this one speaks an imaginary JSON protocol):
+///
+/// ```no_run
+/// use frontdesk::providers::*;
+///
+/// struct Acme;
+///
+/// impl Provider for Acme {
+///     fn name(&self) -> &'static str { "acme" }
+///     fn verify(&self, _url: &str, _params: &[(String, String)],
+///               header: &dyn Fn(&str) -> Option<String>) -> bool {
+///         header("x-acme-signature").is_some() // check the provider's real signature here
+///     }
+///     fn incoming_call(&self, p: &[(String, String)]) -> Result<IncomingCall, WebhookError> {
+///         let get = |k: &str| p.iter().find(|(n, _)| n == k).map(|(_, v)| v.clone());
+///         Ok(IncomingCall {
+///             call_id: get("call_id").ok_or(WebhookError::Missing("call_id"))?,
+///             from: get("from"),
+///             to: get("to"),
+///         })
+///     }
+///     fn transfer_ended(&self, p: &[(String, String)]) -> Result<TransferEnded, WebhookError> {
+///         let get = |k: &str| p.iter().find(|(n, _)| n == k).map(|(_, v)| v.clone());
+///         let status = get("result").unwrap_or_default();
+///         Ok(TransferEnded {
+///             call_id: get("call_id").ok_or(WebhookError::Missing("call_id"))?,
+///             answered: status == "answered",
+///             status,
+///         })
+///     }
+///     fn connect_stream(&self, url: &str, _parameters: &[(&str, &str)]) -> Reply {
+///         Reply { content_type: "application/json", body: format!(r#"{{"stream":"{url}"}}"#) }
+///     }
+///     fn say_and_hang_up(&self, text: &str) -> Reply {
+///         Reply { content_type: "application/json", body: format!(r#"{{"say":{text:?}}}"#) }
+///     }
+///     fn hang_up(&self) -> Reply {
+///         Reply { content_type: "application/json", body: r#"{"hangup":true}"#.into() }
+///     }
+///     fn adapter(&self) -> Box<dyn Adapter> { Box::new(AcmeFrames) }
+///     fn transfer<'a>(&'a self, _call: &'a str, _to: &'a str, _say: &'a str,
+///                     _status_url: &'a str) -> TransferFuture<'a> {
+///         Box::pin(async { Err(TransferError::NotConfigured("acme transfers")) })
+///     }
+/// }
+///
+/// struct AcmeFrames;
+///
+/// impl Adapter for AcmeFrames {
+///     fn parse(&mut self, text: &str) -> Result<Inbound, FrameError> {
+///         match text {
+///             "hello" => Ok(Inbound::Connected),
+///             "bye" => Ok(Inbound::Stop),
+///             other => Err(FrameError::UnknownEvent(other.to_string())),
+///         }
+///     }
+///     fn encode(&self, frame: &Outbound) -> String {
+///         match frame {
+///             Outbound::Media(audio) => format!("audio {}", audio.len()),
+///             Outbound::Mark(name) => format!("mark {name}"),
+///             Outbound::Clear => "clear".into(),
+///         }
+///     }
+/// }
+/// ```
+///
+/// `app` then builds `Services::provider` as `Arc::new(Acme)`.
 pub trait Provider: Send + Sync {
     /// The path segment its routes live under ("twilio").
     fn name(&self) -> &'static str;
