@@ -870,7 +870,9 @@ impl Dialog {
             return;
         }
         let closing = understand::wants_to_end(text) || asked == Some(Intent::Done);
-        if !closing && yes_no(text) == YesNo::Unclear && understand::content_words(text) >= 1 {
+        // Digits alone (the number they already gave, say) are not something to pass on.
+        let words: String = text.chars().filter(|c| !c.is_ascii_digit()).collect();
+        if !closing && yes_no(text) == YesNo::Unclear && understand::content_words(&words) >= 1 {
             // "Call me." is a message when it answers the question.
             self.retry.clear();
             self.info.message = Some(text.to_string());

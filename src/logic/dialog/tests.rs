@@ -1713,6 +1713,32 @@ fn transfers(actions: &[Action]) -> Vec<String> {
 }
 
 #[test]
+fn a_bare_number_where_the_message_was_asked_is_not_the_message() {
+    // The number they already confirmed, said again when asked for the message (whisper writes
+    // it as digits, grouped or not): asked again, and the message is what they say next.
+    for number in ["617 555 0123.", "6175550123", "It's 617-555-0123."] {
+        let (d, _) = check(
+            Some("+16175550123"),
+            &[
+                ("I'd like to leave a message for Alex.", "your name"),
+                ("Dana Kim.", "best number"),
+                ("Yes.", "tell Alex"),
+                (number, "What would you like me to tell Alex?"),
+                (
+                    "That the budget review moved to Monday.",
+                    "Your message: That the budget review moved to Monday.",
+                ),
+            ],
+        );
+        assert_eq!(
+            d.caller().message.as_deref(),
+            Some("That the budget review moved to Monday."),
+            "{number}"
+        );
+    }
+}
+
+#[test]
 fn an_emergency_on_call_is_transferred_live() {
     let mut call = Call::from(Some("+16175550111"));
     call.transfer = Some(true);
