@@ -484,10 +484,53 @@ pub fn clean(raw: &str) -> String {
 ///   is kept once;
 /// - the cut-off start of one more copy at the end (the token limit stopped the loop) is dropped.
 ///
+/// - a spelled letter whisper runs on ("H-A-D-D-A-D-D-D-D-D-D-…", "A.D.D.D.D.D") is kept once:
+///   no name has a letter three times in a row.
+///
 /// What a caller repeats once ("No, no.", "Thursday. Thursday at two.") is left as it is.
 pub fn collapse_repeats(text: &str) -> String {
     let sentences = collapse_sentences(&split_sentences(text));
-    collapse_phrases(&sentences.join(" "))
+    let text = collapse_phrases(&sentences.join(" "));
+    text.split(' ')
+        .map(collapse_letter_run)
+        .collect::<Vec<_>>()
+        .join(" ")
+}
+
+/// One word of letters joined by dashes or dots ("H-A-D-D-D-D", "A.D.D.D."), with any letter
+/// said three times or more in a row kept once; other words as they are.
+fn collapse_letter_run(word: &str) -> std::borrow::Cow<'_, str> {
+    let letters: Vec<&str> = word.split(['-', '.']).filter(|p| !p.is_empty()).collect();
+    let spelled = letters.len() >= 4
+        && letters
+            .iter()
+            .all(|l| l.chars().count() == 1 && l.chars().all(char::is_alphabetic));
+    let runs_on = letters
+        .windows(3)
+        .any(|w| w[0].eq_ignore_ascii_case(w[1]) && w[1].eq_ignore_ascii_case(w[2]));
+    if !spelled || !runs_on {
+        return word.into();
+    }
+    let sep = if word.contains('-') { "-" } else { "." };
+    let mut kept: Vec<&str> = Vec::new();
+    let mut i = 0;
+    while i < letters.len() {
+        let mut j = i;
+        while j + 1 < letters.len() && letters[j + 1].eq_ignore_ascii_case(letters[i]) {
+            j += 1;
+        }
+        let run = j - i + 1;
+        kept.extend(std::iter::repeat_n(
+            letters[i],
+            if run >= 3 { 1 } else { run },
+        ));
+        i = j + 1;
+    }
+    let mut out = kept.join(sep);
+    if sep == "." {
+        out.push('.');
+    }
+    out.into()
 }
 
 /// A word as compared for repeats: lower case, without punctuation.
@@ -680,6 +723,18 @@ mod tests {
         check(
             "My number is 6 1 7 5 5 5 0 1 0 0 6 1 7 5 5 5 0 1 0 0 6 1 7 5 5 5 0 1 0 0",
             "My number is 6 1 7 5 5 5 0 1 0 0",
+        );
+        // A spelled letter whisper ran on.
+        check(
+            "Omar, O-M-A-R, H-A-D-D-A-D-D-D-D-D-D-D-D-D-D-D-D-D-D-D-D-",
+            "Omar, O-M-A-R, H-A-D-D-A-D",
+        );
+        check("Hadded H. A.D.D.D.D.D.D.D.D.D", "Hadded H. A.D.");
+        // Double letters and ordinary words stay.
+        check("E-L-L-E-N, Ellen.", "E-L-L-E-N, Ellen.");
+        check(
+            "A-A-A battery, the 555-0123 line",
+            "A-A-A battery, the 555-0123 line",
         );
         check(
             "on Thursday on Thursday on Thursday on Thursday on",
