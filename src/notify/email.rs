@@ -1,0 +1,73 @@
+//! Email: the subject and plain-text body rendered from the stored facts (pure); `worker`
+//! sends it over SMTP with lettre.
+
+use chrono_tz::Tz;
+use serde_json::Value;
+
+use super::{caller_line, headline, text, transcript_lines};
+
+/// An email's subject and plain-text body.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Email {
+    pub subject: String,
+    pub body: String,
+}
+
+/// The email for one notification or a digest of several; times in `tz`.
+pub fn email_message(items: &[Value], tz: Tz) -> Email {
+    let section = |item: &Value| {
+        let mut out = format!("{}\n\n", headline(item));
+        if let Some(summary) = text(item, "summary") {
+            out.push_str(&format!("{summary}\n\n"));
+        }
+        out.push_str(&format!("Caller:   {}\n", caller_line(item)));
+        for (label, key) in [
+            ("Urgency:  ", "urgency"),
+            ("Category: ", "category"),
+            ("Purpose:  ", "purpose"),
+            ("Message:  ", "message"),
+            ("Outcome:  ", "outcome"),
+        ] {
+            if let Some(v) = text(item, key) {
+                out.push_str(&format!("{label}{v}\n"));
+            }
+        }
+        if let Some(url) = text(item, "call_url") {
+            out.push_str(&format!("Call log: {url}\n"));
+        }
+        let transcript = transcript_lines(item, tz);
+        if !transcript.is_empty() {
+            out.push_str(&format!("\nTranscript ({}):\n", tz.name()));
+            for line in transcript {
+                out.push_str(&format!("  {line}\n"));
+            }
+        }
+        out
+    };
+    if let [item] = items {
+        let subject = if item["event"] == "escalation"
+            && text(item, "urgency").is_some_and(|u| u != "routine")
+        {
+            format!("[URGENT] {}", headline(item))
+        } else {
+            headline(item)
+        };
+        return Email {
+            subject,
+            body: section(item),
+        };
+    }
+    let mut body = format!("{} messages came in overnight.\n", items.len());
+    for (i, item) in items.iter().enumerate() {
+        body.push_str(&format!(
+            "\n--- {} of {} ---\n\n{}",
+            i + 1,
+            items.len(),
+            section(item)
+        ));
+    }
+    Email {
+        subject: format!("Morning digest: {} messages", items.len()),
+        body,
+    }
+}
