@@ -94,18 +94,7 @@ async fn a_caller_leaves_a_message_and_everything_is_logged() {
     assert_eq!(anon.status(), 401);
 
     // Both legs were recorded.
-    let wav = reqwest::Client::new()
-        .get(format!(
-            "{}/api/calls/{}/recording.wav",
-            app.base, report.call_sid
-        ))
-        .bearer_auth(common::API_TOKEN)
-        .send()
-        .await
-        .unwrap()
-        .bytes()
-        .await
-        .unwrap();
+    let wav = app.recording(&report.call_sid).await.bytes().await.unwrap();
     let reader = hound::WavReader::new(std::io::Cursor::new(wav.to_vec())).unwrap();
     assert_eq!(reader.spec().channels, 2);
     assert!(
@@ -207,16 +196,7 @@ async fn a_stalled_database_never_holds_up_the_callers_audio() {
         .to_lowercase()
         .contains("jordan"));
     // The stream and its recording were noted too.
-    let wav = reqwest::Client::new()
-        .get(format!(
-            "{}/api/calls/{}/recording.wav",
-            app.base, report.call_sid
-        ))
-        .bearer_auth(common::API_TOKEN)
-        .send()
-        .await
-        .unwrap();
-    assert_eq!(wav.status(), 200);
+    assert_eq!(app.recording(&report.call_sid).await.status(), 200);
     assert!(said(&call, "agent").contains("after-hours assistant"));
     assert!(said(&call, "caller").contains("jordan"));
 }

@@ -101,18 +101,7 @@ pub async fn spawn_app_with(tweak: impl FnOnce(&mut Config)) -> TestApp {
     let dir = tempfile::tempdir().unwrap();
     let mut config = test_config(dir.path());
     tweak(&mut config);
-    let (tx, rx) = tokio::sync::oneshot::channel::<()>();
-    let running = app::start(config, async {
-        let _ = rx.await;
-    })
-    .await
-    .expect("server starts");
-    TestApp {
-        base: format!("http://{}", running.addr),
-        services: running.services,
-        dir,
-        shutdown: Some(tx),
-    }
+    start_in(dir, config, None).await
 }
 
 /// Starts the server with stand-in speech engines (`frontdesk::speech::fake`): the real
@@ -120,8 +109,17 @@ pub async fn spawn_app_with(tweak: impl FnOnce(&mut Config)) -> TestApp {
 pub async fn spawn_app_with_engines(engines: app::Engines) -> TestApp {
     let dir = tempfile::tempdir().unwrap();
     let config = base_config(dir.path());
+    start_in(dir, config, Some(engines)).await
+}
+
+/// Runs the server with `config` (whose files live in `dir`) until the `TestApp` is dropped.
+async fn start_in(
+    dir: tempfile::TempDir,
+    config: Config,
+    engines: Option<app::Engines>,
+) -> TestApp {
     let (tx, rx) = tokio::sync::oneshot::channel::<()>();
-    let running = app::start_with(config, Some(engines), async {
+    let running = app::start_with(config, engines, async {
         let _ = rx.await;
     })
     .await
@@ -184,6 +182,16 @@ impl TestApp {
             .unwrap();
         let status = r.status().as_u16();
         (status, r.json().await.unwrap_or(serde_json::Value::Null))
+    }
+
+    /// `GET` a call's recording with the bearer token.
+    pub async fn recording(&self, call_sid: &str) -> reqwest::Response {
+        reqwest::Client::new()
+            .get(format!("{}/api/calls/{call_sid}/recording.wav", self.base))
+            .bearer_auth(API_TOKEN)
+            .send()
+            .await
+            .unwrap()
     }
 
     /// The stored call, waiting briefly for the session to close it.

@@ -303,6 +303,13 @@ impl Line {
             .collect()
     }
 
+    /// Whether an event of `kind` was noted with a detail starting `detail`.
+    fn noted(&self, kind: &str, detail: &str) -> bool {
+        self.notes
+            .iter()
+            .any(|(k, d)| *k == kind && d.starts_with(detail))
+    }
+
     fn last_agent(&self) -> String {
         self.agent_turns().last().cloned().unwrap_or_default()
     }
@@ -506,10 +513,7 @@ fn long_speech_over_the_agent_clears_its_audio_and_cuts_its_turn() {
         greeting.starts_with(&heard) && heard.len() < greeting.len(),
         "{heard:?}"
     );
-    assert!(line
-        .notes
-        .iter()
-        .any(|(k, d)| *k == "barge_in" && d.starts_with("speech")));
+    assert!(line.noted("barge_in", "speech"));
 }
 
 #[test]
@@ -602,10 +606,7 @@ fn a_short_answer_over_the_agent_interrupts_once_heard() {
     line.hear("I need Alex.");
     assert_eq!(line.clears(), 1);
     assert_eq!(line.caller_turns(), vec!["I need Alex.".to_string()]);
-    assert!(line
-        .notes
-        .iter()
-        .any(|(k, d)| *k == "barge_in" && d.starts_with("short")));
+    assert!(line.noted("barge_in", "short"));
 }
 
 #[test]
@@ -699,10 +700,7 @@ fn a_key_pressed_over_the_agent_interrupts_and_is_a_turn() {
     line.feed(Input::Digit('0'));
     assert_eq!(line.clears(), 1);
     assert!(line.caller_turns().contains(&"[keypad 0]".to_string()));
-    assert!(line
-        .notes
-        .iter()
-        .any(|(k, d)| *k == "barge_in" && d.starts_with("keypad")));
+    assert!(line.noted("barge_in", "keypad"));
     assert!(
         line.notes.iter().any(|(k, _)| *k == "escalation"),
         "0 asks for a person"
@@ -771,10 +769,7 @@ fn a_transfer_waits_for_the_agents_words_then_closes_the_line() {
     line.feed(Input::TransferDone(Ok(())));
     assert!(line.closed);
     assert_eq!(line.c.status(), CallStatus::Completed);
-    assert!(line
-        .notes
-        .iter()
-        .any(|(k, d)| *k == "transferred" && d == "to +16175550142"));
+    assert!(line.noted("transferred", "to +16175550142"));
 }
 
 #[test]
