@@ -207,9 +207,8 @@ impl Session {
         match f {
             Inbound::Connected => debug!("stream connected"),
             Inbound::Start(start) => self.on_start(start).await,
-            Inbound::Media(bytes) if self.live.is_none() => {
-                let _ = bytes;
-                self.on_bad_frame(FrameError::BeforeStart("media"));
+            Inbound::Media(_) if self.live.is_none() => {
+                self.on_bad_frame(FrameError::BeforeStart("media"))
             }
             Inbound::Dtmf(_) if self.live.is_none() => {
                 self.on_bad_frame(FrameError::BeforeStart("dtmf"))
