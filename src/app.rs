@@ -8,6 +8,7 @@ use tracing::{info, warn};
 
 use crate::config::{Clock, Config};
 use crate::http;
+use crate::logic::domain::{Outcome, Summary};
 use crate::persona::Persona;
 use crate::services::Services;
 use crate::speech::stt::{Stt, Transcriber};
@@ -107,18 +108,14 @@ async fn recover_interrupted(services: &Services) -> anyhow::Result<()> {
             continue;
         };
         if call.outcome.is_none() {
-            let summary = crate::logic::domain::Summary {
+            let summary = Summary {
                 account: crate::notify::CUT_OFF_SUMMARY.into(),
                 next_step: None,
             };
             store
-                .set_outcome(
-                    sid,
-                    crate::logic::domain::Outcome::Abandoned,
-                    Some(&summary),
-                )
+                .set_outcome(sid, Outcome::Abandoned, Some(&summary))
                 .await?;
-            call.outcome = Some(crate::logic::domain::Outcome::Abandoned);
+            call.outcome = Some(Outcome::Abandoned);
             call.summary = Some(summary.text());
             call.summary_parts = Some(summary);
         }

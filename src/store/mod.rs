@@ -32,15 +32,22 @@ pub use crate::logic::domain::{CallStatus, Speaker};
 use crate::logic::domain::{Category, Channel, NotifyEvent, Outcome, Summary, Urgency};
 
 /// A stored name read back as its type; an unknown name is a decoding error naming the column.
-fn named<T>(row: &sqlx::sqlite::SqliteRow, column: &str) -> Result<T, sqlx::Error>
+fn parse_named<T>(text: &str, column: &str) -> Result<T, sqlx::Error>
 where
     T: FromStr<Err = crate::logic::domain::UnknownName>,
 {
-    let text: String = row.try_get(column)?;
     text.parse().map_err(|e| sqlx::Error::ColumnDecode {
         index: column.to_string(),
         source: Box::new(e),
     })
+}
+
+/// Column `column` of `row`, a stored name, as its type.
+fn named<T>(row: &sqlx::sqlite::SqliteRow, column: &str) -> Result<T, sqlx::Error>
+where
+    T: FromStr<Err = crate::logic::domain::UnknownName>,
+{
+    parse_named(&row.try_get::<String, _>(column)?, column)
 }
 
 /// [`named`] for a column that may be NULL.
@@ -48,14 +55,9 @@ fn named_opt<T>(row: &sqlx::sqlite::SqliteRow, column: &str) -> Result<Option<T>
 where
     T: FromStr<Err = crate::logic::domain::UnknownName>,
 {
-    let text: Option<String> = row.try_get(column)?;
-    text.map(|t| {
-        t.parse().map_err(|e| sqlx::Error::ColumnDecode {
-            index: column.to_string(),
-            source: Box::new(e),
-        })
-    })
-    .transpose()
+    row.try_get::<Option<String>, _>(column)?
+        .map(|t| parse_named(&t, column))
+        .transpose()
 }
 
 /// The caller as the API shows them.

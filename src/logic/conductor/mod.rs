@@ -298,6 +298,11 @@ impl Conductor {
 
     /// Feeds one input; returns what to do, in order.
     pub fn handle(&mut self, input: Input, at: Moment) -> Vec<Output> {
+        self.dispatch(input, at);
+        self.take()
+    }
+
+    fn dispatch(&mut self, input: Input, at: Moment) {
         match input {
             Input::Media(bytes) => self.on_media(&bytes, at),
             held @ (Input::Digit(_) | Input::Transcribed { .. }) if self.calendar_pending => {
@@ -319,8 +324,7 @@ impl Conductor {
                     let Some(held) = self.held.pop_front() else {
                         break;
                     };
-                    let more = self.handle(held, at);
-                    self.out.extend(more);
+                    self.dispatch(held, at);
                 }
             }
             Input::TransferDone(result) => self.on_transfer_done(result, at),
@@ -330,14 +334,9 @@ impl Conductor {
                 self.status = CallStatus::Completed;
                 self.closed = true;
             }
-            Input::Closed => {
-                if self.status == CallStatus::InProgress {
-                    self.status = CallStatus::Dropped;
-                }
-                self.closed = true;
-            }
+            // Still in progress: `status` reports it dropped.
+            Input::Closed => self.closed = true,
         }
-        self.take()
     }
 
     /// The line is gone: what the caller was still saying is cut and sent to whisper. The shell

@@ -287,20 +287,21 @@ impl Line {
             .count()
     }
 
-    fn agent_turns(&self) -> Vec<String> {
+    /// The texts of `speaker`'s turns, in order.
+    fn turns_of(&self, speaker: Speaker) -> Vec<String> {
         self.turns
             .iter()
-            .filter(|t| t.1 == Speaker::Agent)
+            .filter(|t| t.1 == speaker)
             .map(|t| t.2.clone())
             .collect()
     }
 
+    fn agent_turns(&self) -> Vec<String> {
+        self.turns_of(Speaker::Agent)
+    }
+
     fn caller_turns(&self) -> Vec<String> {
-        self.turns
-            .iter()
-            .filter(|t| t.1 == Speaker::Caller)
-            .map(|t| t.2.clone())
-            .collect()
+        self.turns_of(Speaker::Caller)
     }
 
     /// Whether an event of `kind` was noted with a detail starting `detail`.
