@@ -926,7 +926,7 @@ pub fn heard_part(text: &str, fraction: f64) -> String {
 /// How long to wait for the caller to finish, given what they are asked for.
 fn patience_for(expect: Expect) -> Patience {
     match expect {
-        Expect::Digits | Expect::Message | Expect::When => Patience::Long,
+        Expect::Digits | Expect::Message | Expect::When | Expect::Spelling => Patience::Long,
         Expect::Request => Patience::Request,
         Expect::Free | Expect::YesNo => Patience::Normal,
     }

@@ -81,6 +81,8 @@ pub enum Expect {
     Message,
     /// A day and time, which callers think about as they speak.
     When,
+    /// A name spelled out letter by letter, with pauses between letters and words.
+    Spelling,
 }
 
 pub use crate::logic::domain::{Outcome, Summary};
@@ -922,7 +924,7 @@ impl Dialog {
         if renamed && unchanged && answer != YesNo::Yes && !self.respell_asked {
             self.respell_asked = true;
             self.stage = Stage::AskSpelling;
-            self.say_line(out, "ask_name_spelled", &[], Expect::Free);
+            self.say_line(out, "ask_name_spelled", &[], Expect::Spelling);
             return;
         }
         if let Some(m) = restated {
@@ -1444,7 +1446,7 @@ impl Dialog {
                     // Said but not understood: letters are heard better than the name was.
                     self.spelling_asked = true;
                     self.stage = Stage::AskSpelling;
-                    self.say_line(out, "ask_name_spelled", &[], Expect::Free);
+                    self.say_line(out, "ask_name_spelled", &[], Expect::Spelling);
                 } else {
                     self.say_line(out, "ask_name_again", &[], Expect::Free);
                 }
@@ -1467,7 +1469,7 @@ impl Dialog {
         // message, and callers spell both as readily.
         self.spelling_asked = true;
         self.stage = Stage::AskSpelling;
-        self.say_line(out, "ask_spelling", &[], Expect::Free);
+        self.say_line(out, "ask_spelling", &[], Expect::Spelling);
         true
     }
 

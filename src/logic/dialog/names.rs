@@ -861,7 +861,10 @@ impl SpelledRun {
     /// that word misheard ([`garbled_spelling`]: "Sarah SARH", "Morgan MORGAM", "Taylor
     /// TAYLLR", "Daniel … NIL"). A spelling that sounds like the word said is the caller's
     /// own spelling of it and wins ("Caitlin, K-A-I-T-L-I-N").
+    /// Of two words whisper made of the letters garbled, the one nearer them is kept ("Cormax"
+    /// said, "Cormac" heard before, "CORMSC" spelled: Cormac).
     fn word(&self, heard: Option<&str>) -> String {
+        let mut garbled: Option<(usize, &str)> = None;
         for w in self.said.as_deref().into_iter().chain(heard) {
             let f = fold(w);
             if f == self.letters || misheard_spelling(&f, &self.letters) {
@@ -874,11 +877,15 @@ impl SpelledRun {
             if kw.iter().any(|k| kl.contains(k)) && vowels(&f) == vowels(&self.letters) {
                 continue;
             }
-            if garbled_spelling(&f, &self.letters) {
-                return w.to_string();
+            let distance = strsim::levenshtein(&f, &self.letters);
+            if garbled_spelling(&f, &self.letters) && garbled.is_none_or(|(d, _)| distance < d) {
+                garbled = Some((distance, w));
             }
         }
-        capitalise(&self.letters)
+        match garbled {
+            Some((_, w)) => w.to_string(),
+            None => capitalise(&self.letters),
+        }
     }
 }
 
@@ -950,12 +957,51 @@ fn letters_of(t: &Tok, beside_letters: bool) -> Option<String> {
     Some(if t.word == "an" { "a".into() } else { letters })
 }
 
+/// A word whisper joined to the letters that spell it ("Fitzpatrick-F-I-T-Z-P-A-T-R-I-C-K",
+/// "buy-and-B-Y-R-N-E") as two tokens: the word said, then the letters. Other tokens as
+/// they are.
+fn split_word_from_letters(t: Tok) -> Vec<Tok> {
+    let parts: Vec<&str> = t.word.split('-').collect();
+    let single = |p: &&str| p.chars().count() == 1 && p.chars().all(char::is_alphabetic);
+    let Some(first_letter) = parts.iter().position(single) else {
+        return vec![t];
+    };
+    let letters_after = parts[first_letter..].iter().all(single);
+    let words_before = parts[..first_letter]
+        .iter()
+        .all(|p| p.chars().count() > 1 && p.chars().all(|c| c.is_alphabetic() || c == '\''));
+    if first_letter == 0 || parts.len() - first_letter < 2 || !letters_after || !words_before {
+        return vec![t];
+    }
+    let word = parts[..first_letter].join("-");
+    let letters = parts[first_letter..].join("-");
+    let said = Tok {
+        low: word.to_lowercase(),
+        word,
+        ends_clause: false,
+        ends_sentence: false,
+        question: false,
+        used: false,
+    };
+    vec![
+        said,
+        Tok {
+            low: letters.to_lowercase(),
+            word: letters,
+            ..t
+        },
+    ]
+}
+
 /// The words spelled in an answer known to be a spelling, in order. Letters run together
 /// across commas and dotted letters ("T, A, Y", "S. A. R."); a run ends at a written word, at
 /// the end of a sentence ("CHINEDU.", "H.;") or at a comma after dashed letters.
 /// "S as in Sam" and "double L" count as letters. Runs of one letter are dropped.
 fn spelled_runs(answer: &str) -> Vec<SpelledRun> {
-    let toks = tokens(answer);
+    let toks: Vec<Tok> = tokens(answer)
+        .into_iter()
+        .flat_map(split_word_from_letters)
+        .collect();
     let plain: Vec<Option<String>> = toks.iter().map(|t| letters_of(t, false)).collect();
     let is_letters = |k: usize| plain.get(k).is_some_and(Option::is_some);
     let mut runs = Vec::new();
@@ -1489,6 +1535,16 @@ mod tests {
                 "Shivon Kelly",
                 "S as in Sam, I, O, B, H, A, N.",
                 "Siobhan Kelly",
+            ),
+            (
+                "Morgan Fitzpatrick",
+                "Morgan, M-O-R-G-A-N, Fitzpatrick-F-I-T-Z-P-A-T-R-I-C-K.",
+                "Morgan Fitzpatrick",
+            ),
+            (
+                "Cormac Byrne",
+                "Cormax C-O-R-M-S-C, buy-and-B-Y-R-N-E.",
+                "Cormac Byrne",
             ),
             ("Mat", "M A double T.", "Matt"),
             ("", "N-G-U-Y-E-N.", "Nguyen"),

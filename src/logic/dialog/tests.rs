@@ -2288,8 +2288,20 @@ fn a_new_caller_spells_the_name_on_a_message_and_the_spelling_is_kept() {
         ("It's just as it sounds.", "Deepa Christian"),
     ] {
         let mut d = message_call(Some("+16175550111"));
-        let asked = said(&d.handle(Event::Heard("Deepa Christian.".into()), now));
+        let acts = d.handle(Event::Heard("Deepa Christian.".into()), now);
+        let asked = said(&acts);
         assert!(asked.contains("spell your name"), "{asked}");
+        // Callers pause between letters: the endpointer waits as for digits.
+        assert!(
+            acts.iter().any(|a| matches!(
+                a,
+                Action::Say {
+                    expect: Expect::Spelling,
+                    ..
+                }
+            )),
+            "{acts:?}"
+        );
         let next = said(&d.handle(Event::Heard(spelling.into()), now));
         assert!(next.contains("best number"), "{spelling}: {next}");
         assert_eq!(d.caller().name.as_deref(), Some(want), "{spelling}");
