@@ -56,6 +56,33 @@ enum Command {
         #[arg(long, default_value_t = 1.0, requires = "voice")]
         rate: f32,
     },
+    /// Measure the server from the callers' side: rounds of concurrent simulated calls over
+    /// loopback websockets, each figure as p50 / p95 / max (see BENCHMARKS.md).
+    Bench {
+        /// Concurrent calls in each round, comma-separated.
+        #[arg(long, value_delimiter = ',', default_value = "1,4,8")]
+        calls: Vec<usize>,
+        /// The callers' scripts, played in turn (default: the demo message, booking and
+        /// barge-in calls in prompts/).
+        #[arg(long)]
+        script: Vec<PathBuf>,
+        /// A running server to call (its CPU and RSS with --pid). Default: start this binary's
+        /// `serve` on a free port with a scratch database, and stop it afterwards.
+        #[arg(long)]
+        server: Option<String>,
+        /// The process id of the --server, to sample its CPU and memory.
+        #[arg(long, requires = "server")]
+        pid: Option<u32>,
+        /// The callers' voice (never the agent's own).
+        #[arg(long, default_value = "joe")]
+        voice: tts::caller::CallerVoice,
+        /// Steady noise on the callers' lines, in dBFS (e.g. -42).
+        #[arg(long, allow_hyphen_values = true)]
+        noise: Option<f32>,
+        /// Also write every figure, per call, as JSON here.
+        #[arg(long)]
+        json: Option<PathBuf>,
+    },
     /// Transcribe a WAV file with the same speech-to-text path calls use.
     Transcribe {
         /// A WAV file (any rate; stereo is mixed down).
@@ -108,6 +135,30 @@ async fn main() -> anyhow::Result<()> {
             };
             call(config, script, server, caller).await
         }
+        Command::Bench {
+            calls,
+            script,
+            server,
+            pid,
+            voice,
+            noise,
+            json,
+        } => {
+            let target = match server {
+                Some(url) => BenchTarget::Running { url, pid },
+                None => BenchTarget::Start {
+                    config: cli.config.clone(),
+                },
+            };
+            let opts = BenchOptions {
+                calls,
+                scripts: script,
+                voice,
+                noise,
+                json,
+            };
+            bench(config, target, opts).await
+        }
         Command::Transcribe { file } => transcribe(config, file).await,
         Command::ParseTime { now, tz } => parse_time(&config, now.as_deref(), tz.as_deref()),
     }
@@ -157,6 +208,114 @@ async fn serve(config: Config) -> anyhow::Result<()> {
 }
 
 /// Who calls in `frontdesk call`.
+/// Which server `frontdesk bench` measures.
+enum BenchTarget {
+    Running { url: String, pid: Option<u32> },
+    Start { config: Option<PathBuf> },
+}
+
+struct BenchOptions {
+    calls: Vec<usize>,
+    scripts: Vec<PathBuf>,
+    voice: tts::caller::CallerVoice,
+    noise: Option<f32>,
+    json: Option<PathBuf>,
+}
+
+async fn bench(config: Config, target: BenchTarget, opts: BenchOptions) -> anyhow::Result<()> {
+    use frontdesk::sim::bench::{self, BenchServer};
+    let paths = if opts.scripts.is_empty() {
+        ["demo-call.txt", "demo-booking.txt", "bench-barge-in.txt"]
+            .iter()
+            .map(|f| PathBuf::from("prompts").join(f))
+            .collect()
+    } else {
+        opts.scripts.clone()
+    };
+    let mut scripts = Vec::new();
+    for path in &paths {
+        let text = std::fs::read_to_string(path)
+            .with_context(|| format!("reading script {}", path.display()))?;
+        let steps = sim::parse_script(&text)?;
+        if steps.is_empty() {
+            bail!("script {} has no lines", path.display());
+        }
+        scripts.push(steps);
+    }
+    if opts.calls.contains(&0) {
+        bail!("--calls: every round needs at least one call");
+    }
+    // Each caller line spoken once, before any call: the calls only stream it.
+    let lines: Vec<String> = scripts
+        .iter()
+        .flat_map(|s| s.iter())
+        .filter_map(|s| match s {
+            sim::Step::Say(t) | sim::Step::SayNow(t) => Some(t.clone()),
+            _ => None,
+        })
+        .collect();
+    let (python, voice) = (config.python.clone(), opts.voice);
+    let voice: Arc<dyn tts::TtsEngine> = tokio::task::spawn_blocking(move || {
+        let engine = tts::start_caller(voice, 1.0, &python)?;
+        tts::Rehearsed::new(engine, lines.iter().map(String::as_str))
+    })
+    .await?
+    .context("speaking the callers' lines")
+    .map(|r| Arc::new(r) as Arc<dyn tts::TtsEngine>)?;
+    let started;
+    let (url, pid, api_token) = match target {
+        BenchTarget::Running { url, pid } => (url, pid, config.api_token.clone()),
+        BenchTarget::Start { config: path } => {
+            let exe = std::env::current_exe().context("finding this program")?;
+            eprintln!("starting a server for the benchmark ({}) …", exe.display());
+            started = BenchServer::start(&exe, path.as_deref(), &[])
+                .await
+                .map_err(anyhow::Error::msg)?;
+            (
+                started.url.clone(),
+                Some(started.pid),
+                Some(started.api_token.clone()),
+            )
+        }
+    };
+    if api_token.is_none() {
+        eprintln!("(no FRONTDESK_API_TOKEN: availability after hang-up and the error rate are not measured)");
+    }
+    let sim_opts = SimOptions {
+        server: url,
+        public_url: config.public_url.clone(),
+        auth_token: config.twilio_auth_token.clone(),
+        api_token,
+        line_noise_dbfs: opts.noise,
+        max_wait: Duration::from_secs(30),
+        ..SimOptions::default()
+    };
+    let cores = std::thread::available_parallelism().map_or(1, |n| n.get());
+    println!(
+        "frontdesk bench: {} scripts, caller voice {}, line noise {}, {cores} cores",
+        scripts.len(),
+        opts.voice,
+        opts.noise
+            .map_or("none".to_string(), |n| format!("{n} dBFS"))
+    );
+    let mut rounds = Vec::new();
+    for &n in &opts.calls {
+        eprintln!("round: {n} concurrent calls …");
+        let round = bench::run_round("now", n, &scripts, voice.clone(), &sim_opts, pid).await;
+        for c in round.per_call.iter().filter_map(|c| c.failed.as_deref()) {
+            eprintln!("  a call failed: {c}");
+        }
+        rounds.push(round);
+    }
+    print!("{}", bench::table(&rounds));
+    if let Some(path) = &opts.json {
+        std::fs::write(path, serde_json::to_string_pretty(&rounds)?)
+            .with_context(|| format!("writing {}", path.display()))?;
+        println!("every figure, per call: {}", path.display());
+    }
+    Ok(())
+}
+
 struct CallerOptions {
     from: String,
     to: String,

@@ -7,6 +7,7 @@
 //! when playback reaches it, and honours `clear`. The caller speaks lines from a script with
 //! the natural voice, waits for the agent's turn to finish, and measures each reply's latency.
 
+pub mod bench;
 pub mod corpus;
 
 use std::collections::VecDeque;
@@ -164,7 +165,8 @@ pub struct SimTurn {
     /// The caller's scripted words, or the agent's words as transcribed by the caller's side
     /// (empty when no transcriber was given).
     pub text: String,
-    /// For agent turns: from the end of the caller's speech to the agent's first audio.
+    /// For agent turns: the reply latency, from the caller's last voiced frame to the agent's
+    /// first voiced frame (silences either side excluded), as the caller hears the gap.
     pub latency_ms: Option<u64>,
     /// Seconds of audio.
     pub audio_secs: f64,
@@ -185,6 +187,22 @@ pub struct SimReport {
     pub call_log: Option<serde_json::Value>,
     /// When each of the agent's media frames arrived.
     pub media_arrivals: Vec<Instant>,
+    /// From the media stream's start to the greeting's first voiced frame.
+    pub greeting_ms: Option<u64>,
+    /// Times the caller started speaking over the agent's audio.
+    pub barge_attempts: usize,
+    /// Each time the server stopped for it: from the caller's first voiced frame to the
+    /// server's `clear`.
+    pub barge_stops_ms: Vec<u64>,
+}
+
+/// A 20 ms frame louder than this (dBFS) is voiced: speech, not silence or a synthesiser's
+/// lead-in.
+pub const VOICED_DBFS: f32 = -45.0;
+
+/// Whether a µ-law frame is voiced.
+pub fn voiced(mulaw: &[u8]) -> bool {
+    crate::audio::vad::level_dbfs(&g711::decode_to_f32(mulaw)) > VOICED_DBFS
 }
 
 /// The stream URL and parameters from `<Connect><Stream>` TwiML, as Twilio reads it.
@@ -201,6 +219,8 @@ struct Playback {
     last_media: Option<Instant>,
     turn_audio: Vec<u8>,
     turn_first: Option<Instant>,
+    /// The first voiced frame of the agent's turn.
+    turn_voiced: Option<Instant>,
     /// What the caller's microphone picks up of the agent, delayed (for echo tests).
     echo_line: VecDeque<i16>,
 }
@@ -331,7 +351,11 @@ pub async fn place_call(
         agent_audio: Vec::new(),
         call_log: None,
         media_arrivals: Vec::new(),
+        greeting_ms: None,
+        barge_attempts: 0,
+        barge_stops_ms: Vec::new(),
     };
+    let stream_started = Instant::now();
     let mut play = Playback {
         playout: VecDeque::new(),
         received: 0,
@@ -340,6 +364,7 @@ pub async fn place_call(
         last_media: None,
         turn_audio: Vec::new(),
         turn_first: None,
+        turn_voiced: None,
         echo_line: VecDeque::new(),
     };
     // The echo path: 120 ms of delay.
@@ -351,6 +376,10 @@ pub async fn place_call(
     let mut chunk: u64 = 0;
     let mut step_idx = 0;
     let mut speech_end: Option<Instant> = None;
+    // The caller's last voiced frame so far, and the first of an utterance said over the agent
+    // that the server has not yet stopped for.
+    let mut last_voiced: Option<Instant> = None;
+    let mut barging: Option<Instant> = None;
     let mut waiting_since = Instant::now();
     let mut wait_until: Option<Instant> = None;
     let mut caller_hung_up = false;
@@ -394,6 +423,13 @@ pub async fn place_call(
                         if play.turn_first.is_none() {
                             play.turn_first = Some(now);
                         }
+                        if play.turn_voiced.is_none() && voiced(&bytes) {
+                            play.turn_voiced = Some(now);
+                            if report.greeting_ms.is_none() {
+                                report.greeting_ms =
+                                    Some(now.duration_since(stream_started).as_millis() as u64);
+                            }
+                        }
                         play.last_media = Some(now);
                         report.media_arrivals.push(now);
                         play.turn_audio.extend_from_slice(&bytes);
@@ -407,6 +443,9 @@ pub async fn place_call(
                     "clear" => {
                         // Twilio drops the buffered audio and returns the pending marks.
                         report.clears += 1;
+                        if let Some(b) = barging.take() {
+                            report.barge_stops_ms.push(now.duration_since(b).as_millis() as u64);
+                        }
                         play.played += play.playout.len() as u64;
                         play.playout.clear();
                     }
@@ -441,8 +480,16 @@ pub async fn place_call(
                         None => break,
                     }
                 }
+                if had_speech && voiced(&frame) {
+                    last_voiced = Some(now);
+                    // Said over the agent's audio: a barge-in, timed to the server's `clear`.
+                    if barging.is_none() && play.busy() && play.turn_voiced.is_some() {
+                        barging = Some(now);
+                        report.barge_attempts += 1;
+                    }
+                }
                 if had_speech && outgoing.is_empty() {
-                    speech_end = Some(now);
+                    speech_end = last_voiced.or(Some(now));
                     last_action = Some(now);
                     waiting_since = now;
                 }
@@ -479,7 +526,10 @@ pub async fn place_call(
                 if agent_done && play.turn_first.is_some() {
                     let audio = std::mem::take(&mut play.turn_audio);
                     let first = play.turn_first.take();
-                    let latency = match (speech_end, first) {
+                    let voiced_at = play.turn_voiced.take();
+                    // The agent finished its turn without stopping: no longer a barge-in.
+                    barging = None;
+                    let latency = match (speech_end, voiced_at) {
                         (Some(e), Some(f)) if f > e => Some(f.duration_since(e).as_millis() as u64),
                         _ => None,
                     };
@@ -601,7 +651,7 @@ pub async fn place_call(
     // A turn still being played when the line closed.
     if play.turn_first.is_some() && !play.turn_audio.is_empty() {
         let audio = std::mem::take(&mut play.turn_audio);
-        let latency = match (speech_end, play.turn_first) {
+        let latency = match (speech_end, play.turn_voiced) {
             (Some(e), Some(f)) if f > e => Some(f.duration_since(e).as_millis() as u64),
             _ => None,
         };
