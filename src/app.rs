@@ -25,14 +25,16 @@ pub struct Engines {
 /// Loads whisper and starts the configured voice.
 pub async fn load_engines(config: &Config, persona: &Persona) -> anyhow::Result<Engines> {
     let stt = {
-        let (model, prompt, threads) = (
+        let (model, prompt, threads, workers) = (
             config.model.clone(),
             persona.stt_prompt(),
             config.stt_threads,
+            config.stt_pool(),
         );
         tokio::task::spawn_blocking(move || Stt::load(&model, &prompt, threads))
             .await
             .context("loading whisper")??
+            .with_workers(workers)
     };
     let tts = {
         let (choice, python) = (config.tts, config.python.clone());
@@ -40,7 +42,12 @@ pub async fn load_engines(config: &Config, persona: &Persona) -> anyhow::Result<
             .await
             .context("starting the voice")??
     };
-    info!(voice = tts.name(), model = %config.model.display(), "ready");
+    info!(
+        voice = tts.name(),
+        model = %config.model.display(),
+        stt_workers = config.stt_pool().map_or("unbounded".into(), |n| n.to_string()),
+        "ready"
+    );
     Ok(Engines {
         stt: Arc::new(stt),
         tts,

@@ -71,6 +71,10 @@ pub struct Config {
     pub now: Option<DateTime<FixedOffset>>,
     /// Threads whisper may use for one transcription (`FRONTDESK_STT_THREADS`).
     pub stt_threads: usize,
+    /// Transcriptions that may run at once, across all calls (`FRONTDESK_STT_WORKERS`): the rest
+    /// wait their turn, first come first served. Default: the cores divided by `stt_threads`
+    /// (at least one). `0` lifts the bound (every call decodes at once, as before the pool).
+    pub stt_workers: Option<usize>,
     /// Seconds of caller silence before the agent prompts (`FRONTDESK_SILENCE_TIMEOUT`).
     pub silence_timeout_secs: u64,
     /// Voice activity detection and endpointing.
@@ -178,6 +182,7 @@ impl Default for Config {
             recordings: PathBuf::from("data/recordings"),
             now: None,
             stt_threads: 2,
+            stt_workers: None,
             silence_timeout_secs: 8,
             vad: VadConfig::default(),
             echo_margin_db: -12.0,
@@ -195,6 +200,19 @@ impl Default for Config {
 }
 
 impl Config {
+    /// How many transcriptions may run at once (`None`: no bound), from `stt_workers` and the
+    /// machine's cores.
+    pub fn stt_pool(&self) -> Option<usize> {
+        match self.stt_workers {
+            Some(0) => None,
+            Some(n) => Some(n),
+            None => {
+                let cores = std::thread::available_parallelism().map_or(1, |n| n.get());
+                Some((cores / self.stt_threads.max(1)).max(1))
+            }
+        }
+    }
+
     /// Loads `path` (if any), then applies `FRONTDESK_*` overrides from the process environment.
     pub fn load(path: Option<&Path>) -> Result<Self, ConfigError> {
         let vars: Vec<(String, String)> = std::env::vars()
@@ -300,6 +318,14 @@ impl Config {
                     .trim()
                     .parse()
                     .map_err(|_| invalid(key, format!("{value:?} is not a whole number")))?
+            }
+            "FRONTDESK_STT_WORKERS" => {
+                self.stt_workers = Some(
+                    value
+                        .trim()
+                        .parse()
+                        .map_err(|_| invalid(key, format!("{value:?} is not a whole number")))?,
+                )
             }
             "FRONTDESK_SILENCE_TIMEOUT" => {
                 self.silence_timeout_secs = value.trim().parse().map_err(|_| {

@@ -199,3 +199,52 @@ fn noise_alone_on_a_noisy_line_is_not_words() {
         assert!(!t.reliable(), "{t:?}");
     }
 }
+
+/// Calls share the transcription workers: with one worker, four calls' utterances decode one
+/// after another (never two at once), and each gets its own transcript.
+#[test]
+fn concurrent_calls_take_turns_on_a_bounded_pool() {
+    let voice = common::caller_voice();
+    let lines = [
+        "Yes, that's right.",
+        "My name is Jordan Lee.",
+        "No, thank you.",
+        "Tomorrow at two.",
+    ];
+    let audio: Vec<Vec<f32>> = lines
+        .iter()
+        .map(|l| line_to_whisper(&tts::speak_line(voice.as_ref(), l).unwrap()))
+        .collect();
+    let pooled = stt().clone().with_workers(Some(1));
+    let rt = tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(2)
+        .enable_all()
+        .build()
+        .unwrap();
+    let texts: Vec<String> = rt.block_on(async {
+        let jobs: Vec<_> = audio
+            .into_iter()
+            .map(|a| {
+                let stt = pooled.clone();
+                tokio::spawn(async move { stt.transcribe(a).await })
+            })
+            .collect();
+        let mut seen_waiting = 0;
+        while jobs.iter().any(|j| !j.is_finished()) {
+            seen_waiting = seen_waiting.max(pooled.workload().waiting);
+            tokio::time::sleep(std::time::Duration::from_millis(2)).await;
+        }
+        assert!(seen_waiting >= 1, "no call ever waited for the one worker");
+        let mut texts = Vec::new();
+        for j in jobs {
+            texts.push(j.await.unwrap().unwrap().text.to_lowercase());
+        }
+        texts
+    });
+    let load = pooled.workload();
+    assert_eq!(load.peak, 1, "{load:?}");
+    assert_eq!((load.running, load.waiting), (0, 0));
+    for (want, got) in ["right", "jordan", "thank", "tomorrow"].iter().zip(&texts) {
+        assert!(got.contains(want), "{want:?} not in {got:?}");
+    }
+}

@@ -14,6 +14,7 @@
 //! **Architecture Invariant:** `stt` knows nothing of calls; it turns 16 kHz mono samples into text.
 
 use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex};
 
 use whisper_rs::{
@@ -168,11 +169,54 @@ impl SpeechStream for WhisperStream {
     }
 }
 
-/// Shared whisper model plus a pool of decoding states.
+/// How busy the transcription workers are.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct SttLoad {
+    /// Transcriptions decoding now.
+    pub running: usize,
+    /// Transcriptions waiting for a worker.
+    pub waiting: usize,
+    /// The most that ever decoded at once.
+    pub peak: usize,
+}
+
+#[derive(Debug, Default)]
+struct Load {
+    running: AtomicUsize,
+    waiting: AtomicUsize,
+    peak: AtomicUsize,
+}
+
+/// One unit of a counter, given back when dropped (also when the future holding it is).
+struct Counted<'a> {
+    counter: &'a AtomicUsize,
+    /// The count with this one.
+    now: usize,
+}
+
+impl<'a> Counted<'a> {
+    fn new(counter: &'a AtomicUsize) -> Self {
+        let now = counter.fetch_add(1, Ordering::Relaxed) + 1;
+        Self { counter, now }
+    }
+}
+
+impl Drop for Counted<'_> {
+    fn drop(&mut self) {
+        self.counter.fetch_sub(1, Ordering::Relaxed);
+    }
+}
+
+/// Shared whisper model plus a pool of decoding states. With [`Stt::with_workers`], at most
+/// that many transcriptions run at once across every call (a fair queue: first come, first
+/// served), so concurrent calls take turns on the cores instead of all slowing down together,
+/// and the number of whisper states stays bounded.
 #[derive(Clone)]
 pub struct Stt {
     ctx: Arc<WhisperContext>,
     states: Arc<Mutex<Vec<WhisperState>>>,
+    workers: Option<Arc<tokio::sync::Semaphore>>,
+    load: Arc<Load>,
     prompt: Arc<String>,
     threads: i32,
     min_audio_ctx: i32,
@@ -207,6 +251,8 @@ impl Stt {
         Ok(Self {
             ctx: Arc::new(ctx),
             states: Arc::new(Mutex::new(Vec::new())),
+            workers: None,
+            load: Arc::default(),
             prompt: Arc::new(prompt.to_string()),
             threads: threads.max(1) as i32,
             min_audio_ctx: MIN_AUDIO_CTX,
@@ -220,12 +266,45 @@ impl Stt {
         self
     }
 
-    /// Transcribes 16 kHz mono samples on a blocking thread.
+    /// How busy the workers are now.
+    pub fn workload(&self) -> SttLoad {
+        SttLoad {
+            running: self.load.running.load(Ordering::Relaxed),
+            waiting: self.load.waiting.load(Ordering::Relaxed),
+            peak: self.load.peak.load(Ordering::Relaxed),
+        }
+    }
+
+    /// The same model with at most `workers` transcriptions at once (`None`: no bound).
+    pub fn with_workers(mut self, workers: Option<usize>) -> Self {
+        self.workers = workers.map(|n| Arc::new(tokio::sync::Semaphore::new(n.max(1))));
+        // A new pool counts its own load.
+        self.load = Arc::default();
+        self
+    }
+
+    /// Transcribes 16 kHz mono samples on a blocking thread, once a worker is free.
     pub async fn transcribe(&self, audio: Vec<f32>) -> Result<Transcript, SttError> {
+        let waiting = Counted::new(&self.load.waiting);
+        let permit = match &self.workers {
+            Some(w) => Some(
+                w.clone()
+                    .acquire_owned()
+                    .await
+                    .map_err(|e| SttError::Join(e.to_string()))?,
+            ),
+            None => None,
+        };
+        drop(waiting);
         let me = self.clone();
-        tokio::task::spawn_blocking(move || me.transcribe_blocking(&audio))
-            .await
-            .map_err(|e| SttError::Join(e.to_string()))?
+        tokio::task::spawn_blocking(move || {
+            let _permit = permit;
+            let running = Counted::new(&me.load.running);
+            me.load.peak.fetch_max(running.now, Ordering::Relaxed);
+            me.transcribe_blocking(&audio)
+        })
+        .await
+        .map_err(|e| SttError::Join(e.to_string()))?
     }
 
     /// Transcribes 16 kHz mono samples on the current thread.
