@@ -393,7 +393,7 @@ impl Session {
                 self.send(SessionOutput::Frame(frame)).await;
             }
             Output::Close => self.send(SessionOutput::Close).await,
-            Output::Transcribe { job, audio } => {
+            Output::Transcribe { job, audio, .. } => {
                 let sent = match &live.stt_tx {
                     Some(tx) => tx.send((job, audio)).await.is_ok(),
                     None => false,

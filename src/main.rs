@@ -82,6 +82,11 @@ enum Command {
         /// Also write every figure, per call, as JSON here.
         #[arg(long)]
         json: Option<PathBuf>,
+        /// Also start a server running the pipeline as it was before the speed work (every
+        /// call decoding at once: FRONTDESK_STT_WORKERS=0) and play each round against it
+        /// first, so each figure has its baseline from the same run.
+        #[arg(long, conflicts_with = "server")]
+        baseline: bool,
     },
     /// Transcribe a WAV file with the same speech-to-text path calls use.
     Transcribe {
@@ -143,11 +148,13 @@ async fn main() -> anyhow::Result<()> {
             voice,
             noise,
             json,
+            baseline,
         } => {
             let target = match server {
                 Some(url) => BenchTarget::Running { url, pid },
                 None => BenchTarget::Start {
                     config: cli.config.clone(),
+                    baseline,
                 },
             };
             let opts = BenchOptions {
@@ -210,8 +217,14 @@ async fn serve(config: Config) -> anyhow::Result<()> {
 /// Who calls in `frontdesk call`.
 /// Which server `frontdesk bench` measures.
 enum BenchTarget {
-    Running { url: String, pid: Option<u32> },
-    Start { config: Option<PathBuf> },
+    Running {
+        url: String,
+        pid: Option<u32>,
+    },
+    Start {
+        config: Option<PathBuf>,
+        baseline: bool,
+    },
 }
 
 struct BenchOptions {
@@ -262,27 +275,43 @@ async fn bench(config: Config, target: BenchTarget, opts: BenchOptions) -> anyho
     .await?
     .context("speaking the callers' lines")
     .map(|r| Arc::new(r) as Arc<dyn tts::TtsEngine>)?;
-    let started;
-    let (url, pid, api_token) = match target {
-        BenchTarget::Running { url, pid } => (url, pid, config.api_token.clone()),
-        BenchTarget::Start { config: path } => {
-            let exe = std::env::current_exe().context("finding this program")?;
-            eprintln!("starting a server for the benchmark ({}) …", exe.display());
-            started = BenchServer::start(&exe, path.as_deref(), &[])
-                .await
-                .map_err(anyhow::Error::msg)?;
-            (
-                started.url.clone(),
-                Some(started.pid),
-                Some(started.api_token.clone()),
-            )
+    // The servers to measure: (label, url, pid, API token); the baseline first.
+    let mut started = Vec::new();
+    let mut targets = Vec::new();
+    match target {
+        BenchTarget::Running { url, pid } => {
+            targets.push(("now", url, pid, config.api_token.clone()))
         }
-    };
+        BenchTarget::Start {
+            config: path,
+            baseline,
+        } => {
+            let exe = std::env::current_exe().context("finding this program")?;
+            let mut runs = vec![("now", vec![])];
+            if baseline {
+                let before = vec![("FRONTDESK_STT_WORKERS".to_string(), "0".to_string())];
+                runs.insert(0, ("baseline", before));
+            }
+            for (label, env) in runs {
+                eprintln!("starting the {label} server ({}) …", exe.display());
+                let server = BenchServer::start(&exe, path.as_deref(), &env)
+                    .await
+                    .map_err(anyhow::Error::msg)?;
+                targets.push((
+                    label,
+                    server.url.clone(),
+                    Some(server.pid),
+                    Some(server.api_token.clone()),
+                ));
+                started.push(server);
+            }
+        }
+    }
+    let api_token = targets[0].3.clone();
     if api_token.is_none() {
         eprintln!("(no FRONTDESK_API_TOKEN: availability after hang-up and the error rate are not measured)");
     }
     let sim_opts = SimOptions {
-        server: url,
         public_url: config.public_url.clone(),
         auth_token: config.twilio_auth_token.clone(),
         api_token,
@@ -300,14 +329,22 @@ async fn bench(config: Config, target: BenchTarget, opts: BenchOptions) -> anyho
     );
     let mut rounds = Vec::new();
     for &n in &opts.calls {
-        eprintln!("round: {n} concurrent calls …");
-        let round = bench::run_round("now", n, &scripts, voice.clone(), &sim_opts, pid).await;
-        for c in round.per_call.iter().filter_map(|c| c.failed.as_deref()) {
-            eprintln!("  a call failed: {c}");
+        for (label, url, pid, token) in &targets {
+            eprintln!("round: {n} concurrent calls ({label}) …");
+            let opts = SimOptions {
+                server: url.clone(),
+                api_token: token.clone(),
+                ..sim_opts.clone()
+            };
+            let round = bench::run_round(label, n, &scripts, voice.clone(), &opts, *pid).await;
+            for c in round.per_call.iter().filter_map(|c| c.failed.as_deref()) {
+                eprintln!("  a call failed: {c}");
+            }
+            rounds.push(round);
         }
-        rounds.push(round);
     }
     print!("{}", bench::table(&rounds));
+    print!("{}", bench::ratios(&rounds));
     if let Some(path) = &opts.json {
         std::fs::write(path, serde_json::to_string_pretty(&rounds)?)
             .with_context(|| format!("writing {}", path.display()))?;

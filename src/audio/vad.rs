@@ -12,6 +12,9 @@ use std::collections::VecDeque;
 /// Milliseconds in one frame.
 pub const FRAME_MS: u32 = 20;
 
+/// Samples in one frame at 16 kHz.
+const WIDE_FRAME: usize = (16 * FRAME_MS) as usize;
+
 /// How long to wait for the caller to finish.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Patience {
@@ -45,6 +48,10 @@ pub struct VadConfig {
     pub long_end_silence_ms: u32,
     /// An utterance is cut here even if the caller has not paused.
     pub max_utterance_ms: u32,
+    /// A pause this long inside an utterance is reported ([`Endpoint::Paused`]), so the words
+    /// so far can be transcribed while the endpointer waits out the rest of the silence.
+    /// `0` never reports pauses.
+    pub pause_ms: u32,
     /// Audio kept from before the detected start, so first syllables are not clipped.
     pub pre_roll_ms: u32,
 }
@@ -60,6 +67,7 @@ impl Default for VadConfig {
             request_end_silence_ms: 1100,
             long_end_silence_ms: 1600,
             max_utterance_ms: 25_000,
+            pause_ms: 260,
             pre_roll_ms: 300,
         }
     }
@@ -136,6 +144,10 @@ pub enum Endpoint {
     Started,
     /// The caller finished speaking.
     Ended(Utterance),
+    /// The caller paused for `pause_ms`: the utterance so far (its pause trimmed as an ended
+    /// one's is). The utterance stays open; if the caller says nothing more it ends later with
+    /// this same audio and [`Endpointer::speech_frames`] unchanged.
+    Paused(Utterance),
 }
 
 /// The noise floor by minimum statistics: a low percentile of recent frame levels.
@@ -228,6 +240,41 @@ impl Endpointer {
         self.speech_frames * FRAME_MS
     }
 
+    /// Frames of speech in the open utterance: unchanged since a pause means nothing was said
+    /// after it.
+    pub fn speech_frames(&self) -> u32 {
+        self.speech_frames
+    }
+
+    /// Ends the open utterance now, as its trailing silence would (the words so far were a
+    /// complete answer). `None` when no utterance is open.
+    pub fn end_now(&mut self) -> Option<Utterance> {
+        if !self.in_speech {
+            return None;
+        }
+        let utterance = self.take_utterance(false);
+        self.reset();
+        Some(utterance)
+    }
+
+    /// The open utterance's audio with its trailing silence trimmed to a short tail (200 ms:
+    /// whisper likes a little room after the last word).
+    fn trimmed_audio(&self) -> &[f32] {
+        let keep_tail = 200 / FRAME_MS;
+        let drop = self.trailing_silence.saturating_sub(keep_tail) as usize * WIDE_FRAME;
+        &self.audio[..self.audio.len().saturating_sub(drop)]
+    }
+
+    fn take_utterance(&mut self, truncated: bool) -> Utterance {
+        let len = self.trimmed_audio().len();
+        self.audio.truncate(len);
+        Utterance {
+            audio: std::mem::take(&mut self.audio),
+            speech_ms: self.speech_frames * FRAME_MS,
+            truncated,
+        }
+    }
+
     /// The current noise floor estimate, dBFS.
     pub fn noise_floor(&self) -> f32 {
         self.floor.floor
@@ -312,18 +359,17 @@ impl Endpointer {
         let ended = self.trailing_silence * FRAME_MS >= end_ms;
         let truncated = self.frames * FRAME_MS >= self.cfg.max_utterance_ms;
         if ended || truncated {
-            // Keep 200 ms of the trailing silence: whisper likes a little room after the last word.
-            let keep_tail = 200 / FRAME_MS;
-            let drop = self.trailing_silence.saturating_sub(keep_tail) as usize * wide.len();
-            let len = self.audio.len().saturating_sub(drop);
-            self.audio.truncate(len);
-            let utterance = Utterance {
-                audio: std::mem::take(&mut self.audio),
-                speech_ms: self.speech_frames * FRAME_MS,
-                truncated: truncated && !ended,
-            };
+            let utterance = self.take_utterance(truncated && !ended);
             self.reset();
             return Some(Endpoint::Ended(utterance));
+        }
+        let pause = self.cfg.pause_ms;
+        if pause > 0 && pause < end_ms && self.trailing_silence * FRAME_MS == pause {
+            return Some(Endpoint::Paused(Utterance {
+                audio: self.trimmed_audio().to_vec(),
+                speech_ms: self.speech_frames * FRAME_MS,
+                truncated: false,
+            }));
         }
         None
     }
@@ -345,8 +391,16 @@ mod tests {
         (level_dbfs(&wide), wide)
     }
 
-    /// Runs a script of (dBFS, frames) and returns the events with their frame index.
+    /// Runs a script of (dBFS, frames) and returns the starts and ends with their frame index.
     fn run(script: &[(f32, usize)], patience: Patience) -> Vec<(usize, String)> {
+        run_all(script, patience)
+            .into_iter()
+            .filter(|(_, e)| !e.starts_with("pause"))
+            .collect()
+    }
+
+    /// Runs a script of (dBFS, frames) and returns every event with its frame index.
+    fn run_all(script: &[(f32, usize)], patience: Patience) -> Vec<(usize, String)> {
         let mut ep = Endpointer::new(VadConfig::default());
         ep.set_patience(patience);
         let mut seed = 7;
@@ -359,6 +413,9 @@ mod tests {
                     Some(Endpoint::Started) => out.push((i, "start".to_string())),
                     Some(Endpoint::Ended(u)) => {
                         out.push((i, format!("end {}ms", u.audio.len() / 16)))
+                    }
+                    Some(Endpoint::Paused(u)) => {
+                        out.push((i, format!("pause {}ms", u.audio.len() / 16)))
                     }
                     None => {}
                 }
@@ -388,6 +445,72 @@ mod tests {
         let mut seed = 3;
         let noise: Vec<f32> = (0..100).flat_map(|_| frame(-30.0, &mut seed).1).collect();
         assert_eq!(voiced_ms(&noise, 16_000), 0);
+    }
+
+    /// A pause is reported once, early, with the audio an end there would have had; the
+    /// utterance ends later with the same audio when nothing more is said, and a pause the
+    /// caller talks on after is reported again at the next pause.
+    #[test]
+    fn pauses_are_reported_before_the_end_with_the_same_audio() {
+        let ev = run_all(&[(-70.0, 50), (-20.0, 50), (-70.0, 100)], Patience::Normal);
+        let names: Vec<&str> = ev.iter().map(|(_, e)| e.as_str()).collect();
+        assert_eq!(names.len(), 3, "{ev:?}");
+        assert!(
+            names[1].starts_with("pause") && names[2].starts_with("end"),
+            "{ev:?}"
+        );
+        // 260 ms (13 frames) after the speech stopped at frame 100; the end 700 ms after.
+        assert_eq!((ev[1].0, ev[2].0), (100 + 13 - 1, 100 + 35 - 1));
+        assert_eq!(
+            names[1].trim_start_matches("pause"),
+            names[2].trim_start_matches("end")
+        );
+        let ev = run_all(
+            &[
+                (-70.0, 50),
+                (-20.0, 40),
+                (-70.0, 20),
+                (-20.0, 40),
+                (-70.0, 100),
+            ],
+            Patience::Long,
+        );
+        let pauses = ev.iter().filter(|(_, e)| e.starts_with("pause")).count();
+        assert_eq!((pauses, ev.len()), (2, 4), "{ev:?}");
+        // Never reported when the pause is the end, or when turned off.
+        let mut cfg = VadConfig::default();
+        cfg.pause_ms = 0;
+        let mut ep = Endpointer::new(cfg);
+        let mut seed = 1;
+        for &(db, n) in &[(-70.0, 50), (-20.0, 50), (-70.0, 100)] {
+            for _ in 0..n {
+                let (l, w) = frame(db, &mut seed);
+                assert!(!matches!(ep.push(l, &w, None), Some(Endpoint::Paused(_))));
+            }
+        }
+    }
+
+    /// A complete answer ends the utterance at once, trimmed as a silence-ended one is.
+    #[test]
+    fn an_utterance_can_be_ended_at_a_pause() {
+        let mut ep = Endpointer::new(VadConfig::default());
+        let mut seed = 5;
+        assert!(ep.end_now().is_none());
+        let mut paused = None;
+        for &(db, n) in &[(-70.0, 50), (-20.0, 50), (-70.0, 13)] {
+            for _ in 0..n {
+                let (l, w) = frame(db, &mut seed);
+                if let Some(Endpoint::Paused(u)) = ep.push(l, &w, None) {
+                    paused = Some(u);
+                }
+            }
+        }
+        let paused = paused.expect("the pause was reported");
+        let speech = ep.speech_frames();
+        let u = ep.end_now().expect("an utterance was open");
+        assert_eq!(u.audio.len(), paused.audio.len());
+        assert_eq!(u.speech_ms, speech * FRAME_MS);
+        assert!(!ep.in_speech() && !u.truncated);
     }
 
     #[test]

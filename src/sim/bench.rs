@@ -282,6 +282,33 @@ pub fn table(rounds: &[Round]) -> String {
     out
 }
 
+/// For each round played against both servers, the figures as ratios (now ÷ baseline):
+/// below 1 is faster.
+pub fn ratios(rounds: &[Round]) -> String {
+    let mut out = String::new();
+    for base in rounds.iter().filter(|r| r.label == "baseline") {
+        let Some(now) = rounds
+            .iter()
+            .find(|r| r.label == "now" && r.calls == base.calls)
+        else {
+            continue;
+        };
+        let ratio = |a: Option<Spread>, b: Option<Spread>, f: fn(&Spread) -> f64| match (a, b) {
+            (Some(a), Some(b)) if f(&b) > 0.0 => format!("{:.2}", f(&a) / f(&b)),
+            _ => "–".into(),
+        };
+        out.push_str(&format!(
+            "{} calls, now ÷ baseline: reply p50 {}, p95 {}; greeting p95 {}; available p95 {}\n",
+            base.calls,
+            ratio(now.reply, base.reply, |s| s.p50),
+            ratio(now.reply, base.reply, |s| s.p95),
+            ratio(now.greeting, base.greeting, |s| s.p95),
+            ratio(now.available, base.available, |s| s.p95),
+        ));
+    }
+    out
+}
+
 /// Resident memory (MB) and CPU time (seconds) of a process and its descendants (the voice
 /// worker is a child of the server), from `/proc`.
 pub fn process_sample(pid: u32) -> Option<(f64, f64)> {
@@ -650,7 +677,14 @@ mod tests {
         assert_eq!((r.calls, r.failed, r.frames, r.late_frames), (3, 1, 20, 2));
         assert_eq!(r.reply.unwrap().p50, 200.0);
         assert!((r.wer.unwrap() - 0.2).abs() < 1e-9);
-        assert!(table(&[r]).contains("| now | 3 |"));
+        assert!(table(std::slice::from_ref(&r)).contains("| now | 3 |"));
+        let mut base = r.clone();
+        base.label = "baseline".into();
+        base.reply = Spread::of(&[400.0]);
+        assert!(
+            ratios(&[base, r]).contains("reply p50 0.50"),
+            "ratio of 200 to 400"
+        );
     }
 
     #[test]

@@ -31,10 +31,14 @@ use chrono::{DateTime, Utc};
 use tracing::{debug, info, warn};
 
 use crate::audio::resample::{ResampleError, StreamResampler};
-use crate::audio::vad::{level_dbfs, Endpoint, Endpointer, Patience, Utterance, VadConfig};
+use crate::audio::vad::{
+    level_dbfs, Endpoint, Endpointer, Patience, Utterance, VadConfig, FRAME_MS,
+};
 use crate::audio::{g711, EchoGuard, LINE_FRAME};
 use crate::logic::calendar::Booked;
-use crate::logic::dialog::{Action, CalendarFailure, CallerInfo, Dialog, Event, Expect, Meeting};
+use crate::logic::dialog::{
+    self, Action, CalendarFailure, CallerInfo, Dialog, Event, Expect, Meeting,
+};
 use crate::logic::domain::{CallStatus, Outcome, Speaker, Summary};
 use crate::logic::media::Outbound;
 
@@ -134,7 +138,13 @@ pub enum Output {
     Send(Outbound),
     /// Transcribe this utterance (16 kHz mono) and answer with [`Input::Transcribed`]; jobs are
     /// answered in order.
-    Transcribe { job: u64, audio: Vec<f32> },
+    Transcribe {
+        job: u64,
+        audio: Vec<f32>,
+        /// The words before a pause, the caller perhaps not finished: a speculative pass
+        /// (a worker short of time may serve the others first).
+        early: bool,
+    },
     /// Synthesise these sentences in order, answering each with [`Input::Synthesised`].
     Synthesize { say_id: u64, sentences: Vec<String> },
     /// Append turn `seq` to the call's log (`latency_ms`: from the caller's end of speech to
@@ -210,6 +220,22 @@ struct Job {
     speech_ms: u32,
 }
 
+/// The words so far of an utterance the caller paused in, transcribed while the endpointer
+/// waits out the rest of the silence: a complete answer ends the turn at once; otherwise, if
+/// the caller says nothing more, the turn ends with these words and whisper is not run again.
+struct Early {
+    job: u64,
+    /// The endpointer's speech frames at the pause: more means the caller spoke on.
+    speech_frames: u32,
+    /// When the caller's words stopped (the pause's start).
+    words_ended: Instant,
+    /// Whisper's words, once back.
+    text: Option<Option<String>>,
+    /// The utterance ended at this pause while whisper was still at work: its result is the
+    /// turn's.
+    ended: Option<Job>,
+}
+
 /// One call, from its start to its last record.
 pub struct Conductor {
     settings: Settings,
@@ -239,6 +265,9 @@ pub struct Conductor {
     utterance_started: Option<(DateTime<Utc>, bool)>,
     jobs: BTreeMap<u64, Job>,
     next_job: u64,
+    early: Option<Early>,
+    /// What the dialog last asked for.
+    expect: Expect,
     last_caller_end: Option<Instant>,
     listening_since: Option<Instant>,
     // The record.
@@ -279,6 +308,8 @@ impl Conductor {
             utterance_started: None,
             jobs: BTreeMap::new(),
             next_job: 1,
+            early: None,
+            expect: Expect::Request,
             last_caller_end: None,
             listening_since: None,
             next_turn: 1,
@@ -359,12 +390,26 @@ impl Conductor {
 
     /// Transcriptions asked for whose text has not come back yet.
     pub fn transcriptions_pending(&self) -> usize {
-        let held = self
+        let held: Vec<u64> = self
             .held
             .iter()
-            .filter(|i| matches!(i, Input::Transcribed { .. }))
-            .count();
-        self.jobs.len() - held
+            .filter_map(|i| match i {
+                Input::Transcribed { job, .. } => Some(*job),
+                _ => None,
+            })
+            .collect();
+        // A pause's words count once the utterance ended on them.
+        let early = self
+            .early
+            .as_ref()
+            .filter(|e| e.ended.is_some())
+            .map(|e| e.job);
+        self.jobs
+            .keys()
+            .copied()
+            .chain(early)
+            .filter(|j| !held.contains(j))
+            .count()
     }
 
     /// The call is over: the dialog hears the hang-up (if it had not ended the call itself) and
@@ -372,6 +417,7 @@ impl Conductor {
     pub fn finish(&mut self, at: Moment) -> Vec<Output> {
         self.closed = true;
         self.jobs.clear();
+        self.early = None;
         if !self.dialog.is_done() {
             self.dialog_event(Event::Hangup, at);
         }
@@ -494,6 +540,7 @@ impl Conductor {
                         .unwrap_or(at.mono);
                     self.on_utterance(u, ended, at);
                 }
+                Some(Endpoint::Paused(u)) => self.on_pause(u, at),
                 None => {}
             }
         }
@@ -512,28 +559,110 @@ impl Conductor {
             audio_ms = u.audio.len() / 16,
             "caller stopped speaking"
         );
+        let meta = Job {
+            started_at,
+            ended,
+            during_agent: during_agent && self.is_speaking(at),
+            speech_ms: u.speech_ms,
+        };
+        // Nothing said since the pause whose words are (being) transcribed: those are the turn.
+        if let Some(mut early) = self.early.take() {
+            if early.speech_frames * FRAME_MS == u.speech_ms {
+                match early.text.take() {
+                    Some(text) => self.heard(meta, text, at),
+                    None => {
+                        early.ended = Some(meta);
+                        self.early = Some(early);
+                    }
+                }
+                return;
+            }
+        }
         let job = self.next_job;
         self.next_job += 1;
-        self.jobs.insert(
-            job,
-            Job {
-                started_at,
-                ended,
-                during_agent: during_agent && self.is_speaking(at),
-                speech_ms: u.speech_ms,
-            },
-        );
+        self.jobs.insert(job, meta);
         self.emit(Output::Transcribe {
             job,
             audio: u.audio,
+            early: false,
         });
     }
 
-    fn on_transcribed(&mut self, job: u64, text: Option<String>, at: Moment) {
-        let Some(meta) = self.jobs.remove(&job) else {
-            warn!(job, "a transcription nobody asked for; ignored");
+    /// The caller paused: their words so far go to whisper now (one such job at a time), so
+    /// the turn can end early on a complete answer, or without another pass when they say
+    /// nothing more.
+    fn on_pause(&mut self, u: Utterance, at: Moment) {
+        if self.early.as_ref().is_some_and(|e| e.text.is_none()) {
+            return; // whisper is still on the last pause's words
+        }
+        let job = self.next_job;
+        self.next_job += 1;
+        self.early = Some(Early {
+            job,
+            speech_frames: self.endpointer.speech_frames(),
+            words_ended: at
+                .mono
+                .checked_sub(Duration::from_millis(self.settings.vad.pause_ms as u64))
+                .unwrap_or(at.mono),
+            text: None,
+            ended: None,
+        });
+        self.emit(Output::Transcribe {
+            job,
+            audio: u.audio,
+            early: true,
+        });
+    }
+
+    /// Whisper's words for the words before a pause.
+    fn on_early(&mut self, mut early: Early, text: Option<String>, at: Moment) {
+        if let Some(meta) = early.ended.take() {
+            return self.heard(meta, text, at);
+        }
+        let same_pause =
+            self.endpointer.in_speech() && self.endpointer.speech_frames() == early.speech_frames;
+        if !same_pause {
+            return; // the caller spoke on: the utterance's end decides
+        }
+        let complete = text
+            .as_deref()
+            .is_some_and(|t| dialog::complete_answer(self.expect, t));
+        if !complete {
+            early.text = Some(text);
+            self.early = Some(early);
+            return;
+        }
+        let Some(u) = self.endpointer.end_now() else {
             return;
         };
+        let (started_at, during_agent) = self.utterance_started.take().unwrap_or((at.wall, false));
+        let meta = Job {
+            started_at,
+            ended: early.words_ended,
+            during_agent: during_agent && self.is_speaking(at),
+            speech_ms: u.speech_ms,
+        };
+        debug!(
+            speech_ms = u.speech_ms,
+            "a complete answer ends the turn at a pause"
+        );
+        self.heard(meta, text, at);
+    }
+
+    fn on_transcribed(&mut self, job: u64, text: Option<String>, at: Moment) {
+        if let Some(early) = self.early.take_if(|e| e.job == job) {
+            return self.on_early(early, text, at);
+        }
+        let Some(meta) = self.jobs.remove(&job) else {
+            // The words before a pause the caller then spoke on.
+            debug!(job, "a superseded transcription; ignored");
+            return;
+        };
+        self.heard(meta, text, at);
+    }
+
+    /// What the caller said in one turn, as whisper heard it.
+    fn heard(&mut self, meta: Job, text: Option<String>, at: Moment) {
         let Some(text) = text else {
             return; // the shell logged why
         };
@@ -703,6 +832,7 @@ impl Conductor {
         self.next_say += 1;
         let parts = sentences(&text);
         self.endpointer.set_patience(patience_for(expect));
+        self.expect = expect;
         self.replies.push_back(Reply {
             id,
             text,

@@ -47,9 +47,14 @@ fn evening() -> DateTime<Utc> {
         .with_timezone(&Utc)
 }
 
+/// Without early transcription at pauses: the tests of everything else see one job an
+/// utterance, at its end ([`with_pauses`] turns it on).
 fn settings() -> Settings {
     Settings {
-        vad: VadConfig::default(),
+        vad: VadConfig {
+            pause_ms: 0,
+            ..VadConfig::default()
+        },
         barge_in_ms: 900,
         silence_timeout: Duration::from_secs(8),
         echo_margin_db: -12.0,
@@ -85,6 +90,8 @@ struct Line {
     notes: Vec<(&'static str, String)>,
     /// Transcriptions asked for and not answered: job and audio length (ms).
     jobs: VecDeque<(u64, usize)>,
+    /// The same for the words before a pause (only with `pause_ms` set).
+    early_jobs: VecDeque<(u64, usize)>,
     /// Replies asked for and not synthesised.
     synth: VecDeque<(u64, Vec<String>)>,
     calendar: Vec<CalendarChange>,
@@ -137,6 +144,7 @@ impl Line {
             cuts: Vec::new(),
             notes: Vec::new(),
             jobs: VecDeque::new(),
+            early_jobs: VecDeque::new(),
             synth: VecDeque::new(),
             calendar: Vec::new(),
             transfers: Vec::new(),
@@ -172,7 +180,14 @@ impl Line {
                     }
                     self.sent.push((self.ms(), f));
                 }
-                Output::Transcribe { job, audio } => self.jobs.push_back((job, audio.len() / 16)),
+                Output::Transcribe { job, audio, early } => {
+                    let ms = audio.len() / 16;
+                    if early {
+                        self.early_jobs.push_back((job, ms));
+                    } else {
+                        self.jobs.push_back((job, ms));
+                    }
+                }
                 Output::Synthesize { say_id, sentences } => {
                     self.synth.push_back((say_id, sentences))
                 }
@@ -1016,4 +1031,170 @@ fn a_two_minute_call_runs_in_a_blink() {
     assert!(line.last_agent().contains("tell Alex"));
     // Simulated time, not real time: some 6,000 ticks of pure code.
     assert!(started.elapsed() < Duration::from_secs(5));
+}
+
+// ----- early transcription at a pause ---------------------------------------------------------
+
+/// The shipped pause: the words before a 260 ms pause go to whisper at once.
+fn with_pauses() -> Settings {
+    Settings {
+        vad: VadConfig::default(),
+        ..settings()
+    }
+}
+
+/// A call with early transcription, at the name question of a message.
+fn at_the_name_question() -> Line {
+    let mut line = Line::new(Some("+16175550123"), false, with_pauses());
+    line.until_quiet();
+    line.speak(1_500);
+    line.quiet(300);
+    let (job, _) = line
+        .early_jobs
+        .pop_front()
+        .expect("the pause's words went to whisper");
+    line.feed(Input::Transcribed {
+        job,
+        text: Some("I'd like to leave a message for Alex.".into()),
+    });
+    // A request is never complete at a pause: its end reuses the words, whisper is not rerun.
+    line.quiet(1_000);
+    assert!(line.jobs.is_empty(), "the request was transcribed twice");
+    assert_eq!(
+        line.caller_turns(),
+        vec!["I'd like to leave a message for Alex.".to_string()]
+    );
+    line.until_quiet();
+    assert!(line.last_agent().contains("name"), "{}", line.last_agent());
+    line
+}
+
+#[test]
+fn a_complete_short_answer_ends_the_turn_at_the_pause() {
+    let mut line = at_the_name_question();
+    line.speak(1_000);
+    let spoke_until = line.ms();
+    line.quiet(260);
+    let (job, _) = line
+        .early_jobs
+        .pop_front()
+        .expect("the pause's words went to whisper");
+    line.quiet(100); // whisper's time
+    line.feed(Input::Transcribed {
+        job,
+        text: Some("Dana Kim.".into()),
+    });
+    // Answered at once: the turn is logged and the reply on its way, 360 ms after the words,
+    // not the 700 ms silence plus whisper's time.
+    assert_eq!(
+        line.caller_turns().last().map(String::as_str),
+        Some("Dana Kim.")
+    );
+    line.quiet(20);
+    assert!(
+        line.last_agent().contains("number"),
+        "{}",
+        line.last_agent()
+    );
+    let reply = line.turns.last().unwrap().3.expect("a reply has a latency") as u64;
+    assert!(
+        reply <= line.ms() - spoke_until + 20 && reply < 500,
+        "{reply}"
+    );
+    line.quiet(1_000);
+    assert!(
+        line.jobs.is_empty() && line.early_jobs.is_empty(),
+        "transcribed again"
+    );
+}
+
+#[test]
+fn words_trailing_off_wait_for_the_rest() {
+    let mut line = at_the_name_question();
+    line.speak(1_000);
+    line.quiet(260);
+    let (job, _) = line.early_jobs.pop_front().unwrap();
+    line.feed(Input::Transcribed {
+        job,
+        text: Some("My name is.".into()),
+    });
+    assert_eq!(line.caller_turns().len(), 1, "cut off mid-sentence");
+    // The caller goes on: at their next pause the whole utterance goes to whisper, and when
+    // it ends there, those words are the turn.
+    line.speak(800);
+    line.quiet(800);
+    assert!(line.jobs.is_empty());
+    let (job, audio_ms) = line
+        .early_jobs
+        .pop_front()
+        .expect("the whole utterance went to whisper");
+    assert!(
+        audio_ms >= 2_000,
+        "{audio_ms} ms: only the words after the pause"
+    );
+    assert_eq!(line.caller_turns().len(), 1);
+    line.feed(Input::Transcribed {
+        job,
+        text: Some("My name is Dana Kim.".into()),
+    });
+    assert_eq!(
+        line.caller_turns().last().map(String::as_str),
+        Some("My name is Dana Kim.")
+    );
+}
+
+#[test]
+fn a_caller_who_speaks_on_after_a_pause_is_heard_whole() {
+    let mut line = at_the_name_question();
+    line.speak(1_000);
+    line.quiet(260);
+    let (job, _) = line.early_jobs.pop_front().unwrap();
+    line.speak(600); // on again before whisper answered
+                     // A complete answer, but to words the caller has since added to: ignored.
+    line.feed(Input::Transcribed {
+        job,
+        text: Some("Dana.".into()),
+    });
+    assert_eq!(line.caller_turns().len(), 1);
+    line.quiet(800);
+    let (job, audio_ms) = line
+        .early_jobs
+        .pop_front()
+        .expect("the whole utterance went to whisper");
+    assert!(audio_ms >= 1_800, "{audio_ms}");
+    assert!(line.jobs.is_empty(), "the same words were sent twice");
+    line.feed(Input::Transcribed {
+        job,
+        text: Some("Dana Kim.".into()),
+    });
+    assert_eq!(
+        line.caller_turns().last().map(String::as_str),
+        Some("Dana Kim.")
+    );
+}
+
+#[test]
+fn an_utterance_that_ends_while_whisper_has_its_words_waits_for_them() {
+    let mut line = Line::new(Some("+16175550123"), false, with_pauses());
+    line.until_quiet();
+    line.speak(1_500);
+    line.quiet(1_400); // the request's whole silence; whisper has not answered
+    assert!(line.jobs.is_empty(), "the same words were sent twice");
+    let (job, _) = line
+        .early_jobs
+        .pop_front()
+        .expect("the pause's words went to whisper");
+    assert_eq!(
+        line.c.transcriptions_pending(),
+        1,
+        "the call waits for them"
+    );
+    line.feed(Input::Transcribed {
+        job,
+        text: Some("I'd like to leave a message for Alex.".into()),
+    });
+    assert_eq!(line.c.transcriptions_pending(), 0);
+    assert_eq!(line.caller_turns().len(), 1);
+    line.quiet(20);
+    assert!(line.last_agent().contains("name"), "{}", line.last_agent());
 }

@@ -87,6 +87,49 @@ pub enum Expect {
 
 pub use crate::logic::domain::{Outcome, Summary};
 
+/// Whether `text`, the words a caller said before a pause, already answers a question that
+/// expected `expect`, so the turn can end without waiting out the rest of the silence. Only
+/// short answers qualify: a yes or a no; a finished sentence for an ordinary answer (not one
+/// trailing off on "and", "um", "my number is"); a whole phone number (ten digits or more) or
+/// "the number I'm calling from". Requests, messages, spellings and times always wait, so a
+/// caller composing them is never cut off.
+pub fn complete_answer(expect: Expect, text: &str) -> bool {
+    const TRAILING: &[&str] = &[
+        "and", "but", "or", "so", "because", "um", "uh", "er", "erm", "hmm", "the", "a", "an",
+        "my", "is", "was", "to", "of", "at", "from", "with", "for", "this", "it's", "i'm", "i",
+        "on", "in", "like", "then", "about", "that", "if", "it", "be", "me", "your", "our",
+    ];
+    let words: Vec<String> = text
+        .split_whitespace()
+        .map(|w| {
+            w.trim_matches(|c: char| !c.is_alphanumeric() && c != '\'')
+                .to_lowercase()
+        })
+        .filter(|w| !w.is_empty())
+        .collect();
+    let Some(last) = words.last() else {
+        return false;
+    };
+    let end = text.trim_end();
+    let trailing_off = end.ends_with("..") || end.ends_with('…');
+    let finished =
+        end.ends_with(['.', '!', '?']) && !trailing_off && !TRAILING.contains(&last.as_str());
+    match expect {
+        Expect::YesNo => {
+            finished && words.len() <= 8 && understand::yes_no(text) != understand::YesNo::Unclear
+        }
+        Expect::Free => finished && words.len() <= 12,
+        Expect::Digits => {
+            let digits = understand::spoken_digits(text).len();
+            let own_line = ["calling from", "this number", "this one", "the same number"]
+                .iter()
+                .any(|p| text.to_lowercase().contains(p));
+            (finished && digits >= 10) || (own_line && digits == 0 && end.ends_with(['.', '!']))
+        }
+        Expect::Request | Expect::Message | Expect::When | Expect::Spelling => false,
+    }
+}
+
 /// What the caller has told us so far, and what screening made of it.
 #[derive(Debug, Clone, Default, PartialEq, Serialize)]
 pub struct CallerInfo {

@@ -2450,3 +2450,44 @@ proptest::proptest! {
         let _ = persona.faq.answer(&t);
     }
 }
+
+/// A short answer said before a pause ends the turn; words trailing off, a number half read
+/// out, and anything a caller composes (requests, messages, spellings, times) wait.
+#[test]
+fn complete_answers_are_told_from_words_still_coming() {
+    let complete = [
+        (Expect::YesNo, "Yes."),
+        (Expect::YesNo, "Yeah, that's right."),
+        (Expect::YesNo, "No, thank you."),
+        (Expect::Free, "Jordan Lee."),
+        (Expect::Free, "This is Jordan Lee from Acme."),
+        (Expect::Free, "No, that's all. Thank you."),
+        (Expect::Digits, "617-555-0123."),
+        (
+            Expect::Digits,
+            "Six one seven, five five five, zero one two three.",
+        ),
+        (Expect::Digits, "The number I'm calling from."),
+    ];
+    for (expect, text) in complete {
+        assert!(complete_answer(expect, text), "{expect:?} {text:?}");
+    }
+    let waiting = [
+        (Expect::YesNo, "Well, um..."),
+        (Expect::YesNo, "Hmm."),
+        (Expect::Free, "This is Jordan and."),
+        (Expect::Free, "My name is."),
+        (Expect::Free, "It's, um."),
+        (Expect::Free, "So I was thinking…"),
+        (Expect::Free, ""),
+        (Expect::Digits, "617-555."),
+        (Expect::Digits, "My number is."),
+        (Expect::Request, "I'd like to leave a message for Alex."),
+        (Expect::Message, "Tell Alex the contract is ready."),
+        (Expect::Spelling, "L. E. E."),
+        (Expect::When, "Tomorrow at 2pm."),
+    ];
+    for (expect, text) in waiting {
+        assert!(!complete_answer(expect, text), "{expect:?} {text:?}");
+    }
+}
