@@ -478,9 +478,10 @@ mod tests {
         let pauses = ev.iter().filter(|(_, e)| e.starts_with("pause")).count();
         assert_eq!((pauses, ev.len()), (2, 4), "{ev:?}");
         // Never reported when the pause is the end, or when turned off.
-        let mut cfg = VadConfig::default();
-        cfg.pause_ms = 0;
-        let mut ep = Endpointer::new(cfg);
+        let mut ep = Endpointer::new(VadConfig {
+            pause_ms: 0,
+            ..VadConfig::default()
+        });
         let mut seed = 1;
         for &(db, n) in &[(-70.0, 50), (-20.0, 50), (-70.0, 100)] {
             for _ in 0..n {
