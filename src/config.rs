@@ -327,6 +327,12 @@ impl Config {
                         .map_err(|_| invalid(key, format!("{value:?} is not a whole number")))?,
                 )
             }
+            "FRONTDESK_PAUSE_MS" => {
+                self.vad.pause_ms = value
+                    .trim()
+                    .parse()
+                    .map_err(|_| invalid(key, format!("{value:?} is not a whole number")))?
+            }
             "FRONTDESK_SILENCE_TIMEOUT" => {
                 self.silence_timeout_secs = value.trim().parse().map_err(|_| {
                     invalid(key, format!("{value:?} is not a whole number of seconds"))

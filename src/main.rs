@@ -83,8 +83,9 @@ enum Command {
         #[arg(long)]
         json: Option<PathBuf>,
         /// Also start a server running the pipeline as it was before the speed work (every
-        /// call decoding at once: FRONTDESK_STT_WORKERS=0) and play each round against it
-        /// first, so each figure has its baseline from the same run.
+        /// call decoding at once, no early transcription at pauses: FRONTDESK_STT_WORKERS=0,
+        /// FRONTDESK_PAUSE_MS=0) and play each round against it first, so each figure has
+        /// its baseline from the same run.
         #[arg(long, conflicts_with = "server")]
         baseline: bool,
     },
@@ -289,7 +290,9 @@ async fn bench(config: Config, target: BenchTarget, opts: BenchOptions) -> anyho
             let exe = std::env::current_exe().context("finding this program")?;
             let mut runs = vec![("now", vec![])];
             if baseline {
-                let before = vec![("FRONTDESK_STT_WORKERS".to_string(), "0".to_string())];
+                let before = [("FRONTDESK_STT_WORKERS", "0"), ("FRONTDESK_PAUSE_MS", "0")]
+                    .map(|(k, v)| (k.to_string(), v.to_string()))
+                    .to_vec();
                 runs.insert(0, ("baseline", before));
             }
             for (label, env) in runs {
