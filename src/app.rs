@@ -48,6 +48,28 @@ pub async fn load_engines(config: &Config, persona: &Persona) -> anyhow::Result<
         stt_workers = config.stt_pool().map_or("unbounded".into(), |n| n.to_string()),
         "ready"
     );
+    // Every sentence is synthesised once; the fixed ones (greetings, questions, closings) are
+    // spoken ahead, in the background, so the first call already hears them at once.
+    let tts: Arc<dyn tts::TtsEngine> = if config.tts_cache == 0 {
+        tts
+    } else {
+        let cached = Arc::new(tts::Cached::new(tts, config.tts_cache));
+        let fixed: Vec<String> = persona
+            .filled_lines()
+            .iter()
+            .flat_map(|l| crate::logic::conductor::sentences(l))
+            .filter(|s| !s.contains(['{', '}']))
+            .collect();
+        let ahead = cached.clone();
+        tokio::task::spawn_blocking(move || {
+            let n = ahead.prefill(fixed.iter().map(String::as_str));
+            info!(
+                sentences = n,
+                "the voice has spoken its fixed sentences ahead"
+            );
+        });
+        cached
+    };
     Ok(Engines {
         stt: Arc::new(stt),
         tts,

@@ -75,6 +75,10 @@ pub struct Config {
     /// wait their turn, first come first served. Default: the cores divided by `stt_threads`
     /// (at least one). `0` lifts the bound (every call decodes at once, as before the pool).
     pub stt_workers: Option<usize>,
+    /// Sentences the voice remembers and serves without synthesising again
+    /// (`FRONTDESK_TTS_CACHE`); the persona's fixed sentences are spoken ahead at startup.
+    /// `0` turns the memory off.
+    pub tts_cache: usize,
     /// Seconds of caller silence before the agent prompts (`FRONTDESK_SILENCE_TIMEOUT`).
     pub silence_timeout_secs: u64,
     /// Voice activity detection and endpointing.
@@ -183,6 +187,7 @@ impl Default for Config {
             now: None,
             stt_threads: 2,
             stt_workers: None,
+            tts_cache: 512,
             silence_timeout_secs: 8,
             vad: VadConfig::default(),
             echo_margin_db: -12.0,
@@ -326,6 +331,12 @@ impl Config {
                         .parse()
                         .map_err(|_| invalid(key, format!("{value:?} is not a whole number")))?,
                 )
+            }
+            "FRONTDESK_TTS_CACHE" => {
+                self.tts_cache = value
+                    .trim()
+                    .parse()
+                    .map_err(|_| invalid(key, format!("{value:?} is not a whole number")))?
             }
             "FRONTDESK_PAUSE_MS" => {
                 self.vad.pause_ms = value

@@ -83,8 +83,9 @@ enum Command {
         #[arg(long)]
         json: Option<PathBuf>,
         /// Also start a server running the pipeline as it was before the speed work (every
-        /// call decoding at once, no early transcription at pauses: FRONTDESK_STT_WORKERS=0,
-        /// FRONTDESK_PAUSE_MS=0) and play each round against it first, so each figure has
+        /// call decoding at once, no early transcription at pauses, every sentence
+        /// synthesised anew: FRONTDESK_STT_WORKERS=0, FRONTDESK_PAUSE_MS=0,
+        /// FRONTDESK_TTS_CACHE=0) and play each round against it first, so each figure has
         /// its baseline from the same run.
         #[arg(long, conflicts_with = "server")]
         baseline: bool,
@@ -290,9 +291,13 @@ async fn bench(config: Config, target: BenchTarget, opts: BenchOptions) -> anyho
             let exe = std::env::current_exe().context("finding this program")?;
             let mut runs = vec![("now", vec![])];
             if baseline {
-                let before = [("FRONTDESK_STT_WORKERS", "0"), ("FRONTDESK_PAUSE_MS", "0")]
-                    .map(|(k, v)| (k.to_string(), v.to_string()))
-                    .to_vec();
+                let before = [
+                    ("FRONTDESK_STT_WORKERS", "0"),
+                    ("FRONTDESK_PAUSE_MS", "0"),
+                    ("FRONTDESK_TTS_CACHE", "0"),
+                ]
+                .map(|(k, v)| (k.to_string(), v.to_string()))
+                .to_vec();
                 runs.insert(0, ("baseline", before));
             }
             for (label, env) in runs {

@@ -414,6 +414,22 @@ impl Persona {
         }
     }
 
+    /// Every line the agent may say, with the persona's own placeholders and each part of the
+    /// day filled in; placeholders for a caller's details stay as `{name}`. For speaking the
+    /// fixed sentences ahead of calls.
+    pub fn filled_lines(&self) -> Vec<String> {
+        let mut out: Vec<String> = Vec::new();
+        for name in self.lines.keys() {
+            for part in ["morning", "afternoon", "evening"] {
+                let line = self.line(name, &[("part_of_day", part)]);
+                if !out.contains(&line) {
+                    out.push(line);
+                }
+            }
+        }
+        out
+    }
+
     /// A line with its placeholders filled: the persona's own (`executive`, `executive_first`,
     /// `company`, `assistant`) plus `vars`.
     pub fn line(&self, name: &str, vars: &[(&str, &str)]) -> String {
@@ -575,5 +591,21 @@ mod tests {
         .unwrap_err()
         .to_string();
         assert!(err.contains("screening"), "{err}");
+    }
+
+    #[test]
+    fn filled_lines_hold_each_greeting_for_each_part_of_the_day() {
+        let p = default_persona();
+        let lines = p.filled_lines();
+        let greetings: Vec<&String> = lines
+            .iter()
+            .filter(|l| l.starts_with("Good ") && l.contains("after-hours assistant at"))
+            .collect();
+        assert_eq!(greetings.len(), 3, "{greetings:?}");
+        assert!(greetings
+            .iter()
+            .all(|g| !g.contains("{part_of_day}") && !g.contains("{executive}")));
+        // A caller's details stay placeholders, for the caller's call to fill.
+        assert!(lines.iter().any(|l| l.contains("{caller_first}")));
     }
 }

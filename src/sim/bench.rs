@@ -698,7 +698,10 @@ mod tests {
         let mut kids = vec![];
         for _ in 0..50 {
             kids = children(pid);
-            if !kids.is_empty() {
+            // Sampled once the child is `sleep`, not the shell's fork on its way there.
+            let comm = |p: u32| std::fs::read_to_string(format!("/proc/{p}/comm"));
+            if kids.len() == 1 && comm(kids[0]).is_ok_and(|c| c.trim() == "sleep") {
+                std::thread::sleep(Duration::from_millis(50));
                 break;
             }
             std::thread::sleep(Duration::from_millis(20));

@@ -110,6 +110,107 @@ impl TtsEngine for Rehearsed {
     }
 }
 
+/// The agent's voice with a memory: each sentence is synthesised once and then served at once
+/// (the greeting, the questions, the closings recur on every call), up to `capacity`
+/// sentences, the oldest forgotten first. It keeps them as line audio (8 kHz µ-law, about
+/// 16 kB a sentence), which is what calls send. [`Cached::prefill`] speaks the persona's fixed
+/// sentences ahead of the first call.
+pub struct Cached {
+    engine: Arc<dyn TtsEngine>,
+    capacity: usize,
+    spoken: std::sync::Mutex<Memory>,
+}
+
+/// Sentences and their line audio, and the order they were learnt in.
+type Memory = (
+    std::collections::HashMap<String, Vec<u8>>,
+    std::collections::VecDeque<String>,
+);
+
+/// Line audio as speech at the line's rate: [`to_line`] gives it back unchanged.
+fn line_speech(line: &[u8]) -> Speech {
+    Speech {
+        samples: g711::decode_to_f32(line),
+        rate: 8_000,
+    }
+}
+
+impl Cached {
+    pub fn new(engine: Arc<dyn TtsEngine>, capacity: usize) -> Self {
+        Self {
+            engine,
+            capacity: capacity.max(1),
+            spoken: std::sync::Mutex::default(),
+        }
+    }
+
+    /// Speaks each of `sentences` not yet known (blocking); returns how many it spoke. A
+    /// sentence the voice fails on is skipped (a call will try it again).
+    pub fn prefill<'a>(&self, sentences: impl IntoIterator<Item = &'a str>) -> usize {
+        let mut n = 0;
+        for s in sentences {
+            if self.known(s) {
+                continue;
+            }
+            match speak_line(self.engine.as_ref(), s) {
+                Ok(line) => {
+                    self.remember(s, line);
+                    n += 1;
+                }
+                Err(e) => tracing::warn!(error = %e, sentence = s, "could not speak ahead"),
+            }
+        }
+        n
+    }
+
+    /// Sentences remembered now.
+    pub fn len(&self) -> usize {
+        self.spoken.lock().map_or(0, |g| g.0.len())
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.len() == 0
+    }
+
+    fn known(&self, text: &str) -> bool {
+        self.spoken.lock().is_ok_and(|g| g.0.contains_key(text))
+    }
+
+    fn remember(&self, text: &str, line: Vec<u8>) {
+        let Ok(mut guard) = self.spoken.lock() else {
+            return;
+        };
+        let (map, order) = &mut *guard;
+        if map.contains_key(text) {
+            return;
+        }
+        while map.len() >= self.capacity {
+            let Some(oldest) = order.pop_front() else {
+                break;
+            };
+            map.remove(&oldest);
+        }
+        map.insert(text.to_string(), line);
+        order.push_back(text.to_string());
+    }
+}
+
+impl TtsEngine for Cached {
+    fn name(&self) -> &'static str {
+        self.engine.name()
+    }
+
+    fn synthesize(&self, text: &str) -> Result<Speech, TtsError> {
+        if let Some(line) = self.spoken.lock().ok().and_then(|g| g.0.get(text).cloned()) {
+            return Ok(line_speech(&line));
+        }
+        let line = speak_line(self.engine.as_ref(), text)?;
+        let speech = line_speech(&line);
+        self.remember(text, line);
+        Ok(speech)
+    }
+}
+
 /// Starts a caller voice at speaking rate `rate` (1.0 is the voice's own; see
 /// [`caller::Caller::start`]). The agent's voice is chosen by [`start`], never by this.
 pub fn start_caller(
@@ -138,6 +239,30 @@ pub fn start(choice: TtsChoice, python: &Path) -> Result<Arc<dyn TtsEngine>, Tts
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_sentence_is_synthesised_once_and_the_oldest_forgotten_first() {
+        let engine = Arc::new(Counting(Default::default()));
+        let cache = Cached::new(engine.clone(), 2);
+        let said = || engine.0.load(std::sync::atomic::Ordering::Relaxed);
+        assert_eq!(
+            cache.prefill(["How can I help you?", "How can I help you?"]),
+            1
+        );
+        assert_eq!(said(), 1);
+        let first = speak_line(engine.as_ref(), "How can I help you?").unwrap();
+        let again = speak_line(&cache, "How can I help you?").unwrap();
+        assert_eq!(said(), 2, "the cache spoke it once, the test once");
+        assert_eq!(again, first, "the line audio is what the voice said");
+        cache.synthesize("Goodbye.").unwrap();
+        cache.synthesize("Thank you.").unwrap();
+        assert_eq!((said(), cache.len()), (4, 2));
+        // The greeting was the oldest: spoken again.
+        cache.synthesize("How can I help you?").unwrap();
+        assert_eq!(said(), 5);
+        cache.synthesize("Thank you.").unwrap();
+        assert_eq!(said(), 5);
+    }
     use std::sync::atomic::{AtomicUsize, Ordering};
 
     /// Speaks one sample per character and counts what it was asked.
