@@ -459,11 +459,14 @@ async fn call(
         let mut sorted = latencies.clone();
         sorted.sort_unstable();
         println!(
-            "Reply latency over {} turns: median {} ms, worst {} ms.",
+            "Reply latency over {} turns (the caller's last voiced frame to the agent's first, as `frontdesk bench` counts it): median {} ms, worst {} ms.",
             sorted.len(),
             sorted[sorted.len() / 2],
             sorted[sorted.len() - 1]
         );
+    }
+    if let Some(g) = report.greeting_ms {
+        println!("Greeting heard {g} ms after the media stream opened.");
     }
     if let Some(log) = &report.call_log {
         println!("\nCall log as stored by the server:");

@@ -266,6 +266,25 @@ impl Line {
         });
     }
 
+    /// The oldest words-before-a-pause waiting for whisper: job and audio length (ms).
+    fn early_job(&mut self) -> (u64, usize) {
+        self.early_jobs
+            .pop_front()
+            .expect("the words before the pause went to whisper")
+    }
+
+    /// Whisper answers job `job` with `text`.
+    fn answer(&mut self, job: u64, text: &str) {
+        self.feed(Input::Transcribed {
+            job,
+            text: Some(text.to_string()),
+        });
+    }
+
+    fn last_caller(&self) -> Option<String> {
+        self.caller_turns().last().cloned()
+    }
+
     /// The caller says `text` (1.5 s of speech, then silence until the endpointer cuts it),
     /// and whisper hears it.
     fn say(&mut self, text: &str) {
@@ -1049,14 +1068,8 @@ fn at_the_name_question() -> Line {
     line.until_quiet();
     line.speak(1_500);
     line.quiet(300);
-    let (job, _) = line
-        .early_jobs
-        .pop_front()
-        .expect("the pause's words went to whisper");
-    line.feed(Input::Transcribed {
-        job,
-        text: Some("I'd like to leave a message for Alex.".into()),
-    });
+    let (job, _) = line.early_job();
+    line.answer(job, "I'd like to leave a message for Alex.");
     // A request is never complete at a pause: its end reuses the words, whisper is not rerun.
     line.quiet(1_000);
     assert!(line.jobs.is_empty(), "the request was transcribed twice");
@@ -1075,21 +1088,12 @@ fn a_complete_short_answer_ends_the_turn_at_the_pause() {
     line.speak(1_000);
     let spoke_until = line.ms();
     line.quiet(260);
-    let (job, _) = line
-        .early_jobs
-        .pop_front()
-        .expect("the pause's words went to whisper");
+    let (job, _) = line.early_job();
     line.quiet(100); // whisper's time
-    line.feed(Input::Transcribed {
-        job,
-        text: Some("Dana Kim.".into()),
-    });
+    line.answer(job, "Dana Kim.");
     // Answered at once: the turn is logged and the reply on its way, 360 ms after the words,
     // not the 700 ms silence plus whisper's time.
-    assert_eq!(
-        line.caller_turns().last().map(String::as_str),
-        Some("Dana Kim.")
-    );
+    assert_eq!(line.last_caller().as_deref(), Some("Dana Kim."));
     line.quiet(20);
     assert!(
         line.last_agent().contains("number"),
@@ -1113,34 +1117,22 @@ fn words_trailing_off_wait_for_the_rest() {
     let mut line = at_the_name_question();
     line.speak(1_000);
     line.quiet(260);
-    let (job, _) = line.early_jobs.pop_front().unwrap();
-    line.feed(Input::Transcribed {
-        job,
-        text: Some("My name is.".into()),
-    });
+    let (job, _) = line.early_job();
+    line.answer(job, "My name is.");
     assert_eq!(line.caller_turns().len(), 1, "cut off mid-sentence");
     // The caller goes on: at their next pause the whole utterance goes to whisper, and when
     // it ends there, those words are the turn.
     line.speak(800);
     line.quiet(800);
     assert!(line.jobs.is_empty());
-    let (job, audio_ms) = line
-        .early_jobs
-        .pop_front()
-        .expect("the whole utterance went to whisper");
+    let (job, audio_ms) = line.early_job();
     assert!(
         audio_ms >= 2_000,
         "{audio_ms} ms: only the words after the pause"
     );
     assert_eq!(line.caller_turns().len(), 1);
-    line.feed(Input::Transcribed {
-        job,
-        text: Some("My name is Dana Kim.".into()),
-    });
-    assert_eq!(
-        line.caller_turns().last().map(String::as_str),
-        Some("My name is Dana Kim.")
-    );
+    line.answer(job, "My name is Dana Kim.");
+    assert_eq!(line.last_caller().as_deref(), Some("My name is Dana Kim."));
 }
 
 #[test]
@@ -1148,29 +1140,18 @@ fn a_caller_who_speaks_on_after_a_pause_is_heard_whole() {
     let mut line = at_the_name_question();
     line.speak(1_000);
     line.quiet(260);
-    let (job, _) = line.early_jobs.pop_front().unwrap();
-    line.speak(600); // on again before whisper answered
-                     // A complete answer, but to words the caller has since added to: ignored.
-    line.feed(Input::Transcribed {
-        job,
-        text: Some("Dana.".into()),
-    });
+    let (job, _) = line.early_job();
+    // On again before whisper answered: a complete answer, but to words the caller has since
+    // added to, so it is ignored.
+    line.speak(600);
+    line.answer(job, "Dana.");
     assert_eq!(line.caller_turns().len(), 1);
     line.quiet(800);
-    let (job, audio_ms) = line
-        .early_jobs
-        .pop_front()
-        .expect("the whole utterance went to whisper");
+    let (job, audio_ms) = line.early_job();
     assert!(audio_ms >= 1_800, "{audio_ms}");
     assert!(line.jobs.is_empty(), "the same words were sent twice");
-    line.feed(Input::Transcribed {
-        job,
-        text: Some("Dana Kim.".into()),
-    });
-    assert_eq!(
-        line.caller_turns().last().map(String::as_str),
-        Some("Dana Kim.")
-    );
+    line.answer(job, "Dana Kim.");
+    assert_eq!(line.last_caller().as_deref(), Some("Dana Kim."));
 }
 
 #[test]
@@ -1180,19 +1161,13 @@ fn an_utterance_that_ends_while_whisper_has_its_words_waits_for_them() {
     line.speak(1_500);
     line.quiet(1_400); // the request's whole silence; whisper has not answered
     assert!(line.jobs.is_empty(), "the same words were sent twice");
-    let (job, _) = line
-        .early_jobs
-        .pop_front()
-        .expect("the pause's words went to whisper");
+    let (job, _) = line.early_job();
     assert_eq!(
         line.c.transcriptions_pending(),
         1,
         "the call waits for them"
     );
-    line.feed(Input::Transcribed {
-        job,
-        text: Some("I'd like to leave a message for Alex.".into()),
-    });
+    line.answer(job, "I'd like to leave a message for Alex.");
     assert_eq!(line.c.transcriptions_pending(), 0);
     assert_eq!(line.caller_turns().len(), 1);
     line.quiet(20);
