@@ -30,6 +30,14 @@ fn invalid(key: &str, reason: impl Into<String>) -> ConfigError {
     }
 }
 
+/// `value` of `key` as a whole number.
+fn whole<T: std::str::FromStr>(key: &str, value: &str) -> Result<T, ConfigError> {
+    value
+        .trim()
+        .parse()
+        .map_err(|_| invalid(key, format!("{value:?} is not a whole number")))
+}
+
 /// Which voice speaks.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, Default)]
 #[serde(rename_all = "lowercase")]
@@ -318,32 +326,10 @@ impl Config {
                     })?),
                 }
             }
-            "FRONTDESK_STT_THREADS" => {
-                self.stt_threads = value
-                    .trim()
-                    .parse()
-                    .map_err(|_| invalid(key, format!("{value:?} is not a whole number")))?
-            }
-            "FRONTDESK_STT_WORKERS" => {
-                self.stt_workers = Some(
-                    value
-                        .trim()
-                        .parse()
-                        .map_err(|_| invalid(key, format!("{value:?} is not a whole number")))?,
-                )
-            }
-            "FRONTDESK_TTS_CACHE" => {
-                self.tts_cache = value
-                    .trim()
-                    .parse()
-                    .map_err(|_| invalid(key, format!("{value:?} is not a whole number")))?
-            }
-            "FRONTDESK_PAUSE_MS" => {
-                self.vad.pause_ms = value
-                    .trim()
-                    .parse()
-                    .map_err(|_| invalid(key, format!("{value:?} is not a whole number")))?
-            }
+            "FRONTDESK_STT_THREADS" => self.stt_threads = whole(key, value)?,
+            "FRONTDESK_STT_WORKERS" => self.stt_workers = Some(whole(key, value)?),
+            "FRONTDESK_TTS_CACHE" => self.tts_cache = whole(key, value)?,
+            "FRONTDESK_PAUSE_MS" => self.vad.pause_ms = whole(key, value)?,
             "FRONTDESK_SILENCE_TIMEOUT" => {
                 self.silence_timeout_secs = value.trim().parse().map_err(|_| {
                     invalid(key, format!("{value:?} is not a whole number of seconds"))

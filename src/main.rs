@@ -263,11 +263,9 @@ async fn bench(config: Config, target: BenchTarget, opts: BenchOptions) -> anyho
     // Each caller line spoken once, before any call: the calls only stream it.
     let lines: Vec<String> = scripts
         .iter()
-        .flat_map(|s| s.iter())
-        .filter_map(|s| match s {
-            sim::Step::Say(t) | sim::Step::SayNow(t) => Some(t.clone()),
-            _ => None,
-        })
+        .flatten()
+        .filter_map(sim::Step::spoken)
+        .map(str::to_string)
         .collect();
     let (python, voice) = (config.python.clone(), opts.voice);
     let voice: Arc<dyn tts::TtsEngine> = tokio::task::spawn_blocking(move || {
@@ -401,10 +399,8 @@ async fn call(
     let voice: Arc<dyn tts::TtsEngine> = Arc::new({
         let lines: Vec<String> = steps
             .iter()
-            .filter_map(|s| match s {
-                sim::Step::Say(t) | sim::Step::SayNow(t) => Some(t.clone()),
-                _ => None,
-            })
+            .filter_map(sim::Step::spoken)
+            .map(str::to_string)
             .collect();
         tokio::task::spawn_blocking(move || {
             tts::Rehearsed::new(voice, lines.iter().map(String::as_str))

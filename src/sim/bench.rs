@@ -112,16 +112,13 @@ pub fn word_error_rate(said: &str, heard: &str) -> Option<f64> {
 pub fn script_words(steps: &[Step]) -> String {
     steps
         .iter()
-        .filter_map(|s| match s {
-            Step::Say(t) | Step::SayNow(t) => Some(t.as_str()),
-            _ => None,
-        })
+        .filter_map(Step::spoken)
         .collect::<Vec<_>>()
         .join(" ")
 }
 
 /// One call's figures.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Default, Serialize)]
 pub struct CallFigures {
     pub call_sid: String,
     pub reply_ms: Vec<f64>,
@@ -156,26 +153,15 @@ impl CallFigures {
             frames,
             late_frames,
             worst_lateness_ms: worst,
-            available_ms: None,
-            wer: None,
-            failed: None,
+            ..Self::default()
         }
     }
 
     /// A call that could not be placed or completed.
     pub fn failed(why: String) -> Self {
         Self {
-            call_sid: String::new(),
-            reply_ms: vec![],
-            greeting_ms: None,
-            barge_attempts: 0,
-            barge_stop_ms: vec![],
-            frames: 0,
-            late_frames: 0,
-            worst_lateness_ms: 0.0,
-            available_ms: None,
-            wer: None,
             failed: Some(why),
+            ..Self::default()
         }
     }
 }
@@ -660,12 +646,13 @@ mod tests {
 
     #[test]
     fn a_round_adds_up_its_calls() {
-        let mut a = CallFigures::failed("x".into());
-        a.failed = None;
-        a.reply_ms = vec![100.0, 300.0];
-        a.frames = 10;
-        a.late_frames = 1;
-        a.wer = Some(0.1);
+        let a = CallFigures {
+            reply_ms: vec![100.0, 300.0],
+            frames: 10,
+            late_frames: 1,
+            wer: Some(0.1),
+            ..CallFigures::default()
+        };
         let mut b = a.clone();
         b.reply_ms = vec![200.0];
         b.wer = Some(0.3);

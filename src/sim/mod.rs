@@ -58,6 +58,16 @@ pub enum Step {
     Raw(String),
 }
 
+impl Step {
+    /// The words the caller says in this step, if it is a spoken one.
+    pub fn spoken(&self) -> Option<&str> {
+        match self {
+            Step::Say(t) | Step::SayNow(t) => Some(t),
+            _ => None,
+        }
+    }
+}
+
 /// Parses a script: one caller line a line; `#` comments; `@now TEXT` barges in;
 /// `@dtmf D`, `@wait SECONDS`, `@hangup`, `@raw FRAME`.
 pub fn parse_script(text: &str) -> Result<Vec<Step>, SimError> {

@@ -142,7 +142,7 @@ pub enum Output {
         job: u64,
         audio: Vec<f32>,
         /// The words before a pause, the caller perhaps not finished: a speculative pass
-        /// (a worker short of time may serve the others first).
+        /// (nothing yet sheds or defers these under load).
         early: bool,
     },
     /// Synthesise these sentences in order, answering each with [`Input::Synthesised`].

@@ -50,6 +50,11 @@ pub trait TtsEngine: Send + Sync {
     fn name(&self) -> &'static str;
     /// Speaks `text` (blocking).
     fn synthesize(&self, text: &str) -> Result<Speech, TtsError>;
+    /// Speaks `text` as telephone audio ([`to_line`]); an engine that keeps line audio
+    /// serves it as it is.
+    fn line(&self, text: &str) -> Result<Vec<u8>, TtsError> {
+        to_line(&self.synthesize(text)?)
+    }
 }
 
 /// Telephone audio: 8 kHz µ-law, level-normalised so every voice sounds equally loud.
@@ -67,7 +72,7 @@ pub fn to_line(speech: &Speech) -> Result<Vec<u8>, TtsError> {
 
 /// Synthesises `text` straight to telephone audio.
 pub fn speak_line(engine: &dyn TtsEngine, text: &str) -> Result<Vec<u8>, TtsError> {
-    to_line(&engine.synthesize(text)?)
+    engine.line(text)
 }
 
 /// An engine whose known lines were spoken ahead of time: a slow voice (Kokoro is about real
@@ -127,7 +132,7 @@ type Memory = (
     std::collections::VecDeque<String>,
 );
 
-/// Line audio as speech at the line's rate: [`to_line`] gives it back unchanged.
+/// Line audio as speech at the line's rate (for callers that want samples).
 fn line_speech(line: &[u8]) -> Speech {
     Speech {
         samples: g711::decode_to_f32(line),
@@ -152,7 +157,7 @@ impl Cached {
             if self.known(s) {
                 continue;
             }
-            match speak_line(self.engine.as_ref(), s) {
+            match self.engine.line(s) {
                 Ok(line) => {
                     self.remember(s, line);
                     n += 1;
@@ -201,13 +206,16 @@ impl TtsEngine for Cached {
     }
 
     fn synthesize(&self, text: &str) -> Result<Speech, TtsError> {
+        Ok(line_speech(&self.line(text)?))
+    }
+
+    fn line(&self, text: &str) -> Result<Vec<u8>, TtsError> {
         if let Some(line) = self.spoken.lock().ok().and_then(|g| g.0.get(text).cloned()) {
-            return Ok(line_speech(&line));
+            return Ok(line);
         }
-        let line = speak_line(self.engine.as_ref(), text)?;
-        let speech = line_speech(&line);
-        self.remember(text, line);
-        Ok(speech)
+        let line = self.engine.line(text)?;
+        self.remember(text, line.clone());
+        Ok(line)
     }
 }
 
