@@ -8,9 +8,12 @@
 //! words, the server's endpointer cuts the utterance out (pre-roll, 200 ms tail) and whisper
 //! hears each piece it cuts.
 //!
-//! Usage: `cargo run --release --example hear_callers -- [LIMIT] [--out PATH]` (default: every
-//! utterance into `tests/data/callers/heard.jsonl`; the whole corpus takes about 90 minutes on
-//! an idle two-core machine, far longer beside builds). Needs `scripts/setup.sh`.
+//! Usage: `cargo run --release --example hear_callers -- [LIMIT] [--out PATH] [--model GGML]
+//! [--audio DIR] [--every K]` (default: every utterance, tiny.en, into
+//! `tests/data/callers/heard.jsonl`; the whole corpus takes about 90 minutes on an idle
+//! two-core machine, far longer beside builds). `--audio DIR` keeps each rendering's line audio
+//! there and hears it from there next time, so two models or settings are compared on the same
+//! audio; `--every K` takes every K-th call only. Needs `scripts/setup.sh`.
 //! `-- --say VOICE "text" …` only prints what whisper hears of each text in that voice, on a
 //! clean line and at −45 dBFS noise, for trying out a phrasing.
 //!
@@ -49,17 +52,14 @@ fn voice_for(
     Ok(v)
 }
 
-/// What whisper hears of `text` said by `voice` at `rate` over a line with `noise_dbfs`,
-/// heard as the server hears a caller: the line is open before and after the words (a second
-/// of lead-in, a second and a half after), the endpointer cuts the utterances out (with its
-/// pre-roll and 200 ms tail) and whisper hears each; their texts are joined.
-async fn hear(
-    stt: &Stt,
+/// The line audio (8 kHz µ-law) of `text` said by `voice` at `rate` over a line with
+/// `noise_dbfs`: a second of open line before the words, a second and a half after.
+fn render(
     voice: &dyn TtsEngine,
     text: &str,
     rate: f32,
     noise_dbfs: Option<f32>,
-) -> anyhow::Result<String> {
+) -> anyhow::Result<Vec<u8>> {
     let speech = voice.synthesize(text)?;
     // Faster speech: the same samples played at a higher rate.
     let speech = Speech {
@@ -72,14 +72,41 @@ async fn hear(
     if let Some(db) = noise_dbfs {
         Noise::new(Noise::SEED).add_to(&mut mulaw, db);
     }
+    Ok(mulaw)
+}
+
+/// What whisper hears of a line, as the server hears a caller: the endpointer cuts the
+/// utterances out (with its pre-roll and 200 ms tail) and whisper hears each; their texts are
+/// joined.
+async fn hear_line(stt: &Stt, mulaw: &[u8]) -> anyhow::Result<String> {
     let mut heard = Vec::new();
-    for utterance in cut_utterances(&mulaw)? {
+    for utterance in cut_utterances(mulaw)? {
         let text = stt.transcribe(utterance).await?.text;
         if !text.is_empty() {
             heard.push(text);
         }
     }
     Ok(heard.join(" "))
+}
+
+/// What whisper hears of `text` said by `voice` at `rate` over a line with `noise_dbfs`.
+async fn hear(
+    stt: &Stt,
+    voice: &dyn TtsEngine,
+    text: &str,
+    rate: f32,
+    noise_dbfs: Option<f32>,
+) -> anyhow::Result<String> {
+    hear_line(stt, &render(voice, text, rate, noise_dbfs)?).await
+}
+
+/// Where a rendering's line audio is kept under `dir`: named by a hash of its key, so a
+/// second run (another model, another decoder setting) hears the very same audio.
+fn audio_file(dir: &std::path::Path, key: &HeardKey) -> PathBuf {
+    use sha2::{Digest, Sha256};
+    let id = Sha256::digest(serde_json::to_vec(key).unwrap_or_default());
+    let hex: String = id.iter().take(12).map(|b| format!("{b:02x}")).collect();
+    dir.join(format!("{hex}.ulaw"))
 }
 
 /// The utterances the server's endpointer cuts from a µ-law line (20 ms frames, resampled to
@@ -127,27 +154,32 @@ async fn main() -> anyhow::Result<()> {
     }
     let root = PathBuf::from(env!("CARGO_MANIFEST_DIR"));
     let mut out_path = root.join("tests/data/callers/heard.jsonl");
+    let mut model = root.join("models/ggml-tiny.en.bin");
+    let mut audio_dir: Option<PathBuf> = None;
+    let mut every = 1usize;
     let mut limit = usize::MAX;
     let mut rest = args.iter();
     while let Some(arg) = rest.next() {
+        let mut value = |what: &str| {
+            rest.next()
+                .cloned()
+                .ok_or_else(|| anyhow::anyhow!("{what} needs a value"))
+        };
         match arg.as_str() {
-            "--out" => {
-                out_path = rest
-                    .next()
-                    .ok_or_else(|| anyhow::anyhow!("--out needs a path"))?
-                    .into()
-            }
+            "--out" => out_path = value("--out")?.into(),
+            "--model" => model = value("--model")?.into(),
+            "--audio" => audio_dir = Some(value("--audio")?.into()),
+            "--every" => every = value("--every")?.parse::<usize>()?.max(1),
             n => limit = n.parse()?,
         }
     }
     let persona = Persona::load(&root.join("prompts/persona.toml"))?;
     std::fs::create_dir_all(out_path.parent().expect("has a parent"))?;
+    if let Some(dir) = &audio_dir {
+        std::fs::create_dir_all(dir)?;
+    }
     let done = Heard::load(&out_path)?;
-    let stt = Stt::load(
-        &root.join("models/ggml-tiny.en.bin"),
-        &persona.stt_prompt(),
-        2,
-    )?;
+    let stt = Stt::load(&model, &persona.stt_prompt(), 2)?;
     let python = root.join(".venv/bin/python");
     let mut voices = HashMap::new();
     let mut out = std::fs::OpenOptions::new()
@@ -156,7 +188,7 @@ async fn main() -> anyhow::Result<()> {
         .open(&out_path)?;
     let corpus = generate(&persona, corpus_now(), CORPUS_SEED, 180);
     let mut rendered = 0;
-    'calls: for sheet in &corpus {
+    'calls: for sheet in corpus.iter().step_by(every) {
         for text in sheet.utterances() {
             if rendered >= limit {
                 break 'calls;
@@ -165,8 +197,19 @@ async fn main() -> anyhow::Result<()> {
             if done.contains(&key) {
                 continue;
             }
-            let voice = voice_for(&sheet.voice, &python, &mut voices)?;
-            let heard = hear(&stt, voice.as_ref(), &text, sheet.rate, sheet.noise_dbfs).await?;
+            let cached = audio_dir.as_deref().map(|d| audio_file(d, &key));
+            let line = match cached.as_deref().map(std::fs::read) {
+                Some(Ok(line)) => line,
+                _ => {
+                    let voice = voice_for(&sheet.voice, &python, &mut voices)?;
+                    let line = render(voice.as_ref(), &text, sheet.rate, sheet.noise_dbfs)?;
+                    if let Some(path) = &cached {
+                        std::fs::write(path, &line)?;
+                    }
+                    line
+                }
+            };
+            let heard = hear_line(&stt, &line).await?;
             eprintln!(
                 "{} {} x{} {}: {text:?} -> {heard:?}",
                 sheet.id, key.voice, key.rate, key.noise

@@ -57,8 +57,8 @@ const OVERALL_FLOOR: f64 = 99.0;
 
 /// The whole corpus as whisper hears it (percent): every utterance of
 /// `tests/data/callers/heard.jsonl` put through the caller's voice, the line and whisper
-/// (`examples/hear_callers.rs`), measured on 2026-12-03 (55.6%). The bar is 95.
-const HEARD_FLOOR: f64 = 55.0;
+/// (`examples/hear_callers.rs`), measured on 2026-12-06 (57.2%, 103 of 180). The bar is 95.
+const HEARD_FLOOR: f64 = 57.0;
 
 /// Seeds the dialog was not tuned on, and the overall floor each must keep (percent), typed.
 const HELD_OUT: &[(u64, f64)] = &[(CORPUS_SEED + 1, 97.0), (7, 98.0), (2026, 99.0)];
@@ -108,7 +108,7 @@ fn the_corpus_as_whisper_hears_it_holds_its_floor() {
 /// (`names::extract_name`), and after the caller spells their name when asked
 /// (`names::respelled` of the heard spelling), how many callers the executive would know by
 /// the name written (`corpus::name_matches`). Measured on 2026-12-03.
-const HEARD_NAME_FLOORS: (usize, usize) = (37, 76);
+const HEARD_NAME_FLOORS: (usize, usize) = (37, 87);
 
 #[test]
 fn names_as_whisper_hears_them_hold_their_floors() {
@@ -134,6 +134,9 @@ fn names_as_whisper_hears_them_hold_their_floors() {
         }
     }
     println!("names right: {said}/180 as said, {spelled}/180 after spelling");
+    if std::env::var_os("CALLERS_FAILURES").is_some() {
+        println!("{}", wrong.join("\n"));
+    }
     let (said_floor, spelled_floor) = HEARD_NAME_FLOORS;
     assert!(
         said >= said_floor && spelled >= spelled_floor,

@@ -884,9 +884,62 @@ impl SpelledRun {
         }
         match garbled {
             Some((_, w)) => w.to_string(),
+            // Letters no name is written with ("NBLATTN", "LDEDX", "HHADDADDD") are whisper
+            // losing the spelling, not the caller's: the word heard is nearer the name.
+            None if unpronounceable(&self.letters) => self
+                .said
+                .as_deref()
+                .into_iter()
+                .chain(heard)
+                .min_by_key(|w| strsim::levenshtein(&fold(w), &self.letters))
+                .map_or_else(|| capitalise(&self.letters), str::to_string),
             None => capitalise(&self.letters),
         }
     }
+}
+
+/// Consonant pairs that begin names somewhere in the world, within a word's first cluster
+/// ("Krzysztof" kr·rz, "Ndlovu" nd·dl, "Tshabalala" ts·sh, "Mbeki", "Nwosu", "Gbenga",
+/// "Bjorn", "Hmong", "Schmidt" sc·ch·hm, "Szczepanski").
+const ONSET_PAIRS: &[&str] = &[
+    "bh", "bj", "bl", "br", "bz", "ch", "cl", "cr", "cz", "dh", "dj", "dl", "dm", "dn", "dr", "dv",
+    "dw", "dz", "fj", "fl", "fr", "gb", "gd", "gh", "gl", "gn", "gr", "gw", "hl", "hm", "hr", "hw",
+    "jh", "kh", "kj", "kl", "kn", "kp", "kr", "ks", "kv", "kw", "ll", "mb", "mc", "mh", "ml", "mn",
+    "mp", "mt", "mw", "nd", "ng", "nh", "nj", "nk", "nt", "nw", "nz", "ph", "pl", "pr", "ps", "pt",
+    "rh", "rz", "sc", "sh", "sj", "sk", "sl", "sm", "sn", "sp", "sr", "st", "sv", "sw", "sz", "th",
+    "tj", "tl", "tr", "ts", "tv", "tw", "tz", "vl", "vr", "wh", "wl", "wr", "xh", "zb", "zc", "zd",
+    "zg", "zh", "zl", "zm", "zn", "zw",
+];
+
+/// Whether letters heard as a spelling cannot be a name word as written in the Latin script:
+/// no vowel ("DV", "MRR"; "Ng" is a name), a letter three times running ("DDD"), a doubled
+/// consonant or a doubled h, j, q, w, x or y that names do not begin or hold ("HH…", "…YY…"),
+/// or a first consonant cluster no name starts with ("NBL…", "LD…", "ZMGL…").
+fn unpronounceable(letters: &str) -> bool {
+    let c: Vec<char> = letters.chars().collect();
+    let vowel = |k: usize| "aeiou".contains(c[k]) || (c[k] == 'y' && k > 0);
+    if c.len() < 2 {
+        return false;
+    }
+    if !(0..c.len()).any(vowel) {
+        return letters != "ng";
+    }
+    if c.windows(3).any(|w| w[0] == w[1] && w[1] == w[2]) {
+        return true;
+    }
+    if c[0] == c[1] && !vowel(0) && c[0] != 'l' {
+        return true;
+    }
+    if c.windows(2)
+        .any(|w| w[0] == w[1] && "hjqwxy".contains(w[0]))
+    {
+        return true;
+    }
+    let onset = (0..c.len()).take_while(|&k| !vowel(k)).count();
+    (1..onset).any(|k| {
+        let pair: String = c[k - 1..=k].iter().collect();
+        !ONSET_PAIRS.contains(&pair.as_str())
+    })
 }
 
 /// Letter names that sound alike on a phone line: the E-set (B, C, D, E, G, P, T, V, Z), M and
@@ -938,11 +991,17 @@ fn misheard_spelling(word: &str, letters: &str) -> bool {
 /// `beside_letters` (the token before or after is letters: "a B-E-B-O-Y-O" was "A, B, E…").
 fn letters_of(t: &Tok, beside_letters: bool) -> Option<String> {
     let parts: Vec<&str> = t.word.split(['-', '.']).filter(|p| !p.is_empty()).collect();
+    // Two letters, the second a capital, beside letters ("T, aY, L") are no written word
+    // either ("We", "No" are).
+    let mixed_pair = |p: &str| {
+        let c: Vec<char> = p.chars().collect();
+        beside_letters && c.len() == 2 && c[0].is_lowercase() && c[1].is_uppercase()
+    };
     let all_letters = !parts.is_empty()
         && parts.iter().all(|p| p.chars().all(char::is_alphabetic))
         && parts
             .iter()
-            .all(|p| p.chars().count() == 1 || p.chars().all(char::is_uppercase));
+            .all(|p| p.chars().count() == 1 || p.chars().all(char::is_uppercase) || mixed_pair(p));
     if !all_letters {
         return None;
     }
@@ -1548,11 +1607,76 @@ mod tests {
             ),
             ("Mat", "M A double T.", "Matt"),
             ("", "N-G-U-Y-E-N.", "Nguyen"),
+            // Letters no name is written with are whisper's loss: the word heard stays.
+            (
+                "Alex Oileron",
+                "It's the LDED X. It's a YE-L-A-R-N.",
+                "Alex Ayelarn",
+            ),
+            ("Omar Hauded", "It's OMR, the fate of DDAB.", "Omar Hauded"),
+            (
+                "Akosua",
+                "A, a, L, S, U, A, both N, B, L, A, T, T, N.",
+                "Alsua Nblattn",
+            ),
+            (
+                "Emeka Nwosu",
+                "It's C-M-E-K-A. It's N-W-O-S-U.",
+                "Emeka Nwosu",
+            ),
+            // "aY": whisper's way with two letters in a row.
+            (
+                "Taylor",
+                "Taylor T, aY, L, O, R, Brooks, B, R, L, L.",
+                "Taylor Brooks",
+            ),
             ("Dana", "I'm not sure what you mean.", ""),
             ("Dana", "Yes.", ""),
         ] {
             let got = respelled(heard, answer).unwrap_or_default();
             assert_eq!(got, expect, "{heard:?} spelled {answer:?}");
+        }
+    }
+
+    /// Letters that cannot be a written name word, and names of many origins that can.
+    #[test]
+    fn unpronounceable_spellings() {
+        for garbage in [
+            "nblattn",
+            "ldedx",
+            "ddab",
+            "mrr",
+            "dv",
+            "hhaddaddd",
+            "zmgldaddyemi",
+            "liqyyant",
+        ] {
+            assert!(unpronounceable(garbage), "{garbage}");
+        }
+        for name in [
+            "ng",
+            "nwosu",
+            "ndlovu",
+            "mbeki",
+            "krzysztof",
+            "szczepanski",
+            "tshabalala",
+            "lloyd",
+            "aaron",
+            "nguyen",
+            "gbenga",
+            "bjorn",
+            "schmidt",
+            "okonkwo",
+            "siobhan",
+            "yusuf",
+            "adeyemi",
+            "xiaoping",
+            "zhou",
+            "hmong",
+            "al",
+        ] {
+            assert!(!unpronounceable(name), "{name}");
         }
     }
 
