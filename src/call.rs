@@ -319,6 +319,7 @@ impl Session {
         conductor::Settings {
             vad: c.vad.clone(),
             barge_in_ms: c.barge_in_ms,
+            pause_playback_ms: c.pause_playback_ms,
             silence_timeout: Duration::from_secs(c.silence_timeout_secs),
             echo_margin_db: c.echo_margin_db,
             fault_panic_on: c.fault_panic_on.clone(),

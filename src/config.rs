@@ -96,6 +96,10 @@ pub struct Config {
     pub echo_margin_db: f32,
     /// Speech (ms) that interrupts the agent even before it is transcribed.
     pub barge_in_ms: u32,
+    /// Speech (ms) over the agent that pauses its playback until the caller's words are known
+    /// (`FRONTDESK_PAUSE_PLAYBACK_MS`): a backchannel or echo lets it go on, anything else
+    /// interrupts. 0: off.
+    pub pause_playback_ms: u32,
     /// The Twilio account (`FRONTDESK_TWILIO_ACCOUNT_SID`): with the auth token, urgent calls
     /// are transferred live to the on-call human through Twilio's REST API.
     pub twilio_account_sid: Option<String>,
@@ -200,6 +204,7 @@ impl Default for Config {
             vad: VadConfig::default(),
             echo_margin_db: -12.0,
             barge_in_ms: 900,
+            pause_playback_ms: 120,
             twilio_account_sid: None,
             twilio_api_base: "https://api.twilio.com".into(),
             webhook_url: None,
@@ -330,6 +335,7 @@ impl Config {
             "FRONTDESK_STT_WORKERS" => self.stt_workers = Some(whole(key, value)?),
             "FRONTDESK_TTS_CACHE" => self.tts_cache = whole(key, value)?,
             "FRONTDESK_PAUSE_MS" => self.vad.pause_ms = whole(key, value)?,
+            "FRONTDESK_PAUSE_PLAYBACK_MS" => self.pause_playback_ms = whole(key, value)?,
             "FRONTDESK_SILENCE_TIMEOUT" => {
                 self.silence_timeout_secs = value.trim().parse().map_err(|_| {
                     invalid(key, format!("{value:?} is not a whole number of seconds"))

@@ -201,10 +201,15 @@ pub struct SimReport {
     pub greeting_ms: Option<u64>,
     /// Times the caller started speaking over the agent's audio.
     pub barge_attempts: usize,
-    /// Each time the server stopped for it: from the caller's first voiced frame to the
-    /// server's `clear`.
+    /// Each time the agent stopped for it: from the caller's first voiced frame to the end of
+    /// the agent's audio (what the server sent ran out and no more came for
+    /// [`STOP_CONFIRM`], or the server's `clear`, whichever came first).
     pub barge_stops_ms: Vec<u64>,
 }
+
+/// The agent's audio that runs out while the caller speaks over it and stays out this long
+/// stopped for them (a shorter gap is between sentences).
+pub const STOP_CONFIRM: Duration = Duration::from_millis(300);
 
 /// A 20 ms frame louder than this (dBFS) is voiced: speech, not silence or a synthesiser's
 /// lead-in.
@@ -390,6 +395,8 @@ pub async fn place_call(
     // that the server has not yet stopped for.
     let mut last_voiced: Option<Instant> = None;
     let mut barging: Option<Instant> = None;
+    // While barging: when the agent's audio ran out (a stop, once it stays out).
+    let mut ran_dry: Option<Instant> = None;
     let mut waiting_since = Instant::now();
     let mut wait_until: Option<Instant> = None;
     let mut caller_hung_up = false;
@@ -433,6 +440,8 @@ pub async fn place_call(
                         if play.turn_first.is_none() {
                             play.turn_first = Some(now);
                         }
+                        // Audio again: a gap between sentences, not a stop.
+                        ran_dry = None;
                         if play.turn_voiced.is_none() && voiced(&bytes) {
                             play.turn_voiced = Some(now);
                             if report.greeting_ms.is_none() {
@@ -454,7 +463,8 @@ pub async fn place_call(
                         // Twilio drops the buffered audio and returns the pending marks.
                         report.clears += 1;
                         if let Some(b) = barging.take() {
-                            report.barge_stops_ms.push(now.duration_since(b).as_millis() as u64);
+                            let stopped = ran_dry.take().unwrap_or(now).min(now);
+                            report.barge_stops_ms.push(stopped.duration_since(b).as_millis() as u64);
                         }
                         play.played += play.playout.len() as u64;
                         play.playout.clear();
@@ -468,6 +478,17 @@ pub async fn place_call(
                 let n = play.playout.len().min(LINE_FRAME);
                 let playing: Vec<u8> = play.playout.drain(..n).collect();
                 play.played += n as u64;
+                // The agent stopped for the caller without a `clear` (it paused to listen).
+                if let Some(b) = barging {
+                    if play.playout.is_empty() {
+                        let dry = *ran_dry.get_or_insert(now);
+                        if now.duration_since(dry) >= STOP_CONFIRM {
+                            report.barge_stops_ms.push(dry.duration_since(b).as_millis() as u64);
+                            barging = None;
+                            ran_dry = None;
+                        }
+                    }
+                }
                 if echo_gain.is_some() {
                     play.echo_line.extend(playing.iter().map(|&b| g711::decode(b)));
                     play.echo_line.extend(std::iter::repeat_n(0, LINE_FRAME - n));
@@ -539,6 +560,7 @@ pub async fn place_call(
                     let voiced_at = play.turn_voiced.take();
                     // The agent finished its turn without stopping: no longer a barge-in.
                     barging = None;
+                    ran_dry = None;
                     let latency = match (speech_end, voiced_at) {
                         (Some(e), Some(f)) if f > e => Some(f.duration_since(e).as_millis() as u64),
                         _ => None,

@@ -50,6 +50,9 @@ pub const LEAD_FRAMES: u64 = 3;
 /// Speech this long of which whisper heard nothing is asked again ("sorry, I didn't catch that");
 /// shorter bursts are taken for line noise.
 const UNHEARD_MIN_MS: u32 = 500;
+/// Playback paused for caller speech goes on by itself after this long without a verdict
+/// (whisper's answer lost): a pause is never a silent hang.
+const PLAYBACK_PAUSE_MAX: Duration = Duration::from_secs(3);
 /// When the far end never confirms a mark, a reply counts as played this long after its last
 /// frame went out (plus the lead).
 const MARK_GRACE: Duration = Duration::from_millis(1500 + LEAD_FRAMES * 20);
@@ -78,6 +81,10 @@ pub struct Settings {
     pub vad: VadConfig,
     /// Caller speech over the agent this long interrupts it.
     pub barge_in_ms: u32,
+    /// Caller speech over the agent this long pauses its playback until what they say is
+    /// known: a backchannel ("mhm") or the agent's own echo lets it go on where it stopped,
+    /// anything else interrupts it. 0: the agent talks on until `barge_in_ms`.
+    pub pause_playback_ms: u32,
     /// Silence after the agent finished before the caller is asked whether they are there.
     pub silence_timeout: Duration,
     /// The agent's echo is at least this much quieter than what went out (negative dB).
@@ -252,6 +259,11 @@ pub struct Conductor {
     frames_sent: u64,
     pending_marks: VecDeque<(String, u64, usize)>,
     last_frame_at: Option<Instant>,
+    /// The caller started speaking over the agent at this instant: nothing more is sent
+    /// until their words are known (`Settings::pause_playback_ms`).
+    paused_at: Option<Instant>,
+    /// Playback went on again during this utterance: the rest of it does not pause it again.
+    resumed_in_utterance: bool,
     hangup_after_playback: bool,
     /// A live transfer to this number waits for the agent's words to finish playing.
     transfer_after_playback: Option<String>,
@@ -300,6 +312,8 @@ impl Conductor {
             frames_sent: 0,
             pending_marks: VecDeque::new(),
             last_frame_at: None,
+            paused_at: None,
+            resumed_in_utterance: false,
             hangup_after_playback: false,
             transfer_after_playback: None,
             transferring: None,
@@ -527,6 +541,7 @@ impl Conductor {
                     debug!(level, "caller started speaking");
                     self.utterance_started = Some((at.wall, speaking));
                     self.listening_since = None;
+                    self.resumed_in_utterance = false;
                 }
                 Some(Endpoint::Ended(u)) => {
                     let silence = match self.endpointer.patience() {
@@ -544,11 +559,30 @@ impl Conductor {
                 None => {}
             }
         }
-        if speaking
-            && self.endpointer.in_speech()
-            && self.endpointer.speech_ms() >= self.settings.barge_in_ms
-        {
-            self.barge_in("speech", at);
+        if speaking && self.endpointer.in_speech() {
+            let speech_ms = self.endpointer.speech_ms();
+            if speech_ms >= self.settings.barge_in_ms {
+                self.barge_in("speech", at);
+            } else if self.settings.pause_playback_ms > 0
+                && speech_ms >= self.settings.pause_playback_ms
+                && self.paused_at.is_none()
+                && !self.resumed_in_utterance
+            {
+                debug!(speech_ms, "caller speaking over the agent; playback paused");
+                self.paused_at = Some(at.mono);
+            }
+        }
+    }
+
+    /// Playback paused for the caller's words goes on where it stopped: they were only a
+    /// backchannel, the agent's echo, or nothing whisper could make out.
+    fn resume_playback(&mut self, why: &str) {
+        if self.paused_at.take().is_some() {
+            debug!(why, "playback goes on");
+            self.resumed_in_utterance = true;
+            // The schedule starts again from now, the lead first: no burst of the frames
+            // that were due during the pause.
+            self.playback_start = None;
         }
     }
 
@@ -624,6 +658,15 @@ impl Conductor {
         if !same_pause {
             return; // the caller spoke on: the utterance's end decides
         }
+        // Words over the paused agent: known now, not at the utterance's end.
+        if self.paused_at.is_some() {
+            match text.as_deref() {
+                Some(t) if !t.is_empty() && !is_backchannel(t) && !self.is_echo(t, at) => {
+                    self.barge_in("short utterance", at)
+                }
+                _ => self.resume_playback("backchannel, echo or nothing heard"),
+            }
+        }
         let complete = text
             .as_deref()
             .is_some_and(|t| dialog::complete_answer(self.expect, t));
@@ -664,9 +707,11 @@ impl Conductor {
     /// What the caller said in one turn, as whisper heard it.
     fn heard(&mut self, meta: Job, text: Option<String>, at: Moment) {
         let Some(text) = text else {
+            self.resume_playback("transcription failed");
             return; // the shell logged why
         };
         if text.is_empty() {
+            self.resume_playback("nothing heard");
             debug!(speech_ms = meta.speech_ms, "nothing intelligible heard");
             self.listening_since = Some(at.mono);
             // The caller spoke to us (not over us) for a while: ask again rather than wait out
@@ -679,6 +724,7 @@ impl Conductor {
         if meta.during_agent && self.is_speaking(at) {
             if is_backchannel(&text) || self.is_echo(&text, at) {
                 info!(text = %text, "backchannel or echo while speaking; not an interruption");
+                self.resume_playback("backchannel or echo");
                 return;
             }
             self.barge_in("short utterance", at);
@@ -851,6 +897,12 @@ impl Conductor {
         if self.closed || self.transferring.is_some() {
             return;
         }
+        if self.paused_at.is_some_and(|t| {
+            !self.endpointer.in_speech()
+                && at.mono.saturating_duration_since(t) >= PLAYBACK_PAUSE_MAX
+        }) {
+            self.resume_playback("no verdict on the caller's words");
+        }
         self.pace(at);
         let speaking = self.is_speaking(at);
         // Forget replies that have fully played.
@@ -896,7 +948,7 @@ impl Conductor {
 
     /// Sends queued speech at the speed of playback, a few frames ahead.
     fn pace(&mut self, at: Moment) {
-        if self.queue.is_empty() {
+        if self.queue.is_empty() || self.paused_at.is_some() {
             self.echo.outgoing(-100.0);
             self.playback_start = None;
             return;
@@ -970,6 +1022,8 @@ impl Conductor {
         }
         info!(why, "caller barged in; cutting the agent's speech");
         self.emit(Output::Send(Outbound::Clear));
+        // Nothing went out while playback was paused: the caller heard up to the pause.
+        let upto = self.paused_at.take().unwrap_or(at.mono);
         let mut cuts = Vec::new();
         for r in self.replies.iter().filter(|r| !self.reply_played(r, at)) {
             let mut heard = Vec::new();
@@ -979,7 +1033,7 @@ impl Conductor {
                     continue;
                 }
                 let Some(started) = part.started else { break };
-                let heard_ms = (at.mono.saturating_duration_since(started).as_millis() as u64)
+                let heard_ms = (upto.saturating_duration_since(started).as_millis() as u64)
                     .saturating_sub(LEAD_FRAMES * 20);
                 let fraction = heard_ms as f64 / (part.frames.max(1) as f64 * 20.0);
                 let words = heard_part(&part.text, fraction);

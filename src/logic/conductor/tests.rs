@@ -56,6 +56,7 @@ fn settings() -> Settings {
             ..VadConfig::default()
         },
         barge_in_ms: 900,
+        pause_playback_ms: 0,
         silence_timeout: Duration::from_secs(8),
         echo_margin_db: -12.0,
         fault_panic_on: None,
@@ -1172,4 +1173,206 @@ fn an_utterance_that_ends_while_whisper_has_its_words_waits_for_them() {
     assert_eq!(line.caller_turns().len(), 1);
     line.quiet(20);
     assert!(line.last_agent().contains("name"), "{}", line.last_agent());
+}
+
+// ----- playback paused while the caller speaks over the agent ---------------------------------
+
+/// Playback pauses after 120 ms of caller speech over the agent (the shipped setting).
+fn pausing(settings: Settings) -> Line {
+    Line::new(
+        Some("+16175550123"),
+        false,
+        Settings {
+            pause_playback_ms: 120,
+            ..settings
+        },
+    )
+}
+
+/// Agent frames sent after `ms` (since the start of the call).
+fn frames_after(line: &Line, ms: u64) -> usize {
+    line.sent
+        .iter()
+        .filter(|(t, f)| *t > ms && matches!(f, Outbound::Media(_)))
+        .count()
+}
+
+#[test]
+fn speech_over_the_agent_pauses_its_playback_at_once() {
+    let mut line = pausing(settings());
+    line.quiet(400);
+    let spoke_at = line.ms();
+    line.speak(400);
+    // The pause comes once 120 ms of speech are heard: a few frames at most go out after the
+    // caller's first word, then nothing (the far end plays out its 60 ms lead).
+    let after_speech = frames_after(&line, spoke_at);
+    assert!(
+        after_speech <= 10,
+        "{after_speech} frames after the caller spoke"
+    );
+    assert_eq!(frames_after(&line, spoke_at + 200), 0);
+    assert_eq!(line.clears(), 0, "a pause is not yet an interruption");
+    assert!(line.c.is_speaking(line.now), "the reply waits, paused");
+    // Speech that goes on interrupts as before.
+    line.speak(600);
+    assert_eq!(line.clears(), 1);
+    assert!(line.noted("barge_in", "speech"));
+}
+
+#[test]
+fn a_backchannel_pauses_the_agent_only_until_it_is_heard() {
+    let mut line = pausing(settings());
+    line.quiet(400);
+    line.speak(300);
+    let paused_at = line.ms();
+    line.quiet(1_300);
+    assert_eq!(frames_after(&line, paused_at), 0, "paused while unheard");
+    let heard_at = line.ms();
+    line.hear("Mhm.");
+    line.quiet(200);
+    assert!(
+        frames_after(&line, heard_at) >= 10,
+        "playback goes on once the mhm is heard"
+    );
+    assert_eq!(line.clears(), 0);
+    assert!(
+        line.caller_turns().is_empty(),
+        "a backchannel is not a turn"
+    );
+    // Nothing was skipped or sent twice: the greeting still plays to its end, at pace.
+    line.until_quiet();
+    let greeting_frames = sentences(&line.agent_turns()[0]).len() * (SENTENCE_MS as usize / 20);
+    assert_eq!(line.media_frames(), greeting_frames);
+}
+
+#[test]
+fn the_agents_echo_pauses_it_only_until_heard() {
+    let mut line = pausing(settings());
+    line.quiet(20);
+    let greeting = line.agent_turns()[0].clone();
+    line.quiet(200);
+    line.speak(300);
+    line.quiet(1_300);
+    let echo: String = greeting
+        .split_whitespace()
+        .take(4)
+        .collect::<Vec<_>>()
+        .join(" ");
+    let heard_at = line.ms();
+    line.hear(&echo);
+    line.quiet(200);
+    assert!(frames_after(&line, heard_at) >= 10);
+    assert_eq!(line.clears(), 0);
+}
+
+#[test]
+fn a_short_answer_over_the_paused_agent_interrupts_and_is_cut_where_it_paused() {
+    let mut line = Line::with_voice(
+        Some("+16175550123"),
+        false,
+        Settings {
+            pause_playback_ms: 120,
+            ..settings()
+        },
+        false,
+    );
+    let (say_id, sentences) = line.synth.pop_front().unwrap();
+    let first = sentences[0].clone();
+    line.feed(Input::Synthesised {
+        say_id,
+        index: 0,
+        text: first.clone(),
+        audio: tone(3_000, AGENT_DB),
+    });
+    line.quiet(1_000);
+    line.speak(400);
+    let last_frame = line
+        .sent
+        .iter()
+        .rev()
+        .find(|(_, f)| matches!(f, Outbound::Media(_)))
+        .map(|(t, _)| *t)
+        .expect("the agent spoke");
+    line.quiet(1_300);
+    line.hear("I need Alex.");
+    assert_eq!(line.clears(), 1);
+    assert_eq!(line.caller_turns(), vec!["I need Alex.".to_string()]);
+    // The caller heard what went out before the pause (its first frame at 20 ms, the lead
+    // played out after the last), not the 1.3 s that passed while whisper listened.
+    let played_ms = last_frame - 20;
+    let (_, heard) = line.cuts.last().unwrap().clone();
+    assert_eq!(heard, heard_part(&first, played_ms as f64 / 3_000.0));
+}
+
+#[test]
+fn words_whisper_cannot_make_out_let_the_paused_agent_go_on() {
+    let mut line = pausing(settings());
+    line.quiet(400);
+    line.speak(300);
+    line.quiet(1_300);
+    let heard_at = line.ms();
+    line.hear("");
+    line.quiet(200);
+    assert!(frames_after(&line, heard_at) >= 10);
+    assert_eq!(line.clears(), 0);
+}
+
+#[test]
+fn a_pause_without_a_verdict_goes_on_by_itself() {
+    let mut line = pausing(settings());
+    line.quiet(400);
+    line.speak(300);
+    let paused_at = line.ms();
+    // Whisper never answers.
+    line.quiet(2_500);
+    assert_eq!(frames_after(&line, paused_at), 0);
+    line.quiet(1_000);
+    assert!(frames_after(&line, paused_at) >= 10, "never a silent hang");
+}
+
+#[test]
+fn with_early_words_a_backchannel_resumes_before_the_utterance_ends() {
+    let mut line = pausing(with_pauses());
+    line.quiet(400);
+    line.speak(300);
+    line.quiet(260);
+    let (job, _) = line.early_job();
+    let heard_at = line.ms();
+    line.answer(job, "Mhm.");
+    line.quiet(100);
+    assert!(
+        frames_after(&line, heard_at) >= 4,
+        "playback went on at the pause, not after the end silence"
+    );
+    assert_eq!(line.clears(), 0);
+}
+
+#[test]
+fn with_early_words_a_short_answer_interrupts_at_the_pause() {
+    let mut line = pausing(with_pauses());
+    line.quiet(400);
+    line.speak(400);
+    line.quiet(260);
+    let (job, _) = line.early_job();
+    line.answer(job, "Sorry, wrong number.");
+    assert_eq!(
+        line.clears(),
+        1,
+        "interrupted as soon as the words were known"
+    );
+}
+
+#[test]
+fn quiet_echo_under_the_guard_does_not_pause_the_agent() {
+    let mut line = pausing(settings());
+    line.quiet(100);
+    let before = line.media_frames();
+    for frame in tone(1_000, AGENT_DB - 15.0).chunks(160) {
+        line.step(frame.to_vec());
+    }
+    assert!(
+        line.media_frames() - before >= 45,
+        "playback went on under its own echo"
+    );
+    assert_eq!(line.clears(), 0);
 }
