@@ -1,5 +1,5 @@
 //! Notifications to humans — escalations and messages — delivered from the transactional
-//! outbox: the call's closing transaction inserts them (`store::Store::end_call_notifying`);
+//! outbox: the call's closing transaction inserts them (`store::Outbox::end_call_notifying`);
 //! the delivery worker here sends each one with retries, exponential backoff and jitter, an
 //! idempotency key, and a record of every attempt. Pending notifications survive restarts and
 //! crashes; one that keeps failing ends `failed`, visible in the API and the log.
