@@ -13,7 +13,7 @@ use crate::persona::Persona;
 use crate::services::Services;
 use crate::speech::stt::{Stt, Transcriber};
 use crate::speech::tts;
-use crate::store::{CallStatus, Store};
+use crate::store::{CallStatus, SqliteStore};
 
 /// The speech engines a server runs with: whisper and the configured voice, or stand-ins
 /// ([`crate::speech::fake`]) for fast session tests.
@@ -84,7 +84,7 @@ pub async fn build_services(
 ) -> anyhow::Result<Arc<Services>> {
     let persona = Persona::load(&config.persona)
         .with_context(|| format!("loading the persona ({})", config.persona.display()))?;
-    let store = Store::open(&config.database_url)
+    let store = SqliteStore::open(&config.database_url)
         .await
         .with_context(|| format!("opening the call log ({})", config.database_url))?;
     let clock = Clock::starting_at(config.now);
@@ -111,7 +111,7 @@ pub async fn build_services(
     let services = Arc::new(Services {
         provider,
         persona: Arc::new(persona),
-        store,
+        store: Arc::new(store),
         stt,
         tts,
         clock,

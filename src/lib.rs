@@ -16,8 +16,9 @@
 //!   process), espeak-ng as the fallback, and other natural voices for simulated callers.
 //! - [`call`]: the per-call session — the tokio shell that feeds a call's conductor and does
 //!   the IO it asks for.
-//! - [`store`]: the durable call log (SQLite via sqlx, migrations) and each call's journal (its
-//!   ordered writer, off the audio path).
+//! - [`store`]: the durable record behind three ports (call log, appointments, outbox), SQLite
+//!   via sqlx their one implementation, and each call's journal (its ordered writer, off the
+//!   audio path).
 //! - [`notify`]: escalations and messages to humans from the transactional outbox (signed
 //!   webhooks, Slack, email; retries with backoff; the digest).
 //! - [`http`]: HTTP — the provider's routes, the media-stream websocket, the JSON API.

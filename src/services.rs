@@ -15,7 +15,8 @@ use crate::store::Store;
 pub struct Services {
     pub config: Config,
     pub persona: Arc<Persona>,
-    pub store: Store,
+    /// The call log, appointments and outbox: one database behind the store's ports.
+    pub store: Arc<dyn Store>,
     pub stt: Arc<dyn Transcriber>,
     pub tts: Arc<dyn TtsEngine>,
     pub clock: Clock,

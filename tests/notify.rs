@@ -16,7 +16,7 @@ use chrono::{DateTime, Utc};
 use common::{said, spawn_app_with, TestApp};
 use frontdesk::config::EmailConfig;
 use frontdesk::sim::SimReport;
-use frontdesk::store::{CallStatus, NewNotification, Store};
+use frontdesk::store::{CallLog, CallStatus, NewNotification, Outbox, SqliteStore, Store};
 use hmac::{Hmac, Mac};
 use smtp::SmtpSink;
 use tokio::net::TcpListener;
@@ -212,7 +212,7 @@ async fn an_urgent_call_outside_the_on_call_window_reaches_the_webhook_signed_wi
 /// Puts a closed call with a pending routine message for `channel` straight into the store,
 /// due now or, for the digest, at `digest_at`.
 async fn queue(
-    store: &Store,
+    store: &dyn Store,
     call_sid: &str,
     channel: &str,
     digest_at: Option<DateTime<Utc>>,
@@ -251,7 +251,7 @@ async fn queue(
 }
 
 /// A pending routine webhook notification, due now.
-async fn queue_one(store: &Store, call_sid: &str) -> String {
+async fn queue_one(store: &dyn Store, call_sid: &str) -> String {
     let payload = serde_json::json!({"event": "message", "call_sid": call_sid});
     queue(store, call_sid, "webhook", None, payload).await
 }
@@ -264,7 +264,7 @@ async fn a_receiver_that_was_down_gets_the_notification_exactly_once() {
         l.local_addr().unwrap().port()
     };
     let app = app_with_webhook(&format!("http://127.0.0.1:{port}/hook")).await;
-    let id = queue_one(&app.services.store, "CAdown1").await;
+    let id = queue_one(app.services.store.as_ref(), "CAdown1").await;
     app.services.outbox.notify_one();
     // Down for a while: several attempts fail and are recorded.
     tokio::time::sleep(Duration::from_millis(1500)).await;
@@ -303,7 +303,7 @@ async fn until_failed(
         c.delivery.max_attempts = max_attempts;
     })
     .await;
-    queue_one(&app.services.store, call_sid).await;
+    queue_one(app.services.store.as_ref(), call_sid).await;
     app.services.outbox.notify_one();
     let end = Instant::now() + Duration::from_secs(10);
     loop {
@@ -349,7 +349,7 @@ async fn a_notification_pending_when_the_server_is_killed_is_delivered_after_a_r
     common::require_setup();
     let dir = tempfile::tempdir().unwrap();
     let db = format!("sqlite://{}/frontdesk.db", dir.path().display());
-    let store = Store::open(&db).await.unwrap();
+    let store = SqliteStore::open(&db).await.unwrap();
     let id = queue_one(&store, "CAkill1").await;
     let port = {
         let l = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
@@ -813,8 +813,8 @@ async fn routine_messages_wait_for_the_morning_digest() {
     });
     let store = &app.services.store;
     let far = Some(wall_eight);
-    queue(store, "CAdigest2", "webhook", far, later.clone()).await;
-    queue(store, "CAdigest3", "email", far, later).await;
+    queue(store.as_ref(), "CAdigest2", "webhook", far, later.clone()).await;
+    queue(store.as_ref(), "CAdigest3", "email", far, later).await;
     // 08:00 comes: everything held for the digest falls due at once.
     let pool = sqlx::SqlitePool::connect(&app.services.config.database_url)
         .await
@@ -892,7 +892,7 @@ async fn an_urgent_call_cut_off_by_a_crash_still_reaches_a_human() {
     // The last run crashed mid-call: the caller had said it was an emergency.
     let dir = tempfile::tempdir().unwrap();
     let db = format!("sqlite://{}/frontdesk.db", dir.path().display());
-    let store = Store::open(&db).await.unwrap();
+    let store = SqliteStore::open(&db).await.unwrap();
     let now = Utc::now();
     store
         .begin_call("CAcut1", Some("+16175550111"), Some("+16175550100"), now)
@@ -998,9 +998,9 @@ async fn a_hanging_receiver_does_not_hold_up_the_others() {
     let store = &app.services.store;
     let payload = |sid: &str| serde_json::json!({"event": "message", "call_sid": sid});
     // The stuck one is first in line.
-    queue(store, "CAstuck", "slack", None, payload("CAstuck")).await;
+    queue(store.as_ref(), "CAstuck", "slack", None, payload("CAstuck")).await;
     tokio::time::sleep(Duration::from_millis(5)).await;
-    queue(store, "CAnext", "webhook", None, payload("CAnext")).await;
+    queue(store.as_ref(), "CAnext", "webhook", None, payload("CAnext")).await;
     app.services.outbox.notify_one();
     // Well inside the hanging send's 10 s timeout.
     let got = hook.wait_delivered(Duration::from_secs(5)).await;

@@ -2,9 +2,9 @@
 //! sends it over SMTP with lettre.
 
 use chrono_tz::Tz;
-use serde_json::Value;
 
-use super::{caller_line, headline, text, transcript_lines};
+use super::{caller_line, headline, text, transcript_lines, Payload};
+use crate::logic::domain::{NotifyEvent, Urgency};
 
 /// An email's subject and plain-text body.
 #[derive(Debug, Clone, PartialEq)]
@@ -14,25 +14,25 @@ pub struct Email {
 }
 
 /// The email for one notification or a digest of several; times in `tz`.
-pub fn email_message(items: &[Value], tz: Tz) -> Email {
-    let section = |item: &Value| {
+pub fn email_message(items: &[Payload], tz: Tz) -> Email {
+    let section = |item: &Payload| {
         let mut out = format!("{}\n\n", headline(item));
-        if let Some(summary) = text(item, "summary") {
+        if let Some(summary) = text(item.summary.as_deref()) {
             out.push_str(&format!("{summary}\n\n"));
         }
         out.push_str(&format!("Caller:   {}\n", caller_line(item)));
-        for (label, key) in [
-            ("Urgency:  ", "urgency"),
-            ("Category: ", "category"),
-            ("Purpose:  ", "purpose"),
-            ("Message:  ", "message"),
-            ("Outcome:  ", "outcome"),
+        for (label, value) in [
+            ("Urgency:  ", Some(item.urgency.as_str())),
+            ("Category: ", item.category.map(|c| c.as_str())),
+            ("Purpose:  ", item.purpose.as_deref()),
+            ("Message:  ", item.message.as_deref()),
+            ("Outcome:  ", item.outcome.map(|o| o.as_str())),
         ] {
-            if let Some(v) = text(item, key) {
+            if let Some(v) = text(value) {
                 out.push_str(&format!("{label}{v}\n"));
             }
         }
-        if let Some(url) = text(item, "call_url") {
+        if let Some(url) = text(Some(&item.call_url)) {
             out.push_str(&format!("Call log: {url}\n"));
         }
         let transcript = transcript_lines(item, tz);
@@ -45,9 +45,7 @@ pub fn email_message(items: &[Value], tz: Tz) -> Email {
         out
     };
     if let [item] = items {
-        let subject = if item["event"] == "escalation"
-            && text(item, "urgency").is_some_and(|u| u != "routine")
-        {
+        let subject = if item.event == NotifyEvent::Escalation && item.urgency != Urgency::Routine {
             format!("[URGENT] {}", headline(item))
         } else {
             headline(item)

@@ -1,13 +1,15 @@
 //! Notifications to humans — escalations and messages — delivered from the transactional
-//! outbox: the call's closing transaction inserts them (`store::Store::end_call_notifying`);
+//! outbox: the call's closing transaction inserts them (`store::Outbox::end_call_notifying`);
 //! the delivery worker here sends each one with retries, exponential backoff and jitter, an
 //! idempotency key, and a record of every attempt. Pending notifications survive restarts and
 //! crashes; one that keeps failing ends `failed`, visible in the API and the log.
 //!
 //! Every configured channel gets its own notification: the signed generic webhook, a Slack
-//! incoming webhook, and email over SMTP. Each stores the same facts (the webhook's JSON); Slack
-//! and email messages are rendered from them at send time by the pure functions here. Routine
-//! messages may be held for a morning digest: one message per channel with all of them.
+//! incoming webhook, and email over SMTP. Each stores the same facts, a [`Payload`] built once
+//! and stored as JSON (the webhook's body, byte for byte); the worker reads it back into a
+//! [`Payload`], from which the pure functions here render Slack and email messages at send
+//! time. Routine messages may be held for a morning digest: one message per channel with all
+//! of them.
 //!
 //! **Architecture Invariant:** nothing is sent that was not first committed to the outbox, and
 //! nothing committed is dropped: it is delivered, or retried until it is marked `failed`.
@@ -25,7 +27,7 @@ pub use worker::run;
 
 use chrono::{DateTime, NaiveTime, TimeZone, Utc};
 use chrono_tz::Tz;
-use serde_json::{json, Value};
+use serde::{Deserialize, Serialize};
 use std::time::Duration;
 
 use crate::config::{Config, DeliveryConfig};
@@ -78,34 +80,96 @@ pub fn event_for(call: &CallView) -> Option<NotifyEvent> {
         .then_some(NotifyEvent::MissedCall)
 }
 
-/// The JSON a receiver gets for a closed call: who called, why, how urgent, the summary, the
-/// whole transcript with timestamps, and a link to the call in the API.
-pub fn payload(call: &CallView, call_url: &str) -> serde_json::Value {
-    let event = event_for(call).unwrap_or(NotifyEvent::Message);
-    let transcript: Vec<_> = call
-        .turns
-        .iter()
-        .flatten()
-        .map(|t| json!({"speaker": t.speaker, "text": t.text, "at": t.started_at}))
-        .collect();
-    json!({
-        "event": event,
-        "call_sid": call.call_sid,
-        "reason": call.escalation_reason,
-        "urgency": call.urgency.unwrap_or(Urgency::Routine),
-        "caller": {
-            "name": call.caller.name,
-            "company": call.caller.company,
-            "number": call.caller.callback_number.clone().or_else(|| call.from.clone()),
+/// What a notification tells a human about a closed call: who called, why, how urgent, the
+/// summary, the whole transcript with timestamps, and a link to the call in the API. Built once
+/// when the call closes, stored in the outbox as JSON (the generic webhook's body, sent byte for
+/// byte) and read back by the worker for Slack and email.
+///
+/// The JSON keys are a contract with receivers. The fields are declared in the keys'
+/// alphabetical order, so the JSON is byte for byte what earlier versions stored (they wrote
+/// a sorted map); a field missing from a stored row reads as empty, as those versions
+/// rendered it.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Payload {
+    #[serde(default)]
+    pub call_sid: String,
+    /// The link to the call in the API.
+    #[serde(default)]
+    pub call_url: String,
+    #[serde(default)]
+    pub caller: PayloadCaller,
+    pub category: Option<Category>,
+    #[serde(default = "message_event")]
+    pub event: NotifyEvent,
+    pub message: Option<String>,
+    pub outcome: Option<Outcome>,
+    pub purpose: Option<String>,
+    /// Why the call was handed to a human, if it was.
+    pub reason: Option<String>,
+    pub summary: Option<String>,
+    #[serde(default)]
+    pub transcript: Vec<PayloadTurn>,
+    #[serde(default = "routine")]
+    pub urgency: Urgency,
+}
+
+/// The caller in a [`Payload`]; `number` is the callback number, or the number they called from.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct PayloadCaller {
+    pub company: Option<String>,
+    pub name: Option<String>,
+    pub number: Option<String>,
+}
+
+/// One turn of a [`Payload`]'s transcript; `at` is the stored RFC 3339 time.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct PayloadTurn {
+    pub at: String,
+    pub speaker: Speaker,
+    pub text: String,
+}
+
+fn message_event() -> NotifyEvent {
+    NotifyEvent::Message
+}
+
+fn routine() -> Urgency {
+    Urgency::Routine
+}
+
+/// The [`Payload`] for a closed call, linking to it at `call_url`.
+pub fn payload(call: &CallView, call_url: &str) -> Payload {
+    Payload {
+        call_sid: call.call_sid.clone(),
+        call_url: call_url.to_string(),
+        caller: PayloadCaller {
+            company: call.caller.company.clone(),
+            name: call.caller.name.clone(),
+            number: call
+                .caller
+                .callback_number
+                .clone()
+                .or_else(|| call.from.clone()),
         },
-        "category": call.category,
-        "purpose": call.purpose,
-        "message": call.message,
-        "outcome": call.outcome,
-        "summary": call.summary,
-        "transcript": transcript,
-        "call_url": call_url,
-    })
+        category: call.category,
+        event: event_for(call).unwrap_or(NotifyEvent::Message),
+        message: call.message.clone(),
+        outcome: call.outcome,
+        purpose: call.purpose.clone(),
+        reason: call.escalation_reason.clone(),
+        summary: call.summary.clone(),
+        transcript: call
+            .turns
+            .iter()
+            .flatten()
+            .map(|t| PayloadTurn {
+                at: t.started_at.clone(),
+                speaker: t.speaker,
+                text: t.text.clone(),
+            })
+            .collect(),
+        urgency: call.urgency.unwrap_or(Urgency::Routine),
+    }
 }
 
 /// The summary of a call cut off mid-way because the server stopped (recovered at startup).
@@ -196,7 +260,8 @@ pub fn for_call(services: &Services, call: &CallView) -> Vec<NewNotification> {
         }
         _ => None,
     };
-    let payload = body.to_string();
+    // A struct of strings, options and named values: serialising it cannot fail.
+    let payload = serde_json::to_string(&body).expect("a notification payload serialises");
     channels
         .into_iter()
         .map(|channel| NewNotification {
@@ -211,66 +276,56 @@ pub fn for_call(services: &Services, call: &CallView) -> Vec<NewNotification> {
         .collect()
 }
 
-fn text<'a>(v: &'a Value, key: &str) -> Option<&'a str> {
-    v[key].as_str().map(str::trim).filter(|s| !s.is_empty())
+/// `s` trimmed, unless that leaves nothing.
+pub(crate) fn text(s: Option<&str>) -> Option<&str> {
+    s.map(str::trim).filter(|s| !s.is_empty())
 }
 
 /// Who called, as a reader wants it: "Jordan Lee (Acme) +16175550111".
-pub(crate) fn caller_line(item: &Value) -> String {
-    let c = &item["caller"];
-    let mut out = text(c, "name").unwrap_or("Unknown caller").to_string();
-    if let Some(company) = text(c, "company") {
+pub(crate) fn caller_line(item: &Payload) -> String {
+    let c = &item.caller;
+    let mut out = text(c.name.as_deref())
+        .unwrap_or("Unknown caller")
+        .to_string();
+    if let Some(company) = text(c.company.as_deref()) {
         out.push_str(&format!(" ({company})"));
     }
-    if let Some(number) = text(c, "number") {
+    if let Some(number) = text(c.number.as_deref()) {
         out.push_str(&format!(" {number}"));
     }
     out
 }
 
 /// A one-line heading for one notification.
-pub(crate) fn headline(item: &Value) -> String {
+pub(crate) fn headline(item: &Payload) -> String {
     let who = caller_line(item);
-    if item["event"] == "escalation" {
-        let urgency = text(item, "urgency").unwrap_or("routine");
-        let flag = if urgency == "routine" {
-            "Escalation".to_string()
-        } else {
-            format!("{} escalation", urgency.to_uppercase())
-        };
-        match text(item, "reason") {
-            Some(reason) => format!("{flag}: {who} ({reason})"),
-            None => format!("{flag}: {who}"),
+    match item.event {
+        NotifyEvent::Escalation => {
+            let flag = match item.urgency {
+                Urgency::Routine => "Escalation".to_string(),
+                urgent => format!("{} escalation", urgent.as_str().to_uppercase()),
+            };
+            match text(item.reason.as_deref()) {
+                Some(reason) => format!("{flag}: {who} ({reason})"),
+                None => format!("{flag}: {who}"),
+            }
         }
-    } else if item["event"] == "missed_call" {
-        format!("Missed call from {who}")
-    } else {
-        format!("Message from {who}")
+        NotifyEvent::MissedCall => format!("Missed call from {who}"),
+        NotifyEvent::Message => format!("Message from {who}"),
     }
 }
 
 /// The transcript as lines "19:31:02 caller: …", times in `tz`.
-pub(crate) fn transcript_lines(item: &Value, tz: Tz) -> Vec<String> {
-    item["transcript"]
-        .as_array()
-        .map(|turns| {
-            turns
-                .iter()
-                .map(|t| {
-                    let at = t["at"]
-                        .as_str()
-                        .and_then(|a| DateTime::parse_from_rfc3339(a).ok())
-                        .map(|a| a.with_timezone(&tz).format("%H:%M:%S").to_string())
-                        .unwrap_or_default();
-                    format!(
-                        "{at} {}: {}",
-                        t["speaker"].as_str().unwrap_or("?"),
-                        t["text"].as_str().unwrap_or("")
-                    )
-                })
-                .collect()
+pub(crate) fn transcript_lines(item: &Payload, tz: Tz) -> Vec<String> {
+    item.transcript
+        .iter()
+        .map(|t| {
+            let at = DateTime::parse_from_rfc3339(&t.at)
+                .map(|a| a.with_timezone(&tz).format("%H:%M:%S").to_string())
+                .unwrap_or_default();
+            format!("{at} {}: {}", t.speaker.as_str(), t.text)
         })
-        .unwrap_or_default()
+        .collect()
 }
 
 /// Escapes what Slack's mrkdwn would otherwise read as links or mentions (`<!channel>`).
@@ -293,6 +348,7 @@ pub(crate) fn clip(s: &str, max: usize) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use serde_json::{json, Value};
 
     #[test]
     fn signatures_are_hex_hmac_sha256() {
@@ -303,8 +359,9 @@ mod tests {
         );
     }
 
-    fn item(event: &str, urgency: &str, name: &str) -> Value {
-        json!({
+    /// A notification's facts, read from the JSON an outbox row holds.
+    fn item(event: &str, urgency: &str, name: &str) -> Payload {
+        let stored = json!({
             "event": event,
             "call_sid": "CA1",
             "reason": if event == "escalation" { Some("emergency: servers down") } else { None },
@@ -318,7 +375,8 @@ mod tests {
                 {"speaker": "caller", "text": "This is urgent.", "at": "2026-11-25T00:30:05.500Z"},
             ],
             "call_url": "https://desk.example.com/api/calls/CA1",
-        })
+        });
+        serde_json::from_value(stored).unwrap()
     }
 
     const BOSTON: Tz = chrono_tz::America::New_York;
@@ -468,7 +526,7 @@ mod tests {
         assert!(all.contains("&lt;!channel&gt; &amp; soon"), "{all}");
         assert!(!all.contains("<!channel>"), "{all}");
         // A digest: one header and one section per message.
-        let items: Vec<Value> = (0..3)
+        let items: Vec<Payload> = (0..3)
             .map(|i| item("message", "routine", &format!("Caller {i}")))
             .collect();
         let d = slack_message(&items, BOSTON);
@@ -483,14 +541,14 @@ mod tests {
             .unwrap()
             .contains("Message from Caller 1"));
         // Slack's limits: 50 blocks, 3,000 characters a text.
-        let many: Vec<Value> = (0..120)
+        let many: Vec<Payload> = (0..120)
             .map(|i| item("message", "routine", &format!("Caller {i}")))
             .collect();
         let d = slack_message(&many, BOSTON);
         assert!(d["blocks"].as_array().unwrap().len() <= 50);
         assert!(d["blocks"].to_string().contains("and 80 more"));
         let mut long = item("escalation", "deadline", "Sam");
-        long["summary"] = json!("word ".repeat(2000));
+        long.summary = Some("word ".repeat(2000));
         let m = slack_message(&[long], BOSTON);
         for b in m["blocks"].as_array().unwrap() {
             if let Some(t) = b["text"]["text"].as_str() {
@@ -519,7 +577,7 @@ mod tests {
         }
         let m = email_message(&[item("message", "routine", "Priya")], BOSTON);
         assert_eq!(m.subject, "Message from Priya (Acme) +16175550111");
-        let items: Vec<Value> = (0..2)
+        let items: Vec<Payload> = (0..2)
             .map(|i| item("message", "routine", &format!("Caller {i}")))
             .collect();
         let d = email_message(&items, BOSTON);
@@ -528,6 +586,67 @@ mod tests {
         assert!(
             d.body.contains("Message from Caller 0") && d.body.contains("Message from Caller 1")
         );
+    }
+
+    /// The payload as earlier versions built it: a `json!` map, whose keys serialise sorted.
+    fn payload_as_a_map(call: &CallView, call_url: &str) -> Value {
+        let event = event_for(call).unwrap_or(NotifyEvent::Message);
+        let transcript: Vec<_> = call
+            .turns
+            .iter()
+            .flatten()
+            .map(|t| json!({"speaker": t.speaker, "text": t.text, "at": t.started_at}))
+            .collect();
+        json!({
+            "event": event,
+            "call_sid": call.call_sid,
+            "reason": call.escalation_reason,
+            "urgency": call.urgency.unwrap_or(Urgency::Routine),
+            "caller": {
+                "name": call.caller.name,
+                "company": call.caller.company,
+                "number": call.caller.callback_number.clone().or_else(|| call.from.clone()),
+            },
+            "category": call.category,
+            "purpose": call.purpose,
+            "message": call.message,
+            "outcome": call.outcome,
+            "summary": call.summary,
+            "transcript": transcript,
+            "call_url": call_url,
+        })
+    }
+
+    #[test]
+    fn the_stored_payload_is_byte_for_byte_what_receivers_got_before() {
+        let mut c = closed_call("escalated", "vip", "The servers are down, it's urgent.");
+        c.escalation_reason = Some("urgency: emergency".into());
+        c.urgency = Some(Urgency::Emergency);
+        c.caller.name = Some("Jordan Lee".into());
+        c.caller.company = Some("Acme".into());
+        c.purpose = Some("servers".into());
+        c.summary = Some("Jordan Lee called. Next step: Jamie to call back.".into());
+        let url = "https://desk.example.com/api/calls/CA1";
+        let mut quiet = closed_call("abandoned", "new", "Hi, this is");
+        quiet.urgency = None;
+        for call in [c, quiet] {
+            let typed = serde_json::to_string(&payload(&call, url)).unwrap();
+            assert_eq!(typed, payload_as_a_map(&call, url).to_string());
+            // A stored row reads back to the same facts.
+            let back: Payload = serde_json::from_str(&typed).unwrap();
+            assert_eq!(back, payload(&call, url));
+        }
+    }
+
+    #[test]
+    fn a_stored_row_with_only_some_keys_still_renders() {
+        let sparse: Payload =
+            serde_json::from_str(r#"{"event": "message", "call_sid": "CA9", "extra": 1}"#).unwrap();
+        assert_eq!(sparse.urgency, Urgency::Routine);
+        assert!(sparse.transcript.is_empty() && sparse.call_url.is_empty());
+        assert_eq!(headline(&sparse), "Message from Unknown caller");
+        let m = email_message(&[sparse], BOSTON);
+        assert!(!m.body.contains("Call log:"), "{}", m.body);
     }
 
     #[test]

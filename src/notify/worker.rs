@@ -11,7 +11,9 @@ use serde_json::{json, Value};
 use sha2::Digest;
 use tracing::{error, info, warn};
 
-use super::{backoff, email_message, sign, slack_message, IDEMPOTENCY_HEADER, SIGNATURE_HEADER};
+use super::{
+    backoff, email_message, sign, slack_message, Payload, IDEMPOTENCY_HEADER, SIGNATURE_HEADER,
+};
 use crate::config::DeliveryConfig;
 use crate::logic::domain::Channel;
 use crate::services::Services;
@@ -119,12 +121,23 @@ async fn post_json(
 async fn send(services: &Services, senders: &Senders, unit: &Unit) -> Result<(), String> {
     let config = &services.config;
     let key = unit.key();
-    let items = || -> Result<Vec<Value>, String> {
+    // The stored facts as JSON, verbatim: what a webhook digest carries.
+    let stored = || -> Result<Vec<Value>, String> {
         unit.members
             .iter()
             .map(|n| {
                 serde_json::from_str(&n.payload)
                     .map_err(|e| format!("stored payload of {} is not JSON: {e}", n.id))
+            })
+            .collect()
+    };
+    // The stored facts read back, for Slack and email to render.
+    let items = || -> Result<Vec<Payload>, String> {
+        unit.members
+            .iter()
+            .map(|n| {
+                serde_json::from_str(&n.payload)
+                    .map_err(|e| format!("stored payload of {} cannot be read: {e}", n.id))
             })
             .collect()
     };
@@ -141,7 +154,7 @@ async fn send(services: &Services, senders: &Senders, unit: &Unit) -> Result<(),
                 [one] if !unit.is_digest() => (one.event.as_str(), one.payload.clone()),
                 _ => (
                     "digest",
-                    json!({"event": "digest", "messages": items()?}).to_string(),
+                    json!({"event": "digest", "messages": stored()?}).to_string(),
                 ),
             };
             let request = senders

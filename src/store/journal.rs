@@ -7,11 +7,13 @@
 //! The call's conductor numbers its turns: only it makes turns, so the numbers are known at
 //! once (a cut names its turn before that turn is written) and need no `MAX(seq) + 1` read.
 
+use std::sync::Arc;
+
 use chrono::{DateTime, Utc};
 use tokio::sync::{mpsc, oneshot};
 use tracing::error;
 
-use super::{Speaker, Store};
+use super::{CallLog, Speaker};
 use crate::logic::dialog::CallerInfo;
 use crate::logic::domain::{Outcome, Summary};
 
@@ -54,12 +56,12 @@ pub struct Journal {
 }
 
 impl Journal {
-    /// Starts the writer for call `call_sid`.
-    pub fn start(store: Store, call_sid: String) -> Self {
+    /// Starts the writer for call `call_sid`, writing to `log`.
+    pub fn start(log: Arc<dyn CallLog>, call_sid: String) -> Self {
         let (tx, mut rx) = mpsc::unbounded_channel::<Entry>();
         tokio::spawn(async move {
             while let Some(entry) = rx.recv().await {
-                write(&store, &call_sid, entry).await;
+                write(log.as_ref(), &call_sid, entry).await;
             }
         });
         Self { tx }
@@ -143,7 +145,7 @@ impl Journal {
     }
 }
 
-async fn write(store: &Store, call_sid: &str, entry: Entry) {
+async fn write(store: &dyn CallLog, call_sid: &str, entry: Entry) {
     let result = match entry {
         Entry::Open {
             from,
@@ -205,7 +207,7 @@ mod tests {
     async fn entries_are_written_in_order_and_flush_waits_for_them() {
         let dir = tempfile::tempdir().unwrap();
         let url = format!("sqlite://{}/calls.db", dir.path().display());
-        let store = Store::open(&url).await.unwrap();
+        let store = Arc::new(crate::store::SqliteStore::open(&url).await.unwrap());
         let t0 = Utc::now();
         let j = Journal::start(store.clone(), "CAj".into());
         j.open(Some("+16175550123"), None, t0, "MZj", Some("/tmp/CAj.wav"));

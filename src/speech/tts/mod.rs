@@ -44,7 +44,13 @@ pub struct Speech {
     pub rate: u32,
 }
 
-/// A voice.
+/// A voice: the port the agent speaks through, delivering a reply's audio sentence by
+/// sentence. The conductor splits each reply into sentences (`Output::Synthesize`); the session
+/// asks the voice for each in order ([`TtsEngine::line`], off the async runtime) and hands each
+/// to the conductor the moment it is ready (`Input::Synthesised`), so the first sentence is on
+/// the line while the next is synthesised. A sentence arrives whole: an engine does not stream
+/// within one. Implementations are blocking; the deterministic stand-in for tests is in
+/// `speech::fake`.
 pub trait TtsEngine: Send + Sync {
     /// The engine's name, for logs.
     fn name(&self) -> &'static str;

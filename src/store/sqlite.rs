@@ -1,0 +1,1065 @@
+//! The SQLite implementation of the store's ports, through sqlx: the only one today.
+//!
+//! Everything SQLite-specific lives here: the connection options (WAL, foreign keys, a busy
+//! timeout), the embedded migrations, and reading rows back into the ports' types. The SQL
+//! itself stays portable so that PostgreSQL can implement the same ports.
+
+use std::str::FromStr;
+
+use async_trait::async_trait;
+use chrono::{DateTime, SecondsFormat, Utc};
+use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions, SqliteSynchronous};
+use sqlx::{Row, SqlitePool};
+
+use super::{
+    stamp, AppointmentView, Appointments, BookError, CallLog, CallStatus, CallView, CallerView,
+    EventView, NewAppointment, NewNotification, NotificationView, Outbox, Outgoing, Speaker,
+    StoreError, TurnView,
+};
+use crate::logic::dialog::CallerInfo;
+use crate::logic::domain::{Outcome, Summary, Urgency};
+
+impl From<sqlx::Error> for StoreError {
+    fn from(e: sqlx::Error) -> Self {
+        StoreError::Database(Box::new(e))
+    }
+}
+
+impl From<sqlx::Error> for BookError {
+    fn from(e: sqlx::Error) -> Self {
+        match &e {
+            sqlx::Error::Database(d) if d.is_unique_violation() => BookError::Taken,
+            _ => BookError::Store(e.into()),
+        }
+    }
+}
+
+/// A stored name read back as its type; an unknown name is a decoding error naming the column.
+fn parse_named<T>(text: &str, column: &str) -> Result<T, sqlx::Error>
+where
+    T: FromStr<Err = crate::logic::domain::UnknownName>,
+{
+    text.parse().map_err(|e| sqlx::Error::ColumnDecode {
+        index: column.to_string(),
+        source: Box::new(e),
+    })
+}
+
+/// Column `column` of `row`, a stored name, as its type.
+fn named<T>(row: &sqlx::sqlite::SqliteRow, column: &str) -> Result<T, sqlx::Error>
+where
+    T: FromStr<Err = crate::logic::domain::UnknownName>,
+{
+    parse_named(&row.try_get::<String, _>(column)?, column)
+}
+
+/// [`named`] for a column that may be NULL.
+fn named_opt<T>(row: &sqlx::sqlite::SqliteRow, column: &str) -> Result<Option<T>, sqlx::Error>
+where
+    T: FromStr<Err = crate::logic::domain::UnknownName>,
+{
+    row.try_get::<Option<String>, _>(column)?
+        .map(|t| parse_named(&t, column))
+        .transpose()
+}
+
+/// The store in one SQLite file: implements [`CallLog`], [`Appointments`] and [`Outbox`].
+#[derive(Clone, Debug)]
+pub struct SqliteStore {
+    pool: SqlitePool,
+}
+
+impl SqliteStore {
+    /// Opens (creating if needed) the database at `url` and runs migrations.
+    pub async fn open(url: &str) -> Result<Self, StoreError> {
+        let opts = SqliteConnectOptions::from_str(url)
+            .map_err(|source| StoreError::Url {
+                url: url.to_string(),
+                source: Box::new(source),
+            })?
+            .create_if_missing(true)
+            .journal_mode(SqliteJournalMode::Wal)
+            .synchronous(SqliteSynchronous::Normal)
+            .foreign_keys(true)
+            .busy_timeout(std::time::Duration::from_secs(5));
+        let path = opts.get_filename();
+        if let Some(dir) = path.parent() {
+            if !dir.as_os_str().is_empty() && path.as_os_str() != ":memory:" {
+                std::fs::create_dir_all(dir).map_err(|source| StoreError::Dir {
+                    path: dir.display().to_string(),
+                    source,
+                })?;
+            }
+        }
+        let pool = SqlitePoolOptions::new()
+            .max_connections(4)
+            .connect_with(opts)
+            .await?;
+        sqlx::migrate!("./migrations")
+            .run(&pool)
+            .await
+            .map_err(|e| StoreError::Migrate(Box::new(e)))?;
+        Ok(Self { pool })
+    }
+}
+
+#[async_trait]
+impl CallLog for SqliteStore {
+    async fn open_calls(&self) -> Result<Vec<String>, StoreError> {
+        let rows = sqlx::query(
+            "SELECT call_sid FROM calls WHERE status = 'in_progress' ORDER BY started_at",
+        )
+        .fetch_all(&self.pool)
+        .await?;
+        Ok(rows
+            .iter()
+            .map(|r| r.try_get("call_sid"))
+            .collect::<Result<_, _>>()?)
+    }
+
+    async fn begin_call(
+        &self,
+        call_sid: &str,
+        from: Option<&str>,
+        to: Option<&str>,
+        started_at: DateTime<Utc>,
+    ) -> Result<(), StoreError> {
+        sqlx::query(
+            "INSERT INTO calls (call_sid, from_number, to_number, started_at, status)
+             VALUES ($1, $2, $3, $4, 'in_progress')
+             ON CONFLICT (call_sid) DO UPDATE SET
+               from_number = COALESCE(calls.from_number, excluded.from_number),
+               to_number = COALESCE(calls.to_number, excluded.to_number)",
+        )
+        .bind(call_sid)
+        .bind(from)
+        .bind(to)
+        .bind(stamp(started_at))
+        .execute(&self.pool)
+        .await?;
+        Ok(())
+    }
+
+    async fn set_stream(
+        &self,
+        call_sid: &str,
+        stream_sid: &str,
+        recording: Option<&str>,
+    ) -> Result<(), StoreError> {
+        sqlx::query("UPDATE calls SET stream_sid = $1, recording_path = COALESCE($2, recording_path) WHERE call_sid = $3")
+            .bind(stream_sid)
+            .bind(recording)
+            .bind(call_sid)
+            .execute(&self.pool)
+            .await?;
+        Ok(())
+    }
+
+    async fn add_turn(
+        &self,
+        call_sid: &str,
+        seq: i64,
+        speaker: Speaker,
+        text: &str,
+        started_at: DateTime<Utc>,
+        latency_ms: Option<i64>,
+    ) -> Result<(), StoreError> {
+        sqlx::query(
+            "INSERT INTO turns (call_sid, seq, speaker, text, started_at, latency_ms)
+             VALUES ($1, $2, $3, $4, $5, $6)",
+        )
+        .bind(call_sid)
+        .bind(seq)
+        .bind(speaker.as_str())
+        .bind(text)
+        .bind(stamp(started_at))
+        .bind(latency_ms)
+        .execute(&self.pool)
+        .await?;
+        Ok(())
+    }
+
+    async fn cut_turn(&self, call_sid: &str, seq: i64, heard: &str) -> Result<(), StoreError> {
+        sqlx::query("UPDATE turns SET text = $1, interrupted = 1 WHERE call_sid = $2 AND seq = $3")
+            .bind(heard)
+            .bind(call_sid)
+            .bind(seq)
+            .execute(&self.pool)
+            .await?;
+        Ok(())
+    }
+
+    async fn update_caller(&self, call_sid: &str, info: &CallerInfo) -> Result<(), StoreError> {
+        sqlx::query(
+            "UPDATE calls SET caller_name = $1, caller_company = $2, callback_number = $3, purpose = $4, message = $5,
+               category = $6, urgency = $7, escalation_reason = $8
+             WHERE call_sid = $9",
+        )
+        .bind(info.name.as_deref().filter(|n| !n.is_empty()))
+        .bind(&info.company)
+        .bind(info.callback_number.as_deref().filter(|n| !n.is_empty()))
+        .bind(&info.purpose)
+        .bind(&info.message)
+        .bind(info.category.map(|c| c.as_str()))
+        .bind(info.urgency.map(|u| u.as_str()))
+        .bind(&info.escalation)
+        .bind(call_sid)
+        .execute(&self.pool)
+        .await?;
+        Ok(())
+    }
+
+    async fn set_outcome(
+        &self,
+        call_sid: &str,
+        outcome: Outcome,
+        summary: Option<&Summary>,
+    ) -> Result<(), StoreError> {
+        sqlx::query(
+            "UPDATE calls SET outcome = $1, summary = COALESCE($2, summary),
+               next_step = CASE WHEN $2 IS NULL THEN next_step ELSE $3 END
+             WHERE call_sid = $4",
+        )
+        .bind(outcome.as_str())
+        .bind(summary.map(|s| s.account.as_str()))
+        .bind(summary.and_then(|s| s.next_step.as_deref()))
+        .bind(call_sid)
+        .execute(&self.pool)
+        .await?;
+        Ok(())
+    }
+
+    async fn add_event(
+        &self,
+        call_sid: &str,
+        at: DateTime<Utc>,
+        kind: &str,
+        detail: &str,
+    ) -> Result<(), StoreError> {
+        let mut tx = self.pool.begin().await?;
+        insert_event(&mut tx, call_sid, at, kind, detail).await?;
+        tx.commit().await?;
+        Ok(())
+    }
+
+    async fn end_call(
+        &self,
+        call_sid: &str,
+        status: CallStatus,
+        at: DateTime<Utc>,
+    ) -> Result<(), StoreError> {
+        self.end_call_notifying(call_sid, status, at, &[], Utc::now())
+            .await
+    }
+
+    async fn list_calls(&self, limit: i64) -> Result<Vec<CallView>, StoreError> {
+        let rows = sqlx::query("SELECT * FROM calls ORDER BY started_at DESC, call_sid LIMIT $1")
+            .bind(limit)
+            .fetch_all(&self.pool)
+            .await?;
+        Ok(rows.iter().map(call_from_row).collect::<Result<_, _>>()?)
+    }
+
+    async fn get_call(&self, call_sid: &str) -> Result<Option<CallView>, StoreError> {
+        let Some(row) = sqlx::query("SELECT * FROM calls WHERE call_sid = $1")
+            .bind(call_sid)
+            .fetch_optional(&self.pool)
+            .await?
+        else {
+            return Ok(None);
+        };
+        let mut call = call_from_row(&row)?;
+        let turns = sqlx::query("SELECT * FROM turns WHERE call_sid = $1 ORDER BY seq")
+            .bind(call_sid)
+            .fetch_all(&self.pool)
+            .await?;
+        call.turns = Some(
+            turns
+                .iter()
+                .map(|r| {
+                    Ok(TurnView {
+                        speaker: named(r, "speaker")?,
+                        text: r.try_get("text")?,
+                        started_at: r.try_get("started_at")?,
+                        latency_ms: r.try_get("latency_ms")?,
+                        interrupted: r.try_get::<i64, _>("interrupted")? != 0,
+                    })
+                })
+                .collect::<Result<_, sqlx::Error>>()?,
+        );
+        let events = sqlx::query("SELECT * FROM call_events WHERE call_sid = $1 ORDER BY seq")
+            .bind(call_sid)
+            .fetch_all(&self.pool)
+            .await?;
+        call.notifications = Some(self.notifications_for(call_sid).await?);
+        call.events = Some(
+            events
+                .iter()
+                .map(|r| {
+                    Ok(EventView {
+                        at: r.try_get("at")?,
+                        kind: r.try_get("kind")?,
+                        detail: r.try_get("detail")?,
+                    })
+                })
+                .collect::<Result<_, sqlx::Error>>()?,
+        );
+        Ok(Some(call))
+    }
+
+    async fn recording_path(&self, call_sid: &str) -> Result<Option<String>, StoreError> {
+        let row = sqlx::query("SELECT recording_path FROM calls WHERE call_sid = $1")
+            .bind(call_sid)
+            .fetch_optional(&self.pool)
+            .await?;
+        Ok(match row {
+            Some(r) => r.try_get("recording_path")?,
+            None => None,
+        })
+    }
+}
+
+#[async_trait]
+impl Outbox for SqliteStore {
+    async fn end_call_notifying(
+        &self,
+        call_sid: &str,
+        status: CallStatus,
+        at: DateTime<Utc>,
+        notes: &[NewNotification],
+        due: DateTime<Utc>,
+    ) -> Result<(), StoreError> {
+        let mut tx = self.pool.begin().await?;
+        sqlx::query("UPDATE calls SET status = $1, ended_at = $2 WHERE call_sid = $3")
+            .bind(status.as_str())
+            .bind(stamp(at))
+            .bind(call_sid)
+            .execute(&mut *tx)
+            .await?;
+        insert_notifications(&mut tx, call_sid, notes, due).await?;
+        tx.commit().await?;
+        Ok(())
+    }
+
+    async fn amend_call_notifying(
+        &self,
+        call_sid: &str,
+        at: DateTime<Utc>,
+        kind: &str,
+        detail: &str,
+        summary: &Summary,
+        notes: &[NewNotification],
+        due: DateTime<Utc>,
+    ) -> Result<bool, StoreError> {
+        let mut tx = self.pool.begin().await?;
+        match insert_event(&mut tx, call_sid, at, kind, detail).await {
+            Ok(()) => {}
+            // An event that happens once per call (migration 0005) is already recorded:
+            // nothing is amended and nobody is notified twice.
+            Err(sqlx::Error::Database(e)) if e.is_unique_violation() => {
+                return Ok(false);
+            }
+            Err(e) => return Err(e.into()),
+        }
+        sqlx::query("UPDATE calls SET summary = $1, next_step = $2 WHERE call_sid = $3")
+            .bind(&summary.account)
+            .bind(&summary.next_step)
+            .bind(call_sid)
+            .execute(&mut *tx)
+            .await?;
+        insert_notifications(&mut tx, call_sid, notes, due).await?;
+        tx.commit().await?;
+        Ok(true)
+    }
+
+    async fn claim_due(
+        &self,
+        now: DateTime<Utc>,
+        lease: chrono::Duration,
+        limit: i64,
+    ) -> Result<Vec<Outgoing>, StoreError> {
+        let ids: Vec<String> = sqlx::query(
+            "SELECT id FROM notifications WHERE status = 'pending' AND next_attempt_at <= $1
+             ORDER BY next_attempt_at LIMIT $2",
+        )
+        .bind(stamp(now))
+        .bind(limit)
+        .fetch_all(&self.pool)
+        .await?
+        .iter()
+        .map(|r| r.try_get("id"))
+        .collect::<Result<_, _>>()?;
+        let mut out = Vec::new();
+        for id in ids {
+            let claimed = sqlx::query(
+                "UPDATE notifications SET next_attempt_at = $1
+                 WHERE id = $2 AND status = 'pending' AND next_attempt_at <= $3",
+            )
+            .bind(stamp(now + lease))
+            .bind(&id)
+            .bind(stamp(now))
+            .execute(&self.pool)
+            .await?
+            .rows_affected();
+            if claimed == 0 {
+                continue;
+            }
+            let r = sqlx::query("SELECT * FROM notifications WHERE id = $1")
+                .bind(&id)
+                .fetch_one(&self.pool)
+                .await?;
+            out.push(Outgoing {
+                id,
+                call_sid: r.try_get("call_sid")?,
+                channel: named(&r, "channel")?,
+                event: named(&r, "event")?,
+                payload: r.try_get("payload")?,
+                attempts: u32::try_from(r.try_get::<i64, _>("attempts")?).unwrap_or(u32::MAX),
+                digest: r.try_get::<i64, _>("digest")? != 0,
+            });
+        }
+        Ok(out)
+    }
+
+    async fn record_attempt(
+        &self,
+        id: &str,
+        at: DateTime<Utc>,
+        result: Result<(), String>,
+        retry_at: Option<DateTime<Utc>>,
+    ) -> Result<(), StoreError> {
+        let mut tx = self.pool.begin().await?;
+        let detail = match &result {
+            Ok(()) => "delivered".to_string(),
+            Err(e) => e.clone(),
+        };
+        // The attempt's number is the notification's own counter, bumped first (migration 0006).
+        let seq: i64 = match (&result, retry_at) {
+            (Ok(()), _) => sqlx::query_scalar(
+                "UPDATE notifications SET status = 'delivered', attempts = attempts + 1, delivered_at = $1, last_error = NULL WHERE id = $2 RETURNING attempts",
+            )
+            .bind(stamp(at))
+            .bind(id),
+            (Err(e), Some(retry)) => sqlx::query_scalar(
+                "UPDATE notifications SET attempts = attempts + 1, next_attempt_at = $1, last_error = $2 WHERE id = $3 RETURNING attempts",
+            )
+            .bind(stamp(retry))
+            .bind(e.clone())
+            .bind(id),
+            (Err(e), None) => sqlx::query_scalar(
+                "UPDATE notifications SET status = 'failed', attempts = attempts + 1, last_error = $1 WHERE id = $2 RETURNING attempts",
+            )
+            .bind(e.clone())
+            .bind(id),
+        }
+        .fetch_optional(&mut *tx)
+        .await?
+        .ok_or(sqlx::Error::RowNotFound)?;
+        sqlx::query(
+            "INSERT INTO notification_attempts (notification_id, seq, at, ok, detail) VALUES ($1, $2, $3, $4, $5)",
+        )
+        .bind(id)
+        .bind(seq)
+        .bind(stamp(at))
+        .bind(i64::from(result.is_ok()))
+        .bind(&detail)
+        .execute(&mut *tx)
+        .await?;
+        tx.commit().await?;
+        Ok(())
+    }
+
+    async fn next_due(&self) -> Result<Option<DateTime<Utc>>, StoreError> {
+        let r = sqlx::query(
+            "SELECT MIN(next_attempt_at) AS due FROM notifications WHERE status = 'pending'",
+        )
+        .fetch_one(&self.pool)
+        .await?;
+        let due: Option<String> = r.try_get("due")?;
+        Ok(due.as_deref().map(parse_stamp).transpose()?)
+    }
+
+    async fn notifications_for(&self, call_sid: &str) -> Result<Vec<NotificationView>, StoreError> {
+        let rows =
+            sqlx::query("SELECT * FROM notifications WHERE call_sid = $1 ORDER BY created_at, id")
+                .bind(call_sid)
+                .fetch_all(&self.pool)
+                .await?;
+        Ok(rows
+            .iter()
+            .map(notification_from_row)
+            .collect::<Result<_, _>>()?)
+    }
+
+    async fn list_notifications(
+        &self,
+        status: Option<&str>,
+        limit: i64,
+    ) -> Result<Vec<NotificationView>, StoreError> {
+        let rows = sqlx::query(
+            "SELECT * FROM notifications WHERE $1 IS NULL OR status = $1
+             ORDER BY created_at DESC, id LIMIT $2",
+        )
+        .bind(status)
+        .bind(limit)
+        .fetch_all(&self.pool)
+        .await?;
+        Ok(rows
+            .iter()
+            .map(notification_from_row)
+            .collect::<Result<_, _>>()?)
+    }
+}
+
+#[async_trait]
+impl Appointments for SqliteStore {
+    async fn book(&self, new: &NewAppointment, now: DateTime<Utc>) -> Result<String, BookError> {
+        let id = format!("apt_{}", uuid::Uuid::new_v4().simple());
+        let mut tx = self.pool.begin().await?;
+        sqlx::query(
+            "INSERT INTO appointments (id, starts_at, ends_at, caller_name, caller_number, purpose, call_sid, status, created_at, updated_at)
+             VALUES ($1, $2, $3, $4, $5, $6, $7, 'booked', $8, $8)",
+        )
+        .bind(&id)
+        .bind(stamp(new.start))
+        .bind(stamp(new.end))
+        .bind(&new.caller_name)
+        .bind(&new.caller_number)
+        .bind(&new.purpose)
+        .bind(&new.call_sid)
+        .bind(stamp(now))
+        .execute(&mut *tx)
+        .await?;
+        claim_slots(&mut tx, &id, new.start, new.end).await?;
+        tx.commit().await?;
+        Ok(id)
+    }
+
+    async fn move_appointment(
+        &self,
+        id: &str,
+        start: DateTime<Utc>,
+        end: DateTime<Utc>,
+        now: DateTime<Utc>,
+    ) -> Result<(), BookError> {
+        let mut tx = self.pool.begin().await?;
+        let r = sqlx::query(
+            "UPDATE appointments SET starts_at = $1, ends_at = $2, updated_at = $3 WHERE id = $4 AND status = 'booked'",
+        )
+        .bind(stamp(start))
+        .bind(stamp(end))
+        .bind(stamp(now))
+        .bind(id)
+        .execute(&mut *tx)
+        .await?;
+        release_slots(&mut tx, id, r.rows_affected()).await?;
+        claim_slots(&mut tx, id, start, end).await?;
+        tx.commit().await?;
+        Ok(())
+    }
+
+    async fn cancel_appointment(&self, id: &str, now: DateTime<Utc>) -> Result<(), BookError> {
+        let mut tx = self.pool.begin().await?;
+        let r = sqlx::query(
+            "UPDATE appointments SET status = 'cancelled', updated_at = $1 WHERE id = $2 AND status = 'booked'",
+        )
+        .bind(stamp(now))
+        .bind(id)
+        .execute(&mut *tx)
+        .await?;
+        release_slots(&mut tx, id, r.rows_affected()).await?;
+        tx.commit().await?;
+        Ok(())
+    }
+
+    async fn booked_from(
+        &self,
+        from: DateTime<Utc>,
+    ) -> Result<Vec<crate::logic::calendar::Booked>, StoreError> {
+        let rows = sqlx::query(
+            "SELECT * FROM appointments WHERE status = 'booked' AND ends_at > $1 ORDER BY starts_at",
+        )
+        .bind(stamp(from))
+        .fetch_all(&self.pool)
+        .await?;
+        let mut out = Vec::with_capacity(rows.len());
+        for r in rows {
+            out.push(crate::logic::calendar::Booked {
+                id: r.try_get("id")?,
+                start: parse_stamp(&r.try_get::<String, _>("starts_at")?)?,
+                end: parse_stamp(&r.try_get::<String, _>("ends_at")?)?,
+                caller_name: r.try_get("caller_name")?,
+                caller_number: r.try_get("caller_number")?,
+                purpose: r.try_get("purpose")?,
+            });
+        }
+        Ok(out)
+    }
+
+    async fn list_appointments(
+        &self,
+        tz: chrono_tz::Tz,
+    ) -> Result<Vec<AppointmentView>, StoreError> {
+        let rows = sqlx::query("SELECT * FROM appointments ORDER BY starts_at, id")
+            .fetch_all(&self.pool)
+            .await?;
+        let local = |s: String| -> Result<String, sqlx::Error> {
+            Ok(parse_stamp(&s)?
+                .with_timezone(&tz)
+                .to_rfc3339_opts(SecondsFormat::Secs, false))
+        };
+        let mut out = Vec::with_capacity(rows.len());
+        for r in rows {
+            out.push(AppointmentView {
+                id: r.try_get("id")?,
+                start: local(r.try_get("starts_at")?)?,
+                end: local(r.try_get("ends_at")?)?,
+                caller_name: r.try_get("caller_name")?,
+                caller_number: r.try_get("caller_number")?,
+                purpose: r.try_get("purpose")?,
+                call_sid: r.try_get("call_sid")?,
+                status: r.try_get("status")?,
+            });
+        }
+        Ok(out)
+    }
+}
+
+/// The 15-minute granules `[start, end)` covers, as stored slot keys.
+fn granules(start: DateTime<Utc>, end: DateTime<Utc>) -> Vec<String> {
+    let step = chrono::Duration::minutes(i64::from(crate::logic::calendar::GRANULE_MINUTES));
+    let mut out = Vec::new();
+    let mut t = start;
+    while t < end {
+        out.push(stamp(t));
+        t += step;
+    }
+    out
+}
+
+/// A call's row as the API shows it (without its turns, events and notifications).
+fn call_from_row(row: &sqlx::sqlite::SqliteRow) -> Result<CallView, sqlx::Error> {
+    let account: Option<String> = row.try_get("summary")?;
+    let next_step: Option<String> = row.try_get("next_step")?;
+    let summary = account.map(|account| Summary { account, next_step });
+    Ok(CallView {
+        call_sid: row.try_get("call_sid")?,
+        from: row.try_get("from_number")?,
+        to: row.try_get("to_number")?,
+        started_at: row.try_get("started_at")?,
+        ended_at: row.try_get("ended_at")?,
+        status: named(row, "status")?,
+        outcome: named_opt(row, "outcome")?,
+        caller: CallerView {
+            name: row.try_get("caller_name")?,
+            company: row.try_get("caller_company")?,
+            callback_number: row.try_get("callback_number")?,
+        },
+        purpose: row.try_get("purpose")?,
+        message: row.try_get("message")?,
+        category: named_opt(row, "category")?,
+        urgency: named_opt(row, "urgency")?,
+        summary: summary.as_ref().map(Summary::text),
+        summary_parts: summary,
+        escalation_reason: row.try_get("escalation_reason")?,
+        turns: None,
+        events: None,
+        notifications: None,
+    })
+}
+
+fn notification_from_row(r: &sqlx::sqlite::SqliteRow) -> Result<NotificationView, sqlx::Error> {
+    let status: String = r.try_get("status")?;
+    Ok(NotificationView {
+        id: r.try_get("id")?,
+        call_sid: r.try_get("call_sid")?,
+        channel: named(r, "channel")?,
+        event: named(r, "event")?,
+        reason: r.try_get("reason")?,
+        urgency: named_opt(r, "urgency")?,
+        attempts: r.try_get("attempts")?,
+        last_error: r.try_get("last_error")?,
+        created_at: r.try_get("created_at")?,
+        delivered_at: r.try_get("delivered_at")?,
+        digest: r.try_get::<i64, _>("digest")? != 0,
+        due_at: if status == "pending" {
+            Some(r.try_get("next_attempt_at")?)
+        } else {
+            None
+        },
+        status,
+    })
+}
+
+/// Appends an event to the call inside a transaction, numbered from the call's own counter
+/// (migration 0006).
+async fn insert_event(
+    tx: &mut sqlx::Transaction<'_, sqlx::Sqlite>,
+    call_sid: &str,
+    at: DateTime<Utc>,
+    kind: &str,
+    detail: &str,
+) -> Result<(), sqlx::Error> {
+    let seq: i64 = sqlx::query_scalar(
+        "UPDATE calls SET events_logged = events_logged + 1 WHERE call_sid = $1 RETURNING events_logged",
+    )
+    .bind(call_sid)
+    .fetch_optional(&mut **tx)
+    .await?
+    .ok_or(sqlx::Error::RowNotFound)?;
+    sqlx::query(
+        "INSERT INTO call_events (call_sid, seq, at, kind, detail) VALUES ($1, $2, $3, $4, $5)",
+    )
+    .bind(call_sid)
+    .bind(seq)
+    .bind(stamp(at))
+    .bind(kind)
+    .bind(detail)
+    .execute(&mut **tx)
+    .await?;
+    Ok(())
+}
+
+/// Inserts `notes` into the outbox inside `tx`, due at `due` or at their digest time.
+async fn insert_notifications(
+    tx: &mut sqlx::Transaction<'_, sqlx::Sqlite>,
+    call_sid: &str,
+    notes: &[NewNotification],
+    due: DateTime<Utc>,
+) -> Result<(), sqlx::Error> {
+    for n in notes {
+        sqlx::query(
+            "INSERT INTO notifications (id, call_sid, channel, event, reason, urgency, payload, status, attempts, next_attempt_at, created_at, digest)
+             VALUES ($1, $2, $3, $4, $5, $6, $7, 'pending', 0, $8, $9, $10)",
+        )
+        .bind(&n.id)
+        .bind(call_sid)
+        .bind(n.channel.as_str())
+        .bind(n.event.as_str())
+        .bind(&n.reason)
+        .bind(n.urgency.map(Urgency::as_str))
+        .bind(&n.payload)
+        .bind(stamp(n.digest_at.unwrap_or(due)))
+        .bind(stamp(due))
+        .bind(i64::from(n.digest_at.is_some()))
+        .execute(&mut **tx)
+        .await?;
+    }
+    Ok(())
+}
+
+fn parse_stamp(s: &str) -> Result<DateTime<Utc>, sqlx::Error> {
+    DateTime::parse_from_rfc3339(s)
+        .map(|t| t.with_timezone(&Utc))
+        .map_err(|e| sqlx::Error::Decode(Box::new(e)))
+}
+
+/// Claims one `appointment_slots` row per granule `[start, end)` covers for appointment `id`:
+/// the primary key refuses any overlap with another booking.
+async fn claim_slots(
+    tx: &mut sqlx::Transaction<'_, sqlx::Sqlite>,
+    id: &str,
+    start: DateTime<Utc>,
+    end: DateTime<Utc>,
+) -> Result<(), BookError> {
+    for slot in granules(start, end) {
+        sqlx::query("INSERT INTO appointment_slots (slot_start, appointment_id) VALUES ($1, $2)")
+            .bind(slot)
+            .bind(id)
+            .execute(&mut **tx)
+            .await?;
+    }
+    Ok(())
+}
+
+/// Frees the time of appointment `id`, whose status update changed `updated` rows (none:
+/// there is no booked appointment `id`).
+async fn release_slots(
+    tx: &mut sqlx::Transaction<'_, sqlx::Sqlite>,
+    id: &str,
+    updated: u64,
+) -> Result<(), BookError> {
+    if updated == 0 {
+        return Err(BookError::NotFound(id.to_string()));
+    }
+    sqlx::query("DELETE FROM appointment_slots WHERE appointment_id = $1")
+        .bind(id)
+        .execute(&mut **tx)
+        .await?;
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::logic::domain::{Channel, NotifyEvent};
+
+    async fn store() -> (tempfile::TempDir, SqliteStore) {
+        let dir = tempfile::tempdir().unwrap();
+        let url = format!("sqlite://{}/log/calls.db", dir.path().display());
+        let s = SqliteStore::open(&url).await.unwrap();
+        (dir, s)
+    }
+
+    #[tokio::test]
+    async fn events_and_attempts_written_at_once_each_get_their_own_number() {
+        let (_d, s) = store().await;
+        let t0 = Utc::now();
+        s.begin_call("CA7", None, None, t0).await.unwrap();
+        let writers = (0..40).map(|i| {
+            let s = s.clone();
+            tokio::spawn(async move { s.add_event("CA7", t0, "probe", &i.to_string()).await })
+        });
+        for w in writers {
+            w.await.unwrap().unwrap();
+        }
+        let call = s.get_call("CA7").await.unwrap().unwrap();
+        let mut details: Vec<i64> = call
+            .events
+            .unwrap()
+            .iter()
+            .map(|e| e.detail.parse().unwrap())
+            .collect();
+        details.sort();
+        assert_eq!(details, (0..40).collect::<Vec<_>>(), "every event kept");
+        let seqs: Vec<i64> =
+            sqlx::query_scalar("SELECT seq FROM call_events WHERE call_sid = 'CA7' ORDER BY seq")
+                .fetch_all(&s.pool)
+                .await
+                .unwrap();
+        assert_eq!(seqs, (1..=40).collect::<Vec<_>>());
+        // An event for a call that was never begun is refused, not numbered.
+        assert!(s.add_event("CA-none", t0, "probe", "x").await.is_err());
+
+        let note = NewNotification {
+            id: "ntf_7".into(),
+            channel: Channel::Webhook,
+            event: NotifyEvent::Message,
+            reason: None,
+            urgency: None,
+            payload: "{}".into(),
+            digest_at: None,
+        };
+        s.end_call_notifying("CA7", CallStatus::Completed, t0, &[note], t0)
+            .await
+            .unwrap();
+        let attempts = (0..10).map(|_| {
+            let s = s.clone();
+            tokio::spawn(async move {
+                s.record_attempt("ntf_7", t0, Err("refused".into()), Some(t0))
+                    .await
+            })
+        });
+        for a in attempts {
+            a.await.unwrap().unwrap();
+        }
+        let seqs: Vec<i64> = sqlx::query_scalar(
+            "SELECT seq FROM notification_attempts WHERE notification_id = 'ntf_7' ORDER BY seq",
+        )
+        .fetch_all(&s.pool)
+        .await
+        .unwrap();
+        assert_eq!(seqs, (1..=10).collect::<Vec<_>>());
+    }
+
+    #[tokio::test]
+    async fn an_unanswered_transfer_is_noted_and_notified_once_however_often_it_is_reported() {
+        let (_d, s) = store().await;
+        let t0 = Utc::now();
+        s.begin_call("CA9", Some("+16175550123"), None, t0)
+            .await
+            .unwrap();
+        let note = |id: &str| NewNotification {
+            id: id.into(),
+            channel: Channel::Webhook,
+            event: NotifyEvent::Escalation,
+            reason: None,
+            urgency: None,
+            payload: "{}".into(),
+            digest_at: None,
+        };
+        let (n1, n2) = (vec![note("ntf_a")], vec![note("ntf_b")]);
+        let said = |account: &str| Summary {
+            account: account.into(),
+            next_step: Some("Jamie to call back.".into()),
+        };
+        let (s1, s2, s3) = (said("S1"), said("S2"), said("S3"));
+        // Two retries of the same callback at once.
+        let (a, b) = tokio::join!(
+            s.amend_call_notifying("CA9", t0, "transfer_unanswered", "no-answer", &s1, &n1, t0),
+            s.amend_call_notifying("CA9", t0, "transfer_unanswered", "no-answer", &s2, &n2, t0),
+        );
+        let (a, b) = (a.unwrap(), b.unwrap());
+        assert!(a ^ b, "exactly one is recorded: {a} {b}");
+        assert_eq!(s.notifications_for("CA9").await.unwrap().len(), 1);
+        let again = s
+            .amend_call_notifying(
+                "CA9",
+                t0,
+                "transfer_unanswered",
+                "busy",
+                &s3,
+                &[note("ntf_c")],
+                t0,
+            )
+            .await
+            .unwrap();
+        assert!(!again);
+        let call = s.get_call("CA9").await.unwrap().unwrap();
+        let noted = call
+            .events
+            .iter()
+            .flatten()
+            .filter(|e| e.kind == "transfer_unanswered")
+            .count();
+        assert_eq!(noted, 1);
+        let kept = call.summary_parts.unwrap();
+        assert!(kept.account == "S1" || kept.account == "S2", "{kept:?}");
+        assert_eq!(kept.next_step.as_deref(), Some("Jamie to call back."));
+        assert!(call
+            .summary
+            .unwrap()
+            .ends_with(" Next step: Jamie to call back."));
+    }
+
+    #[tokio::test]
+    async fn a_call_and_its_turns_round_trip() {
+        let (_d, s) = store().await;
+        let t0 = Utc::now();
+        s.begin_call("CA1", Some("+16175550123"), Some("+16175550100"), t0)
+            .await
+            .unwrap();
+        s.begin_call("CA1", None, None, t0).await.unwrap();
+        s.add_turn("CA1", 1, Speaker::Agent, "Hello", t0, Some(120))
+            .await
+            .unwrap();
+        s.add_turn("CA1", 2, Speaker::Caller, "Hi", t0, None)
+            .await
+            .unwrap();
+        s.cut_turn("CA1", 1, "Hel").await.unwrap();
+        s.update_caller(
+            "CA1",
+            &CallerInfo {
+                name: Some("Jo".into()),
+                ..Default::default()
+            },
+        )
+        .await
+        .unwrap();
+        s.add_event("CA1", t0, "bad_frame", "frame is not valid JSON")
+            .await
+            .unwrap();
+        s.set_outcome(
+            "CA1",
+            Outcome::Message,
+            Some(&Summary {
+                account: "Jo called.".into(),
+                next_step: None,
+            }),
+        )
+        .await
+        .unwrap();
+        s.end_call("CA1", CallStatus::Completed, t0).await.unwrap();
+        let c = s.get_call("CA1").await.unwrap().unwrap();
+        assert_eq!(c.from.as_deref(), Some("+16175550123"));
+        assert_eq!(c.status, CallStatus::Completed);
+        assert_eq!(c.caller.name.as_deref(), Some("Jo"));
+        let turns = c.turns.unwrap();
+        assert_eq!(turns[0].text, "Hel");
+        assert!(turns[0].interrupted);
+        assert_eq!(turns[1].speaker, Speaker::Caller);
+        assert_eq!(c.events.unwrap()[0].kind, "bad_frame");
+        assert_eq!(s.list_calls(10).await.unwrap().len(), 1);
+        assert!(s.get_call("nope").await.unwrap().is_none());
+    }
+
+    #[tokio::test]
+    async fn calls_left_open_are_listed_until_closed() {
+        let (_d, s) = store().await;
+        s.begin_call("CA2", None, None, Utc::now()).await.unwrap();
+        s.begin_call("CA3", None, None, Utc::now()).await.unwrap();
+        s.end_call("CA3", CallStatus::Completed, Utc::now())
+            .await
+            .unwrap();
+        assert_eq!(s.open_calls().await.unwrap(), vec!["CA2".to_string()]);
+    }
+    fn at(s: &str) -> DateTime<Utc> {
+        DateTime::parse_from_rfc3339(s).unwrap().with_timezone(&Utc)
+    }
+
+    fn appt(start: &str, minutes: i64) -> NewAppointment {
+        let start = at(start);
+        NewAppointment {
+            start,
+            end: start + chrono::Duration::minutes(minutes),
+            caller_name: Some("Dana Kim".into()),
+            caller_number: Some("+16175550111".into()),
+            purpose: Some("budget review".into()),
+            call_sid: None,
+        }
+    }
+
+    #[tokio::test]
+    async fn the_database_refuses_any_double_booking() {
+        let (_d, s) = store().await;
+        let now = Utc::now();
+        let a = s
+            .book(&appt("2026-11-25T14:00:00-05:00", 30), now)
+            .await
+            .unwrap();
+        // Same start, and an hour-long meeting overlapping its second half: both refused.
+        assert!(matches!(
+            s.book(&appt("2026-11-25T14:00:00-05:00", 30), now).await,
+            Err(BookError::Taken)
+        ));
+        assert!(matches!(
+            s.book(&appt("2026-11-25T13:30:00-05:00", 60), now).await,
+            Err(BookError::Taken)
+        ));
+        let b = s
+            .book(&appt("2026-11-25T14:30:00-05:00", 30), now)
+            .await
+            .unwrap();
+        // Moving onto a taken time fails and leaves the original where it was.
+        assert!(matches!(
+            s.move_appointment(
+                &a,
+                at("2026-11-25T14:30:00-05:00"),
+                at("2026-11-25T15:00:00-05:00"),
+                now
+            )
+            .await,
+            Err(BookError::Taken)
+        ));
+        let booked = s.booked_from(at("2026-11-25T00:00:00Z")).await.unwrap();
+        assert_eq!(booked.len(), 2);
+        assert_eq!(booked[0].id, a);
+        assert_eq!(booked[0].start, at("2026-11-25T14:00:00-05:00"));
+        // Cancelling frees the time for someone else; a cancelled one cannot be cancelled again.
+        s.cancel_appointment(&b, now).await.unwrap();
+        assert!(matches!(
+            s.cancel_appointment(&b, now).await,
+            Err(BookError::NotFound(_))
+        ));
+        s.move_appointment(
+            &a,
+            at("2026-11-25T14:30:00-05:00"),
+            at("2026-11-25T15:00:00-05:00"),
+            now,
+        )
+        .await
+        .unwrap();
+        s.book(&appt("2026-11-25T14:00:00-05:00", 30), now)
+            .await
+            .unwrap();
+        let all = s
+            .list_appointments(chrono_tz::America::New_York)
+            .await
+            .unwrap();
+        assert_eq!(all.len(), 3);
+        let moved = all.iter().find(|v| v.id == a).unwrap();
+        assert_eq!(moved.start, "2026-11-25T14:30:00-05:00");
+        assert_eq!(moved.end, "2026-11-25T15:00:00-05:00");
+        assert_eq!(all.iter().find(|v| v.id == b).unwrap().status, "cancelled");
+    }
+}
