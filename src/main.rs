@@ -84,8 +84,9 @@ enum Command {
         json: Option<PathBuf>,
         /// Also start a server running the pipeline as it was before the speed work (every
         /// call decoding at once, no early transcription at pauses, every sentence
-        /// synthesised anew: FRONTDESK_STT_WORKERS=0, FRONTDESK_PAUSE_MS=0,
-        /// FRONTDESK_TTS_CACHE=0) and play each round against it first, so each figure has
+        /// synthesised anew, talking on over the caller until barge_in_ms:
+        /// FRONTDESK_STT_WORKERS=0, FRONTDESK_PAUSE_MS=0, FRONTDESK_TTS_CACHE=0,
+        /// FRONTDESK_PAUSE_PLAYBACK_MS=0) and play each round against it first, so each figure has
         /// its baseline from the same run.
         #[arg(long, conflicts_with = "server")]
         baseline: bool,
@@ -293,6 +294,7 @@ async fn bench(config: Config, target: BenchTarget, opts: BenchOptions) -> anyho
                     ("FRONTDESK_STT_WORKERS", "0"),
                     ("FRONTDESK_PAUSE_MS", "0"),
                     ("FRONTDESK_TTS_CACHE", "0"),
+                    ("FRONTDESK_PAUSE_PLAYBACK_MS", "0"),
                 ]
                 .map(|(k, v)| (k.to_string(), v.to_string()))
                 .to_vec();
