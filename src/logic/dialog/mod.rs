@@ -951,8 +951,14 @@ impl Dialog {
         let answer = yes_no(text);
         let before = self.info.message.clone().unwrap_or_default();
         let renamed = understand::extract_name_lead(text).is_some();
+        // "No, my name is …" with a name whisper made nothing of ("all the way soon"): the
+        // name is what they correct, not the message.
+        let about_name = !renamed && understand::corrects_name(text);
         let restated = reading::content(text, &self.persona.executive)
             .filter(|m| Some(m) != self.info.message.as_ref() && answer != YesNo::Yes)
+            .filter(|_| !about_name)
+            // A message restated is a sentence, not two words whisper made of "that's wrong".
+            .filter(|m| understand::content_words(m) >= 3)
             // An unclear answer adds to the message only when it says something new and of
             // substance: "whatever, that fine" (a muddled yes) is asked again, never appended.
             // Nor does the rest of a name correction ("No, my name is Alex, all you learn":
@@ -964,10 +970,16 @@ impl Dialog {
         // "No, my name is …" heard as the name already read back: reading it back again would
         // loop; the caller spells it (once).
         let unchanged = self.info.name.is_some() && self.info.name == self.read_back_name;
-        if renamed && unchanged && answer != YesNo::Yes && !self.respell_asked {
+        if (renamed && unchanged || about_name) && answer != YesNo::Yes && !self.respell_asked {
             self.respell_asked = true;
             self.stage = Stage::AskSpelling;
             self.say_line(out, "ask_name_spelled", &[], Expect::Spelling);
+            return;
+        }
+        if about_name && answer != YesNo::Yes {
+            // Spelled already and still not understood: the message stands, with the name as
+            // best heard (the recording has the rest), rather than a loop.
+            self.message_taken(now, out);
             return;
         }
         if let Some(m) = restated {

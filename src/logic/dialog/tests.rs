@@ -2491,3 +2491,44 @@ fn complete_answers_are_told_from_words_still_coming() {
         assert!(!complete_answer(expect, text), "{expect:?} {text:?}");
     }
 }
+
+/// At the message's read-back, what the caller corrects is the name or the message, never
+/// both by mistake: a name correction whisper made nothing of ("No, my name is all the way
+/// soon, back here") asks for the spelling and leaves the message alone; two words after a no
+/// ("No Pat Rong": "Nope, that's wrong" misheard) are not a new message.
+#[test]
+fn a_correction_at_the_read_back_lands_on_what_it_corrects() {
+    let at_read_back = [
+        ("I'd like to leave a message for Alex.", "your name"),
+        ("Dana Kim.", "best number"),
+        ("Yes.", "tell Alex"),
+        (
+            "That the budget review moved to Monday.",
+            "Your message: That the budget review moved to Monday.",
+        ),
+    ];
+    for correction in [
+        "No, my name is all the way soon, back here.",
+        "No, the name is what I said.",
+    ] {
+        let mut turns = at_read_back.to_vec();
+        turns.push((correction, "spell"));
+        let (d, _) = check(Some("+16175550123"), &turns);
+        assert_eq!(
+            d.caller().message.as_deref(),
+            Some("That the budget review moved to Monday."),
+            "{correction}"
+        );
+    }
+    let mut turns = at_read_back.to_vec();
+    turns.push(("No Pat Rong.", "tell me the message again"));
+    turns.push((
+        "That the budget review moved to Tuesday.",
+        "Your message: That the budget review moved to Tuesday.",
+    ));
+    let (d, _) = check(Some("+16175550123"), &turns);
+    assert_eq!(
+        d.caller().message.as_deref(),
+        Some("That the budget review moved to Tuesday.")
+    );
+}

@@ -655,6 +655,15 @@ const STOP: &[&str] = &[
     "mhm", "that", "this", "be", "was", "are", "am", "do", "can", "could", "would", "there",
 ];
 
+/// Whether the caller is saying what their name is ("No, my name is …", "the name's …", "I
+/// said my name was …"), whether or not the name itself was heard as one.
+pub fn corrects_name(text: &str) -> bool {
+    let lower = text.to_lowercase();
+    ["my name", "name is", "name's", "name was"]
+        .iter()
+        .any(|p| lower.contains(p))
+}
+
 /// How many words carry meaning (not fillers or function words).
 pub fn content_words(text: &str) -> usize {
     padded_words(text)
