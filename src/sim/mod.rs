@@ -201,15 +201,11 @@ pub struct SimReport {
     pub greeting_ms: Option<u64>,
     /// Times the caller started speaking over the agent's audio.
     pub barge_attempts: usize,
-    /// Each time the agent stopped for it: from the caller's first voiced frame to the end of
-    /// the agent's audio (what the server sent ran out and no more came for
-    /// [`STOP_CONFIRM`], or the server's `clear`, whichever came first).
+    /// Each time the server stopped for it (its `clear`): from the caller's first voiced frame
+    /// to the end of the agent's audio, which is the `clear`, or earlier when the server paused
+    /// to listen and what it had sent ran out with no more after it.
     pub barge_stops_ms: Vec<u64>,
 }
-
-/// The agent's audio that runs out while the caller speaks over it and stays out this long
-/// stopped for them (a shorter gap is between sentences).
-pub const STOP_CONFIRM: Duration = Duration::from_millis(300);
 
 /// A 20 ms frame louder than this (dBFS) is voiced: speech, not silence or a synthesiser's
 /// lead-in.
@@ -395,7 +391,7 @@ pub async fn place_call(
     // that the server has not yet stopped for.
     let mut last_voiced: Option<Instant> = None;
     let mut barging: Option<Instant> = None;
-    // While barging: when the agent's audio ran out (a stop, once it stays out).
+    // While barging: when the agent's audio ran out (and stayed out, so far).
     let mut ran_dry: Option<Instant> = None;
     let mut waiting_since = Instant::now();
     let mut wait_until: Option<Instant> = None;
@@ -478,16 +474,10 @@ pub async fn place_call(
                 let n = play.playout.len().min(LINE_FRAME);
                 let playing: Vec<u8> = play.playout.drain(..n).collect();
                 play.played += n as u64;
-                // The agent stopped for the caller without a `clear` (it paused to listen).
-                if let Some(b) = barging {
-                    if play.playout.is_empty() {
-                        let dry = *ran_dry.get_or_insert(now);
-                        if now.duration_since(dry) >= STOP_CONFIRM {
-                            report.barge_stops_ms.push(dry.duration_since(b).as_millis() as u64);
-                            barging = None;
-                            ran_dry = None;
-                        }
-                    }
+                // The agent's audio ran out under the caller: where it stopped, if the server's
+                // `clear` follows with nothing sent in between.
+                if barging.is_some() && play.playout.is_empty() && ran_dry.is_none() {
+                    ran_dry = Some(now);
                 }
                 if echo_gain.is_some() {
                     play.echo_line.extend(playing.iter().map(|&b| g711::decode(b)));
