@@ -118,6 +118,7 @@ pub async fn build_services(
         stream_key,
         api_token,
         outbox: tokio::sync::Notify::new(),
+        metrics: crate::metrics::Metrics::new(),
         config,
     });
     recover_interrupted(&services)

@@ -31,6 +31,8 @@ use tracing::{debug, error, info, info_span, warn, Instrument};
 use crate::audio::recorder::Recorder;
 use crate::logic::conductor::{self, CalendarChange, Conductor, Input, Moment, Output};
 use crate::logic::dialog::{CalendarFailure, Dialog};
+use crate::logic::domain::Speaker;
+use crate::metrics::ActiveCall;
 use crate::providers::{FrameError, Inbound, Outbound};
 use crate::services::Services;
 use crate::speech::tts;
@@ -94,6 +96,8 @@ struct Live {
     journal: Journal,
     recorder: Option<Recorder>,
     stt_tx: Option<mpsc::Sender<(u64, Vec<f32>)>>,
+    /// Counts the call as active in the metrics while the session holds it.
+    _active: ActiveCall,
 }
 
 struct Session {
@@ -309,6 +313,7 @@ impl Session {
             journal,
             recorder,
             stt_tx: Some(stt_tx),
+            _active: self.svc.metrics.call_started(),
         });
         self.carry_out(first).await;
     }
@@ -329,12 +334,16 @@ impl Session {
     /// One STT job at a time per call, in order.
     fn start_stt_worker(&self) -> mpsc::Sender<(u64, Vec<f32>)> {
         let (tx, mut rx) = mpsc::channel::<(u64, Vec<f32>)>(8);
-        let stt = self.svc.stt.clone();
+        let svc = self.svc.clone();
         let back = self.internal_tx.clone();
         tokio::spawn(
             async move {
                 while let Some((job, audio)) = rx.recv().await {
-                    let result = stt.transcribe(audio).await;
+                    let started = Instant::now();
+                    let result = svc.stt.transcribe(audio).await;
+                    svc.metrics
+                        .stt_duration
+                        .observe(started.elapsed().as_secs_f64());
                     if back.send(Internal::Transcribed(job, result)).await.is_err() {
                         break;
                     }
@@ -411,7 +420,12 @@ impl Session {
                 text,
                 at,
                 latency_ms,
-            } => live.journal.turn(seq, speaker, &text, at, latency_ms),
+            } => {
+                if let (Speaker::Agent, Some(ms)) = (speaker, latency_ms) {
+                    self.svc.metrics.reply(ms);
+                }
+                live.journal.turn(seq, speaker, &text, at, latency_ms)
+            }
             Output::CutTurn { seq, heard } => live.journal.cut_turn(seq, &heard),
             Output::Note { at, kind, detail } => live.journal.event(at, kind, &detail),
             Output::Caller(info) => live.journal.caller(&info),
@@ -424,13 +438,17 @@ impl Session {
 
     /// Synthesises a reply sentence by sentence off the loop; each comes back as it is ready.
     fn synthesize(&self, say_id: u64, sentences: Vec<String>) {
-        let tts = self.svc.tts.clone();
+        let svc = self.svc.clone();
         let back = self.internal_tx.clone();
         let span = self.span.clone();
         tokio::task::spawn_blocking(move || {
             let _g = span.enter();
             for (index, sentence) in sentences.into_iter().enumerate() {
-                let audio = tts::speak_line(tts.as_ref(), &sentence);
+                let started = Instant::now();
+                let audio = tts::speak_line(svc.tts.as_ref(), &sentence);
+                svc.metrics
+                    .tts_duration
+                    .observe(started.elapsed().as_secs_f64());
                 let msg = Internal::Synthesised {
                     say_id,
                     index,
@@ -502,9 +520,10 @@ impl Session {
         };
         let sid = live.sid.clone();
         let now = self.svc.clock.now();
-        let store = self.svc.store.clone();
+        let svc = self.svc.clone();
         let back = self.internal_tx.clone();
         let work = async move {
+            let store = &svc.store;
             let (result, note) = match change {
                 CalendarChange::Book(m) => {
                     let new = NewAppointment {
@@ -540,6 +559,7 @@ impl Session {
                 BookError::Taken => CalendarFailure::Taken,
                 other => {
                     error!(error = %other, "calendar change failed");
+                    svc.metrics.calendar_failures.inc();
                     CalendarFailure::Unavailable
                 }
             });
@@ -627,12 +647,12 @@ impl Session {
         let status: CallStatus = live.conductor.status();
         let now = self.svc.clock.now();
         // Escalations and messages go into the outbox in the transaction that closes the call.
-        let notes = match self.svc.store.get_call(&sid).await {
-            Ok(Some(call)) => crate::notify::for_call(&self.svc, &call),
-            Ok(None) => Vec::new(),
+        let (notes, outcome) = match self.svc.store.get_call(&sid).await {
+            Ok(Some(call)) => (crate::notify::for_call(&self.svc, &call), call.outcome),
+            Ok(None) => (Vec::new(), None),
             Err(e) => {
                 error!(error = %e, "cannot read the call back to notify about it");
-                Vec::new()
+                (Vec::new(), None)
             }
         };
         match self
@@ -645,6 +665,9 @@ impl Session {
             Ok(()) => {}
             Err(e) => error!(error = %e, "cannot close the call record"),
         }
+        self.svc
+            .metrics
+            .call_ended(status.as_str(), outcome.map(|o| o.as_str()));
         info!(?status, notifications = notes.len(), "call ended");
     }
 }

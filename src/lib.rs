@@ -21,7 +21,9 @@
 //!   audio path).
 //! - [`notify`]: escalations and messages to humans from the transactional outbox (signed
 //!   webhooks, Slack, email; retries with backoff; the digest).
-//! - [`http`]: HTTP — the provider's routes, the media-stream websocket, the JSON API.
+//! - [`http`]: HTTP — the provider's routes, the media-stream websocket, the JSON API, health
+//!   and metrics.
+//! - [`metrics`]: the server's Prometheus metrics, recorded by the shell, never by `logic`.
 //! - [`persona`]: who the agent answers for, loaded from `prompts/`.
 //! - [`sim`]: a Twilio-faithful simulated caller and the caller corpus, for demos and tests.
 //! - [`services`]: what every call shares (config, persona, store, engines, provider, clock).
@@ -34,6 +36,7 @@ pub mod call;
 pub mod config;
 pub mod http;
 pub mod logic;
+pub mod metrics;
 pub mod notify;
 pub mod persona;
 pub mod providers;

@@ -1,10 +1,11 @@
 //! What every call shares and outlives it: the config, the persona, the store, the speech
-//! engines, the provider, the clock and the outbox's wake-up. Built once by [`crate::app`];
+//! engines, the provider, the clock, the outbox's wake-up and the metrics. Built once by [`crate::app`];
 //! the session, the HTTP layer and the notifier read it.
 
 use std::sync::Arc;
 
 use crate::config::{Clock, Config};
+use crate::metrics::Metrics;
 use crate::persona::Persona;
 use crate::providers::Provider;
 use crate::speech::stt::Transcriber;
@@ -28,6 +29,8 @@ pub struct Services {
     pub api_token: String,
     /// Wakes the delivery worker when the outbox gets something.
     pub outbox: tokio::sync::Notify,
+    /// This server's Prometheus metrics (its own registry, not a process-global one).
+    pub metrics: Metrics,
 }
 
 impl Services {

@@ -1,9 +1,12 @@
 //! HTTP: the telephony provider's webhooks and media-stream websocket (through its
-//! [`Provider`](crate::providers::Provider)), and the JSON API.
+//! [`Provider`](crate::providers::Provider)), the JSON API, and the monitoring routes
+//! (`health`: `/healthz`, `/readyz`, `/metrics`).
 //!
 //! **Architecture Invariant:** handlers are thin: they check, translate and hand over to
 //! `telephony`, `call` and `store`. The websocket handler is the only place a provider's
 //! adapter meets a call session.
+
+mod health;
 
 use std::collections::HashMap;
 use std::sync::Arc;
@@ -26,7 +29,10 @@ use crate::services::Services;
 /// The application's routes.
 pub fn router(services: Arc<Services>) -> Router {
     Router::new()
-        .route("/healthz", get(|| async { "ok" }))
+        // Monitoring, open to probes and scrapers: no caller data (see `health`).
+        .route("/healthz", get(health::healthz))
+        .route("/readyz", get(health::readyz))
+        .route("/metrics", get(health::metrics))
         // The provider's webhooks and media stream, under its name ("/twilio/voice").
         .nest(&format!("/{}", services.provider.name()), provider_routes())
         .route("/api/calls", get(list_calls))

@@ -263,6 +263,10 @@ pub trait CallLog: Send + Sync {
 
     /// The recording file of a call, if one was made.
     async fn recording_path(&self, call_sid: &str) -> Result<Option<String>, StoreError>;
+
+    /// Proves the database takes a write now (for `/readyz`): a write that is rolled back,
+    /// leaving nothing behind.
+    async fn check_writable(&self) -> Result<(), StoreError>;
 }
 
 /// The calendar's bookings. An implementation refuses any overlap itself ([`BookError::Taken`]),
@@ -350,6 +354,9 @@ pub trait Outbox: Send + Sync {
 
     /// When the next pending notification is due, if any is.
     async fn next_due(&self) -> Result<Option<DateTime<Utc>>, StoreError>;
+
+    /// How many notifications are pending: neither delivered nor failed yet (the backlog).
+    async fn pending_count(&self) -> Result<i64, StoreError>;
 
     /// A call's notifications, oldest first.
     async fn notifications_for(&self, call_sid: &str) -> Result<Vec<NotificationView>, StoreError>;
@@ -461,6 +468,7 @@ mod tests {
             .await
             .unwrap();
         assert!(calls.open_calls().await.unwrap().is_empty());
+        assert_eq!(outbox.pending_count().await.unwrap(), 1);
 
         let due = outbox
             .claim_due(t0, chrono::Duration::seconds(30), 10)
@@ -479,6 +487,7 @@ mod tests {
             .await
             .unwrap();
         assert_eq!(outbox.next_due().await.unwrap(), None);
+        assert_eq!(outbox.pending_count().await.unwrap(), 0);
 
         let call = calls.get_call("CAport").await.unwrap().unwrap();
         assert_eq!(call.status, CallStatus::Completed);
@@ -494,6 +503,9 @@ mod tests {
             (notes[0].status.as_str(), notes[0].attempts),
             ("delivered", 1)
         );
+        assert_eq!(calls.list_calls(10).await.unwrap().len(), 1);
+        // The write that proves the database writable leaves nothing behind.
+        calls.check_writable().await.unwrap();
         assert_eq!(calls.list_calls(10).await.unwrap().len(), 1);
         assert_eq!(
             calls.recording_path("CAport").await.unwrap().as_deref(),

@@ -317,6 +317,18 @@ impl CallLog for SqliteStore {
             None => None,
         })
     }
+
+    async fn check_writable(&self) -> Result<(), StoreError> {
+        // A call row no one will see: inserted, then rolled back with the transaction.
+        let mut tx = self.pool.begin().await?;
+        sqlx::query("INSERT INTO calls (call_sid, started_at) VALUES ($1, $2)")
+            .bind(format!("readyz-{}", uuid::Uuid::new_v4().simple()))
+            .bind(stamp(Utc::now()))
+            .execute(&mut *tx)
+            .await?;
+        tx.rollback().await?;
+        Ok(())
+    }
 }
 
 #[async_trait]
@@ -477,6 +489,13 @@ impl Outbox for SqliteStore {
         .await?;
         let due: Option<String> = r.try_get("due")?;
         Ok(due.as_deref().map(parse_stamp).transpose()?)
+    }
+
+    async fn pending_count(&self) -> Result<i64, StoreError> {
+        let r = sqlx::query("SELECT COUNT(*) AS n FROM notifications WHERE status = 'pending'")
+            .fetch_one(&self.pool)
+            .await?;
+        Ok(r.try_get("n")?)
     }
 
     async fn notifications_for(&self, call_sid: &str) -> Result<Vec<NotificationView>, StoreError> {

@@ -61,6 +61,11 @@ pub trait TtsEngine: Send + Sync {
     fn line(&self, text: &str) -> Result<Vec<u8>, TtsError> {
         to_line(&self.synthesize(text)?)
     }
+    /// Whether the voice answers at once now: started (an engine exists only once it has
+    /// started) and its warm-up done. Cheap, for `/readyz`: it never synthesises.
+    fn warm(&self) -> bool {
+        true
+    }
 }
 
 /// Telephone audio: 8 kHz µ-law, level-normalised so every voice sounds equally loud.
@@ -119,17 +124,23 @@ impl TtsEngine for Rehearsed {
             None => self.engine.synthesize(text),
         }
     }
+
+    fn warm(&self) -> bool {
+        self.engine.warm()
+    }
 }
 
 /// The agent's voice with a memory: each sentence is synthesised once and then served at once
 /// (the greeting, the questions, the closings recur on every call), up to `capacity`
 /// sentences, the oldest forgotten first. It keeps them as line audio (8 kHz µ-law, about
 /// 16 kB a sentence), which is what calls send. [`Cached::prefill`] speaks the persona's fixed
-/// sentences ahead of the first call.
+/// sentences ahead of the first call; the voice is [warm](TtsEngine::warm) once it has.
 pub struct Cached {
     engine: Arc<dyn TtsEngine>,
     capacity: usize,
     spoken: std::sync::Mutex<Memory>,
+    /// [`Cached::prefill`] has run.
+    prefilled: std::sync::atomic::AtomicBool,
 }
 
 /// Sentences and their line audio, and the order they were learnt in.
@@ -152,11 +163,13 @@ impl Cached {
             engine,
             capacity: capacity.max(1),
             spoken: std::sync::Mutex::default(),
+            prefilled: std::sync::atomic::AtomicBool::new(false),
         }
     }
 
     /// Speaks each of `sentences` not yet known (blocking); returns how many it spoke. A
-    /// sentence the voice fails on is skipped (a call will try it again).
+    /// sentence the voice fails on is skipped (a call will try it again). Once done, the voice
+    /// is warm.
     pub fn prefill<'a>(&self, sentences: impl IntoIterator<Item = &'a str>) -> usize {
         let mut n = 0;
         for s in sentences {
@@ -171,6 +184,8 @@ impl Cached {
                 Err(e) => tracing::warn!(error = %e, sentence = s, "could not speak ahead"),
             }
         }
+        self.prefilled
+            .store(true, std::sync::atomic::Ordering::Release);
         n
     }
 
@@ -213,6 +228,10 @@ impl TtsEngine for Cached {
 
     fn synthesize(&self, text: &str) -> Result<Speech, TtsError> {
         Ok(line_speech(&self.line(text)?))
+    }
+
+    fn warm(&self) -> bool {
+        self.prefilled.load(std::sync::atomic::Ordering::Acquire) && self.engine.warm()
     }
 
     fn line(&self, text: &str) -> Result<Vec<u8>, TtsError> {
@@ -293,6 +312,16 @@ mod tests {
                 rate: 8_000,
             })
         }
+    }
+
+    #[test]
+    fn the_cached_voice_is_warm_once_it_has_spoken_ahead() {
+        let cache = Cached::new(Arc::new(Counting(Default::default())), 4);
+        assert!(!cache.warm(), "not before its warm-up");
+        cache.synthesize("Hello.").unwrap();
+        assert!(!cache.warm(), "a call's sentence is no warm-up");
+        cache.prefill(["Goodbye."]);
+        assert!(cache.warm());
     }
 
     #[test]

@@ -1,0 +1,137 @@
+//! Monitoring routes, open to probes and scrapers without the API token: `/healthz` (the
+//! process serves), `/readyz` (whisper loaded, the voice warm, the database writable) and
+//! `/metrics` (Prometheus text). None of them carries caller data.
+
+use std::sync::Arc;
+use std::time::Duration;
+
+use axum::extract::State;
+use axum::http::{header, StatusCode};
+use axum::response::{IntoResponse, Response};
+use axum::Json;
+use serde_json::{json, Map, Value};
+use tracing::{error, warn};
+
+use crate::services::Services;
+
+/// How long the database may take to prove it takes a write before `/readyz` says it does not
+/// (the store's busy timeout is longer).
+const DATABASE_CHECK: Duration = Duration::from_secs(2);
+
+/// `GET /healthz`: the process serves.
+pub(super) async fn healthz() -> &'static str {
+    "ok"
+}
+
+/// What `/readyz` found: each check by name, passed or not.
+#[derive(Debug, Default)]
+pub(super) struct Readiness {
+    checks: Vec<(&'static str, bool)>,
+}
+
+impl Readiness {
+    fn check(mut self, name: &'static str, passed: bool) -> Self {
+        self.checks.push((name, passed));
+        self
+    }
+
+    /// 200 when every check passed, else 503; the body names each check and what failed.
+    fn answer(&self) -> (StatusCode, Value) {
+        let ready = self.checks.iter().all(|(_, passed)| *passed);
+        let checks: Map<String, Value> = self
+            .checks
+            .iter()
+            .map(|(name, passed)| {
+                (
+                    name.to_string(),
+                    json!(if *passed { "ok" } else { "failed" }),
+                )
+            })
+            .collect();
+        let failed: Vec<&str> = self
+            .checks
+            .iter()
+            .filter(|(_, passed)| !passed)
+            .map(|(name, _)| *name)
+            .collect();
+        let status = if ready {
+            StatusCode::OK
+        } else {
+            StatusCode::SERVICE_UNAVAILABLE
+        };
+        let mut body = json!({"ready": ready, "checks": checks});
+        if !ready {
+            body["failed"] = json!(failed);
+        }
+        (status, body)
+    }
+}
+
+/// `GET /readyz`: ready to take calls. `model`: whisper is loaded (the services hold a
+/// transcriber only once it has); `voice`: the voice is warm ([`crate::speech::tts::TtsEngine::warm`],
+/// nothing synthesised); `database`: a write is taken and rolled back.
+pub(super) async fn readyz(State(svc): State<Arc<Services>>) -> Response {
+    let database = match tokio::time::timeout(DATABASE_CHECK, svc.store.check_writable()).await {
+        Ok(Ok(())) => true,
+        Ok(Err(e)) => {
+            warn!(error = %e, "readiness: the database takes no write");
+            false
+        }
+        Err(_) => {
+            warn!("readiness: the database did not take a write in time");
+            false
+        }
+    };
+    let (status, body) = Readiness::default()
+        .check("model", true)
+        .check("voice", svc.tts.warm())
+        .check("database", database)
+        .answer();
+    (status, Json(body)).into_response()
+}
+
+/// `GET /metrics`: this server's metrics as Prometheus (OpenMetrics) text, the outbox's
+/// backlog read from the store as it is scraped.
+pub(super) async fn metrics(State(svc): State<Arc<Services>>) -> Response {
+    match svc.store.pending_count().await {
+        Ok(n) => {
+            svc.metrics.notifications_pending.set(n);
+        }
+        Err(e) => warn!(error = %e, "metrics: cannot count the outbox's backlog"),
+    }
+    match svc.metrics.encode() {
+        Ok(text) => ([(header::CONTENT_TYPE, crate::metrics::CONTENT_TYPE)], text).into_response(),
+        Err(e) => {
+            error!(error = %e, "metrics: cannot encode");
+            StatusCode::INTERNAL_SERVER_ERROR.into_response()
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn check(checks: &[(&'static str, bool)], status: u16, body: Value) {
+        let r = checks
+            .iter()
+            .fold(Readiness::default(), |r, &(n, p)| r.check(n, p));
+        let (got_status, got_body) = r.answer();
+        assert_eq!((got_status.as_u16(), got_body), (status, body));
+    }
+
+    #[test]
+    fn ready_only_when_every_check_passes_and_the_failures_are_named() {
+        check(
+            &[("model", true), ("voice", true), ("database", true)],
+            200,
+            json!({"ready": true, "checks": {"model": "ok", "voice": "ok", "database": "ok"}}),
+        );
+        check(
+            &[("model", true), ("voice", false), ("database", false)],
+            503,
+            json!({"ready": false, "checks": {"model": "ok", "voice": "failed", "database": "failed"},
+                   "failed": ["voice", "database"]}),
+        );
+    }
+}
