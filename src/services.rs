@@ -1,9 +1,10 @@
 //! What every call shares and outlives it: the config, the persona, the store, the speech
-//! engines, the provider, the clock and the outbox's wake-up. Built once by [`crate::app`];
+//! engines, the provider, the clock, the outbox's wake-up and the executive's busy time. Built once by [`crate::app`];
 //! the session, the HTTP layer and the notifier read it.
 
 use std::sync::Arc;
 
+use crate::caldav::BusyView;
 use crate::config::{Clock, Config};
 use crate::persona::Persona;
 use crate::providers::Provider;
@@ -28,6 +29,9 @@ pub struct Services {
     pub api_token: String,
     /// Wakes the delivery worker when the outbox gets something.
     pub outbox: tokio::sync::Notify,
+    /// The executive's busy time from their own calendar, as last read (empty when none is
+    /// configured): each call adds it to its calendar snapshot.
+    pub busy: Arc<BusyView>,
 }
 
 impl Services {
