@@ -279,6 +279,54 @@ async fn the_client_reads_exactly_each_events_busy_time() {
     ));
 }
 
+#[tokio::test]
+async fn a_moved_and_a_cancelled_instance_of_a_recurring_event_are_read_as_the_server_holds_them() {
+    let radicale = Radicale::start();
+    let http = reqwest::Client::new();
+    let url = radicale.calendar_url();
+    let made = http
+        .request(reqwest::Method::from_bytes(b"MKCALENDAR").unwrap(), &url)
+        .basic_auth(USER, Some(PASSWORD))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(made.status().as_u16(), 201);
+    // Daily 9 AM in New York, Monday 30th to Friday December 4th; Tuesday's moved to 4 PM,
+    // Wednesday's cancelled: one resource, the master and its overrides, as apps store them.
+    let text = format!(
+        "BEGIN:VCALENDAR\nVERSION:2.0\nPRODID:-//Frontdesk tests//EN\n{VTIMEZONES}\
+         BEGIN:VEVENT\nUID:daily\nDTSTAMP:20261120T000000Z\nDTSTART;TZID=America/New_York:20261130T090000\nDTEND;TZID=America/New_York:20261130T093000\nRRULE:FREQ=DAILY;COUNT=5\nEND:VEVENT\n\
+         BEGIN:VEVENT\nUID:daily\nDTSTAMP:20261120T000000Z\nRECURRENCE-ID;TZID=America/New_York:20261201T090000\nDTSTART;TZID=America/New_York:20261201T160000\nDTEND;TZID=America/New_York:20261201T163000\nEND:VEVENT\n\
+         BEGIN:VEVENT\nUID:daily\nDTSTAMP:20261120T000000Z\nRECURRENCE-ID;TZID=America/New_York:20261202T090000\nDTSTART;TZID=America/New_York:20261202T090000\nDTEND;TZID=America/New_York:20261202T093000\nSTATUS:CANCELLED\nEND:VEVENT\n\
+         END:VCALENDAR\n"
+    )
+    .replace('\n', "\r\n");
+    let put = http
+        .put(format!("{url}daily.ics"))
+        .basic_auth(USER, Some(PASSWORD))
+        .header("Content-Type", "text/calendar; charset=utf-8")
+        .body(text)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(
+        put.status().as_u16(),
+        201,
+        "{}",
+        put.text().await.unwrap_or_default()
+    );
+    let busy = read_busy(&radicale).await;
+    assert_eq!(
+        spans(&busy),
+        [
+            "Mon 30 09:00 Mon 30 09:30",
+            "Tue 01 16:00 Tue 01 16:30",
+            "Thu 03 09:00 Thu 03 09:30",
+            "Fri 04 09:00 Fri 04 09:30",
+        ]
+    );
+}
+
 fn persona() -> Arc<Persona> {
     let p = Path::new(env!("CARGO_MANIFEST_DIR")).join("prompts/persona.toml");
     let mut persona = Persona::load(&p).expect("the persona loads");
