@@ -119,6 +119,7 @@ pub async fn build_services(
         api_token,
         outbox: tokio::sync::Notify::new(),
         metrics: crate::metrics::Metrics::new(),
+        busy: Arc::new(crate::caldav::BusyView::new(config.calendar.enabled())),
         config,
     });
     recover_interrupted(&services)
@@ -200,6 +201,17 @@ pub async fn start_with(
     let services = build_services(config, engines).await?;
     let app = http::router(services.clone());
     tokio::spawn(crate::notify::run(services.clone()));
+    if let Some(calendar) = crate::caldav::CalDav::from_config(&services.config.calendar) {
+        info!(url = ?services.config.calendar.caldav_url, "reading the executive's calendar");
+        tokio::spawn(crate::caldav::poll(
+            calendar,
+            services.busy.clone(),
+            services.clock,
+            services.persona.timezone,
+            services.persona.meetings.horizon_days,
+            std::time::Duration::from_secs(services.config.calendar.poll_secs),
+        ));
+    }
     let task = tokio::spawn(async move {
         axum::serve(listener, app)
             .with_graceful_shutdown(shutdown)

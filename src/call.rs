@@ -286,13 +286,31 @@ impl Session {
         for (at, detail) in std::mem::take(&mut self.early_errors) {
             journal.event(at, "bad_frame", &detail);
         }
-        let calendar = match self.svc.store.booked_from(now.wall).await {
+        let mut calendar = match self.svc.store.booked_from(now.wall).await {
             Ok(c) => c,
             Err(e) => {
                 error!(error = %e, "cannot read the calendar; bookings will be refused by the store");
                 Vec::new()
             }
         };
+        // The executive's own busy time, as last read in the background: never waited for.
+        match self.svc.busy.snapshot() {
+            Some(s) => calendar.extend(
+                s.busy
+                    .iter()
+                    .filter(|b| b.end > now.wall)
+                    .map(crate::logic::ical::Busy::to_booked),
+            ),
+            None if self.svc.busy.enabled() => {
+                warn!("the executive's calendar has not been read yet; slots are offered without its busy time");
+                journal.event(
+                    now.wall,
+                    "calendar_unread",
+                    "the executive's calendar has not been read",
+                );
+            }
+            None => {}
+        }
         let mut dialog = Dialog::new(self.svc.persona.clone());
         let on_call = self.svc.config.can_transfer() && self.svc.persona.on_call_at(now.wall);
         dialog.set_transfer_available(on_call);

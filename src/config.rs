@@ -116,6 +116,8 @@ pub struct Config {
     pub email: EmailConfig,
     /// Delivery retries and the morning digest.
     pub delivery: DeliveryConfig,
+    /// The executive's own calendar over CalDAV, read as busy time. Unset: off.
+    pub calendar: CalendarConfig,
     /// Fault injection for resilience tests: a call session that hears these words panics, so
     /// a test can check that the call is still closed and its escalations still sent. Unset
     /// (the default) in any real deployment.
@@ -140,6 +142,52 @@ impl EmailConfig {
     /// Whether email is configured.
     pub fn enabled(&self) -> bool {
         self.smtp_url.is_some()
+    }
+}
+
+/// The executive's CalDAV calendar, whose events the agent books around. Without `caldav_url`
+/// the feature is off and only Frontdesk's own appointments count.
+#[derive(Clone, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct CalendarConfig {
+    /// The calendar collection's URL (`FRONTDESK_CALDAV_URL`), e.g.
+    /// `https://caldav.fastmail.com/dav/calendars/user/alex@example.com/Default/`.
+    pub caldav_url: Option<String>,
+    /// The CalDAV user name (`FRONTDESK_CALDAV_USER`).
+    pub user: Option<String>,
+    /// The password, preferably an app password (`FRONTDESK_CALDAV_PASSWORD`).
+    pub password: Option<String>,
+    /// Seconds between reads of the calendar (`FRONTDESK_CALDAV_POLL_SECS`).
+    pub poll_secs: u64,
+}
+
+impl Default for CalendarConfig {
+    fn default() -> Self {
+        Self {
+            caldav_url: None,
+            user: None,
+            password: None,
+            poll_secs: 30,
+        }
+    }
+}
+
+impl std::fmt::Debug for CalendarConfig {
+    // The password is never printed.
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("CalendarConfig")
+            .field("caldav_url", &self.caldav_url)
+            .field("user", &self.user)
+            .field("password", &self.password.as_ref().map(|_| "…"))
+            .field("poll_secs", &self.poll_secs)
+            .finish()
+    }
+}
+
+impl CalendarConfig {
+    /// Whether a CalDAV calendar is configured.
+    pub fn enabled(&self) -> bool {
+        self.caldav_url.is_some()
     }
 }
 
@@ -212,6 +260,7 @@ impl Default for Config {
             slack_webhook_url: None,
             email: EmailConfig::default(),
             delivery: DeliveryConfig::default(),
+            calendar: CalendarConfig::default(),
             fault_panic_on: None,
         }
     }
@@ -300,6 +349,10 @@ impl Config {
                     _ => return Err(invalid(key, format!("{value:?} is not true or false"))),
                 }
             }
+            "FRONTDESK_CALDAV_URL" => self.calendar.caldav_url = opt(value),
+            "FRONTDESK_CALDAV_USER" => self.calendar.user = opt(value),
+            "FRONTDESK_CALDAV_PASSWORD" => self.calendar.password = opt(value),
+            "FRONTDESK_CALDAV_POLL_SECS" => self.calendar.poll_secs = whole(key, value)?,
             "FRONTDESK_DIGEST_AT" => self.delivery.digest_at = value.trim().to_string(),
             "FRONTDESK_MODEL" => self.model = PathBuf::from(value),
             "FRONTDESK_PYTHON" => self.python = PathBuf::from(value),
@@ -391,6 +444,7 @@ impl Config {
             }
         }
         self.validate_email()?;
+        self.validate_calendar()?;
         if self.delivery.digest_time().is_none() {
             return Err(invalid(
                 "delivery.digest_at (FRONTDESK_DIGEST_AT)",
@@ -451,6 +505,50 @@ impl Config {
             return Err(invalid(
                 "vad.request_end_silence_ms",
                 "must be between vad.end_silence_ms and vad.long_end_silence_ms",
+            ));
+        }
+        Ok(())
+    }
+
+    fn validate_calendar(&self) -> Result<(), ConfigError> {
+        let c = &self.calendar;
+        let Some(url) = &c.caldav_url else {
+            if c.user.is_some() || c.password.is_some() {
+                return Err(invalid(
+                    "calendar.caldav_url (FRONTDESK_CALDAV_URL)",
+                    "is needed with calendar.user and calendar.password",
+                ));
+            }
+            return Ok(());
+        };
+        let key = "calendar.caldav_url (FRONTDESK_CALDAV_URL)";
+        match url::Url::parse(url) {
+            Ok(u) if matches!(u.scheme(), "http" | "https") => {
+                if !u.username().is_empty() || u.password().is_some() {
+                    return Err(invalid(
+                        key,
+                        "must not hold credentials: set calendar.user and calendar.password",
+                    ));
+                }
+            }
+            // Never echo the URL: it may hold a password.
+            _ => {
+                return Err(invalid(
+                    key,
+                    "must be an http(s) URL of a calendar, like https://caldav.fastmail.com/dav/calendars/user/you@example.com/Default/",
+                ))
+            }
+        }
+        if c.user.is_some() != c.password.is_some() {
+            return Err(invalid(
+                "calendar.user and calendar.password (FRONTDESK_CALDAV_USER, FRONTDESK_CALDAV_PASSWORD)",
+                "are needed together",
+            ));
+        }
+        if c.poll_secs == 0 {
+            return Err(invalid(
+                "calendar.poll_secs (FRONTDESK_CALDAV_POLL_SECS)",
+                "must be at least 1",
             ));
         }
         Ok(())
@@ -701,6 +799,54 @@ mod tests {
             !err.contains("hunter2"),
             "the password is not echoed: {err}"
         );
+    }
+
+    #[test]
+    fn the_calendar_is_off_unless_configured_and_checked() {
+        assert!(!Config::load_with(None, &[]).unwrap().calendar.enabled());
+        let c = Config::load_with(
+            None,
+            &env(&[
+                ("FRONTDESK_CALDAV_URL", "https://dav.example.com/cal/alex/"),
+                ("FRONTDESK_CALDAV_USER", "alex"),
+                ("FRONTDESK_CALDAV_PASSWORD", "app-secret"),
+            ]),
+        )
+        .unwrap();
+        assert!(c.calendar.enabled());
+        assert_eq!(c.calendar.user.as_deref(), Some("alex"));
+        assert!(!format!("{c:?}").contains("app-secret"));
+        for (pairs, key) in [
+            (
+                vec![("FRONTDESK_CALDAV_URL", "dav.example.com")],
+                "caldav_url",
+            ),
+            (
+                vec![(
+                    "FRONTDESK_CALDAV_URL",
+                    "https://alex:hunter2@dav.example.com/",
+                )],
+                "caldav_url",
+            ),
+            (vec![("FRONTDESK_CALDAV_USER", "alex")], "caldav_url"),
+            (
+                vec![
+                    ("FRONTDESK_CALDAV_URL", "https://dav.example.com/"),
+                    ("FRONTDESK_CALDAV_USER", "alex"),
+                ],
+                "calendar.password",
+            ),
+            (
+                vec![("FRONTDESK_CALDAV_POLL_SECS", "often")],
+                "FRONTDESK_CALDAV_POLL_SECS",
+            ),
+        ] {
+            let err = Config::load_with(None, &env(&pairs))
+                .unwrap_err()
+                .to_string();
+            assert!(err.contains(key), "{pairs:?}: {err}");
+            assert!(!err.contains("hunter2"), "{err}");
+        }
     }
 
     #[test]

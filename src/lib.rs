@@ -16,6 +16,8 @@
 //!   process), espeak-ng as the fallback, and other natural voices for simulated callers.
 //! - [`call`]: the per-call session — the tokio shell that feeds a call's conductor and does
 //!   the IO it asks for.
+//! - [`caldav`]: the executive's own calendar over CalDAV, read in the background as busy time
+//!   that every call's calendar snapshot includes.
 //! - [`store`]: the durable record behind three ports (call log, appointments, outbox), SQLite
 //!   via sqlx their one implementation, and each call's journal (its ordered writer, off the
 //!   audio path).
@@ -32,6 +34,7 @@
 
 pub mod app;
 pub mod audio;
+pub mod caldav;
 pub mod call;
 pub mod config;
 pub mod http;

@@ -1,9 +1,11 @@
 //! What every call shares and outlives it: the config, the persona, the store, the speech
-//! engines, the provider, the clock, the outbox's wake-up and the metrics. Built once by [`crate::app`];
+//! engines, the provider, the clock, the outbox's wake-up, the metrics and the executive's
+//! busy time. Built once by [`crate::app`];
 //! the session, the HTTP layer and the notifier read it.
 
 use std::sync::Arc;
 
+use crate::caldav::BusyView;
 use crate::config::{Clock, Config};
 use crate::metrics::Metrics;
 use crate::persona::Persona;
@@ -31,6 +33,9 @@ pub struct Services {
     pub outbox: tokio::sync::Notify,
     /// This server's Prometheus metrics (its own registry, not a process-global one).
     pub metrics: Metrics,
+    /// The executive's busy time from their own calendar, as last read (empty when none is
+    /// configured): each call adds it to its calendar snapshot.
+    pub busy: Arc<BusyView>,
 }
 
 impl Services {

@@ -8,6 +8,8 @@
 //!   out.
 //! - [`timeparse`]: dates and times as callers say them (and as whisper writes them).
 //! - [`calendar`]: meeting rules, free slots, how times are spoken.
+//! - [`ical`]: the busy intervals an outside calendar's iCalendar text holds over a horizon
+//!   (recurrences expanded, zones applied).
 //! - [`domain`]: the typed values every layer shares (outcome, category, urgency, speaker,
 //!   channel, summary…), strings only at the serde and SQL edges.
 //!
@@ -20,6 +22,7 @@ pub mod calendar;
 pub mod conductor;
 pub mod dialog;
 pub mod domain;
+pub mod ical;
 pub mod media;
 pub mod persona;
 pub mod timeparse;

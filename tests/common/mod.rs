@@ -107,8 +107,17 @@ pub async fn spawn_app_with(tweak: impl FnOnce(&mut Config)) -> TestApp {
 /// Starts the server with stand-in speech engines (`frontdesk::speech::fake`): the real
 /// websocket, session, conductor, dialog and SQLite, without whisper or a natural voice.
 pub async fn spawn_app_with_engines(engines: app::Engines) -> TestApp {
+    spawn_app_with_engines_and(engines, |_| {}).await
+}
+
+/// [`spawn_app_with_engines`] with the configuration adjusted by `tweak`.
+pub async fn spawn_app_with_engines_and(
+    engines: app::Engines,
+    tweak: impl FnOnce(&mut Config),
+) -> TestApp {
     let dir = tempfile::tempdir().unwrap();
-    let config = base_config(dir.path());
+    let mut config = base_config(dir.path());
+    tweak(&mut config);
     start_in(dir, config, Some(engines)).await
 }
 
