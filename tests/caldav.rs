@@ -94,6 +94,39 @@ impl Radicale {
     fn calendar_url(&self) -> String {
         format!("http://127.0.0.1:{}/{USER}/work/", self.port)
     }
+
+    /// Makes the calendar (MKCALENDAR).
+    async fn make_calendar(&self, http: &reqwest::Client) {
+        let url = self.calendar_url();
+        let made = http
+            .request(
+                reqwest::Method::from_bytes(b"MKCALENDAR").expect("a method"),
+                &url,
+            )
+            .basic_auth(USER, Some(PASSWORD))
+            .send()
+            .await
+            .expect("MKCALENDAR sent");
+        assert_eq!(made.status().as_u16(), 201, "MKCALENDAR {url}");
+    }
+
+    /// PUTs one resource (`name`.ics) holding `text` into the calendar.
+    async fn put(&self, http: &reqwest::Client, name: &str, text: String) {
+        let put = http
+            .put(format!("{}{name}.ics", self.calendar_url()))
+            .basic_auth(USER, Some(PASSWORD))
+            .header("Content-Type", "text/calendar; charset=utf-8")
+            .body(text)
+            .send()
+            .await
+            .expect("PUT sent");
+        let status = put.status().as_u16();
+        assert!(
+            status == 201 || status == 204,
+            "PUT {name}: {status} {}",
+            put.text().await.unwrap_or_default()
+        );
+    }
 }
 
 impl Drop for Radicale {
@@ -166,29 +199,9 @@ fn ics(body: &str) -> String {
 /// Makes the calendar and PUTs every event into it.
 async fn fill(radicale: &Radicale) {
     let http = reqwest::Client::new();
-    let url = radicale.calendar_url();
-    let made = http
-        .request(reqwest::Method::from_bytes(b"MKCALENDAR").unwrap(), &url)
-        .basic_auth(USER, Some(PASSWORD))
-        .send()
-        .await
-        .expect("MKCALENDAR sent");
-    assert_eq!(made.status().as_u16(), 201, "MKCALENDAR {url}");
+    radicale.make_calendar(&http).await;
     for (name, body) in EVENTS {
-        let put = http
-            .put(format!("{url}{name}.ics"))
-            .basic_auth(USER, Some(PASSWORD))
-            .header("Content-Type", "text/calendar; charset=utf-8")
-            .body(ics(body))
-            .send()
-            .await
-            .expect("PUT sent");
-        let status = put.status().as_u16();
-        assert!(
-            status == 201 || status == 204,
-            "PUT {name}: {status} {}",
-            put.text().await.unwrap_or_default()
-        );
+        radicale.put(&http, name, ics(body)).await;
     }
 }
 
@@ -283,14 +296,7 @@ async fn the_client_reads_exactly_each_events_busy_time() {
 async fn a_moved_and_a_cancelled_instance_of_a_recurring_event_are_read_as_the_server_holds_them() {
     let radicale = Radicale::start();
     let http = reqwest::Client::new();
-    let url = radicale.calendar_url();
-    let made = http
-        .request(reqwest::Method::from_bytes(b"MKCALENDAR").unwrap(), &url)
-        .basic_auth(USER, Some(PASSWORD))
-        .send()
-        .await
-        .unwrap();
-    assert_eq!(made.status().as_u16(), 201);
+    radicale.make_calendar(&http).await;
     // Daily 9 AM in New York, Monday 30th to Friday December 4th; Tuesday's moved to 4 PM,
     // Wednesday's cancelled: one resource, the master and its overrides, as apps store them.
     let text = format!(
@@ -301,20 +307,7 @@ async fn a_moved_and_a_cancelled_instance_of_a_recurring_event_are_read_as_the_s
          END:VCALENDAR\n"
     )
     .replace('\n', "\r\n");
-    let put = http
-        .put(format!("{url}daily.ics"))
-        .basic_auth(USER, Some(PASSWORD))
-        .header("Content-Type", "text/calendar; charset=utf-8")
-        .body(text)
-        .send()
-        .await
-        .unwrap();
-    assert_eq!(
-        put.status().as_u16(),
-        201,
-        "{}",
-        put.text().await.unwrap_or_default()
-    );
+    radicale.put(&http, "daily", text).await;
     let busy = read_busy(&radicale).await;
     assert_eq!(
         spans(&busy),

@@ -614,19 +614,25 @@ fn a_backchannel_over_the_agent_does_not_interrupt() {
     );
 }
 
-#[test]
-fn the_agents_own_echo_is_not_an_interruption() {
-    let mut line = Line::call();
+/// The greeting's first words come back down the line, 300 ms of them, and the endpointer
+/// cuts them: the words whisper will hear.
+fn echo_of_the_greeting(line: &mut Line) -> String {
     line.quiet(20);
     let greeting = line.agent_turns()[0].clone();
     line.quiet(200);
     line.speak(300);
     line.quiet(1_300);
-    let echo: String = greeting
+    greeting
         .split_whitespace()
         .take(4)
         .collect::<Vec<_>>()
-        .join(" ");
+        .join(" ")
+}
+
+#[test]
+fn the_agents_own_echo_is_not_an_interruption() {
+    let mut line = Line::call();
+    let echo = echo_of_the_greeting(&mut line);
     line.hear(&echo);
     assert_eq!(line.clears(), 0, "{echo:?}");
     assert!(line.caller_turns().is_empty());
@@ -1248,16 +1254,7 @@ fn a_backchannel_pauses_the_agent_only_until_it_is_heard() {
 #[test]
 fn the_agents_echo_pauses_it_only_until_heard() {
     let mut line = pausing(settings());
-    line.quiet(20);
-    let greeting = line.agent_turns()[0].clone();
-    line.quiet(200);
-    line.speak(300);
-    line.quiet(1_300);
-    let echo: String = greeting
-        .split_whitespace()
-        .take(4)
-        .collect::<Vec<_>>()
-        .join(" ");
+    let echo = echo_of_the_greeting(&mut line);
     let heard_at = line.ms();
     line.hear(&echo);
     line.quiet(200);
