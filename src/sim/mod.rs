@@ -207,6 +207,10 @@ pub struct SimReport {
     pub barge_stops_ms: Vec<u64>,
 }
 
+/// How long an agent that went quiet while the caller spoke over it may take to say, with its
+/// `clear`, that it stopped for them (the server gives up a pause after 3 s).
+const PAUSE_VERDICT: Duration = Duration::from_secs(4);
+
 /// A 20 ms frame louder than this (dBFS) is voiced: speech, not silence or a synthesiser's
 /// lead-in.
 pub const VOICED_DBFS: f32 = -45.0;
@@ -542,7 +546,12 @@ pub async fn place_call(
 
                 // Has the agent finished its turn?
                 let agent_busy = play.busy();
+                // An agent that went quiet under the caller may only have paused to listen: its
+                // turn is over once the server had time to say whether it stops (its `clear`).
+                let paused = barging.is_some()
+                    && ran_dry.is_some_and(|t| now.duration_since(t) < PAUSE_VERDICT);
                 let agent_done = !agent_busy
+                    && !paused
                     && play.last_media.is_some_and(|t| now.duration_since(t) >= opts.turn_gap);
                 if agent_done && play.turn_first.is_some() {
                     let audio = std::mem::take(&mut play.turn_audio);

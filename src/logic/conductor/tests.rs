@@ -1195,6 +1195,15 @@ fn pausing(settings: Settings) -> Line {
     )
 }
 
+/// 400 ms into the greeting, the caller speaks over the agent for `ms` (playback pausing
+/// under `settings` with the shipped 120 ms).
+fn speaking_over_the_agent(settings: Settings, ms: u32) -> Line {
+    let mut line = pausing(settings);
+    line.quiet(400);
+    line.speak(ms);
+    line
+}
+
 /// Agent frames sent after `ms` (since the start of the call).
 fn frames_after(line: &Line, ms: u64) -> usize {
     line.sent
@@ -1227,9 +1236,7 @@ fn speech_over_the_agent_pauses_its_playback_at_once() {
 
 #[test]
 fn a_backchannel_pauses_the_agent_only_until_it_is_heard() {
-    let mut line = pausing(settings());
-    line.quiet(400);
-    line.speak(300);
+    let mut line = speaking_over_the_agent(settings(), 300);
     let paused_at = line.ms();
     line.quiet(1_300);
     assert_eq!(frames_after(&line, paused_at), 0, "paused while unheard");
@@ -1303,9 +1310,7 @@ fn a_short_answer_over_the_paused_agent_interrupts_and_is_cut_where_it_paused() 
 
 #[test]
 fn words_whisper_cannot_make_out_let_the_paused_agent_go_on() {
-    let mut line = pausing(settings());
-    line.quiet(400);
-    line.speak(300);
+    let mut line = speaking_over_the_agent(settings(), 300);
     line.quiet(1_300);
     let heard_at = line.ms();
     line.hear("");
@@ -1316,9 +1321,7 @@ fn words_whisper_cannot_make_out_let_the_paused_agent_go_on() {
 
 #[test]
 fn a_pause_without_a_verdict_goes_on_by_itself() {
-    let mut line = pausing(settings());
-    line.quiet(400);
-    line.speak(300);
+    let mut line = speaking_over_the_agent(settings(), 300);
     let paused_at = line.ms();
     // Whisper never answers.
     line.quiet(2_500);
@@ -1329,9 +1332,7 @@ fn a_pause_without_a_verdict_goes_on_by_itself() {
 
 #[test]
 fn with_early_words_a_backchannel_resumes_before_the_utterance_ends() {
-    let mut line = pausing(with_pauses());
-    line.quiet(400);
-    line.speak(300);
+    let mut line = speaking_over_the_agent(with_pauses(), 300);
     line.quiet(260);
     let (job, _) = line.early_job();
     let heard_at = line.ms();
@@ -1346,9 +1347,7 @@ fn with_early_words_a_backchannel_resumes_before_the_utterance_ends() {
 
 #[test]
 fn with_early_words_a_short_answer_interrupts_at_the_pause() {
-    let mut line = pausing(with_pauses());
-    line.quiet(400);
-    line.speak(400);
+    let mut line = speaking_over_the_agent(with_pauses(), 400);
     line.quiet(260);
     let (job, _) = line.early_job();
     line.answer(job, "Sorry, wrong number.");

@@ -970,7 +970,7 @@ impl Dialog {
         // "No, my name is …" heard as the name already read back: reading it back again would
         // loop; the caller spells it (once).
         let unchanged = self.info.name.is_some() && self.info.name == self.read_back_name;
-        if (renamed && unchanged || about_name) && answer != YesNo::Yes && !self.respell_asked {
+        if ((renamed && unchanged) || about_name) && answer != YesNo::Yes && !self.respell_asked {
             self.respell_asked = true;
             self.stage = Stage::AskSpelling;
             self.say_line(out, "ask_name_spelled", &[], Expect::Spelling);
