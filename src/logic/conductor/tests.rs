@@ -571,18 +571,24 @@ fn the_cut_keeps_the_sentences_played_and_the_words_heard_of_the_one_playing() {
     assert_eq!(got, second[..got.len()]);
 }
 
-#[test]
-fn the_words_heard_are_those_that_fit_the_time_played() {
-    let mut line = Line::unvoiced();
-    let (say_id, sentences) = line.synth.pop_front().unwrap();
+/// The voice says the greeting's first sentence as three seconds of audio (its text returned).
+fn three_second_first_sentence(line: &mut Line) -> String {
+    let (say_id, sentences) = line.synth.pop_front().expect("the greeting was asked for");
     let first = sentences[0].clone();
-    // A three-second first sentence, interrupted about a second in.
     line.feed(Input::Synthesised {
         say_id,
         index: 0,
         text: first.clone(),
         audio: tone(3_000, AGENT_DB),
     });
+    first
+}
+
+#[test]
+fn the_words_heard_are_those_that_fit_the_time_played() {
+    let mut line = Line::unvoiced();
+    // A three-second first sentence, interrupted about a second in.
+    let first = three_second_first_sentence(&mut line);
     line.quiet(400);
     line.speak(1_000);
     let cleared_at = line
@@ -1280,14 +1286,7 @@ fn a_short_answer_over_the_paused_agent_interrupts_and_is_cut_where_it_paused() 
         },
         false,
     );
-    let (say_id, sentences) = line.synth.pop_front().unwrap();
-    let first = sentences[0].clone();
-    line.feed(Input::Synthesised {
-        say_id,
-        index: 0,
-        text: first.clone(),
-        audio: tone(3_000, AGENT_DB),
-    });
+    let first = three_second_first_sentence(&mut line);
     line.quiet(1_000);
     line.speak(400);
     let last_frame = line
