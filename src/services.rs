@@ -29,6 +29,9 @@ pub struct Services {
     pub stream_key: [u8; 32],
     /// The API bearer token.
     pub api_token: String,
+    /// Key for the dashboard's session cookies and form tokens: SHA-256 of the instance secret
+    /// (`FRONTDESK_SESSION_SECRET`, or the one generated once and kept in the database).
+    pub session_key: [u8; 32],
     /// Wakes the delivery worker when the outbox gets something.
     pub outbox: tokio::sync::Notify,
     /// This server's Prometheus metrics (its own registry, not a process-global one).
@@ -36,6 +39,9 @@ pub struct Services {
     /// The executive's busy time from their own calendar, as last read (empty when none is
     /// configured): each call adds it to its calendar snapshot.
     pub busy: Arc<BusyView>,
+    /// Set to `true` when the server begins to shut down: long-lived responses (the
+    /// dashboard's live events) end, so the graceful shutdown does not wait on them.
+    pub closing: tokio::sync::watch::Sender<bool>,
 }
 
 impl Services {

@@ -1,6 +1,7 @@
 //! HTTP: the telephony provider's webhooks and media-stream websocket (through its
 //! [`Provider`](crate::providers::Provider)), the JSON API, and the monitoring routes
-//! (`health`: `/healthz`, `/readyz`, `/metrics`).
+//! (`health`: `/healthz`, `/readyz`, `/metrics`), and the web dashboard's routes
+//! ([`crate::dashboard`]).
 //!
 //! **Architecture Invariant:** handlers are thin: they check, translate and hand over to
 //! `telephony`, `call` and `store`. The websocket handler is the only place a provider's
@@ -40,6 +41,8 @@ pub fn router(services: Arc<Services>) -> Router {
         .route("/api/calls/{call_sid}/recording.wav", get(get_recording))
         .route("/api/appointments", get(list_appointments))
         .route("/api/notifications", get(list_notifications))
+        // The executive's desk: the signed-in web dashboard.
+        .merge(crate::dashboard::routes())
         .with_state(services)
 }
 

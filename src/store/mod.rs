@@ -1,5 +1,6 @@
 //! The durable record: the call log, the appointments and the outbox, behind three ports
-//! ([`CallLog`], [`Appointments`], [`Outbox`]; [`Store`] is all three), so that a second
+//! ([`CallLog`], [`Appointments`], [`Outbox`]), and the dashboard's users and sessions
+//! ([`Users`]); [`Store`] is all four, so that a second
 //! database (PostgreSQL) is a second implementation, not a rewrite of the callers. The ports
 //! name no database type: their values are this module's, their errors [`StoreError`] and
 //! [`BookError`]. [`sqlite::SqliteStore`] is the one implementation today; [`journal`] is a
@@ -370,14 +371,17 @@ pub trait Outbox: Send + Sync {
     ) -> Result<Vec<NotificationView>, StoreError>;
 }
 
-/// The whole store: one database serving the three ports (closing a call and queueing its
+/// The whole store: one database serving the ports (closing a call and queueing its
 /// notifications share a transaction). What [`crate::services::Services`] holds.
-pub trait Store: CallLog + Appointments + Outbox {}
+pub trait Store: CallLog + Appointments + Outbox + Users {}
 
-impl<T: CallLog + Appointments + Outbox + ?Sized> Store for T {}
+impl<T: CallLog + Appointments + Outbox + Users + ?Sized> Store for T {}
 
 pub mod journal;
 pub mod sqlite;
+pub mod users;
+
+pub use users::Users;
 
 pub use sqlite::SqliteStore;
 

@@ -66,7 +66,7 @@ where
 /// The store in one SQLite file: implements [`CallLog`], [`Appointments`] and [`Outbox`].
 #[derive(Clone, Debug)]
 pub struct SqliteStore {
-    pool: SqlitePool,
+    pub(super) pool: SqlitePool,
 }
 
 impl SqliteStore {
