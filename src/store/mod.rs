@@ -18,6 +18,7 @@
 use async_trait::async_trait;
 use chrono::{DateTime, SecondsFormat, Utc};
 use serde::Serialize;
+use utoipa::ToSchema;
 
 use crate::logic::dialog::CallerInfo;
 
@@ -47,7 +48,7 @@ use crate::logic::domain::{
 };
 
 /// The caller as the API shows them.
-#[derive(Debug, Clone, Serialize, PartialEq, Default)]
+#[derive(Debug, Clone, Serialize, PartialEq, Default, ToSchema)]
 pub struct CallerView {
     pub name: Option<String>,
     pub company: Option<String>,
@@ -55,7 +56,7 @@ pub struct CallerView {
 }
 
 /// One turn as the API shows it.
-#[derive(Debug, Clone, Serialize, PartialEq)]
+#[derive(Debug, Clone, Serialize, PartialEq, ToSchema)]
 pub struct TurnView {
     pub speaker: Speaker,
     pub text: String,
@@ -65,7 +66,7 @@ pub struct TurnView {
 }
 
 /// One event as the API shows it.
-#[derive(Debug, Clone, Serialize, PartialEq)]
+#[derive(Debug, Clone, Serialize, PartialEq, ToSchema)]
 pub struct EventView {
     pub at: String,
     pub kind: String,
@@ -73,7 +74,7 @@ pub struct EventView {
 }
 
 /// One call as the API shows it.
-#[derive(Debug, Clone, Serialize, PartialEq)]
+#[derive(Debug, Clone, Serialize, PartialEq, ToSchema)]
 pub struct CallView {
     pub call_sid: String,
     pub from: Option<String>,
@@ -91,6 +92,7 @@ pub struct CallView {
     pub summary: Option<String>,
     /// The same, as data: what happened, and the next step.
     #[serde(skip)]
+    #[schema(ignore)]
     pub summary_parts: Option<Summary>,
     /// Why the call was handed to a human, if it was.
     pub escalation_reason: Option<String>,
@@ -137,7 +139,7 @@ pub struct Outgoing {
 }
 
 /// A notification as the API shows it.
-#[derive(Debug, Clone, Serialize, PartialEq)]
+#[derive(Debug, Clone, Serialize, PartialEq, ToSchema)]
 pub struct NotificationView {
     pub id: String,
     pub call_sid: String,
@@ -187,7 +189,7 @@ pub struct NewAppointment {
 }
 
 /// An appointment as the API shows it: times in the executive's zone, with offset.
-#[derive(Debug, Clone, Serialize, PartialEq)]
+#[derive(Debug, Clone, Serialize, PartialEq, ToSchema)]
 pub struct AppointmentView {
     pub id: String,
     pub start: String,
@@ -271,7 +273,7 @@ pub struct Page<T> {
 }
 
 /// One item of the executive's inbox: a closed call a human still has to look at.
-#[derive(Debug, Clone, Serialize, PartialEq)]
+#[derive(Debug, Clone, Serialize, PartialEq, ToSchema)]
 pub struct InboxItem {
     pub call_sid: String,
     pub kind: InboxKind,
@@ -411,7 +413,7 @@ pub struct NewContact {
 }
 
 /// Where a listed contact is kept.
-#[derive(Debug, Clone, Copy, Serialize, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, Serialize, PartialEq, Eq, ToSchema)]
 #[serde(rename_all = "snake_case")]
 pub enum ContactSource {
     /// In the database: editable from the desk.
@@ -421,7 +423,7 @@ pub enum ContactSource {
 }
 
 /// A contact as the API shows it.
-#[derive(Debug, Clone, Serialize, PartialEq)]
+#[derive(Debug, Clone, Serialize, PartialEq, ToSchema)]
 pub struct ContactView {
     /// The desk's id (`None` for the persona's entries, which are edited in its file).
     pub id: Option<String>,
