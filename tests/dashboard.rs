@@ -524,7 +524,8 @@ async fn the_desk_in_a_browser_at_desktop_and_phone_widths() {
     screenshot(&b, "desktop-signin-refused").await;
     sign_in_with(&b, "alex", "correct horse battery").await;
     wait_for_text(&b, "header", "Sign out", 10).await;
-    assert_eq!(b.current_url().await.unwrap().path(), "/desk/calls");
+    assert_eq!(b.current_url().await.unwrap().path(), "/desk/inbox");
+    b.goto(&format!("{base}/desk/calls")).await.unwrap();
 
     // A call placed now shows up live, then leaves the live list when it ends.
     let caller = {
@@ -714,6 +715,19 @@ async fn the_desk_in_a_browser_at_desktop_and_phone_widths() {
     b.goto(&format!("{base}/desk/calls")).await.unwrap();
     wait_for_text(&b, "#calls", "Dana Kim", 5).await;
     screenshot(&b, "phone-calls").await;
+    b.goto(&format!("{base}/desk/inbox?show=handled"))
+        .await
+        .unwrap();
+    wait_for_text(&b, "#inbox", "Dana Kim", 5).await;
+    let scroll = b
+        .execute("return document.documentElement.scrollWidth;", vec![])
+        .await
+        .unwrap();
+    assert!(
+        scroll.as_f64().unwrap() <= 391.0,
+        "no sideways scrolling: {scroll}"
+    );
+    screenshot(&b, "phone-inbox").await;
 
     // Cancel the booking from the week, on the phone.
     b.goto(&format!("{base}/desk/week")).await.unwrap();

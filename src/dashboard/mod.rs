@@ -31,7 +31,16 @@ use crate::services::Services;
 /// The dashboard's routes, all under `/desk` (and `/`, which leads there).
 pub fn routes() -> Router<Arc<Services>> {
     let desk = Router::new()
-        .route("/desk", get(|| async { Redirect::to("/desk/calls") }))
+        .route("/desk", get(|| async { Redirect::to("/desk/inbox") }))
+        .route("/desk/inbox", get(pages::inbox))
+        .route("/desk/inbox/{sid}/handled", post(pages::set_handled))
+        .route("/desk/calls/{sid}/block", post(pages::block))
+        .route(
+            "/desk/contacts",
+            get(pages::contacts).post(pages::add_contact),
+        )
+        .route("/desk/contacts/{id}", post(pages::edit_contact))
+        .route("/desk/contacts/{id}/delete", post(pages::delete_contact))
         .route("/desk/signin", get(sign_in_page).post(sign_in))
         .route("/desk/signout", post(sign_out))
         .route("/desk/calls", get(pages::calls))

@@ -19,12 +19,77 @@ use super::{internal, page, Posted, Session};
 use crate::services::Services;
 use crate::store::{CallView, Speaker};
 
-fn chrome(s: &Session, section: &'static str) -> Chrome {
+async fn chrome(svc: &Services, s: &Session, section: &'static str) -> Chrome {
+    let unhandled = svc.store.unhandled_count().await.unwrap_or_else(|e| {
+        tracing::warn!(error = %e, "cannot count the unhandled inbox items");
+        0
+    });
     Chrome {
         user: s.user.clone(),
         csrf: s.csrf.clone(),
         section,
+        unhandled,
     }
+}
+
+/// A date typed in the filter (`YYYY-MM-DD`, the persona's zone) as the instant its day starts.
+fn day_start(text: &str, tz: chrono_tz::Tz) -> Result<Option<chrono::DateTime<Utc>>, String> {
+    use chrono::TimeZone;
+    if text.trim().is_empty() {
+        return Ok(None);
+    }
+    let date = NaiveDate::parse_from_str(text.trim(), "%Y-%m-%d")
+        .map_err(|_| format!("{text:?} is not a date like 2026-11-24"))?;
+    let midnight = date.and_hms_opt(0, 0, 0).unwrap_or_default();
+    Ok(tz
+        .from_local_datetime(&midnight)
+        .earliest()
+        .map(|t| t.with_timezone(&Utc)))
+}
+
+/// A stored name chosen in the filter (`""`: any).
+fn chosen<T: std::str::FromStr>(text: &str, what: &str) -> Result<Option<T>, String> {
+    if text.is_empty() {
+        return Ok(None);
+    }
+    text.parse()
+        .map(Some)
+        .map_err(|_| format!("{text:?} is not a {what}"))
+}
+
+/// The calls list's filter from the query, as the store takes it.
+fn call_filter(
+    q: &HashMap<String, String>,
+    tz: chrono_tz::Tz,
+) -> (views::CallsFilter, Result<crate::store::CallFilter, String>) {
+    let get = |k: &str| q.get(k).map_or("", |v| v.trim()).to_string();
+    let f = views::CallsFilter {
+        from: get("from"),
+        to: get("to"),
+        outcome: get("outcome"),
+        category: get("category"),
+        urgency: get("urgency"),
+        handled: get("handled"),
+        q: get("q"),
+        error: None,
+    };
+    let filter = (|| {
+        Ok(crate::store::CallFilter {
+            since: day_start(&f.from, tz)?,
+            until: day_start(&f.to, tz)?.map(|t| t + Span::days(1)),
+            outcome: chosen(&f.outcome, "call outcome")?,
+            category: chosen(&f.category, "caller category")?,
+            urgency: chosen(&f.urgency, "urgency")?,
+            inbox: None,
+            handled: match f.handled.as_str() {
+                "yes" => Some(true),
+                "no" => Some(false),
+                _ => None,
+            },
+            text: (!f.q.is_empty()).then(|| f.q.clone()),
+        })
+    })();
+    (f, filter)
 }
 
 fn name_of<T: std::fmt::Display>(v: Option<T>) -> String {
@@ -62,13 +127,259 @@ fn row(c: &CallView, svc: &Services) -> views::CallRow {
     }
 }
 
-/// `GET /desk/calls`: recent calls, newest first, and the calls in progress (live).
-pub async fn calls(State(svc): State<Arc<Services>>, s: Session) -> Response {
-    match svc.store.list_calls(200).await {
-        Ok(list) => page(&views::Calls {
-            rows: list.iter().map(|c| row(c, &svc)).collect(),
-            chrome: chrome(&s, "calls"),
-        }),
+/// `GET /desk/calls`: calls, newest first, filtered by the query (date range in the persona's
+/// zone, outcome, category, urgency, handled, words said), 50 a page; and the calls in
+/// progress (live).
+pub async fn calls(
+    State(svc): State<Arc<Services>>,
+    s: Session,
+    Query(q): Query<HashMap<String, String>>,
+) -> Response {
+    use crate::logic::domain::{Category, Outcome, Urgency};
+    let (mut f, filter) = call_filter(&q, svc.persona.timezone);
+    let after = match q.get("after").filter(|a| !a.is_empty()) {
+        Some(a) => match crate::store::Cursor::decode(a) {
+            Ok(c) => Some(c),
+            Err(e) => return (StatusCode::BAD_REQUEST, e.to_string()).into_response(),
+        },
+        None => None,
+    };
+    let (rows, older) = match filter {
+        Err(e) => {
+            f.error = Some(e);
+            (Vec::new(), None)
+        }
+        Ok(filter) => {
+            let request = crate::store::PageRequest { limit: 50, after };
+            match svc.store.find_calls(&filter, &request).await {
+                Ok(found) => {
+                    let older = found.next.map(|c| {
+                        let mut pairs: Vec<(String, String)> = q
+                            .iter()
+                            .filter(|(k, _)| *k != "after")
+                            .map(|(k, v)| (k.clone(), v.clone()))
+                            .collect();
+                        pairs.sort();
+                        pairs.push(("after".into(), c.encode()));
+                        let query: Vec<String> = pairs
+                            .iter()
+                            .map(|(k, v)| format!("{}={}", url_escape(k), url_escape(v)))
+                            .collect();
+                        format!("/desk/calls?{}", query.join("&"))
+                    });
+                    (found.items.iter().map(|c| row(c, &svc)).collect(), older)
+                }
+                Err(e) => return internal(e),
+            }
+        }
+    };
+    page(&views::Calls {
+        rows,
+        older,
+        f,
+        outcomes: Outcome::ALL.iter().map(|v| v.as_str()).collect(),
+        categories: Category::ALL.iter().map(|v| v.as_str()).collect(),
+        urgencies: Urgency::ALL.iter().map(|v| v.as_str()).collect(),
+        chrome: chrome(&svc, &s, "calls").await,
+    })
+}
+
+/// Percent-encodes a query value.
+fn url_escape(s: &str) -> String {
+    url::form_urlencoded::byte_serialize(s.as_bytes()).collect()
+}
+
+/// `GET /desk/inbox`: escalations, messages, missed calls and requests, newest first: what
+/// still needs a human (or, with `?show=handled`, what was handled).
+pub async fn inbox(
+    State(svc): State<Arc<Services>>,
+    s: Session,
+    Query(q): Query<HashMap<String, String>>,
+) -> Response {
+    let handled = q.get("show").is_some_and(|v| v == "handled");
+    let filter = crate::store::InboxFilter {
+        handled: Some(handled),
+        ..Default::default()
+    };
+    let request = crate::store::PageRequest {
+        limit: 200,
+        after: None,
+    };
+    let items = match svc.store.inbox(&filter, &request).await {
+        Ok(p) => p.items,
+        Err(e) => return internal(e),
+    };
+    let tz = svc.persona.timezone;
+    page(&views::Inbox {
+        handled,
+        items: items
+            .into_iter()
+            .map(|i| views::InboxRow {
+                kind: i.kind.to_string().replace('_', " "),
+                when: views::when(&i.started_at, tz),
+                caller: i
+                    .caller
+                    .name
+                    .clone()
+                    .or_else(|| i.from.clone())
+                    .unwrap_or_else(|| "Unknown caller".into()),
+                urgency: name_of(i.urgency),
+                urgent: i
+                    .urgency
+                    .is_some_and(|u| u != crate::logic::domain::Urgency::Routine),
+                purpose: i.purpose.clone().unwrap_or_default(),
+                headline: i.headline,
+                handled: i.handled,
+                sid: i.call_sid,
+            })
+            .collect(),
+        chrome: chrome(&svc, &s, "inbox").await,
+    })
+}
+
+/// `POST /desk/inbox/{sid}/handled`: marks an item handled (`handled=1`) or reopens it.
+pub async fn set_handled(
+    State(svc): State<Arc<Services>>,
+    Path(sid): Path<String>,
+    posted: Posted,
+) -> Response {
+    let at = (posted.field("handled") == "1").then(|| svc.clock.now());
+    match svc.store.set_handled(&sid, at).await {
+        Ok(Some(_)) => {
+            info!(call_sid = %sid, handled = at.is_some(), user = %posted.session.user, "inbox item marked");
+            Redirect::to(&back_to(&posted, "/desk/inbox")).into_response()
+        }
+        Ok(None) => (StatusCode::NOT_FOUND, "not an inbox item").into_response(),
+        Err(e) => internal(e),
+    }
+}
+
+/// `POST /desk/calls/{sid}/block`: blocks the caller's number (their contact becomes blocked,
+/// or a blocked contact is added); screening refuses their next call.
+pub async fn block(
+    State(svc): State<Arc<Services>>,
+    Path(sid): Path<String>,
+    posted: Posted,
+) -> Response {
+    let call = match svc.store.get_call(&sid).await {
+        Ok(Some(c)) => c,
+        Ok(None) => return (StatusCode::NOT_FOUND, "no such call").into_response(),
+        Err(e) => return internal(e),
+    };
+    let Some(number) = call.from.clone().or(call.caller.callback_number.clone()) else {
+        return (
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "this call has no number to block",
+        )
+            .into_response();
+    };
+    match svc
+        .store
+        .block_number(&number, call.caller.name.as_deref(), svc.clock.now())
+        .await
+    {
+        Ok(_) => {
+            info!(call_sid = %sid, user = %posted.session.user, "caller blocked from the dashboard");
+            Redirect::to(&format!("/desk/calls/{sid}")).into_response()
+        }
+        Err(crate::store::ContactError::Invalid(m)) => {
+            (StatusCode::UNPROCESSABLE_ENTITY, m).into_response()
+        }
+        Err(e) => internal(e),
+    }
+}
+
+fn contact_rows(list: Vec<crate::store::ContactView>) -> Vec<views::ContactRow> {
+    list.into_iter()
+        .map(|c| views::ContactRow {
+            id: c.id,
+            kind: c.kind.to_string(),
+            name: c.name.unwrap_or_default(),
+            company: c.company.unwrap_or_default(),
+            role: c.role.unwrap_or_default(),
+            number: c.number.unwrap_or_default(),
+            note: c.note.unwrap_or_default(),
+        })
+        .collect()
+}
+
+async fn contacts_page(svc: &Services, s: &Session, error: Option<String>) -> Response {
+    match svc.store.contacts().await {
+        Ok(list) => {
+            let status = if error.is_some() {
+                StatusCode::UNPROCESSABLE_ENTITY
+            } else {
+                StatusCode::OK
+            };
+            let mut r = page(&views::ContactsPage {
+                contacts: contact_rows(list),
+                error,
+                chrome: chrome(svc, s, "contacts").await,
+            });
+            *r.status_mut() = status;
+            r
+        }
+        Err(e) => internal(e),
+    }
+}
+
+/// `GET /desk/contacts`: VIPs, known and blocked callers (the desk's, then the persona's).
+pub async fn contacts(State(svc): State<Arc<Services>>, s: Session) -> Response {
+    contacts_page(&svc, &s, None).await
+}
+
+/// The contact a form describes.
+fn new_contact(posted: &Posted) -> Result<crate::store::NewContact, String> {
+    let text = |k: &str| Some(posted.field(k).trim().to_string()).filter(|v| !v.is_empty());
+    Ok(crate::store::NewContact {
+        kind: chosen(posted.field("kind"), "kind of contact")?,
+        name: text("name"),
+        company: text("company"),
+        role: text("role"),
+        number: text("number"),
+        escalate: posted.field("escalate") == "1",
+        note: text("note"),
+    })
+}
+
+/// `POST /desk/contacts`: adds a contact; `POST /desk/contacts/{id}`: replaces what it holds.
+async fn save_contact(svc: &Services, id: Option<&str>, posted: Posted) -> Response {
+    let new = match new_contact(&posted) {
+        Ok(n) => n,
+        Err(e) => return contacts_page(svc, &posted.session, Some(e)).await,
+    };
+    let now = svc.clock.now();
+    let saved = match id {
+        Some(id) => svc.store.update_contact(id, &new, now).await,
+        None => svc.store.add_contact(&new, now).await,
+    };
+    match saved {
+        Ok(_) => Redirect::to("/desk/contacts").into_response(),
+        Err(crate::store::ContactError::Store(e)) => internal(e),
+        Err(e) => contacts_page(svc, &posted.session, Some(e.to_string())).await,
+    }
+}
+
+pub async fn add_contact(State(svc): State<Arc<Services>>, posted: Posted) -> Response {
+    save_contact(&svc, None, posted).await
+}
+
+pub async fn edit_contact(
+    State(svc): State<Arc<Services>>,
+    Path(id): Path<String>,
+    posted: Posted,
+) -> Response {
+    save_contact(&svc, Some(&id), posted).await
+}
+
+/// `POST /desk/contacts/{id}/delete`: removes a desk contact.
+pub async fn delete_contact(
+    State(svc): State<Arc<Services>>,
+    Path(id): Path<String>,
+    _posted: Posted,
+) -> Response {
+    match svc.store.delete_contact(&id).await {
+        Ok(_) => Redirect::to("/desk/contacts").into_response(),
         Err(e) => internal(e),
     }
 }
@@ -151,6 +462,13 @@ pub async fn call(
         Err(e) => return internal(e),
     };
     let tz = svc.persona.timezone;
+    let blocked = match (svc.store.contacts().await, c.from.as_deref()) {
+        (Ok(list), Some(from)) => list.iter().any(|k| {
+            k.kind == crate::logic::domain::ContactKind::Blocked
+                && k.number.as_deref().is_some_and(|n| same_number(n, from))
+        }),
+        _ => false,
+    };
     let recording = match svc.store.recording_path(&sid).await {
         Ok(Some(p)) if std::path::Path::new(&p).is_file() => {
             Some(format!("/desk/calls/{sid}/recording.wav"))
@@ -218,7 +536,8 @@ pub async fn call(
         _ => String::new(),
     };
     let view = views::CallPage {
-        chrome: chrome(&s, "calls"),
+        chrome: chrome(&svc, &s, "calls").await,
+        blocked,
         caller: caller_label(&c),
         company: c.caller.company.clone().unwrap_or_default(),
         callback: c.caller.callback_number.clone().unwrap_or_default(),
@@ -260,6 +579,16 @@ pub async fn call(
         sid: c.call_sid,
     };
     page(&view)
+}
+
+/// Whether two phone numbers are the same line (their last ten digits).
+fn same_number(a: &str, b: &str) -> bool {
+    let digits = |s: &str| {
+        let d: Vec<char> = s.chars().filter(char::is_ascii_digit).collect();
+        d[d.len().saturating_sub(10)..].iter().collect::<String>()
+    };
+    let (a, b) = (digits(a), digits(b));
+    !a.is_empty() && a == b
 }
 
 /// A single byte range `bytes=a-b` (or `a-`, or `-n`) of a body `len` long, if it fits.
@@ -413,7 +742,7 @@ pub async fn week(
         .collect();
     let link = |d: NaiveDate| format!("/desk/week?week={}", d.format("%Y-%m-%d"));
     page(&views::Week {
-        chrome: chrome(&s, "week"),
+        chrome: chrome(&svc, &s, "week").await,
         title: format!("Week of {}", monday.format("%B %-d, %Y")),
         zone: format!("{} ({})", svc.persona.city, tz.name()),
         prev: link(monday - Span::days(7)),

@@ -19,8 +19,10 @@ pub struct SignIn {
 pub struct Chrome {
     pub user: String,
     pub csrf: String,
-    /// The section shown: `calls`, `week`.
+    /// The section shown: `inbox`, `calls`, `week`, `contacts`.
     pub section: &'static str,
+    /// Inbox items not handled yet, for the badge.
+    pub unhandled: i64,
 }
 
 /// `/desk/calls`.
@@ -29,6 +31,71 @@ pub struct Chrome {
 pub struct Calls {
     pub chrome: Chrome,
     pub rows: Vec<CallRow>,
+    /// The filter as given, to refill the form.
+    pub f: CallsFilter,
+    /// The link to the next (older) page, if there is one.
+    pub older: Option<String>,
+    pub outcomes: Vec<&'static str>,
+    pub categories: Vec<&'static str>,
+    pub urgencies: Vec<&'static str>,
+}
+
+/// The calls list's filter, as the form holds it.
+#[derive(Default, Clone)]
+pub struct CallsFilter {
+    pub from: String,
+    pub to: String,
+    pub outcome: String,
+    pub category: String,
+    pub urgency: String,
+    pub handled: String,
+    pub q: String,
+    /// A filter field was not understood.
+    pub error: Option<String>,
+}
+
+/// `/desk/inbox`.
+#[derive(Template)]
+#[template(path = "dashboard/inbox.html")]
+pub struct Inbox {
+    pub chrome: Chrome,
+    /// Showing what was handled rather than what still needs a human.
+    pub handled: bool,
+    pub items: Vec<InboxRow>,
+}
+
+/// One inbox item.
+pub struct InboxRow {
+    pub sid: String,
+    pub kind: String,
+    pub when: String,
+    pub caller: String,
+    pub urgency: String,
+    pub urgent: bool,
+    pub purpose: String,
+    pub headline: String,
+    pub handled: bool,
+}
+
+/// `/desk/contacts`.
+#[derive(Template)]
+#[template(path = "dashboard/contacts.html")]
+pub struct ContactsPage {
+    pub chrome: Chrome,
+    pub contacts: Vec<ContactRow>,
+    pub error: Option<String>,
+}
+
+/// One contact.
+pub struct ContactRow {
+    /// `None` for the persona's own entries (edited in its file).
+    pub id: Option<String>,
+    pub kind: String,
+    pub name: String,
+    pub company: String,
+    pub role: String,
+    pub number: String,
+    pub note: String,
 }
 
 /// One call in a list.
@@ -83,6 +150,8 @@ pub struct CallPage {
     pub purpose: String,
     pub message: String,
     pub recording: Option<String>,
+    /// The caller's number is blocked on the desk already.
+    pub blocked: bool,
     pub timeline: Vec<Entry>,
     pub notifications: Vec<NoteRow>,
     pub appointments: Vec<ApptRow>,
