@@ -5,11 +5,11 @@
 //! `tests/data/callers/heard.jsonl` has whisper hearing it, else as typed), and prints both
 //! tables. `-- --failures` adds every failing transcript of the heard run.
 //!
-//! `-- --spoken [--every K] [--only c001,c002] [--print]` is the measure: every K-th call (default 1: all 180)
+//! `-- --spoken [--every K] [--only c001,c002] [--print] [--log FILE]` is the measure: every K-th call (default 1: all 180)
 //! placed for real, one at a time, each against a server started for it in this process (real
 //! whisper, the hibari agent, SQLite): the caller speaks in its own voice (joe or kumo) at its
-//! rate over a line with its noise, in real time over the media-stream websocket, hears the
-//! agent through whisper of its own, and answers as the text-level caller does; each call is
+//! rate over a line with its noise, in real time over the media-stream websocket, and answers
+//! the agent's words (as the store recorded them) as the text-level caller does; each call is
 //! scored from what the store kept. A call lasts about a minute, so the whole corpus takes
 //! about three hours; `--every 6` (30 calls) about half an hour. Needs `scripts/setup.sh`.
 
@@ -73,6 +73,17 @@ async fn spoken(args: &[String]) -> anyhow::Result<()> {
         };
         match a.as_str() {
             "--every" => every = value("--every")?.parse::<usize>()?.max(1),
+            "--log" => {
+                // The servers' own log, as `frontdesk serve` writes it (FRONTDESK_LOG filters).
+                let file = std::fs::File::create(value("--log")?)?;
+                let filter = tracing_subscriber::EnvFilter::try_from_env("FRONTDESK_LOG")
+                    .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("info,whisper_rs=warn"));
+                tracing_subscriber::fmt()
+                    .with_env_filter(filter)
+                    .with_ansi(false)
+                    .with_writer(std::sync::Mutex::new(file))
+                    .init();
+            }
             "--only" => only = Some(value("--only")?.split(',').map(str::to_string).collect()),
             _ => {}
         }

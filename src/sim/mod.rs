@@ -173,7 +173,7 @@ pub struct SimTurn {
     /// `caller` or `agent`.
     pub speaker: &'static str,
     /// The caller's scripted words, or the agent's words as transcribed by the caller's side
-    /// (empty when no transcriber was given).
+    /// (empty when no transcriber was given): what the caller's [`Ears`] heard.
     pub text: String,
     /// For agent turns: the reply latency, from the caller's last voiced frame to the agent's
     /// first voiced frame (silences either side excluded), as the caller hears the gap.
@@ -289,7 +289,23 @@ pub async fn place_call(
     transcriber: Option<Stt>,
 ) -> Result<SimReport, SimError> {
     let mut script = Steps { steps, next: 0 };
-    place_call_with(opts, &mut script, voice, transcriber).await
+    let ears = transcriber.map(|stt| Box::new(stt) as Box<dyn Ears>);
+    place_call_with(opts, &mut script, voice, ears.as_deref()).await
+}
+
+/// How the simulated caller hears the agent's turns.
+#[async_trait::async_trait]
+pub trait Ears: Send + Sync {
+    /// The words of one agent turn (its µ-law audio as it arrived).
+    async fn hear(&self, mulaw: &[u8]) -> String;
+}
+
+/// Whisper's ears: each stretch of the agent's audio between pauses, transcribed.
+#[async_trait::async_trait]
+impl Ears for Stt {
+    async fn hear(&self, mulaw: &[u8]) -> String {
+        transcribe_line(self, mulaw).await
+    }
 }
 
 /// Where a simulated caller's steps come from: a fixed script ([`place_call`]) or a caller who
@@ -328,13 +344,12 @@ impl CallerScript for Steps<'_> {
 }
 
 /// Places one call whose caller follows `script`. `voice` speaks the caller's lines;
-/// `transcriber`, when given, transcribes the agent's turns (and tells a reactive caller what
-/// the agent said).
+/// `ears`, when given, hear the agent's turns (and tell a reactive caller what the agent said).
 pub async fn place_call_with(
     opts: &SimOptions,
     script: &mut dyn CallerScript,
     voice: Arc<dyn TtsEngine>,
-    transcriber: Option<Stt>,
+    ears: Option<&dyn Ears>,
 ) -> Result<SimReport, SimError> {
     let call_sid = opts
         .call_sid
@@ -614,8 +629,8 @@ pub async fn place_call_with(
                         _ => None,
                     };
                     speech_end = None;
-                    let text = match &transcriber {
-                        Some(stt) => transcribe_line(stt, &audio).await,
+                    let text = match ears {
+                        Some(ears) => ears.hear(&audio).await,
                         None => String::new(),
                     };
                     let turn = SimTurn {
@@ -741,8 +756,8 @@ pub async fn place_call_with(
             (Some(e), Some(f)) if f > e => Some(f.duration_since(e).as_millis() as u64),
             _ => None,
         };
-        let text = match &transcriber {
-            Some(stt) => transcribe_line(stt, &audio).await,
+        let text = match ears {
+            Some(ears) => ears.hear(&audio).await,
             None => String::new(),
         };
         let turn = SimTurn {

@@ -1,9 +1,10 @@
 //! The spoken run: each generated caller places a real call. The server runs in this process
 //! as `frontdesk serve` would (its own scratch database, the persona's clock set to the
 //! corpus's evening), the caller speaks its lines in its own voice at its own rate over a line
-//! with its noise, as 20 ms µ-law frames over the media-stream websocket in real time, and hears
-//! the agent through whisper of its own; what the call achieved is read back from the store,
-//! as the executive would find it, and scored like the text-level run.
+//! with its noise, as 20 ms µ-law frames over the media-stream websocket in real time, and
+//! answers the agent's words as the store recorded them (`StoreEars`); what the call achieved
+//! is read back from the store, as the executive would find it, and scored like the text-level
+//! run.
 
 use std::collections::HashMap;
 use std::path::PathBuf;
@@ -16,12 +17,12 @@ use super::{check, CallResult, Caller, FactSheet, Observed, Reply, Transcript};
 use crate::app::{self, Engines};
 use crate::config::{Config, TtsChoice};
 use crate::logic::dialog::{CallerInfo, Meeting};
+use crate::logic::domain::Speaker;
 use crate::persona::Persona;
-use crate::sim::{self, CallerScript, SimOptions, Step};
-use crate::speech::stt::Stt;
+use crate::sim::{self, CallerScript, Ears, SimOptions, Step};
 use crate::speech::tts::caller::CallerVoice;
 use crate::speech::tts::{self, TtsEngine};
-use crate::store::NewAppointment;
+use crate::store::{NewAppointment, Store};
 
 /// Why a spoken call could not be placed or read back (a call that goes wrong is a failed
 /// check, not an error).
@@ -38,10 +39,9 @@ pub enum SpokenError {
 }
 
 /// What every spoken call shares: the server's engines (whisper and the agent's voice, loaded
-/// once), the callers' own ears (a second whisper), their voices, and the files a server needs.
+/// once), the callers' voices, and the files a server needs.
 pub struct SpokenRig {
     engines: Engines,
-    ears: Stt,
     python: PathBuf,
     model: PathBuf,
     persona_path: PathBuf,
@@ -68,16 +68,8 @@ impl SpokenRig {
         let engines = app::load_engines(&config, &persona)
             .await
             .map_err(|e| SpokenError::Server(format!("{e:#}")))?;
-        let ears = {
-            let model = model.clone();
-            tokio::task::spawn_blocking(move || Stt::load(&model, "", 1))
-                .await
-                .map_err(|e| SpokenError::Server(e.to_string()))?
-                .map_err(|e| SpokenError::Server(e.to_string()))?
-        };
         Ok(Self {
             engines,
-            ears,
             python,
             model,
             persona_path,
@@ -101,6 +93,37 @@ impl SpokenRig {
             tts::start_caller(which, sheet.rate, &self.python).map_err(|e| fail(e.to_string()))?;
         voices.insert(key, v.clone());
         Ok(v)
+    }
+}
+
+/// The caller's ears in the spoken run: the agent's words as the store recorded them, the
+/// turns since the last time it listened. The caller understands the agent as the text-level
+/// caller does, so the run measures how the server hears callers, not how whisper hears the
+/// agent's voice (it hears "Haddad" read back as "had it", and a caller would say no).
+struct StoreEars {
+    store: Arc<dyn Store>,
+    call_sid: String,
+    heard: Mutex<usize>,
+}
+
+#[async_trait::async_trait]
+impl Ears for StoreEars {
+    async fn hear(&self, _mulaw: &[u8]) -> String {
+        let Ok(Some(view)) = self.store.get_call(&self.call_sid).await else {
+            return String::new();
+        };
+        let turns = view.turns.unwrap_or_default();
+        let Ok(mut heard) = self.heard.lock() else {
+            return String::new();
+        };
+        let said: Vec<String> = turns
+            .iter()
+            .skip(*heard)
+            .filter(|t| t.speaker == Speaker::Agent)
+            .map(|t| t.text.clone())
+            .collect();
+        *heard = turns.len();
+        said.join(" ")
     }
 }
 
@@ -196,13 +219,12 @@ pub async fn run_spoken_call(
         caller: Caller::new(sheet.clone(), persona.timezone, now),
         hung_up: false,
     };
-    let placed = sim::place_call_with(
-        &opts,
-        &mut script,
-        rig.voice(sheet)?,
-        Some(rig.ears.clone()),
-    )
-    .await;
+    let ears = StoreEars {
+        store: store.clone(),
+        call_sid: call_sid.clone(),
+        heard: Mutex::new(0),
+    };
+    let placed = sim::place_call_with(&opts, &mut script, rig.voice(sheet)?, Some(&ears)).await;
     // The record is written as the stream closes: wait until the call is no longer open.
     let mut view = None;
     for _ in 0..50 {
