@@ -50,5 +50,8 @@ The server is still running (pid $(cat data/frontdesk.pid 2>/dev/null || echo '?
   Book a meeting: $BIN call --script prompts/demo-booking.txt --server $BASE --from +16175550111
   Appointments:   curl -H 'Authorization: Bearer $FRONTDESK_API_TOKEN' $BASE/api/appointments
   Notifications:  curl -H 'Authorization: Bearer $FRONTDESK_API_TOKEN' $BASE/api/notifications  (webhook, Slack, email: see README, Notifications)
+  Inbox:          curl -H 'Authorization: Bearer $FRONTDESK_API_TOKEN' '$BASE/api/inbox?handled=false'
+  Contacts:       curl -H 'Authorization: Bearer $FRONTDESK_API_TOKEN' $BASE/api/contacts
+  The whole API:  $BASE/api/openapi.json (OpenAPI 3.1, no token needed)
   Stop it:        kill \$(cat data/frontdesk.pid)
 MSG

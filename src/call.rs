@@ -311,7 +311,21 @@ impl Session {
             }
             None => {}
         }
-        let mut dialog = Dialog::new(self.svc.persona.clone());
+        // The desk's contacts count with the persona's lists: a caller blocked (or made a VIP)
+        // from the desk is screened so from the next call on.
+        let persona = match self.svc.store.contacts().await {
+            Ok(c) if c.is_empty() => self.svc.persona.clone(),
+            Ok(c) => {
+                let listed: Vec<_> = c.iter().map(crate::store::ContactView::listed).collect();
+                Arc::new(self.svc.persona.with_contacts(&listed))
+            }
+            Err(e) => {
+                error!(error = %e, "cannot read the desk's contacts; screening by the persona's lists alone");
+                journal.event(now.wall, "contacts_unread", &e.to_string());
+                self.svc.persona.clone()
+            }
+        };
+        let mut dialog = Dialog::new(persona);
         let on_call = self.svc.config.can_transfer() && self.svc.persona.on_call_at(now.wall);
         dialog.set_transfer_available(on_call);
         let (conductor, first) =

@@ -19,6 +19,13 @@ use crate::services::Services;
 const DATABASE_CHECK: Duration = Duration::from_secs(2);
 
 /// `GET /healthz`: the process serves.
+#[utoipa::path(
+    get,
+    path = "/healthz",
+    tag = "monitoring",
+    operation_id = "healthz",
+    responses((status = 200, description = "`ok` while the process serves", body = String, content_type = "text/plain"))
+)]
 pub(super) async fn healthz() -> &'static str {
     "ok"
 }
@@ -70,6 +77,16 @@ impl Readiness {
 /// `GET /readyz`: ready to take calls. `model`: whisper is loaded (the services hold a
 /// transcriber only once it has); `voice`: the voice is warm ([`crate::speech::tts::TtsEngine::warm`],
 /// nothing synthesised); `database`: a write is taken and rolled back.
+#[utoipa::path(
+    get,
+    path = "/readyz",
+    tag = "monitoring",
+    operation_id = "readyz",
+    responses(
+        (status = 200, description = "Ready: `{\"ready\": true, \"checks\": {\"model\": \"ok\", \"voice\": \"ok\", \"database\": \"ok\"}}`", content_type = "application/json"),
+        (status = 503, description = "Not ready: each check `ok` or `failed`, and `failed` naming what failed", content_type = "application/json"),
+    )
+)]
 pub(super) async fn readyz(State(svc): State<Arc<Services>>) -> Response {
     let database = match tokio::time::timeout(DATABASE_CHECK, svc.store.check_writable()).await {
         Ok(Ok(())) => true,
@@ -92,6 +109,13 @@ pub(super) async fn readyz(State(svc): State<Arc<Services>>) -> Response {
 
 /// `GET /metrics`: this server's metrics as Prometheus (OpenMetrics) text, the outbox's
 /// backlog read from the store as it is scraped.
+#[utoipa::path(
+    get,
+    path = "/metrics",
+    tag = "monitoring",
+    operation_id = "metrics",
+    responses((status = 200, description = "Prometheus (OpenMetrics) text", body = String, content_type = "application/openmetrics-text"))
+)]
 pub(super) async fn metrics(State(svc): State<Arc<Services>>) -> Response {
     match svc.store.pending_count().await {
         Ok(n) => {

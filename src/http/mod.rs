@@ -1,54 +1,73 @@
 //! HTTP: the telephony provider's webhooks and media-stream websocket (through its
-//! [`Provider`](crate::providers::Provider)), the JSON API, and the monitoring routes
-//! (`health`: `/healthz`, `/readyz`, `/metrics`).
+//! [`Provider`](crate::providers::Provider)), the JSON API (`api`), its OpenAPI document
+//! (`openapi`, at `/api/openapi.json`), and the monitoring routes (`health`: `/healthz`,
+//! `/readyz`, `/metrics`). Every route is documented with `#[utoipa::path]` and mounted through
+//! `utoipa_axum`, so the router and the document are built from the same attributes.
 //!
 //! **Architecture Invariant:** handlers are thin: they check, translate and hand over to
 //! `telephony`, `call` and `store`. The websocket handler is the only place a provider's
 //! adapter meets a call session.
 
+mod api;
 mod health;
+mod openapi;
 
-use std::collections::HashMap;
 use std::sync::Arc;
 
 use axum::extract::ws::{Message, WebSocket, WebSocketUpgrade};
-use axum::extract::{FromRequest, Path, Query, Request, State};
+use axum::extract::{FromRequest, Request, State};
 use axum::http::{header, HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Response};
-use axum::routing::{get, post};
-use axum::{Form, Json, Router};
-use serde::Deserialize;
+use axum::{Extension, Form, Router};
 use tokio::sync::mpsc;
 use tracing::{error, info, warn};
+use utoipa::OpenApi as _;
+use utoipa_axum::router::OpenApiRouter;
+use utoipa_axum::routes;
 
 use crate::call::{self, SessionInput, SessionOutput};
 use crate::notify;
 use crate::providers::{FrameError, Reply};
 use crate::services::Services;
 
-/// The application's routes.
+/// The application's routes, and the OpenAPI document built from the same attributes.
 pub fn router(services: Arc<Services>) -> Router {
-    Router::new()
+    let (router, doc) = documented_routes(services.provider.name()).split_for_parts();
+    let doc = Arc::new(doc);
+    router.layer(Extension(doc)).with_state(services)
+}
+
+/// Every route, each with its OpenAPI operation.
+fn documented_routes(provider: &str) -> OpenApiRouter<Arc<Services>> {
+    OpenApiRouter::with_openapi(openapi::ApiDoc::openapi())
         // Monitoring, open to probes and scrapers: no caller data (see `health`).
-        .route("/healthz", get(health::healthz))
-        .route("/readyz", get(health::readyz))
-        .route("/metrics", get(health::metrics))
+        .routes(routes!(health::healthz))
+        .routes(routes!(health::readyz))
+        .routes(routes!(health::metrics))
         // The provider's webhooks and media stream, under its name ("/twilio/voice").
-        .nest(&format!("/{}", services.provider.name()), provider_routes())
-        .route("/api/calls", get(list_calls))
-        .route("/api/calls/{call_sid}", get(get_call))
-        .route("/api/calls/{call_sid}/recording.wav", get(get_recording))
-        .route("/api/appointments", get(list_appointments))
-        .route("/api/notifications", get(list_notifications))
-        .with_state(services)
+        .nest(&format!("/{provider}"), provider_routes())
+        .routes(routes!(openapi_json))
+        .merge(api::routes())
 }
 
 /// A provider's routes: the call webhook, the media stream, the transfer callback.
-fn provider_routes() -> Router<Arc<Services>> {
-    Router::new()
-        .route("/voice", post(voice))
-        .route("/stream", get(stream))
-        .route("/dial-status", post(dial_status))
+fn provider_routes() -> OpenApiRouter<Arc<Services>> {
+    OpenApiRouter::new()
+        .routes(routes!(voice))
+        .routes(routes!(stream))
+        .routes(routes!(dial_status))
+}
+
+/// `GET /api/openapi.json`: this document, open without the token (it holds no caller data).
+#[utoipa::path(
+    get,
+    path = "/api/openapi.json",
+    tag = "monitoring",
+    operation_id = "openapi",
+    responses((status = 200, description = "The OpenAPI 3.1 document of every route", content_type = "application/json"))
+)]
+async fn openapi_json(Extension(doc): Extension<Arc<utoipa::openapi::OpenApi>>) -> Response {
+    axum::Json(doc.as_ref()).into_response()
 }
 
 /// Checks that a webhook comes from the provider (its signature, when a secret is
@@ -108,6 +127,18 @@ fn reply(r: Reply) -> Response {
 
 /// `POST /{provider}/voice`: the provider asks what to do with an incoming call; we connect
 /// its media stream to us, with a per-call token the websocket must present.
+#[utoipa::path(
+    post,
+    path = "/voice",
+    tag = "provider",
+    operation_id = "provider_voice",
+    description = "The provider's incoming-call webhook (form-encoded, signed by the provider when its auth token is set).",
+    responses(
+        (status = 200, description = "The provider's reply (TwiML for Twilio): connect the media stream"),
+        (status = 400, description = "Not a call webhook"),
+        (status = 403, description = "Signature missing or wrong"),
+    )
+)]
 async fn voice(State(svc): State<Arc<Services>>, WebhookForm(params): WebhookForm) -> Response {
     let call = match svc.provider.incoming_call(&params) {
         Ok(call) => call,
@@ -138,6 +169,18 @@ async fn voice(State(svc): State<Arc<Services>>, WebhookForm(params): WebhookFor
 /// when the human hangs up. Not answered (busy, no answer, failed): the caller is told they will
 /// be called back, and the on-call human is notified again, with the call log, that the transfer
 /// was missed; this is recorded once, however often the provider retries.
+#[utoipa::path(
+    post,
+    path = "/dial-status",
+    tag = "provider",
+    operation_id = "provider_dial_status",
+    description = "How a live transfer ended (form-encoded, signed by the provider when its auth token is set).",
+    responses(
+        (status = 200, description = "The provider's reply: hang up, or tell the caller they will be called back"),
+        (status = 400, description = "Not a dial-status callback"),
+        (status = 403, description = "Signature missing or wrong"),
+    )
+)]
 async fn dial_status(
     State(svc): State<Arc<Services>>,
     WebhookForm(params): WebhookForm,
@@ -209,6 +252,14 @@ async fn dial_status(
 }
 
 /// `GET /{provider}/stream`: the media-stream websocket.
+#[utoipa::path(
+    get,
+    path = "/stream",
+    tag = "provider",
+    operation_id = "provider_stream",
+    description = "The call's media stream (a websocket); the first frames carry the per-call token from the voice webhook's reply.",
+    responses((status = 101, description = "Switching to the websocket"))
+)]
 async fn stream(State(svc): State<Arc<Services>>, ws: WebSocketUpgrade) -> Response {
     ws.on_upgrade(move |socket| serve_stream(socket, svc))
 }
@@ -276,6 +327,7 @@ async fn close_cleanly(socket: &mut WebSocket) {
     let _ = tokio::time::timeout(std::time::Duration::from_secs(1), drain).await;
 }
 
+/// Whether a request carries the API's bearer token (compared in constant time).
 fn authorized(svc: &Services, headers: &HeaderMap) -> bool {
     let given = headers
         .get(header::AUTHORIZATION)
@@ -289,128 +341,4 @@ fn authorized(svc: &Services, headers: &HeaderMap) -> bool {
             .zip(svc.api_token.bytes())
             .fold(0u8, |acc, (a, b)| acc | (a ^ b))
             == 0
-}
-
-fn unauthorized() -> Response {
-    (
-        StatusCode::UNAUTHORIZED,
-        [(header::WWW_AUTHENTICATE, "Bearer")],
-        Json(serde_json::json!({"error": "missing or wrong bearer token (FRONTDESK_API_TOKEN)"})),
-    )
-        .into_response()
-}
-
-fn internal(e: impl std::fmt::Display) -> Response {
-    error!(error = %e, "API error");
-    (
-        StatusCode::INTERNAL_SERVER_ERROR,
-        Json(serde_json::json!({"error": "internal error; see the server log"})),
-    )
-        .into_response()
-}
-
-#[derive(Deserialize)]
-struct ListQuery {
-    limit: Option<i64>,
-}
-
-/// `GET /api/calls`: the most recent calls, newest first (`?limit=`, default 50, at most 500).
-async fn list_calls(
-    State(svc): State<Arc<Services>>,
-    headers: HeaderMap,
-    Query(q): Query<ListQuery>,
-) -> Response {
-    if !authorized(&svc, &headers) {
-        return unauthorized();
-    }
-    let limit = q.limit.unwrap_or(50).clamp(1, 500);
-    match svc.store.list_calls(limit).await {
-        Ok(calls) => Json(calls).into_response(),
-        Err(e) => internal(e),
-    }
-}
-
-#[derive(Deserialize)]
-struct NotificationQuery {
-    status: Option<String>,
-    limit: Option<i64>,
-}
-
-/// `GET /api/notifications`: notifications across calls, newest first (`?status=failed`,
-/// `pending` or `delivered`; `?limit=`, default 50, at most 500).
-async fn list_notifications(
-    State(svc): State<Arc<Services>>,
-    headers: HeaderMap,
-    Query(q): Query<NotificationQuery>,
-) -> Response {
-    if !authorized(&svc, &headers) {
-        return unauthorized();
-    }
-    let status = q.status.as_deref().filter(|s| !s.is_empty());
-    if let Some(s) = status {
-        if !matches!(s, "pending" | "delivered" | "failed") {
-            return (
-                StatusCode::BAD_REQUEST,
-                Json(serde_json::json!({"error": format!("status {s:?} is not pending, delivered or failed")})),
-            )
-                .into_response();
-        }
-    }
-    let limit = q.limit.unwrap_or(50).clamp(1, 500);
-    match svc.store.list_notifications(status, limit).await {
-        Ok(list) => Json(list).into_response(),
-        Err(e) => internal(e),
-    }
-}
-
-/// `GET /api/appointments`: booked and cancelled appointments.
-async fn list_appointments(State(svc): State<Arc<Services>>, headers: HeaderMap) -> Response {
-    if !authorized(&svc, &headers) {
-        return unauthorized();
-    }
-    match svc.store.list_appointments(svc.persona.timezone).await {
-        Ok(list) => Json(list).into_response(),
-        Err(e) => internal(e),
-    }
-}
-
-/// `GET /api/calls/{call_sid}`: one call with its turns, events and notifications.
-async fn get_call(
-    State(svc): State<Arc<Services>>,
-    headers: HeaderMap,
-    Path(sid): Path<String>,
-) -> Response {
-    if !authorized(&svc, &headers) {
-        return unauthorized();
-    }
-    match svc.store.get_call(&sid).await {
-        Ok(Some(call)) => Json(call).into_response(),
-        Ok(None) => (
-            StatusCode::NOT_FOUND,
-            Json(serde_json::json!({"error": "no such call"})),
-        )
-            .into_response(),
-        Err(e) => internal(e),
-    }
-}
-
-/// `GET /api/calls/{call_sid}/recording.wav`: the call's two-leg recording.
-async fn get_recording(
-    State(svc): State<Arc<Services>>,
-    headers: HeaderMap,
-    Path(sid): Path<String>,
-    Query(_q): Query<HashMap<String, String>>,
-) -> Response {
-    if !authorized(&svc, &headers) {
-        return unauthorized();
-    }
-    let path = match svc.store.recording_path(&sid).await {
-        Ok(Some(p)) => p,
-        Ok(None) => return (StatusCode::NOT_FOUND, "no recording").into_response(),
-        Err(e) => return internal(e),
-    };
-    match tokio::fs::read(&path).await {
-        Ok(bytes) => ([(header::CONTENT_TYPE, "audio/wav")], bytes).into_response(),
-        Err(_) => (StatusCode::NOT_FOUND, "recording file missing").into_response(),
-    }
 }

@@ -142,6 +142,34 @@ stored_names! {
     }
 }
 
+stored_names! {
+    /// Why a call is in the executive's inbox: what a human still has to look at.
+    pub enum InboxKind {
+        /// The call was handed to a human (or must be): urgent, a VIP, a caller who asked for a
+        /// person.
+        Escalation = "escalation",
+        /// A message was taken.
+        Message = "message",
+        /// A real caller hung up before anything was done.
+        MissedCall = "missed_call",
+        /// A tentative request: a meeting booked, moved or cancelled by phone, which the
+        /// executive has not yet seen (it is in Frontdesk's calendar, not yet in theirs).
+        Request = "request",
+    }
+}
+
+stored_names! {
+    /// What a contact is to the desk: how screening treats their calls.
+    pub enum ContactKind {
+        /// Always put through to a human.
+        Vip = "vip",
+        /// Greeted by name and offered a meeting.
+        Known = "known",
+        /// The office takes no calls from them.
+        Blocked = "blocked",
+    }
+}
+
 /// What a reviewer reads about a call: what happened, and what happens next (kept apart, so
 /// the next step can change without re-reading prose).
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
@@ -194,6 +222,8 @@ mod tests {
         round_trips(Urgency::ALL);
         round_trips(NotifyEvent::ALL);
         round_trips(Channel::ALL);
+        round_trips(InboxKind::ALL);
+        round_trips(ContactKind::ALL);
         let e = "escalted".parse::<Outcome>().unwrap_err();
         assert_eq!(e.to_string(), "unknown Outcome \"escalted\"");
     }

@@ -232,6 +232,16 @@ fn parse_weekday(s: &str) -> Option<Weekday> {
 }
 
 impl Persona {
+    /// This persona with the desk's `contacts` merged into its screening lists
+    /// ([`Screening::with_contacts`]): what one call screens by.
+    pub fn with_contacts(&self, contacts: &[crate::logic::dialog::screen::Listed]) -> Persona {
+        let mut p = self.clone();
+        p.screening = self.screening.with_contacts(contacts);
+        p
+    }
+}
+
+impl Persona {
     /// Parses and validates persona TOML whose FAQ and screening files are given as text
     /// (`None`: no FAQ, no screening lists).
     pub fn from_parts(

@@ -405,6 +405,8 @@ mod tests {
             summary: None,
             summary_parts: None,
             escalation_reason: None,
+            inbox: None,
+            handled_at: None,
             turns: Some(vec![
                 turn("agent", "Good evening."),
                 turn("caller", caller_said),

@@ -5,6 +5,12 @@
 //! [`BookError`]. [`sqlite::SqliteStore`] is the one implementation today; [`journal`] is a
 //! call's ordered writer on top of [`CallLog`].
 //!
+//! The executive's desk reads two more ports: [`Inbox`] (the calls a human still has to look
+//! at, marked handled or reopened) and [`Contacts`] (VIPs, known and blocked callers kept in the
+//! database, which screening merges with the persona's lists at each call's start), and
+//! [`CallLog::find_calls`] (calls by date, outcome, category, urgency, handled and words said,
+//! a page at a time behind a [`Cursor`]).
+//!
 //! **Architecture Invariant:** every turn is written when it happens, never batched to hang-up;
 //! SQL stays portable (no SQLite-only syntax) so PostgreSQL can follow. Closing a call and
 //! queueing its notifications is one transaction, so one implementation serves all three ports.
@@ -12,6 +18,7 @@
 use async_trait::async_trait;
 use chrono::{DateTime, SecondsFormat, Utc};
 use serde::Serialize;
+use utoipa::ToSchema;
 
 use crate::logic::dialog::CallerInfo;
 
@@ -36,10 +43,12 @@ pub enum StoreError {
 }
 
 pub use crate::logic::domain::{CallStatus, Speaker};
-use crate::logic::domain::{Category, Channel, NotifyEvent, Outcome, Summary, Urgency};
+use crate::logic::domain::{
+    Category, Channel, ContactKind, InboxKind, NotifyEvent, Outcome, Summary, Urgency,
+};
 
 /// The caller as the API shows them.
-#[derive(Debug, Clone, Serialize, PartialEq, Default)]
+#[derive(Debug, Clone, Serialize, PartialEq, Default, ToSchema)]
 pub struct CallerView {
     pub name: Option<String>,
     pub company: Option<String>,
@@ -47,7 +56,7 @@ pub struct CallerView {
 }
 
 /// One turn as the API shows it.
-#[derive(Debug, Clone, Serialize, PartialEq)]
+#[derive(Debug, Clone, Serialize, PartialEq, ToSchema)]
 pub struct TurnView {
     pub speaker: Speaker,
     pub text: String,
@@ -57,7 +66,7 @@ pub struct TurnView {
 }
 
 /// One event as the API shows it.
-#[derive(Debug, Clone, Serialize, PartialEq)]
+#[derive(Debug, Clone, Serialize, PartialEq, ToSchema)]
 pub struct EventView {
     pub at: String,
     pub kind: String,
@@ -65,7 +74,7 @@ pub struct EventView {
 }
 
 /// One call as the API shows it.
-#[derive(Debug, Clone, Serialize, PartialEq)]
+#[derive(Debug, Clone, Serialize, PartialEq, ToSchema)]
 pub struct CallView {
     pub call_sid: String,
     pub from: Option<String>,
@@ -83,9 +92,14 @@ pub struct CallView {
     pub summary: Option<String>,
     /// The same, as data: what happened, and the next step.
     #[serde(skip)]
+    #[schema(ignore)]
     pub summary_parts: Option<Summary>,
     /// Why the call was handed to a human, if it was.
     pub escalation_reason: Option<String>,
+    /// Why the call is in the inbox (closed calls a human still has to look at), if it is.
+    pub inbox: Option<InboxKind>,
+    /// When someone marked it handled (`None`: not handled, or not an inbox item).
+    pub handled_at: Option<String>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub turns: Option<Vec<TurnView>>,
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -125,7 +139,7 @@ pub struct Outgoing {
 }
 
 /// A notification as the API shows it.
-#[derive(Debug, Clone, Serialize, PartialEq)]
+#[derive(Debug, Clone, Serialize, PartialEq, ToSchema)]
 pub struct NotificationView {
     pub id: String,
     pub call_sid: String,
@@ -175,7 +189,7 @@ pub struct NewAppointment {
 }
 
 /// An appointment as the API shows it: times in the executive's zone, with offset.
-#[derive(Debug, Clone, Serialize, PartialEq)]
+#[derive(Debug, Clone, Serialize, PartialEq, ToSchema)]
 pub struct AppointmentView {
     pub id: String,
     pub start: String,
@@ -185,6 +199,338 @@ pub struct AppointmentView {
     pub purpose: Option<String>,
     pub call_sid: Option<String>,
     pub status: String,
+}
+
+/// Which calls a list shows: each field set narrows it; the default shows every call.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct CallFilter {
+    /// Calls that started at or after this instant.
+    pub since: Option<DateTime<Utc>>,
+    /// Calls that started before this instant.
+    pub until: Option<DateTime<Utc>>,
+    pub outcome: Option<Outcome>,
+    pub category: Option<Category>,
+    pub urgency: Option<Urgency>,
+    /// Only inbox items of this kind.
+    pub inbox: Option<InboxKind>,
+    /// `true`: calls marked handled; `false`: inbox items not handled yet.
+    pub handled: Option<bool>,
+    /// Words said on the call (any turn of its transcript), or in the caller's name, the
+    /// message, the purpose or the summary; case-insensitive, as one phrase.
+    pub text: Option<String>,
+}
+
+/// Where a page of a newest-first list ended: the last item's start and id. The next page
+/// holds the items after it, so items logged meanwhile never shift a page.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Cursor {
+    pub started_at: String,
+    pub id: String,
+}
+
+/// A cursor that this server did not hand out.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("cursor {0:?} is not one this server handed out")]
+pub struct BadCursor(pub String);
+
+impl Cursor {
+    /// The opaque text handed to clients (URL-safe base64).
+    pub fn encode(&self) -> String {
+        use base64::Engine;
+        base64::engine::general_purpose::URL_SAFE_NO_PAD
+            .encode(format!("{}|{}", self.started_at, self.id))
+    }
+
+    /// Reads a cursor handed out by [`Cursor::encode`].
+    pub fn decode(text: &str) -> Result<Self, BadCursor> {
+        use base64::Engine;
+        let bad = || BadCursor(text.chars().take(80).collect());
+        let raw = base64::engine::general_purpose::URL_SAFE_NO_PAD
+            .decode(text)
+            .map_err(|_| bad())?;
+        let raw = String::from_utf8(raw).map_err(|_| bad())?;
+        let (at, id) = raw.split_once('|').ok_or_else(bad)?;
+        DateTime::parse_from_rfc3339(at).map_err(|_| bad())?;
+        Ok(Self {
+            started_at: at.to_string(),
+            id: id.to_string(),
+        })
+    }
+}
+
+/// One page of a newest-first list: at most `limit` items after `after`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PageRequest {
+    pub limit: i64,
+    pub after: Option<Cursor>,
+}
+
+/// A page of items and, when more follow, the cursor for the next.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Page<T> {
+    pub items: Vec<T>,
+    pub next: Option<Cursor>,
+}
+
+/// One item of the executive's inbox: a closed call a human still has to look at.
+#[derive(Debug, Clone, Serialize, PartialEq, ToSchema)]
+pub struct InboxItem {
+    pub call_sid: String,
+    pub kind: InboxKind,
+    /// When the call started (RFC 3339, UTC).
+    pub started_at: String,
+    pub urgency: Option<Urgency>,
+    pub category: Option<Category>,
+    pub outcome: Option<Outcome>,
+    pub caller: CallerView,
+    /// The caller ID.
+    pub from: Option<String>,
+    pub purpose: Option<String>,
+    pub message: Option<String>,
+    pub escalation_reason: Option<String>,
+    /// One line for a list: what it is, who, and why.
+    pub headline: String,
+    /// The call's whole summary: what happened and the next step.
+    pub summary: Option<String>,
+    pub handled: bool,
+    pub handled_at: Option<String>,
+}
+
+impl InboxItem {
+    /// The inbox item a call is, if it is one.
+    pub fn of(call: &CallView) -> Option<Self> {
+        let kind = call.inbox?;
+        Some(Self {
+            call_sid: call.call_sid.clone(),
+            kind,
+            started_at: call.started_at.clone(),
+            urgency: call.urgency,
+            category: call.category,
+            outcome: call.outcome,
+            caller: call.caller.clone(),
+            from: call.from.clone(),
+            purpose: call.purpose.clone(),
+            message: call.message.clone(),
+            escalation_reason: call.escalation_reason.clone(),
+            headline: headline(kind, call),
+            summary: call.summary.clone(),
+            handled: call.handled_at.is_some(),
+            handled_at: call.handled_at.clone(),
+        })
+    }
+}
+
+/// At most `max` characters of `s`, on one line, cut with an ellipsis.
+fn one_line(s: &str, max: usize) -> String {
+    let flat = s.split_whitespace().collect::<Vec<_>>().join(" ");
+    if flat.chars().count() <= max {
+        return flat;
+    }
+    let cut: String = flat.chars().take(max).collect();
+    format!("{}…", cut.trim_end())
+}
+
+/// The inbox's one line for a call: "Message from Jordan Lee (Acme) +16175550123: Please
+/// call me back…", "EMERGENCY escalation: …", "Missed call from …", "Meeting booked by …".
+pub fn headline(kind: InboxKind, call: &CallView) -> String {
+    let c = &call.caller;
+    let text = |s: Option<&String>| s.map(|s| s.trim().to_string()).filter(|s| !s.is_empty());
+    let mut who = text(c.name.as_ref()).unwrap_or_default();
+    if let Some(company) = text(c.company.as_ref()) {
+        who = if who.is_empty() {
+            company
+        } else {
+            format!("{who} ({company})")
+        };
+    }
+    if let Some(n) = text(c.callback_number.as_ref()).or_else(|| text(call.from.as_ref())) {
+        who = if who.is_empty() {
+            n
+        } else {
+            format!("{who} {n}")
+        };
+    }
+    if who.is_empty() {
+        who = "an unknown caller".into();
+    }
+    let purpose = text(call.purpose.as_ref());
+    let (head, detail) = match kind {
+        InboxKind::Escalation => {
+            let flag = match call.urgency {
+                Some(u @ (Urgency::Emergency | Urgency::Deadline)) => {
+                    format!("{} escalation", u.as_str().to_uppercase())
+                }
+                _ => "Escalation".to_string(),
+            };
+            let head = match text(call.escalation_reason.as_ref()) {
+                Some(r) => format!("{flag}: {who} ({r})"),
+                None => format!("{flag}: {who}"),
+            };
+            (head, text(call.message.as_ref()).or(purpose))
+        }
+        InboxKind::Message => (
+            format!("Message from {who}"),
+            text(call.message.as_ref()).or(purpose),
+        ),
+        InboxKind::MissedCall => (format!("Missed call from {who}"), purpose),
+        InboxKind::Request => {
+            let done = match call.outcome {
+                Some(Outcome::Rescheduled) => "moved",
+                Some(Outcome::Cancelled) => "cancelled",
+                _ => "booked",
+            };
+            (format!("Meeting {done} by {who}"), purpose)
+        }
+    };
+    match detail {
+        Some(d) => one_line(&format!("{head}: {d}"), 160),
+        None => one_line(&head, 160),
+    }
+}
+
+/// Which inbox items a list shows (newest first).
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct InboxFilter {
+    pub kind: Option<InboxKind>,
+    /// `false` (the usual view): what still needs a human; `true`: what was handled.
+    pub handled: Option<bool>,
+    pub urgency: Option<Urgency>,
+}
+
+/// A contact to add, or what a contact becomes when edited.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct NewContact {
+    pub kind: Option<ContactKind>,
+    pub name: Option<String>,
+    pub company: Option<String>,
+    pub role: Option<String>,
+    /// Any formatting; one contact per number.
+    pub number: Option<String>,
+    /// Always hand this caller to a human.
+    pub escalate: bool,
+    /// Free text for the desk, never read by screening.
+    pub note: Option<String>,
+}
+
+/// Where a listed contact is kept.
+#[derive(Debug, Clone, Copy, Serialize, PartialEq, Eq, ToSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum ContactSource {
+    /// In the database: editable from the desk.
+    Desk,
+    /// In the persona's screening file: edited there, read-only here.
+    Persona,
+}
+
+/// A contact as the API shows it.
+#[derive(Debug, Clone, Serialize, PartialEq, ToSchema)]
+pub struct ContactView {
+    /// The desk's id (`None` for the persona's entries, which are edited in its file).
+    pub id: Option<String>,
+    pub source: ContactSource,
+    pub kind: ContactKind,
+    pub name: Option<String>,
+    pub company: Option<String>,
+    pub role: Option<String>,
+    pub number: Option<String>,
+    pub escalate: bool,
+    pub note: Option<String>,
+    pub created_at: Option<String>,
+    pub updated_at: Option<String>,
+}
+
+impl ContactView {
+    /// The contact as screening reads it.
+    pub fn listed(&self) -> crate::logic::dialog::screen::Listed {
+        crate::logic::dialog::screen::Listed {
+            kind: Some(self.kind),
+            name: self.name.clone(),
+            company: self.company.clone(),
+            role: self.role.clone(),
+            number: self.number.clone(),
+            escalate: self.escalate,
+        }
+    }
+
+    /// A persona entry as the desk lists it.
+    pub fn from_persona(l: &crate::logic::dialog::screen::Listed) -> Option<Self> {
+        Some(Self {
+            id: None,
+            source: ContactSource::Persona,
+            kind: l.kind?,
+            name: l.name.clone(),
+            company: l.company.clone(),
+            role: l.role.clone(),
+            number: l.number.clone(),
+            escalate: l.escalate,
+            note: None,
+            created_at: None,
+            updated_at: None,
+        })
+    }
+}
+
+/// A contact change that was refused.
+#[derive(Debug, thiserror::Error)]
+pub enum ContactError {
+    /// The contact is not valid (the message says which field and why).
+    #[error("{0}")]
+    Invalid(String),
+    /// Another contact has that number.
+    #[error("contact {id} already has the number {number}")]
+    NumberTaken { number: String, id: String },
+    #[error("no contact {0}")]
+    NotFound(String),
+    #[error(transparent)]
+    Store(#[from] StoreError),
+}
+
+/// The longest name, company, role or note a contact keeps.
+pub const CONTACT_TEXT_MAX: usize = 200;
+
+impl NewContact {
+    /// Trimmed (empty text is none) and checked: a kind; a name for a VIP or known contact; a
+    /// name or number for a blocked one; a number with at least seven digits; no text longer
+    /// than [`CONTACT_TEXT_MAX`]. What every implementation stores.
+    pub fn checked(&self) -> Result<(ContactKind, Self), ContactError> {
+        let tidy = |field: &str, v: &Option<String>| -> Result<Option<String>, ContactError> {
+            let v = v.as_deref().map(str::trim).filter(|s| !s.is_empty());
+            match v {
+                Some(s) if s.chars().count() > CONTACT_TEXT_MAX => Err(ContactError::Invalid(
+                    format!("{field} is longer than {CONTACT_TEXT_MAX} characters"),
+                )),
+                _ => Ok(v.map(str::to_string)),
+            }
+        };
+        let out = Self {
+            kind: self.kind,
+            name: tidy("name", &self.name)?,
+            company: tidy("company", &self.company)?,
+            role: tidy("role", &self.role)?,
+            number: tidy("number", &self.number)?,
+            escalate: self.escalate,
+            note: tidy("note", &self.note)?,
+        };
+        let kind = out.kind.ok_or_else(|| {
+            ContactError::Invalid("kind is missing: vip, known or blocked".into())
+        })?;
+        if let Some(n) = &out.number {
+            if crate::logic::dialog::screen::number_key(n).is_none() {
+                return Err(ContactError::Invalid(format!(
+                    "number {n:?} is not a phone number (at least 7 digits)"
+                )));
+            }
+        }
+        match kind {
+            ContactKind::Vip | ContactKind::Known if out.name.is_none() => Err(
+                ContactError::Invalid(format!("a {} contact needs a name", kind.as_str())),
+            ),
+            ContactKind::Blocked if out.name.is_none() && out.number.is_none() => Err(
+                ContactError::Invalid("a blocked contact needs a number or a name".into()),
+            ),
+            _ => Ok((kind, out)),
+        }
+    }
 }
 
 /// The call log: each call's row, turns, events, caller details and outcome, written while the
@@ -258,6 +604,14 @@ pub trait CallLog: Send + Sync {
     /// The most recent calls, newest first, without turns or events.
     async fn list_calls(&self, limit: i64) -> Result<Vec<CallView>, StoreError>;
 
+    /// The calls `filter` lets through, newest first (by start, then id), one page at a time,
+    /// without turns or events.
+    async fn find_calls(
+        &self,
+        filter: &CallFilter,
+        page: &PageRequest,
+    ) -> Result<Page<CallView>, StoreError>;
+
     /// One call with its turns, events and notifications; `None` if there is no such call.
     async fn get_call(&self, call_sid: &str) -> Result<Option<CallView>, StoreError>;
 
@@ -299,6 +653,78 @@ pub trait Appointments: Send + Sync {
         &self,
         tz: chrono_tz::Tz,
     ) -> Result<Vec<AppointmentView>, StoreError>;
+
+    /// One appointment, booked or cancelled, with times shown in `tz`.
+    async fn appointment(
+        &self,
+        id: &str,
+        tz: chrono_tz::Tz,
+    ) -> Result<Option<AppointmentView>, StoreError>;
+}
+
+/// The executive's inbox: closed calls a human still has to look at (escalations, messages,
+/// missed calls, meetings booked, moved or cancelled by phone), each handled or not. Which
+/// calls are items follows from the call itself ([`CallView::inbox`]); only the handled stamp
+/// is stored.
+#[async_trait]
+pub trait Inbox: Send + Sync {
+    /// Inbox items `filter` lets through, newest first, one page at a time.
+    async fn inbox(
+        &self,
+        filter: &InboxFilter,
+        page: &PageRequest,
+    ) -> Result<Page<InboxItem>, StoreError>;
+
+    /// How many inbox items are not handled yet.
+    async fn unhandled_count(&self) -> Result<i64, StoreError>;
+
+    /// Marks an item handled at `at` (`Some`) or reopens it (`None`) and returns it; `None`
+    /// when the call is not an inbox item.
+    async fn set_handled(
+        &self,
+        call_sid: &str,
+        at: Option<DateTime<Utc>>,
+    ) -> Result<Option<InboxItem>, StoreError>;
+}
+
+/// The desk's contacts: VIPs, known and blocked callers kept in the database. Screening reads
+/// them at each call's start, merged with the persona's lists
+/// ([`crate::logic::dialog::screen::Screening::with_contacts`]): a change takes effect on the
+/// next call. Every write is checked by [`NewContact::checked`]; one contact per number.
+#[async_trait]
+pub trait Contacts: Send + Sync {
+    /// Every contact of the desk, by kind (VIP, known, blocked), then name.
+    async fn contacts(&self) -> Result<Vec<ContactView>, StoreError>;
+
+    /// One contact.
+    async fn contact(&self, id: &str) -> Result<Option<ContactView>, StoreError>;
+
+    /// Adds a contact.
+    async fn add_contact(
+        &self,
+        new: &NewContact,
+        now: DateTime<Utc>,
+    ) -> Result<ContactView, ContactError>;
+
+    /// Replaces what contact `id` holds with `new`.
+    async fn update_contact(
+        &self,
+        id: &str,
+        new: &NewContact,
+        now: DateTime<Utc>,
+    ) -> Result<ContactView, ContactError>;
+
+    /// Removes a contact; `false` when there was none.
+    async fn delete_contact(&self, id: &str) -> Result<bool, StoreError>;
+
+    /// Blocks a number: its contact becomes blocked (kept with its name), or a blocked contact
+    /// is added (with `name`, when given).
+    async fn block_number(
+        &self,
+        number: &str,
+        name: Option<&str>,
+        now: DateTime<Utc>,
+    ) -> Result<ContactView, ContactError>;
 }
 
 /// The outbox: notifications committed with the call that caused them, then leased, attempted
@@ -370,11 +796,11 @@ pub trait Outbox: Send + Sync {
     ) -> Result<Vec<NotificationView>, StoreError>;
 }
 
-/// The whole store: one database serving the three ports (closing a call and queueing its
+/// The whole store: one database serving the ports (closing a call and queueing its
 /// notifications share a transaction). What [`crate::services::Services`] holds.
-pub trait Store: CallLog + Appointments + Outbox {}
+pub trait Store: CallLog + Appointments + Outbox + Inbox + Contacts {}
 
-impl<T: CallLog + Appointments + Outbox + ?Sized> Store for T {}
+impl<T: CallLog + Appointments + Outbox + Inbox + Contacts + ?Sized> Store for T {}
 
 pub mod journal;
 pub mod sqlite;
@@ -520,6 +946,322 @@ mod tests {
             .unwrap();
         assert_eq!(all[0].status, "cancelled");
         assert_eq!(all[0].start, "2026-11-25T14:00:00-05:00");
+    }
+
+    /// A closed call: who, what they said, and how it ended.
+    async fn closed_call(
+        calls: &dyn CallLog,
+        sid: &str,
+        at: DateTime<Utc>,
+        said: Option<&str>,
+        info: CallerInfo,
+        outcome: Outcome,
+    ) {
+        calls
+            .begin_call(sid, Some("+16175550123"), None, at)
+            .await
+            .unwrap();
+        if let Some(said) = said {
+            calls
+                .add_turn(sid, 1, Speaker::Caller, said, at, None)
+                .await
+                .unwrap();
+        }
+        calls.update_caller(sid, &info).await.unwrap();
+        calls.set_outcome(sid, outcome, None).await.unwrap();
+        calls
+            .end_call(sid, CallStatus::Completed, at)
+            .await
+            .unwrap();
+    }
+
+    fn sids<T>(items: &[T], sid: impl Fn(&T) -> &str) -> Vec<String> {
+        items.iter().map(|i| sid(i).to_string()).collect()
+    }
+
+    /// The desk through the ports alone: the inbox (kinds, newest first, handled and
+    /// reopened, counted), calls found by filter a page at a time, and contacts.
+    async fn the_desk(store: &dyn Store) {
+        let t = |h: i64| at("2026-11-24T23:00:00Z") + chrono::Duration::hours(h);
+        let who = |name: &str| CallerInfo {
+            name: Some(name.into()),
+            ..CallerInfo::default()
+        };
+        let message = CallerInfo {
+            message: Some("Please call me back about the Contract renewal.".into()),
+            urgency: Some(Urgency::Routine),
+            category: Some(Category::New),
+            ..who("Jordan Lee")
+        };
+        let urgent = CallerInfo {
+            escalation: Some("urgency: emergency".into()),
+            urgency: Some(Urgency::Emergency),
+            purpose: Some("The servers are down".into()),
+            ..who("Dana Kim")
+        };
+        let spam = CallerInfo {
+            category: Some(Category::Spam),
+            ..CallerInfo::default()
+        };
+        closed_call(store, "CA1", t(1), Some("Hi."), message, Outcome::Message).await;
+        closed_call(
+            store,
+            "CA2",
+            t(2),
+            Some("Help!"),
+            urgent,
+            Outcome::Escalated,
+        )
+        .await;
+        closed_call(
+            store,
+            "CA3",
+            t(3),
+            Some("Hello?"),
+            who("Sam"),
+            Outcome::Abandoned,
+        )
+        .await;
+        closed_call(store, "CA4", t(4), None, who("Quiet"), Outcome::Abandoned).await;
+        closed_call(
+            store,
+            "CA5",
+            t(5),
+            Some("You won"),
+            spam,
+            Outcome::Abandoned,
+        )
+        .await;
+        closed_call(
+            store,
+            "CA6",
+            t(6),
+            Some("Book"),
+            who("Ann"),
+            Outcome::Booked,
+        )
+        .await;
+        closed_call(store, "CA7", t(7), Some("Where?"), who("Bo"), Outcome::Faq).await;
+        store.begin_call("CA8", None, None, t(8)).await.unwrap();
+
+        let page = |limit| PageRequest { limit, after: None };
+        let inbox = store
+            .inbox(&InboxFilter::default(), &page(50))
+            .await
+            .unwrap();
+        assert_eq!(
+            sids(&inbox.items, |i| &i.call_sid),
+            ["CA6", "CA3", "CA2", "CA1"]
+        );
+        assert_eq!(inbox.next, None);
+        let kinds: Vec<InboxKind> = inbox.items.iter().map(|i| i.kind).collect();
+        use InboxKind::*;
+        assert_eq!(kinds, [Request, MissedCall, Escalation, Message]);
+        assert_eq!(
+            inbox.items[2].headline,
+            "EMERGENCY escalation: Dana Kim +16175550123 (urgency: emergency): The servers are down"
+        );
+        assert_eq!(
+            inbox.items[3].headline,
+            "Message from Jordan Lee +16175550123: Please call me back about the Contract renewal."
+        );
+        assert_eq!(store.unhandled_count().await.unwrap(), 4);
+
+        // Handled, then reopened; a call that is no inbox item cannot be handled.
+        let done = store.set_handled("CA2", Some(t(9))).await.unwrap().unwrap();
+        assert!(done.handled);
+        assert_eq!(done.handled_at.as_deref(), Some("2026-11-25T08:00:00.000Z"));
+        assert_eq!(store.unhandled_count().await.unwrap(), 3);
+        let open = InboxFilter {
+            handled: Some(false),
+            ..InboxFilter::default()
+        };
+        let left = store.inbox(&open, &page(50)).await.unwrap();
+        assert_eq!(sids(&left.items, |i| &i.call_sid), ["CA6", "CA3", "CA1"]);
+        let handled = InboxFilter {
+            handled: Some(true),
+            ..InboxFilter::default()
+        };
+        let was = store.inbox(&handled, &page(50)).await.unwrap();
+        assert_eq!(sids(&was.items, |i| &i.call_sid), ["CA2"]);
+        let again = store.set_handled("CA2", None).await.unwrap().unwrap();
+        assert!(!again.handled && again.handled_at.is_none());
+        assert_eq!(store.unhandled_count().await.unwrap(), 4);
+        assert!(store
+            .set_handled("CA7", Some(t(9)))
+            .await
+            .unwrap()
+            .is_none());
+        assert!(store
+            .set_handled("CA-none", Some(t(9)))
+            .await
+            .unwrap()
+            .is_none());
+
+        // Calls by filter.
+        let find = |f: CallFilter| async move {
+            let found = store.find_calls(&f, &page(50)).await.unwrap();
+            sids(&found.items, |c| &c.call_sid)
+        };
+        assert_eq!(
+            find(CallFilter {
+                outcome: Some(Outcome::Abandoned),
+                ..CallFilter::default()
+            })
+            .await,
+            ["CA5", "CA4", "CA3"]
+        );
+        assert_eq!(
+            find(CallFilter {
+                urgency: Some(Urgency::Emergency),
+                ..CallFilter::default()
+            })
+            .await,
+            ["CA2"]
+        );
+        assert_eq!(
+            find(CallFilter {
+                category: Some(Category::Spam),
+                ..CallFilter::default()
+            })
+            .await,
+            ["CA5"]
+        );
+        assert_eq!(
+            find(CallFilter {
+                since: Some(t(2)),
+                until: Some(t(4)),
+                ..CallFilter::default()
+            })
+            .await,
+            ["CA3", "CA2"]
+        );
+        // Words from the transcript, the message or the name; any case; % taken literally.
+        for (text, want) in [
+            ("hello", vec!["CA3"]),
+            ("contract RENEWAL", vec!["CA1"]),
+            ("dana", vec!["CA2"]),
+            ("100%", vec![]),
+        ] {
+            let f = CallFilter {
+                text: Some(text.into()),
+                ..CallFilter::default()
+            };
+            assert_eq!(find(f).await, want, "{text}");
+        }
+        store.set_handled("CA1", Some(t(9))).await.unwrap();
+        let f = |handled| CallFilter {
+            handled: Some(handled),
+            ..CallFilter::default()
+        };
+        assert_eq!(find(f(true)).await, ["CA1"]);
+        assert_eq!(find(f(false)).await, ["CA6", "CA3", "CA2"]);
+        let call = store.get_call("CA1").await.unwrap().unwrap();
+        assert_eq!(call.inbox, Some(InboxKind::Message));
+        assert!(call.handled_at.is_some());
+
+        // Pages of three: every call once, newest first, the last page without a cursor.
+        let mut seen = Vec::new();
+        let mut after = None;
+        loop {
+            let p = store
+                .find_calls(&CallFilter::default(), &PageRequest { limit: 3, after })
+                .await
+                .unwrap();
+            assert!(p.items.len() <= 3);
+            seen.extend(sids(&p.items, |c| &c.call_sid));
+            match p.next {
+                Some(c) => after = Some(Cursor::decode(&c.encode()).unwrap()),
+                None => break,
+            }
+        }
+        assert_eq!(
+            seen,
+            ["CA8", "CA7", "CA6", "CA5", "CA4", "CA3", "CA2", "CA1"]
+        );
+        assert!(Cursor::decode("not a cursor").is_err());
+
+        // Contacts: added, refused twice, edited, blocked by number, deleted.
+        let now = t(10);
+        let vip = NewContact {
+            kind: Some(ContactKind::Vip),
+            name: Some(" Sam Lee ".into()),
+            number: Some("+1 617 555 0111".into()),
+            ..NewContact::default()
+        };
+        let sam = store.add_contact(&vip, now).await.unwrap();
+        assert_eq!(sam.name.as_deref(), Some("Sam Lee"));
+        assert_eq!(sam.source, ContactSource::Desk);
+        let same_number = NewContact {
+            number: Some("(617) 555-0111".into()),
+            ..vip.clone()
+        };
+        assert!(matches!(
+            store.add_contact(&same_number, now).await,
+            Err(ContactError::NumberTaken { .. })
+        ));
+        for bad in [
+            NewContact {
+                name: None,
+                ..vip.clone()
+            },
+            NewContact {
+                number: Some("12".into()),
+                ..vip.clone()
+            },
+            NewContact {
+                kind: None,
+                ..vip.clone()
+            },
+        ] {
+            assert!(matches!(
+                store.add_contact(&bad, now).await,
+                Err(ContactError::Invalid(_))
+            ));
+        }
+        let id = sam.id.clone().unwrap();
+        let known = NewContact {
+            kind: Some(ContactKind::Known),
+            company: Some("Acme".into()),
+            ..vip.clone()
+        };
+        let edited = store.update_contact(&id, &known, now).await.unwrap();
+        assert_eq!(
+            (edited.kind, edited.company.as_deref()),
+            (ContactKind::Known, Some("Acme"))
+        );
+        assert!(matches!(
+            store.update_contact("con_none", &known, now).await,
+            Err(ContactError::NotFound(_))
+        ));
+        let blocked = store
+            .block_number("6175550111", Some("Someone"), now)
+            .await
+            .unwrap();
+        assert_eq!(blocked.id.as_deref(), Some(id.as_str()));
+        assert_eq!(
+            (blocked.kind, blocked.name.as_deref()),
+            (ContactKind::Blocked, Some("Sam Lee"))
+        );
+        let stranger = store.block_number("+19005550177", None, now).await.unwrap();
+        assert_eq!(stranger.kind, ContactKind::Blocked);
+        assert!(matches!(
+            store.block_number("nope", None, now).await,
+            Err(ContactError::Invalid(_))
+        ));
+        assert_eq!(store.contacts().await.unwrap().len(), 2);
+        assert!(store.delete_contact(&id).await.unwrap());
+        assert!(!store.delete_contact(&id).await.unwrap());
+        assert_eq!(store.contacts().await.unwrap(), vec![stranger]);
+    }
+
+    #[tokio::test]
+    async fn the_sqlite_store_serves_the_desk() {
+        let dir = tempfile::tempdir().unwrap();
+        let url = format!("sqlite://{}/calls.db", dir.path().display());
+        let store: std::sync::Arc<dyn Store> =
+            std::sync::Arc::new(SqliteStore::open(&url).await.unwrap());
+        the_desk(store.as_ref()).await;
     }
 
     #[tokio::test]

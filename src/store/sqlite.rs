@@ -9,13 +9,15 @@ use std::str::FromStr;
 use async_trait::async_trait;
 use chrono::{DateTime, SecondsFormat, Utc};
 use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions, SqliteSynchronous};
-use sqlx::{Row, SqlitePool};
+use sqlx::{QueryBuilder, Row, Sqlite, SqlitePool};
 
 use super::{
-    stamp, AppointmentView, Appointments, BookError, CallLog, CallStatus, CallView, CallerView,
-    EventView, NewAppointment, NewNotification, NotificationView, Outbox, Outgoing, Speaker,
-    StoreError, TurnView,
+    stamp, AppointmentView, Appointments, BookError, CallFilter, CallLog, CallStatus, CallView,
+    CallerView, ContactError, ContactSource, ContactView, Contacts, Cursor, EventView, Inbox,
+    InboxFilter, InboxItem, NewAppointment, NewContact, NewNotification, NotificationView, Outbox,
+    Outgoing, Page, PageRequest, Speaker, StoreError, TurnView,
 };
+use crate::logic::dialog::screen::number_key;
 use crate::logic::dialog::CallerInfo;
 use crate::logic::domain::{Outcome, Summary, Urgency};
 
@@ -61,6 +63,128 @@ where
     row.try_get::<Option<String>, _>(column)?
         .map(|t| parse_named(&t, column))
         .transpose()
+}
+
+/// The calls, each with `inbox_kind`: why a closed call is in the executive's inbox, the
+/// same rule as what a closed call notifies (`notify::event_for`), plus meetings booked, moved
+/// or cancelled by phone. Decided when read, so calls logged before migration 0009 count too.
+const CALLS: &str = "(SELECT c.*, CASE
+    WHEN c.status = 'in_progress' THEN NULL
+    WHEN c.escalation_reason IS NOT NULL THEN 'escalation'
+    WHEN c.message IS NOT NULL OR c.outcome IN ('message', 'escalated') THEN 'message'
+    WHEN c.outcome IN ('booked', 'rescheduled', 'cancelled') THEN 'request'
+    WHEN c.outcome = 'abandoned'
+         AND COALESCE(c.category, 'new') NOT IN ('spam', 'sales', 'blocked')
+         AND EXISTS (SELECT 1 FROM turns t
+                     WHERE t.call_sid = c.call_sid AND t.speaker = 'caller' AND TRIM(t.text) <> '')
+      THEN 'missed_call'
+  END AS inbox_kind
+  FROM calls c) AS calls";
+
+/// A LIKE pattern matching `text` anywhere, its own `%`, `_` and `\` taken literally.
+fn like_anywhere(text: &str) -> String {
+    let mut p = String::from("%");
+    for ch in text.to_lowercase().chars() {
+        if matches!(ch, '%' | '_' | '\\') {
+            p.push('\\');
+        }
+        p.push(ch);
+    }
+    p.push('%');
+    p
+}
+
+/// `SELECT * FROM` the calls `filter` lets through (only inbox items when `inbox_only`), the
+/// page after `page.after`, newest first; one row more than the page, to tell if more follow.
+fn select_calls<'a>(
+    filter: &CallFilter,
+    inbox_only: bool,
+    page: &PageRequest,
+) -> QueryBuilder<'a, Sqlite> {
+    let mut q = QueryBuilder::new(format!("SELECT * FROM {CALLS} WHERE 1 = 1"));
+    if inbox_only {
+        q.push(" AND inbox_kind IS NOT NULL");
+    }
+    if let Some(t) = filter.since {
+        q.push(" AND started_at >= ").push_bind(stamp(t));
+    }
+    if let Some(t) = filter.until {
+        q.push(" AND started_at < ").push_bind(stamp(t));
+    }
+    if let Some(o) = filter.outcome {
+        q.push(" AND outcome = ").push_bind(o.as_str());
+    }
+    if let Some(c) = filter.category {
+        q.push(" AND category = ").push_bind(c.as_str());
+    }
+    if let Some(u) = filter.urgency {
+        q.push(" AND urgency = ").push_bind(u.as_str());
+    }
+    if let Some(k) = filter.inbox {
+        q.push(" AND inbox_kind = ").push_bind(k.as_str());
+    }
+    match filter.handled {
+        Some(true) => {
+            q.push(" AND handled_at IS NOT NULL");
+        }
+        Some(false) => {
+            q.push(" AND inbox_kind IS NOT NULL AND handled_at IS NULL");
+        }
+        None => {}
+    }
+    if let Some(text) = filter
+        .text
+        .as_deref()
+        .map(str::trim)
+        .filter(|t| !t.is_empty())
+    {
+        let p = like_anywhere(text);
+        q.push(" AND (");
+        for (i, column) in ["caller_name", "message", "purpose", "summary"]
+            .iter()
+            .enumerate()
+        {
+            if i > 0 {
+                q.push(" OR ");
+            }
+            q.push(format!("LOWER({column}) LIKE "))
+                .push_bind(p.clone())
+                .push(" ESCAPE '\\'");
+        }
+        q.push(" OR EXISTS (SELECT 1 FROM turns t WHERE t.call_sid = calls.call_sid AND LOWER(t.text) LIKE ")
+            .push_bind(p)
+            .push(" ESCAPE '\\'))");
+    }
+    if let Some(c) = &page.after {
+        q.push(" AND (started_at < ")
+            .push_bind(c.started_at.clone())
+            .push(" OR (started_at = ")
+            .push_bind(c.started_at.clone())
+            .push(" AND call_sid < ")
+            .push_bind(c.id.clone())
+            .push("))");
+    }
+    q.push(" ORDER BY started_at DESC, call_sid DESC LIMIT ")
+        .push_bind(page.limit.max(1) + 1);
+    q
+}
+
+/// The page of `rows` (one more than the page when more follow) as calls.
+fn call_page(rows: &[sqlx::sqlite::SqliteRow], limit: i64) -> Result<Page<CallView>, sqlx::Error> {
+    let limit = usize::try_from(limit.max(1)).unwrap_or(usize::MAX);
+    let mut items = rows
+        .iter()
+        .take(limit)
+        .map(call_from_row)
+        .collect::<Result<Vec<_>, _>>()?;
+    let next = (rows.len() > limit)
+        .then(|| items.last_mut())
+        .flatten()
+        .map(|last| Cursor {
+            started_at: last.started_at.clone(),
+            id: last.call_sid.clone(),
+        });
+    Ok(Page { items, next })
 }
 
 /// The store in one SQLite file: implements [`CallLog`], [`Appointments`] and [`Outbox`].
@@ -253,15 +377,29 @@ impl CallLog for SqliteStore {
     }
 
     async fn list_calls(&self, limit: i64) -> Result<Vec<CallView>, StoreError> {
-        let rows = sqlx::query("SELECT * FROM calls ORDER BY started_at DESC, call_sid LIMIT $1")
-            .bind(limit)
-            .fetch_all(&self.pool)
-            .await?;
+        let rows = sqlx::query(&format!(
+            "SELECT * FROM {CALLS} ORDER BY started_at DESC, call_sid LIMIT $1"
+        ))
+        .bind(limit)
+        .fetch_all(&self.pool)
+        .await?;
         Ok(rows.iter().map(call_from_row).collect::<Result<_, _>>()?)
     }
 
+    async fn find_calls(
+        &self,
+        filter: &CallFilter,
+        page: &PageRequest,
+    ) -> Result<Page<CallView>, StoreError> {
+        let rows = select_calls(filter, false, page)
+            .build()
+            .fetch_all(&self.pool)
+            .await?;
+        Ok(call_page(&rows, page.limit)?)
+    }
+
     async fn get_call(&self, call_sid: &str) -> Result<Option<CallView>, StoreError> {
-        let Some(row) = sqlx::query("SELECT * FROM calls WHERE call_sid = $1")
+        let Some(row) = sqlx::query(&format!("SELECT * FROM {CALLS} WHERE call_sid = $1"))
             .bind(call_sid)
             .fetch_optional(&self.pool)
             .await?
@@ -622,25 +760,302 @@ impl Appointments for SqliteStore {
         let rows = sqlx::query("SELECT * FROM appointments ORDER BY starts_at, id")
             .fetch_all(&self.pool)
             .await?;
-        let local = |s: String| -> Result<String, sqlx::Error> {
-            Ok(parse_stamp(&s)?
-                .with_timezone(&tz)
-                .to_rfc3339_opts(SecondsFormat::Secs, false))
+        Ok(rows
+            .iter()
+            .map(|r| appointment_from_row(r, tz))
+            .collect::<Result<_, _>>()?)
+    }
+
+    async fn appointment(
+        &self,
+        id: &str,
+        tz: chrono_tz::Tz,
+    ) -> Result<Option<AppointmentView>, StoreError> {
+        let row = sqlx::query("SELECT * FROM appointments WHERE id = $1")
+            .bind(id)
+            .fetch_optional(&self.pool)
+            .await?;
+        Ok(row.map(|r| appointment_from_row(&r, tz)).transpose()?)
+    }
+}
+
+/// An appointment's row as the API shows it, times in `tz`.
+fn appointment_from_row(
+    r: &sqlx::sqlite::SqliteRow,
+    tz: chrono_tz::Tz,
+) -> Result<AppointmentView, sqlx::Error> {
+    let local = |s: String| -> Result<String, sqlx::Error> {
+        Ok(parse_stamp(&s)?
+            .with_timezone(&tz)
+            .to_rfc3339_opts(SecondsFormat::Secs, false))
+    };
+    Ok(AppointmentView {
+        id: r.try_get("id")?,
+        start: local(r.try_get("starts_at")?)?,
+        end: local(r.try_get("ends_at")?)?,
+        caller_name: r.try_get("caller_name")?,
+        caller_number: r.try_get("caller_number")?,
+        purpose: r.try_get("purpose")?,
+        call_sid: r.try_get("call_sid")?,
+        status: r.try_get("status")?,
+    })
+}
+
+#[async_trait]
+impl Inbox for SqliteStore {
+    async fn inbox(
+        &self,
+        filter: &InboxFilter,
+        page: &PageRequest,
+    ) -> Result<Page<InboxItem>, StoreError> {
+        let calls = CallFilter {
+            inbox: filter.kind,
+            handled: filter.handled,
+            urgency: filter.urgency,
+            ..CallFilter::default()
         };
-        let mut out = Vec::with_capacity(rows.len());
-        for r in rows {
-            out.push(AppointmentView {
-                id: r.try_get("id")?,
-                start: local(r.try_get("starts_at")?)?,
-                end: local(r.try_get("ends_at")?)?,
-                caller_name: r.try_get("caller_name")?,
-                caller_number: r.try_get("caller_number")?,
-                purpose: r.try_get("purpose")?,
-                call_sid: r.try_get("call_sid")?,
-                status: r.try_get("status")?,
-            });
+        let rows = select_calls(&calls, true, page)
+            .build()
+            .fetch_all(&self.pool)
+            .await?;
+        let page_of_calls = call_page(&rows, page.limit)?;
+        Ok(Page {
+            items: page_of_calls
+                .items
+                .iter()
+                .filter_map(InboxItem::of)
+                .collect(),
+            next: page_of_calls.next,
+        })
+    }
+
+    async fn unhandled_count(&self) -> Result<i64, StoreError> {
+        let n = sqlx::query_scalar(&format!(
+            "SELECT COUNT(*) FROM {CALLS} WHERE inbox_kind IS NOT NULL AND handled_at IS NULL"
+        ))
+        .fetch_one(&self.pool)
+        .await?;
+        Ok(n)
+    }
+
+    async fn set_handled(
+        &self,
+        call_sid: &str,
+        at: Option<DateTime<Utc>>,
+    ) -> Result<Option<InboxItem>, StoreError> {
+        let item =
+            |row: Option<sqlx::sqlite::SqliteRow>| -> Result<Option<InboxItem>, sqlx::Error> {
+                Ok(row
+                    .as_ref()
+                    .map(call_from_row)
+                    .transpose()?
+                    .as_ref()
+                    .and_then(InboxItem::of))
+            };
+        let find = format!("SELECT * FROM {CALLS} WHERE call_sid = $1");
+        let before = sqlx::query(&find)
+            .bind(call_sid)
+            .fetch_optional(&self.pool)
+            .await?;
+        if item(before)?.is_none() {
+            return Ok(None);
         }
-        Ok(out)
+        sqlx::query("UPDATE calls SET handled_at = $1 WHERE call_sid = $2")
+            .bind(at.map(stamp))
+            .bind(call_sid)
+            .execute(&self.pool)
+            .await?;
+        let after = sqlx::query(&find)
+            .bind(call_sid)
+            .fetch_optional(&self.pool)
+            .await?;
+        Ok(item(after)?)
+    }
+}
+
+/// A contact's row as the API shows it.
+fn contact_from_row(r: &sqlx::sqlite::SqliteRow) -> Result<ContactView, sqlx::Error> {
+    Ok(ContactView {
+        id: Some(r.try_get("id")?),
+        source: ContactSource::Desk,
+        kind: named(r, "kind")?,
+        name: r.try_get("name")?,
+        company: r.try_get("company")?,
+        role: r.try_get("role")?,
+        number: r.try_get("number")?,
+        escalate: r.try_get::<i64, _>("escalate")? != 0,
+        note: r.try_get("note")?,
+        created_at: Some(r.try_get("created_at")?),
+        updated_at: Some(r.try_get("updated_at")?),
+    })
+}
+
+impl SqliteStore {
+    /// Refuses `number` when another contact than `except` has it.
+    async fn number_free(&self, number: Option<&str>, except: &str) -> Result<(), ContactError> {
+        let Some(key) = number.and_then(number_key) else {
+            return Ok(());
+        };
+        let holder: Option<String> =
+            sqlx::query_scalar("SELECT id FROM contacts WHERE number_key = $1 AND id <> $2")
+                .bind(key)
+                .bind(except)
+                .fetch_optional(&self.pool)
+                .await
+                .map_err(StoreError::from)?;
+        match holder {
+            Some(id) => Err(ContactError::NumberTaken {
+                number: number.unwrap_or_default().to_string(),
+                id,
+            }),
+            None => Ok(()),
+        }
+    }
+
+    async fn contact_or_not_found(&self, id: &str) -> Result<ContactView, ContactError> {
+        self.contact(id)
+            .await?
+            .ok_or_else(|| ContactError::NotFound(id.to_string()))
+    }
+}
+
+/// A write refused by the one-number-per-contact index, raced past [`SqliteStore::number_free`].
+fn contact_write_error(e: sqlx::Error, number: Option<&str>) -> ContactError {
+    match &e {
+        sqlx::Error::Database(d) if d.is_unique_violation() => ContactError::NumberTaken {
+            number: number.unwrap_or_default().to_string(),
+            id: "another contact".into(),
+        },
+        _ => ContactError::Store(e.into()),
+    }
+}
+
+#[async_trait]
+impl Contacts for SqliteStore {
+    async fn contacts(&self) -> Result<Vec<ContactView>, StoreError> {
+        let rows = sqlx::query(
+            "SELECT * FROM contacts ORDER BY
+               CASE kind WHEN 'vip' THEN 0 WHEN 'known' THEN 1 ELSE 2 END,
+               LOWER(COALESCE(name, number)), id",
+        )
+        .fetch_all(&self.pool)
+        .await?;
+        Ok(rows
+            .iter()
+            .map(contact_from_row)
+            .collect::<Result<_, _>>()?)
+    }
+
+    async fn contact(&self, id: &str) -> Result<Option<ContactView>, StoreError> {
+        let row = sqlx::query("SELECT * FROM contacts WHERE id = $1")
+            .bind(id)
+            .fetch_optional(&self.pool)
+            .await?;
+        Ok(row.as_ref().map(contact_from_row).transpose()?)
+    }
+
+    async fn add_contact(
+        &self,
+        new: &NewContact,
+        now: DateTime<Utc>,
+    ) -> Result<ContactView, ContactError> {
+        let (kind, c) = new.checked()?;
+        self.number_free(c.number.as_deref(), "").await?;
+        let id = format!("con_{}", uuid::Uuid::new_v4().simple());
+        sqlx::query(
+            "INSERT INTO contacts (id, kind, name, company, role, number, number_key, escalate, note, created_at, updated_at)
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $10)",
+        )
+        .bind(&id)
+        .bind(kind.as_str())
+        .bind(&c.name)
+        .bind(&c.company)
+        .bind(&c.role)
+        .bind(&c.number)
+        .bind(c.number.as_deref().and_then(number_key))
+        .bind(i64::from(c.escalate))
+        .bind(&c.note)
+        .bind(stamp(now))
+        .execute(&self.pool)
+        .await
+        .map_err(|e| contact_write_error(e, c.number.as_deref()))?;
+        self.contact_or_not_found(&id).await
+    }
+
+    async fn update_contact(
+        &self,
+        id: &str,
+        new: &NewContact,
+        now: DateTime<Utc>,
+    ) -> Result<ContactView, ContactError> {
+        let (kind, c) = new.checked()?;
+        self.contact_or_not_found(id).await?;
+        self.number_free(c.number.as_deref(), id).await?;
+        sqlx::query(
+            "UPDATE contacts SET kind = $1, name = $2, company = $3, role = $4, number = $5,
+               number_key = $6, escalate = $7, note = $8, updated_at = $9
+             WHERE id = $10",
+        )
+        .bind(kind.as_str())
+        .bind(&c.name)
+        .bind(&c.company)
+        .bind(&c.role)
+        .bind(&c.number)
+        .bind(c.number.as_deref().and_then(number_key))
+        .bind(i64::from(c.escalate))
+        .bind(&c.note)
+        .bind(stamp(now))
+        .bind(id)
+        .execute(&self.pool)
+        .await
+        .map_err(|e| contact_write_error(e, c.number.as_deref()))?;
+        self.contact_or_not_found(id).await
+    }
+
+    async fn delete_contact(&self, id: &str) -> Result<bool, StoreError> {
+        let r = sqlx::query("DELETE FROM contacts WHERE id = $1")
+            .bind(id)
+            .execute(&self.pool)
+            .await?;
+        Ok(r.rows_affected() > 0)
+    }
+
+    async fn block_number(
+        &self,
+        number: &str,
+        name: Option<&str>,
+        now: DateTime<Utc>,
+    ) -> Result<ContactView, ContactError> {
+        let wanted = NewContact {
+            kind: Some(crate::logic::domain::ContactKind::Blocked),
+            name: name.map(str::to_string),
+            number: Some(number.to_string()),
+            ..NewContact::default()
+        };
+        let (_, c) = wanted.checked()?;
+        let key = c.number.as_deref().and_then(number_key);
+        let holder: Option<String> =
+            sqlx::query_scalar("SELECT id FROM contacts WHERE number_key = $1")
+                .bind(&key)
+                .fetch_optional(&self.pool)
+                .await
+                .map_err(StoreError::from)?;
+        match holder {
+            Some(id) => {
+                sqlx::query(
+                    "UPDATE contacts SET kind = 'blocked', name = COALESCE(name, $1), updated_at = $2
+                     WHERE id = $3",
+                )
+                .bind(&c.name)
+                .bind(stamp(now))
+                .bind(&id)
+                .execute(&self.pool)
+                .await
+                .map_err(StoreError::from)?;
+                self.contact_or_not_found(&id).await
+            }
+            None => self.add_contact(&c, now).await,
+        }
     }
 }
 
@@ -681,6 +1096,8 @@ fn call_from_row(row: &sqlx::sqlite::SqliteRow) -> Result<CallView, sqlx::Error>
         summary: summary.as_ref().map(Summary::text),
         summary_parts: summary,
         escalation_reason: row.try_get("escalation_reason")?,
+        inbox: named_opt(row, "inbox_kind")?,
+        handled_at: row.try_get("handled_at")?,
         turns: None,
         events: None,
         notifications: None,

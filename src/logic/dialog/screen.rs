@@ -86,7 +86,7 @@ struct RawScreening {
     escalate: EscalateRules,
 }
 
-pub use crate::logic::domain::{Category, Urgency};
+pub use crate::logic::domain::{Category, ContactKind, Urgency};
 
 /// The screening lists and rules.
 #[derive(Debug, Clone, Default)]
@@ -158,6 +158,27 @@ pub fn same_name(heard: &str, listed: &str) -> bool {
     listed.iter().all(|l| heard.iter().any(|h| close(h, l)))
 }
 
+/// One entry of the screening lists, wherever it is kept (the persona's file or the desk's
+/// contacts in the database).
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct Listed {
+    pub kind: Option<ContactKind>,
+    pub name: Option<String>,
+    pub company: Option<String>,
+    pub role: Option<String>,
+    /// E.164 or any formatting: numbers compare by their digits.
+    pub number: Option<String>,
+    /// Always hand this caller to a human.
+    pub escalate: bool,
+}
+
+/// The key one number is stored under, whatever its formatting: its last ten digits (the part
+/// [`same_number`] compares); `None` when it has fewer than seven digits (not a phone number).
+pub fn number_key(number: &str) -> Option<String> {
+    let d = digits(number);
+    (d.len() >= 7).then(|| d[d.len().saturating_sub(10)..].to_string())
+}
+
 impl Screening {
     /// Parses and validates screening TOML.
     pub fn from_toml(text: &str) -> Result<Self, ScreenError> {
@@ -200,6 +221,65 @@ impl Screening {
             escalate_urgency: raw.escalate.urgency,
             escalate_roles: phrases(raw.escalate.roles),
         })
+    }
+
+    /// These lists with `contacts` merged in (the desk's, from the database): each contact
+    /// first replaces the entries for its number (so blocking a listed VIP, or listing a
+    /// blocked number as known, takes effect), then joins the list of its kind. A blocked
+    /// contact is blocked by its number, or by its name when it has no number.
+    pub fn with_contacts(&self, contacts: &[Listed]) -> Screening {
+        let mut out = self.clone();
+        for c in contacts {
+            let Some(kind) = c.kind else { continue };
+            if let Some(n) = c.number.as_deref().filter(|n| number_key(n).is_some()) {
+                let other = |x: &Contact| !x.number.as_deref().is_some_and(|m| same_number(m, n));
+                out.vip.retain(other);
+                out.known.retain(other);
+                out.blocked_numbers.retain(|b| !same_number(b, n));
+            }
+            let contact = || Contact {
+                name: c.name.clone().unwrap_or_default(),
+                company: c.company.clone(),
+                role: c.role.clone(),
+                number: c.number.clone(),
+                escalate: c.escalate,
+            };
+            match kind {
+                ContactKind::Vip => out.vip.push(contact()),
+                ContactKind::Known => out.known.push(contact()),
+                ContactKind::Blocked => match (&c.number, &c.name) {
+                    (Some(n), _) => out.blocked_numbers.push(n.clone()),
+                    (None, Some(name)) => out.blocked_names.push(name.clone()),
+                    (None, None) => {}
+                },
+            }
+        }
+        out
+    }
+
+    /// Every entry of the lists: VIPs, known contacts, blocked numbers and names.
+    pub fn listed(&self) -> Vec<Listed> {
+        let person = |kind, c: &Contact| Listed {
+            kind: Some(kind),
+            name: Some(c.name.clone()),
+            company: c.company.clone(),
+            role: c.role.clone(),
+            number: c.number.clone(),
+            escalate: c.escalate,
+        };
+        let blocked = |number: Option<&String>, name: Option<&String>| Listed {
+            kind: Some(ContactKind::Blocked),
+            name: name.cloned(),
+            number: number.cloned(),
+            ..Listed::default()
+        };
+        self.vip
+            .iter()
+            .map(|c| person(ContactKind::Vip, c))
+            .chain(self.known.iter().map(|c| person(ContactKind::Known, c)))
+            .chain(self.blocked_numbers.iter().map(|n| blocked(Some(n), None)))
+            .chain(self.blocked_names.iter().map(|n| blocked(None, Some(n))))
+            .collect()
     }
 
     /// Who a caller ID belongs to: blocked, VIP or known; `None` for anyone else.
@@ -397,6 +477,63 @@ mod tests {
             .unwrap()
             .contains("emergency"));
         assert!(s.escalation(Category::New, Urgency::Routine).is_none());
+    }
+
+    #[test]
+    fn contacts_from_the_desk_join_and_override_the_lists() {
+        let s = screening();
+        let desk = |kind, name: Option<&str>, number: Option<&str>| Listed {
+            kind: Some(kind),
+            name: name.map(str::to_string),
+            number: number.map(str::to_string),
+            ..Listed::default()
+        };
+        let merged = s.with_contacts(&[
+            // A new caller blocked by number (formatted otherwise).
+            desk(
+                ContactKind::Blocked,
+                Some("Pat Doe"),
+                Some("(617) 555-0123"),
+            ),
+            // The persona's VIP blocked: the desk's entry wins.
+            desk(ContactKind::Blocked, None, Some("+16175550199")),
+            // A name blocked where no number is known.
+            desk(ContactKind::Blocked, Some("Robo Caller"), None),
+            // The persona's blocked number now a known contact.
+            desk(ContactKind::Known, Some("Vic Hale"), Some("+19005550100")),
+            desk(ContactKind::Vip, Some("Sam Lee"), Some("+16175550111")),
+        ]);
+        let cat = |n: &str| merged.by_number(n).map(|x| x.0);
+        assert_eq!(cat("+16175550123"), Some(Category::Blocked));
+        assert_eq!(cat("+16175550199"), Some(Category::Blocked));
+        assert_eq!(cat("+19005550100"), Some(Category::Known));
+        assert_eq!(cat("+16175550111"), Some(Category::Vip));
+        assert_eq!(cat("+16175550134"), Some(Category::Known), "others kept");
+        assert_eq!(
+            merged.by_name("This is Robo Caller").map(|x| x.0),
+            Some(Category::Blocked)
+        );
+        assert_eq!(
+            merged.by_name("Pat Doe").map(|x| x.0),
+            None,
+            "by number only"
+        );
+        // The persona's own lists are untouched.
+        assert_eq!(s.by_number("+16175550123").map(|x| x.0), None);
+        assert_eq!(
+            s.by_number("+16175550199").map(|x| x.0),
+            Some(Category::Vip)
+        );
+        let listed = merged.listed();
+        assert!(listed
+            .iter()
+            .any(|l| l.kind == Some(ContactKind::Vip) && l.name.as_deref() == Some("Sam Lee")));
+        assert_eq!(
+            number_key("+1 (617) 555-0199").as_deref(),
+            Some("6175550199")
+        );
+        assert_eq!(number_key("555-0199").as_deref(), Some("5550199"));
+        assert_eq!(number_key("12"), None);
     }
 
     #[test]
