@@ -28,7 +28,12 @@ use crate::services::Services;
 
 /// The application's routes.
 pub fn router(services: Arc<Services>) -> Router {
-    Router::new()
+    let mut router = Router::new();
+    if services.config.calendar.export_secret.is_some() {
+        // The bookings as an iCalendar feed at a secret URL; not mounted when no secret is set.
+        router = router.route("/calendar/{file}", get(export_feed));
+    }
+    router
         // Monitoring, open to probes and scrapers: no caller data (see `health`).
         .route("/healthz", get(health::healthz))
         .route("/readyz", get(health::readyz))
@@ -364,6 +369,43 @@ async fn list_notifications(
 }
 
 /// `GET /api/appointments`: booked and cancelled appointments.
+/// `GET /calendar/<secret>.ics`: every booked appointment as iCalendar, for a calendar app to
+/// subscribe to. The secret in the path is the only key (calendar apps send no token); a wrong
+/// one is a 404, as for a route that does not exist.
+async fn export_feed(State(svc): State<Arc<Services>>, Path(file): Path<String>) -> Response {
+    let Some(secret) = svc.config.calendar.export_secret.as_deref() else {
+        return StatusCode::NOT_FOUND.into_response();
+    };
+    let given = file.strip_suffix(".ics").unwrap_or("");
+    if !same_secret(given.as_bytes(), secret.as_bytes()) {
+        return StatusCode::NOT_FOUND.into_response();
+    }
+    let appointments = match svc.store.appointments().await {
+        Ok(a) => a,
+        Err(e) => return internal(e),
+    };
+    let now = chrono::Utc::now();
+    let events = appointments
+        .iter()
+        .filter(|a| a.booked)
+        .map(|a| crate::calendar_sync::event_of(&svc, a, now));
+    let name = format!("{} (Frontdesk bookings)", svc.persona.executive);
+    let text = crate::logic::ical::calendar_text(events, Some(&name));
+    (
+        [
+            (header::CONTENT_TYPE, "text/calendar; charset=utf-8"),
+            (header::CACHE_CONTROL, "private, max-age=60"),
+        ],
+        text,
+    )
+        .into_response()
+}
+
+/// Compares two secrets in time that does not depend on where they differ.
+fn same_secret(a: &[u8], b: &[u8]) -> bool {
+    a.len() == b.len() && a.iter().zip(b).fold(0u8, |acc, (x, y)| acc | (x ^ y)) == 0
+}
+
 async fn list_appointments(State(svc): State<Arc<Services>>, headers: HeaderMap) -> Response {
     if !authorized(&svc, &headers) {
         return unauthorized();
