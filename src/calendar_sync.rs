@@ -84,6 +84,8 @@ pub async fn write(services: Arc<Services>, calendar: CalDav) {
             let id = w.appointment.id.clone();
             match write_one(&services, &calendar, &w).await {
                 Ok(etag) => {
+                    // The server answered: the calendar is reachable, whatever the last read said.
+                    services.busy.set_reachable(true);
                     info!(appointment = %id, booked = w.appointment.booked, "written to the executive's calendar");
                     if let Err(e) = services
                         .store
