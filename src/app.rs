@@ -86,7 +86,8 @@ pub async fn build_services(
         .with_context(|| format!("loading the persona ({})", config.persona.display()))?;
     let store = SqliteStore::open(&config.database_url)
         .await
-        .with_context(|| format!("opening the call log ({})", config.database_url))?;
+        .with_context(|| format!("opening the call log ({})", config.database_url))?
+        .writing_calendar(config.calendar.enabled());
     let clock = Clock::starting_at(config.now);
     let Engines { stt, tts } = match engines {
         Some(e) => e,
@@ -119,7 +120,11 @@ pub async fn build_services(
         api_token,
         outbox: tokio::sync::Notify::new(),
         metrics: crate::metrics::Metrics::new(),
-        busy: Arc::new(crate::caldav::BusyView::new(config.calendar.enabled())),
+        busy: Arc::new(crate::caldav::BusyView::new(
+            config.calendar.reads_busy_time(),
+        )),
+        caldav: crate::caldav::CalDav::from_config(&config.calendar),
+        calendar_wake: tokio::sync::Notify::new(),
         config,
     });
     recover_interrupted(&services)
@@ -201,15 +206,22 @@ pub async fn start_with(
     let services = build_services(config, engines).await?;
     let app = http::router(services.clone());
     tokio::spawn(crate::notify::run(services.clone()));
-    if let Some(calendar) = crate::caldav::CalDav::from_config(&services.config.calendar) {
-        info!(url = ?services.config.calendar.caldav_url, "reading the executive's calendar");
-        tokio::spawn(crate::caldav::poll(
-            calendar,
-            services.busy.clone(),
-            services.clock,
-            services.persona.timezone,
-            services.persona.meetings.horizon_days,
-            std::time::Duration::from_secs(services.config.calendar.poll_secs),
+    if let Some(calendar) = services.caldav.clone() {
+        info!(url = ?services.config.calendar.caldav_url, "reading and writing the executive's calendar");
+        tokio::spawn(crate::calendar_sync::poll(
+            services.clone(),
+            calendar.clone(),
+        ));
+        tokio::spawn(crate::calendar_sync::write(services.clone(), calendar));
+    }
+    if !services.config.calendar.feeds.is_empty() {
+        info!(
+            feeds = services.config.calendar.feeds.len(),
+            "reading calendar feeds"
+        );
+        tokio::spawn(crate::calendar_sync::poll_feeds(
+            services.clone(),
+            services.config.calendar.feeds.clone(),
         ));
     }
     let task = tokio::spawn(async move {

@@ -5,7 +5,7 @@
 
 use std::sync::Arc;
 
-use crate::caldav::BusyView;
+use crate::caldav::{BusyView, CalDav};
 use crate::config::{Clock, Config};
 use crate::metrics::Metrics;
 use crate::persona::Persona;
@@ -36,6 +36,11 @@ pub struct Services {
     /// The executive's busy time from their own calendar, as last read (empty when none is
     /// configured): each call adds it to its calendar snapshot.
     pub busy: Arc<BusyView>,
+    /// The executive's CalDAV calendar, when configured: read afresh when a caller confirms a
+    /// time, and written by `caldav::sync::write`.
+    pub caldav: Option<CalDav>,
+    /// Wakes the calendar writer when a booking, move or cancellation queued a write.
+    pub calendar_wake: tokio::sync::Notify,
 }
 
 impl Services {
