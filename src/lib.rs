@@ -27,6 +27,9 @@
 //!   webhooks, Slack, email; retries with backoff; the digest).
 //! - [`http`]: HTTP — the provider's routes, the media-stream websocket, the JSON API, health
 //!   and metrics.
+//! - [`dashboard`]: the executive's desk, a server-rendered web dashboard (calls, transcripts,
+//!   recordings, live calls, the week's appointments) behind a sign-in with sessions, CSRF
+//!   tokens and a lockout.
 //! - [`metrics`]: the server's Prometheus metrics, recorded by the shell, never by `logic`.
 //! - [`persona`]: who the agent answers for, loaded from `prompts/`.
 //! - [`sim`]: a Twilio-faithful simulated caller and the caller corpus, for demos and tests.
@@ -40,6 +43,7 @@ pub mod caldav;
 pub mod calendar_sync;
 pub mod call;
 pub mod config;
+pub mod dashboard;
 pub mod http;
 pub mod logic;
 pub mod metrics;

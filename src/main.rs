@@ -107,6 +107,24 @@ enum Command {
         #[arg(long)]
         tz: Option<String>,
     },
+    /// Dashboard users: add one to the database, or print a password hash for the config.
+    User {
+        #[command(subcommand)]
+        action: UserAction,
+    },
+}
+
+#[derive(Subcommand)]
+enum UserAction {
+    /// Add a dashboard user (or set a new password for one) in the database. The password is
+    /// read from the terminal without echo, or as the first line of stdin when piped.
+    Add {
+        /// The name to sign in with (letters, digits, '.', '-', '_', '@').
+        name: String,
+    },
+    /// Print an argon2id hash of a password (read like `add`'s) for a `[[users]]` entry in the
+    /// config file.
+    Hash,
 }
 
 fn init_logging() {
@@ -171,7 +189,50 @@ async fn main() -> anyhow::Result<()> {
         }
         Command::Transcribe { file } => transcribe(config, file).await,
         Command::ParseTime { now, tz } => parse_time(&config, now.as_deref(), tz.as_deref()),
+        Command::User { action } => user(config, action).await,
     }
+}
+
+/// A password from the terminal (asked twice, without echo) or the first line of stdin.
+fn read_password() -> anyhow::Result<String> {
+    use std::io::IsTerminal;
+    let password = if std::io::stdin().is_terminal() {
+        let first = rpassword::prompt_password("Password: ")?;
+        let again = rpassword::prompt_password("Again: ")?;
+        if first != again {
+            bail!("the two passwords differ");
+        }
+        first
+    } else {
+        let mut line = String::new();
+        std::io::stdin().read_line(&mut line)?;
+        line.trim_end_matches(['\r', '\n']).to_string()
+    };
+    if password.is_empty() {
+        bail!("the password is empty");
+    }
+    Ok(password)
+}
+
+async fn user(config: Config, action: UserAction) -> anyhow::Result<()> {
+    use frontdesk::dashboard::auth;
+    match action {
+        UserAction::Add { name } => {
+            if !auth::valid_name(&name) {
+                bail!(
+                    "{name:?} is not a valid user name: use letters, digits, '.', '-', '_' or '@'"
+                );
+            }
+            let password = read_password()?;
+            let store = frontdesk::store::SqliteStore::open(&config.database_url)
+                .await
+                .with_context(|| format!("opening the database ({})", config.database_url))?;
+            auth::add_user(&store, &name, &password, chrono::Utc::now()).await?;
+            println!("user {name} can now sign in to the dashboard");
+        }
+        UserAction::Hash => println!("{}", auth::hash_password(&read_password()?)?),
+    }
+    Ok(())
 }
 
 async fn serve(config: Config) -> anyhow::Result<()> {

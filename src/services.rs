@@ -29,6 +29,9 @@ pub struct Services {
     pub stream_key: [u8; 32],
     /// The API bearer token.
     pub api_token: String,
+    /// Key for the dashboard's session cookies and form tokens: SHA-256 of the instance secret
+    /// (`FRONTDESK_SESSION_SECRET`, or the one generated once and kept in the database).
+    pub session_key: [u8; 32],
     /// Wakes the delivery worker when the outbox gets something.
     pub outbox: tokio::sync::Notify,
     /// This server's Prometheus metrics (its own registry, not a process-global one).
@@ -41,6 +44,9 @@ pub struct Services {
     pub caldav: Option<CalDav>,
     /// Wakes the calendar writer when a booking, move or cancellation queued a write.
     pub calendar_wake: tokio::sync::Notify,
+    /// Set to `true` when the server begins to shut down: long-lived responses (the
+    /// dashboard's live events) end, so the graceful shutdown does not wait on them.
+    pub closing: tokio::sync::watch::Sender<bool>,
 }
 
 impl Services {

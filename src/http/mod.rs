@@ -2,7 +2,9 @@
 //! [`Provider`](crate::providers::Provider)), the JSON API (`api`), its OpenAPI document
 //! (`openapi`, at `/api/openapi.json`), and the monitoring routes (`health`: `/healthz`,
 //! `/readyz`, `/metrics`). Every route is documented with `#[utoipa::path]` and mounted through
-//! `utoipa_axum`, so the router and the document are built from the same attributes.
+//! `utoipa_axum`, so the router and the document are built from the same attributes. The web
+//! dashboard's HTML pages ([`crate::dashboard`], under `/desk`) are merged in beside them: they
+//! are pages for people behind a sign-in, not part of the API or its document.
 //!
 //! **Architecture Invariant:** handlers are thin: they check, translate and hand over to
 //! `telephony`, `call` and `store`. The websocket handler is the only place a provider's
@@ -35,7 +37,10 @@ use crate::services::Services;
 pub fn router(services: Arc<Services>) -> Router {
     let (router, doc) = documented_routes(services.provider.name()).split_for_parts();
     let doc = Arc::new(doc);
-    router.layer(Extension(doc)).with_state(services)
+    router
+        .merge(crate::dashboard::routes())
+        .layer(Extension(doc))
+        .with_state(services)
 }
 
 /// Every route, each with its OpenAPI operation.

@@ -1,5 +1,6 @@
 //! The durable record: the call log, the appointments and the outbox, behind three ports
-//! ([`CallLog`], [`Appointments`], [`Outbox`]; [`Store`] is all three), so that a second
+//! ([`CallLog`], [`Appointments`], [`Outbox`]), and the desk's ports below; [`Store`] is all
+//! of them, so that a second
 //! database (PostgreSQL) is a second implementation, not a rewrite of the callers. The ports
 //! name no database type: their values are this module's, their errors [`StoreError`] and
 //! [`BookError`]. [`sqlite::SqliteStore`] is the one implementation today; [`journal`] is a
@@ -9,7 +10,8 @@
 //! at, marked handled or reopened) and [`Contacts`] (VIPs, known and blocked callers kept in the
 //! database, which screening merges with the persona's lists at each call's start), and
 //! [`CallLog::find_calls`] (calls by date, outcome, category, urgency, handled and words said,
-//! a page at a time behind a [`Cursor`]).
+//! a page at a time behind a [`Cursor`]). The dashboard's sign-in keeps its users, failed
+//! sign-ins, sessions and generated secrets behind [`Users`].
 //!
 //! **Architecture Invariant:** every turn is written when it happens, never batched to hang-up;
 //! SQL stays portable (no SQLite-only syntax) so PostgreSQL can follow. Closing a call and
@@ -898,12 +900,15 @@ pub trait Outbox: Send + Sync {
 /// The whole store: one database serving the ports (closing a call and queueing its
 /// notifications share a transaction, and so do a booking and its calendar write). What
 /// [`crate::services::Services`] holds.
-pub trait Store: CallLog + Appointments + Outbox + CalendarSync + Inbox + Contacts {}
+pub trait Store: CallLog + Appointments + Outbox + CalendarSync + Inbox + Contacts + Users {}
 
-impl<T: CallLog + Appointments + Outbox + CalendarSync + Inbox + Contacts + ?Sized> Store for T {}
+impl<T: CallLog + Appointments + Outbox + CalendarSync + Inbox + Contacts + Users + ?Sized> Store for T {}
 
 pub mod journal;
 pub mod sqlite;
+pub mod users;
+
+pub use users::Users;
 
 pub use sqlite::SqliteStore;
 

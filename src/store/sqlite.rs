@@ -191,7 +191,7 @@ fn call_page(rows: &[sqlx::sqlite::SqliteRow], limit: i64) -> Result<Page<CallVi
 /// The store in one SQLite file: implements [`CallLog`], [`Appointments`] and [`Outbox`].
 #[derive(Clone, Debug)]
 pub struct SqliteStore {
-    pool: SqlitePool,
+    pub(super) pool: SqlitePool,
     /// Bookings, moves and cancellations queue a write to the executive's calendar.
     calendar_writes: bool,
 }

@@ -1,0 +1,481 @@
+//! The dashboard's pages and forms: thin handlers that read the store, fill a view and render
+//! it.
+
+use std::collections::HashMap;
+use std::convert::Infallible;
+use std::sync::Arc;
+use std::time::Duration;
+
+use axum::extract::{Path, Query, State};
+use axum::http::{header, HeaderMap, StatusCode};
+use axum::response::sse::{Event, KeepAlive, Sse};
+use axum::response::{IntoResponse, Redirect, Response};
+use chrono::{Datelike, Duration as Span, NaiveDate, Timelike, Utc};
+use futures_util::Stream;
+use tracing::info;
+
+use super::views::{self, Chrome};
+use super::{internal, page, Posted, Session};
+use crate::services::Services;
+use crate::store::{CallView, Speaker};
+
+fn chrome(s: &Session, section: &'static str) -> Chrome {
+    Chrome {
+        user: s.user.clone(),
+        csrf: s.csrf.clone(),
+        section,
+    }
+}
+
+fn name_of<T: std::fmt::Display>(v: Option<T>) -> String {
+    v.map_or_else(String::new, |v| v.to_string())
+}
+
+/// Who called, as a person reads it: the name, else the number, else "Unknown caller".
+fn caller_label(c: &CallView) -> String {
+    c.caller
+        .name
+        .clone()
+        .or_else(|| c.from.clone())
+        .unwrap_or_else(|| "Unknown caller".into())
+}
+
+fn row(c: &CallView, svc: &Services) -> views::CallRow {
+    let line = c
+        .summary
+        .as_deref()
+        .or(c.purpose.as_deref())
+        .map(views::one_line)
+        .unwrap_or_default();
+    views::CallRow {
+        sid: c.call_sid.clone(),
+        when: views::when(&c.started_at, svc.persona.timezone),
+        caller: caller_label(c),
+        category: name_of(c.category),
+        urgency: name_of(c.urgency),
+        urgent: c
+            .urgency
+            .is_some_and(|u| u != crate::logic::domain::Urgency::Routine),
+        outcome: name_of(c.outcome),
+        status: c.status.to_string(),
+        line,
+    }
+}
+
+/// `GET /desk/calls`: recent calls, newest first, and the calls in progress (live).
+pub async fn calls(State(svc): State<Arc<Services>>, s: Session) -> Response {
+    match svc.store.list_calls(200).await {
+        Ok(list) => page(&views::Calls {
+            rows: list.iter().map(|c| row(c, &svc)).collect(),
+            chrome: chrome(&s, "calls"),
+        }),
+        Err(e) => internal(e),
+    }
+}
+
+/// The calls in progress, rendered as the live list.
+async fn live_fragment(svc: &Services) -> String {
+    let mut calls = Vec::new();
+    match svc.store.open_calls().await {
+        Ok(open) => {
+            for sid in open {
+                if let Ok(Some(c)) = svc.store.get_call(&sid).await {
+                    let turns = c.turns.as_deref().unwrap_or_default();
+                    calls.push(views::LiveCall {
+                        caller: caller_label(&c),
+                        since: views::when(&c.started_at, svc.persona.timezone),
+                        turns: turns.len(),
+                        last: turns
+                            .last()
+                            .map(|t| format!("{}: {}", t.speaker, t.text))
+                            .unwrap_or_default(),
+                        sid: c.call_sid,
+                    });
+                }
+            }
+        }
+        Err(e) => tracing::warn!(error = %e, "cannot read the live calls"),
+    }
+    askama::Template::render(&views::Live { calls }).unwrap_or_default()
+}
+
+/// `GET /desk/live`: server-sent events, one `live` event with the live list whenever it
+/// changes (checked every second), until the browser leaves or the server shuts down.
+pub async fn live(
+    State(svc): State<Arc<Services>>,
+    _s: Session,
+) -> Sse<impl Stream<Item = Result<Event, Infallible>>> {
+    let closing = svc.closing.subscribe();
+    let stream = futures_util::stream::unfold(
+        (svc, closing, None::<String>),
+        |(svc, mut closing, last)| async move {
+            loop {
+                if *closing.borrow() {
+                    return None;
+                }
+                if last.is_some() {
+                    tokio::select! {
+                        _ = tokio::time::sleep(Duration::from_secs(1)) => {}
+                        _ = closing.changed() => return None,
+                    }
+                }
+                let html = live_fragment(&svc).await;
+                if last.as_deref() != Some(html.as_str()) {
+                    let event = Event::default().event("live").data(html.clone());
+                    return Some((Ok(event), (svc, closing, Some(html))));
+                }
+            }
+        },
+    );
+    Sse::new(stream).keep_alive(KeepAlive::default())
+}
+
+/// Seconds from the call's start to `stamp`.
+fn offset(start: Option<chrono::DateTime<Utc>>, stamp: &str) -> f64 {
+    match (start, views::instant(stamp)) {
+        (Some(s), Some(t)) => (t - s).num_milliseconds() as f64 / 1000.0,
+        _ => 0.0,
+    }
+}
+
+/// `GET /desk/calls/{sid}`: one call: caller card, screening, the transcript as a timeline
+/// with latencies and barge-ins, the recording, notifications, the appointment it made.
+pub async fn call(
+    State(svc): State<Arc<Services>>,
+    s: Session,
+    Path(sid): Path<String>,
+) -> Response {
+    let c = match svc.store.get_call(&sid).await {
+        Ok(Some(c)) => c,
+        Ok(None) => return (StatusCode::NOT_FOUND, "no such call").into_response(),
+        Err(e) => return internal(e),
+    };
+    let tz = svc.persona.timezone;
+    let recording = match svc.store.recording_path(&sid).await {
+        Ok(Some(p)) if std::path::Path::new(&p).is_file() => {
+            Some(format!("/desk/calls/{sid}/recording.wav"))
+        }
+        Ok(_) => None,
+        Err(e) => return internal(e),
+    };
+    let start = views::instant(&c.started_at);
+    let mut timeline: Vec<(f64, views::Entry)> = Vec::new();
+    for t in c.turns.iter().flatten() {
+        let at = offset(start, &t.started_at);
+        let (kind, who) = match t.speaker {
+            Speaker::Agent => ("agent", "Agent".to_string()),
+            Speaker::Caller => ("caller", caller_label(&c)),
+        };
+        timeline.push((
+            at,
+            views::Entry {
+                at_secs: format!("{at:.1}"),
+                at: views::clock_time(at),
+                kind: kind.into(),
+                who,
+                text: t.text.clone(),
+                latency: t
+                    .latency_ms
+                    .map(|ms| format!("reply in {ms} ms"))
+                    .unwrap_or_default(),
+                interrupted: t.interrupted,
+            },
+        ));
+    }
+    for e in c.events.iter().flatten() {
+        let at = offset(start, &e.at);
+        timeline.push((
+            at,
+            views::Entry {
+                at_secs: format!("{at:.1}"),
+                at: views::clock_time(at),
+                kind: "event".into(),
+                who: e.kind.replace('_', " "),
+                text: e.detail.clone(),
+                latency: String::new(),
+                interrupted: false,
+            },
+        ));
+    }
+    timeline.sort_by(|a, b| a.0.total_cmp(&b.0));
+    let appointments = match svc.store.list_appointments(tz).await {
+        Ok(list) => list
+            .into_iter()
+            .filter(|a| a.call_sid.as_deref() == Some(sid.as_str()))
+            .map(|a| views::ApptRow {
+                when: views::when(&a.start, tz),
+                week: format!("/desk/week?week={}", a.start.get(..10).unwrap_or("")),
+                purpose: a.purpose.unwrap_or_default(),
+                booked: a.status == "booked",
+                status: a.status,
+                id: a.id,
+            })
+            .collect(),
+        Err(e) => return internal(e),
+    };
+    let duration = match (start, c.ended_at.as_deref().and_then(views::instant)) {
+        (Some(a), Some(b)) => views::clock_time((b - a).num_milliseconds() as f64 / 1000.0),
+        _ => String::new(),
+    };
+    let view = views::CallPage {
+        chrome: chrome(&s, "calls"),
+        caller: caller_label(&c),
+        company: c.caller.company.clone().unwrap_or_default(),
+        callback: c.caller.callback_number.clone().unwrap_or_default(),
+        from: c.from.clone().unwrap_or_default(),
+        category: name_of(c.category),
+        urgency: name_of(c.urgency),
+        urgent: c
+            .urgency
+            .is_some_and(|u| u != crate::logic::domain::Urgency::Routine),
+        reason: c.escalation_reason.clone().unwrap_or_default(),
+        outcome: name_of(c.outcome),
+        status: c.status.to_string(),
+        when: views::when(&c.started_at, tz),
+        duration,
+        summary: c.summary.clone().unwrap_or_default(),
+        purpose: c.purpose.clone().unwrap_or_default(),
+        message: c.message.clone().unwrap_or_default(),
+        recording,
+        timeline: timeline.into_iter().map(|(_, e)| e).collect(),
+        notifications: c
+            .notifications
+            .iter()
+            .flatten()
+            .map(|n| views::NoteRow {
+                channel: n.channel.to_string(),
+                event: n.event.to_string(),
+                status: n.status.clone(),
+                attempts: n.attempts,
+                last_error: n.last_error.clone().unwrap_or_default(),
+                when: n
+                    .delivered_at
+                    .as_deref()
+                    .or(n.due_at.as_deref())
+                    .map(|t| views::when(t, tz))
+                    .unwrap_or_default(),
+            })
+            .collect(),
+        appointments,
+        sid: c.call_sid,
+    };
+    page(&view)
+}
+
+/// A single byte range `bytes=a-b` (or `a-`, or `-n`) of a body `len` long, if it fits.
+fn byte_range(header: &str, len: u64) -> Option<(u64, u64)> {
+    let spec = header.strip_prefix("bytes=")?.trim();
+    if spec.contains(',') || len == 0 {
+        return None;
+    }
+    let (a, b) = spec.split_once('-')?;
+    let (start, end) = match (a.trim(), b.trim()) {
+        ("", n) => {
+            let n: u64 = n.parse().ok()?;
+            (len.saturating_sub(n), len - 1)
+        }
+        (a, "") => (a.parse().ok()?, len - 1),
+        (a, b) => (a.parse().ok()?, b.parse::<u64>().ok()?.min(len - 1)),
+    };
+    (start <= end && start < len).then_some((start, end))
+}
+
+/// `GET /desk/calls/{sid}/recording.wav`: the call's recording for the page's player (with
+/// byte ranges, so the player can jump to a turn).
+pub async fn recording(
+    State(svc): State<Arc<Services>>,
+    _s: Session,
+    Path(sid): Path<String>,
+    headers: HeaderMap,
+) -> Response {
+    let path = match svc.store.recording_path(&sid).await {
+        Ok(Some(p)) => p,
+        Ok(None) => return (StatusCode::NOT_FOUND, "no recording").into_response(),
+        Err(e) => return internal(e),
+    };
+    let Ok(bytes) = tokio::fs::read(&path).await else {
+        return (StatusCode::NOT_FOUND, "recording file missing").into_response();
+    };
+    let len = bytes.len() as u64;
+    let range = headers
+        .get(header::RANGE)
+        .and_then(|v| v.to_str().ok())
+        .map(|r| byte_range(r, len));
+    match range {
+        Some(Some((a, b))) => (
+            StatusCode::PARTIAL_CONTENT,
+            [
+                (header::CONTENT_TYPE, "audio/wav".to_string()),
+                (header::ACCEPT_RANGES, "bytes".to_string()),
+                (header::CONTENT_RANGE, format!("bytes {a}-{b}/{len}")),
+            ],
+            bytes[a as usize..=b as usize].to_vec(),
+        )
+            .into_response(),
+        Some(None) => (
+            StatusCode::RANGE_NOT_SATISFIABLE,
+            [(header::CONTENT_RANGE, format!("bytes */{len}"))],
+        )
+            .into_response(),
+        None => (
+            [
+                (header::CONTENT_TYPE, "audio/wav"),
+                (header::ACCEPT_RANGES, "bytes"),
+            ],
+            bytes,
+        )
+            .into_response(),
+    }
+}
+
+/// `GET /desk/week?week=YYYY-MM-DD`: the week (Monday to Sunday) holding that date, in the
+/// persona's zone, with today's line; this week by default.
+pub async fn week(
+    State(svc): State<Arc<Services>>,
+    s: Session,
+    Query(q): Query<HashMap<String, String>>,
+) -> Response {
+    let tz = svc.persona.timezone;
+    let now = svc.clock.now().with_timezone(&tz);
+    let today = now.date_naive();
+    let day = q
+        .get("week")
+        .and_then(|w| NaiveDate::parse_from_str(w, "%Y-%m-%d").ok())
+        .unwrap_or(today);
+    let monday = day - Span::days(i64::from(day.weekday().num_days_from_monday()));
+    let sunday = monday + Span::days(6);
+    let list = match svc.store.list_appointments(tz).await {
+        Ok(list) => list,
+        Err(e) => return internal(e),
+    };
+    let in_week: Vec<_> = list
+        .into_iter()
+        .filter_map(|a| {
+            let start = chrono::DateTime::parse_from_rfc3339(&a.start)
+                .ok()?
+                .with_timezone(&tz);
+            let end = chrono::DateTime::parse_from_rfc3339(&a.end)
+                .ok()?
+                .with_timezone(&tz);
+            (start.date_naive() >= monday && start.date_naive() <= sunday)
+                .then_some((start, end, a))
+        })
+        .collect();
+    // The hours shown: the meeting hours, widened to every appointment and to now.
+    let rules = &svc.persona.meetings;
+    let mut first = rules.start.hour().saturating_sub(1);
+    let mut last = (rules.end.hour() + 1).min(24);
+    for (start, end, _) in &in_week {
+        first = first.min(start.hour());
+        last = last.max((end.hour() + 1).min(24));
+    }
+    if today >= monday && today <= sunday {
+        first = first.min(now.hour());
+        last = last.max((now.hour() + 1).min(24));
+    }
+    let span = f64::from((last - first) * 60);
+    let pct = |h: u32, m: u32| {
+        let minutes = f64::from(h * 60 + m) - f64::from(first * 60);
+        format!("{:.2}", (minutes / span * 100.0).clamp(0.0, 100.0))
+    };
+    let days = (0..7)
+        .map(|i| {
+            let date = monday + Span::days(i);
+            let is_today = date == today;
+            views::Day {
+                label: date.format("%a %-d").to_string(),
+                today: is_today,
+                now_top: is_today.then(|| pct(now.hour(), now.minute())),
+                now_label: now.format("%-I:%M %p").to_string(),
+                items: in_week
+                    .iter()
+                    .filter(|(start, _, _)| start.date_naive() == date)
+                    .map(|(start, end, a)| {
+                        let minutes = (*end - *start).num_minutes().max(15) as f64;
+                        views::WeekItem {
+                            id: a.id.clone(),
+                            top: pct(start.hour(), start.minute()),
+                            height: format!("{:.2}", minutes / span * 100.0),
+                            time: format!("{}–{}", start.format("%-I:%M"), end.format("%-I:%M %p")),
+                            who: a
+                                .caller_name
+                                .clone()
+                                .or_else(|| a.caller_number.clone())
+                                .unwrap_or_default(),
+                            purpose: a.purpose.clone().unwrap_or_default(),
+                            call: a.call_sid.as_ref().map(|c| format!("/desk/calls/{c}")),
+                            booked: a.status == "booked",
+                        }
+                    })
+                    .collect(),
+            }
+        })
+        .collect();
+    let link = |d: NaiveDate| format!("/desk/week?week={}", d.format("%Y-%m-%d"));
+    page(&views::Week {
+        chrome: chrome(&s, "week"),
+        title: format!("Week of {}", monday.format("%B %-d, %Y")),
+        zone: format!("{} ({})", svc.persona.city, tz.name()),
+        prev: link(monday - Span::days(7)),
+        next: link(monday + Span::days(7)),
+        this_week: link(today),
+        hours: (first..last)
+            .map(|h| views::HourMark {
+                label: format!(
+                    "{} {}",
+                    if h % 12 == 0 { 12 } else { h % 12 },
+                    if h < 12 { "AM" } else { "PM" }
+                ),
+                top: pct(h, 0),
+            })
+            .collect(),
+        days,
+        here: link(monday),
+    })
+}
+
+/// Where a form asks to go back to: a dashboard path, else `fallback`.
+fn back_to(posted: &Posted, fallback: &str) -> String {
+    let to = posted.field("back");
+    if to.starts_with("/desk/") && !to.starts_with("/desk//") {
+        to.to_string()
+    } else {
+        fallback.to_string()
+    }
+}
+
+/// `POST /desk/appointments/{id}/cancel`: cancels a booked appointment, freeing its time.
+pub async fn cancel(
+    State(svc): State<Arc<Services>>,
+    Path(id): Path<String>,
+    posted: Posted,
+) -> Response {
+    match svc.store.cancel_appointment(&id, svc.clock.now()).await {
+        Ok(()) => {
+            info!(appointment = %id, user = %posted.session.user, "appointment cancelled from the dashboard")
+        }
+        Err(crate::store::BookError::NotFound(_)) => {
+            return (StatusCode::NOT_FOUND, "no booked appointment with that id").into_response()
+        }
+        Err(e) => return internal(e),
+    }
+    Redirect::to(&back_to(&posted, "/desk/week")).into_response()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::byte_range;
+
+    #[test]
+    fn byte_ranges_are_read_and_bounded() {
+        assert_eq!(byte_range("bytes=0-", 100), Some((0, 99)));
+        assert_eq!(byte_range("bytes=10-19", 100), Some((10, 19)));
+        assert_eq!(byte_range("bytes=90-200", 100), Some((90, 99)));
+        assert_eq!(byte_range("bytes=-10", 100), Some((90, 99)));
+        assert_eq!(byte_range("bytes=100-", 100), None);
+        assert_eq!(byte_range("bytes=5-1", 100), None);
+        assert_eq!(byte_range("bytes=0-1,3-4", 100), None);
+        assert_eq!(byte_range("items=0-1", 100), None);
+        assert_eq!(byte_range("bytes=0-", 0), None);
+    }
+}
