@@ -61,31 +61,33 @@ pub enum VadError {
     Output(&'static str),
 }
 
-/// The runtime this process loaded (ort keeps one per process), or why it could not.
-static RUNTIME: OnceLock<Result<PathBuf, String>> = OnceLock::new();
+/// The runtime this process tried to load (ort keeps the first path it is given for the
+/// process's life), and why it failed if it did.
+static RUNTIME: OnceLock<(PathBuf, Result<(), String>)> = OnceLock::new();
 
 /// Loads ONNX Runtime from `path` once per process. ort panics on a library it cannot load or
 /// one too old for it; that panic is caught here and becomes an error.
 fn load_runtime(path: &Path) -> Result<(), VadError> {
-    let loaded = RUNTIME.get_or_init(|| {
+    let (tried, result) = RUNTIME.get_or_init(|| {
         let attempt = std::panic::catch_unwind(|| ort::init_from(path.display()).commit());
-        match attempt {
-            Ok(Ok(_)) => Ok(path.to_path_buf()),
+        let result = match attempt {
+            Ok(Ok(_)) => Ok(()),
             Ok(Err(e)) => Err(e.to_string()),
             Err(panic) => Err(panic
                 .downcast_ref::<String>()
                 .cloned()
                 .or_else(|| panic.downcast_ref::<&str>().map(|s| s.to_string()))
                 .unwrap_or_else(|| "it panicked while loading".into())),
-        }
+        };
+        (path.to_path_buf(), result)
     });
-    match loaded {
-        Ok(p) if p == path => Ok(()),
-        Ok(p) => Err(VadError::OtherRuntime(p.clone())),
+    match result {
         Err(reason) => Err(VadError::Runtime {
-            path: path.to_path_buf(),
+            path: tried.clone(),
             reason: reason.clone(),
         }),
+        Ok(()) if tried != path => Err(VadError::OtherRuntime(tried.clone())),
+        Ok(()) => Ok(()),
     }
 }
 
