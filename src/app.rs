@@ -13,6 +13,7 @@ use crate::persona::Persona;
 use crate::services::Services;
 use crate::speech::stt::{Stt, Transcriber};
 use crate::speech::tts;
+use crate::speech::vad::Silero;
 use crate::store::{CallStatus, SqliteStore};
 
 /// The speech engines a server runs with: whisper and the configured voice, or stand-ins
@@ -110,8 +111,21 @@ pub async fn build_services(
         account_sid: config.twilio_account_sid.clone(),
         api_base: config.twilio_api_base.clone(),
     });
+    let vad = {
+        let (cfg, python) = (config.vad.clone(), config.python.clone());
+        tokio::task::spawn_blocking(move || Silero::for_config(&cfg, &python))
+            .await
+            .context("loading the voice activity model")?
+            .with_context(|| {
+                format!(
+                    "[vad] engine = \"{}\": loading Silero VAD",
+                    config.vad.engine.as_str()
+                )
+            })?
+    };
     let services = Arc::new(Services {
         provider,
+        vad,
         persona: Arc::new(persona),
         store: Arc::new(store),
         stt,

@@ -29,6 +29,7 @@ use tokio::sync::mpsc;
 use tracing::{debug, error, info, info_span, warn, Instrument};
 
 use crate::audio::recorder::Recorder;
+use crate::audio::vad::Detector;
 use crate::logic::conductor::{self, CalendarChange, Conductor, Input, Moment, Output};
 use crate::logic::dialog::{CalendarFailure, Dialog};
 use crate::logic::domain::Speaker;
@@ -328,16 +329,22 @@ impl Session {
         let mut dialog = Dialog::new(persona);
         let on_call = self.svc.config.can_transfer() && self.svc.persona.on_call_at(now.wall);
         dialog.set_transfer_available(on_call);
-        let (conductor, first) =
-            match Conductor::start(self.settings(), dialog, from, calendar, now) {
-                Ok(started) => started,
-                Err(e) => {
-                    error!(error = %e, "cannot build the call's resampler; hanging up");
-                    journal.event(now.wall, "session_failed", &e.to_string());
-                    self.closed = true;
-                    return;
-                }
-            };
+        let (conductor, first) = match Conductor::start(
+            self.settings(),
+            self.detector(),
+            dialog,
+            from,
+            calendar,
+            now,
+        ) {
+            Ok(started) => started,
+            Err(e) => {
+                error!(error = %e, "cannot build the call's resampler; hanging up");
+                journal.event(now.wall, "session_failed", &e.to_string());
+                self.closed = true;
+                return;
+            }
+        };
         let stt_tx = self.start_stt_worker();
         self.live = Some(Live {
             sid,
@@ -348,6 +355,14 @@ impl Session {
             _active: self.svc.metrics.call_started(),
         });
         self.carry_out(first).await;
+    }
+
+    /// What judges the caller's frames for speech: this call's own Silero state, or energy.
+    fn detector(&self) -> Detector {
+        match &self.svc.vad {
+            Some(silero) => Detector::Model(Box::new(silero.voice())),
+            None => Detector::Energy,
+        }
     }
 
     /// The conductor's rules, from the config.

@@ -7,7 +7,7 @@ use std::path::{Path, PathBuf};
 use chrono::{DateTime, FixedOffset, Utc};
 use serde::Deserialize;
 
-use crate::audio::vad::VadConfig;
+use crate::audio::vad::{VadConfig, VadEngine};
 
 /// A configuration error that names its key.
 #[derive(Debug, thiserror::Error)]
@@ -436,6 +436,19 @@ impl Config {
             "FRONTDESK_STT_WORKERS" => self.stt_workers = Some(whole(key, value)?),
             "FRONTDESK_TTS_CACHE" => self.tts_cache = whole(key, value)?,
             "FRONTDESK_PAUSE_MS" => self.vad.pause_ms = whole(key, value)?,
+            "FRONTDESK_VAD" => {
+                self.vad.engine = match value.trim() {
+                    "auto" | "" => VadEngine::Auto,
+                    "silero" => VadEngine::Silero,
+                    "energy" => VadEngine::Energy,
+                    other => {
+                        return Err(invalid(
+                            key,
+                            format!("{other:?} is not auto, silero or energy"),
+                        ))
+                    }
+                }
+            }
             "FRONTDESK_PAUSE_PLAYBACK_MS" => self.pause_playback_ms = whole(key, value)?,
             "FRONTDESK_SILENCE_TIMEOUT" => {
                 self.silence_timeout_secs = value.trim().parse().map_err(|_| {
@@ -546,6 +559,13 @@ impl Config {
             return Err(invalid(
                 "vad.end_silence_ms",
                 "must be ≥ 200 and not more than vad.long_end_silence_ms",
+            ));
+        }
+        let (open, hold) = (self.vad.speech_threshold, self.vad.hold_threshold);
+        if !(0.0 < hold && hold <= open && open < 1.0) {
+            return Err(invalid(
+                "vad.speech_threshold, vad.hold_threshold",
+                "must be probabilities with 0 < hold_threshold ≤ speech_threshold < 1",
             ));
         }
         if self.vad.request_end_silence_ms < self.vad.end_silence_ms

@@ -1,5 +1,5 @@
 //! What every call shares and outlives it: the config, the persona, the store, the speech
-//! engines, the provider, the clock, the outbox's wake-up, the metrics and the executive's
+//! engines (Silero's voice activity among them), the provider, the clock, the outbox's wake-up, the metrics and the executive's
 //! busy time. Built once by [`crate::app`];
 //! the session, the HTTP layer and the notifier read it.
 
@@ -12,6 +12,7 @@ use crate::persona::Persona;
 use crate::providers::Provider;
 use crate::speech::stt::Transcriber;
 use crate::speech::tts::TtsEngine;
+use crate::speech::vad::Silero;
 use crate::store::Store;
 
 /// Everything a call needs that outlives it: shared by all calls.
@@ -22,6 +23,9 @@ pub struct Services {
     pub store: Arc<dyn Store>,
     pub stt: Arc<dyn Transcriber>,
     pub tts: Arc<dyn TtsEngine>,
+    /// Silero VAD when `[vad] engine` chose it (each call gets its own state from it); `None`:
+    /// speech is judged by energy.
+    pub vad: Option<Arc<Silero>>,
     pub clock: Clock,
     /// The telephony provider: its webhooks, replies, media adapter and live transfer.
     pub provider: Arc<dyn Provider>,

@@ -902,7 +902,10 @@ pub trait Outbox: Send + Sync {
 /// [`crate::services::Services`] holds.
 pub trait Store: CallLog + Appointments + Outbox + CalendarSync + Inbox + Contacts + Users {}
 
-impl<T: CallLog + Appointments + Outbox + CalendarSync + Inbox + Contacts + Users + ?Sized> Store for T {}
+impl<T: CallLog + Appointments + Outbox + CalendarSync + Inbox + Contacts + Users + ?Sized> Store
+    for T
+{
+}
 
 pub mod journal;
 pub mod sqlite;
