@@ -438,9 +438,9 @@ impl Config {
             "FRONTDESK_PAUSE_MS" => self.vad.pause_ms = whole(key, value)?,
             "FRONTDESK_VAD" => {
                 self.vad.engine = match value.trim() {
-                    "auto" | "" => VadEngine::Auto,
+                    "auto" => VadEngine::Auto,
                     "silero" => VadEngine::Silero,
-                    "energy" => VadEngine::Energy,
+                    "energy" | "" => VadEngine::Energy,
                     other => {
                         return Err(invalid(
                             key,

@@ -129,7 +129,7 @@ pub struct VadConfig {
 impl Default for VadConfig {
     fn default() -> Self {
         Self {
-            engine: VadEngine::Auto,
+            engine: VadEngine::Energy,
             silero_model: std::path::PathBuf::from("models/silero_vad.onnx"),
             onnxruntime: None,
             speech_threshold: 0.5,
