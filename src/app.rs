@@ -13,6 +13,7 @@ use crate::persona::Persona;
 use crate::services::Services;
 use crate::speech::stt::{Stt, Transcriber};
 use crate::speech::tts;
+use crate::speech::vad::Silero;
 use crate::store::{CallStatus, SqliteStore};
 
 /// The speech engines a server runs with: whisper and the configured voice, or stand-ins
@@ -86,7 +87,8 @@ pub async fn build_services(
         .with_context(|| format!("loading the persona ({})", config.persona.display()))?;
     let store = SqliteStore::open(&config.database_url)
         .await
-        .with_context(|| format!("opening the call log ({})", config.database_url))?;
+        .with_context(|| format!("opening the call log ({})", config.database_url))?
+        .writing_calendar(config.calendar.enabled());
     let clock = Clock::starting_at(config.now);
     let Engines { stt, tts } = match engines {
         Some(e) => e,
@@ -109,8 +111,21 @@ pub async fn build_services(
         account_sid: config.twilio_account_sid.clone(),
         api_base: config.twilio_api_base.clone(),
     });
+    let vad = {
+        let (cfg, python) = (config.vad.clone(), config.python.clone());
+        tokio::task::spawn_blocking(move || Silero::for_config(&cfg, &python))
+            .await
+            .context("loading the voice activity model")?
+            .with_context(|| {
+                format!(
+                    "[vad] engine = \"{}\": loading Silero VAD",
+                    config.vad.engine.as_str()
+                )
+            })?
+    };
     let services = Arc::new(Services {
         provider,
+        vad,
         persona: Arc::new(persona),
         store: Arc::new(store),
         stt,
@@ -121,7 +136,11 @@ pub async fn build_services(
         session_key,
         outbox: tokio::sync::Notify::new(),
         metrics: crate::metrics::Metrics::new(),
-        busy: Arc::new(crate::caldav::BusyView::new(config.calendar.enabled())),
+        busy: Arc::new(crate::caldav::BusyView::new(
+            config.calendar.reads_busy_time(),
+        )),
+        caldav: crate::caldav::CalDav::from_config(&config.calendar),
+        calendar_wake: tokio::sync::Notify::new(),
         closing: tokio::sync::watch::Sender::new(false),
         config,
     });
@@ -226,15 +245,22 @@ pub async fn start_with(
     let services = build_services(config, engines).await?;
     let app = http::router(services.clone());
     tokio::spawn(crate::notify::run(services.clone()));
-    if let Some(calendar) = crate::caldav::CalDav::from_config(&services.config.calendar) {
-        info!(url = ?services.config.calendar.caldav_url, "reading the executive's calendar");
-        tokio::spawn(crate::caldav::poll(
-            calendar,
-            services.busy.clone(),
-            services.clock,
-            services.persona.timezone,
-            services.persona.meetings.horizon_days,
-            std::time::Duration::from_secs(services.config.calendar.poll_secs),
+    if let Some(calendar) = services.caldav.clone() {
+        info!(url = ?services.config.calendar.caldav_url, "reading and writing the executive's calendar");
+        tokio::spawn(crate::calendar_sync::poll(
+            services.clone(),
+            calendar.clone(),
+        ));
+        tokio::spawn(crate::calendar_sync::write(services.clone(), calendar));
+    }
+    if !services.config.calendar.feeds.is_empty() {
+        info!(
+            feeds = services.config.calendar.feeds.len(),
+            "reading calendar feeds"
+        );
+        tokio::spawn(crate::calendar_sync::poll_feeds(
+            services.clone(),
+            services.config.calendar.feeds.clone(),
         ));
     }
     let closing = services.clone();

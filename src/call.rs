@@ -29,6 +29,7 @@ use tokio::sync::mpsc;
 use tracing::{debug, error, info, info_span, warn, Instrument};
 
 use crate::audio::recorder::Recorder;
+use crate::audio::vad::Detector;
 use crate::logic::conductor::{self, CalendarChange, Conductor, Input, Moment, Output};
 use crate::logic::dialog::{CalendarFailure, Dialog};
 use crate::logic::domain::Speaker;
@@ -328,16 +329,22 @@ impl Session {
         let mut dialog = Dialog::new(persona);
         let on_call = self.svc.config.can_transfer() && self.svc.persona.on_call_at(now.wall);
         dialog.set_transfer_available(on_call);
-        let (conductor, first) =
-            match Conductor::start(self.settings(), dialog, from, calendar, now) {
-                Ok(started) => started,
-                Err(e) => {
-                    error!(error = %e, "cannot build the call's resampler; hanging up");
-                    journal.event(now.wall, "session_failed", &e.to_string());
-                    self.closed = true;
-                    return;
-                }
-            };
+        let (conductor, first) = match Conductor::start(
+            self.settings(),
+            self.detector(),
+            dialog,
+            from,
+            calendar,
+            now,
+        ) {
+            Ok(started) => started,
+            Err(e) => {
+                error!(error = %e, "cannot build the call's resampler; hanging up");
+                journal.event(now.wall, "session_failed", &e.to_string());
+                self.closed = true;
+                return;
+            }
+        };
         let stt_tx = self.start_stt_worker();
         self.live = Some(Live {
             sid,
@@ -348,6 +355,14 @@ impl Session {
             _active: self.svc.metrics.call_started(),
         });
         self.carry_out(first).await;
+    }
+
+    /// What judges the caller's frames for speech: this call's own Silero state, or energy.
+    fn detector(&self) -> Detector {
+        match &self.svc.vad {
+            Some(silero) => Detector::Model(Box::new(silero.voice())),
+            None => Detector::Energy,
+        }
     }
 
     /// The conductor's rules, from the config.
@@ -556,6 +571,52 @@ impl Session {
         let back = self.internal_tx.clone();
         let work = async move {
             let store = &svc.store;
+            // At the caller's "yes", the time is checked against a fresh read of the
+            // executive's calendar (the database still refuses overlaps with our own).
+            let wished = match &change {
+                CalendarChange::Book(m) => Some((m.start, m.end)),
+                CalendarChange::Move { start, end, .. } => Some((*start, *end)),
+                CalendarChange::Cancel { .. } => None,
+            };
+            if let (Some((start, end)), Some(cal)) = (wished, svc.caldav.as_ref()) {
+                let limit = Duration::from_millis(svc.config.calendar.confirm_timeout_ms);
+                let zone = svc.persona.timezone;
+                match cal.busy_within(start, end, zone, limit).await {
+                    Ok(found) if found.busy.iter().any(|b| b.start < end && b.end > start) => {
+                        info!(start = %stamp(start), "the executive's calendar took that time since the call started");
+                        let note = Some((
+                            "calendar_busy",
+                            format!("{} is busy in the executive's calendar", stamp(start)),
+                        ));
+                        let _ = back
+                            .send(Internal::Calendar {
+                                result: Err(CalendarFailure::Taken),
+                                note,
+                            })
+                            .await;
+                        return;
+                    }
+                    Ok(_) => {}
+                    Err(e) => {
+                        warn!(error = %e, "the executive's calendar cannot be read to confirm a time; taking a request instead");
+                        svc.metrics.calendar_failures.inc();
+                        let note = Some((
+                            "tentative_request",
+                            format!(
+                                "{}: not booked, the executive's calendar could not be read ({e})",
+                                stamp(start)
+                            ),
+                        ));
+                        let _ = back
+                            .send(Internal::Calendar {
+                                result: Err(CalendarFailure::Unavailable),
+                                note,
+                            })
+                            .await;
+                        return;
+                    }
+                }
+            }
             let (result, note) = match change {
                 CalendarChange::Book(m) => {
                     let new = NewAppointment {
@@ -587,6 +648,10 @@ impl Session {
                     (r.map(|()| id), note)
                 }
             };
+            if result.is_ok() {
+                // Its event in the executive's calendar is written from the queue.
+                svc.calendar_wake.notify_one();
+            }
             let result = result.map_err(|e| match e {
                 BookError::Taken => CalendarFailure::Taken,
                 other => {

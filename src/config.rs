@@ -7,7 +7,7 @@ use std::path::{Path, PathBuf};
 use chrono::{DateTime, FixedOffset, Utc};
 use serde::Deserialize;
 
-use crate::audio::vad::VadConfig;
+use crate::audio::vad::{VadConfig, VadEngine};
 
 /// A configuration error that names its key.
 #[derive(Debug, thiserror::Error)]
@@ -173,8 +173,17 @@ pub struct CalendarConfig {
     pub user: Option<String>,
     /// The password, preferably an app password (`FRONTDESK_CALDAV_PASSWORD`).
     pub password: Option<String>,
-    /// Seconds between reads of the calendar (`FRONTDESK_CALDAV_POLL_SECS`).
+    /// Seconds between reads of the calendar and the feeds (`FRONTDESK_CALDAV_POLL_SECS`).
     pub poll_secs: u64,
+    /// Read-only iCalendar subscription feeds whose events are busy time too
+    /// (`FRONTDESK_CALENDAR_FEEDS`, comma-separated), e.g. a shared calendar's secret address.
+    pub feeds: Vec<String>,
+    /// The secret in the export feed's URL, `/calendar/<secret>.ics`
+    /// (`FRONTDESK_CALENDAR_EXPORT_SECRET`). Unset: no export feed. Change it to revoke.
+    pub export_secret: Option<String>,
+    /// Milliseconds a booking waits for a fresh read of the calendar at the caller's "yes"
+    /// before it is taken as a request for the office to confirm.
+    pub confirm_timeout_ms: u64,
 }
 
 impl Default for CalendarConfig {
@@ -184,6 +193,9 @@ impl Default for CalendarConfig {
             user: None,
             password: None,
             poll_secs: 30,
+            feeds: Vec::new(),
+            export_secret: None,
+            confirm_timeout_ms: 3000,
         }
     }
 }
@@ -196,6 +208,9 @@ impl std::fmt::Debug for CalendarConfig {
             .field("user", &self.user)
             .field("password", &self.password.as_ref().map(|_| "…"))
             .field("poll_secs", &self.poll_secs)
+            .field("feeds", &self.feeds.len())
+            .field("export_secret", &self.export_secret.as_ref().map(|_| "…"))
+            .field("confirm_timeout_ms", &self.confirm_timeout_ms)
             .finish()
     }
 }
@@ -204,6 +219,11 @@ impl CalendarConfig {
     /// Whether a CalDAV calendar is configured.
     pub fn enabled(&self) -> bool {
         self.caldav_url.is_some()
+    }
+
+    /// Whether any outside busy time is read: the CalDAV calendar or a feed.
+    pub fn reads_busy_time(&self) -> bool {
+        self.enabled() || !self.feeds.is_empty()
     }
 }
 
@@ -372,6 +392,15 @@ impl Config {
             "FRONTDESK_CALDAV_USER" => self.calendar.user = opt(value),
             "FRONTDESK_CALDAV_PASSWORD" => self.calendar.password = opt(value),
             "FRONTDESK_CALDAV_POLL_SECS" => self.calendar.poll_secs = whole(key, value)?,
+            "FRONTDESK_CALENDAR_FEEDS" => {
+                self.calendar.feeds = value
+                    .split(',')
+                    .map(str::trim)
+                    .filter(|f| !f.is_empty())
+                    .map(str::to_string)
+                    .collect()
+            }
+            "FRONTDESK_CALENDAR_EXPORT_SECRET" => self.calendar.export_secret = opt(value),
             "FRONTDESK_DIGEST_AT" => self.delivery.digest_at = value.trim().to_string(),
             "FRONTDESK_MODEL" => self.model = PathBuf::from(value),
             "FRONTDESK_PYTHON" => self.python = PathBuf::from(value),
@@ -407,6 +436,19 @@ impl Config {
             "FRONTDESK_STT_WORKERS" => self.stt_workers = Some(whole(key, value)?),
             "FRONTDESK_TTS_CACHE" => self.tts_cache = whole(key, value)?,
             "FRONTDESK_PAUSE_MS" => self.vad.pause_ms = whole(key, value)?,
+            "FRONTDESK_VAD" => {
+                self.vad.engine = match value.trim() {
+                    "auto" => VadEngine::Auto,
+                    "silero" => VadEngine::Silero,
+                    "energy" | "" => VadEngine::Energy,
+                    other => {
+                        return Err(invalid(
+                            key,
+                            format!("{other:?} is not auto, silero or energy"),
+                        ))
+                    }
+                }
+            }
             "FRONTDESK_PAUSE_PLAYBACK_MS" => self.pause_playback_ms = whole(key, value)?,
             "FRONTDESK_SILENCE_TIMEOUT" => {
                 self.silence_timeout_secs = value.trim().parse().map_err(|_| {
@@ -519,6 +561,13 @@ impl Config {
                 "must be ≥ 200 and not more than vad.long_end_silence_ms",
             ));
         }
+        let (open, hold) = (self.vad.speech_threshold, self.vad.hold_threshold);
+        if !(0.0 < hold && hold <= open && open < 1.0) {
+            return Err(invalid(
+                "vad.speech_threshold, vad.hold_threshold",
+                "must be probabilities with 0 < hold_threshold ≤ speech_threshold < 1",
+            ));
+        }
         if self.vad.request_end_silence_ms < self.vad.end_silence_ms
             || self.vad.request_end_silence_ms > self.vad.long_end_silence_ms
         {
@@ -532,6 +581,33 @@ impl Config {
 
     fn validate_calendar(&self) -> Result<(), ConfigError> {
         let c = &self.calendar;
+        for feed in &c.feeds {
+            if !url::Url::parse(feed).is_ok_and(|u| matches!(u.scheme(), "http" | "https")) {
+                // Never echo the URL: a feed's address is its secret.
+                return Err(invalid(
+                    "calendar.feeds (FRONTDESK_CALENDAR_FEEDS)",
+                    "must be http(s) URLs of iCalendar feeds (webcal:// is https://)",
+                ));
+            }
+        }
+        if let Some(secret) = &c.export_secret {
+            if secret.len() < 16
+                || !secret
+                    .chars()
+                    .all(|ch| ch.is_ascii_alphanumeric() || ch == '-' || ch == '_')
+            {
+                return Err(invalid(
+                    "calendar.export_secret (FRONTDESK_CALENDAR_EXPORT_SECRET)",
+                    "must be at least 16 letters, digits, '-' or '_' (e.g. the output of `openssl rand -hex 16`)",
+                ));
+            }
+        }
+        if c.poll_secs == 0 {
+            return Err(invalid(
+                "calendar.poll_secs (FRONTDESK_CALDAV_POLL_SECS)",
+                "must be at least 1",
+            ));
+        }
         let Some(url) = &c.caldav_url else {
             if c.user.is_some() || c.password.is_some() {
                 return Err(invalid(

@@ -16,8 +16,10 @@
 //!   process), espeak-ng as the fallback, and other natural voices for simulated callers.
 //! - [`call`]: the per-call session — the tokio shell that feeds a call's conductor and does
 //!   the IO it asks for.
-//! - [`caldav`]: the executive's own calendar over CalDAV, read in the background as busy time
-//!   that every call's calendar snapshot includes.
+//! - [`caldav`]: the clients for the executive's own calendar over CalDAV (read, write with
+//!   ETags) and read-only iCalendar feeds, and the busy view every call's snapshot includes.
+//! - [`calendar_sync`]: the background loops that read the calendar and feeds, write bookings
+//!   into the calendar from the store's durable queue, and bring the executive's changes back.
 //! - [`store`]: the durable record behind three ports (call log, appointments, outbox), SQLite
 //!   via sqlx their one implementation, and each call's journal (its ordered writer, off the
 //!   audio path).
@@ -38,6 +40,7 @@
 pub mod app;
 pub mod audio;
 pub mod caldav;
+pub mod calendar_sync;
 pub mod call;
 pub mod config;
 pub mod dashboard;

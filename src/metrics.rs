@@ -52,6 +52,9 @@ pub struct Metrics {
     /// Calendar changes that failed for a reason other than the slot being taken
     /// (`frontdesk_calendar_failures_total`).
     pub calendar_failures: Counter,
+    /// Writes to the executive's calendar not yet made, set when scraped
+    /// (`frontdesk_calendar_backlog`).
+    pub calendar_backlog: Gauge,
 }
 
 impl Default for Metrics {
@@ -72,6 +75,7 @@ impl Metrics {
         let tts_duration = Histogram::new([0.005, 0.025, 0.1, 0.25, 0.5, 1.0, 2.0, 4.0]);
         let notifications_pending = Gauge::default();
         let calendar_failures = Counter::default();
+        let calendar_backlog = Gauge::default();
         registry.register(
             "calls_started",
             "Calls whose media stream started",
@@ -115,6 +119,11 @@ impl Metrics {
             "Calendar changes that failed (a taken slot aside)",
             calendar_failures.clone(),
         );
+        registry.register(
+            "calendar_backlog",
+            "Writes to the executive's calendar not yet made (bookings, moves, cancellations)",
+            calendar_backlog.clone(),
+        );
         Self {
             registry,
             calls_started,
@@ -125,6 +134,7 @@ impl Metrics {
             tts_duration,
             notifications_pending,
             calendar_failures,
+            calendar_backlog,
         }
     }
 

@@ -33,12 +33,12 @@ const NY: chrono_tz::Tz = chrono_tz::America::New_York;
 struct Radicale {
     child: Child,
     port: u16,
+    config: std::path::PathBuf,
     _dir: tempfile::TempDir,
 }
 
 impl Radicale {
     fn start() -> Self {
-        let bin = which_radicale();
         let dir = tempfile::tempdir().expect("a temp folder");
         let port = {
             let l = std::net::TcpListener::bind("127.0.0.1:0").expect("a free port");
@@ -60,20 +60,28 @@ impl Radicale {
             ),
         )
         .expect("config written");
-        let child = Command::new(bin)
-            .arg("--config")
-            .arg(&config)
-            .stdout(Stdio::null())
-            .stderr(Stdio::inherit())
-            .spawn()
-            .expect("radicale starts");
+        let child = spawn_radicale(&config);
         let mut me = Self {
             child,
             port,
+            config,
             _dir: dir,
         };
         me.wait_ready();
         me
+    }
+
+    /// Stops the server (its storage stays).
+    fn stop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+
+    /// Starts it again on the same port with the same storage.
+    fn restart(&mut self) {
+        self.stop();
+        self.child = spawn_radicale(&self.config);
+        self.wait_ready();
     }
 
     /// Waits until it answers HTTP (it takes a few seconds on a loaded machine).
@@ -134,6 +142,16 @@ impl Drop for Radicale {
         let _ = self.child.kill();
         let _ = self.child.wait();
     }
+}
+
+fn spawn_radicale(config: &Path) -> Child {
+    Command::new(which_radicale())
+        .arg("--config")
+        .arg(config)
+        .stdout(Stdio::null())
+        .stderr(Stdio::inherit())
+        .spawn()
+        .expect("radicale starts")
 }
 
 /// Radicale's binary; a missing one fails the test, never skips it.
@@ -529,4 +547,735 @@ async fn a_spoken_caller_is_offered_the_free_slots_around_radicales_events() {
         );
         tokio::time::sleep(Duration::from_millis(100)).await;
     }
+}
+
+// ----- Frontdesk's bookings in the executive's calendar --------------------------------------
+
+/// Waits up to `secs` for `check` to hold, polling; fails naming `what`.
+async fn eventually<F, Fut>(what: &str, secs: u64, mut check: F)
+where
+    F: FnMut() -> Fut,
+    Fut: std::future::Future<Output = bool>,
+{
+    let end = Instant::now() + Duration::from_secs(secs);
+    while !check().await {
+        assert!(Instant::now() < end, "{what}: not within {secs} s");
+        tokio::time::sleep(Duration::from_millis(150)).await;
+    }
+}
+
+/// A server with the stand-in engines, hearing `heard`, its calendar at `caldav_url`, read
+/// every second, retrying calendar writes quickly.
+async fn app_with_calendar(
+    heard: &Scripted,
+    caldav_url: Option<String>,
+    tweak: impl FnOnce(&mut frontdesk::config::Config),
+) -> common::TestApp {
+    spawn_app_with_engines_and(
+        Engines {
+            stt: Arc::new(heard.clone()),
+            tts: Arc::new(ToneVoice),
+        },
+        |c| {
+            if let Some(url) = caldav_url {
+                c.calendar.caldav_url = Some(url);
+                c.calendar.user = Some(USER.into());
+                c.calendar.password = Some(PASSWORD.into());
+            }
+            c.calendar.poll_secs = 1;
+            c.delivery.backoff_base_ms = 200;
+            c.delivery.backoff_max_secs = 1;
+            tweak(c);
+        },
+    )
+    .await
+}
+
+/// Places a call whose caller says `lines` (the server hears them through `heard`); returns
+/// the stored call.
+async fn call(app: &common::TestApp, heard: &Scripted, lines: &[&str]) -> serde_json::Value {
+    assert_eq!(heard.left(), 0, "the last call left lines unheard");
+    heard.push(lines.iter().copied());
+    let script: Vec<Step> = lines.iter().map(|l| Step::Say(l.to_string())).collect();
+    let report = sim::place_call(&app.sim_options(), &script, Arc::new(ToneVoice), None)
+        .await
+        .expect("call completes");
+    app.stored_call(&report.call_sid).await
+}
+
+async fn appointments(app: &common::TestApp) -> Vec<serde_json::Value> {
+    let (status, list) = app.api("/api/appointments").await;
+    assert_eq!(status, 200);
+    list.as_array().cloned().unwrap_or_default()
+}
+
+/// Our event for appointment `id` as Radicale holds it: its text and ETag.
+async fn our_event(radicale_url: &str, id: &str) -> Option<(String, String)> {
+    let r = reqwest::Client::new()
+        .get(format!("{radicale_url}frontdesk-{id}.ics"))
+        .basic_auth(USER, Some(PASSWORD))
+        .send()
+        .await
+        .ok()?;
+    if r.status().as_u16() != 200 {
+        return None;
+    }
+    let etag = r
+        .headers()
+        .get("etag")
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or_default()
+        .to_string();
+    Some((r.text().await.ok()?, etag))
+}
+
+/// The event's text unfolded (RFC 5545 continuation lines joined), to look for words in it.
+fn unfolded(text: &str) -> String {
+    text.replace("\r\n ", "").replace("\n ", "")
+}
+
+/// One metric's value in `/metrics`.
+async fn metric(app: &common::TestApp, name: &str) -> Option<f64> {
+    let text = reqwest::get(format!("{}/metrics", app.base))
+        .await
+        .ok()?
+        .text()
+        .await
+        .ok()?;
+    let lines = text.lines().map(|l| Ok(l.to_string()));
+    let scrape = prometheus_parse::Scrape::parse(lines).ok()?;
+    scrape
+        .samples
+        .iter()
+        .find(|s| s.metric == name)
+        .map(|s| match s.value {
+            prometheus_parse::Value::Gauge(v)
+            | prometheus_parse::Value::Counter(v)
+            | prometheus_parse::Value::Untyped(v) => v,
+            _ => f64::NAN,
+        })
+}
+
+const BOOK: &[&str] = &[
+    "Dana Kim here, I'd like to schedule a meeting about hiring.",
+    "Monday at 2 pm.",
+    "Yes.",
+];
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_booking_a_move_and_a_cancel_by_phone_appear_change_and_disappear_in_radicale() {
+    let radicale = Radicale::start();
+    radicale.make_calendar(&reqwest::Client::new()).await;
+    let url = radicale.calendar_url();
+    let heard = Scripted::default();
+    let app = app_with_calendar(&heard, Some(url.clone()), |_| {}).await;
+
+    // Booked by phone: the event appears, with the caller, the purpose, the number and the
+    // call's link.
+    let booked = call(&app, &heard, BOOK).await;
+    assert_eq!(booked["outcome"], "booked", "{booked}");
+    let list = appointments(&app).await;
+    assert_eq!(list.len(), 1, "{list:?}");
+    let id = list[0]["id"].as_str().unwrap().to_string();
+    assert_eq!(list[0]["start"], "2026-11-30T14:00:00-05:00");
+    eventually("the booking is written to Radicale", 30, || async {
+        our_event(&url, &id).await.is_some()
+    })
+    .await;
+    let event = our_event(&url, &id).await;
+    let (text, _) = event.unwrap();
+    let text = unfolded(&text);
+    let sid = booked["call_sid"].as_str().unwrap();
+    assert!(
+        text.contains(&format!("UID:frontdesk-{id}@127.0.0.1")),
+        "{text}"
+    );
+    assert!(text.contains("SUMMARY:Meeting with Dana Kim"), "{text}");
+    assert!(text.contains("DTSTART:20261130T190000Z"), "{text}");
+    assert!(text.contains("DTEND:20261130T193000Z"), "{text}");
+    assert!(text.contains("Purpose: hiring"), "{text}");
+    assert!(text.contains("Callback: +16175550123"), "{text}");
+    assert!(text.contains(&format!("/api/calls/{sid}")), "{text}");
+    // The reader does not take our own event for the executive's busy time.
+    let cal = CalDav::new(&url, Some(USER), Some(PASSWORD));
+    let found = cal
+        .busy(evening(), at("2026-12-08T00:00:00Z"), NY)
+        .await
+        .unwrap();
+    assert!(found.busy.is_empty(), "{:?}", found.busy);
+    assert_eq!(found.own.len(), 1);
+    assert_eq!(found.own[0].appointment_id, id);
+
+    // Moved by phone: the same event (same UID, same resource) changes.
+    let moved = call(
+        &app,
+        &heard,
+        &[
+            "Hi, I need to reschedule my appointment.",
+            "December 1st at 3 pm.",
+            "Yes.",
+        ],
+    )
+    .await;
+    assert_eq!(moved["outcome"], "rescheduled", "{moved}");
+    eventually("the move is written to Radicale", 30, || async {
+        our_event(&url, &id)
+            .await
+            .is_some_and(|(t, _)| t.contains("DTSTART:20261201T200000Z"))
+    })
+    .await;
+    let (text, _) = our_event(&url, &id).await.unwrap();
+    assert!(
+        unfolded(&text).contains("SUMMARY:Meeting with Dana Kim"),
+        "{text}"
+    );
+    assert_eq!(
+        cal.events(evening(), at("2026-12-08T00:00:00Z"))
+            .await
+            .unwrap()
+            .len(),
+        1
+    );
+
+    // Cancelled by phone: the event goes.
+    let cancelled = call(
+        &app,
+        &heard,
+        &["I have to cancel my appointment.", "Yes, please cancel it."],
+    )
+    .await;
+    assert_eq!(cancelled["outcome"], "cancelled", "{cancelled}");
+    eventually("the cancellation deletes the event", 30, || async {
+        our_event(&url, &id).await.is_none()
+    })
+    .await;
+    assert!(cal
+        .events(evening(), at("2026-12-08T00:00:00Z"))
+        .await
+        .unwrap()
+        .is_empty());
+    eventually("the backlog is empty", 10, || async {
+        metric(&app, "frontdesk_calendar_backlog").await == Some(0.0)
+    })
+    .await;
+}
+
+/// A reverse proxy in front of Radicale that can answer every write with 503, as a calendar
+/// server under maintenance does (reads still pass).
+struct Proxy {
+    base: String,
+    refuse_writes: Arc<std::sync::atomic::AtomicBool>,
+    _task: tokio::task::JoinHandle<()>,
+}
+
+impl Proxy {
+    async fn start(upstream: String) -> Self {
+        use axum::body::Bytes;
+        use axum::http::{HeaderMap, Method, Uri};
+        let refuse_writes = Arc::new(std::sync::atomic::AtomicBool::new(false));
+        let refuse = refuse_writes.clone();
+        let http = reqwest::Client::new();
+        let handler = move |method: Method, uri: Uri, headers: HeaderMap, body: Bytes| {
+            let (refuse, http, upstream) = (refuse.clone(), http.clone(), upstream.clone());
+            async move {
+                if refuse.load(std::sync::atomic::Ordering::SeqCst)
+                    && matches!(method.as_str(), "PUT" | "DELETE")
+                {
+                    return (
+                        axum::http::StatusCode::SERVICE_UNAVAILABLE,
+                        HeaderMap::new(),
+                        Bytes::new(),
+                    );
+                }
+                let method = reqwest::Method::from_bytes(method.as_str().as_bytes()).unwrap();
+                let mut req = http.request(method, format!("{upstream}{}", uri.path()));
+                for (k, v) in headers.iter() {
+                    if k.as_str() != "host" && k.as_str() != "content-length" {
+                        req = req.header(k.as_str(), v.as_bytes());
+                    }
+                }
+                match req.body(body).send().await {
+                    Ok(r) => {
+                        let status = axum::http::StatusCode::from_u16(r.status().as_u16()).unwrap();
+                        let mut out = HeaderMap::new();
+                        for (k, v) in r.headers() {
+                            if matches!(k.as_str(), "etag" | "content-type") {
+                                out.insert(
+                                    axum::http::HeaderName::from_bytes(k.as_str().as_bytes())
+                                        .unwrap(),
+                                    axum::http::HeaderValue::from_bytes(v.as_bytes()).unwrap(),
+                                );
+                            }
+                        }
+                        (status, out, r.bytes().await.unwrap_or_default())
+                    }
+                    Err(_) => (
+                        axum::http::StatusCode::BAD_GATEWAY,
+                        HeaderMap::new(),
+                        Bytes::new(),
+                    ),
+                }
+            }
+        };
+        let router = axum::Router::new().fallback(handler);
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+        let base = format!("http://{}", listener.local_addr().unwrap());
+        let task = tokio::spawn(async move {
+            let _ = axum::serve(listener, router).await;
+        });
+        Self {
+            base,
+            refuse_writes,
+            _task: task,
+        }
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_booking_made_while_radicale_fails_is_kept_and_written_once_it_is_back() {
+    let mut radicale = Radicale::start();
+    radicale.make_calendar(&reqwest::Client::new()).await;
+    let direct = radicale.calendar_url();
+    let proxy = Proxy::start(format!("http://127.0.0.1:{}", radicale.port)).await;
+    let heard = Scripted::default();
+    let app = app_with_calendar(&heard, Some(format!("{}/{USER}/work/", proxy.base)), |_| {}).await;
+    eventually("the calendar is read", 30, || async {
+        app.services.busy.snapshot().is_some()
+    })
+    .await;
+
+    // The server answers reads but refuses writes (503) from the caller's "yes" on.
+    proxy
+        .refuse_writes
+        .store(true, std::sync::atomic::Ordering::SeqCst);
+    let booked = call(&app, &heard, BOOK).await;
+    assert_eq!(booked["outcome"], "booked", "{booked}");
+    let list = appointments(&app).await;
+    let id = list[0]["id"].as_str().unwrap().to_string();
+    assert_eq!(list[0]["status"], "booked");
+    // The write is tried and kept: the backlog shows it.
+    tokio::time::sleep(Duration::from_secs(2)).await;
+    assert!(our_event(&direct, &id).await.is_none());
+    assert_eq!(metric(&app, "frontdesk_calendar_backlog").await, Some(1.0));
+
+    // Then it stops altogether: the backlog stays, and /readyz says the calendar is not
+    // reachable (the server stays ready for calls).
+    radicale.stop();
+    eventually("readyz reports the calendar unreachable", 20, || async {
+        let r = reqwest::get(format!("{}/readyz", app.base)).await.unwrap();
+        let body: serde_json::Value = r.json().await.unwrap();
+        body["checks"]["calendar"] == "failed" && body["degraded"][0] == "calendar"
+    })
+    .await;
+    assert_eq!(metric(&app, "frontdesk_calendar_backlog").await, Some(1.0));
+
+    // Back: the booking is written, once.
+    radicale.restart();
+    proxy
+        .refuse_writes
+        .store(false, std::sync::atomic::Ordering::SeqCst);
+    eventually(
+        "the booking is written once Radicale is back",
+        30,
+        || async { our_event(&direct, &id).await.is_some() },
+    )
+    .await;
+    eventually("the backlog drains", 10, || async {
+        metric(&app, "frontdesk_calendar_backlog").await == Some(0.0)
+    })
+    .await;
+    let cal = CalDav::new(&direct, Some(USER), Some(PASSWORD));
+    let found = cal
+        .busy(evening(), at("2026-12-08T00:00:00Z"), NY)
+        .await
+        .unwrap();
+    assert_eq!(found.own.len(), 1, "written once: {:?}", found.own);
+    assert_eq!(found.own[0].start, at("2026-11-30T19:00:00Z"));
+    eventually(
+        "readyz reports the calendar reachable again",
+        20,
+        || async {
+            let r = reqwest::get(format!("{}/readyz", app.base)).await.unwrap();
+            let body: serde_json::Value = r.json().await.unwrap();
+            body["checks"]["calendar"] == "ok" && body.get("degraded").is_none()
+        },
+    )
+    .await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_event_moved_or_deleted_in_radicale_moves_or_cancels_its_appointment() {
+    let radicale = Radicale::start();
+    radicale.make_calendar(&reqwest::Client::new()).await;
+    let url = radicale.calendar_url();
+    let heard = Scripted::default();
+    let app = app_with_calendar(&heard, Some(url.clone()), |_| {}).await;
+    let booked = call(&app, &heard, BOOK).await;
+    assert_eq!(booked["outcome"], "booked", "{booked}");
+    let id = appointments(&app).await[0]["id"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    eventually("the booking is written to Radicale", 30, || async {
+        our_event(&url, &id).await.is_some()
+    })
+    .await;
+    let event = our_event(&url, &id).await;
+
+    // The executive drags it to Wednesday at 11 in their calendar app.
+    let (text, etag) = event.unwrap();
+    let moved: String = text
+        .lines()
+        .map(|l| {
+            if l.starts_with("DTSTART") {
+                "DTSTART:20261202T160000Z".to_string()
+            } else if l.starts_with("DTEND") {
+                "DTEND:20261202T163000Z".to_string()
+            } else {
+                l.to_string()
+            }
+        })
+        .collect::<Vec<_>>()
+        .join("\r\n");
+    let put = reqwest::Client::new()
+        .put(format!("{url}frontdesk-{id}.ics"))
+        .basic_auth(USER, Some(PASSWORD))
+        .header("Content-Type", "text/calendar; charset=utf-8")
+        .header("If-Match", etag)
+        .body(moved)
+        .send()
+        .await
+        .unwrap();
+    assert!(put.status().is_success(), "{}", put.status());
+    eventually("GET /api/appointments reports the new time", 30, || async {
+        appointments(&app).await[0]["start"] == "2026-12-02T11:00:00-05:00"
+    })
+    .await;
+    let a = &appointments(&app).await[0];
+    assert_eq!(a["end"], "2026-12-02T11:30:00-05:00");
+    assert_eq!(a["status"], "booked");
+    // The old time is free again, the new one taken.
+    let booked_now = app.services.store.booked_from(evening()).await.unwrap();
+    assert_eq!(booked_now.len(), 1);
+    assert_eq!(booked_now[0].start, at("2026-12-02T16:00:00Z"));
+
+    // Then deletes it: the appointment is cancelled and its slot freed.
+    let del = reqwest::Client::new()
+        .delete(format!("{url}frontdesk-{id}.ics"))
+        .basic_auth(USER, Some(PASSWORD))
+        .send()
+        .await
+        .unwrap();
+    assert!(del.status().is_success(), "{}", del.status());
+    eventually("the appointment is cancelled", 30, || async {
+        appointments(&app).await[0]["status"] == "cancelled"
+    })
+    .await;
+    assert!(app
+        .services
+        .store
+        .booked_from(evening())
+        .await
+        .unwrap()
+        .is_empty());
+    let again = frontdesk::store::NewAppointment {
+        start: at("2026-12-02T16:00:00Z"),
+        end: at("2026-12-02T16:30:00Z"),
+        caller_name: Some("Sam Roe".into()),
+        caller_number: None,
+        purpose: None,
+        call_sid: None,
+    };
+    app.services
+        .store
+        .book(&again, evening())
+        .await
+        .expect("the freed slot can be booked");
+    // Nothing was written back over the executive's deletion.
+    tokio::time::sleep(Duration::from_secs(2)).await;
+    assert!(our_event(&url, &id).await.is_none());
+}
+
+/// A webhook receiver that keeps what it is sent.
+async fn receiver() -> (String, Arc<std::sync::Mutex<Vec<serde_json::Value>>>) {
+    let got: Arc<std::sync::Mutex<Vec<serde_json::Value>>> = Arc::default();
+    let keep = got.clone();
+    let router = axum::Router::new().route(
+        "/hook",
+        axum::routing::post(move |body: String| {
+            let keep = keep.clone();
+            async move {
+                if let Ok(v) = serde_json::from_str(&body) {
+                    keep.lock().unwrap().push(v);
+                }
+                "ok"
+            }
+        }),
+    );
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let url = format!("http://{}/hook", listener.local_addr().unwrap());
+    tokio::spawn(async move {
+        let _ = axum::serve(listener, router).await;
+    });
+    (url, got)
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn radicale_unreachable_at_call_time_takes_a_tentative_request_and_notifies() {
+    // A calendar configured, but its server is down when the caller calls.
+    let mut radicale = Radicale::start();
+    let url = radicale.calendar_url();
+    radicale.stop();
+    let (hook, received) = receiver().await;
+    let heard = Scripted::default();
+    let app = app_with_calendar(&heard, Some(url), |c| {
+        c.webhook_url = Some(hook);
+        c.webhook_secret = Some("s3cret".into());
+    })
+    .await;
+    let mut lines = BOOK.to_vec();
+    lines.push("Yes, that's right.");
+    let call = call(&app, &heard, &lines).await;
+    let agent = said(&call, "agent");
+    assert!(agent.contains("can't reach the calendar"), "{agent}");
+    assert!(!agent.contains("You're booked"), "{agent}");
+    // Not booked blind.
+    assert!(appointments(&app).await.is_empty());
+    assert_eq!(call["outcome"], "message", "{call}");
+    let message = call["message"].as_str().unwrap_or_default();
+    assert!(
+        message.contains("Monday, November 30th at 2 PM"),
+        "{message}"
+    );
+    let events = call["events"].as_array().cloned().unwrap_or_default();
+    assert!(
+        events.iter().any(|e| e["kind"] == "tentative_request"
+            && e["detail"]
+                .as_str()
+                .unwrap_or("")
+                .starts_with("2026-11-30T19:00:00")),
+        "{events:?}"
+    );
+    // The office hears of it.
+    eventually("the request reaches the webhook", 30, || async {
+        received.lock().unwrap().iter().any(|n| {
+            n["event"] == "message"
+                && n["message"]
+                    .as_str()
+                    .unwrap_or("")
+                    .contains("Monday, November 30th at 2 PM")
+        })
+    })
+    .await;
+}
+
+/// A subscription feed served by the test: `/basic.ics`, with an ETag, answering a matching
+/// `If-None-Match` with 304. Counts full answers and 304s.
+struct FeedServer {
+    url: String,
+    body: Arc<std::sync::Mutex<(String, String)>>,
+    full: Arc<std::sync::atomic::AtomicUsize>,
+    not_modified: Arc<std::sync::atomic::AtomicUsize>,
+}
+
+impl FeedServer {
+    async fn start(body: String) -> Self {
+        use std::sync::atomic::Ordering::SeqCst;
+        let state = Arc::new(std::sync::Mutex::new(("\"v1\"".to_string(), body)));
+        let full = Arc::new(std::sync::atomic::AtomicUsize::new(0));
+        let not_modified = Arc::new(std::sync::atomic::AtomicUsize::new(0));
+        let (s, f, n) = (state.clone(), full.clone(), not_modified.clone());
+        let router = axum::Router::new().route(
+            "/basic.ics",
+            axum::routing::get(move |headers: axum::http::HeaderMap| {
+                let (s, f, n) = (s.clone(), f.clone(), n.clone());
+                async move {
+                    let (etag, body) = s.lock().unwrap().clone();
+                    let asked = headers.get("if-none-match").and_then(|v| v.to_str().ok());
+                    if asked == Some(etag.as_str()) {
+                        n.fetch_add(1, SeqCst);
+                        return (
+                            axum::http::StatusCode::NOT_MODIFIED,
+                            [("etag", etag)],
+                            String::new(),
+                        );
+                    }
+                    f.fetch_add(1, SeqCst);
+                    (axum::http::StatusCode::OK, [("etag", etag)], body)
+                }
+            }),
+        );
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+        let url = format!("http://{}/basic.ics", listener.local_addr().unwrap());
+        tokio::spawn(async move {
+            let _ = axum::serve(listener, router).await;
+        });
+        Self {
+            url,
+            body: state,
+            full,
+            not_modified,
+        }
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_subscription_feed_blocks_its_events_and_is_fetched_conditionally() {
+    use std::sync::atomic::Ordering::SeqCst;
+    // The board meeting (Wednesday 2 to 3 PM) comes from a read-only feed, no CalDAV at all.
+    let feed = FeedServer::start(ics(EVENTS[0].1)).await;
+    let heard = Scripted::default();
+    let url = feed.url.clone();
+    let app = app_with_calendar(&heard, None, |c| c.calendar.feeds = vec![url]).await;
+    let view = app.services.busy.clone();
+    assert!(view.enabled());
+    eventually("the feed is read", 30, || async {
+        view.snapshot()
+            .is_some_and(|s| s.busy.iter().any(|b| b.uid == "board"))
+    })
+    .await;
+    eventually(
+        "the feed is asked again conditionally and answers 304",
+        30,
+        || async { feed.not_modified.load(SeqCst) >= 1 },
+    )
+    .await;
+    assert_eq!(
+        feed.full.load(SeqCst),
+        1,
+        "an unchanged feed is downloaded once"
+    );
+
+    // A call is offered the free slots around it.
+    let answer = call(
+        &app,
+        &heard,
+        &[
+            "Dana Kim here, I'd like to schedule a meeting about hiring.",
+            "Tomorrow at 2.",
+        ],
+    )
+    .await;
+    let agent = said(&answer, "agent").to_lowercase();
+    assert!(
+        agent.contains(
+            "alex is already booked then. i can offer wednesday, november 25th at 1:30 pm or 3 pm"
+        ),
+        "{agent}"
+    );
+
+    // The feed changes (a new ETag): the new event blocks too.
+    *feed.body.lock().unwrap() = ("\"v2\"".into(), ics(EVENTS[3].1));
+    eventually("the changed feed is read", 30, || async {
+        view.snapshot().is_some_and(|s| {
+            s.busy.iter().any(|b| b.uid == "london") && !s.busy.iter().any(|b| b.uid == "board")
+        })
+    })
+    .await;
+    assert_eq!(feed.full.load(SeqCst), 2);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_export_feed_is_valid_icalendar_holding_every_booking_at_its_secret_url() {
+    const SECRET: &str = "0123456789abcdef0123";
+    let heard = Scripted::default();
+    let app = app_with_calendar(&heard, None, |c| {
+        c.calendar.export_secret = Some(SECRET.into())
+    })
+    .await;
+    // Two bookings by phone-like callers and one cancelled.
+    let book = |start: &str, name: &str, purpose: &str| frontdesk::store::NewAppointment {
+        start: at(start),
+        end: at(start) + chrono::Duration::minutes(30),
+        caller_name: Some(name.into()),
+        caller_number: Some("+16175550111".into()),
+        purpose: Some(purpose.into()),
+        call_sid: Some("CAexport".into()),
+    };
+    let store = &app.services.store;
+    let a = store
+        .book(
+            &book("2026-11-25T19:00:00Z", "Dana Kim", "hiring, budget; Q1"),
+            evening(),
+        )
+        .await
+        .unwrap();
+    let b = store
+        .book(
+            &book("2026-11-30T15:00:00Z", "Zoë Åberg", "the lease"),
+            evening(),
+        )
+        .await
+        .unwrap();
+    let c = store
+        .book(
+            &book("2026-12-01T15:00:00Z", "Gone Away", "nothing"),
+            evening(),
+        )
+        .await
+        .unwrap();
+    store.cancel_appointment(&c, evening()).await.unwrap();
+
+    let r = reqwest::get(format!("{}/calendar/{SECRET}.ics", app.base))
+        .await
+        .unwrap();
+    assert_eq!(r.status().as_u16(), 200);
+    assert!(r.headers()["content-type"]
+        .to_str()
+        .unwrap()
+        .starts_with("text/calendar"));
+    let text = r.text().await.unwrap();
+    // It parses as iCalendar (the icalendar crate's parser), with one VEVENT per booking.
+    let unfolded_for_parser = icalendar::parser::unfold(&text);
+    let parsed = icalendar::parser::read_calendar(&unfolded_for_parser).expect("valid iCalendar");
+    let events: Vec<_> = parsed
+        .components
+        .iter()
+        .filter(|c| c.name.as_str() == "VEVENT")
+        .collect();
+    assert_eq!(events.len(), 2, "{text}");
+    // Read back as busy time, exactly the bookings, each with our UID.
+    let read =
+        frontdesk::logic::ical::busy(&text, evening(), at("2026-12-08T00:00:00Z"), NY).unwrap();
+    assert!(read.problems.is_empty(), "{:?}", read.problems);
+    let got: Vec<(Option<&str>, DateTime<Utc>)> = read
+        .busy
+        .iter()
+        .map(|b| (frontdesk::logic::ical::own_id(&b.uid), b.start))
+        .collect();
+    assert_eq!(
+        got,
+        [
+            (Some(a.as_str()), at("2026-11-25T19:00:00Z")),
+            (Some(b.as_str()), at("2026-11-30T15:00:00Z"))
+        ]
+    );
+    let unfolded_text = unfolded(&text);
+    assert!(
+        unfolded_text.contains("SUMMARY:Meeting with Zoë Åberg"),
+        "{text}"
+    );
+    assert!(
+        unfolded_text.contains("Purpose: hiring\\, budget\\; Q1"),
+        "{text}"
+    );
+    assert!(
+        text.lines().all(|l| l.len() <= 75),
+        "lines are folded: {text}"
+    );
+
+    // A wrong secret is a 404, like a route that does not exist.
+    for wrong in ["0123456789abcdef0124.ics", "0123456789abcdef0123", "x.ics"] {
+        let r = reqwest::get(format!("{}/calendar/{wrong}", app.base))
+            .await
+            .unwrap();
+        assert_eq!(r.status().as_u16(), 404, "{wrong}");
+    }
+    // Unset, the route is off.
+    let heard2 = Scripted::default();
+    let off = app_with_calendar(&heard2, None, |_| {}).await;
+    let r = reqwest::get(format!("{}/calendar/{SECRET}.ics", off.base))
+        .await
+        .unwrap();
+    assert_eq!(r.status().as_u16(), 404);
 }

@@ -11,7 +11,7 @@ use frontdesk::logic::dialog::{names, CallerInfo, Meeting, Outcome};
 use frontdesk::persona::Persona;
 use frontdesk::sim::corpus::{
     self, check, corpus_now, generate, Callback, Caller, Class, Expected, ExpectedAppointment,
-    FactSheet, Failure, Goal, Heard, Observed, Reply, Wish, CORPUS_SEED,
+    FactSheet, Failure, Goal, Heard, Observed, Reply, SpokenRig, Wish, CORPUS_SEED,
 };
 
 fn root() -> PathBuf {
@@ -465,4 +465,46 @@ fn a_caller_who_wants_no_meeting_notes_meeting_questions() {
     assert!(!c.was_misrouted());
     c.reply("And what would you like to meet with Alex about?");
     assert!(c.was_misrouted());
+}
+
+// ----- the spoken run ---------------------------------------------------------------------------
+
+/// The spoken run's harness end to end (`cargo bench --bench callers -- --spoken` runs it over
+/// the corpus): a generated caller (c087, joe's voice, an FAQ) places a real call over the
+/// websocket against a server started for it, answers what it hears the agent say, and the
+/// call is scored from what the store kept.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_generated_caller_places_a_real_call_scored_from_the_store() {
+    let root = root();
+    let (model, python) = (
+        root.join("models/ggml-tiny.en.bin"),
+        root.join(".venv/bin/python"),
+    );
+    assert!(
+        model.is_file() && python.is_file(),
+        "models/ggml-tiny.en.bin or .venv missing: run scripts/setup.sh first"
+    );
+    let p = persona();
+    let rig = SpokenRig::load(model, python, root.join("prompts/persona.toml"))
+        .await
+        .expect("whisper and the voices load");
+    let sheet = corpus_of(&p)
+        .into_iter()
+        .find(|s| s.id == "c087")
+        .expect("c087 is in the corpus");
+    assert_eq!(sheet.expected.outcome, Outcome::Faq);
+    let call = corpus::run_spoken_call(&rig, &p, &sheet, corpus_now(), false)
+        .await
+        .expect("the call is placed and read back");
+    assert!(
+        call.result.is_ok(),
+        "{:?}\n{}",
+        call.result,
+        call.transcript
+    );
+    // The transcript is the store's: the caller's words as the server heard them, the agent's
+    // as it said them.
+    let said = call.transcript.to_string();
+    assert!(said.contains("350 Harbor Street"), "{said}");
+    assert!(said.to_lowercase().contains("office"), "{said}");
 }

@@ -3,7 +3,8 @@
 
 mod common;
 
-use common::{said, spawn_app, spawn_app_with, turns};
+use common::{said, spawn_app, spawn_app_on, spawn_app_with, turns};
+use frontdesk::audio::vad::VadEngine;
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_caller_leaves_a_message_and_everything_is_logged() {
@@ -203,7 +204,16 @@ async fn a_stalled_database_never_holds_up_the_callers_audio() {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_caller_who_talks_over_the_agent_is_heard_and_the_agent_stops() {
-    let app = spawn_app().await;
+    talking_over_the_agent(VadEngine::Energy).await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn with_silero_a_caller_who_talks_over_the_agent_is_heard_and_the_agent_stops() {
+    talking_over_the_agent(VadEngine::Silero).await;
+}
+
+async fn talking_over_the_agent(engine: VadEngine) {
+    let app = spawn_app_on(engine).await;
     let report = app
         .call(
             "@now This is Priya Patel from Contoso, I need to leave a message.\n@wait 1\n@hangup\n",
@@ -241,7 +251,16 @@ async fn a_caller_who_talks_over_the_agent_is_heard_and_the_agent_stops() {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn the_agents_own_echo_and_a_backchannel_do_not_interrupt_it() {
-    let app = spawn_app().await;
+    echo_and_backchannel(VadEngine::Energy).await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn with_silero_the_agents_own_echo_and_a_backchannel_do_not_interrupt_it() {
+    echo_and_backchannel(VadEngine::Silero).await;
+}
+
+async fn echo_and_backchannel(engine: VadEngine) {
+    let app = spawn_app_on(engine).await;
     // The agent's voice comes back 20 dB down; the caller murmurs "okay" during the greeting.
     let report = app
         .call_with("@now Okay.\n@wait 6\n@hangup\n", |o| {

@@ -4,53 +4,10 @@
 
 mod common;
 
+use frontdesk::audio::noise::{line_noise, LineNoise as Noise};
 use frontdesk::audio::vad::{level_dbfs, Endpoint, Endpointer, VadConfig, FRAME_MS};
 use frontdesk::audio::{g711, resample, LINE_FRAME};
 use frontdesk::speech::tts;
-
-/// Steady noise of the kinds a phone line carries, at an RMS level in dBFS.
-#[derive(Debug, Clone, Copy)]
-enum Noise {
-    /// Flat hiss, as the simulated caller's `line_noise_dbfs` adds it.
-    White,
-    /// Hiss falling 3 dB an octave.
-    Pink,
-    /// Mains hum with harmonics.
-    Hum,
-}
-
-fn noise(kind: Noise, n: usize, dbfs: f32) -> Vec<f32> {
-    let mut seed = 0x5eed_u32;
-    let mut white = move || {
-        seed = seed.wrapping_mul(1_664_525).wrapping_add(1_013_904_223);
-        (seed >> 8) as f32 / (1u32 << 24) as f32 * 2.0 - 1.0
-    };
-    let raw: Vec<f32> = match kind {
-        Noise::White => (0..n).map(|_| white()).collect(),
-        Noise::Pink => {
-            // Paul Kellet's economy pink filter.
-            let (mut b0, mut b1, mut b2) = (0.0f32, 0.0f32, 0.0f32);
-            (0..n)
-                .map(|_| {
-                    let w = white();
-                    b0 = 0.99765 * b0 + w * 0.099_046;
-                    b1 = 0.96300 * b1 + w * 0.296_516_4;
-                    b2 = 0.57000 * b2 + w * 1.052_691_3;
-                    b0 + b1 + b2 + w * 0.1848
-                })
-                .collect()
-        }
-        Noise::Hum => (0..n)
-            .map(|i| {
-                let t = i as f32 / 8_000.0;
-                let w = 2.0 * std::f32::consts::PI * 60.0 * t;
-                w.sin() + 0.6 * (3.0 * w).sin() + 0.4 * (5.0 * w).sin()
-            })
-            .collect(),
-    };
-    let gain = 10f32.powf((dbfs - level_dbfs(&raw)) / 20.0);
-    raw.into_iter().map(|x| x * gain).collect()
-}
 
 /// What the endpointer made of one clip, in frames.
 #[derive(Debug)]
@@ -67,7 +24,7 @@ fn run(speech: &[f32], kind: Noise, dbfs: f32, lead: usize, tail: usize) -> Run 
     let mut clip = vec![0.0f32; lead * LINE_FRAME];
     clip.extend_from_slice(speech);
     clip.extend(vec![0.0f32; tail * LINE_FRAME]);
-    let n = noise(kind, clip.len(), dbfs);
+    let n = line_noise(kind, clip.len(), dbfs);
     let line: Vec<f32> = g711::decode_to_f32(&g711::encode_from_f32(
         &clip.iter().zip(&n).map(|(s, z)| s + z).collect::<Vec<_>>(),
     ));
@@ -80,7 +37,7 @@ fn run(speech: &[f32], kind: Noise, dbfs: f32, lead: usize, tail: usize) -> Run 
     };
     for (i, frame) in line.chunks_exact(LINE_FRAME).enumerate() {
         let w = wide.get(i * 320..(i + 1) * 320).unwrap_or(&[]);
-        match ep.push(level_dbfs(frame), w, None) {
+        match ep.push(frame, w, None) {
             Some(Endpoint::Started) => out.starts.push(i),
             Some(Endpoint::Ended(u)) => {
                 out.ends.push(i);

@@ -113,6 +113,7 @@ async fn metrics_parse_and_move_after_a_call() {
         "frontdesk_calls_active",
         "frontdesk_notifications_pending",
         "frontdesk_calendar_failures_total",
+        "frontdesk_calendar_backlog",
     ] {
         assert!(before.samples.iter().any(|x| x.metric == name), "{name}");
     }

@@ -1,10 +1,12 @@
 //! Audio: G.711 µ-law, resampling, voice activity detection and endpointing, the echo guard,
+//! steady line noise for tests and measurements,
 //! and the two-leg call recording.
 //!
 //! **Architecture Invariant:** everything here is sans-IO and frame-driven (except
 //! [`recorder`], which writes one WAV file); nothing here knows about providers or dialog.
 
 pub mod g711;
+pub mod noise;
 pub mod recorder;
 pub mod resample;
 pub mod vad;

@@ -6,6 +6,12 @@
 //! enough trailing silence; the silence wanted is longer when the dialog expects the caller to
 //! read out digits or a date ([`Patience::Long`]). While the agent speaks, the caller must also
 //! be louder than the agent's own echo could be (the `guard_db` level the session computes).
+//!
+//! What counts as speech is the [`Detector`]'s call: the frame's level over the noise floor
+//! ([`Detector::Energy`]), or a trained model's probability ([`Detector::Model`], any
+//! [`VoiceActivity`]: Silero in `speech::vad`, injected by the session so this module stays
+//! pure). Both open an utterance at a higher mark than they hold it at (hysteresis), and both
+//! leave the silences that end a turn to the endpointer.
 
 use std::collections::VecDeque;
 
@@ -26,10 +32,74 @@ pub enum Patience {
     Long,
 }
 
+/// Which voice-activity detector the endpointer consults.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, serde::Deserialize, serde::Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum VadEngine {
+    /// Silero when its model and runtime are installed, else energy (said once in the log).
+    Auto,
+    /// Silero VAD v6 at 8 kHz: a startup error when it cannot be loaded.
+    Silero,
+    /// The frame's level over the line's noise floor. The default until the end-to-end suite
+    /// runs under Silero (BENCHMARKS.md, "Voice activity": Silero hears more of a noisy line's
+    /// words but ends its turns 160–200 ms later).
+    #[default]
+    Energy,
+}
+
+impl VadEngine {
+    /// The config's name for it.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            VadEngine::Auto => "auto",
+            VadEngine::Silero => "silero",
+            VadEngine::Energy => "energy",
+        }
+    }
+}
+
+/// A trained judge of speech, fed the line frame by frame. It keeps its own state (a model's
+/// recurrent memory, samples waiting for a whole window), so each call has its own.
+pub trait VoiceActivity: Send + Sync {
+    /// The probability (0–1) that the caller is speaking in this 20 ms frame of 8 kHz line
+    /// audio (samples in −1…1). A model whose window is longer than a frame may answer with its
+    /// latest window's judgement.
+    fn probability(&mut self, line: &[f32]) -> f32;
+}
+
+/// What decides that a frame is speech.
+pub enum Detector {
+    /// The frame's level over the noise floor: `threshold_db` to open, `hold_db` to hold.
+    Energy,
+    /// A model's probability: `speech_threshold` to open, `hold_threshold` to hold.
+    Model(Box<dyn VoiceActivity>),
+}
+
+impl std::fmt::Debug for Detector {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Detector::Energy => f.write_str("Energy"),
+            Detector::Model(_) => f.write_str("Model"),
+        }
+    }
+}
+
 /// Tunables for [`Endpointer`].
 #[derive(Debug, Clone, serde::Deserialize, serde::Serialize)]
 #[serde(default, deny_unknown_fields)]
 pub struct VadConfig {
+    /// The detector: `auto` (Silero when installed, else energy), `silero` or `energy`.
+    pub engine: VadEngine,
+    /// The Silero model file (ONNX), from `scripts/setup.sh`.
+    pub silero_model: std::path::PathBuf,
+    /// The ONNX runtime library that runs it (`libonnxruntime.so`). Default: `ORT_DYLIB_PATH`,
+    /// else the one the `onnxruntime` wheel installed in the venv of `python`.
+    pub onnxruntime: Option<std::path::PathBuf>,
+    /// With a model: the probability that opens an utterance.
+    pub speech_threshold: f32,
+    /// With a model: the probability that keeps an open utterance in speech (lower than
+    /// `speech_threshold`, so a word's soft ending is not taken for the pause after it).
+    pub hold_threshold: f32,
     /// dB above the noise floor that counts as speech.
     pub threshold_db: f32,
     /// dB above the noise floor that keeps an open utterance in speech: lower than
@@ -59,6 +129,11 @@ pub struct VadConfig {
 impl Default for VadConfig {
     fn default() -> Self {
         Self {
+            engine: VadEngine::Energy,
+            silero_model: std::path::PathBuf::from("models/silero_vad.onnx"),
+            onnxruntime: None,
+            speech_threshold: 0.5,
+            hold_threshold: 0.35,
             threshold_db: 12.0,
             hold_db: 9.0,
             min_speech_dbfs: -48.0,
@@ -187,6 +262,7 @@ impl NoiseFloor {
 /// Turns a stream of frames into utterance start/end events and collects the utterance audio.
 pub struct Endpointer {
     cfg: VadConfig,
+    detector: Detector,
     floor: NoiseFloor,
     patience: Patience,
     /// Recent speech decisions while idle (for the start rule).
@@ -195,6 +271,8 @@ pub struct Endpointer {
     pre_roll: VecDeque<f32>,
     pre_roll_len: usize,
     in_speech: bool,
+    /// The last frame's verdict.
+    heard: bool,
     audio: Vec<f32>,
     speech_frames: u32,
     frames: u32,
@@ -202,17 +280,24 @@ pub struct Endpointer {
 }
 
 impl Endpointer {
-    /// A fresh endpointer.
+    /// A fresh endpointer judging speech by energy.
     pub fn new(cfg: VadConfig) -> Self {
+        Self::with_detector(cfg, Detector::Energy)
+    }
+
+    /// A fresh endpointer judging speech with `detector`.
+    pub fn with_detector(cfg: VadConfig, detector: Detector) -> Self {
         let pre_roll_len = (cfg.pre_roll_ms * 16) as usize;
         Self {
             cfg,
+            detector,
             floor: NoiseFloor::new(150),
             patience: Patience::Normal,
             recent: VecDeque::new(),
             pre_roll: VecDeque::with_capacity(pre_roll_len + 320),
             pre_roll_len,
             in_speech: false,
+            heard: false,
             audio: Vec::new(),
             speech_frames: 0,
             frames: 0,
@@ -304,22 +389,57 @@ impl Endpointer {
         Some(utterance)
     }
 
-    /// Whether a frame at `level` dBFS is speech, given an optional echo guard level. Inside an
-    /// utterance the margin over the floor is `hold_db`, outside it `threshold_db`.
-    pub fn is_speech(&self, level: f32, guard_db: Option<f32>) -> bool {
+    /// Whether the last frame pushed was judged speech (with the mark that applied to it: to
+    /// open an utterance, or to hold the open one).
+    pub fn heard_speech(&self) -> bool {
+        self.heard
+    }
+
+    /// True when speech is judged by a model rather than by energy.
+    pub fn uses_model(&self) -> bool {
+        matches!(self.detector, Detector::Model(_))
+    }
+
+    /// Whether a frame at `level` dBFS is speech by energy, given an optional echo guard level.
+    /// Inside an utterance the margin over the floor is `hold_db`, outside it `threshold_db`.
+    fn loud_enough(&self, level: f32) -> bool {
         let margin = if self.in_speech {
             self.cfg.hold_db.min(self.cfg.threshold_db)
         } else {
             self.cfg.threshold_db
         };
-        let threshold = (self.floor.floor + margin).max(self.cfg.min_speech_dbfs);
-        level > threshold && guard_db.is_none_or(|g| level > g)
+        level > (self.floor.floor + margin).max(self.cfg.min_speech_dbfs)
     }
 
-    /// Feeds one 20 ms frame: `level` is its dBFS at the line rate, `wide` the same frame at 16 kHz.
+    /// Whether `line` (a 20 ms frame at 8 kHz, `level` its dBFS) is speech: the detector's
+    /// verdict, with the mark to hold an open utterance lower than the mark to open one, and
+    /// the frame louder than `guard_db` (the agent's echo) whatever the detector says. A model
+    /// hears every frame, so its memory runs on through echo and silence alike.
+    fn judge(&mut self, line: &[f32], level: f32, guard_db: Option<f32>) -> bool {
+        let voiced = match &mut self.detector {
+            Detector::Energy => None,
+            Detector::Model(model) => Some(model.probability(line)),
+        };
+        let speech = match voiced {
+            None => self.loud_enough(level),
+            Some(p) => {
+                let mark = if self.in_speech {
+                    self.cfg.hold_threshold.min(self.cfg.speech_threshold)
+                } else {
+                    self.cfg.speech_threshold
+                };
+                p >= mark && level > self.cfg.min_speech_dbfs
+            }
+        };
+        speech && guard_db.is_none_or(|g| level > g)
+    }
+
+    /// Feeds one 20 ms frame: `line` at the line rate (8 kHz), `wide` the same frame at 16 kHz.
     /// `guard_db` is the level the caller must beat while the agent's echo may be on the line.
-    pub fn push(&mut self, level: f32, wide: &[f32], guard_db: Option<f32>) -> Option<Endpoint> {
-        let speech = self.is_speech(level, guard_db);
+    pub fn push(&mut self, line: &[f32], wide: &[f32], guard_db: Option<f32>) -> Option<Endpoint> {
+        let level = level_dbfs(line);
+        let speech = self.judge(line, level, guard_db);
+        self.heard = speech;
         self.floor.push(level);
         if !self.in_speech {
             self.pre_roll.extend(wide.iter().copied());
@@ -379,8 +499,9 @@ impl Endpointer {
 mod tests {
     use super::*;
 
-    /// Frames of a given level: noise-like for `speech`, so level is what we set.
-    fn frame(dbfs: f32, seed: &mut u32) -> (f32, Vec<f32>) {
+    /// A frame of a given level, noise-like so the level is what we set: the line's 8 kHz
+    /// samples and the 16 kHz ones.
+    fn frame(dbfs: f32, seed: &mut u32) -> (Vec<f32>, Vec<f32>) {
         let amp = 10f32.powf(dbfs / 20.0) * 3f32.sqrt();
         let wide: Vec<f32> = (0..320)
             .map(|_| {
@@ -388,7 +509,7 @@ mod tests {
                 ((*seed >> 8) as f32 / (1u32 << 24) as f32 * 2.0 - 1.0) * amp
             })
             .collect();
-        (level_dbfs(&wide), wide)
+        (wide.iter().step_by(2).copied().collect(), wide)
     }
 
     /// Runs a script of (dBFS, frames) and returns the starts and ends with their frame index.
@@ -408,8 +529,8 @@ mod tests {
         let mut i = 0;
         for &(db, n) in script {
             for _ in 0..n {
-                let (level, wide) = frame(db, &mut seed);
-                match ep.push(level, &wide, None) {
+                let (line, wide) = frame(db, &mut seed);
+                match ep.push(&line, &wide, None) {
                     Some(Endpoint::Started) => out.push((i, "start".to_string())),
                     Some(Endpoint::Ended(u)) => {
                         out.push((i, format!("end {}ms", u.audio.len() / 16)))
@@ -486,7 +607,7 @@ mod tests {
         for &(db, n) in &[(-70.0, 50), (-20.0, 50), (-70.0, 100)] {
             for _ in 0..n {
                 let (l, w) = frame(db, &mut seed);
-                assert!(!matches!(ep.push(l, &w, None), Some(Endpoint::Paused(_))));
+                assert!(!matches!(ep.push(&l, &w, None), Some(Endpoint::Paused(_))));
             }
         }
     }
@@ -501,7 +622,7 @@ mod tests {
         for &(db, n) in &[(-70.0, 50), (-20.0, 50), (-70.0, 13)] {
             for _ in 0..n {
                 let (l, w) = frame(db, &mut seed);
-                if let Some(Endpoint::Paused(u)) = ep.push(l, &w, None) {
+                if let Some(Endpoint::Paused(u)) = ep.push(&l, &w, None) {
                     paused = Some(u);
                 }
             }
@@ -571,11 +692,11 @@ mod tests {
         let mut seed = 1;
         for _ in 0..50 {
             let (l, w) = frame(-70.0, &mut seed);
-            ep.push(l, &w, None);
+            ep.push(&l, &w, None);
         }
         for _ in 0..50 {
             let (l, w) = frame(-30.0, &mut seed);
-            assert!(ep.push(l, &w, Some(-25.0)).is_none());
+            assert!(ep.push(&l, &w, Some(-25.0)).is_none());
         }
     }
 
@@ -597,5 +718,58 @@ mod tests {
     fn endless_speech_is_cut() {
         let ev = run(&[(-70.0, 20), (-20.0, 2000)], Patience::Normal);
         assert!(ev.iter().any(|(_, e)| e.starts_with("end")), "{ev:?}");
+    }
+
+    /// A judge that answers from a script, one probability per frame (the seam's contract: the
+    /// real model is tested in `tests/vad.rs`).
+    struct Scripted(VecDeque<f32>);
+
+    impl VoiceActivity for Scripted {
+        fn probability(&mut self, _line: &[f32]) -> f32 {
+            self.0.pop_front().unwrap_or(0.0)
+        }
+    }
+
+    /// Runs (probability, frames) at a loud level through a model-judged endpointer, with an
+    /// optional echo guard; returns the starts and ends with their frame index.
+    fn run_model(script: &[(f32, usize)], guard: Option<f32>) -> Vec<(usize, &'static str)> {
+        let probabilities = script
+            .iter()
+            .flat_map(|&(p, n)| std::iter::repeat_n(p, n))
+            .collect();
+        let detector = Detector::Model(Box::new(Scripted(probabilities)));
+        let mut ep = Endpointer::with_detector(VadConfig::default(), detector);
+        assert!(ep.uses_model());
+        let mut seed = 11;
+        let frames: usize = script.iter().map(|(_, n)| n).sum();
+        let mut out = Vec::new();
+        for i in 0..frames {
+            // Steady loud noise: energy alone would never open an utterance here.
+            let (line, wide) = frame(-30.0, &mut seed);
+            match ep.push(&line, &wide, guard) {
+                Some(Endpoint::Started) => out.push((i, "start")),
+                Some(Endpoint::Ended(_)) => out.push((i, "end")),
+                _ => {}
+            }
+        }
+        out
+    }
+
+    #[test]
+    fn a_model_opens_at_its_speech_mark_and_holds_at_its_lower_mark() {
+        // 5 frames (100 ms) over 0.5 open; 0.4 holds; the end comes 700 ms after the hold.
+        let ev = run_model(&[(0.1, 50), (0.9, 20), (0.4, 10), (0.1, 60)], None);
+        assert_eq!(ev, vec![(54, "start"), (80 + 35 - 1, "end")]);
+        // 0.4 never opens one, however long.
+        assert!(run_model(&[(0.1, 50), (0.4, 200)], None).is_empty());
+        // Two blips too short to open.
+        assert!(run_model(&[(0.9, 2), (0.1, 20), (0.9, 2), (0.1, 20)], None).is_empty());
+    }
+
+    #[test]
+    fn a_model_never_hears_past_the_echo_guard() {
+        // Speech by the model's word, but no louder than the agent's echo could be.
+        assert!(run_model(&[(0.1, 50), (0.95, 100)], Some(-25.0)).is_empty());
+        assert_eq!(run_model(&[(0.1, 50), (0.95, 100)], Some(-40.0)).len(), 1);
     }
 }

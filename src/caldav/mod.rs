@@ -2,27 +2,33 @@
 //!
 //! [`CalDav`] asks the calendar collection for the events in a time range (a `REPORT`
 //! `calendar-query` with a `time-range`, `Depth: 1`, Basic auth) and reads the multistatus
-//! reply ([`calendar_data`]); [`crate::logic::ical::busy`] turns each event's iCalendar text
-//! into UTC intervals. [`BusyView`] holds the latest busy set in memory and [`poll`] refreshes
-//! it in the background, so a call takes a snapshot at its start and never waits on the
-//! network.
+//! reply ([`resources`]); [`crate::logic::ical::busy`] turns each event's iCalendar text
+//! into UTC intervals. [`BusyView`] holds the latest busy set in memory (refreshed in the
+//! background by `crate::calendar_sync::poll`), so a call takes a snapshot at its start and
+//! never waits on the network.
 //!
-//! **Architecture Invariant:** nothing on the audio path waits on the calendar server: only
-//! [`poll`] does network IO here, and a call reads [`BusyView::snapshot`], which never blocks
-//! on it. Nothing here decides what is free: that is `logic::calendar`'s.
+//! **Architecture Invariant:** nothing on the audio path waits on the calendar server: a call
+//! reads [`BusyView::snapshot`], which never blocks on it. Nothing here decides what is free
+//! (that is `logic::calendar`'s), and nothing here knows of calls, the store or the services.
 //!
-//! Writing bookings to the calendar (PUT, `If-Match`, DELETE) is not done yet.
+//! [`CalDav::put`], [`CalDav::delete`] and [`CalDav::get`] write and read one event with ETag
+//! preconditions; [`feeds::Feed`] fetches a read-only iCalendar subscription feed with
+//! conditional requests. The loops that use them for the server (reading, writing bookings,
+//! bringing back the executive's changes) are `crate::calendar_sync`'s.
 
-use std::sync::{Arc, RwLock};
+use std::collections::BTreeMap;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::RwLock;
 use std::time::Duration;
 
 use chrono::{DateTime, Utc};
 use chrono_tz::Tz;
 use quick_xml::events::Event;
-use tracing::{error, info, warn};
 
-use crate::config::{CalendarConfig, Clock};
+use crate::config::CalendarConfig;
 use crate::logic::ical::{self, Busy};
+
+pub mod feeds;
 
 /// Why the calendar could not be read.
 #[derive(Debug, thiserror::Error)]
@@ -49,6 +55,42 @@ pub enum CalDavError {
     /// Reading the events failed unexpectedly (the worker panicked or was cancelled).
     #[error("reading the calendar's events failed: {0}")]
     Worker(String),
+    /// A conditional write found the event changed since its ETag was read (HTTP 412).
+    #[error("the event changed on the calendar server since it was read (412)")]
+    Changed,
+    /// The server took longer than allowed.
+    #[error("calendar server did not answer within {0:?}")]
+    Timeout(Duration),
+}
+
+/// One calendar object resource as a `REPORT` returns it.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Resource {
+    /// Its path on the server.
+    pub href: String,
+    /// Its ETag, quotes included, as the server gave it.
+    pub etag: Option<String>,
+    /// Its iCalendar text.
+    pub text: String,
+}
+
+/// One of Frontdesk's own events, found in the calendar.
+#[derive(Debug, Clone, PartialEq)]
+pub struct OwnEvent {
+    /// The appointment it is for.
+    pub appointment_id: String,
+    pub etag: Option<String>,
+    pub start: DateTime<Utc>,
+    pub end: DateTime<Utc>,
+}
+
+/// A write's precondition on the event's ETag.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub enum Precondition<'a> {
+    /// Only if the event still has this ETag (`If-Match`).
+    Matches(&'a str),
+    /// Only if there is no such event yet (`If-None-Match: *`).
+    Absent,
 }
 
 /// A CalDAV calendar collection to read.
@@ -72,10 +114,13 @@ impl std::fmt::Debug for CalDav {
 /// What one read of the calendar found.
 #[derive(Debug, Clone, Default)]
 pub struct Found {
-    /// The busy intervals, earliest first.
+    /// The busy intervals, earliest first, Frontdesk's own events aside (they are its
+    /// appointments, which calls already see).
     pub busy: Vec<Busy>,
     /// Events read approximately or skipped, and resources that were not iCalendar.
     pub problems: Vec<String>,
+    /// Frontdesk's own events, by appointment.
+    pub own: Vec<OwnEvent>,
 }
 
 impl CalDav {
@@ -106,7 +151,7 @@ impl CalDav {
         &self,
         from: DateTime<Utc>,
         to: DateTime<Utc>,
-    ) -> Result<Vec<String>, CalDavError> {
+    ) -> Result<Vec<Resource>, CalDavError> {
         let body = format!(
             r#"<?xml version="1.0" encoding="utf-8"?>
 <C:calendar-query xmlns:D="DAV:" xmlns:C="urn:ietf:params:xml:ns:caldav">
@@ -139,12 +184,88 @@ impl CalDav {
         let status = resp.status().as_u16();
         let text = resp.text().await.map_err(CalDavError::Unreachable)?;
         match status {
-            207 => calendar_data(&text),
+            207 => resources(&text),
             401 | 403 => Err(CalDavError::Unauthorized(status)),
             _ => Err(CalDavError::Status {
                 status,
                 body: text.chars().take(200).collect(),
             }),
+        }
+    }
+
+    /// The calendar collection's URL.
+    pub fn url(&self) -> &str {
+        &self.url
+    }
+
+    /// The URL of the resource `name` (`frontdesk-<id>.ics`) in the calendar collection.
+    pub fn resource_url(&self, name: &str) -> String {
+        format!("{}/{name}", self.url.trim_end_matches('/'))
+    }
+
+    fn with_auth(&self, req: reqwest::RequestBuilder) -> reqwest::RequestBuilder {
+        match &self.user {
+            Some(user) => req.basic_auth(user, self.password.as_deref()),
+            None => req,
+        }
+    }
+
+    /// Writes the resource `name` with `text` (PUT), on `condition`; returns its new ETag
+    /// when the server gives one.
+    pub async fn put(
+        &self,
+        name: &str,
+        text: String,
+        condition: Precondition<'_>,
+    ) -> Result<Option<String>, CalDavError> {
+        let mut req = self
+            .with_auth(self.http.put(self.resource_url(name)))
+            .header("Content-Type", "text/calendar; charset=utf-8")
+            .body(text);
+        req = match condition {
+            Precondition::Matches(etag) => req.header("If-Match", etag),
+            Precondition::Absent => req.header("If-None-Match", "*"),
+        };
+        let resp = req.send().await.map_err(CalDavError::Unreachable)?;
+        let etag = etag_of(&resp);
+        match resp.status().as_u16() {
+            200 | 201 | 204 => Ok(etag),
+            412 => Err(CalDavError::Changed),
+            s => Err(status_error(s, resp).await),
+        }
+    }
+
+    /// Deletes the resource `name`, only if it still has `etag` when one is given. One that is
+    /// not there is deleted already.
+    pub async fn delete(&self, name: &str, etag: Option<&str>) -> Result<(), CalDavError> {
+        let mut req = self.with_auth(self.http.delete(self.resource_url(name)));
+        if let Some(etag) = etag {
+            req = req.header("If-Match", etag);
+        }
+        let resp = req.send().await.map_err(CalDavError::Unreachable)?;
+        match resp.status().as_u16() {
+            200 | 202 | 204 | 404 | 410 => Ok(()),
+            412 => Err(CalDavError::Changed),
+            s => Err(status_error(s, resp).await),
+        }
+    }
+
+    /// The resource `name`'s text and ETag; `None` when it is not there.
+    pub async fn get(&self, name: &str) -> Result<Option<Resource>, CalDavError> {
+        let resp = self
+            .with_auth(self.http.get(self.resource_url(name)))
+            .send()
+            .await
+            .map_err(CalDavError::Unreachable)?;
+        let etag = etag_of(&resp);
+        match resp.status().as_u16() {
+            200 => Ok(Some(Resource {
+                href: name.to_string(),
+                etag,
+                text: resp.text().await.map_err(CalDavError::Unreachable)?,
+            })),
+            404 | 410 => Ok(None),
+            s => Err(status_error(s, resp).await),
         }
     }
 
@@ -155,21 +276,65 @@ impl CalDav {
         to: DateTime<Utc>,
         zone: Tz,
     ) -> Result<Found, CalDavError> {
-        let texts = self.events(from, to).await?;
+        let resources = self.events(from, to).await?;
         // Expanding recurrences is CPU work: off the async runtime.
-        tokio::task::spawn_blocking(move || read_all(&texts, from, to, zone))
+        tokio::task::spawn_blocking(move || read_all(&resources, from, to, zone))
             .await
             .map_err(|e| CalDavError::Worker(e.to_string()))
     }
+
+    /// [`Self::busy`] within `limit`: the fresh read a booking is checked against.
+    pub async fn busy_within(
+        &self,
+        from: DateTime<Utc>,
+        to: DateTime<Utc>,
+        zone: Tz,
+        limit: Duration,
+    ) -> Result<Found, CalDavError> {
+        tokio::time::timeout(limit, self.busy(from, to, zone))
+            .await
+            .map_err(|_| CalDavError::Timeout(limit))?
+    }
 }
 
-/// The busy intervals of every resource's text, and what could not be read.
-fn read_all(texts: &[String], from: DateTime<Utc>, to: DateTime<Utc>, zone: Tz) -> Found {
+/// The ETag header of a reply.
+fn etag_of(resp: &reqwest::Response) -> Option<String> {
+    resp.headers()
+        .get(reqwest::header::ETAG)
+        .and_then(|v| v.to_str().ok())
+        .map(str::to_string)
+}
+
+/// An unexpected status as an error, with the start of the body.
+async fn status_error(status: u16, resp: reqwest::Response) -> CalDavError {
+    if status == 401 || status == 403 {
+        return CalDavError::Unauthorized(status);
+    }
+    let body = resp.text().await.unwrap_or_default();
+    CalDavError::Status {
+        status,
+        body: body.chars().take(200).collect(),
+    }
+}
+
+/// The busy intervals of every resource's text, and what could not be read. Frontdesk's own
+/// events are listed apart, not as busy time.
+pub fn read_all(resources: &[Resource], from: DateTime<Utc>, to: DateTime<Utc>, zone: Tz) -> Found {
     let mut found = Found::default();
-    for text in texts {
-        match ical::busy(text, from, to, zone) {
+    for res in resources {
+        match ical::busy(&res.text, from, to, zone) {
             Ok(r) => {
-                found.busy.extend(r.busy);
+                for b in r.busy {
+                    match ical::own_id(&b.uid) {
+                        Some(id) => found.own.push(OwnEvent {
+                            appointment_id: id.to_string(),
+                            etag: res.etag.clone(),
+                            start: b.start,
+                            end: b.end,
+                        }),
+                        None => found.busy.push(b),
+                    }
+                }
                 found
                     .problems
                     .extend(r.problems.iter().map(ToString::to_string));
@@ -184,9 +349,24 @@ fn read_all(texts: &[String], from: DateTime<Utc>, to: DateTime<Utc>, zone: Tz) 
 
 /// The `calendar-data` of every resource in a CalDAV multistatus reply, in order.
 pub fn calendar_data(xml: &str) -> Result<Vec<String>, CalDavError> {
+    Ok(resources(xml)?.into_iter().map(|r| r.text).collect())
+}
+
+/// Which text of a `response` is being read.
+#[derive(Clone, Copy, PartialEq)]
+enum Field {
+    Href,
+    Etag,
+    Data,
+}
+
+/// Every resource (href, ETag, calendar data) in a CalDAV multistatus reply, in order; a
+/// response without calendar data is left out.
+pub fn resources(xml: &str) -> Result<Vec<Resource>, CalDavError> {
     let mut reader = quick_xml::Reader::from_str(xml);
     let mut out = Vec::new();
-    let mut current: Option<String> = None;
+    let mut current = Resource::default();
+    let mut field: Option<(Field, String)> = None;
     let mut saw_multistatus = false;
     loop {
         let event = reader
@@ -195,29 +375,44 @@ pub fn calendar_data(xml: &str) -> Result<Vec<String>, CalDavError> {
         match event {
             Event::Start(e) => match e.local_name().as_ref() {
                 "multistatus" => saw_multistatus = true,
-                "calendar-data" => current = Some(String::new()),
+                "response" => current = Resource::default(),
+                "href" => field = Some((Field::Href, String::new())),
+                "getetag" => field = Some((Field::Etag, String::new())),
+                "calendar-data" => field = Some((Field::Data, String::new())),
                 _ => {}
             },
             Event::Empty(e) if e.local_name().as_ref() == "multistatus" => saw_multistatus = true,
-            Event::End(e) if e.local_name().as_ref() == "calendar-data" => {
-                if let Some(text) = current.take() {
-                    if !text.trim().is_empty() {
-                        out.push(text);
+            Event::End(e) => match e.local_name().as_ref() {
+                "href" | "getetag" | "calendar-data" => {
+                    if let Some((f, text)) = field.take() {
+                        match f {
+                            Field::Href if current.href.is_empty() => current.href = text,
+                            Field::Href => {}
+                            Field::Etag => current.etag = Some(text.trim().to_string()),
+                            Field::Data => current.text = text,
+                        }
                     }
                 }
-            }
+                "response" => {
+                    let done = std::mem::take(&mut current);
+                    if !done.text.trim().is_empty() {
+                        out.push(done);
+                    }
+                }
+                _ => {}
+            },
             Event::Text(t) => {
-                if let Some(cur) = current.as_mut() {
+                if let Some((_, cur)) = field.as_mut() {
                     cur.push_str(&t.xml10_content());
                 }
             }
             Event::CData(t) => {
-                if let Some(cur) = current.as_mut() {
+                if let Some((_, cur)) = field.as_mut() {
                     cur.push_str(&t.xml10_content());
                 }
             }
             Event::GeneralRef(r) => {
-                if let Some(cur) = current.as_mut() {
+                if let Some((_, cur)) = field.as_mut() {
                     match r.resolve_char_ref() {
                         Ok(Some(c)) => cur.push(c),
                         Ok(None) => {
@@ -249,11 +444,14 @@ pub fn calendar_data(xml: &str) -> Result<Vec<String>, CalDavError> {
     Ok(out)
 }
 
-/// The latest busy set read from the executive's calendar, shared by every call.
+/// The latest busy set read from the executive's calendar and feeds, shared by every call.
 #[derive(Debug, Default)]
 pub struct BusyView {
     enabled: bool,
-    latest: RwLock<Option<Snapshot>>,
+    /// The last good read of each source (`caldav`, or a feed's index), by name.
+    sources: RwLock<BTreeMap<String, Snapshot>>,
+    /// Whether the CalDAV server answered the last time it was asked.
+    reachable: AtomicBool,
 }
 
 /// One successful read.
@@ -266,82 +464,56 @@ pub struct Snapshot {
 }
 
 impl BusyView {
-    /// A view that is fed by a calendar (`enabled`) or stays empty (no calendar configured).
+    /// A view that is fed by a calendar or feeds (`enabled`) or stays empty (none configured).
     pub fn new(enabled: bool) -> Self {
         Self {
             enabled,
-            latest: RwLock::new(None),
+            sources: RwLock::new(BTreeMap::new()),
+            reachable: AtomicBool::new(false),
         }
     }
 
-    /// Whether a calendar feeds this view.
+    /// Whether a calendar or feed feeds this view.
     pub fn enabled(&self) -> bool {
         self.enabled
     }
 
-    /// The latest read, if the calendar was ever read. Never waits on the network.
+    /// The latest reads of every source together (`read_at`: the oldest), if any source was
+    /// ever read. Never waits on the network.
     pub fn snapshot(&self) -> Option<Snapshot> {
-        match self.latest.read() {
-            Ok(g) => g.clone(),
-            Err(poisoned) => poisoned.into_inner().clone(),
-        }
+        let sources = match self.sources.read() {
+            Ok(g) => g,
+            Err(poisoned) => poisoned.into_inner(),
+        };
+        let read_at = sources.values().map(|s| s.read_at).min()?;
+        let mut busy: Vec<Busy> = sources.values().flat_map(|s| s.busy.clone()).collect();
+        busy.sort();
+        busy.dedup();
+        Some(Snapshot { read_at, busy })
     }
 
-    /// Replaces the busy set with a fresh read.
+    /// Replaces the CalDAV calendar's busy set with a fresh read.
     pub fn set(&self, snapshot: Snapshot) {
-        match self.latest.write() {
-            Ok(mut g) => *g = Some(snapshot),
-            Err(poisoned) => *poisoned.into_inner() = Some(snapshot),
-        }
+        self.set_source("caldav", snapshot);
+        self.reachable.store(true, Ordering::Relaxed);
     }
-}
 
-/// Reads `calendar` now and then every `every`, over `horizon_days` from the clock's now, and
-/// keeps the latest busy set in `view`. A failed read keeps the last good set and is logged;
-/// it never ends the loop.
-pub async fn poll(
-    calendar: CalDav,
-    view: Arc<BusyView>,
-    clock: Clock,
-    zone: Tz,
-    horizon_days: u32,
-    every: Duration,
-) {
-    let mut ticker = tokio::time::interval(every);
-    ticker.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
-    let mut failures = 0u32;
-    loop {
-        ticker.tick().await;
-        let now = clock.now();
-        let to = now + chrono::Duration::days(i64::from(horizon_days) + 1);
-        match calendar.busy(now, to, zone).await {
-            Ok(found) => {
-                for p in &found.problems {
-                    warn!(problem = %p, "calendar event read approximately or skipped");
-                }
-                if failures > 0 || view.snapshot().is_none() {
-                    info!(busy = found.busy.len(), url = %calendar.url, "calendar read");
-                }
-                failures = 0;
-                view.set(Snapshot {
-                    read_at: now,
-                    busy: found.busy,
-                });
-            }
-            Err(e) => {
-                failures += 1;
-                match view.snapshot() {
-                    None => error!(
-                        error = %e, url = %calendar.url, attempts = failures,
-                        "cannot read the executive's calendar: calls are offered slots without its busy time"
-                    ),
-                    Some(s) => warn!(
-                        error = %e, url = %calendar.url, attempts = failures, last_read = %s.read_at,
-                        "cannot read the executive's calendar: calls use the last busy set read"
-                    ),
-                }
-            }
-        }
+    /// Replaces one source's busy set with a fresh read.
+    pub fn set_source(&self, source: &str, snapshot: Snapshot) {
+        match self.sources.write() {
+            Ok(mut g) => g.insert(source.to_string(), snapshot),
+            Err(poisoned) => poisoned.into_inner().insert(source.to_string(), snapshot),
+        };
+    }
+
+    /// Notes whether the CalDAV server answered the last time it was asked.
+    pub fn set_reachable(&self, reachable: bool) {
+        self.reachable.store(reachable, Ordering::Relaxed);
+    }
+
+    /// Whether the CalDAV server answered the last time it was asked (for `/readyz`).
+    pub fn reachable(&self) -> bool {
+        self.reachable.load(Ordering::Relaxed)
     }
 }
 

@@ -33,22 +33,34 @@ pub(super) async fn healthz() -> &'static str {
 /// What `/readyz` found: each check by name, passed or not.
 #[derive(Debug, Default)]
 pub(super) struct Readiness {
-    checks: Vec<(&'static str, bool)>,
+    /// Each check: its name, whether it passed, whether readiness depends on it.
+    checks: Vec<(&'static str, bool, bool)>,
 }
 
 impl Readiness {
     fn check(mut self, name: &'static str, passed: bool) -> Self {
-        self.checks.push((name, passed));
+        self.checks.push((name, passed, true));
         self
     }
 
-    /// 200 when every check passed, else 503; the body names each check and what failed.
+    /// A check that is reported but does not make the server unready: calls go on without it
+    /// (the executive's calendar: bookings are queued, requests taken for the office).
+    fn report(mut self, name: &'static str, passed: bool) -> Self {
+        self.checks.push((name, passed, false));
+        self
+    }
+
+    /// 200 when every check readiness depends on passed, else 503; the body names each check
+    /// and what failed (`degraded`: reported checks that failed).
     fn answer(&self) -> (StatusCode, Value) {
-        let ready = self.checks.iter().all(|(_, passed)| *passed);
+        let ready = self
+            .checks
+            .iter()
+            .all(|(_, passed, counts)| *passed || !counts);
         let checks: Map<String, Value> = self
             .checks
             .iter()
-            .map(|(name, passed)| {
+            .map(|(name, passed, _)| {
                 (
                     name.to_string(),
                     json!(if *passed { "ok" } else { "failed" }),
@@ -58,8 +70,14 @@ impl Readiness {
         let failed: Vec<&str> = self
             .checks
             .iter()
-            .filter(|(_, passed)| !passed)
-            .map(|(name, _)| *name)
+            .filter(|(_, passed, counts)| !passed && *counts)
+            .map(|(name, _, _)| *name)
+            .collect();
+        let degraded: Vec<&str> = self
+            .checks
+            .iter()
+            .filter(|(_, passed, counts)| !passed && !*counts)
+            .map(|(name, _, _)| *name)
             .collect();
         let status = if ready {
             StatusCode::OK
@@ -70,13 +88,18 @@ impl Readiness {
         if !ready {
             body["failed"] = json!(failed);
         }
+        if !degraded.is_empty() {
+            body["degraded"] = json!(degraded);
+        }
         (status, body)
     }
 }
 
 /// `GET /readyz`: ready to take calls. `model`: whisper is loaded (the services hold a
 /// transcriber only once it has); `voice`: the voice is warm ([`crate::speech::tts::TtsEngine::warm`],
-/// nothing synthesised); `database`: a write is taken and rolled back.
+/// nothing synthesised); `database`: a write is taken and rolled back; `calendar` (reported
+/// when one is configured, never making the server unready): the CalDAV server answered its
+/// last read.
 #[utoipa::path(
     get,
     path = "/readyz",
@@ -99,11 +122,15 @@ pub(super) async fn readyz(State(svc): State<Arc<Services>>) -> Response {
             false
         }
     };
-    let (status, body) = Readiness::default()
+    let mut readiness = Readiness::default()
         .check("model", true)
         .check("voice", svc.tts.warm())
-        .check("database", database)
-        .answer();
+        .check("database", database);
+    if svc.caldav.is_some() {
+        // The CalDAV server answered its last read.
+        readiness = readiness.report("calendar", svc.busy.reachable());
+    }
+    let (status, body) = readiness.answer();
     (status, Json(body)).into_response()
 }
 
@@ -123,6 +150,12 @@ pub(super) async fn metrics(State(svc): State<Arc<Services>>) -> Response {
         }
         Err(e) => warn!(error = %e, "metrics: cannot count the outbox's backlog"),
     }
+    match svc.store.calendar_backlog().await {
+        Ok(n) => {
+            svc.metrics.calendar_backlog.set(n);
+        }
+        Err(e) => warn!(error = %e, "metrics: cannot count the calendar's backlog"),
+    }
     match svc.metrics.encode() {
         Ok(text) => ([(header::CONTENT_TYPE, crate::metrics::CONTENT_TYPE)], text).into_response(),
         Err(e) => {
@@ -137,9 +170,13 @@ mod tests {
     use super::*;
 
     fn check(checks: &[(&'static str, bool)], status: u16, body: Value) {
-        let r = checks
-            .iter()
-            .fold(Readiness::default(), |r, &(n, p)| r.check(n, p));
+        let r = checks.iter().fold(Readiness::default(), |r, &(n, p)| {
+            if n == "calendar" {
+                r.report(n, p)
+            } else {
+                r.check(n, p)
+            }
+        });
         let (got_status, got_body) = r.answer();
         assert_eq!((got_status.as_u16(), got_body), (status, body));
     }
@@ -156,6 +193,18 @@ mod tests {
             503,
             json!({"ready": false, "checks": {"model": "ok", "voice": "failed", "database": "failed"},
                    "failed": ["voice", "database"]}),
+        );
+        // The calendar is reported, but calls go on without it.
+        check(
+            &[
+                ("model", true),
+                ("voice", true),
+                ("database", true),
+                ("calendar", false),
+            ],
+            200,
+            json!({"ready": true, "checks": {"model": "ok", "voice": "ok", "database": "ok", "calendar": "failed"},
+                   "degraded": ["calendar"]}),
         );
     }
 }

@@ -11,6 +11,7 @@
 //! adapter meets a call session.
 
 mod api;
+mod feed;
 mod health;
 mod openapi;
 
@@ -52,6 +53,8 @@ fn documented_routes(provider: &str) -> OpenApiRouter<Arc<Services>> {
         // The provider's webhooks and media stream, under its name ("/twilio/voice").
         .nest(&format!("/{provider}"), provider_routes())
         .routes(routes!(openapi_json))
+        // The bookings as iCalendar at a secret URL (404 while no secret is set).
+        .routes(routes!(feed::export_feed))
         .merge(api::routes())
 }
 

@@ -9,7 +9,13 @@
 //! holds its whole local days). Events marked `TRANSP:TRANSPARENT` or `STATUS:CANCELLED` hold
 //! nothing.
 //!
-//! **Architecture Invariant:** pure: no IO, no clock; the horizon and the zone are arguments.
+//! The other way, [`booking_event`] and [`calendar_text`] write Frontdesk's bookings as
+//! VEVENTs (with the `icalendar` builder: escaping and line folding as the RFC says): into the
+//! executive's calendar and the export feed. Our events carry a UID [`own_uid`] makes and
+//! [`own_id`] reads back, so a read tells them from the executive's own.
+//!
+//! **Architecture Invariant:** pure: no IO, no clock; the horizon, the zone and the stamp are
+//! arguments.
 //! Bad input is an error value (the whole text) or a [`Problem`] (one event, which is read as
 //! well as it can be or skipped), never a panic.
 
@@ -618,6 +624,90 @@ pub fn zone_named(tzid: &str) -> Option<Tz> {
         .and_then(|(_, iana)| iana.parse::<Tz>().ok())
 }
 
+/// The UID prefix of the events Frontdesk writes: `frontdesk-<appointment id>@<host>`.
+pub const OWN_UID_PREFIX: &str = "frontdesk-";
+
+/// The stable UID of appointment `id`'s event, on the server at `host`.
+pub fn own_uid(id: &str, host: &str) -> String {
+    format!("{OWN_UID_PREFIX}{id}@{host}")
+}
+
+/// The appointment id of one of our own events' UID; `None` for anyone else's event.
+pub fn own_id(uid: &str) -> Option<&str> {
+    let rest = uid.strip_prefix(OWN_UID_PREFIX)?;
+    let id = rest.split('@').next()?;
+    (!id.is_empty()).then_some(id)
+}
+
+/// One of Frontdesk's bookings, as its calendar event says it.
+#[derive(Debug, Clone, PartialEq)]
+pub struct BookingEvent<'a> {
+    /// The stable UID ([`own_uid`]).
+    pub uid: &'a str,
+    pub start: DateTime<Utc>,
+    pub end: DateTime<Utc>,
+    pub caller_name: Option<&'a str>,
+    pub caller_number: Option<&'a str>,
+    pub purpose: Option<&'a str>,
+    /// The call that booked it, in the API (`<public base>/api/calls/<sid>`).
+    pub call_url: Option<&'a str>,
+    /// When this version of the event was written (`DTSTAMP`).
+    pub stamp: DateTime<Utc>,
+}
+
+/// The VEVENT of a booking: SUMMARY names the caller, DESCRIPTION holds the purpose, the
+/// callback number and the call's link.
+pub fn booking_event(b: &BookingEvent<'_>) -> icalendar::Event {
+    use icalendar::{Component, EventLike};
+    let who = b
+        .caller_name
+        .filter(|n| !n.trim().is_empty())
+        .or(b.caller_number)
+        .unwrap_or("a caller");
+    let mut description = Vec::new();
+    if let Some(p) = b.purpose.filter(|p| !p.trim().is_empty()) {
+        description.push(format!("Purpose: {p}"));
+    }
+    if let Some(n) = b.caller_number.filter(|n| !n.trim().is_empty()) {
+        description.push(format!("Callback: {n}"));
+    }
+    if let Some(u) = b.call_url {
+        description.push(format!("Booked by phone: {u}"));
+    }
+    let mut e = icalendar::Event::new();
+    e.uid(b.uid)
+        .timestamp(b.stamp)
+        .starts(b.start)
+        .ends(b.end)
+        .summary(&format!("Meeting with {who}"))
+        .status(icalendar::EventStatus::Confirmed);
+    if !description.is_empty() {
+        e.description(&description.join("\n"));
+    }
+    if let Some(u) = b.call_url {
+        e.url(u);
+    }
+    e.done()
+}
+
+/// A VCALENDAR holding `events`, as text (CRLF lines, folded).
+pub fn calendar_text(
+    events: impl IntoIterator<Item = icalendar::Event>,
+    name: Option<&str>,
+) -> String {
+    let mut cal = icalendar::Calendar::empty();
+    cal.append_property(("VERSION", "2.0"));
+    cal.append_property(("PRODID", "-//Frontdesk//Frontdesk bookings//EN"));
+    cal.append_property(("CALSCALE", "GREGORIAN"));
+    if let Some(n) = name {
+        cal.append_property(("X-WR-CALNAME", n));
+    }
+    for e in events {
+        cal.push(e);
+    }
+    cal.done().to_string()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -826,5 +916,50 @@ mod tests {
             let ics = format!("BEGIN:VCALENDAR\nBEGIN:VEVENT\nDTSTART:20261202T150000Z\n{body}\nEND:VEVENT\nEND:VCALENDAR\n");
             let _ = busy(&ics, at("2026-11-30T00:00:00Z"), at("2026-12-21T00:00:00Z"), ZONE);
         }
+    }
+
+    #[test]
+    fn a_booking_is_written_as_an_event_that_reads_back_as_its_time() {
+        let start = Utc.with_ymd_and_hms(2026, 11, 30, 19, 0, 0).unwrap();
+        let end = start + Duration::minutes(30);
+        let uid = own_uid("apt_1", "desk.example.com");
+        let event = booking_event(&BookingEvent {
+            uid: &uid,
+            start,
+            end,
+            caller_name: Some("Dana Kim, Jr."),
+            caller_number: Some("+16175550123"),
+            purpose: Some("hiring; the budget"),
+            call_url: Some("https://desk.example.com/api/calls/CA1"),
+            stamp: start,
+        });
+        let text = calendar_text([event], Some("Bookings"));
+        assert!(
+            text.contains("UID:frontdesk-apt_1@desk.example.com\r\n"),
+            "{text}"
+        );
+        assert!(
+            text.contains("SUMMARY:Meeting with Dana Kim\\, Jr.\r\n"),
+            "{text}"
+        );
+        let unfolded = text.replace("\r\n ", "");
+        assert!(
+            unfolded.contains("DESCRIPTION:Purpose: hiring\\; the budget\\nCallback: +16175550123\\nBooked by phone: https://desk.example.com/api/calls/CA1"),
+            "{text}"
+        );
+        assert!(text.lines().all(|l| l.len() <= 75));
+        let read = busy(
+            &text,
+            start - Duration::days(1),
+            start + Duration::days(1),
+            chrono_tz::America::New_York,
+        )
+        .unwrap();
+        assert!(read.problems.is_empty(), "{:?}", read.problems);
+        assert_eq!(read.busy.len(), 1);
+        assert_eq!((read.busy[0].start, read.busy[0].end), (start, end));
+        assert_eq!(own_id(&read.busy[0].uid), Some("apt_1"));
+        assert_eq!(own_id("board"), None);
+        assert_eq!(own_id("frontdesk-@x"), None);
     }
 }

@@ -152,6 +152,8 @@ pub const REQUIRED_LINES: &[&str] = &[
     "moved",
     "slot_taken",
     "calendar_down",
+    "tentative_request",
+    "tentative_move",
     "unavailable_busy",
     "unavailable_past",
     "unavailable_soon",

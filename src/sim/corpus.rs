@@ -15,12 +15,16 @@
 //! - [`run`]: the text-level runner: drives [`crate::logic::dialog::Dialog`] directly with an injected
 //!   clock, feeds each utterance as whisper heard it ([`Heard`]), and scores per class.
 //!
+//! - [`run_spoken_call`]: the spoken run: one generated caller's real call, in its voice over
+//!   the websocket against a server started for it, scored from what the store kept.
+//!
 //! This is test infrastructure that lives in the library so that tests, benches and the spoken
-//! runner share it. It never touches IO except [`Heard::load`].
+//! runner share it. Only [`Heard::load`] and the spoken run do IO.
 
 mod caller;
 mod generate;
 mod run;
+mod spoken;
 
 use std::collections::HashMap;
 use std::fmt;
@@ -36,6 +40,7 @@ use crate::logic::dialog::Outcome;
 pub use caller::{slots_in, Caller, Reply};
 pub use generate::{corpus_now, generate, CORPUS_SEED};
 pub use run::{run, run_call, CallResult, ClassRate, Report, Transcript};
+pub use spoken::{run_spoken_call, SpokenError, SpokenRig};
 
 /// What a caller came for, in the order they ask.
 #[derive(Debug, Clone, PartialEq)]

@@ -173,7 +173,7 @@ pub struct SimTurn {
     /// `caller` or `agent`.
     pub speaker: &'static str,
     /// The caller's scripted words, or the agent's words as transcribed by the caller's side
-    /// (empty when no transcriber was given).
+    /// (empty when no transcriber was given): what the caller's [`Ears`] heard.
     pub text: String,
     /// For agent turns: the reply latency, from the caller's last voiced frame to the agent's
     /// first voiced frame (silences either side excluded), as the caller hears the gap.
@@ -288,6 +288,69 @@ pub async fn place_call(
     voice: Arc<dyn TtsEngine>,
     transcriber: Option<Stt>,
 ) -> Result<SimReport, SimError> {
+    let mut script = Steps { steps, next: 0 };
+    let ears = transcriber.map(|stt| Box::new(stt) as Box<dyn Ears>);
+    place_call_with(opts, &mut script, voice, ears.as_deref()).await
+}
+
+/// How the simulated caller hears the agent's turns.
+#[async_trait::async_trait]
+pub trait Ears: Send + Sync {
+    /// The words of one agent turn (its µ-law audio as it arrived).
+    async fn hear(&self, mulaw: &[u8]) -> String;
+}
+
+/// Whisper's ears: each stretch of the agent's audio between pauses, transcribed.
+#[async_trait::async_trait]
+impl Ears for Stt {
+    async fn hear(&self, mulaw: &[u8]) -> String {
+        transcribe_line(self, mulaw).await
+    }
+}
+
+/// Where a simulated caller's steps come from: a fixed script ([`place_call`]) or a caller who
+/// decides what to say on hearing the agent (the caller corpus's spoken run).
+pub trait CallerScript: Send {
+    /// The next step, when it is known before the agent has spoken (a fixed script's); `None`
+    /// for a caller who only decides on hearing the agent.
+    fn peek(&self) -> Option<&Step>;
+    /// Whether no step is left: the caller hangs up once the agent has finished.
+    fn finished(&self) -> bool;
+    /// Takes the next step, given what the agent said since the caller's last step (as the
+    /// caller's transcriber heard it; empty without one). `None`: the caller hangs up.
+    fn take(&mut self, agent_said: &str) -> Option<Step>;
+}
+
+/// A fixed script, step by step.
+struct Steps<'a> {
+    steps: &'a [Step],
+    next: usize,
+}
+
+impl CallerScript for Steps<'_> {
+    fn peek(&self) -> Option<&Step> {
+        self.steps.get(self.next)
+    }
+
+    fn finished(&self) -> bool {
+        self.next >= self.steps.len()
+    }
+
+    fn take(&mut self, _agent_said: &str) -> Option<Step> {
+        let step = self.steps.get(self.next).cloned();
+        self.next += 1;
+        step
+    }
+}
+
+/// Places one call whose caller follows `script`. `voice` speaks the caller's lines;
+/// `ears`, when given, hear the agent's turns (and tell a reactive caller what the agent said).
+pub async fn place_call_with(
+    opts: &SimOptions,
+    script: &mut dyn CallerScript,
+    voice: Arc<dyn TtsEngine>,
+    ears: Option<&dyn Ears>,
+) -> Result<SimReport, SimError> {
     let call_sid = opts
         .call_sid
         .clone()
@@ -389,7 +452,8 @@ pub async fn place_call(
     let mut noise = Noise::new(Noise::SEED);
     let mut outgoing: VecDeque<u8> = VecDeque::new();
     let mut chunk: u64 = 0;
-    let mut step_idx = 0;
+    // What the agent said since the caller's last step.
+    let mut agent_said: Vec<String> = Vec::new();
     let mut speech_end: Option<Instant> = None;
     // The caller's last voiced frame so far, and the first of an utterance said over the agent
     // that the server has not yet stopped for.
@@ -565,8 +629,8 @@ pub async fn place_call(
                         _ => None,
                     };
                     speech_end = None;
-                    let text = match &transcriber {
-                        Some(stt) => transcribe_line(stt, &audio).await,
+                    let text = match ears {
+                        Some(ears) => ears.hear(&audio).await,
                         None => String::new(),
                     };
                     let turn = SimTurn {
@@ -577,6 +641,9 @@ pub async fn place_call(
                     };
                     if opts.print {
                         print_turn(&turn);
+                    }
+                    if !turn.text.is_empty() {
+                        agent_said.push(turn.text.clone());
                     }
                     report.turns.push(turn);
                     waiting_since = now;
@@ -603,23 +670,26 @@ pub async fn place_call(
                     && play.turn_first.is_none()
                     && now.duration_since(waiting_since) >= opts.max_wait;
                 // A step that barges in does not wait for the agent.
-                let barge = matches!(steps.get(step_idx), Some(Step::SayNow(_)) | Some(Step::Raw(_)));
-                if step_idx >= steps.len() {
+                let barge = matches!(script.peek(), Some(Step::SayNow(_)) | Some(Step::Raw(_)));
+                if script.finished() {
                     if ready || gave_up {
                         caller_hung_up = true;
                         break;
                     }
                     continue;
                 }
-                let barge_now = match steps.get(step_idx) {
+                let barge_now = match script.peek() {
                     Some(Step::SayNow(_)) => play.turn_first.is_some_and(|f| now.duration_since(f) >= Duration::from_millis(1500)),
                     _ => true,
                 };
                 if !(ready || gave_up || (barge && barge_now && outgoing.is_empty() && wait_until.is_none())) {
                     continue;
                 }
-                let step = steps[step_idx].clone();
-                step_idx += 1;
+                let Some(step) = script.take(&agent_said.join(" ")) else {
+                    caller_hung_up = true;
+                    break;
+                };
+                agent_said.clear();
                 waiting_since = now;
                 match step {
                     Step::Say(text) | Step::SayNow(text) => {
@@ -686,8 +756,8 @@ pub async fn place_call(
             (Some(e), Some(f)) if f > e => Some(f.duration_since(e).as_millis() as u64),
             _ => None,
         };
-        let text = match &transcriber {
-            Some(stt) => transcribe_line(stt, &audio).await,
+        let text = match ears {
+            Some(ears) => ears.hear(&audio).await,
             None => String::new(),
         };
         let turn = SimTurn {
@@ -718,16 +788,50 @@ pub async fn place_call(
     Ok(report)
 }
 
+/// What whisper hears of the agent's audio: each stretch between pauses transcribed on its own,
+/// so a long turn (a read-back of name, number and message) is heard whole.
 async fn transcribe_line(stt: &Stt, mulaw: &[u8]) -> String {
-    let pcm = g711::decode_to_f32(mulaw);
-    match resample::resample(&pcm, 8_000, 16_000) {
-        Ok(wide) => stt
-            .transcribe(wide)
-            .await
-            .map(|t| t.text)
-            .unwrap_or_default(),
-        Err(_) => String::new(),
+    let mut heard = Vec::new();
+    for piece in between_pauses(mulaw) {
+        let pcm = g711::decode_to_f32(piece);
+        let Ok(wide) = resample::resample(&pcm, 8_000, 16_000) else {
+            continue;
+        };
+        if let Ok(t) = stt.transcribe(wide).await {
+            if !t.text.is_empty() {
+                heard.push(t.text);
+            }
+        }
     }
+    heard.join(" ")
+}
+
+/// A pause between an agent's sentences: this many unvoiced 20 ms frames.
+const PAUSE_FRAMES: usize = 12;
+
+/// The stretches of `mulaw` between pauses of [`PAUSE_FRAMES`] or more, each with a little of
+/// the quiet around it; silence alone is no stretch.
+fn between_pauses(mulaw: &[u8]) -> Vec<&[u8]> {
+    let frames: Vec<bool> = mulaw.chunks(LINE_FRAME).map(voiced).collect();
+    let mut pieces = Vec::new();
+    let (mut start, mut quiet) = (None::<usize>, 0usize);
+    for (k, &v) in frames.iter().enumerate() {
+        if v {
+            start.get_or_insert(k.saturating_sub(PAUSE_FRAMES / 2));
+            quiet = 0;
+        } else if let Some(s) = start {
+            quiet += 1;
+            if quiet >= PAUSE_FRAMES {
+                let end = k + 1 - PAUSE_FRAMES / 2;
+                pieces.push(&mulaw[s * LINE_FRAME..(end * LINE_FRAME).min(mulaw.len())]);
+                start = None;
+            }
+        }
+    }
+    if let Some(s) = start {
+        pieces.push(&mulaw[s * LINE_FRAME..]);
+    }
+    pieces
 }
 
 fn print_turn(t: &SimTurn) {
@@ -751,6 +855,32 @@ fn print_turn(t: &SimTurn) {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn agent_audio_is_heard_between_its_pauses() {
+        let voiced_frame = |n: usize| -> Vec<u8> {
+            (0..n * LINE_FRAME)
+                .map(|k| g711::encode(if k % 2 == 0 { 8000 } else { -8000 }))
+                .collect()
+        };
+        let quiet = |n: usize| vec![g711::SILENCE; n * LINE_FRAME];
+        let line = [
+            quiet(20),
+            voiced_frame(30),
+            quiet(5),
+            voiced_frame(10),
+            quiet(30),
+            voiced_frame(25),
+            quiet(3),
+        ]
+        .concat();
+        let pieces = between_pauses(&line);
+        // A 100 ms gap is within a sentence; a 600 ms one separates two.
+        assert_eq!(pieces.len(), 2);
+        assert!(pieces[0].iter().filter(|b| **b != g711::SILENCE).count() == 40 * LINE_FRAME);
+        assert!(pieces[1].iter().filter(|b| **b != g711::SILENCE).count() == 25 * LINE_FRAME);
+        assert!(between_pauses(&quiet(50)).is_empty());
+    }
 
     #[test]
     fn scripts_parse() {

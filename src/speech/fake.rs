@@ -25,6 +25,20 @@ impl Scripted {
         }
     }
 
+    /// Adds lines to hear after the ones still queued (the next call's, on a server that
+    /// takes several).
+    pub fn push<S: Into<String>>(&self, lines: impl IntoIterator<Item = S>) {
+        self.lines
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .extend(lines.into_iter().map(Into::into));
+    }
+
+    /// Lines not heard yet.
+    pub fn left(&self) -> usize {
+        self.lines.lock().unwrap_or_else(|e| e.into_inner()).len()
+    }
+
     /// Utterances transcribed so far.
     pub fn utterances(&self) -> usize {
         *self.heard.lock().unwrap_or_else(|e| e.into_inner())

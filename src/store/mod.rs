@@ -729,6 +729,105 @@ pub trait Contacts: Send + Sync {
     ) -> Result<ContactView, ContactError>;
 }
 
+/// An appointment as stored, times in UTC: what its calendar event and the export feed are
+/// written from.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Appointment {
+    pub id: String,
+    pub start: DateTime<Utc>,
+    pub end: DateTime<Utc>,
+    pub caller_name: Option<String>,
+    pub caller_number: Option<String>,
+    pub purpose: Option<String>,
+    pub call_sid: Option<String>,
+    /// Still booked (false: cancelled).
+    pub booked: bool,
+    /// The ETag of its event in the executive's calendar as last written or read; `None` while
+    /// it is not there.
+    pub calendar_etag: Option<String>,
+}
+
+/// A write to the executive's calendar claimed for an attempt: bring the appointment's event in
+/// line with the appointment as it is now (PUT while booked, DELETE once cancelled).
+#[derive(Debug, Clone, PartialEq)]
+pub struct CalendarWrite {
+    pub appointment: Appointment,
+    /// The change this write carries; a later change makes another write.
+    pub version: i64,
+    /// Attempts made before this one.
+    pub attempts: u32,
+}
+
+/// The durable queue of writes to the executive's calendar, and what the calendar's own
+/// changes do to the appointments. Writes are queued by [`Appointments`]' book, move and cancel
+/// in their own transaction (when the store was opened to queue them), so a booking is never
+/// lost to a calendar server that is down: it is written once the server is back.
+#[async_trait]
+pub trait CalendarSync: Send + Sync {
+    /// Takes up to `limit` writes due at `now`, leasing each until `now + lease`.
+    async fn claim_calendar_writes(
+        &self,
+        now: DateTime<Utc>,
+        lease: chrono::Duration,
+        limit: i64,
+    ) -> Result<Vec<CalendarWrite>, StoreError>;
+
+    /// The write of `version` reached the calendar: the event's ETag is now `etag` (`None`:
+    /// deleted, or the server gave none). The queue row goes unless a change came meanwhile.
+    async fn calendar_written(
+        &self,
+        id: &str,
+        version: i64,
+        etag: Option<&str>,
+    ) -> Result<(), StoreError>;
+
+    /// The write failed (`error`); it is tried again at `retry_at`.
+    async fn calendar_write_failed(
+        &self,
+        id: &str,
+        error: &str,
+        retry_at: DateTime<Utc>,
+    ) -> Result<(), StoreError>;
+
+    /// Writes not yet made (the backlog).
+    async fn calendar_backlog(&self) -> Result<i64, StoreError>;
+
+    /// When the next write is due, if one is queued.
+    async fn next_calendar_write(&self) -> Result<Option<DateTime<Utc>>, StoreError>;
+
+    /// Booked appointments ending after `from` whose event is in the calendar and has no write
+    /// pending: the ones the executive may have moved or deleted there.
+    async fn synced_appointments(
+        &self,
+        from: DateTime<Utc>,
+    ) -> Result<Vec<Appointment>, StoreError>;
+
+    /// Every appointment, earliest first (cancelled ones too).
+    async fn appointments(&self) -> Result<Vec<Appointment>, StoreError>;
+
+    /// The executive moved the event of `id` in their calendar (it now has `etag`): the
+    /// appointment takes the new time, unless our event changed since `seen_etag` was read or a
+    /// write is pending (`Ok(false)`, nothing changes). Refuses an overlap like any booking.
+    async fn moved_in_calendar(
+        &self,
+        id: &str,
+        seen_etag: &str,
+        start: DateTime<Utc>,
+        end: DateTime<Utc>,
+        etag: Option<&str>,
+        now: DateTime<Utc>,
+    ) -> Result<bool, BookError>;
+
+    /// The executive deleted the event of `id` from their calendar: the appointment is
+    /// cancelled and its time freed, on the same conditions as [`Self::moved_in_calendar`].
+    async fn deleted_in_calendar(
+        &self,
+        id: &str,
+        seen_etag: &str,
+        now: DateTime<Utc>,
+    ) -> Result<bool, BookError>;
+}
+
 /// The outbox: notifications committed with the call that caused them, then leased, attempted
 /// and settled by the delivery worker. Nothing committed is lost: each ends `delivered` or
 /// `failed`.
@@ -799,10 +898,14 @@ pub trait Outbox: Send + Sync {
 }
 
 /// The whole store: one database serving the ports (closing a call and queueing its
-/// notifications share a transaction). What [`crate::services::Services`] holds.
-pub trait Store: CallLog + Appointments + Outbox + Inbox + Contacts + Users {}
+/// notifications share a transaction, and so do a booking and its calendar write). What
+/// [`crate::services::Services`] holds.
+pub trait Store: CallLog + Appointments + Outbox + CalendarSync + Inbox + Contacts + Users {}
 
-impl<T: CallLog + Appointments + Outbox + Inbox + Contacts + Users + ?Sized> Store for T {}
+impl<T: CallLog + Appointments + Outbox + CalendarSync + Inbox + Contacts + Users + ?Sized> Store
+    for T
+{
+}
 
 pub mod journal;
 pub mod sqlite;
@@ -1267,6 +1370,124 @@ mod tests {
         let store: std::sync::Arc<dyn Store> =
             std::sync::Arc::new(SqliteStore::open(&url).await.unwrap());
         the_desk(store.as_ref()).await;
+    }
+
+    /// The calendar's write queue through the port: a booking, move and cancel each queue the
+    /// latest state once; a write settles only the change it carried; the executive's own
+    /// changes apply only to an event still as it was read.
+    async fn calendar_writes_are_queued_settled_and_compared(store: &dyn Store) {
+        let t0 = at("2026-11-24T23:00:00Z");
+        let lease = chrono::Duration::seconds(30);
+        let start = at("2026-11-30T19:00:00Z");
+        let new = NewAppointment {
+            start,
+            end: start + chrono::Duration::minutes(30),
+            caller_name: Some("Dana Kim".into()),
+            caller_number: Some("+16175550123".into()),
+            purpose: Some("hiring".into()),
+            call_sid: None,
+        };
+        let id = store.book(&new, t0).await.unwrap();
+        assert_eq!(store.calendar_backlog().await.unwrap(), 1);
+        assert_eq!(store.next_calendar_write().await.unwrap(), Some(t0));
+        let w = store.claim_calendar_writes(t0, lease, 10).await.unwrap();
+        assert_eq!(w.len(), 1);
+        assert!(w[0].appointment.booked && w[0].appointment.calendar_etag.is_none());
+        // Leased: not claimed twice.
+        assert!(store
+            .claim_calendar_writes(t0, lease, 10)
+            .await
+            .unwrap()
+            .is_empty());
+        // It fails; retried later.
+        let retry = t0 + chrono::Duration::seconds(5);
+        store
+            .calendar_write_failed(&id, "503", retry)
+            .await
+            .unwrap();
+        assert!(store
+            .claim_calendar_writes(t0, lease, 10)
+            .await
+            .unwrap()
+            .is_empty());
+        let w = store.claim_calendar_writes(retry, lease, 10).await.unwrap();
+        assert_eq!(w[0].attempts, 1);
+        // A move while the write is out: the write settles nothing, the move is written next.
+        let later = start + chrono::Duration::hours(1);
+        store
+            .move_appointment(&id, later, later + chrono::Duration::minutes(30), t0)
+            .await
+            .unwrap();
+        store
+            .calendar_written(&id, w[0].version, Some("\"e1\""))
+            .await
+            .unwrap();
+        assert_eq!(store.calendar_backlog().await.unwrap(), 1);
+        assert!(store.synced_appointments(t0).await.unwrap().is_empty());
+        let w = store.claim_calendar_writes(retry, lease, 10).await.unwrap();
+        assert_eq!((w[0].appointment.start, w[0].attempts), (later, 0));
+        store
+            .calendar_written(&id, w[0].version, Some("\"e2\""))
+            .await
+            .unwrap();
+        assert_eq!(store.calendar_backlog().await.unwrap(), 0);
+        let synced = store.synced_appointments(t0).await.unwrap();
+        assert_eq!(synced[0].calendar_etag.as_deref(), Some("\"e2\""));
+
+        // The executive moved it: applied only against the ETag read.
+        let moved = at("2026-12-02T16:00:00Z");
+        let end = moved + chrono::Duration::minutes(30);
+        assert!(!store
+            .moved_in_calendar(&id, "\"old\"", moved, end, Some("\"e3\""), t0)
+            .await
+            .unwrap());
+        assert!(store
+            .moved_in_calendar(&id, "\"e2\"", moved, end, Some("\"e3\""), t0)
+            .await
+            .unwrap());
+        assert_eq!(store.booked_from(t0).await.unwrap()[0].start, moved);
+        assert_eq!(store.calendar_backlog().await.unwrap(), 0, "no write back");
+        // Then deleted it: cancelled, its time freed, nothing written back.
+        assert!(store.deleted_in_calendar(&id, "\"e3\"", t0).await.unwrap());
+        assert!(store.booked_from(t0).await.unwrap().is_empty());
+        assert_eq!(store.calendar_backlog().await.unwrap(), 0);
+        let all = store.appointments().await.unwrap();
+        assert!(!all[0].booked && all[0].calendar_etag.is_none());
+        // A cancellation by phone queues the delete.
+        let id2 = store.book(&new, t0).await.unwrap();
+        store.cancel_appointment(&id2, t0).await.unwrap();
+        let w = store.claim_calendar_writes(t0, lease, 10).await.unwrap();
+        assert_eq!(w.len(), 1);
+        assert!(!w[0].appointment.booked);
+    }
+
+    #[tokio::test]
+    async fn the_sqlite_store_queues_calendar_writes_when_asked() {
+        let dir = tempfile::tempdir().unwrap();
+        let url = format!("sqlite://{}/calls.db", dir.path().display());
+        let plain = SqliteStore::open(&url).await.unwrap();
+        let start = at("2026-11-30T19:00:00Z");
+        let new = NewAppointment {
+            start,
+            end: start + chrono::Duration::minutes(30),
+            caller_name: None,
+            caller_number: None,
+            purpose: None,
+            call_sid: None,
+        };
+        plain.book(&new, start).await.unwrap();
+        assert_eq!(
+            plain.calendar_backlog().await.unwrap(),
+            0,
+            "no calendar: no writes"
+        );
+        let dir = tempfile::tempdir().unwrap();
+        let url = format!("sqlite://{}/calls.db", dir.path().display());
+        let store = SqliteStore::open(&url)
+            .await
+            .unwrap()
+            .writing_calendar(true);
+        calendar_writes_are_queued_settled_and_compared(&store).await;
     }
 
     #[tokio::test]

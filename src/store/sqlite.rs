@@ -12,10 +12,11 @@ use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions, S
 use sqlx::{QueryBuilder, Row, Sqlite, SqlitePool};
 
 use super::{
-    stamp, AppointmentView, Appointments, BookError, CallFilter, CallLog, CallStatus, CallView,
-    CallerView, ContactError, ContactSource, ContactView, Contacts, Cursor, EventView, Inbox,
-    InboxFilter, InboxItem, NewAppointment, NewContact, NewNotification, NotificationView, Outbox,
-    Outgoing, Page, PageRequest, Speaker, StoreError, TurnView,
+    stamp, Appointment, AppointmentView, Appointments, BookError, CalendarSync, CalendarWrite,
+    CallFilter, CallLog, CallStatus, CallView, CallerView, ContactError, ContactSource,
+    ContactView, Contacts, Cursor, EventView, Inbox, InboxFilter, InboxItem, NewAppointment,
+    NewContact, NewNotification, NotificationView, Outbox, Outgoing, Page, PageRequest, Speaker,
+    StoreError, TurnView,
 };
 use crate::logic::dialog::screen::number_key;
 use crate::logic::dialog::CallerInfo;
@@ -191,6 +192,8 @@ fn call_page(rows: &[sqlx::sqlite::SqliteRow], limit: i64) -> Result<Page<CallVi
 #[derive(Clone, Debug)]
 pub struct SqliteStore {
     pub(super) pool: SqlitePool,
+    /// Bookings, moves and cancellations queue a write to the executive's calendar.
+    calendar_writes: bool,
 }
 
 impl SqliteStore {
@@ -223,7 +226,40 @@ impl SqliteStore {
             .run(&pool)
             .await
             .map_err(|e| StoreError::Migrate(Box::new(e)))?;
-        Ok(Self { pool })
+        Ok(Self {
+            pool,
+            calendar_writes: false,
+        })
+    }
+
+    /// The store with bookings, moves and cancellations queueing a write to the executive's
+    /// calendar (in their own transaction), when `on`.
+    pub fn writing_calendar(mut self, on: bool) -> Self {
+        self.calendar_writes = on;
+        self
+    }
+
+    /// Queues the write that brings appointment `id`'s event in line with it, inside `tx`.
+    async fn queue_calendar_write(
+        &self,
+        tx: &mut sqlx::Transaction<'_, sqlx::Sqlite>,
+        id: &str,
+        now: DateTime<Utc>,
+    ) -> Result<(), sqlx::Error> {
+        if !self.calendar_writes {
+            return Ok(());
+        }
+        sqlx::query(
+            "INSERT INTO calendar_writes (appointment_id, version, attempts, next_attempt_at, created_at)
+             VALUES ($1, 1, 0, $2, $2)
+             ON CONFLICT (appointment_id) DO UPDATE SET version = calendar_writes.version + 1,
+                 attempts = 0, next_attempt_at = excluded.next_attempt_at, last_error = NULL",
+        )
+        .bind(id)
+        .bind(stamp(now))
+        .execute(&mut **tx)
+        .await?;
+        Ok(())
     }
 }
 
@@ -688,6 +724,7 @@ impl Appointments for SqliteStore {
         .execute(&mut *tx)
         .await?;
         claim_slots(&mut tx, &id, new.start, new.end).await?;
+        self.queue_calendar_write(&mut tx, &id, now).await?;
         tx.commit().await?;
         Ok(id)
     }
@@ -711,6 +748,7 @@ impl Appointments for SqliteStore {
         .await?;
         release_slots(&mut tx, id, r.rows_affected()).await?;
         claim_slots(&mut tx, id, start, end).await?;
+        self.queue_calendar_write(&mut tx, id, now).await?;
         tx.commit().await?;
         Ok(())
     }
@@ -725,6 +763,7 @@ impl Appointments for SqliteStore {
         .execute(&mut *tx)
         .await?;
         release_slots(&mut tx, id, r.rows_affected()).await?;
+        self.queue_calendar_write(&mut tx, id, now).await?;
         tx.commit().await?;
         Ok(())
     }
@@ -762,7 +801,7 @@ impl Appointments for SqliteStore {
             .await?;
         Ok(rows
             .iter()
-            .map(|r| appointment_from_row(r, tz))
+            .map(|r| appointment_view_from_row(r, tz))
             .collect::<Result<_, _>>()?)
     }
 
@@ -775,12 +814,12 @@ impl Appointments for SqliteStore {
             .bind(id)
             .fetch_optional(&self.pool)
             .await?;
-        Ok(row.map(|r| appointment_from_row(&r, tz)).transpose()?)
+        Ok(row.map(|r| appointment_view_from_row(&r, tz)).transpose()?)
     }
 }
 
 /// An appointment's row as the API shows it, times in `tz`.
-fn appointment_from_row(
+fn appointment_view_from_row(
     r: &sqlx::sqlite::SqliteRow,
     tz: chrono_tz::Tz,
 ) -> Result<AppointmentView, sqlx::Error> {
@@ -1057,6 +1096,212 @@ impl Contacts for SqliteStore {
             None => self.add_contact(&c, now).await,
         }
     }
+}
+
+#[async_trait]
+impl CalendarSync for SqliteStore {
+    async fn claim_calendar_writes(
+        &self,
+        now: DateTime<Utc>,
+        lease: chrono::Duration,
+        limit: i64,
+    ) -> Result<Vec<CalendarWrite>, StoreError> {
+        let ids: Vec<String> = sqlx::query(
+            "SELECT appointment_id FROM calendar_writes WHERE next_attempt_at <= $1
+             ORDER BY next_attempt_at LIMIT $2",
+        )
+        .bind(stamp(now))
+        .bind(limit)
+        .fetch_all(&self.pool)
+        .await?
+        .iter()
+        .map(|r| r.try_get("appointment_id"))
+        .collect::<Result<_, _>>()?;
+        let mut out = Vec::new();
+        for id in ids {
+            let claimed = sqlx::query(
+                "UPDATE calendar_writes SET next_attempt_at = $1
+                 WHERE appointment_id = $2 AND next_attempt_at <= $3",
+            )
+            .bind(stamp(now + lease))
+            .bind(&id)
+            .bind(stamp(now))
+            .execute(&self.pool)
+            .await?
+            .rows_affected();
+            if claimed == 0 {
+                continue;
+            }
+            let r = sqlx::query(
+                "SELECT a.*, w.version, w.attempts FROM appointments a
+                 JOIN calendar_writes w ON w.appointment_id = a.id WHERE a.id = $1",
+            )
+            .bind(&id)
+            .fetch_one(&self.pool)
+            .await?;
+            out.push(CalendarWrite {
+                appointment: appointment_from_row(&r)?,
+                version: r.try_get("version")?,
+                attempts: u32::try_from(r.try_get::<i64, _>("attempts")?).unwrap_or(u32::MAX),
+            });
+        }
+        Ok(out)
+    }
+
+    async fn calendar_written(
+        &self,
+        id: &str,
+        version: i64,
+        etag: Option<&str>,
+    ) -> Result<(), StoreError> {
+        let mut tx = self.pool.begin().await?;
+        sqlx::query("UPDATE appointments SET calendar_etag = $1 WHERE id = $2")
+            .bind(etag)
+            .bind(id)
+            .execute(&mut *tx)
+            .await?;
+        sqlx::query("DELETE FROM calendar_writes WHERE appointment_id = $1 AND version = $2")
+            .bind(id)
+            .bind(version)
+            .execute(&mut *tx)
+            .await?;
+        tx.commit().await?;
+        Ok(())
+    }
+
+    async fn calendar_write_failed(
+        &self,
+        id: &str,
+        error: &str,
+        retry_at: DateTime<Utc>,
+    ) -> Result<(), StoreError> {
+        sqlx::query(
+            "UPDATE calendar_writes SET attempts = attempts + 1, last_error = $1, next_attempt_at = $2
+             WHERE appointment_id = $3",
+        )
+        .bind(error)
+        .bind(stamp(retry_at))
+        .bind(id)
+        .execute(&self.pool)
+        .await?;
+        Ok(())
+    }
+
+    async fn calendar_backlog(&self) -> Result<i64, StoreError> {
+        let r = sqlx::query("SELECT COUNT(*) AS n FROM calendar_writes")
+            .fetch_one(&self.pool)
+            .await?;
+        Ok(r.try_get("n")?)
+    }
+
+    async fn next_calendar_write(&self) -> Result<Option<DateTime<Utc>>, StoreError> {
+        let r = sqlx::query("SELECT MIN(next_attempt_at) AS due FROM calendar_writes")
+            .fetch_one(&self.pool)
+            .await?;
+        let due: Option<String> = r.try_get("due")?;
+        Ok(due.as_deref().map(parse_stamp).transpose()?)
+    }
+
+    async fn synced_appointments(
+        &self,
+        from: DateTime<Utc>,
+    ) -> Result<Vec<Appointment>, StoreError> {
+        let rows = sqlx::query(
+            "SELECT * FROM appointments a WHERE status = 'booked' AND ends_at > $1
+               AND calendar_etag IS NOT NULL
+               AND NOT EXISTS (SELECT 1 FROM calendar_writes w WHERE w.appointment_id = a.id)
+             ORDER BY starts_at",
+        )
+        .bind(stamp(from))
+        .fetch_all(&self.pool)
+        .await?;
+        Ok(rows
+            .iter()
+            .map(appointment_from_row)
+            .collect::<Result<_, _>>()?)
+    }
+
+    async fn appointments(&self) -> Result<Vec<Appointment>, StoreError> {
+        let rows = sqlx::query("SELECT * FROM appointments ORDER BY starts_at, id")
+            .fetch_all(&self.pool)
+            .await?;
+        Ok(rows
+            .iter()
+            .map(appointment_from_row)
+            .collect::<Result<_, _>>()?)
+    }
+
+    async fn moved_in_calendar(
+        &self,
+        id: &str,
+        seen_etag: &str,
+        start: DateTime<Utc>,
+        end: DateTime<Utc>,
+        etag: Option<&str>,
+        now: DateTime<Utc>,
+    ) -> Result<bool, BookError> {
+        let mut tx = self.pool.begin().await?;
+        let r = sqlx::query(
+            "UPDATE appointments SET starts_at = $1, ends_at = $2, updated_at = $3, calendar_etag = $4
+             WHERE id = $5 AND status = 'booked' AND calendar_etag = $6
+               AND NOT EXISTS (SELECT 1 FROM calendar_writes w WHERE w.appointment_id = $5)",
+        )
+        .bind(stamp(start))
+        .bind(stamp(end))
+        .bind(stamp(now))
+        .bind(etag)
+        .bind(id)
+        .bind(seen_etag)
+        .execute(&mut *tx)
+        .await?;
+        if r.rows_affected() == 0 {
+            return Ok(false);
+        }
+        release_slots(&mut tx, id, 1).await?;
+        claim_slots(&mut tx, id, start, end).await?;
+        tx.commit().await?;
+        Ok(true)
+    }
+
+    async fn deleted_in_calendar(
+        &self,
+        id: &str,
+        seen_etag: &str,
+        now: DateTime<Utc>,
+    ) -> Result<bool, BookError> {
+        let mut tx = self.pool.begin().await?;
+        let r = sqlx::query(
+            "UPDATE appointments SET status = 'cancelled', updated_at = $1, calendar_etag = NULL
+             WHERE id = $2 AND status = 'booked' AND calendar_etag = $3
+               AND NOT EXISTS (SELECT 1 FROM calendar_writes w WHERE w.appointment_id = $2)",
+        )
+        .bind(stamp(now))
+        .bind(id)
+        .bind(seen_etag)
+        .execute(&mut *tx)
+        .await?;
+        if r.rows_affected() == 0 {
+            return Ok(false);
+        }
+        release_slots(&mut tx, id, 1).await?;
+        tx.commit().await?;
+        Ok(true)
+    }
+}
+
+/// An appointment's row, times in UTC.
+fn appointment_from_row(r: &sqlx::sqlite::SqliteRow) -> Result<Appointment, sqlx::Error> {
+    Ok(Appointment {
+        id: r.try_get("id")?,
+        start: parse_stamp(&r.try_get::<String, _>("starts_at")?)?,
+        end: parse_stamp(&r.try_get::<String, _>("ends_at")?)?,
+        caller_name: r.try_get("caller_name")?,
+        caller_number: r.try_get("caller_number")?,
+        purpose: r.try_get("purpose")?,
+        call_sid: r.try_get("call_sid")?,
+        booked: r.try_get::<String, _>("status")? == "booked",
+        calendar_etag: r.try_get("calendar_etag")?,
+    })
 }
 
 /// The 15-minute granules `[start, end)` covers, as stored slot keys.

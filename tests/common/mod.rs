@@ -8,6 +8,7 @@ use std::sync::{Arc, OnceLock};
 use std::time::Duration;
 
 use frontdesk::app;
+use frontdesk::audio::vad::{VadConfig, VadEngine};
 use frontdesk::config::{Config, TtsChoice};
 use frontdesk::sim::{self, SimOptions, SimReport, Step};
 use frontdesk::speech::tts::{self, TtsEngine};
@@ -92,6 +93,12 @@ fn base_config(dir: &std::path::Path) -> Config {
         api_token: Some(API_TOKEN.into()),
         now: Some(chrono::DateTime::parse_from_rfc3339("2026-11-24T19:30:00-05:00").unwrap()),
         stt_threads: 1,
+        // Each test names its detector; the end-to-end calls were tuned on energy, and
+        // `tests/calls.rs` places one of them under Silero too.
+        vad: VadConfig {
+            engine: VadEngine::Energy,
+            ..VadConfig::default()
+        },
         ..Config::default()
     }
 }
@@ -117,6 +124,8 @@ pub async fn spawn_app_with_engines_and(
 ) -> TestApp {
     let dir = tempfile::tempdir().unwrap();
     let mut config = base_config(dir.path());
+    // The stand-in voice is a tone, which a trained model rightly takes for no speech.
+    config.vad.engine = VadEngine::Energy;
     tweak(&mut config);
     start_in(dir, config, Some(engines)).await
 }
@@ -139,6 +148,15 @@ async fn start_in(
         dir,
         shutdown: Some(tx),
     }
+}
+
+/// Starts the server judging the caller's speech with `engine` (Silero from `models/`).
+pub async fn spawn_app_on(engine: VadEngine) -> TestApp {
+    spawn_app_with(|c| {
+        c.vad.engine = engine;
+        c.vad.silero_model = root().join("models/silero_vad.onnx");
+    })
+    .await
 }
 
 pub async fn spawn_app() -> TestApp {

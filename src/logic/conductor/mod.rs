@@ -32,7 +32,7 @@ use tracing::{debug, info, warn};
 
 use crate::audio::resample::{ResampleError, StreamResampler};
 use crate::audio::vad::{
-    level_dbfs, Endpoint, Endpointer, Patience, Utterance, VadConfig, FRAME_MS,
+    level_dbfs, Detector, Endpoint, Endpointer, Patience, Utterance, VadConfig, FRAME_MS,
 };
 use crate::audio::{g711, EchoGuard, LINE_FRAME};
 use crate::logic::calendar::Booked;
@@ -290,9 +290,11 @@ pub struct Conductor {
 
 impl Conductor {
     /// Starts a call: the dialog (already told whether a transfer is possible) hears that the
-    /// call is connected, and its greeting is asked for.
+    /// call is connected, and its greeting is asked for. `detector` judges each caller frame
+    /// for speech (energy, or a model the session loaded: the conductor only consults it).
     pub fn start(
         settings: Settings,
+        detector: Detector,
         dialog: Dialog,
         caller_number: Option<String>,
         calendar: Vec<Booked>,
@@ -300,7 +302,7 @@ impl Conductor {
     ) -> Result<(Self, Vec<Output>), ResampleError> {
         let mut c = Self {
             resampler: StreamResampler::telephone_to_whisper()?,
-            endpointer: Endpointer::new(settings.vad.clone()),
+            endpointer: Endpointer::with_detector(settings.vad.clone(), detector),
             echo: EchoGuard::new(600, settings.echo_margin_db),
             settings,
             dialog,
@@ -535,10 +537,9 @@ impl Conductor {
             } else {
                 &wide[i * wide_per..(i + 1) * wide_per]
             };
-            let level = level_dbfs(line);
-            match self.endpointer.push(level, w, guard) {
+            match self.endpointer.push(line, w, guard) {
                 Some(Endpoint::Started) => {
-                    debug!(level, "caller started speaking");
+                    debug!(level = level_dbfs(line), "caller started speaking");
                     self.utterance_started = Some((at.wall, speaking));
                     self.listening_since = None;
                     self.resumed_in_utterance = false;

@@ -130,6 +130,7 @@ impl Line {
         };
         let (c, first) = Conductor::start(
             settings,
+            Detector::Energy,
             dialog,
             caller.map(str::to_string),
             Vec::new(),

@@ -2303,8 +2303,32 @@ impl Dialog {
                 let wish = start.with_timezone(&self.persona.timezone).naive_local();
                 self.offer_near(wish, now, out, Some("slot_taken"));
             }
-            (Err(CalendarFailure::Unavailable), _) => {
-                self.proposed = None;
+            (Err(CalendarFailure::Unavailable), goal) => {
+                // The time asked for is not booked blind: it becomes a request the office
+                // confirms, taken as the caller's message (read back, then notified).
+                if let (Some(start), Goal::Book | Goal::Move) = (self.proposed.take(), goal) {
+                    if self.info.message.is_none() {
+                        let slot = self.speak_slot(start, now);
+                        let about = self
+                            .info
+                            .purpose
+                            .as_deref()
+                            .filter(|p| !p.trim().is_empty())
+                            .map(|p| format!(" about {}", p.trim_end_matches(['.', '!', '?'])))
+                            .unwrap_or_default();
+                        let key = if goal == Goal::Move {
+                            "tentative_move"
+                        } else {
+                            "tentative_request"
+                        };
+                        self.info.message =
+                            Some(self.line(key, &[("slot", &slot), ("about_purpose", &about)]));
+                        if self.info.callback_number.is_none() {
+                            self.info.callback_number = self.caller_id.clone();
+                        }
+                        out.push(Action::UpdateCaller(self.info.clone()));
+                    }
+                }
                 self.goal = Goal::Message;
                 let first = self.line("calendar_down", &[]);
                 self.say_then(out, first, |d, o| d.next_step(now, o));
