@@ -747,18 +747,8 @@ async fn list_contacts(
     let Query(q) = query?;
     let kind = named("kind", q.kind, ContactKind::ALL, |v| v.as_str())?;
     let desk = svc.store.contacts().await?;
-    let listed: Vec<_> = desk.iter().map(ContactView::listed).collect();
-    // The persona's entries as screening sees them: those a desk contact replaced are gone.
-    let merged = svc.persona.screening.with_contacts(&listed);
-    let from_file = svc.persona.screening.listed();
-    let persona = merged
-        .listed()
+    let all = ContactView::with_persona(desk, &svc.persona.screening)
         .into_iter()
-        .filter(|l| from_file.contains(l))
-        .filter_map(|l| ContactView::from_persona(&l));
-    let all = desk
-        .into_iter()
-        .chain(persona)
         .filter(|c| kind.is_none_or(|k| c.kind == k))
         .collect();
     Ok(Json(all))

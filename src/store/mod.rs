@@ -454,6 +454,24 @@ impl ContactView {
         }
     }
 
+    /// Every contact the desk shows: the desk's own (`desk`, from the database), then the
+    /// entries of the persona's screening file that screening still reads (an entry a desk
+    /// contact replaced, by its number, is left out): what a call is screened by.
+    pub fn with_persona(
+        desk: Vec<ContactView>,
+        screening: &crate::logic::dialog::screen::Screening,
+    ) -> Vec<ContactView> {
+        let listed: Vec<_> = desk.iter().map(ContactView::listed).collect();
+        let merged = screening.with_contacts(&listed);
+        let from_file = screening.listed();
+        let persona = merged
+            .listed()
+            .into_iter()
+            .filter(|l| from_file.contains(l))
+            .filter_map(|l| ContactView::from_persona(&l));
+        desk.into_iter().chain(persona).collect()
+    }
+
     /// A persona entry as the desk lists it.
     pub fn from_persona(l: &crate::logic::dialog::screen::Listed) -> Option<Self> {
         Some(Self {
@@ -921,6 +939,77 @@ mod tests {
 
     fn at(s: &str) -> DateTime<Utc> {
         DateTime::parse_from_rfc3339(s).unwrap().with_timezone(&Utc)
+    }
+
+    /// The desk's contacts, then the file's entries screening still reads: a desk contact
+    /// with a file entry's number replaces it, and the list agrees with what is screened.
+    #[test]
+    fn the_desk_lists_its_contacts_then_the_files_that_still_count() {
+        use crate::logic::dialog::screen::Screening;
+        let file = Screening::from_toml(
+            r#"
+            [[vip]]
+            name = "Taylor Brooks"
+            number = "+16175550199"
+            [[known]]
+            name = "Lee Park"
+            number = "+16175550142"
+            [blocked]
+            numbers = ["+19005550123"]
+            "#,
+        )
+        .unwrap();
+        let desk = |kind, name: &str, number: &str| ContactView {
+            id: Some(format!("con_{name}")),
+            source: ContactSource::Desk,
+            kind,
+            name: Some(name.into()),
+            company: None,
+            role: None,
+            number: Some(number.into()),
+            escalate: false,
+            note: None,
+            created_at: None,
+            updated_at: None,
+        };
+        let listed = ContactView::with_persona(
+            vec![
+                desk(ContactKind::Blocked, "Taylor Brooks", "(617) 555-0199"),
+                desk(ContactKind::Known, "Sam Lee", "+16175550111"),
+            ],
+            &file,
+        );
+        let shown: Vec<(Option<&str>, ContactKind, Option<&str>, ContactSource)> = listed
+            .iter()
+            .map(|c| (c.id.as_deref(), c.kind, c.number.as_deref(), c.source))
+            .collect();
+        use ContactKind::*;
+        use ContactSource::*;
+        assert_eq!(
+            shown,
+            [
+                (
+                    Some("con_Taylor Brooks"),
+                    Blocked,
+                    Some("(617) 555-0199"),
+                    Desk
+                ),
+                (Some("con_Sam Lee"), Known, Some("+16175550111"), Desk),
+                (None, Known, Some("+16175550142"), Persona),
+                (None, Blocked, Some("+19005550123"), Persona),
+            ]
+        );
+        // What the list says is what a call is screened by.
+        let own: Vec<_> = listed[..2].iter().map(ContactView::listed).collect();
+        let screened = file.with_contacts(&own);
+        assert_eq!(
+            screened.by_number("+1 617 555 0199").map(|(c, _)| c),
+            Some(Category::Blocked)
+        );
+        assert_eq!(
+            screened.by_number("6175550142").map(|(c, _)| c),
+            Some(Category::Known)
+        );
     }
 
     /// A call's life, a booking and a notification through the three ports alone: what any
