@@ -1,6 +1,8 @@
 //! The executive's desk: a server-rendered web dashboard (askama templates and one stylesheet,
-//! compiled into the binary) for reviewing calls, their transcripts and recordings, live calls
-//! (server-sent events) and the week's appointments, behind a sign-in.
+//! compiled into the binary) behind a sign-in: the inbox (what a human still has to look at,
+//! marked handled or reopened), calls (filtered, their transcripts and recordings, live calls
+//! over server-sent events, blocking a caller), the week's appointments and the contacts
+//! screening reads.
 //!
 //! - `auth`: password hashes, signed session cookies, form tokens (CSRF), the lockout.
 //! - `pages`: the pages and the forms they post.

@@ -266,10 +266,12 @@ pub async fn block(
         Ok(None) => return (StatusCode::NOT_FOUND, "no such call").into_response(),
         Err(e) => return internal(e),
     };
-    let Some(number) = call.from.clone().or(call.caller.callback_number.clone()) else {
+    // The caller ID, what screening looks a caller up by (a callback number they gave may be
+    // someone else's).
+    let Some(number) = call.from.clone() else {
         return (
             StatusCode::UNPROCESSABLE_ENTITY,
-            "this call has no number to block",
+            "this call has no caller ID to block",
         )
             .into_response();
     };
@@ -305,7 +307,8 @@ fn contact_rows(list: Vec<crate::store::ContactView>) -> Vec<views::ContactRow> 
 
 async fn contacts_page(svc: &Services, s: &Session, error: Option<String>) -> Response {
     match svc.store.contacts().await {
-        Ok(list) => {
+        Ok(desk) => {
+            let list = crate::store::ContactView::with_persona(desk, &svc.persona.screening);
             let status = if error.is_some() {
                 StatusCode::UNPROCESSABLE_ENTITY
             } else {
@@ -354,16 +357,24 @@ async fn save_contact(svc: &Services, id: Option<&str>, posted: Posted) -> Respo
         None => svc.store.add_contact(&new, now).await,
     };
     match saved {
-        Ok(_) => Redirect::to("/desk/contacts").into_response(),
+        Ok(_) => {
+            info!(contact = id.unwrap_or("new"), user = %posted.session.user, "contact saved from the dashboard");
+            Redirect::to("/desk/contacts").into_response()
+        }
         Err(crate::store::ContactError::Store(e)) => internal(e),
+        Err(crate::store::ContactError::NotFound(_)) => {
+            (StatusCode::NOT_FOUND, "no such contact").into_response()
+        }
         Err(e) => contacts_page(svc, &posted.session, Some(e.to_string())).await,
     }
 }
 
+/// `POST /desk/contacts`: adds a contact.
 pub async fn add_contact(State(svc): State<Arc<Services>>, posted: Posted) -> Response {
     save_contact(&svc, None, posted).await
 }
 
+/// `POST /desk/contacts/{id}`: replaces what a desk contact holds.
 pub async fn edit_contact(
     State(svc): State<Arc<Services>>,
     Path(id): Path<String>,
@@ -376,10 +387,14 @@ pub async fn edit_contact(
 pub async fn delete_contact(
     State(svc): State<Arc<Services>>,
     Path(id): Path<String>,
-    _posted: Posted,
+    posted: Posted,
 ) -> Response {
     match svc.store.delete_contact(&id).await {
-        Ok(_) => Redirect::to("/desk/contacts").into_response(),
+        Ok(true) => {
+            info!(contact = %id, user = %posted.session.user, "contact removed from the dashboard");
+            Redirect::to("/desk/contacts").into_response()
+        }
+        Ok(false) => (StatusCode::NOT_FOUND, "no such contact").into_response(),
         Err(e) => internal(e),
     }
 }
@@ -462,12 +477,19 @@ pub async fn call(
         Err(e) => return internal(e),
     };
     let tz = svc.persona.timezone;
+    // Blocked as the next call from this number would be screened: the desk's contacts
+    // merged into the persona's lists.
     let blocked = match (svc.store.contacts().await, c.from.as_deref()) {
-        (Ok(list), Some(from)) => list.iter().any(|k| {
-            k.kind == crate::logic::domain::ContactKind::Blocked
-                && k.number.as_deref().is_some_and(|n| same_number(n, from))
-        }),
-        _ => false,
+        (Ok(list), Some(from)) => {
+            let listed: Vec<_> = list.iter().map(crate::store::ContactView::listed).collect();
+            svc.persona
+                .screening
+                .with_contacts(&listed)
+                .by_number(from)
+                .is_some_and(|(category, _)| category == crate::logic::domain::Category::Blocked)
+        }
+        (Ok(_), None) => false,
+        (Err(e), _) => return internal(e),
     };
     let recording = match svc.store.recording_path(&sid).await {
         Ok(Some(p)) if std::path::Path::new(&p).is_file() => {
@@ -538,6 +560,8 @@ pub async fn call(
     let view = views::CallPage {
         chrome: chrome(&svc, &s, "calls").await,
         blocked,
+        inbox: c.inbox.map(|k| k.to_string().replace('_', " ")),
+        handled: c.handled_at.is_some(),
         caller: caller_label(&c),
         company: c.caller.company.clone().unwrap_or_default(),
         callback: c.caller.callback_number.clone().unwrap_or_default(),
@@ -579,16 +603,6 @@ pub async fn call(
         sid: c.call_sid,
     };
     page(&view)
-}
-
-/// Whether two phone numbers are the same line (their last ten digits).
-fn same_number(a: &str, b: &str) -> bool {
-    let digits = |s: &str| {
-        let d: Vec<char> = s.chars().filter(char::is_ascii_digit).collect();
-        d[d.len().saturating_sub(10)..].iter().collect::<String>()
-    };
-    let (a, b) = (digits(a), digits(b));
-    !a.is_empty() && a == b
 }
 
 /// A single byte range `bytes=a-b` (or `a-`, or `-n`) of a body `len` long, if it fits.

@@ -150,8 +150,12 @@ pub struct CallPage {
     pub purpose: String,
     pub message: String,
     pub recording: Option<String>,
-    /// The caller's number is blocked on the desk already.
+    /// The caller's number is blocked already (by the desk or the persona's file).
     pub blocked: bool,
+    /// Why the call is in the inbox (`None`: it is not an inbox item).
+    pub inbox: Option<String>,
+    /// The inbox item was marked handled.
+    pub handled: bool,
     pub timeline: Vec<Entry>,
     pub notifications: Vec<NoteRow>,
     pub appointments: Vec<ApptRow>,
