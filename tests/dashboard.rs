@@ -3,8 +3,9 @@
 //! simulated calls over the real websocket first, then a real headless Chromium driven over
 //! WebDriver (`chromedriver`, started by the test; Debian's `chromium` and `chromium-driver`,
 //! installed by `scripts/setup.sh`) at desktop and phone widths, with screenshots in
-//! `target/dashboard-screenshots/`. The sign-in's defences (form tokens, the session's
-//! signature, the lockout) are checked over plain HTTP.
+//! `$CARGO_TARGET_DIR/dashboard-screenshots/` (else `target/`). The sign-in's defences (form
+//! tokens, the session's signature, the lockout), every form's token, the inbox and contacts
+//! forms, and blocking a caller (their next call screened blocked) are checked over plain HTTP.
 
 mod common;
 
@@ -38,6 +39,10 @@ const MESSAGE: [&str; 4] = [
     "Yes.",
     "Please call me back about the contract renewal before Friday.",
 ];
+
+/// Dana Kim's row on the contacts page (a desk contact: a form holding her name).
+const DANA_CONTACT: &str =
+    "//li[contains(@class,'contact')][.//input[@name='name' and @value='Dana Kim']]";
 
 /// A config user `name` with `password`.
 fn user(name: &str, password: &str) -> UserConfig {
@@ -283,6 +288,346 @@ async fn a_form_posted_without_its_csrf_token_is_refused() {
     assert_eq!(get_with(base, "/desk/calls", &other).await.0, 200);
 }
 
+/// `POST path` with the session cookie and `form`: status, `Location`, body.
+async fn post_with(
+    base: &str,
+    path: &str,
+    session: &str,
+    form: &[(&str, &str)],
+) -> (u16, String, String) {
+    let r = http()
+        .post(format!("{base}{path}"))
+        .header("cookie", format!("fd_session={session}"))
+        .form(form)
+        .send()
+        .await
+        .unwrap();
+    let location = r
+        .headers()
+        .get("location")
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or("")
+        .to_string();
+    (r.status().as_u16(), location, r.text().await.unwrap())
+}
+
+/// The desk's own contacts (not the persona's), as `(kind, name, number)`.
+async fn desk_contacts(app: &TestApp) -> Vec<(String, String, String)> {
+    app.services
+        .store
+        .contacts()
+        .await
+        .unwrap()
+        .into_iter()
+        .map(|c| {
+            (
+                c.kind.to_string(),
+                c.name.unwrap_or_default(),
+                c.number.unwrap_or_default(),
+            )
+        })
+        .collect()
+}
+
+#[tokio::test]
+async fn the_inbox_and_contacts_forms_need_their_token_and_blocking_screens_the_next_call() {
+    use frontdesk::logic::dialog::CallerInfo;
+    use frontdesk::logic::domain::{Category, ContactKind, Outcome, Urgency};
+    use frontdesk::store::{CallStatus, NewContact, Speaker};
+
+    let (app, _) = desk(vec![], SECRET, vec![user("alex", "correct horse")]).await;
+    let base = &app.base;
+    let store = &app.services.store;
+    // A message left by Pat Doe from +1 617 555 0123, and a contact of the desk's.
+    let at = chrono::Utc::now() - chrono::Duration::minutes(5);
+    store
+        .begin_call("CAmsg", Some("+16175550123"), None, at)
+        .await
+        .unwrap();
+    store
+        .add_turn(
+            "CAmsg",
+            1,
+            Speaker::Caller,
+            "Please call me back.",
+            at,
+            None,
+        )
+        .await
+        .unwrap();
+    let info = CallerInfo {
+        name: Some("Pat Doe".into()),
+        category: Some(Category::New),
+        urgency: Some(Urgency::Routine),
+        message: Some("Please call me back about the lease.".into()),
+        ..CallerInfo::default()
+    };
+    store.update_caller("CAmsg", &info).await.unwrap();
+    store
+        .set_outcome("CAmsg", Outcome::Message, None)
+        .await
+        .unwrap();
+    store
+        .end_call("CAmsg", CallStatus::Completed, at)
+        .await
+        .unwrap();
+    let sam = store
+        .add_contact(
+            &NewContact {
+                kind: Some(ContactKind::Vip),
+                name: Some("Sam Lee".into()),
+                number: Some("+16175550111".into()),
+                ..NewContact::default()
+            },
+            chrono::Utc::now(),
+        )
+        .await
+        .unwrap();
+    let sam_id = sam.id.clone().unwrap();
+    let before = desk_contacts(&app).await;
+
+    let session = sign_in(base, "alex", "correct horse")
+        .await
+        .session()
+        .unwrap();
+    let (status, _, page) = get_with(base, "/desk/inbox", &session).await;
+    assert_eq!(status, 200);
+    assert!(page.contains("data-call=\"CAmsg\""), "{page}");
+    assert!(
+        page.contains("Please call me back about the lease."),
+        "{page}"
+    );
+    assert!(page.contains("id=\"unhandled\">1<"), "{page}");
+    let token = csrf_in(&page);
+    let token = token.as_str();
+
+    // Every new form, without its token or with a wrong one: 403, and nothing changes.
+    let edit = format!("/desk/contacts/{sam_id}");
+    let delete = format!("/desk/contacts/{sam_id}/delete");
+    let forms: Vec<(&str, Vec<(&str, &str)>)> = vec![
+        ("/desk/inbox/CAmsg/handled", vec![("handled", "1")]),
+        ("/desk/calls/CAmsg/block", vec![]),
+        (
+            "/desk/contacts",
+            vec![
+                ("kind", "known"),
+                ("name", "Eve"),
+                ("number", "+16175550198"),
+            ],
+        ),
+        (
+            edit.as_str(),
+            vec![("kind", "blocked"), ("name", "Sam Lee")],
+        ),
+        (delete.as_str(), vec![]),
+    ];
+    for (path, form) in &forms {
+        for bad in [None, Some("00"), Some("")] {
+            let mut form = form.clone();
+            form.extend(bad.map(|t| ("csrf", t)));
+            let (status, _, _) = post_with(base, path, &session, &form).await;
+            assert_eq!(status, 403, "{path} {form:?}");
+        }
+    }
+    assert_eq!(store.unhandled_count().await.unwrap(), 1);
+    assert_eq!(desk_contacts(&app).await, before);
+
+    // With it: handled, then reopened; back only to the desk's own pages.
+    let (status, location, _) = post_with(
+        base,
+        "/desk/inbox/CAmsg/handled",
+        &session,
+        &[
+            ("csrf", token),
+            ("handled", "1"),
+            ("back", "//evil.example/"),
+        ],
+    )
+    .await;
+    assert_eq!((status, location.as_str()), (303, "/desk/inbox"));
+    assert_eq!(store.unhandled_count().await.unwrap(), 0);
+    let (_, _, page) = get_with(base, "/desk/inbox", &session).await;
+    assert!(
+        !page.contains("CAmsg") && !page.contains("id=\"unhandled\""),
+        "{page}"
+    );
+    let (_, _, page) = get_with(base, "/desk/inbox?show=handled", &session).await;
+    assert!(
+        page.contains("data-call=\"CAmsg\"") && page.contains("Reopen"),
+        "{page}"
+    );
+    let (status, location, _) = post_with(
+        base,
+        "/desk/inbox/CAmsg/handled",
+        &session,
+        &[
+            ("csrf", token),
+            ("handled", "0"),
+            ("back", "/desk/inbox?show=handled"),
+        ],
+    )
+    .await;
+    assert_eq!(
+        (status, location.as_str()),
+        (303, "/desk/inbox?show=handled")
+    );
+    assert_eq!(store.unhandled_count().await.unwrap(), 1);
+    let (status, _, _) = post_with(
+        base,
+        "/desk/inbox/CAnone/handled",
+        &session,
+        &[("csrf", token), ("handled", "1")],
+    )
+    .await;
+    assert_eq!(status, 404);
+
+    // Contacts: added, refused with the reason, edited, removed.
+    let (status, location, _) = post_with(
+        base,
+        "/desk/contacts",
+        &session,
+        &[
+            ("csrf", token),
+            ("kind", "known"),
+            ("name", "Eve Park"),
+            ("number", "(617) 555-0198"),
+        ],
+    )
+    .await;
+    assert_eq!((status, location.as_str()), (303, "/desk/contacts"));
+    let (status, _, page) = post_with(
+        base,
+        "/desk/contacts",
+        &session,
+        &[("csrf", token), ("kind", "friend"), ("name", "X")],
+    )
+    .await;
+    assert_eq!(status, 422);
+    assert!(page.contains("role=\"alert\""), "{page}");
+    let (status, _, page) = post_with(
+        base,
+        "/desk/contacts",
+        &session,
+        &[
+            ("csrf", token),
+            ("kind", "known"),
+            ("name", "Sam again"),
+            ("number", "617 555 0111"),
+        ],
+    )
+    .await;
+    assert_eq!(status, 422);
+    assert!(page.contains("already has the number"), "{page}");
+    let (status, _, _) = post_with(
+        base,
+        &edit,
+        &session,
+        &[
+            ("csrf", token),
+            ("kind", "known"),
+            ("name", "Sam Lee"),
+            ("number", "+16175550111"),
+            ("note", "met at the summit"),
+        ],
+    )
+    .await;
+    assert_eq!(status, 303);
+    let (_, _, page) = get_with(base, "/desk/contacts", &session).await;
+    assert!(
+        page.contains("met at the summit") && page.contains("Eve Park"),
+        "{page}"
+    );
+    // The persona's own entries are shown, read-only.
+    assert!(
+        page.contains("Taylor Brooks") && page.contains("from the persona"),
+        "{page}"
+    );
+    let eve = store
+        .contacts()
+        .await
+        .unwrap()
+        .into_iter()
+        .find(|c| c.name.as_deref() == Some("Eve Park"))
+        .and_then(|c| c.id)
+        .unwrap();
+    let (status, _, _) = post_with(
+        base,
+        &format!("/desk/contacts/{eve}/delete"),
+        &session,
+        &[("csrf", token)],
+    )
+    .await;
+    assert_eq!(status, 303);
+    let (status, _, _) = post_with(
+        base,
+        &format!("/desk/contacts/{eve}/delete"),
+        &session,
+        &[("csrf", token)],
+    )
+    .await;
+    assert_eq!(status, 404);
+    assert_eq!(
+        desk_contacts(&app).await,
+        [(
+            "known".to_string(),
+            "Sam Lee".to_string(),
+            "+16175550111".to_string()
+        )]
+    );
+
+    // Block Pat Doe from the call's page: a blocked contact for the caller ID, the page says
+    // so, and the next call from that number (however written) is screened blocked.
+    let (_, _, page) = get_with(base, "/desk/calls/CAmsg", &session).await;
+    assert!(
+        page.contains("Block this caller") && !page.contains("id=\"blocked\""),
+        "{page}"
+    );
+    let (status, location, _) = post_with(
+        base,
+        "/desk/calls/CAmsg/block",
+        &session,
+        &[("csrf", token)],
+    )
+    .await;
+    assert_eq!((status, location.as_str()), (303, "/desk/calls/CAmsg"));
+    assert!(desk_contacts(&app).await.contains(&(
+        "blocked".into(),
+        "Pat Doe".into(),
+        "+16175550123".into()
+    )));
+    let (_, _, page) = get_with(base, "/desk/calls/CAmsg", &session).await;
+    assert!(
+        page.contains("id=\"blocked\"") && !page.contains("Block this caller"),
+        "{page}"
+    );
+    let mut opts = app.sim_options();
+    opts.from = "+1 617-555-0123".into();
+    let report = sim::place_call(&opts, &[], Arc::new(ToneVoice), None)
+        .await
+        .expect("call completes");
+    let call = app.stored_call(&report.call_sid).await;
+    assert_eq!(
+        (call["category"].as_str(), call["outcome"].as_str()),
+        (Some("blocked"), Some("blocked")),
+        "{call}"
+    );
+    // A call from another number is not.
+    opts.from = "+16175550124".into();
+    let report = sim::place_call(&opts, &[], Arc::new(ToneVoice), None)
+        .await
+        .expect("call completes");
+    let call = app.stored_call(&report.call_sid).await;
+    assert_ne!(call["category"].as_str(), Some("blocked"), "{call}");
+    let (status, _, _) = post_with(
+        base,
+        "/desk/calls/CAnone/block",
+        &session,
+        &[("csrf", token)],
+    )
+    .await;
+    assert_eq!(status, 404);
+}
+
 #[tokio::test]
 async fn a_session_cookie_signed_with_another_instance_secret_is_refused() {
     let (app, _) = desk(vec![], SECRET, vec![user("alex", "correct horse")]).await;
@@ -451,6 +796,41 @@ async fn wait_for_text(b: &Client, css: &str, want: &str, secs: u64) -> String {
     }
 }
 
+/// The inbox's count of unhandled items in the header ("" without one).
+async fn unhandled(b: &Client) -> String {
+    match b.find(Locator::Css("#unhandled")).await {
+        Ok(e) => e.text().await.unwrap_or_default().trim().to_string(),
+        Err(_) => String::new(),
+    }
+}
+
+/// Whether the element at `css` is shown and lies within the window's width.
+async fn on_screen(b: &Client, css: &str) -> bool {
+    let Ok(e) = b.find(Locator::Css(css)).await else {
+        return false;
+    };
+    let width = b
+        .execute("return window.innerWidth;", vec![])
+        .await
+        .unwrap()
+        .as_f64()
+        .unwrap_or(0.0);
+    let (x, _, w, h) = e.rectangle().await.unwrap();
+    e.is_displayed().await.unwrap() && w > 0.0 && h > 0.0 && x >= 0.0 && x + w <= width + 1.0
+}
+
+/// The page needs no sideways scrolling on a phone.
+async fn fits_the_phone(b: &Client) {
+    let scroll = b
+        .execute("return document.documentElement.scrollWidth;", vec![])
+        .await
+        .unwrap();
+    assert!(
+        scroll.as_f64().unwrap() <= 391.0,
+        "no sideways scrolling: {scroll}"
+    );
+}
+
 async fn sign_in_with(b: &Client, name: &str, password: &str) {
     let name_field = b
         .wait()
@@ -554,6 +934,47 @@ async fn the_desk_in_a_browser_at_desktop_and_phone_widths() {
         "{list}"
     );
     screenshot(&b, "desktop-calls").await;
+
+    // The inbox: the message and the booking, newest first, both unhandled; the message is
+    // marked handled, leaves the list for the handled one, and the count goes down.
+    b.goto(&format!("{base}/desk/inbox")).await.unwrap();
+    let inbox = wait_for_text(&b, "#inbox", "Dana Kim", 10).await;
+    let (dana, jordan) = (inbox.find("Dana Kim"), inbox.find("Jordan Lee"));
+    assert!(
+        dana.is_some() && jordan.is_some() && dana < jordan,
+        "{inbox}"
+    );
+    let item = b
+        .find(Locator::Css(&format!("#inbox li[data-call='{message}']")))
+        .await
+        .unwrap();
+    let said = item.text().await.unwrap();
+    assert!(
+        said.contains("message") && said.contains("contract renewal"),
+        "{said}"
+    );
+    assert_eq!(unhandled(&b).await, "2");
+    screenshot(&b, "desktop-inbox").await;
+    item.find(Locator::Css("form.mark button"))
+        .await
+        .unwrap()
+        .click()
+        .await
+        .unwrap();
+    wait_for_text(&b, "#unhandled", "1", 10).await;
+    let inbox = wait_for_text(&b, "#inbox", "Jordan Lee", 5).await;
+    assert!(!inbox.contains("Dana Kim"), "{inbox}");
+    b.goto(&format!("{base}/desk/inbox?show=handled"))
+        .await
+        .unwrap();
+    let handled = wait_for_text(&b, "#inbox", "Dana Kim", 5).await;
+    assert!(
+        handled.contains("Reopen") && !handled.contains("Jordan Lee"),
+        "{handled}"
+    );
+    let (_, call) = app.api(&format!("/api/calls/{message}")).await;
+    assert!(call["handled_at"].is_string(), "{call}");
+    screenshot(&b, "desktop-inbox-handled").await;
 
     // The booking call's page: caller, screening, transcript with latencies, the recording.
     b.goto(&format!("{base}/desk/calls/{booking}"))
@@ -668,6 +1089,46 @@ async fn the_desk_in_a_browser_at_desktop_and_phone_widths() {
     assert!(wed_x > tue_x, "{tue_x} {wed_x}");
     screenshot(&b, "desktop-week").await;
 
+    // Block Dana Kim from her call's page: the desk's contacts list her number as blocked,
+    // and her next call is screened blocked.
+    b.goto(&format!("{base}/desk/calls/{message}"))
+        .await
+        .unwrap();
+    b.find(Locator::Css("#block button"))
+        .await
+        .unwrap()
+        .click()
+        .await
+        .unwrap();
+    wait_for_text(&b, "#blocked", "blocked", 10).await;
+    assert!(b.find(Locator::Css("#block")).await.is_err());
+    screenshot(&b, "desktop-call-blocked").await;
+    b.goto(&format!("{base}/desk/contacts")).await.unwrap();
+    let contacts = wait_for_text(&b, "#contacts", "blocked", 5).await;
+    let dana = b.find(Locator::XPath(DANA_CONTACT)).await.unwrap();
+    let kind = dana
+        .find(Locator::Css("select[name=kind]"))
+        .await
+        .unwrap()
+        .prop("value")
+        .await
+        .unwrap();
+    assert_eq!(kind.as_deref(), Some("blocked"), "{contacts}");
+    // The persona's own entries are listed too, read-only.
+    assert!(contacts.contains("Taylor Brooks"), "{contacts}");
+    screenshot(&b, "desktop-contacts").await;
+    let mut opts = app.sim_options();
+    opts.from = "+1 (617) 555-0177".into();
+    let again = sim::place_call(&opts, &[], Arc::new(ToneVoice), None)
+        .await
+        .expect("call completes");
+    let call = app.stored_call(&again.call_sid).await;
+    assert_eq!(
+        (call["category"].as_str(), call["outcome"].as_str()),
+        (Some("blocked"), Some("blocked")),
+        "{call}"
+    );
+
     // A phone: the same pages, one column.
     b.set_window_size(390, 844).await.unwrap();
     let width = b
@@ -675,7 +1136,8 @@ async fn the_desk_in_a_browser_at_desktop_and_phone_widths() {
         .await
         .unwrap();
     assert!(width.as_f64().unwrap() <= 400.0, "{width}");
-    b.refresh().await.unwrap();
+    b.goto(&format!("{base}/desk/week")).await.unwrap();
+    wait_for_text(&b, "#week", "Jordan Lee", 5).await;
     let today = b.find(Locator::Css(".day.today")).await.unwrap();
     let wednesday = b
         .find(Locator::XPath(
@@ -698,36 +1160,53 @@ async fn the_desk_in_a_browser_at_desktop_and_phone_widths() {
         scroll.as_f64().unwrap() <= 391.0,
         "no sideways scrolling: {scroll}"
     );
+    assert!(on_screen(&b, ".appt").await);
     screenshot(&b, "phone-week").await;
     b.goto(&format!("{base}/desk/calls/{booking}"))
         .await
         .unwrap();
     wait_for_text(&b, "#transcript", "Tomorrow at 2 pm.", 5).await;
-    let scroll = b
-        .execute("return document.documentElement.scrollWidth;", vec![])
+    for css in ["#caller", "#transcript", "audio#recording", "#block button"] {
+        assert!(on_screen(&b, css).await, "{css}");
+    }
+    fits_the_phone(&b).await;
+    screenshot(&b, "phone-call").await;
+    b.goto(&format!("{base}/desk/calls/{message}"))
         .await
         .unwrap();
-    assert!(
-        scroll.as_f64().unwrap() <= 391.0,
-        "no sideways scrolling: {scroll}"
-    );
-    screenshot(&b, "phone-call").await;
+    assert!(on_screen(&b, "#blocked").await);
+    fits_the_phone(&b).await;
+    screenshot(&b, "phone-call-blocked").await;
     b.goto(&format!("{base}/desk/calls")).await.unwrap();
     wait_for_text(&b, "#calls", "Dana Kim", 5).await;
+    for css in ["#filters", "#calls", "#live"] {
+        assert!(on_screen(&b, css).await, "{css}");
+    }
+    fits_the_phone(&b).await;
     screenshot(&b, "phone-calls").await;
+    b.goto(&format!("{base}/desk/inbox")).await.unwrap();
+    let inbox = wait_for_text(&b, "#inbox", "Jordan Lee", 5).await;
+    assert!(!inbox.contains("Dana Kim"), "{inbox}");
+    for css in ["#inbox form.mark button", "#unhandled", ".signout button"] {
+        assert!(on_screen(&b, css).await, "{css}");
+    }
+    fits_the_phone(&b).await;
+    screenshot(&b, "phone-inbox").await;
     b.goto(&format!("{base}/desk/inbox?show=handled"))
         .await
         .unwrap();
     wait_for_text(&b, "#inbox", "Dana Kim", 5).await;
-    let scroll = b
-        .execute("return document.documentElement.scrollWidth;", vec![])
-        .await
-        .unwrap();
-    assert!(
-        scroll.as_f64().unwrap() <= 391.0,
-        "no sideways scrolling: {scroll}"
-    );
-    screenshot(&b, "phone-inbox").await;
+    assert!(on_screen(&b, "#inbox form.mark button").await);
+    fits_the_phone(&b).await;
+    screenshot(&b, "phone-inbox-handled").await;
+    b.goto(&format!("{base}/desk/contacts")).await.unwrap();
+    wait_for_text(&b, "#contacts", "Taylor Brooks", 5).await;
+    b.find(Locator::XPath(DANA_CONTACT)).await.unwrap();
+    for css in ["#contacts .contact-form button", "#add-contact button"] {
+        assert!(on_screen(&b, css).await, "{css}");
+    }
+    fits_the_phone(&b).await;
+    screenshot(&b, "phone-contacts").await;
 
     // Cancel the booking from the week, on the phone.
     b.goto(&format!("{base}/desk/week")).await.unwrap();
@@ -761,5 +1240,20 @@ async fn the_desk_in_a_browser_at_desktop_and_phone_widths() {
         .unwrap()
         .path()
         .ends_with("/desk/signin"));
+    // Signing in on the phone: refused with a wrong password, then in.
+    for css in [
+        "input[name=name]",
+        "input[name=password]",
+        "button[type=submit]",
+    ] {
+        assert!(on_screen(&b, css).await, "{css}");
+    }
+    fits_the_phone(&b).await;
+    sign_in_with(&b, "alex", "wrong again").await;
+    wait_for_text(&b, "body", "Wrong name or password", 10).await;
+    screenshot(&b, "phone-signin-refused").await;
+    sign_in_with(&b, "alex", "correct horse battery").await;
+    wait_for_text(&b, "header", "Sign out", 10).await;
+    assert_eq!(b.current_url().await.unwrap().path(), "/desk/inbox");
     b.close().await.unwrap();
 }
