@@ -73,23 +73,29 @@ fn call_filter(
         q: get("q"),
         error: None,
     };
-    let filter = (|| {
-        Ok(crate::store::CallFilter {
-            since: day_start(&f.from, tz)?,
-            until: day_start(&f.to, tz)?.map(|t| t + Span::days(1)),
-            outcome: chosen(&f.outcome, "call outcome")?,
-            category: chosen(&f.category, "caller category")?,
-            urgency: chosen(&f.urgency, "urgency")?,
-            inbox: None,
-            handled: match f.handled.as_str() {
-                "yes" => Some(true),
-                "no" => Some(false),
-                _ => None,
-            },
-            text: (!f.q.is_empty()).then(|| f.q.clone()),
-        })
-    })();
+    let filter = store_filter(&f, tz);
     (f, filter)
+}
+
+/// The form's filter as the store takes it, or what in it was not understood.
+fn store_filter(
+    f: &views::CallsFilter,
+    tz: chrono_tz::Tz,
+) -> Result<crate::store::CallFilter, String> {
+    Ok(crate::store::CallFilter {
+        since: day_start(&f.from, tz)?,
+        until: day_start(&f.to, tz)?.map(|t| t + Span::days(1)),
+        outcome: chosen(&f.outcome, "call outcome")?,
+        category: chosen(&f.category, "caller category")?,
+        urgency: chosen(&f.urgency, "level of urgency")?,
+        inbox: None,
+        handled: match f.handled.as_str() {
+            "yes" => Some(true),
+            "no" => Some(false),
+            _ => None,
+        },
+        text: (!f.q.is_empty()).then(|| f.q.clone()),
+    })
 }
 
 fn name_of<T: std::fmt::Display>(v: Option<T>) -> String {
@@ -807,7 +813,62 @@ pub async fn cancel(
 
 #[cfg(test)]
 mod tests {
-    use super::byte_range;
+    use super::{byte_range, call_filter};
+    use std::collections::HashMap;
+
+    /// The filter form read as the store takes it: dates are whole days in the persona's
+    /// zone, names are the stored ones, and what is not understood is said.
+    #[test]
+    fn the_calls_filter_is_read_in_the_personas_zone() {
+        let tz = chrono_tz::America::New_York;
+        let q = |pairs: &[(&str, &str)]| -> HashMap<String, String> {
+            pairs
+                .iter()
+                .map(|(k, v)| (k.to_string(), v.to_string()))
+                .collect()
+        };
+        let (f, filter) = call_filter(
+            &q(&[
+                ("from", "2026-11-24"),
+                ("to", " 2026-11-25 "),
+                ("outcome", "message"),
+                ("handled", "no"),
+                ("q", " renewal "),
+            ]),
+            tz,
+        );
+        assert!(f.is_set());
+        let filter = filter.unwrap();
+        let stamp = |t: Option<chrono::DateTime<chrono::Utc>>| t.map(|t| t.to_rfc3339());
+        assert_eq!(
+            (stamp(filter.since), stamp(filter.until)),
+            (
+                Some("2026-11-24T05:00:00+00:00".into()),
+                Some("2026-11-26T05:00:00+00:00".into())
+            )
+        );
+        assert_eq!(filter.outcome, Some(crate::logic::domain::Outcome::Message));
+        assert_eq!(
+            (filter.handled, filter.text.as_deref()),
+            (Some(false), Some("renewal"))
+        );
+
+        let (f, filter) = call_filter(&q(&[]), tz);
+        assert!(!f.is_set());
+        assert_eq!(filter.unwrap(), crate::store::CallFilter::default());
+
+        for (k, v, says) in [
+            ("from", "24/11/2026", "is not a date"),
+            ("outcome", "lunch", "is not a call outcome"),
+            ("urgency", "soon", "is not a level of urgency"),
+        ] {
+            let (_, filter) = call_filter(&q(&[(k, v)]), tz);
+            assert!(
+                filter.as_ref().is_err_and(|e| e.contains(says)),
+                "{k}={v}: {filter:?}"
+            );
+        }
+    }
 
     #[test]
     fn byte_ranges_are_read_and_bounded() {

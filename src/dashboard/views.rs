@@ -54,6 +54,23 @@ pub struct CallsFilter {
     pub error: Option<String>,
 }
 
+impl CallsFilter {
+    /// Whether any field narrows the list.
+    pub fn is_set(&self) -> bool {
+        [
+            &self.from,
+            &self.to,
+            &self.outcome,
+            &self.category,
+            &self.urgency,
+            &self.handled,
+            &self.q,
+        ]
+        .iter()
+        .any(|v| !v.is_empty())
+    }
+}
+
 /// `/desk/inbox`.
 #[derive(Template)]
 #[template(path = "dashboard/inbox.html")]
