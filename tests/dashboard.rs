@@ -432,6 +432,33 @@ async fn the_inbox_and_contacts_forms_need_their_token_and_blocking_screens_the_
     assert_eq!(store.unhandled_count().await.unwrap(), 1);
     assert_eq!(desk_contacts(&app).await, before);
 
+    // The calls list's filter: words said or left, outcome, handled, a date not understood.
+    for (query, listed) in [
+        ("", true),
+        ("q=CALL+ME+BACK", true),
+        ("q=the+lease&outcome=message&handled=no", true),
+        ("q=nothing+like+it", false),
+        ("outcome=booked", false),
+        ("handled=yes", false),
+    ] {
+        let (status, _, page) = get_with(base, &format!("/desk/calls?{query}"), &session).await;
+        assert_eq!(status, 200, "{query}");
+        assert_eq!(
+            page.contains("/desk/calls/CAmsg\""),
+            listed,
+            "{query}: {page}"
+        );
+        if !listed {
+            assert!(
+                page.contains("No call matches this filter."),
+                "{query}: {page}"
+            );
+        }
+    }
+    let (status, _, page) = get_with(base, "/desk/calls?from=yesterday", &session).await;
+    assert_eq!(status, 200);
+    assert!(page.contains("is not a date"), "{page}");
+
     // With it: handled, then reopened; back only to the desk's own pages.
     let (status, location, _) = post_with(
         base,
