@@ -6,7 +6,9 @@
 //! EXDATE, an all-day one, one in London, a transparent and a cancelled one); the client must
 //! read back exactly their busy intervals, the free-slot rules must avoid exactly those slots,
 //! the dialog must offer the nearest free ones, and a running server's background poller must
-//! pick them up.
+//! pick them up. Further tests cover bookings written back, a bearer token (through a gate that
+//! demands one, since Radicale cannot), more collections that count as busy, and a booking
+//! across a daylight-saving change.
 
 mod common;
 
