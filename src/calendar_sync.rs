@@ -268,13 +268,16 @@ pub async fn reconcile(services: &Services, calendar: &CalDav, found: &Found, no
 
 /// Reads `calendar` now and then every `poll_secs`, over the booking horizon from the clock's
 /// now, keeps the latest busy set in `Services::busy`, and brings the appointments in line
-/// with what the executive did to our events ([`reconcile`]). A failed read keeps the
-/// last good set and is logged; it never ends the loop.
+/// with what the executive did to our events ([`reconcile`]). Each of its busy calendars
+/// (`CalDav::busy_calendars`) is read the same way right after, as source `busy<N>`. A failed
+/// read keeps that collection's last good set and is logged; it never ends the loop.
 pub async fn poll(services: Arc<Services>, calendar: CalDav) {
     let every = Duration::from_secs(services.config.calendar.poll_secs);
     let zone = services.persona.timezone;
     let horizon_days = services.persona.meetings.horizon_days;
     let view = services.busy.clone();
+    let others = calendar.busy_calendars();
+    let mut other_failures = vec![0u32; others.len()];
     let mut ticker = tokio::time::interval(every);
     ticker.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
     let mut failures = 0u32;
@@ -311,6 +314,34 @@ pub async fn poll(services: Arc<Services>, calendar: CalDav) {
                         error = %e, url = %calendar.url(), attempts = failures, last_read = %s.read_at,
                         "cannot read the executive's calendar: calls use the last busy set read"
                     ),
+                }
+            }
+        }
+        for (i, (other, failed)) in others.iter().zip(other_failures.iter_mut()).enumerate() {
+            match other.busy(now, to, zone).await {
+                Ok(found) => {
+                    for p in &found.problems {
+                        warn!(problem = %p, url = %other.url(), "busy calendar event read approximately or skipped");
+                    }
+                    if *failed > 0 {
+                        info!(busy = found.busy.len(), url = %other.url(), "busy calendar read again");
+                    }
+                    *failed = 0;
+                    // Our own events there (a copy the executive made) are not busy time:
+                    // the appointments are the store's.
+                    view.set_source(
+                        &format!("busy{i}"),
+                        Snapshot {
+                            read_at: now,
+                            busy: found.busy,
+                        },
+                    );
+                }
+                Err(e) => {
+                    *failed += 1;
+                    view.set_reachable(false);
+                    warn!(error = %e, url = %other.url(), attempts = *failed,
+                        "cannot read a busy calendar: calls use its last busy set read, if any");
                 }
             }
         }

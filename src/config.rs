@@ -31,6 +31,32 @@ fn invalid(key: &str, reason: impl Into<String>) -> ConfigError {
 }
 
 /// `value` of `key` as a whole number.
+/// Checks a CalDAV collection's URL: http(s), with no credentials in it. Never echoes it (it
+/// may hold a password).
+fn check_calendar_url(key: &str, url: &str) -> Result<(), ConfigError> {
+    match url::Url::parse(url) {
+        Ok(u) if matches!(u.scheme(), "http" | "https") => {
+            if !u.username().is_empty() || u.password().is_some() {
+                return Err(invalid(
+                    key,
+                    "must not hold credentials: set calendar.user and calendar.password, or calendar.token",
+                ));
+            }
+            Ok(())
+        }
+        _ => Err(invalid(
+            key,
+            "must be an http(s) URL of a calendar, like https://caldav.fastmail.com/dav/calendars/user/you@example.com/Default/",
+        )),
+    }
+}
+
+/// Whether `token` can go in an `Authorization: Bearer` header as it is: visible ASCII, no
+/// spaces or line breaks (so not `Bearer …` either).
+pub fn bearer_token_ok(token: &str) -> bool {
+    !token.is_empty() && token.bytes().all(|b| b.is_ascii_graphic())
+}
+
 fn whole<T: std::str::FromStr>(key: &str, value: &str) -> Result<T, ConfigError> {
     value
         .trim()
@@ -169,10 +195,20 @@ pub struct CalendarConfig {
     /// The calendar collection's URL (`FRONTDESK_CALDAV_URL`), e.g.
     /// `https://caldav.fastmail.com/dav/calendars/user/alex@example.com/Default/`.
     pub caldav_url: Option<String>,
-    /// The CalDAV user name (`FRONTDESK_CALDAV_USER`).
+    /// The CalDAV user name (`FRONTDESK_CALDAV_USER`), for Basic auth.
     pub user: Option<String>,
     /// The password, preferably an app password (`FRONTDESK_CALDAV_PASSWORD`).
     pub password: Option<String>,
+    /// A bearer token sent as `Authorization: Bearer …` instead of a user and password
+    /// (`FRONTDESK_CALDAV_TOKEN`), e.g. an OAuth 2.0 access token for Google's CalDAV.
+    pub token: Option<String>,
+    /// A file holding the bearer token, read afresh for every request
+    /// (`FRONTDESK_CALDAV_TOKEN_FILE`), so a refresher outside Frontdesk can rotate it.
+    pub token_file: Option<PathBuf>,
+    /// More calendar collections on the same server, read with the same credentials, whose
+    /// events are busy time too (`FRONTDESK_CALDAV_BUSY_CALENDARS`, comma-separated).
+    /// Bookings are written only to `caldav_url`.
+    pub busy_calendars: Vec<String>,
     /// Seconds between reads of the calendar and the feeds (`FRONTDESK_CALDAV_POLL_SECS`).
     pub poll_secs: u64,
     /// Read-only iCalendar subscription feeds whose events are busy time too
@@ -192,6 +228,9 @@ impl Default for CalendarConfig {
             caldav_url: None,
             user: None,
             password: None,
+            token: None,
+            token_file: None,
+            busy_calendars: Vec::new(),
             poll_secs: 30,
             feeds: Vec::new(),
             export_secret: None,
@@ -201,12 +240,15 @@ impl Default for CalendarConfig {
 }
 
 impl std::fmt::Debug for CalendarConfig {
-    // The password is never printed.
+    // The password and the token are never printed.
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("CalendarConfig")
             .field("caldav_url", &self.caldav_url)
             .field("user", &self.user)
             .field("password", &self.password.as_ref().map(|_| "…"))
+            .field("token", &self.token.as_ref().map(|_| "…"))
+            .field("token_file", &self.token_file)
+            .field("busy_calendars", &self.busy_calendars)
             .field("poll_secs", &self.poll_secs)
             .field("feeds", &self.feeds.len())
             .field("export_secret", &self.export_secret.as_ref().map(|_| "…"))
@@ -391,6 +433,18 @@ impl Config {
             "FRONTDESK_CALDAV_URL" => self.calendar.caldav_url = opt(value),
             "FRONTDESK_CALDAV_USER" => self.calendar.user = opt(value),
             "FRONTDESK_CALDAV_PASSWORD" => self.calendar.password = opt(value),
+            "FRONTDESK_CALDAV_TOKEN" => self.calendar.token = opt(value),
+            "FRONTDESK_CALDAV_TOKEN_FILE" => {
+                self.calendar.token_file = opt(value).map(PathBuf::from)
+            }
+            "FRONTDESK_CALDAV_BUSY_CALENDARS" => {
+                self.calendar.busy_calendars = value
+                    .split(',')
+                    .map(str::trim)
+                    .filter(|u| !u.is_empty())
+                    .map(str::to_string)
+                    .collect()
+            }
             "FRONTDESK_CALDAV_POLL_SECS" => self.calendar.poll_secs = whole(key, value)?,
             "FRONTDESK_CALENDAR_FEEDS" => {
                 self.calendar.feeds = value
@@ -609,30 +663,28 @@ impl Config {
             ));
         }
         let Some(url) = &c.caldav_url else {
-            if c.user.is_some() || c.password.is_some() {
+            if c.user.is_some()
+                || c.password.is_some()
+                || c.token.is_some()
+                || c.token_file.is_some()
+                || !c.busy_calendars.is_empty()
+            {
                 return Err(invalid(
                     "calendar.caldav_url (FRONTDESK_CALDAV_URL)",
-                    "is needed with calendar.user and calendar.password",
+                    "is needed with calendar.user, password, token, token_file or busy_calendars",
                 ));
             }
             return Ok(());
         };
-        let key = "calendar.caldav_url (FRONTDESK_CALDAV_URL)";
-        match url::Url::parse(url) {
-            Ok(u) if matches!(u.scheme(), "http" | "https") => {
-                if !u.username().is_empty() || u.password().is_some() {
-                    return Err(invalid(
-                        key,
-                        "must not hold credentials: set calendar.user and calendar.password",
-                    ));
-                }
-            }
-            // Never echo the URL: it may hold a password.
-            _ => {
+        check_calendar_url("calendar.caldav_url (FRONTDESK_CALDAV_URL)", url)?;
+        for other in &c.busy_calendars {
+            let key = "calendar.busy_calendars (FRONTDESK_CALDAV_BUSY_CALENDARS)";
+            check_calendar_url(key, other)?;
+            if other.trim_end_matches('/') == url.trim_end_matches('/') {
                 return Err(invalid(
                     key,
-                    "must be an http(s) URL of a calendar, like https://caldav.fastmail.com/dav/calendars/user/you@example.com/Default/",
-                ))
+                    "must not repeat calendar.caldav_url, whose events are busy time already",
+                ));
             }
         }
         if c.user.is_some() != c.password.is_some() {
@@ -641,10 +693,23 @@ impl Config {
                 "are needed together",
             ));
         }
-        if c.poll_secs == 0 {
+        if c.token.is_some() && c.token_file.is_some() {
             return Err(invalid(
-                "calendar.poll_secs (FRONTDESK_CALDAV_POLL_SECS)",
-                "must be at least 1",
+                "calendar.token and calendar.token_file (FRONTDESK_CALDAV_TOKEN, FRONTDESK_CALDAV_TOKEN_FILE)",
+                "are two ways to give one token: set one of them",
+            ));
+        }
+        if c.user.is_some() && (c.token.is_some() || c.token_file.is_some()) {
+            return Err(invalid(
+                "calendar.token (FRONTDESK_CALDAV_TOKEN, FRONTDESK_CALDAV_TOKEN_FILE)",
+                "cannot be used with calendar.user and calendar.password: a server takes either a bearer token or a user and password",
+            ));
+        }
+        if c.token.as_deref().is_some_and(|t| !bearer_token_ok(t)) {
+            // Never echo the token.
+            return Err(invalid(
+                "calendar.token (FRONTDESK_CALDAV_TOKEN)",
+                "must be the token alone (no spaces or line breaks, no \"Bearer \" in front)",
             ));
         }
         Ok(())
@@ -963,6 +1028,102 @@ mod tests {
             (
                 vec![("FRONTDESK_CALDAV_POLL_SECS", "often")],
                 "FRONTDESK_CALDAV_POLL_SECS",
+            ),
+        ] {
+            let err = Config::load_with(None, &env(&pairs))
+                .unwrap_err()
+                .to_string();
+            assert!(err.contains(key), "{pairs:?}: {err}");
+            assert!(!err.contains("hunter2"), "{err}");
+        }
+    }
+
+    #[test]
+    fn a_calendar_takes_a_token_or_a_password_and_more_busy_calendars() {
+        let url = ("FRONTDESK_CALDAV_URL", "https://dav.example.com/cal/alex/");
+        let c = Config::load_with(
+            None,
+            &env(&[
+                url,
+                ("FRONTDESK_CALDAV_TOKEN", "ya29.secret-token"),
+                (
+                    "FRONTDESK_CALDAV_BUSY_CALENDARS",
+                    " https://dav.example.com/cal/family/ ,,https://dav.example.com/cal/travel/",
+                ),
+            ]),
+        )
+        .unwrap();
+        assert_eq!(c.calendar.token.as_deref(), Some("ya29.secret-token"));
+        assert_eq!(
+            c.calendar.busy_calendars,
+            [
+                "https://dav.example.com/cal/family/",
+                "https://dav.example.com/cal/travel/"
+            ]
+        );
+        assert!(!format!("{c:?}").contains("ya29"), "{c:?}");
+        let c = Config::load_with(
+            None,
+            &env(&[url, ("FRONTDESK_CALDAV_TOKEN_FILE", "/run/secrets/caldav")]),
+        )
+        .unwrap();
+        assert_eq!(
+            c.calendar.token_file.as_deref(),
+            Some(Path::new("/run/secrets/caldav"))
+        );
+        for (pairs, key) in [
+            (
+                vec![
+                    url,
+                    ("FRONTDESK_CALDAV_USER", "alex"),
+                    ("FRONTDESK_CALDAV_PASSWORD", "hunter2"),
+                    ("FRONTDESK_CALDAV_TOKEN", "hunter2"),
+                ],
+                "calendar.token",
+            ),
+            (
+                vec![
+                    url,
+                    ("FRONTDESK_CALDAV_TOKEN", "hunter2"),
+                    ("FRONTDESK_CALDAV_TOKEN_FILE", "/run/secrets/caldav"),
+                ],
+                "calendar.token_file",
+            ),
+            (
+                vec![url, ("FRONTDESK_CALDAV_TOKEN", "Bearer hunter2")],
+                "calendar.token",
+            ),
+            (vec![("FRONTDESK_CALDAV_TOKEN", "hunter2")], "caldav_url"),
+            (
+                vec![(
+                    "FRONTDESK_CALDAV_BUSY_CALENDARS",
+                    "https://dav.example.com/cal/family/",
+                )],
+                "caldav_url",
+            ),
+            (
+                vec![url, ("FRONTDESK_CALDAV_BUSY_CALENDARS", "family")],
+                "busy_calendars",
+            ),
+            (
+                vec![
+                    url,
+                    (
+                        "FRONTDESK_CALDAV_BUSY_CALENDARS",
+                        "https://alex:hunter2@dav.example.com/cal/family/",
+                    ),
+                ],
+                "busy_calendars",
+            ),
+            (
+                vec![
+                    url,
+                    (
+                        "FRONTDESK_CALDAV_BUSY_CALENDARS",
+                        "https://dav.example.com/cal/alex",
+                    ),
+                ],
+                "busy_calendars",
             ),
         ] {
             let err = Config::load_with(None, &env(&pairs))

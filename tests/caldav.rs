@@ -6,7 +6,9 @@
 //! EXDATE, an all-day one, one in London, a transparent and a cancelled one); the client must
 //! read back exactly their busy intervals, the free-slot rules must avoid exactly those slots,
 //! the dialog must offer the nearest free ones, and a running server's background poller must
-//! pick them up.
+//! pick them up. Further tests cover bookings written back, a bearer token (through a gate that
+//! demands one, since Radicale cannot), more collections that count as busy, and a booking
+//! across a daylight-saving change.
 
 mod common;
 
@@ -100,12 +102,22 @@ impl Radicale {
     }
 
     fn calendar_url(&self) -> String {
-        format!("http://127.0.0.1:{}/{USER}/work/", self.port)
+        self.collection_url("work")
+    }
+
+    /// The URL of the executive's collection `name`.
+    fn collection_url(&self, name: &str) -> String {
+        format!("http://127.0.0.1:{}/{USER}/{name}/", self.port)
     }
 
     /// Makes the calendar (MKCALENDAR).
     async fn make_calendar(&self, http: &reqwest::Client) {
-        let url = self.calendar_url();
+        self.make_collection(http, "work").await;
+    }
+
+    /// Makes the calendar collection `name` (MKCALENDAR).
+    async fn make_collection(&self, http: &reqwest::Client, name: &str) {
+        let url = self.collection_url(name);
         let made = http
             .request(
                 reqwest::Method::from_bytes(b"MKCALENDAR").expect("a method"),
@@ -120,8 +132,13 @@ impl Radicale {
 
     /// PUTs one resource (`name`.ics) holding `text` into the calendar.
     async fn put(&self, http: &reqwest::Client, name: &str, text: String) {
+        self.put_in(http, "work", name, text).await;
+    }
+
+    /// PUTs one resource (`name`.ics) holding `text` into the collection `collection`.
+    async fn put_in(&self, http: &reqwest::Client, collection: &str, name: &str, text: String) {
         let put = http
-            .put(format!("{}{name}.ics", self.calendar_url()))
+            .put(format!("{}{name}.ics", self.collection_url(collection)))
             .basic_auth(USER, Some(PASSWORD))
             .header("Content-Type", "text/calendar; charset=utf-8")
             .body(text)
@@ -1278,4 +1295,444 @@ async fn the_export_feed_is_valid_icalendar_holding_every_booking_at_its_secret_
         .await
         .unwrap();
     assert_eq!(r.status().as_u16(), 404);
+}
+
+// ----- A bearer token instead of a password --------------------------------------------------
+
+/// A calendar server that takes only `Authorization: Bearer <token>` (as Google's CalDAV
+/// does), in front of Radicale: a request with the right token is passed on with Radicale's
+/// own credentials, any other is refused with 401. Keeps each request's method and whether it
+/// was let through.
+struct BearerGate {
+    base: String,
+    token: Arc<std::sync::Mutex<String>>,
+    seen: Arc<std::sync::Mutex<Vec<(String, bool)>>>,
+    _task: tokio::task::JoinHandle<()>,
+}
+
+impl BearerGate {
+    async fn start(upstream: String, token: &str) -> Self {
+        use axum::body::Bytes;
+        use axum::http::{HeaderMap, HeaderName, HeaderValue, Method, StatusCode, Uri};
+        let token = Arc::new(std::sync::Mutex::new(token.to_string()));
+        let seen: Arc<std::sync::Mutex<Vec<(String, bool)>>> = Arc::default();
+        let (want, log) = (token.clone(), seen.clone());
+        let http = reqwest::Client::new();
+        let handler = move |method: Method, uri: Uri, headers: HeaderMap, body: Bytes| {
+            let (want, log, http, upstream) =
+                (want.clone(), log.clone(), http.clone(), upstream.clone());
+            async move {
+                let expected = format!("Bearer {}", want.lock().unwrap());
+                let given = headers.get("authorization").and_then(|v| v.to_str().ok());
+                let allowed = given == Some(expected.as_str());
+                log.lock()
+                    .unwrap()
+                    .push((method.as_str().to_string(), allowed));
+                if !allowed {
+                    let mut out = HeaderMap::new();
+                    out.insert("www-authenticate", HeaderValue::from_static("Bearer"));
+                    return (StatusCode::UNAUTHORIZED, out, Bytes::new());
+                }
+                let method = reqwest::Method::from_bytes(method.as_str().as_bytes()).unwrap();
+                let mut req = http
+                    .request(method, format!("{upstream}{}", uri.path()))
+                    .basic_auth(USER, Some(PASSWORD));
+                for (k, v) in headers.iter() {
+                    if !matches!(k.as_str(), "host" | "content-length" | "authorization") {
+                        req = req.header(k.as_str(), v.as_bytes());
+                    }
+                }
+                match req.body(body).send().await {
+                    Ok(r) => {
+                        let status = StatusCode::from_u16(r.status().as_u16()).unwrap();
+                        let mut out = HeaderMap::new();
+                        for (k, v) in r.headers() {
+                            if matches!(k.as_str(), "etag" | "content-type") {
+                                out.insert(
+                                    HeaderName::from_bytes(k.as_str().as_bytes()).unwrap(),
+                                    HeaderValue::from_bytes(v.as_bytes()).unwrap(),
+                                );
+                            }
+                        }
+                        (status, out, r.bytes().await.unwrap_or_default())
+                    }
+                    Err(_) => (StatusCode::BAD_GATEWAY, HeaderMap::new(), Bytes::new()),
+                }
+            }
+        };
+        let router = axum::Router::new().fallback(handler);
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+        let base = format!("http://{}", listener.local_addr().unwrap());
+        let task = tokio::spawn(async move {
+            let _ = axum::serve(listener, router).await;
+        });
+        Self {
+            base,
+            token,
+            seen,
+            _task: task,
+        }
+    }
+
+    /// The calendar's URL through the gate.
+    fn calendar_url(&self) -> String {
+        format!("{}/{USER}/work/", self.base)
+    }
+
+    /// From now on only `token` is let through.
+    fn rotate(&self, token: &str) {
+        *self.token.lock().unwrap() = token.to_string();
+    }
+
+    /// The methods of the requests seen so far, and how many were refused.
+    fn seen(&self) -> (Vec<String>, usize) {
+        let seen = self.seen.lock().unwrap();
+        (
+            seen.iter().map(|(m, _)| m.clone()).collect(),
+            seen.iter().filter(|(_, allowed)| !allowed).count(),
+        )
+    }
+}
+
+#[tokio::test]
+async fn a_bearer_token_reads_the_calendar_and_a_missing_or_wrong_one_is_refused() {
+    use frontdesk::caldav::Credentials;
+    let radicale = Radicale::start();
+    fill(&radicale).await;
+    let gate = BearerGate::start(format!("http://127.0.0.1:{}", radicale.port), "token-one").await;
+    let url = gate.calendar_url();
+    let to = at("2026-12-08T00:00:00Z");
+
+    let cal = CalDav::with_credentials(&url, Credentials::Bearer("token-one".into()));
+    let found = cal
+        .busy(evening(), to, NY)
+        .await
+        .expect("read with the token");
+    let busy: Vec<Booked> = found.busy.iter().map(|b| b.to_booked()).collect();
+    assert_eq!(
+        spans(&busy),
+        [
+            "Wed 25 14:00 Wed 25 15:00",
+            "Thu 26 10:00 Thu 26 11:00",
+            "Fri 27 00:00 Sat 28 00:00",
+            "Mon 30 10:00 Mon 30 11:00",
+        ]
+    );
+    assert_eq!(gate.seen(), (vec!["REPORT".to_string()], 0));
+
+    // No token, another token, or a user and password: refused, a clear error.
+    for credentials in [
+        Credentials::None,
+        Credentials::Bearer("token-two".into()),
+        Credentials::Basic {
+            user: USER.into(),
+            password: PASSWORD.into(),
+        },
+    ] {
+        let shown = format!("{credentials:?}");
+        assert!(
+            !shown.contains("token-two") && !shown.contains(PASSWORD),
+            "{shown}"
+        );
+        let refused = CalDav::with_credentials(&url, credentials);
+        match refused.busy(evening(), to, NY).await {
+            Err(CalDavError::Unauthorized(401)) => {}
+            other => panic!("{shown}: wanted Unauthorized(401), got {other:?}"),
+        }
+    }
+    assert_eq!(gate.seen().1, 3);
+
+    // A token file is read for every request: a refresher outside Frontdesk rotates it and
+    // the same client goes on reading.
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("caldav-token");
+    std::fs::write(&file, "token-one\n").unwrap();
+    let from_file = CalDav::with_credentials(&url, Credentials::BearerFile(file.clone()));
+    assert_eq!(
+        from_file.busy(evening(), to, NY).await.unwrap().busy.len(),
+        4
+    );
+    gate.rotate("token-two");
+    assert!(matches!(
+        from_file.busy(evening(), to, NY).await,
+        Err(CalDavError::Unauthorized(401))
+    ));
+    std::fs::write(&file, "token-two").unwrap();
+    assert_eq!(
+        from_file.busy(evening(), to, NY).await.unwrap().busy.len(),
+        4
+    );
+    // A file that is gone or holds no token is an error, not an empty calendar, and sends
+    // nothing.
+    let before = gate.seen().0.len();
+    std::fs::write(&file, "  \n").unwrap();
+    let err = from_file.busy(evening(), to, NY).await.unwrap_err();
+    assert!(matches!(err, CalDavError::Token(_)), "{err:?}");
+    std::fs::remove_file(&file).unwrap();
+    assert!(matches!(
+        from_file.busy(evening(), to, NY).await,
+        Err(CalDavError::Token(_))
+    ));
+    assert_eq!(gate.seen().0.len(), before);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_server_with_a_token_sends_it_on_every_read_and_write() {
+    let radicale = Radicale::start();
+    radicale.make_calendar(&reqwest::Client::new()).await;
+    radicale
+        .put(&reqwest::Client::new(), "board", ics(EVENTS[0].1))
+        .await;
+    let direct = radicale.calendar_url();
+    let gate = BearerGate::start(format!("http://127.0.0.1:{}", radicale.port), "token-one").await;
+    let through = gate.calendar_url();
+    let heard = Scripted::default();
+    let app = app_with_calendar(&heard, None, |c| {
+        c.calendar.caldav_url = Some(through);
+        c.calendar.token = Some("token-one".into());
+    })
+    .await;
+    eventually("the calendar is read with the token", 30, || async {
+        app.services
+            .busy
+            .snapshot()
+            .is_some_and(|s| s.busy.iter().any(|b| b.uid == "board"))
+    })
+    .await;
+
+    // Booked by phone, then cancelled: the event is written and deleted through the gate.
+    let booked = call(&app, &heard, BOOK).await;
+    assert_eq!(booked["outcome"], "booked", "{booked}");
+    let id = appointments(&app).await[0]["id"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    eventually("the booking is written to Radicale", 30, || async {
+        our_event(&direct, &id).await.is_some()
+    })
+    .await;
+    let cancelled = call(
+        &app,
+        &heard,
+        &["I have to cancel my appointment.", "Yes, please cancel it."],
+    )
+    .await;
+    assert_eq!(cancelled["outcome"], "cancelled", "{cancelled}");
+    eventually("the cancellation deletes the event", 30, || async {
+        our_event(&direct, &id).await.is_none()
+    })
+    .await;
+    let (methods, refused) = gate.seen();
+    assert_eq!(refused, 0, "every request carried the token: {methods:?}");
+    for method in ["REPORT", "PUT", "DELETE"] {
+        assert!(
+            methods.iter().any(|m| m == method),
+            "{method} in {methods:?}"
+        );
+    }
+}
+
+// ----- More calendars that count as busy -----------------------------------------------------
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_event_in_a_busy_calendar_blocks_its_slot_and_bookings_go_only_to_the_main_one() {
+    let radicale = Radicale::start();
+    let http = reqwest::Client::new();
+    radicale.make_calendar(&http).await;
+    radicale.make_collection(&http, "family").await;
+    // The board meeting (Wednesday 2 to 3 PM) is in the second collection only.
+    radicale
+        .put_in(&http, "family", "board", ics(EVENTS[0].1))
+        .await;
+    let work = radicale.calendar_url();
+    let family = radicale.collection_url("family");
+
+    // The check at the caller's "yes" reads both; one that cannot be read fails it.
+    let to = at("2026-12-08T00:00:00Z");
+    let both =
+        CalDav::new(&work, Some(USER), Some(PASSWORD)).also_busy(std::slice::from_ref(&family));
+    let found = both
+        .busy_within(evening(), to, NY, Duration::from_secs(10))
+        .await
+        .unwrap();
+    assert_eq!(
+        found
+            .busy
+            .iter()
+            .map(|b| (b.start, b.end))
+            .collect::<Vec<_>>(),
+        [(at("2026-11-25T19:00:00Z"), at("2026-11-25T20:00:00Z"))]
+    );
+    let missing = CalDav::new(&work, Some(USER), Some(PASSWORD))
+        .also_busy(&[format!("http://127.0.0.1:{}/{USER}/nope/", radicale.port)]);
+    assert!(missing
+        .busy_within(evening(), to, NY, Duration::from_secs(10))
+        .await
+        .is_err());
+
+    let heard = Scripted::default();
+    let app = app_with_calendar(&heard, Some(work.clone()), |c| {
+        c.calendar.busy_calendars = vec![family.clone()]
+    })
+    .await;
+    eventually("the busy calendar is read", 30, || async {
+        app.services
+            .busy
+            .snapshot()
+            .is_some_and(|s| s.busy.iter().any(|b| b.uid == "board"))
+    })
+    .await;
+    let asked = call(
+        &app,
+        &heard,
+        &[
+            "Dana Kim here, I'd like to schedule a meeting about hiring.",
+            "Tomorrow at 2.",
+        ],
+    )
+    .await;
+    let agent = said(&asked, "agent").to_lowercase();
+    assert!(
+        agent.contains(
+            "alex is already booked then. i can offer wednesday, november 25th at 1:30 pm or 3 pm"
+        ),
+        "{agent}"
+    );
+
+    // A booking lands in the main calendar, never in the busy one.
+    let booked = call(&app, &heard, BOOK).await;
+    assert_eq!(booked["outcome"], "booked", "{booked}");
+    let id = appointments(&app).await[0]["id"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    eventually(
+        "the booking is written to the main calendar",
+        30,
+        || async { our_event(&work, &id).await.is_some() },
+    )
+    .await;
+    assert!(our_event(&family, &id).await.is_none());
+    let family_events = CalDav::new(&family, Some(USER), Some(PASSWORD))
+        .events(evening(), to)
+        .await
+        .unwrap();
+    assert_eq!(family_events.len(), 1, "{family_events:?}");
+    assert!(family_events[0].text.contains("UID:board"));
+}
+
+// ----- Across a change of daylight saving time -----------------------------------------------
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_booking_after_the_clocks_change_lands_at_the_right_instant_and_londons_week_is_kept() {
+    // Thursday October 29th 2026, 7:30 PM in New York (EDT, UTC-4). London left summer time
+    // on Sunday the 25th, New York leaves it on Sunday November 1st: for one week the two are
+    // four hours apart, not five.
+    let now = DateTime::parse_from_rfc3339("2026-10-29T19:30:00-04:00").unwrap();
+    let radicale = Radicale::start();
+    let http = reqwest::Client::new();
+    radicale.make_calendar(&http).await;
+    // Fridays 3 to 4 PM in London from October 16th (summer time then): 10 AM in New York
+    // before the 25th, 11 AM on the 30th, 10 AM again from November 6th.
+    radicale
+        .put(
+            &http,
+            "london-weekly",
+            ics("UID:london-weekly\nSUMMARY:London sync\nDTSTART;TZID=Europe/London:20261016T150000\nDTEND;TZID=Europe/London:20261016T160000\nRRULE:FREQ=WEEKLY;BYDAY=FR"),
+        )
+        .await;
+    let url = radicale.calendar_url();
+    let heard = Scripted::default();
+    let app = app_with_calendar(&heard, Some(url.clone()), |c| c.now = Some(now)).await;
+    eventually("the calendar is read", 30, || async {
+        app.services
+            .busy
+            .snapshot()
+            .is_some_and(|s| s.busy.iter().any(|b| b.uid == "london-weekly"))
+    })
+    .await;
+    let snapshot = app.services.busy.snapshot().unwrap();
+    let firsts: Vec<(DateTime<Utc>, DateTime<Utc>)> = snapshot
+        .busy
+        .iter()
+        .take(2)
+        .map(|b| (b.start, b.end))
+        .collect();
+    assert_eq!(
+        firsts,
+        [
+            (at("2026-10-30T15:00:00Z"), at("2026-10-30T16:00:00Z")),
+            (at("2026-11-06T15:00:00Z"), at("2026-11-06T16:00:00Z")),
+        ]
+    );
+    // It blocks exactly its slot on each side of New York's change.
+    let persona = persona();
+    let busy: Vec<Booked> = snapshot.busy.iter().map(|b| b.to_booked()).collect();
+    let cal = Calendar::new(&persona.meetings, persona.timezone, &busy);
+    let now_utc = now.with_timezone(&Utc);
+    let taken = |day: &str| -> Vec<String> {
+        let date = NaiveDate::parse_from_str(day, "%Y-%m-%d").unwrap();
+        let free: Vec<String> = cal
+            .free_on(date, now_utc, None)
+            .iter()
+            .map(|s| s.with_timezone(&NY).format("%H:%M").to_string())
+            .collect();
+        (0..16)
+            .map(|i| {
+                (NaiveTime::from_hms_opt(9, 0, 0).unwrap() + chrono::Duration::minutes(30 * i))
+                    .format("%H:%M")
+                    .to_string()
+            })
+            .filter(|t| !free.contains(t))
+            .collect()
+    };
+    assert_eq!(taken("2026-10-30"), ["11:00", "11:30"]);
+    assert_eq!(taken("2026-11-02"), Vec::<String>::new());
+    assert_eq!(taken("2026-11-06"), ["10:00", "10:30"]);
+
+    // A caller asking for Friday at 11 hears it is taken, and 10:30 is offered.
+    let asked = call(
+        &app,
+        &heard,
+        &[
+            "Dana Kim here, I'd like to schedule a meeting about hiring.",
+            "Friday at 11 am.",
+        ],
+    )
+    .await;
+    let agent = said(&asked, "agent");
+    assert!(agent.contains("already booked then"), "{agent}");
+    // (`said` gives the agent's words in lower case.)
+    assert!(
+        agent.contains("i can offer friday, october 30th at 10:30 am or noon"),
+        "{agent}"
+    );
+
+    // Booked by phone for Monday at 10, the day after New York's change: read back as 10 AM,
+    // written as 15:00 UTC (EST, UTC-5), not 14:00.
+    let booked = call(
+        &app,
+        &heard,
+        &[
+            "Dana Kim here, I'd like to schedule a meeting about hiring.",
+            "Monday at 10 am.",
+            "Yes.",
+        ],
+    )
+    .await;
+    assert_eq!(booked["outcome"], "booked", "{booked}");
+    let agent = said(&booked, "agent");
+    assert!(agent.contains("monday, november 2nd at 10 am"), "{agent}");
+    let list = appointments(&app).await;
+    assert_eq!(list.len(), 1, "{list:?}");
+    assert_eq!(list[0]["start"], "2026-11-02T10:00:00-05:00");
+    let id = list[0]["id"].as_str().unwrap().to_string();
+    eventually("the booking is written to Radicale", 30, || async {
+        our_event(&url, &id).await.is_some()
+    })
+    .await;
+    let (text, _) = our_event(&url, &id).await.unwrap();
+    let text = unfolded(&text);
+    assert!(text.contains("DTSTART:20261102T150000Z"), "{text}");
+    assert!(text.contains("DTEND:20261102T153000Z"), "{text}");
 }

@@ -1,7 +1,8 @@
 //! The executive's own calendar over CalDAV (RFC 4791), read as busy time.
 //!
 //! [`CalDav`] asks the calendar collection for the events in a time range (a `REPORT`
-//! `calendar-query` with a `time-range`, `Depth: 1`, Basic auth) and reads the multistatus
+//! `calendar-query` with a `time-range`, `Depth: 1`; Basic auth or a bearer token,
+//! [`Credentials`]) and reads the multistatus
 //! reply ([`resources`]); [`crate::logic::ical::busy`] turns each event's iCalendar text
 //! into UTC intervals. [`BusyView`] holds the latest busy set in memory (refreshed in the
 //! background by `crate::calendar_sync::poll`), so a call takes a snapshot at its start and
@@ -11,14 +12,18 @@
 //! reads [`BusyView::snapshot`], which never blocks on it. Nothing here decides what is free
 //! (that is `logic::calendar`'s), and nothing here knows of calls, the store or the services.
 //!
+//! Besides the calendar bookings are written to, [`CalDav::busy_calendars`] are more
+//! collections on the same server, with the same credentials, that are only read as busy time.
+//!
 //! [`CalDav::put`], [`CalDav::delete`] and [`CalDav::get`] write and read one event with ETag
 //! preconditions; [`feeds::Feed`] fetches a read-only iCalendar subscription feed with
 //! conditional requests. The loops that use them for the server (reading, writing bookings,
 //! bringing back the executive's changes) are `crate::calendar_sync`'s.
 
 use std::collections::BTreeMap;
+use std::path::PathBuf;
 use std::sync::atomic::{AtomicBool, Ordering};
-use std::sync::RwLock;
+use std::sync::{Arc, RwLock};
 use std::time::Duration;
 
 use chrono::{DateTime, Utc};
@@ -46,9 +51,12 @@ pub enum CalDavError {
     },
     /// The credentials were refused.
     #[error(
-        "calendar server refused the credentials ({0}): check calendar.user and calendar.password"
+        "calendar server refused the credentials ({0}): check calendar.user and calendar.password, or calendar.token"
     )]
     Unauthorized(u16),
+    /// The bearer token's file cannot be read or holds no usable token.
+    #[error("cannot read the calendar's bearer token from calendar.token_file: {0}")]
+    Token(String),
     /// The reply is not a readable multistatus.
     #[error("calendar server's reply is not a CalDAV multistatus: {0}")]
     Xml(String),
@@ -93,20 +101,100 @@ pub enum Precondition<'a> {
     Absent,
 }
 
-/// A CalDAV calendar collection to read.
+/// How every request to the calendar server authenticates.
+#[derive(Clone, Default)]
+pub enum Credentials {
+    /// No `Authorization` header.
+    #[default]
+    None,
+    /// Basic auth: a user and (app) password.
+    Basic {
+        /// The user name.
+        user: String,
+        /// The password.
+        password: String,
+    },
+    /// `Authorization: Bearer <token>`, e.g. an OAuth 2.0 access token.
+    Bearer(String),
+    /// A bearer token read from this file for every request (trimmed), so a refresher outside
+    /// Frontdesk can replace it while the server runs.
+    BearerFile(PathBuf),
+}
+
+impl std::fmt::Debug for Credentials {
+    // Secrets are never printed.
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Self::None => f.write_str("None"),
+            Self::Basic { user, .. } => write!(f, "Basic({user}, …)"),
+            Self::Bearer(_) => f.write_str("Bearer(…)"),
+            Self::BearerFile(path) => write!(f, "BearerFile({})", path.display()),
+        }
+    }
+}
+
+impl Credentials {
+    /// The credentials `[calendar]` configures (the config has checked that at most one kind
+    /// is set).
+    pub fn from_config(c: &CalendarConfig) -> Self {
+        if let Some(token) = &c.token {
+            return Self::Bearer(token.clone());
+        }
+        if let Some(path) = &c.token_file {
+            return Self::BearerFile(path.clone());
+        }
+        match (&c.user, &c.password) {
+            (Some(user), password) => Self::Basic {
+                user: user.clone(),
+                password: password.clone().unwrap_or_default(),
+            },
+            (None, _) => Self::None,
+        }
+    }
+
+    /// `req` with these credentials; a token file is read now.
+    async fn apply(
+        &self,
+        req: reqwest::RequestBuilder,
+    ) -> Result<reqwest::RequestBuilder, CalDavError> {
+        Ok(match self {
+            Self::None => req,
+            Self::Basic { user, password } => req.basic_auth(user, Some(password)),
+            Self::Bearer(token) => req.bearer_auth(token),
+            Self::BearerFile(path) => {
+                let text = tokio::fs::read_to_string(path)
+                    .await
+                    .map_err(|e| CalDavError::Token(format!("{}: {e}", path.display())))?;
+                let token = text.trim();
+                if !crate::config::bearer_token_ok(token) {
+                    // Never echo the token.
+                    return Err(CalDavError::Token(format!(
+                        "{} does not hold one token (empty, or spaces inside)",
+                        path.display()
+                    )));
+                }
+                req.bearer_auth(token)
+            }
+        })
+    }
+}
+
+/// A CalDAV calendar collection to read and write.
 #[derive(Clone)]
 pub struct CalDav {
     http: reqwest::Client,
     url: String,
-    user: Option<String>,
-    password: Option<String>,
+    credentials: Arc<Credentials>,
+    /// More collections read as busy time only, with the same client and credentials.
+    busy_also: Vec<String>,
 }
 
 impl std::fmt::Debug for CalDav {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("CalDav")
             .field("url", &self.url)
-            .field("user", &self.user)
+            .field("credentials", &self.credentials)
+            .field("busy_also", &self.busy_also)
             .finish_non_exhaustive()
     }
 }
@@ -126,6 +214,18 @@ pub struct Found {
 impl CalDav {
     /// The calendar at `url`, with Basic auth when `user` is given.
     pub fn new(url: &str, user: Option<&str>, password: Option<&str>) -> Self {
+        let credentials = match user {
+            Some(user) => Credentials::Basic {
+                user: user.to_string(),
+                password: password.unwrap_or_default().to_string(),
+            },
+            None => Credentials::None,
+        };
+        Self::with_credentials(url, credentials)
+    }
+
+    /// The calendar at `url`, authenticating with `credentials`.
+    pub fn with_credentials(url: &str, credentials: Credentials) -> Self {
         let http = reqwest::Client::builder()
             .timeout(Duration::from_secs(20))
             .connect_timeout(Duration::from_secs(5))
@@ -134,15 +234,36 @@ impl CalDav {
         Self {
             http,
             url: url.to_string(),
-            user: user.map(str::to_string),
-            password: password.map(str::to_string),
+            credentials: Arc::new(credentials),
+            busy_also: Vec::new(),
         }
     }
 
-    /// The configured calendar, if any.
+    /// This calendar with `urls` as more collections read as busy time
+    /// ([`Self::busy_calendars`]).
+    pub fn also_busy(mut self, urls: &[String]) -> Self {
+        self.busy_also = urls.to_vec();
+        self
+    }
+
+    /// The configured calendar, if any, with its busy calendars.
     pub fn from_config(c: &CalendarConfig) -> Option<Self> {
         let url = c.caldav_url.as_deref()?;
-        Some(Self::new(url, c.user.as_deref(), c.password.as_deref()))
+        Some(Self::with_credentials(url, Credentials::from_config(c)).also_busy(&c.busy_calendars))
+    }
+
+    /// The other collections whose events are busy time, each a client of its own sharing
+    /// this one's connection pool and credentials (never written to).
+    pub fn busy_calendars(&self) -> Vec<CalDav> {
+        self.busy_also
+            .iter()
+            .map(|url| CalDav {
+                http: self.http.clone(),
+                url: url.clone(),
+                credentials: self.credentials.clone(),
+                busy_also: Vec::new(),
+            })
+            .collect()
     }
 
     /// The iCalendar text of every event with an instance overlapping `[from, to)`, one text
@@ -171,15 +292,12 @@ impl CalDav {
             // A constant method name: unreachable in practice, an error value all the same.
             CalDavError::Xml(e.to_string())
         })?;
-        let mut req = self
-            .http
-            .request(method, &self.url)
+        let req = self
+            .with_auth(self.http.request(method, &self.url))
+            .await?
             .header("Depth", "1")
             .header("Content-Type", "application/xml; charset=utf-8")
             .body(body);
-        if let Some(user) = &self.user {
-            req = req.basic_auth(user, self.password.as_deref());
-        }
         let resp = req.send().await.map_err(CalDavError::Unreachable)?;
         let status = resp.status().as_u16();
         let text = resp.text().await.map_err(CalDavError::Unreachable)?;
@@ -203,11 +321,11 @@ impl CalDav {
         format!("{}/{name}", self.url.trim_end_matches('/'))
     }
 
-    fn with_auth(&self, req: reqwest::RequestBuilder) -> reqwest::RequestBuilder {
-        match &self.user {
-            Some(user) => req.basic_auth(user, self.password.as_deref()),
-            None => req,
-        }
+    async fn with_auth(
+        &self,
+        req: reqwest::RequestBuilder,
+    ) -> Result<reqwest::RequestBuilder, CalDavError> {
+        self.credentials.apply(req).await
     }
 
     /// Writes the resource `name` with `text` (PUT), on `condition`; returns its new ETag
@@ -220,6 +338,7 @@ impl CalDav {
     ) -> Result<Option<String>, CalDavError> {
         let mut req = self
             .with_auth(self.http.put(self.resource_url(name)))
+            .await?
             .header("Content-Type", "text/calendar; charset=utf-8")
             .body(text);
         req = match condition {
@@ -238,7 +357,9 @@ impl CalDav {
     /// Deletes the resource `name`, only if it still has `etag` when one is given. One that is
     /// not there is deleted already.
     pub async fn delete(&self, name: &str, etag: Option<&str>) -> Result<(), CalDavError> {
-        let mut req = self.with_auth(self.http.delete(self.resource_url(name)));
+        let mut req = self
+            .with_auth(self.http.delete(self.resource_url(name)))
+            .await?;
         if let Some(etag) = etag {
             req = req.header("If-Match", etag);
         }
@@ -254,6 +375,7 @@ impl CalDav {
     pub async fn get(&self, name: &str) -> Result<Option<Resource>, CalDavError> {
         let resp = self
             .with_auth(self.http.get(self.resource_url(name)))
+            .await?
             .send()
             .await
             .map_err(CalDavError::Unreachable)?;
@@ -283,7 +405,9 @@ impl CalDav {
             .map_err(|e| CalDavError::Worker(e.to_string()))
     }
 
-    /// [`Self::busy`] within `limit`: the fresh read a booking is checked against.
+    /// [`Self::busy`] of this calendar and every busy calendar together, within `limit`: the
+    /// fresh read a booking is checked against. Any collection unread is an error (the time
+    /// cannot be said to be free); own events are this calendar's only.
     pub async fn busy_within(
         &self,
         from: DateTime<Utc>,
@@ -291,7 +415,23 @@ impl CalDav {
         zone: Tz,
         limit: Duration,
     ) -> Result<Found, CalDavError> {
-        tokio::time::timeout(limit, self.busy(from, to, zone))
+        let others = self.busy_calendars();
+        let all = async {
+            let (main, rest) = tokio::join!(
+                self.busy(from, to, zone),
+                futures_util::future::join_all(others.iter().map(|c| c.busy(from, to, zone)))
+            );
+            let mut found = main?;
+            for other in rest {
+                let other = other?;
+                found.busy.extend(other.busy);
+                found.problems.extend(other.problems);
+            }
+            found.busy.sort();
+            found.busy.dedup();
+            Ok(found)
+        };
+        tokio::time::timeout(limit, all)
             .await
             .map_err(|_| CalDavError::Timeout(limit))?
     }
