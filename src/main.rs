@@ -414,6 +414,8 @@ async fn bench(config: Config, target: BenchTarget, opts: BenchOptions) -> anyho
     }
     print!("{}", bench::table(&rounds));
     print!("{}", bench::ratios(&rounds));
+    println!("\nWhere the reply latency went (the server's reply_timing notes, medians in ms):\n");
+    print!("{}", bench::breakdown_table(&rounds));
     if let Some(path) = &opts.json {
         std::fs::write(path, serde_json::to_string_pretty(&rounds)?)
             .with_context(|| format!("writing {}", path.display()))?;

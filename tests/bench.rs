@@ -41,6 +41,10 @@ fn the_bench_measures_a_call_against_a_server_it_starts() {
     assert!(round["reply"]["n"].as_u64().unwrap() >= 2, "{round}");
     assert!(round["reply"]["p50"].as_f64().unwrap() > 0.0);
     assert_eq!(round["greeting"]["n"], 1, "{round}");
+    // The server noted where the replies' latency went, and the bench read it back.
+    let breakdown = &round["breakdown"];
+    assert!(breakdown["replies"].as_u64().unwrap() >= 1, "{round}");
+    assert!(breakdown["endpoint_p50"].as_f64().unwrap() > 0.0, "{round}");
     // The server finished with the call, and its process was sampled.
     assert_eq!(round["available"]["n"], 1, "{round}");
     assert!(

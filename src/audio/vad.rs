@@ -277,6 +277,9 @@ pub struct Endpointer {
     speech_frames: u32,
     frames: u32,
     trailing_silence: u32,
+    /// The trailing silence that ends the open utterance in place of the patience's, set from
+    /// what its words so far say; cleared when the caller speaks again.
+    utterance_silence_ms: Option<u32>,
 }
 
 impl Endpointer {
@@ -302,6 +305,7 @@ impl Endpointer {
             speech_frames: 0,
             frames: 0,
             trailing_silence: 0,
+            utterance_silence_ms: None,
         }
     }
 
@@ -313,6 +317,23 @@ impl Endpointer {
     /// The current patience.
     pub fn patience(&self) -> Patience {
         self.patience
+    }
+
+    /// Ends the open utterance after `ms` of trailing silence instead of the patience's (what
+    /// the caller's words before a pause say: finished, or more to come), until the caller
+    /// speaks again; `None` goes back to the patience. Silence already past `ms` ends it at
+    /// the next frame.
+    pub fn set_utterance_silence(&mut self, ms: Option<u32>) {
+        self.utterance_silence_ms = ms;
+    }
+
+    /// The trailing silence that ends (or, just after an end, ended) the utterance.
+    pub fn end_silence_ms(&self) -> u32 {
+        self.utterance_silence_ms.unwrap_or(match self.patience {
+            Patience::Normal => self.cfg.end_silence_ms,
+            Patience::Request => self.cfg.request_end_silence_ms,
+            Patience::Long => self.cfg.long_end_silence_ms,
+        })
     }
 
     /// True while an utterance is open.
@@ -458,6 +479,7 @@ impl Endpointer {
                 self.speech_frames = start_frames as u32;
                 self.frames = self.recent.len() as u32;
                 self.trailing_silence = 0;
+                self.utterance_silence_ms = None;
                 self.recent.clear();
                 return Some(Endpoint::Started);
             }
@@ -468,14 +490,11 @@ impl Endpointer {
         if speech {
             self.speech_frames += 1;
             self.trailing_silence = 0;
+            self.utterance_silence_ms = None;
         } else {
             self.trailing_silence += 1;
         }
-        let end_ms = match self.patience {
-            Patience::Normal => self.cfg.end_silence_ms,
-            Patience::Request => self.cfg.request_end_silence_ms,
-            Patience::Long => self.cfg.long_end_silence_ms,
-        };
+        let end_ms = self.end_silence_ms();
         let ended = self.trailing_silence * FRAME_MS >= end_ms;
         let truncated = self.frames * FRAME_MS >= self.cfg.max_utterance_ms;
         if ended || truncated {

@@ -131,8 +131,120 @@ pub struct CallFigures {
     /// Hang-up to the call closed with its recording and notifications complete.
     pub available_ms: Option<f64>,
     pub wer: Option<f64>,
+    /// Where each reply's latency went, as the server noted it (`reply_timing` events).
+    pub timings: Vec<ReplyTiming>,
     /// Why the call failed, if it did.
     pub failed: Option<String>,
+}
+
+/// One reply's latency as the server's conductor split it (its `reply_timing` note): all in ms,
+/// from the caller's last word as the server's endpointer saw it.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Serialize)]
+pub struct ReplyTiming {
+    /// The turn ended at the early pause on a complete answer (else after the whole silence).
+    pub at_pause: bool,
+    /// The caller's last word to the turn's end decided.
+    pub endpoint_ms: f64,
+    /// Whisper's own time on the turn's words (some of it perhaps before the decision).
+    pub stt_ms: f64,
+    /// What of whisper's time came after the decision.
+    pub stt_wait_ms: f64,
+    /// The words heard to the reply asked for (a calendar answer included).
+    pub dialog_ms: f64,
+    /// The reply asked for to its first sentence synthesised.
+    pub voice_ms: f64,
+    /// The first sentence synthesised to its first frame sent.
+    pub send_ms: f64,
+    /// The caller's last word to the reply's first frame sent.
+    pub total_ms: f64,
+}
+
+impl ReplyTiming {
+    /// Reads a `reply_timing` note's detail (`end=pause endpoint_ms=260 …`).
+    pub fn parse(detail: &str) -> Option<Self> {
+        let mut t = Self::default();
+        let mut seen = 0;
+        for pair in detail.split_whitespace() {
+            let (key, value) = pair.split_once('=')?;
+            if key == "end" {
+                t.at_pause = match value {
+                    "pause" => true,
+                    "silence" => false,
+                    _ => return None,
+                };
+                seen += 1;
+                continue;
+            }
+            let field = match key {
+                "endpoint_ms" => &mut t.endpoint_ms,
+                "stt_ms" => &mut t.stt_ms,
+                "stt_wait_ms" => &mut t.stt_wait_ms,
+                "dialog_ms" => &mut t.dialog_ms,
+                "voice_ms" => &mut t.voice_ms,
+                "send_ms" => &mut t.send_ms,
+                "total_ms" => &mut t.total_ms,
+                _ => continue,
+            };
+            *field = value.parse().ok()?;
+            seen += 1;
+        }
+        (seen == 8).then_some(t)
+    }
+}
+
+/// The replies' timings of one call, from its stored log.
+fn reply_timings(log: &serde_json::Value) -> Vec<ReplyTiming> {
+    log.get("events")
+        .and_then(|e| e.as_array())
+        .into_iter()
+        .flatten()
+        .filter(|e| e.get("kind").and_then(|k| k.as_str()) == Some("reply_timing"))
+        .filter_map(|e| e.get("detail").and_then(|d| d.as_str()))
+        .filter_map(ReplyTiming::parse)
+        .collect()
+}
+
+/// A round's reply timings: the median of each part, and how the turns ended.
+#[derive(Debug, Clone, Copy, Serialize)]
+pub struct Breakdown {
+    pub replies: usize,
+    /// Turns that ended at the early pause on a complete answer.
+    pub ended_at_pause: usize,
+    pub endpoint_p50: f64,
+    pub stt_p50: f64,
+    pub stt_wait_p50: f64,
+    pub dialog_p50: f64,
+    pub voice_p50: f64,
+    pub send_p50: f64,
+    pub total_p50: f64,
+    /// The endpoint wait's median over the turns that ended after the whole silence.
+    pub endpoint_silence_p50: Option<f64>,
+}
+
+impl Breakdown {
+    /// The medians of `timings`; `None` without any.
+    pub fn of(timings: &[ReplyTiming]) -> Option<Self> {
+        let p50 = |f: fn(&ReplyTiming) -> f64| {
+            Spread::of(&timings.iter().map(f).collect::<Vec<_>>()).map_or(0.0, |s| s.p50)
+        };
+        let silence: Vec<f64> = timings
+            .iter()
+            .filter(|t| !t.at_pause)
+            .map(|t| t.endpoint_ms)
+            .collect();
+        (!timings.is_empty()).then(|| Self {
+            replies: timings.len(),
+            ended_at_pause: timings.iter().filter(|t| t.at_pause).count(),
+            endpoint_p50: p50(|t| t.endpoint_ms),
+            stt_p50: p50(|t| t.stt_ms),
+            stt_wait_p50: p50(|t| t.stt_wait_ms),
+            dialog_p50: p50(|t| t.dialog_ms),
+            voice_p50: p50(|t| t.voice_ms),
+            send_p50: p50(|t| t.send_ms),
+            total_p50: p50(|t| t.total_ms),
+            endpoint_silence_p50: Spread::of(&silence).map(|s| s.p50),
+        })
+    }
 }
 
 impl CallFigures {
@@ -194,6 +306,8 @@ pub struct Round {
     pub wer: Option<f64>,
     pub failed: usize,
     pub resources: Option<Resources>,
+    /// Where the replies' latency went, as the server noted it.
+    pub breakdown: Option<Breakdown>,
     pub per_call: Vec<CallFigures>,
 }
 
@@ -221,6 +335,12 @@ impl Round {
             wer: (!wers.is_empty()).then(|| wers.iter().sum::<f64>() / wers.len() as f64),
             failed: per_call.iter().filter(|c| c.failed.is_some()).count(),
             resources,
+            breakdown: Breakdown::of(
+                &per_call
+                    .iter()
+                    .flat_map(|c| c.timings.iter().copied())
+                    .collect::<Vec<_>>(),
+            ),
             per_call,
         }
     }
@@ -263,6 +383,35 @@ pub fn table(rounds: &[Round]) -> String {
             res.0,
             res.1,
             r.failed,
+        ));
+    }
+    out
+}
+
+/// Where the rounds' reply latency went (medians, as the server's conductor noted each reply),
+/// one row a round.
+pub fn breakdown_table(rounds: &[Round]) -> String {
+    let mut out = String::from(
+        "| run | calls | replies (ended at the pause) | endpoint wait p50 (after the whole silence) | whisper p50 (after the end) | dialog p50 | first sentence synthesised p50 | first frame sent p50 | server total p50 |\n\
+         | --- | ---: | --- | --- | --- | ---: | ---: | ---: | ---: |\n",
+    );
+    for r in rounds {
+        let Some(b) = r.breakdown else { continue };
+        out.push_str(&format!(
+            "| {} | {} | {} ({}) | {:.0} ({}) | {:.0} ({:.0}) | {:.0} | {:.0} | {:.0} | {:.0} |\n",
+            r.label,
+            r.calls,
+            b.replies,
+            b.ended_at_pause,
+            b.endpoint_p50,
+            b.endpoint_silence_p50
+                .map_or("–".to_string(), |e| format!("{e:.0}")),
+            b.stt_p50,
+            b.stt_wait_p50,
+            b.dialog_p50,
+            b.voice_p50,
+            b.send_p50,
+            b.total_p50,
         ));
     }
     out
@@ -398,6 +547,7 @@ pub async fn run_round(
                     Ok(log) => {
                         figures.available_ms = Some(hung_up.elapsed().as_secs_f64() * 1000.0);
                         figures.wer = word_error_rate(&script_words(&steps), &caller_text(&log));
+                        figures.timings = reply_timings(&log);
                     }
                     Err(why) => figures.failed = Some(why),
                 }
@@ -592,6 +742,35 @@ async fn await_availability(
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_reply_timing_note_is_read_back_and_summed_up() {
+        let t = ReplyTiming::parse(
+            "end=pause endpoint_ms=280 stt_ms=310 stt_wait_ms=30 dialog_ms=0 voice_ms=150 send_ms=20 total_ms=480",
+        )
+        .unwrap();
+        assert!(t.at_pause);
+        assert_eq!(
+            (t.endpoint_ms, t.stt_ms, t.stt_wait_ms),
+            (280.0, 310.0, 30.0)
+        );
+        assert_eq!((t.voice_ms, t.send_ms, t.total_ms), (150.0, 20.0, 480.0));
+        let slow = ReplyTiming::parse(
+            "end=silence endpoint_ms=1100 stt_ms=400 stt_wait_ms=400 dialog_ms=0 voice_ms=200 send_ms=0 total_ms=1700",
+        )
+        .unwrap();
+        assert!(!slow.at_pause);
+        for bad in ["", "end=later endpoint_ms=1", "end=pause endpoint_ms=x"] {
+            assert_eq!(ReplyTiming::parse(bad), None, "{bad}");
+        }
+        let b = Breakdown::of(&[t, slow, slow]).unwrap();
+        assert_eq!((b.replies, b.ended_at_pause), (3, 1));
+        assert_eq!(
+            (b.endpoint_p50, b.endpoint_silence_p50),
+            (1100.0, Some(1100.0))
+        );
+        assert_eq!(Breakdown::of(&[]).map(|b| b.replies), None);
+    }
 
     #[test]
     fn spreads_use_nearest_rank() {

@@ -37,7 +37,7 @@ use crate::audio::vad::{
 use crate::audio::{g711, EchoGuard, LINE_FRAME};
 use crate::logic::calendar::Booked;
 use crate::logic::dialog::{
-    self, Action, CalendarFailure, CallerInfo, Dialog, Event, Expect, Meeting,
+    Action, CalendarFailure, CallerInfo, Dialog, Event, Expect, Meeting, TurnEnd,
 };
 use crate::logic::domain::{CallStatus, Outcome, Speaker, Summary};
 use crate::logic::media::Outbound;
@@ -213,6 +213,28 @@ struct Reply {
     turn_seq: Option<i64>,
     /// The caller's end of speech this reply answers.
     answer_to: Option<Instant>,
+    /// How the turn it answers went, for the timing note.
+    clock: Option<TurnClock>,
+    /// When the dialog asked for it.
+    asked: Instant,
+    /// When its first sentence came back from the voice.
+    first_audio: Option<Instant>,
+}
+
+/// When each step of a caller's turn happened, from their last word to the reply: the
+/// `reply_timing` note the first frame of the reply writes.
+#[derive(Debug, Clone, Copy)]
+struct TurnClock {
+    /// The caller's words stopped.
+    words_ended: Instant,
+    /// The turn's end was decided.
+    decided: Instant,
+    /// Decided at a pause, on a complete answer, rather than after the whole silence.
+    at_pause: bool,
+    /// Whisper's own time on the words (asked → answered), whenever it ran.
+    stt: Duration,
+    /// The words were known and the dialog heard them.
+    heard: Instant,
 }
 
 /// An utterance sent to whisper.
@@ -225,6 +247,14 @@ struct Job {
     during_agent: bool,
     /// Speech length.
     speech_ms: u32,
+    /// When the turn's end was decided.
+    decided: Instant,
+    /// Decided at a pause (a complete answer) rather than after the whole silence.
+    at_pause: bool,
+    /// When its words went to whisper.
+    sent: Instant,
+    /// Whisper's time, when it answered before the turn ended.
+    stt: Option<Duration>,
 }
 
 /// The words so far of an utterance the caller paused in, transcribed while the endpointer
@@ -234,6 +264,9 @@ struct Early {
     job: u64,
     /// The endpointer's speech frames at the pause: more means the caller spoke on.
     speech_frames: u32,
+    /// When the words went to whisper, and when its answer came back.
+    sent: Instant,
+    answered: Option<Instant>,
     /// When the caller's words stopped (the pause's start).
     words_ended: Instant,
     /// Whisper's words, once back.
@@ -281,6 +314,8 @@ pub struct Conductor {
     /// What the dialog last asked for.
     expect: Expect,
     last_caller_end: Option<Instant>,
+    /// How the last caller turn went, until a reply answers it.
+    last_turn_clock: Option<TurnClock>,
     listening_since: Option<Instant>,
     // The record.
     next_turn: i64,
@@ -327,6 +362,7 @@ impl Conductor {
             early: None,
             expect: Expect::Request,
             last_caller_end: None,
+            last_turn_clock: None,
             listening_since: None,
             next_turn: 1,
             closed: false,
@@ -363,7 +399,7 @@ impl Conductor {
                 index,
                 text,
                 audio,
-            } => self.on_synthesised(say_id, index, text, audio),
+            } => self.on_synthesised(say_id, index, text, audio, at),
             Input::Calendar(result) => {
                 self.calendar_pending = false;
                 self.dialog_event(Event::Calendar(result), at);
@@ -545,11 +581,7 @@ impl Conductor {
                     self.resumed_in_utterance = false;
                 }
                 Some(Endpoint::Ended(u)) => {
-                    let silence = match self.endpointer.patience() {
-                        Patience::Long => self.settings.vad.long_end_silence_ms,
-                        Patience::Request => self.settings.vad.request_end_silence_ms,
-                        Patience::Normal => self.settings.vad.end_silence_ms,
-                    };
+                    let silence = self.endpointer.end_silence_ms();
                     let ended = at
                         .mono
                         .checked_sub(Duration::from_millis(silence as u64))
@@ -594,15 +626,23 @@ impl Conductor {
             audio_ms = u.audio.len() / 16,
             "caller stopped speaking"
         );
-        let meta = Job {
+        let mut meta = Job {
             started_at,
             ended,
             during_agent: during_agent && self.is_speaking(at),
             speech_ms: u.speech_ms,
+            decided: at.mono,
+            at_pause: false,
+            sent: at.mono,
+            stt: None,
         };
         // Nothing said since the pause whose words are (being) transcribed: those are the turn.
         if let Some(mut early) = self.early.take() {
             if early.speech_frames * FRAME_MS == u.speech_ms {
+                meta.sent = early.sent;
+                meta.stt = early
+                    .answered
+                    .map(|a| a.saturating_duration_since(early.sent));
                 match early.text.take() {
                     Some(text) => self.heard(meta, text, at),
                     None => {
@@ -635,6 +675,8 @@ impl Conductor {
         self.early = Some(Early {
             job,
             speech_frames: self.endpointer.speech_frames(),
+            sent: at.mono,
+            answered: None,
             words_ended: at
                 .mono
                 .checked_sub(Duration::from_millis(self.settings.vad.pause_ms as u64))
@@ -651,6 +693,7 @@ impl Conductor {
 
     /// Whisper's words for the words before a pause.
     fn on_early(&mut self, mut early: Early, text: Option<String>, at: Moment) {
+        early.answered = Some(at.mono);
         if let Some(meta) = early.ended.take() {
             return self.heard(meta, text, at);
         }
@@ -668,10 +711,28 @@ impl Conductor {
                 _ => self.resume_playback("backchannel, echo or nothing heard"),
             }
         }
-        let complete = text
+        let verdict = text
             .as_deref()
-            .is_some_and(|t| dialog::complete_answer(self.expect, t));
-        if !complete {
+            .map_or(TurnEnd::AsAsked, |t| self.dialog.turn_end(self.expect, t));
+        if verdict != TurnEnd::Now {
+            // The rest of the silence, by what the words so far say.
+            let vad = &self.settings.vad;
+            let silence = match verdict {
+                TurnEnd::Soon => Some(vad.end_silence_ms.min(self.endpointer.end_silence_ms())),
+                TurnEnd::Later => Some(
+                    vad.long_end_silence_ms
+                        .max(self.endpointer.end_silence_ms()),
+                ),
+                TurnEnd::Now | TurnEnd::AsAsked => None,
+            };
+            if silence.is_some() {
+                debug!(
+                    ?verdict,
+                    ?silence,
+                    "the words so far set the rest of the silence"
+                );
+            }
+            self.endpointer.set_utterance_silence(silence);
             early.text = Some(text);
             self.early = Some(early);
             return;
@@ -685,6 +746,10 @@ impl Conductor {
             ended: early.words_ended,
             during_agent: during_agent && self.is_speaking(at),
             speech_ms: u.speech_ms,
+            decided: at.mono,
+            at_pause: true,
+            sent: early.sent,
+            stt: None,
         };
         debug!(
             speech_ms = u.speech_ms,
@@ -740,6 +805,15 @@ impl Conductor {
         }
         info!(text = %text, "caller");
         self.last_caller_end = Some(meta.ended);
+        self.last_turn_clock = Some(TurnClock {
+            words_ended: meta.ended,
+            decided: meta.decided,
+            at_pause: meta.at_pause,
+            stt: meta
+                .stt
+                .unwrap_or_else(|| at.mono.saturating_duration_since(meta.sent)),
+            heard: at.mono,
+        });
         self.log_turn(Speaker::Caller, &text, meta.started_at, None);
         self.dialog_event(Event::Heard(text), at);
     }
@@ -753,6 +827,7 @@ impl Conductor {
             self.barge_in("keypad", at);
         }
         self.last_caller_end = Some(at.mono);
+        self.last_turn_clock = None;
         self.log_turn(Speaker::Caller, &format!("[keypad {d}]"), at.wall, None);
         self.dialog_event(Event::Digit(d), at);
     }
@@ -773,10 +848,20 @@ impl Conductor {
         }
     }
 
-    fn on_synthesised(&mut self, say_id: u64, index: usize, text: String, audio: Vec<u8>) {
+    fn on_synthesised(
+        &mut self,
+        say_id: u64,
+        index: usize,
+        text: String,
+        audio: Vec<u8>,
+        at: Moment,
+    ) {
         let Some(reply) = self.replies.iter_mut().find(|r| r.id == say_id) else {
             return; // cancelled by barge-in
         };
+        if !audio.is_empty() {
+            reply.first_audio.get_or_insert(at.mono);
+        }
         reply.parts.push(Part {
             text,
             frames: audio.len().div_ceil(LINE_FRAME),
@@ -850,7 +935,7 @@ impl Conductor {
     fn act(&mut self, action: Action, at: Moment) {
         match action {
             Action::Say { .. } | Action::Hangup if self.closed => {}
-            Action::Say { text, expect } => self.say(text, expect),
+            Action::Say { text, expect } => self.say(text, expect, at),
             Action::UpdateCaller(info) => self.emit(Output::Caller(info)),
             Action::SetOutcome { outcome, summary } => {
                 self.emit(Output::Outcome { outcome, summary })
@@ -874,7 +959,7 @@ impl Conductor {
         self.emit(Output::Calendar(change));
     }
 
-    fn say(&mut self, text: String, expect: Expect) {
+    fn say(&mut self, text: String, expect: Expect, at: Moment) {
         let id = self.next_say;
         self.next_say += 1;
         let parts = sentences(&text);
@@ -887,6 +972,9 @@ impl Conductor {
             parts: Vec::new(),
             turn_seq: None,
             answer_to: self.last_caller_end.take(),
+            clock: self.last_turn_clock.take(),
+            asked: at.mono,
+            first_audio: None,
         });
         self.emit(Output::Synthesize {
             say_id: id,
@@ -1012,6 +1100,11 @@ impl Conductor {
         info!(text = %text, latency_ms = ?latency, "agent");
         let seq = self.log_turn(Speaker::Agent, &text, at.wall, latency);
         self.replies[pos].turn_seq = Some(seq);
+        let r = &self.replies[pos];
+        if let Some(clock) = r.clock {
+            let detail = reply_timing(&clock, r.asked, r.first_audio.unwrap_or(at.mono), at.mono);
+            self.note(at, "reply_timing", detail);
+        }
     }
 
     /// The caller interrupted: playback is cleared, and each reply still playing is cut in the
@@ -1106,6 +1199,27 @@ pub fn heard_part(text: &str, fraction: f64) -> String {
     let words: Vec<&str> = text.split_whitespace().collect();
     let n = ((words.len() as f64) * fraction.clamp(0.0, 1.0)).floor() as usize;
     words[..n].join(" ")
+}
+
+/// Where a reply's latency went, as `key=value` words (read back by `frontdesk bench`): how the
+/// turn ended (`end=pause`, a complete answer at the pause, or `end=silence`), then in ms the
+/// wait for the end (`endpoint`: the caller's last word to the decision), whisper's own time
+/// (`stt`) and what of it came after the decision (`stt_wait`), the dialog (`dialog`: words
+/// heard to the reply asked for, a calendar answer included), the voice's first sentence
+/// (`voice`), its first frame going out (`send`) and the whole (`total`, the turn's latency).
+fn reply_timing(clock: &TurnClock, asked: Instant, first_audio: Instant, sent: Instant) -> String {
+    let ms = |from: Instant, to: Instant| to.saturating_duration_since(from).as_millis();
+    format!(
+        "end={} endpoint_ms={} stt_ms={} stt_wait_ms={} dialog_ms={} voice_ms={} send_ms={} total_ms={}",
+        if clock.at_pause { "pause" } else { "silence" },
+        ms(clock.words_ended, clock.decided),
+        clock.stt.as_millis(),
+        ms(clock.decided, clock.heard),
+        ms(clock.heard, asked),
+        ms(asked, first_audio),
+        ms(first_audio, sent),
+        ms(clock.words_ended, sent),
+    )
 }
 
 /// How long to wait for the caller to finish, given what they are asked for.

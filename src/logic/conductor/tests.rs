@@ -1188,6 +1188,126 @@ fn an_utterance_that_ends_while_whisper_has_its_words_waits_for_them() {
     assert!(line.last_agent().contains("name"), "{}", line.last_agent());
 }
 
+// ----- the turn's end from what the caller has said so far -------------------------------------
+
+impl Line {
+    /// With early transcription: the caller speaks for `speech_ms`, whisper hears `text` in the
+    /// words before their pause at once, and they stay quiet until the turn ends (at most 5 s).
+    /// Returns how long after their last word the turn ended, `None` if it did not.
+    fn pause_on(&mut self, speech_ms: u32, text: &str) -> Option<u64> {
+        self.speak(speech_ms);
+        let spoke_until = self.ms();
+        let turns = self.caller_turns().len();
+        self.quiet(VadConfig::default().pause_ms);
+        let (job, _) = self.early_job();
+        self.answer(job, text);
+        while self.caller_turns().len() == turns {
+            if self.ms() - spoke_until >= 5_000 {
+                return None;
+            }
+            self.quiet(20);
+        }
+        assert!(self.jobs.is_empty(), "the words were transcribed twice");
+        Some(self.ms() - spoke_until)
+    }
+}
+
+/// The ordinary silence (700 ms), give or take the frame the endpointer needs to see it.
+fn about_the_ordinary_silence(waited: Option<u64>) -> bool {
+    waited.is_some_and(|w| (680..=760).contains(&w))
+}
+
+#[test]
+fn a_request_the_dialog_understands_ends_after_the_ordinary_silence() {
+    let mut line = Line::new(Some("+16175550123"), false, with_pauses());
+    line.until_quiet();
+    let waited = line.pause_on(1_500, "I'd like to leave a message for Alex.");
+    assert!(about_the_ordinary_silence(waited), "{waited:?}");
+    line.quiet(20);
+    assert!(line.last_agent().contains("name"), "{}", line.last_agent());
+}
+
+#[test]
+fn a_request_not_yet_made_waits_the_request_silence() {
+    let mut line = Line::new(Some("+16175550123"), false, with_pauses());
+    line.until_quiet();
+    let waited = line.pause_on(1_500, "Hi, this is Dana Kim from Acme.");
+    assert!(waited.is_some_and(|w| w >= 1_080), "{waited:?}");
+}
+
+#[test]
+fn a_phone_number_half_read_out_is_never_cut_off() {
+    // Asked for a name (an ordinary 700 ms silence), the caller gives their number too.
+    let mut line = at_the_name_question();
+    let turns = line.caller_turns().len();
+    line.speak(1_500);
+    line.quiet(260);
+    let (job, _) = line.early_job();
+    line.answer(job, "Dana Kim, my number is 617 555.");
+    line.quiet(1_300); // longer than the question's silence, and than a request's
+    assert_eq!(line.caller_turns().len(), turns, "cut off mid-number");
+    assert!(line.jobs.is_empty());
+    // They read the rest: the whole utterance is heard at their next pause.
+    line.speak(800);
+    line.quiet(260);
+    let (job, audio_ms) = line.early_job();
+    assert!(audio_ms >= 3_000, "{audio_ms} ms: only the last group");
+    line.answer(job, "Dana Kim, my number is 617 555 0123.");
+    assert_eq!(
+        line.last_caller().as_deref(),
+        Some("Dana Kim, my number is 617 555 0123.")
+    );
+}
+
+#[test]
+fn um_at_a_pause_waits_the_longest_silence() {
+    let mut line = at_the_name_question();
+    let waited = line.pause_on(600, "Um.");
+    assert!(waited.is_some_and(|w| w >= 1_580), "{waited:?}");
+}
+
+/// Takes a caller, with early transcription, through a booking to the question of when.
+fn at_the_when_question() -> Line {
+    let mut line = Line::new(Some("+16175550123"), false, with_pauses());
+    line.until_quiet();
+    line.pause_on(
+        1_500,
+        "I'd like to book a meeting with Alex about the budget review.",
+    )
+    .expect("the request was heard");
+    line.until_quiet();
+    for _ in 0..4 {
+        let asked = line.last_agent();
+        if asked.contains("day and time") {
+            return line;
+        }
+        let answer = if asked.contains("name") {
+            "Dana Kim."
+        } else if asked.contains("number") {
+            "Yes."
+        } else {
+            panic!("unexpected question: {asked}")
+        };
+        line.pause_on(800, answer).expect("a complete answer");
+        line.until_quiet();
+    }
+    panic!("never asked when: {:?}", line.agent_turns());
+}
+
+#[test]
+fn a_day_with_a_time_ends_after_the_ordinary_silence() {
+    let mut line = at_the_when_question();
+    let waited = line.pause_on(1_200, "Thursday at 2pm.");
+    assert!(about_the_ordinary_silence(waited), "{waited:?}");
+}
+
+#[test]
+fn a_day_without_a_time_waits_the_longest_silence() {
+    let mut line = at_the_when_question();
+    let waited = line.pause_on(800, "Thursday.");
+    assert!(waited.is_some_and(|w| w >= 1_580), "{waited:?}");
+}
+
 // ----- playback paused while the caller speaks over the agent ---------------------------------
 
 /// Playback pauses after 120 ms of caller speech over the agent (the shipped setting).

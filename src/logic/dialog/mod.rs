@@ -87,6 +87,60 @@ pub enum Expect {
 
 pub use crate::logic::domain::{Outcome, Summary};
 
+/// Words a sentence does not end on: a caller whose words stop here has more to say.
+const TRAILING: &[&str] = &[
+    "and", "but", "or", "so", "because", "um", "uh", "er", "erm", "hmm", "the", "a", "an", "my",
+    "is", "was", "to", "of", "at", "from", "with", "for", "this", "it's", "i'm", "i", "on", "in",
+    "like", "then", "about", "that", "if", "it", "be", "me", "your", "our",
+];
+
+/// The lower-cased words of a transcript, punctuation trimmed.
+fn plain_words(text: &str) -> Vec<String> {
+    text.split_whitespace()
+        .map(|w| {
+            w.trim_matches(|c: char| !c.is_alphanumeric() && c != '\'')
+                .to_lowercase()
+        })
+        .filter(|w| !w.is_empty())
+        .collect()
+}
+
+/// Whether whisper ended `text` as a finished sentence (a full stop, not an ellipsis) on a word
+/// a sentence can end on.
+fn finished_sentence(text: &str) -> bool {
+    let end = text.trim_end();
+    let trailing_off = end.ends_with("..") || end.ends_with('…');
+    plain_words(text)
+        .last()
+        .is_some_and(|last| !TRAILING.contains(&last.as_str()))
+        && end.ends_with(['.', '!', '?'])
+        && !trailing_off
+}
+
+/// The digits at the very end of `text` ("… is 617 555." → 6; "six one seven." → 3): a caller
+/// reading out a number whose last group is not yet the whole of it.
+fn trailing_digits(text: &str) -> usize {
+    let mut n = 0;
+    for raw in text.rsplit(|c: char| c.is_whitespace() || c == ',' || c == '-') {
+        let w = raw
+            .trim_matches(|c: char| !c.is_alphanumeric())
+            .to_lowercase();
+        if w.is_empty() {
+            continue;
+        }
+        if w.chars().all(|c| c.is_ascii_digit()) {
+            n += w.len();
+        } else if !matches!(w.as_str(), "to" | "too" | "for")
+            && understand::digit_word(&w).is_some()
+        {
+            n += 1;
+        } else if !matches!(w.as_str(), "double" | "triple") {
+            break;
+        }
+    }
+    n
+}
+
 /// Whether `text`, the words a caller said before a pause, already answers a question that
 /// expected `expect`, so the turn can end without waiting out the rest of the silence. Only
 /// short answers qualify: a yes or a no; a finished sentence for an ordinary answer (not one
@@ -94,26 +148,12 @@ pub use crate::logic::domain::{Outcome, Summary};
 /// "the number I'm calling from". Requests, messages, spellings and times always wait, so a
 /// caller composing them is never cut off.
 pub fn complete_answer(expect: Expect, text: &str) -> bool {
-    const TRAILING: &[&str] = &[
-        "and", "but", "or", "so", "because", "um", "uh", "er", "erm", "hmm", "the", "a", "an",
-        "my", "is", "was", "to", "of", "at", "from", "with", "for", "this", "it's", "i'm", "i",
-        "on", "in", "like", "then", "about", "that", "if", "it", "be", "me", "your", "our",
-    ];
-    let words: Vec<String> = text
-        .split_whitespace()
-        .map(|w| {
-            w.trim_matches(|c: char| !c.is_alphanumeric() && c != '\'')
-                .to_lowercase()
-        })
-        .filter(|w| !w.is_empty())
-        .collect();
-    let Some(last) = words.last() else {
+    let words = plain_words(text);
+    if words.is_empty() {
         return false;
-    };
+    }
     let end = text.trim_end();
-    let trailing_off = end.ends_with("..") || end.ends_with('…');
-    let finished =
-        end.ends_with(['.', '!', '?']) && !trailing_off && !TRAILING.contains(&last.as_str());
+    let finished = finished_sentence(text);
     match expect {
         Expect::YesNo => {
             finished && words.len() <= 8 && understand::yes_no(text) != understand::YesNo::Unclear
@@ -127,6 +167,78 @@ pub fn complete_answer(expect: Expect, text: &str) -> bool {
             (finished && digits >= 10) || (own_line && digits == 0 && end.ends_with(['.', '!']))
         }
         Expect::Request | Expect::Message | Expect::When | Expect::Spelling => false,
+    }
+}
+
+/// What the words a caller said before a pause say about ending their turn, given the question
+/// asked (see [`Dialog::turn_end`]).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum TurnEnd {
+    /// A complete answer ([`complete_answer`]): the turn ends at the pause.
+    Now,
+    /// A finished sentence that does what was asked (a request the dialog understands, a day
+    /// with a clock time) that the caller may still add to: the turn ends after the ordinary
+    /// silence (`end_silence_ms`), not the question's longer one.
+    Soon,
+    /// Words still coming (a trailing "and", "um", "my number is", a phone number part read
+    /// out): the turn waits the longest silence (`long_end_silence_ms`), whatever was asked.
+    Later,
+    /// Nothing either way: the question's own silence.
+    AsAsked,
+}
+
+/// What a pause's words say about the turn's end, without the persona (see
+/// [`Dialog::turn_end`], which also knows whom a request can name).
+fn turn_end_of(expect: Expect, text: &str, understood_request: bool) -> TurnEnd {
+    if plain_words(text).is_empty() {
+        return TurnEnd::AsAsked;
+    }
+    // A phone number's first groups ("No, it's 617."), even after a yes or a no; three digits
+    // or more, or any when a number is asked for or spoken of ("2 pm" is not one).
+    let lower = text.to_lowercase();
+    let about_a_number = [
+        "number",
+        "phone",
+        "cell",
+        "reach me",
+        "call me",
+        "extension",
+    ]
+    .iter()
+    .any(|k| lower.contains(k));
+    let digits = trailing_digits(text);
+    let number_part = (1..10).contains(&digits)
+        && (expect == Expect::Digits || about_a_number || (digits >= 3 && expect != Expect::When));
+    if !number_part && complete_answer(expect, text) {
+        return TurnEnd::Now;
+    }
+    let end = text.trim_end();
+    let trailing_off = end.ends_with("..")
+        || end.ends_with('…')
+        || plain_words(text)
+            .last()
+            .is_some_and(|w| TRAILING.contains(&w.as_str()));
+    if trailing_off || number_part {
+        return TurnEnd::Later;
+    }
+    if !finished_sentence(text) {
+        return TurnEnd::AsAsked;
+    }
+    match expect {
+        Expect::Request if understood_request => TurnEnd::Soon,
+        Expect::When => {
+            // Any fixed day serves: only whether a day and a clock time were said matters.
+            let any_day = chrono::NaiveDate::from_ymd_opt(2026, 1, 5)
+                .and_then(|d| d.and_hms_opt(9, 0, 0))
+                .unwrap_or_default();
+            let when = crate::logic::timeparse::parse(text, any_day);
+            if when.date.is_some() && when.time.is_some() {
+                TurnEnd::Soon
+            } else {
+                TurnEnd::AsAsked
+            }
+        }
+        _ => TurnEnd::AsAsked,
     }
 }
 
@@ -396,6 +508,17 @@ impl Dialog {
     /// What we know about the caller.
     pub fn caller(&self) -> &CallerInfo {
         &self.info
+    }
+
+    /// What `text`, the words the caller said before a pause, say about ending their turn when
+    /// the question asked expected `expect`: a complete answer ends it at the pause, a request
+    /// this dialog understands or a day with a time after the ordinary silence, words trailing
+    /// off or a phone number half read out only after the longest.
+    pub fn turn_end(&self, expect: Expect, text: &str) -> TurnEnd {
+        let persona = &self.persona;
+        let understood = expect == Expect::Request
+            && intent(text, &persona.assistant.name, &persona.executive).is_some();
+        turn_end_of(expect, text, understood)
     }
 
     /// True once the dialog has said goodbye.

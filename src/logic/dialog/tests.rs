@@ -2492,6 +2492,73 @@ fn complete_answers_are_told_from_words_still_coming() {
     }
 }
 
+/// The words before a pause set the rest of the silence: a complete answer ends the turn there,
+/// a request understood or a day with a time after the ordinary silence, a sentence trailing
+/// off, a filler or a phone number half read out only after the longest, whatever was asked.
+#[test]
+fn the_words_before_a_pause_set_when_the_turn_ends() {
+    let dialog = Dialog::new(std::sync::Arc::new(default_persona()));
+    let cases = [
+        (Expect::YesNo, "Yes.", TurnEnd::Now),
+        (Expect::Free, "Dana Kim.", TurnEnd::Now),
+        (Expect::Digits, "617 555 0123.", TurnEnd::Now),
+        (
+            Expect::Request,
+            "I'd like to leave a message for Alex.",
+            TurnEnd::Soon,
+        ),
+        (
+            Expect::Request,
+            "Can I book a meeting with Alex?",
+            TurnEnd::Soon,
+        ),
+        (
+            Expect::Request,
+            "Hi, this is Dana Kim from Acme.",
+            TurnEnd::AsAsked,
+        ),
+        (
+            Expect::Request,
+            "I'd like to leave a message for.",
+            TurnEnd::Later,
+        ),
+        (Expect::When, "Thursday at 2pm.", TurnEnd::Soon),
+        (Expect::When, "Tomorrow at 2 pm.", TurnEnd::Soon),
+        (Expect::When, "Thursday.", TurnEnd::AsAsked),
+        (Expect::When, "Thursday at.", TurnEnd::Later),
+        (Expect::Free, "Um.", TurnEnd::Later),
+        (Expect::YesNo, "Well, um...", TurnEnd::Later),
+        (
+            Expect::Free,
+            "Dana Kim, my number is 617 555.",
+            TurnEnd::Later,
+        ),
+        (Expect::Free, "My number is.", TurnEnd::Later),
+        (Expect::YesNo, "No, it's 617.", TurnEnd::Later),
+        (Expect::Digits, "617.", TurnEnd::Later),
+        (
+            Expect::Digits,
+            "Six one seven, five five five.",
+            TurnEnd::Later,
+        ),
+        (
+            Expect::Message,
+            "Tell Alex the contract is ready.",
+            TurnEnd::AsAsked,
+        ),
+        (
+            Expect::Message,
+            "Tell Alex the contract is.",
+            TurnEnd::Later,
+        ),
+        (Expect::Spelling, "Lee, L. E. E.", TurnEnd::AsAsked),
+        (Expect::Free, "", TurnEnd::AsAsked),
+    ];
+    for (expect, text, want) in cases {
+        assert_eq!(dialog.turn_end(expect, text), want, "{expect:?} {text:?}");
+    }
+}
+
 /// At the message's read-back, what the caller corrects is the name or the message, never
 /// both by mistake: a name correction whisper made nothing of ("No, my name is all the way
 /// soon, back here") asks for the spelling and leaves the message alone; two words after a no
