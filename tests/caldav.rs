@@ -620,6 +620,27 @@ async fn call(app: &common::TestApp, heard: &Scripted, lines: &[&str]) -> serde_
     app.stored_call(&report.call_sid).await
 }
 
+/// A caller asks for tomorrow (Wednesday, November 25th) at 2 PM, which a 2 PM event blocks,
+/// and is offered the nearest free slots on either side.
+async fn asks_for_2pm_and_is_offered_around_it(app: &common::TestApp, heard: &Scripted) {
+    let answer = call(
+        app,
+        heard,
+        &[
+            "Dana Kim here, I'd like to schedule a meeting about hiring.",
+            "Tomorrow at 2.",
+        ],
+    )
+    .await;
+    let agent = said(&answer, "agent").to_lowercase();
+    assert!(
+        agent.contains(
+            "alex is already booked then. i can offer wednesday, november 25th at 1:30 pm or 3 pm"
+        ),
+        "{agent}"
+    );
+}
+
 async fn appointments(app: &common::TestApp) -> Vec<serde_json::Value> {
     let (status, list) = app.api("/api/appointments").await;
     assert_eq!(status, 200);
@@ -1164,22 +1185,7 @@ async fn a_subscription_feed_blocks_its_events_and_is_fetched_conditionally() {
     );
 
     // A call is offered the free slots around it.
-    let answer = call(
-        &app,
-        &heard,
-        &[
-            "Dana Kim here, I'd like to schedule a meeting about hiring.",
-            "Tomorrow at 2.",
-        ],
-    )
-    .await;
-    let agent = said(&answer, "agent").to_lowercase();
-    assert!(
-        agent.contains(
-            "alex is already booked then. i can offer wednesday, november 25th at 1:30 pm or 3 pm"
-        ),
-        "{agent}"
-    );
+    asks_for_2pm_and_is_offered_around_it(&app, &heard).await;
 
     // The feed changes (a new ETag): the new event blocks too.
     *feed.body.lock().unwrap() = ("\"v2\"".into(), ics(EVENTS[3].1));
@@ -1582,22 +1588,7 @@ async fn an_event_in_a_busy_calendar_blocks_its_slot_and_bookings_go_only_to_the
             .is_some_and(|s| s.busy.iter().any(|b| b.uid == "board"))
     })
     .await;
-    let asked = call(
-        &app,
-        &heard,
-        &[
-            "Dana Kim here, I'd like to schedule a meeting about hiring.",
-            "Tomorrow at 2.",
-        ],
-    )
-    .await;
-    let agent = said(&asked, "agent").to_lowercase();
-    assert!(
-        agent.contains(
-            "alex is already booked then. i can offer wednesday, november 25th at 1:30 pm or 3 pm"
-        ),
-        "{agent}"
-    );
+    asks_for_2pm_and_is_offered_around_it(&app, &heard).await;
 
     // A booking lands in the main calendar, never in the busy one.
     let booked = call(&app, &heard, BOOK).await;
