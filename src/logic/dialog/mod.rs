@@ -105,16 +105,20 @@ fn plain_words(text: &str) -> Vec<String> {
         .collect()
 }
 
+/// Whether `text` trails off: an ellipsis, or a last word a sentence does not end on.
+fn trails_off(text: &str) -> bool {
+    let end = text.trim_end();
+    end.ends_with("..")
+        || end.ends_with('…')
+        || plain_words(text)
+            .last()
+            .is_some_and(|w| TRAILING.contains(&w.as_str()))
+}
+
 /// Whether whisper ended `text` as a finished sentence (a full stop, not an ellipsis) on a word
 /// a sentence can end on.
 fn finished_sentence(text: &str) -> bool {
-    let end = text.trim_end();
-    let trailing_off = end.ends_with("..") || end.ends_with('…');
-    plain_words(text)
-        .last()
-        .is_some_and(|last| !TRAILING.contains(&last.as_str()))
-        && end.ends_with(['.', '!', '?'])
-        && !trailing_off
+    !plain_words(text).is_empty() && !trails_off(text) && text.trim_end().ends_with(['.', '!', '?'])
 }
 
 /// The digits at the very end of `text` ("… is 617 555." → 6; "six one seven." → 3): a caller
@@ -212,13 +216,7 @@ fn turn_end_of(expect: Expect, text: &str, understood_request: bool) -> TurnEnd 
     if !number_part && complete_answer(expect, text) {
         return TurnEnd::Now;
     }
-    let end = text.trim_end();
-    let trailing_off = end.ends_with("..")
-        || end.ends_with('…')
-        || plain_words(text)
-            .last()
-            .is_some_and(|w| TRAILING.contains(&w.as_str()));
-    if trailing_off || number_part {
+    if trails_off(text) || number_part {
         return TurnEnd::Later;
     }
     if !finished_sentence(text) {
