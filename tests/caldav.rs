@@ -10,12 +10,8 @@
 //! demands one, since Radicale cannot), more collections that count as busy, and a booking
 //! across a daylight-saving change.
 //!
-//! The calls of the acceptance path — the offers around each event, a booking, a move and a
-//! cancel, the booking across the clocks' change — are spoken: the natural caller voice over
-//! the 8 kHz µ-law line, heard by whisper tiny.en, answered by the hibari voice. The tests whose
-//! subject is the calendar server failing, a feed, a token or the export run their calls with
-//! the stand-in recogniser and tone voice (`speech::fake`), so a mishearing cannot hide what
-//! they check.
+//! Every call is spoken: the natural caller voice over the 8 kHz µ-law line, heard by whisper
+//! tiny.en, answered by the hibari voice, over the real websocket into the real server.
 
 mod common;
 
@@ -25,14 +21,11 @@ use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use chrono::{DateTime, NaiveDate, NaiveTime, Utc};
-use common::{said, spawn_app_with_engines_and};
-use frontdesk::app::Engines;
+use common::said;
 use frontdesk::caldav::{CalDav, CalDavError};
 use frontdesk::logic::calendar::{Booked, Calendar};
 use frontdesk::logic::dialog::{Action, Dialog, Event};
 use frontdesk::persona::Persona;
-use frontdesk::sim::{self, Step};
-use frontdesk::speech::fake::{Scripted, ToneVoice};
 
 const USER: &str = "alex";
 const PASSWORD: &str = "app-password-1";
@@ -479,7 +472,7 @@ async fn radicales_events_block_exactly_their_slots_and_the_nearest_free_are_off
 async fn a_spoken_caller_is_offered_the_free_slots_around_radicales_events() {
     let radicale = Radicale::start();
     fill(&radicale).await;
-    let app = spoken_app_with_calendar(radicale.calendar_url(), |_| {}).await;
+    let app = spoken_app_with_calendar(Some(radicale.calendar_url()), |_| {}).await;
     // The server reads the calendar in the background, first at startup.
     let view = app.services.busy.clone();
     assert!(view.enabled());
@@ -582,49 +575,17 @@ fn with_calendar(c: &mut frontdesk::config::Config, caldav_url: Option<String>) 
     c.delivery.backoff_max_secs = 1;
 }
 
-/// A server with the stand-in engines, hearing `heard`, with [`with_calendar`]'s settings: for
-/// the tests whose subject is the calendar server failing, not how a caller is heard.
-async fn app_with_calendar(
-    heard: &Scripted,
-    caldav_url: Option<String>,
-    tweak: impl FnOnce(&mut frontdesk::config::Config),
-) -> common::TestApp {
-    spawn_app_with_engines_and(
-        Engines {
-            stt: Arc::new(heard.clone()),
-            tts: Arc::new(ToneVoice),
-        },
-        |c| {
-            with_calendar(c, caldav_url);
-            tweak(c);
-        },
-    )
-    .await
-}
-
 /// A server with the real engines (whisper tiny.en hearing the line, the hibari voice
 /// answering), with [`with_calendar`]'s settings: callers of this server speak.
 async fn spoken_app_with_calendar(
-    caldav_url: String,
+    caldav_url: Option<String>,
     tweak: impl FnOnce(&mut frontdesk::config::Config),
 ) -> common::TestApp {
     common::spawn_app_with(|c| {
-        with_calendar(c, Some(caldav_url));
+        with_calendar(c, caldav_url);
         tweak(c);
     })
     .await
-}
-
-/// Places a call whose caller says `lines` (the server hears them through `heard`); returns
-/// the stored call.
-async fn call(app: &common::TestApp, heard: &Scripted, lines: &[&str]) -> serde_json::Value {
-    assert_eq!(heard.left(), 0, "the last call left lines unheard");
-    heard.push(lines.iter().copied());
-    let script: Vec<Step> = lines.iter().map(|l| Step::Say(l.to_string())).collect();
-    let report = sim::place_call(&app.sim_options(), &script, Arc::new(ToneVoice), None)
-        .await
-        .expect("call completes");
-    app.stored_call(&report.call_sid).await
 }
 
 /// Places a call whose caller speaks `lines` with the natural caller voice over the 8 kHz
@@ -639,14 +600,15 @@ const HIRING: &str = "Jordan Lee here, I'd like to schedule a meeting about hiri
 
 /// A caller asks for tomorrow (Wednesday, November 25th) at 2 PM, which a 2 PM event blocks,
 /// and is offered the nearest free slots on either side.
-async fn asks_for_2pm_and_is_offered_around_it(app: &common::TestApp, heard: &Scripted) {
-    let answer = call(app, heard, &[HIRING, "Tomorrow at 2."]).await;
-    let agent = said(&answer, "agent").to_lowercase();
+async fn asks_for_2pm_and_is_offered_around_it(app: &common::TestApp) {
+    let answer = spoken_call(app, &[HIRING, "Tomorrow at 2 pm."]).await;
+    let agent = said(&answer, "agent");
     assert!(
         agent.contains(
             "alex is already booked then. i can offer wednesday, november 25th at 1:30 pm or 3 pm"
         ),
-        "{agent}"
+        "heard {:?}; said {agent:?}",
+        said(&answer, "caller")
     );
 }
 
@@ -710,7 +672,7 @@ async fn a_booking_a_move_and_a_cancel_by_phone_appear_change_and_disappear_in_r
     let radicale = Radicale::start();
     radicale.make_calendar(&reqwest::Client::new()).await;
     let url = radicale.calendar_url();
-    let app = spoken_app_with_calendar(url.clone(), |_| {}).await;
+    let app = spoken_app_with_calendar(Some(url.clone()), |_| {}).await;
 
     // Booked by phone: the event appears, with the caller, the purpose, the number and the
     // call's link.
@@ -877,8 +839,7 @@ async fn a_booking_made_while_radicale_fails_is_kept_and_written_once_it_is_back
     radicale.make_calendar(&reqwest::Client::new()).await;
     let direct = radicale.calendar_url();
     let proxy = Proxy::start(format!("http://127.0.0.1:{}", radicale.port)).await;
-    let heard = Scripted::default();
-    let app = app_with_calendar(&heard, Some(format!("{}/{USER}/work/", proxy.base)), |_| {}).await;
+    let app = spoken_app_with_calendar(Some(format!("{}/{USER}/work/", proxy.base)), |_| {}).await;
     eventually("the calendar is read", 30, || async {
         app.services.busy.snapshot().is_some()
     })
@@ -888,7 +849,7 @@ async fn a_booking_made_while_radicale_fails_is_kept_and_written_once_it_is_back
     proxy
         .refuse_writes
         .store(true, std::sync::atomic::Ordering::SeqCst);
-    let booked = call(&app, &heard, BOOK).await;
+    let booked = spoken_call(&app, BOOK).await;
     assert_eq!(booked["outcome"], "booked", "{booked}");
     let list = appointments(&app).await;
     let id = list[0]["id"].as_str().unwrap().to_string();
@@ -948,9 +909,8 @@ async fn an_event_moved_or_deleted_in_radicale_moves_or_cancels_its_appointment(
     let radicale = Radicale::start();
     radicale.make_calendar(&reqwest::Client::new()).await;
     let url = radicale.calendar_url();
-    let heard = Scripted::default();
-    let app = app_with_calendar(&heard, Some(url.clone()), |_| {}).await;
-    let booked = call(&app, &heard, BOOK).await;
+    let app = spoken_app_with_calendar(Some(url.clone()), |_| {}).await;
+    let booked = spoken_call(&app, BOOK).await;
     assert_eq!(booked["outcome"], "booked", "{booked}");
     let id = appointments(&app).await[0]["id"]
         .as_str()
@@ -1067,15 +1027,14 @@ async fn radicale_unreachable_at_call_time_takes_a_tentative_request_and_notifie
     let url = radicale.calendar_url();
     radicale.stop();
     let (hook, received) = receiver().await;
-    let heard = Scripted::default();
-    let app = app_with_calendar(&heard, Some(url), |c| {
+    let app = spoken_app_with_calendar(Some(url), |c| {
         c.webhook_url = Some(hook);
         c.webhook_secret = Some("s3cret".into());
     })
     .await;
     let mut lines = BOOK.to_vec();
     lines.push("Yes, that's right.");
-    let call = call(&app, &heard, &lines).await;
+    let call = spoken_call(&app, &lines).await;
     let agent = said(&call, "agent");
     assert!(agent.contains("can't reach the calendar"), "{agent}");
     assert!(!agent.contains("You're booked"), "{agent}");
@@ -1164,9 +1123,8 @@ async fn a_subscription_feed_blocks_its_events_and_is_fetched_conditionally() {
     use std::sync::atomic::Ordering::SeqCst;
     // The board meeting (Wednesday 2 to 3 PM) comes from a read-only feed, no CalDAV at all.
     let feed = FeedServer::start(ics(EVENTS[0].1)).await;
-    let heard = Scripted::default();
     let url = feed.url.clone();
-    let app = app_with_calendar(&heard, None, |c| c.calendar.feeds = vec![url]).await;
+    let app = spoken_app_with_calendar(None, |c| c.calendar.feeds = vec![url]).await;
     let view = app.services.busy.clone();
     assert!(view.enabled());
     eventually("the feed is read", 30, || async {
@@ -1187,7 +1145,7 @@ async fn a_subscription_feed_blocks_its_events_and_is_fetched_conditionally() {
     );
 
     // A call is offered the free slots around it.
-    asks_for_2pm_and_is_offered_around_it(&app, &heard).await;
+    asks_for_2pm_and_is_offered_around_it(&app).await;
 
     // The feed changes (a new ETag): the new event blocks too.
     *feed.body.lock().unwrap() = ("\"v2\"".into(), ics(EVENTS[3].1));
@@ -1203,11 +1161,8 @@ async fn a_subscription_feed_blocks_its_events_and_is_fetched_conditionally() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn the_export_feed_is_valid_icalendar_holding_every_booking_at_its_secret_url() {
     const SECRET: &str = "0123456789abcdef0123";
-    let heard = Scripted::default();
-    let app = app_with_calendar(&heard, None, |c| {
-        c.calendar.export_secret = Some(SECRET.into())
-    })
-    .await;
+    let app =
+        spoken_app_with_calendar(None, |c| c.calendar.export_secret = Some(SECRET.into())).await;
     // Two bookings by phone-like callers and one cancelled.
     let book = |start: &str, name: &str, purpose: &str| frontdesk::store::NewAppointment {
         start: at(start),
@@ -1297,8 +1252,7 @@ async fn the_export_feed_is_valid_icalendar_holding_every_booking_at_its_secret_
         assert_eq!(r.status().as_u16(), 404, "{wrong}");
     }
     // Unset, the route is off.
-    let heard2 = Scripted::default();
-    let off = app_with_calendar(&heard2, None, |_| {}).await;
+    let off = spoken_app_with_calendar(None, |_| {}).await;
     let r = reqwest::get(format!("{}/calendar/{SECRET}.ics", off.base))
         .await
         .unwrap();
@@ -1494,8 +1448,7 @@ async fn a_server_with_a_token_sends_it_on_every_read_and_write() {
     let direct = radicale.calendar_url();
     let gate = BearerGate::start(format!("http://127.0.0.1:{}", radicale.port), "token-one").await;
     let through = gate.calendar_url();
-    let heard = Scripted::default();
-    let app = app_with_calendar(&heard, None, |c| {
+    let app = spoken_app_with_calendar(None, |c| {
         c.calendar.caldav_url = Some(through);
         c.calendar.token = Some("token-one".into());
     })
@@ -1509,7 +1462,7 @@ async fn a_server_with_a_token_sends_it_on_every_read_and_write() {
     .await;
 
     // Booked by phone, then cancelled: the event is written and deleted through the gate.
-    let booked = call(&app, &heard, BOOK).await;
+    let booked = spoken_call(&app, BOOK).await;
     assert_eq!(booked["outcome"], "booked", "{booked}");
     let id = appointments(&app).await[0]["id"]
         .as_str()
@@ -1519,9 +1472,8 @@ async fn a_server_with_a_token_sends_it_on_every_read_and_write() {
         our_event(&direct, &id).await.is_some()
     })
     .await;
-    let cancelled = call(
+    let cancelled = spoken_call(
         &app,
-        &heard,
         &["I have to cancel my appointment.", "Yes, please cancel it."],
     )
     .await;
@@ -1578,8 +1530,7 @@ async fn an_event_in_a_busy_calendar_blocks_its_slot_and_bookings_go_only_to_the
         .await
         .is_err());
 
-    let heard = Scripted::default();
-    let app = app_with_calendar(&heard, Some(work.clone()), |c| {
+    let app = spoken_app_with_calendar(Some(work.clone()), |c| {
         c.calendar.busy_calendars = vec![family.clone()]
     })
     .await;
@@ -1590,10 +1541,10 @@ async fn an_event_in_a_busy_calendar_blocks_its_slot_and_bookings_go_only_to_the
             .is_some_and(|s| s.busy.iter().any(|b| b.uid == "board"))
     })
     .await;
-    asks_for_2pm_and_is_offered_around_it(&app, &heard).await;
+    asks_for_2pm_and_is_offered_around_it(&app).await;
 
     // A booking lands in the main calendar, never in the busy one.
-    let booked = call(&app, &heard, BOOK).await;
+    let booked = spoken_call(&app, BOOK).await;
     assert_eq!(booked["outcome"], "booked", "{booked}");
     let id = appointments(&app).await[0]["id"]
         .as_str()
@@ -1635,7 +1586,7 @@ async fn a_booking_after_the_clocks_change_lands_at_the_right_instant_and_london
         )
         .await;
     let url = radicale.calendar_url();
-    let app = spoken_app_with_calendar(url.clone(), |c| c.now = Some(now)).await;
+    let app = spoken_app_with_calendar(Some(url.clone()), |c| c.now = Some(now)).await;
     eventually("the calendar is read", 30, || async {
         app.services
             .busy
