@@ -4,7 +4,8 @@
 //! One function, [`busy`], of (the text, the horizon, the persona's zone): recurring events are
 //! expanded (`RRULE`, `RDATE`, `EXDATE`; an instance moved or cancelled by a `RECURRENCE-ID`
 //! override is replaced by it), times with a `TZID` are read in that IANA zone (Outlook's
-//! Windows names and path-like ids such as `/mozilla.org/…/Europe/London` are mapped to one),
+//! Windows names and path-like ids such as `/mozilla.org/…/Europe/London` are mapped to one; a
+//! `TZID` naming no zone is read by its `VTIMEZONE`, matched to the zone keeping its clocks),
 //! UTC times as UTC, floating times and all-day events in the persona's zone (an all-day event
 //! holds its whole local days). Events marked `TRANSP:TRANSPARENT` or `STATUS:CANCELLED` hold
 //! nothing.
@@ -22,11 +23,12 @@
 use std::collections::{HashMap, HashSet};
 use std::str::FromStr;
 
-use chrono::{DateTime, Duration, NaiveDate, NaiveDateTime, NaiveTime, TimeZone, Utc};
+use chrono::{DateTime, Datelike, Duration, NaiveDate, NaiveDateTime, NaiveTime, TimeZone, Utc};
 use chrono_tz::Tz;
 use icalendar::parser::{Component, Property};
 
 use crate::logic::calendar::Booked;
+use crate::logic::vtimezone;
 
 /// Instances of one recurring event read at most; a rule that yields more within the horizon
 /// (say, every minute) is cut there and reported.
@@ -111,6 +113,7 @@ pub fn busy(
     let mut reading = Reading::default();
     let reader = Reader {
         zone,
+        defined: defined_zones(&roots, from, to, zone),
         problems: std::cell::RefCell::new(Vec::new()),
     };
     // Overrides (`RECURRENCE-ID`) replace the instance they name in their master's expansion.
@@ -148,6 +151,53 @@ pub fn busy(
     reading.busy.dedup();
     reading.problems = reader.problems.into_inner();
     Ok(reading)
+}
+
+/// The zones the text's `VTIMEZONE`s define under `TZID`s that name no known zone, each
+/// matched to the IANA zone keeping the same clocks over the horizon's years
+/// ([`vtimezone::matching_zone`]), by [`tzid_key`].
+fn defined_zones(
+    roots: &[Component<'_>],
+    from: DateTime<Utc>,
+    to: DateTime<Utc>,
+    zone: Tz,
+) -> HashMap<String, Tz> {
+    fn collect<'a>(c: &'a Component<'a>, out: &mut Vec<&'a Component<'a>>) {
+        if c.name.as_str().eq_ignore_ascii_case("VTIMEZONE") {
+            out.push(c);
+        }
+        for child in &c.components {
+            collect(child, out);
+        }
+    }
+    let mut blocks = Vec::new();
+    for root in roots {
+        collect(root, &mut blocks);
+    }
+    let years: Vec<i32> = (from.year()..=to.year().max(from.year())).take(3).collect();
+    let mut out = HashMap::new();
+    for block in blocks {
+        let Some(tzid) = prop(block, "TZID").map(|p| p.val.as_str()) else {
+            continue;
+        };
+        if zone_named(tzid).is_some() || out.contains_key(&tzid_key(tzid)) {
+            continue;
+        }
+        if let Some(tz) = vtimezone::matching_zone(block, &years, zone) {
+            out.insert(tzid_key(tzid), tz);
+        }
+    }
+    out
+}
+
+/// A `TZID` as a key: without quotes, escapes and surrounding space, so the `VTIMEZONE`'s
+/// `TZID:(UTC+01:00) Amsterdam\, Berlin` and an event's `TZID="(UTC+01:00) Amsterdam, Berlin"`
+/// are the same.
+fn tzid_key(tzid: &str) -> String {
+    tzid.trim()
+        .trim_matches('"')
+        .replace("\\,", ",")
+        .replace("\\;", ";")
 }
 
 /// Every `VEVENT` under `c`, at any depth.
@@ -227,6 +277,8 @@ fn local_instant(t: NaiveDateTime, tz: Tz) -> DateTime<Utc> {
 
 struct Reader {
     zone: Tz,
+    /// Zones the text defines under `TZID`s that name no known zone, by [`tzid_key`].
+    defined: HashMap<String, Tz>,
     problems: std::cell::RefCell<Vec<Problem>>,
 }
 
@@ -238,9 +290,9 @@ impl Reader {
         });
     }
 
-    /// The zone a `TZID` names, or the persona's (reported) when none is known.
+    /// The zone a `TZID` names or the text defines, or the persona's (reported) when neither.
     fn tz(&self, tzid: &str, uid: &str) -> Tz {
-        match zone_named(tzid) {
+        match zone_named(tzid).or_else(|| self.defined.get(&tzid_key(tzid)).copied()) {
             Some(tz) => tz,
             None => {
                 self.problem(
@@ -752,6 +804,49 @@ mod tests {
             })
             .collect();
         assert_eq!(got, expect, "{events:?}");
+    }
+
+    #[test]
+    fn a_tzid_naming_no_zone_is_read_by_its_vtimezone() {
+        // Exchange's display name for Central European time, defined in the text; a weekly
+        // 15:00 there from October 19th, across Europe's change on the 25th and into the week
+        // New York changes (November 1st), when the two are five hours apart, not six.
+        let ics = "BEGIN:VCALENDAR\nVERSION:2.0\nPRODID:-//Microsoft Corporation//Outlook 16.0 MIMEDIR//EN\n\
+             BEGIN:VTIMEZONE\nTZID:(UTC+01:00) Amsterdam\\, Berlin\\, Bern\\, Rome\\, Stockholm\\, Vienna\n\
+             BEGIN:STANDARD\nDTSTART:16010101T030000\nTZOFFSETFROM:+0200\nTZOFFSETTO:+0100\nRRULE:FREQ=YEARLY;BYDAY=-1SU;BYMONTH=10\nEND:STANDARD\n\
+             BEGIN:DAYLIGHT\nDTSTART:16010101T020000\nTZOFFSETFROM:+0100\nTZOFFSETTO:+0200\nRRULE:FREQ=YEARLY;BYDAY=-1SU;BYMONTH=3\nEND:DAYLIGHT\nEND:VTIMEZONE\n\
+             BEGIN:VEVENT\nUID:berlin\nDTSTART;TZID=\"(UTC+01:00) Amsterdam, Berlin, Bern, Rome, Stockholm, Vienna\":20261019T150000\n\
+             DTEND;TZID=\"(UTC+01:00) Amsterdam, Berlin, Bern, Rome, Stockholm, Vienna\":20261019T160000\nRRULE:FREQ=WEEKLY;COUNT=4\nEND:VEVENT\n\
+             BEGIN:VEVENT\nUID:nowhere\nDTSTART;TZID=Planet Nine:20261021T150000\nDURATION:PT1H\nEND:VEVENT\n\
+             END:VCALENDAR\n"
+            .replace('\n', "\r\n");
+        let got = busy(
+            &ics,
+            at("2026-10-01T00:00:00Z"),
+            at("2026-11-30T00:00:00Z"),
+            ZONE,
+        )
+        .expect("iCalendar");
+        let starts: Vec<String> = got
+            .busy
+            .iter()
+            .filter(|b| b.uid == "berlin")
+            .map(|b| b.start.format("%m-%dT%H:%M").to_string())
+            .collect();
+        assert_eq!(
+            starts,
+            ["10-19T13:00", "10-26T14:00", "11-02T14:00", "11-09T14:00"]
+        );
+        // Only the zone neither named nor defined is reported (and read in the persona's).
+        assert_eq!(got.problems.len(), 1, "{:?}", got.problems);
+        assert_eq!(got.problems[0].uid, "nowhere");
+        assert!(
+            got.busy
+                .iter()
+                .any(|b| b.uid == "nowhere" && b.start == at("2026-10-21T19:00:00Z")),
+            "{:?}",
+            got.busy
+        );
     }
 
     #[test]

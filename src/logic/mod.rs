@@ -26,3 +26,4 @@ pub mod ical;
 pub mod media;
 pub mod persona;
 pub mod timeparse;
+pub mod vtimezone;
