@@ -7,8 +7,8 @@
 //! Windows names and path-like ids such as `/mozilla.org/…/Europe/London` are mapped to one; a
 //! `TZID` naming no zone is read by its `VTIMEZONE`, matched to the zone keeping its clocks),
 //! UTC times as UTC, floating times and all-day events in the persona's zone (an all-day event
-//! holds its whole local days). Events marked `TRANSP:TRANSPARENT` or `STATUS:CANCELLED` hold
-//! nothing.
+//! holds its whole local days). Events marked `TRANSP:TRANSPARENT` (or Outlook's
+//! `X-MICROSOFT-CDO-BUSYSTATUS:FREE`) or `STATUS:CANCELLED` hold nothing.
 //!
 //! The other way, [`booking_event`] and [`calendar_text`] write Frontdesk's bookings as
 //! VEVENTs (with the `icalendar` builder: escaping and line folding as the RFC says): into the
@@ -128,7 +128,11 @@ pub fn busy(
     }
     for ev in &events {
         let uid = uid_of(ev);
-        if is(ev, "STATUS", "CANCELLED") || is(ev, "TRANSP", "TRANSPARENT") {
+        // Outlook marks "show as free" with its own property, sometimes without TRANSP.
+        if is(ev, "STATUS", "CANCELLED")
+            || is(ev, "TRANSP", "TRANSPARENT")
+            || is(ev, "X-MICROSOFT-CDO-BUSYSTATUS", "FREE")
+        {
             continue;
         }
         let is_override = prop(ev, "RECURRENCE-ID").is_some();
@@ -895,6 +899,16 @@ mod tests {
         check(
             &["UID:a\nDTSTART:20261202T150000Z\nDTEND:20261202T160000Z\nSTATUS:CANCELLED"],
             &[],
+        );
+        check(
+            &["UID:a\nDTSTART:20261202T150000Z\nDTEND:20261202T160000Z\nX-MICROSOFT-CDO-BUSYSTATUS:FREE"],
+            &[],
+        );
+        // Tentative, out of office and Outlook's other states hold their time.
+        check(
+            &["UID:a\nDTSTART:20261202T150000Z\nDTEND:20261202T160000Z\nSTATUS:TENTATIVE\nX-MICROSOFT-CDO-BUSYSTATUS:TENTATIVE",
+              "UID:b\nDTSTART:20261203T150000Z\nDTEND:20261203T160000Z\nX-MICROSOFT-CDO-BUSYSTATUS:OOF"],
+            &["12-02T15:00/12-02T16:00", "12-03T15:00/12-03T16:00"],
         );
         // Outside the horizon, or of no length.
         check(&["UID:a\nDTSTART:20270102T150000Z\nDURATION:PT1H"], &[]);
