@@ -41,6 +41,18 @@ fn the_natural_voice_speaks_sentences_and_survives_odd_input() {
         secs(&short)
     );
     assert!(loud_enough(&long));
+    // The voice's padding is cut: the first word starts within 60 ms of the line (hibari
+    // leads with about 320 ms of silence and trails about 470), and the line ends within
+    // 400 ms of the last loud frame (the kept 220 ms after the word's faint decay).
+    let voiced: Vec<bool> = long.chunks(160).map(frontdesk::sim::voiced).collect();
+    let first = voiced.iter().position(|v| *v).expect("a voiced frame");
+    let last = voiced.iter().rposition(|v| *v).expect("a voiced frame");
+    assert!(first * 20 <= 60, "the first word starts at {} ms", first * 20);
+    assert!(
+        (voiced.len() - 1 - last) * 20 <= 400,
+        "{} ms of silence after the last word",
+        (voiced.len() - 1 - last) * 20
+    );
     // Empty text, odd symbols and numbers do not kill the warm worker.
     assert!(tts::speak_line(voice.as_ref(), "").unwrap().is_empty());
     tts::speak_line(voice.as_ref(), "#$%^ 6 1 7, 5 5 5 — ok?").unwrap();

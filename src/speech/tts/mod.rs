@@ -68,7 +68,8 @@ pub trait TtsEngine: Send + Sync {
     }
 }
 
-/// Telephone audio: 8 kHz µ-law, level-normalised so every voice sounds equally loud.
+/// Telephone audio: 8 kHz µ-law, level-normalised so every voice sounds equally loud, with
+/// the voice's own silence around the words cut to [`LEAD_MS`] before and [`TAIL_MS`] after.
 pub fn to_line(speech: &Speech) -> Result<Vec<u8>, TtsError> {
     let mut pcm = resample::resample(&speech.samples, speech.rate, 8_000)?;
     let peak = pcm.iter().fold(0.0f32, |m, s| m.max(s.abs()));
@@ -78,7 +79,37 @@ pub fn to_line(speech: &Speech) -> Result<Vec<u8>, TtsError> {
             *s *= gain;
         }
     }
-    Ok(g711::encode_from_f32(&pcm))
+    let (from, to) = words_span(&pcm, 8_000);
+    Ok(g711::encode_from_f32(&pcm[from..to]))
+}
+
+/// Silence kept before the first word of a sentence. Voices pad their output (hibari leads
+/// with about 320 ms and trails about 470 ms): every millisecond of lead is added to the
+/// caller's wait for the agent's answer, and a sentence's tail plus the next one's lead is the
+/// pause between them.
+pub const LEAD_MS: usize = 30;
+/// Silence kept after the last word: with the next sentence's lead, a pause of about 250 ms.
+pub const TAIL_MS: usize = 220;
+/// A 10 ms window quieter than this (dBFS, after level normalisation to a 0.7 peak) is the
+/// voice's padding, not a word: 3 dB under what the simulated caller counts as voiced.
+const WORDS_DBFS: f32 = -48.0;
+
+/// The sample range of `pcm` (at `rate`) from [`LEAD_MS`] before its first window louder than
+/// [`WORDS_DBFS`] to [`TAIL_MS`] after its last; all of it when no window is.
+fn words_span(pcm: &[f32], rate: usize) -> (usize, usize) {
+    let window = rate / 100;
+    if window == 0 {
+        return (0, pcm.len());
+    }
+    let loud = |w: &[f32]| crate::audio::vad::level_dbfs(w) > WORDS_DBFS;
+    let mut windows = pcm.chunks(window).enumerate().filter(|(_, w)| loud(w));
+    let Some((first, _)) = windows.next() else {
+        return (0, pcm.len());
+    };
+    let last = windows.last().map_or(first, |(i, _)| i);
+    let from = (first * window).saturating_sub(LEAD_MS * rate / 1000);
+    let to = ((last + 1) * window + TAIL_MS * rate / 1000).min(pcm.len());
+    (from, to)
 }
 
 /// Synthesises `text` straight to telephone audio.
@@ -272,6 +303,36 @@ pub fn start(choice: TtsChoice, python: &Path) -> Result<Arc<dyn TtsEngine>, Tts
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_voices_padding_is_cut_to_a_short_lead_and_tail() {
+        // 320 ms of near-silence, 500 ms of a tone, 470 ms of near-silence, at 24 kHz.
+        let rate = 24_000;
+        let quiet = |ms: usize| vec![0.0005f32; rate * ms / 1000];
+        let tone: Vec<f32> = (0..rate / 2)
+            .map(|i| 0.5 * (i as f32 * 440.0 * std::f32::consts::TAU / rate as f32).sin())
+            .collect();
+        let samples = [quiet(320), tone, quiet(470)].concat();
+        let line = to_line(&Speech {
+            samples,
+            rate: 24_000,
+        })
+        .unwrap();
+        let pcm = g711::decode_to_f32(&line);
+        let ms = |n: usize| n * 1000 / 8_000;
+        let loud_at = pcm.iter().position(|s| s.abs() > 0.1).unwrap();
+        assert!((20..=40).contains(&ms(loud_at)), "lead {} ms", ms(loud_at));
+        let loud_until = pcm.len() - pcm.iter().rev().position(|s| s.abs() > 0.1).unwrap();
+        let tail = ms(pcm.len() - loud_until);
+        assert!((200..=240).contains(&tail), "tail {tail} ms");
+        // All quiet: kept as it is (there are no words to find).
+        let hush = to_line(&Speech {
+            samples: quiet(300),
+            rate: 24_000,
+        })
+        .unwrap();
+        assert_eq!(hush.len(), 2_400);
+    }
 
     #[test]
     fn a_sentence_is_synthesised_once_and_the_oldest_forgotten_first() {
