@@ -106,7 +106,7 @@ fn words_span(pcm: &[f32], rate: usize) -> (usize, usize) {
     let Some((first, _)) = windows.next() else {
         return (0, pcm.len());
     };
-    let last = windows.last().map_or(first, |(i, _)| i);
+    let last = windows.next_back().map_or(first, |(i, _)| i);
     let from = (first * window).saturating_sub(LEAD_MS * rate / 1000);
     let to = ((last + 1) * window + TAIL_MS * rate / 1000).min(pcm.len());
     (from, to)
