@@ -188,6 +188,7 @@ pub const REQUIRED_LINES: &[&str] = &[
     "no_choices_yet",
     "ask_message_again",
     "escalate_tonight",
+    "ask_time_on",
 ];
 
 /// A loaded, validated persona.

@@ -15,7 +15,7 @@ pub mod zone;
 
 use std::sync::Arc;
 
-use chrono::{DateTime, Duration, NaiveDateTime, NaiveTime, Utc};
+use chrono::{DateTime, Datelike, Duration, NaiveDate, NaiveDateTime, NaiveTime, Utc};
 use serde::Serialize;
 
 use crate::logic::calendar::speak_time;
@@ -417,6 +417,11 @@ pub struct Dialog {
     offered: Vec<DateTime<Utc>>,
     /// A day or time the caller gave before we were ready to use it.
     pending_when: Option<When>,
+    /// The last words heard tried to say a time that was lost ("tomorrow at you": whisper's
+    /// "two"), see [`understand::time_lost`].
+    time_lost: bool,
+    /// The day we asked the time on, after its time was lost: the answer's time is on it.
+    day_asked: Option<NaiveDate>,
     /// The goal is a message only because the caller's words named nothing else (their first
     /// sentence may have arrived alone): a clear request that follows redirects the call.
     goal_guessed: bool,
@@ -473,6 +478,8 @@ impl Dialog {
             proposed: None,
             offered: Vec::new(),
             pending_when: None,
+            time_lost: false,
+            day_asked: None,
             goal_guessed: false,
             name_declined: false,
             heard_number: None,
@@ -540,6 +547,7 @@ impl Dialog {
                 if !text.is_empty() {
                     self.silences = 0;
                     self.unheard = 0;
+                    self.time_lost = understand::time_lost(text);
                     self.on_heard(text, now, &mut out);
                 }
             }
@@ -2036,6 +2044,12 @@ impl Dialog {
             return;
         }
         let mut when = self.wish(text, now);
+        // "2 PM." after "what time on Wednesday?" means Wednesday.
+        if let Some(day) = self.day_asked.take() {
+            if when.date.is_none() && (when.time.is_some() || when.part.is_some()) {
+                when.date = Some(day);
+            }
+        }
         // "How about 10:30?" after choices on one day means that day.
         if when.date.is_none() && when.time.is_some() && self.stage == Stage::Choose {
             when.date = self
@@ -2108,6 +2122,19 @@ impl Dialog {
                         self.offer_near(wish, now, out, Some("unavailable_generic"));
                     }
                 }
+            }
+            // "Tomorrow at [lost]": ask the time on that day rather than offer its first
+            // slots to a caller who named one.
+            (Some(d), None) if when.part.is_none() && self.time_lost => {
+                self.day_asked = Some(d);
+                self.stage = Stage::AskWhen;
+                let day = format!(
+                    "{}, {} {}",
+                    d.format("%A"),
+                    d.format("%B"),
+                    calendar::ordinal(d.day())
+                );
+                self.say_line(out, "ask_time_on", &[("day", &day)], Expect::When);
             }
             (Some(d), None) => {
                 let cal = self.calendar();

@@ -649,6 +649,70 @@ fn whisper_style_times_are_understood() {
 }
 
 #[test]
+fn a_day_whose_time_was_lost_on_the_line_is_asked_its_time() {
+    // Whisper writes a short "two" or "ten" it half heard as another word ("you", "the") after "at": the
+    // caller named a time, so the agent asks for it on that day instead of offering the day's
+    // first slots; the answer's time is on that day, wherever it is asked from.
+    for (lost, again, slot) in [
+        (
+            "Tomorrow at you.",
+            "2 pm.",
+            "Wednesday, November 25th at 2 PM",
+        ),
+        (
+            "Friday at the.",
+            "Ten in the morning.",
+            "Friday, November 27th at 10 AM",
+        ),
+        (
+            "Um, Thursday at, uh",
+            "At 3:30.",
+            "Thursday, November 26th at 3:30 PM",
+        ),
+    ] {
+        check(
+            Some("+16175550111"),
+            &[
+                (
+                    "This is Dana Kim, I need an appointment about the audit.",
+                    "What day and time",
+                ),
+                (lost, "Sorry, I didn't catch the time. What time on"),
+                (again, &format!("{slot}. Shall I go ahead")),
+            ],
+        );
+    }
+    // In the first words too.
+    check(
+        Some("+16175550111"),
+        &[
+            ("Hi, this is Dana Kim, can I book a meeting with Alex tomorrow at you about the audit?", "What time on Wednesday, November 25th"),
+            ("At 11.", "Wednesday, November 25th at 11 AM. Shall I go ahead"),
+        ],
+    );
+    // A day alone, or "at" that names no time, still gets the day's first free slots.
+    for day in [
+        "Tomorrow.",
+        "Tomorrow at the latest.",
+        "Any time tomorrow at all.",
+    ] {
+        check(
+            Some("+16175550111"),
+            &[
+                (
+                    "This is Dana Kim, I need an appointment about the audit.",
+                    "What day and time",
+                ),
+                (
+                    day,
+                    "I can offer Wednesday, November 25th at 9 AM or 9:30 AM",
+                ),
+            ],
+        );
+    }
+}
+
+#[test]
 fn a_request_with_everything_goes_straight_to_the_proposal() {
     check(
         Some("+16175550111"),

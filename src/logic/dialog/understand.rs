@@ -598,6 +598,29 @@ pub fn choice(text: &str, n: usize) -> Option<usize> {
     None
 }
 
+/// The words try to say a clock time that did not survive the line: "at" followed by a word
+/// that is no time ("tomorrow at you.", "Friday at to"), as whisper writes a short "two" or
+/// "ten" it half heard. Only read when no time was understood. "At all", "at least", "at any
+/// time" and the like say no time.
+pub fn time_lost(text: &str) -> bool {
+    const NOT_A_TIME: &[&str] = &[
+        "all", "least", "most", "once", "any", "anytime", "some", "latest", "earliest", "your",
+        "a", "an",
+    ];
+    let padded = padded_words(text);
+    let words: Vec<&str> = padded.split_whitespace().collect();
+    (0..words.len()).any(|i| {
+        if words[i] != "at" {
+            return false;
+        }
+        match (words.get(i + 1), words.get(i + 2)) {
+            (None, _) => true,
+            (Some(&"the"), Some(next)) if NOT_A_TIME.contains(next) => false,
+            (Some(next), _) => !NOT_A_TIME.contains(next),
+        }
+    })
+}
+
 /// The caller points at a time the agent offered ("the first one you mentioned", "the time you
 /// said").
 pub fn refers_to_offer(text: &str) -> bool {
