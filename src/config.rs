@@ -490,6 +490,9 @@ impl Config {
             "FRONTDESK_STT_WORKERS" => self.stt_workers = Some(whole(key, value)?),
             "FRONTDESK_TTS_CACHE" => self.tts_cache = whole(key, value)?,
             "FRONTDESK_PAUSE_MS" => self.vad.pause_ms = whole(key, value)?,
+            "FRONTDESK_COMPLETE_END_SILENCE_MS" => {
+                self.vad.complete_end_silence_ms = whole(key, value)?
+            }
             "FRONTDESK_VAD" => {
                 self.vad.engine = match value.trim() {
                     "auto" => VadEngine::Auto,
@@ -613,6 +616,13 @@ impl Config {
             return Err(invalid(
                 "vad.end_silence_ms",
                 "must be ≥ 200 and not more than vad.long_end_silence_ms",
+            ));
+        }
+        if self.vad.complete_end_silence_ms > self.vad.end_silence_ms {
+            return Err(invalid(
+                "vad.complete_end_silence_ms (FRONTDESK_COMPLETE_END_SILENCE_MS)",
+                "must not be more than vad.end_silence_ms: a complete answer never waits longer \
+                 than an ordinary one",
             ));
         }
         let (open, hold) = (self.vad.speech_threshold, self.vad.hold_threshold);

@@ -122,6 +122,11 @@ pub struct VadConfig {
     /// so far can be transcribed while the endpointer waits out the rest of the silence.
     /// `0` never reports pauses.
     pub pause_ms: u32,
+    /// Trailing silence that ends a complete answer (a yes or no, a short finished answer, a
+    /// whole phone number) once whisper has the words before the silence and the caller has
+    /// said nothing since: the turn ends this long after their last word, or as soon as
+    /// whisper answers when that is later. Only with `pause_ms` set.
+    pub complete_end_silence_ms: u32,
     /// Audio kept from before the detected start, so first syllables are not clipped.
     pub pre_roll_ms: u32,
 }
@@ -142,7 +147,8 @@ impl Default for VadConfig {
             request_end_silence_ms: 1100,
             long_end_silence_ms: 1600,
             max_utterance_ms: 25_000,
-            pause_ms: 260,
+            pause_ms: 120,
+            complete_end_silence_ms: 280,
             pre_roll_ms: 300,
         }
     }
@@ -220,8 +226,9 @@ pub enum Endpoint {
     /// The caller finished speaking.
     Ended(Utterance),
     /// The caller paused for `pause_ms`: the utterance so far (its pause trimmed as an ended
-    /// one's is). The utterance stays open; if the caller says nothing more it ends later with
-    /// this same audio and [`Endpointer::speech_frames`] unchanged.
+    /// one's is, to at most 200 ms). The utterance stays open; if the caller says nothing more
+    /// it ends later with the same words (the same audio, up to a longer tail of silence) and
+    /// [`Endpointer::speech_frames`] unchanged.
     Paused(Utterance),
 }
 
@@ -344,6 +351,25 @@ impl Endpointer {
     /// Milliseconds of speech in the open utterance.
     pub fn speech_ms(&self) -> u32 {
         self.speech_frames * FRAME_MS
+    }
+
+    /// Milliseconds of silence since the open utterance's last speech.
+    pub fn trailing_silence_ms(&self) -> u32 {
+        self.trailing_silence * FRAME_MS
+    }
+
+    /// The open utterance so far when the caller is in a pause of at least `pause_ms` now (its
+    /// pause trimmed as [`Endpoint::Paused`]'s is): the words a pause's transcription missed,
+    /// because whisper was still busy when the pause began, can go to whisper late.
+    pub fn paused_utterance(&self) -> Option<Utterance> {
+        let pause = self.cfg.pause_ms;
+        (self.in_speech && pause > 0 && self.trailing_silence * FRAME_MS >= pause).then(|| {
+            Utterance {
+                audio: self.trimmed_audio().to_vec(),
+                speech_ms: self.speech_frames * FRAME_MS,
+                truncated: false,
+            }
+        })
     }
 
     /// Frames of speech in the open utterance: unchanged since a pause means nothing was said
@@ -599,12 +625,17 @@ mod tests {
             names[1].starts_with("pause") && names[2].starts_with("end"),
             "{ev:?}"
         );
-        // 260 ms (13 frames) after the speech stopped at frame 100; the end 700 ms after.
-        assert_eq!((ev[1].0, ev[2].0), (100 + 13 - 1, 100 + 35 - 1));
-        assert_eq!(
-            names[1].trim_start_matches("pause"),
-            names[2].trim_start_matches("end")
-        );
+        // 120 ms (6 frames) after the speech stopped at frame 100; the end 700 ms after, with
+        // the same audio and the longer tail of silence an end keeps (200 ms).
+        assert_eq!((ev[1].0, ev[2].0), (100 + 6 - 1, 100 + 35 - 1));
+        let ms = |e: &str| {
+            e.trim_start_matches(char::is_alphabetic)
+                .trim_start()
+                .trim_end_matches("ms")
+                .parse::<usize>()
+                .unwrap()
+        };
+        assert_eq!(ms(names[1]) + 80, ms(names[2]), "{ev:?}");
         let ev = run_all(
             &[
                 (-70.0, 50),
@@ -638,7 +669,7 @@ mod tests {
         let mut seed = 5;
         assert!(ep.end_now().is_none());
         let mut paused = None;
-        for &(db, n) in &[(-70.0, 50), (-20.0, 50), (-70.0, 13)] {
+        for &(db, n) in &[(-70.0, 50), (-20.0, 50), (-70.0, 8)] {
             for _ in 0..n {
                 let (l, w) = frame(db, &mut seed);
                 if let Some(Endpoint::Paused(u)) = ep.push(&l, &w, None) {
@@ -649,7 +680,8 @@ mod tests {
         let paused = paused.expect("the pause was reported");
         let speech = ep.speech_frames();
         let u = ep.end_now().expect("an utterance was open");
-        assert_eq!(u.audio.len(), paused.audio.len());
+        // The pause's 120 ms, and the 40 ms of silence since.
+        assert_eq!(u.audio.len(), paused.audio.len() + 2 * 320);
         assert_eq!(u.speech_ms, speech * FRAME_MS);
         assert!(!ep.in_speech() && !u.truncated);
     }

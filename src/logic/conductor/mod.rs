@@ -258,7 +258,8 @@ struct Job {
 }
 
 /// The words so far of an utterance the caller paused in, transcribed while the endpointer
-/// waits out the rest of the silence: a complete answer ends the turn at once; otherwise, if
+/// waits out the rest of the silence: a complete answer ends the turn after a short silence
+/// (`complete_end_silence_ms`), or at once when whisper answers later than that; otherwise, if
 /// the caller says nothing more, the turn ends with these words and whisper is not run again.
 struct Early {
     job: u64,
@@ -271,6 +272,8 @@ struct Early {
     words_ended: Instant,
     /// Whisper's words, once back.
     text: Option<Option<String>>,
+    /// The words were a complete answer: the utterance ends after the short silence.
+    complete: bool,
     /// The utterance ended at this pause while whisper was still at work: its result is the
     /// turn's.
     ended: Option<Job>,
@@ -637,9 +640,11 @@ impl Conductor {
             stt: None,
         };
         // Nothing said since the pause whose words are (being) transcribed: those are the turn.
-        if let Some(mut early) = self.early.take() {
+        // (Words of an earlier utterance still with whisper stay its own.)
+        if let Some(mut early) = self.early.take_if(|e| e.ended.is_none()) {
             if early.speech_frames * FRAME_MS == u.speech_ms {
                 meta.sent = early.sent;
+                meta.at_pause = early.complete;
                 meta.stt = early
                     .answered
                     .map(|a| a.saturating_duration_since(early.sent));
@@ -668,7 +673,7 @@ impl Conductor {
     /// nothing more.
     fn on_pause(&mut self, u: Utterance, at: Moment) {
         if self.early.as_ref().is_some_and(|e| e.text.is_none()) {
-            return; // whisper is still on the last pause's words
+            return; // whisper is still on earlier words: they go when it answers
         }
         let job = self.next_job;
         self.next_job += 1;
@@ -679,9 +684,12 @@ impl Conductor {
             answered: None,
             words_ended: at
                 .mono
-                .checked_sub(Duration::from_millis(self.settings.vad.pause_ms as u64))
+                .checked_sub(Duration::from_millis(
+                    self.endpointer.trailing_silence_ms() as u64
+                ))
                 .unwrap_or(at.mono),
             text: None,
+            complete: false,
             ended: None,
         });
         self.emit(Output::Transcribe {
@@ -691,16 +699,29 @@ impl Conductor {
         });
     }
 
+    /// The caller is in a pause whose words never went to whisper (it was busy with earlier
+    /// ones when the pause began): they go now.
+    fn catch_up_pause(&mut self, at: Moment) {
+        if self.early.is_none() {
+            if let Some(u) = self.endpointer.paused_utterance() {
+                self.on_pause(u, at);
+            }
+        }
+    }
+
     /// Whisper's words for the words before a pause.
     fn on_early(&mut self, mut early: Early, text: Option<String>, at: Moment) {
         early.answered = Some(at.mono);
         if let Some(meta) = early.ended.take() {
-            return self.heard(meta, text, at);
+            self.heard(meta, text, at);
+            return self.catch_up_pause(at);
         }
         let same_pause =
             self.endpointer.in_speech() && self.endpointer.speech_frames() == early.speech_frames;
         if !same_pause {
-            return; // the caller spoke on: the utterance's end decides
+            // The caller spoke on: the utterance's end decides, or the words to their pause
+            // now, if they are in one.
+            return self.catch_up_pause(at);
         }
         // Words over the paused agent: known now, not at the utterance's end.
         if self.paused_at.is_some() {
@@ -734,6 +755,21 @@ impl Conductor {
             }
             self.endpointer.set_utterance_silence(silence);
             early.text = Some(text);
+            self.early = Some(early);
+            return;
+        }
+        // A complete answer: the turn ends once the caller has been quiet for the short
+        // silence, with these words (the endpointer ends the utterance then, and
+        // `on_utterance` finds them); at once if they have been already.
+        let quick = self.settings.vad.complete_end_silence_ms;
+        if self.endpointer.trailing_silence_ms() < quick {
+            debug!(
+                quick,
+                "a complete answer: the turn ends after the short silence"
+            );
+            self.endpointer.set_utterance_silence(Some(quick));
+            early.text = Some(text);
+            early.complete = true;
             self.early = Some(early);
             return;
         }

@@ -1068,7 +1068,8 @@ fn a_two_minute_call_runs_in_a_blink() {
 
 // ----- early transcription at a pause ---------------------------------------------------------
 
-/// The shipped pause: the words before a 260 ms pause go to whisper at once.
+/// The shipped pause: the words before a 120 ms pause go to whisper at once, and a complete
+/// answer ends the turn 280 ms after the caller's last word.
 fn with_pauses() -> Settings {
     Settings {
         vad: VadConfig::default(),
@@ -1105,8 +1106,8 @@ fn a_complete_short_answer_ends_the_turn_at_the_pause() {
     let (job, _) = line.early_job();
     line.quiet(100); // whisper's time
     line.answer(job, "Dana Kim.");
-    // Answered at once: the turn is logged and the reply on its way, 360 ms after the words,
-    // not the 700 ms silence plus whisper's time.
+    // Whisper answered after the short silence: the turn is logged and the reply on its way at
+    // once, 360 ms after the words, not the 700 ms silence plus whisper's time.
     assert_eq!(line.last_caller().as_deref(), Some("Dana Kim."));
     line.quiet(20);
     assert!(
@@ -1253,6 +1254,7 @@ fn a_phone_number_half_read_out_is_never_cut_off() {
     let (job, audio_ms) = line.early_job();
     assert!(audio_ms >= 3_000, "{audio_ms} ms: only the last group");
     line.answer(job, "Dana Kim, my number is 617 555 0123.");
+    line.quiet(40); // the short silence after a complete answer
     assert_eq!(
         line.last_caller().as_deref(),
         Some("Dana Kim, my number is 617 555 0123.")
@@ -1491,4 +1493,175 @@ fn quiet_echo_under_the_guard_does_not_pause_the_agent() {
         "playback went on under its own echo"
     );
     assert_eq!(line.clears(), 0);
+}
+
+// ----- a complete answer ends after a short silence --------------------------------------------
+
+impl Line {
+    /// With early transcription: the caller speaks for `speech_ms` and falls quiet; whisper
+    /// hears `text` in the words before the pause `whisper_ms` after it began (0: as soon as
+    /// the pause is reported). Returns how long after their last word the turn ended (at most
+    /// 3 s of silence), `None` if it did not.
+    fn answer_after(&mut self, speech_ms: u32, text: &str, whisper_ms: u32) -> Option<u64> {
+        self.speak(speech_ms);
+        let spoke_until = self.ms();
+        let turns = self.caller_turns().len();
+        self.quiet(VadConfig::default().pause_ms);
+        let (job, _) = self.early_job();
+        self.quiet(whisper_ms);
+        self.answer(job, text);
+        while self.caller_turns().len() == turns {
+            if self.ms() - spoke_until >= 3_000 {
+                return None;
+            }
+            self.quiet(20);
+        }
+        assert!(
+            self.jobs.is_empty() && self.early_jobs.is_empty(),
+            "the words were transcribed twice"
+        );
+        Some(self.ms() - spoke_until)
+    }
+}
+
+/// A complete short answer whisper has before the short silence is over ends the turn at
+/// 280 ms, with those words: no second pass.
+#[test]
+fn a_complete_short_answer_ends_after_the_short_silence() {
+    for (text, whisper_ms) in [("Dana Kim.", 0), ("Dana Kim.", 100)] {
+        let mut line = at_the_name_question();
+        let waited = line.answer_after(900, text, whisper_ms);
+        assert!(
+            waited.is_some_and(|w| (280..=300).contains(&w)),
+            "{text:?} heard {whisper_ms} ms into the pause: ended {waited:?} ms after the words"
+        );
+        assert_eq!(line.last_caller().as_deref(), Some(text));
+        line.quiet(20);
+        assert!(
+            line.last_agent().contains("number"),
+            "{}",
+            line.last_agent()
+        );
+        let timing = line.notes.iter().rev().find(|(k, _)| *k == "reply_timing");
+        assert!(
+            timing.is_some_and(|(_, d)| d.starts_with("end=pause")),
+            "{timing:?}"
+        );
+    }
+}
+
+/// Whisper slower than the short silence: the turn ends the moment its words are back.
+#[test]
+fn a_complete_answer_whisper_is_slow_on_ends_when_it_answers() {
+    let mut line = at_the_name_question();
+    let waited = line.answer_after(900, "Dana Kim.", 300);
+    assert!(
+        waited.is_some_and(|w| (420..=440).contains(&w)),
+        "{waited:?}"
+    );
+}
+
+/// The short silence is the caller's, never cut: a pause the caller speaks on after is part of
+/// the utterance, whatever whisper made of the words before it.
+#[test]
+fn a_caller_who_speaks_on_within_the_short_silence_is_heard_whole() {
+    let mut line = at_the_name_question();
+    let turns = line.caller_turns().len();
+    line.speak(900);
+    line.quiet(VadConfig::default().pause_ms);
+    let (job, _) = line.early_job();
+    line.answer(job, "Dana.");
+    line.quiet(100); // 220 ms into the pause: not yet the short silence
+    line.speak(700);
+    line.quiet(1_000);
+    assert_eq!(line.caller_turns().len(), turns, "cut off after \"Dana.\"");
+    let (job, audio_ms) = line.early_job();
+    assert!(
+        audio_ms >= 1_800,
+        "{audio_ms} ms: only the words after the pause"
+    );
+    line.answer(job, "Dana Kim from Acme.");
+    assert_eq!(line.last_caller().as_deref(), Some("Dana Kim from Acme."));
+    assert!(line.jobs.is_empty(), "transcribed again");
+}
+
+/// Words whisper heard before the caller spoke on are not the turn: when the utterance ends
+/// before the words to its last pause went to whisper, the whole of it is transcribed again.
+#[test]
+fn audio_after_the_early_words_forces_a_final_pass() {
+    let mut line = at_the_name_question();
+    line.speak(900);
+    line.quiet(VadConfig::default().pause_ms);
+    let (stale, _) = line.early_job();
+    // Whisper is still on the first words while the caller goes on and finishes.
+    line.speak(700);
+    line.quiet(700);
+    assert!(line.early_jobs.is_empty(), "one pass at a time");
+    let (last, audio_ms) = line
+        .jobs
+        .pop_front()
+        .expect("the whole utterance went to whisper");
+    assert!(audio_ms >= 1_800, "{audio_ms} ms");
+    line.answer(stale, "Dana.");
+    assert_eq!(
+        line.last_caller().as_deref(),
+        Some("I'd like to leave a message for Alex.")
+    );
+    line.answer(last, "Dana Kim from Acme.");
+    assert_eq!(line.last_caller().as_deref(), Some("Dana Kim from Acme."));
+}
+
+/// When whisper answers for words the caller has since spoken on after, and they are in a
+/// pause again, the words to that pause go to whisper at once, and can end the turn.
+#[test]
+fn a_pause_missed_while_whisper_was_busy_is_transcribed_when_it_answers() {
+    let mut line = at_the_name_question();
+    line.speak(900);
+    line.quiet(VadConfig::default().pause_ms);
+    let (stale, _) = line.early_job();
+    line.speak(700);
+    let spoke_until = line.ms();
+    line.quiet(200);
+    assert!(line.early_jobs.is_empty(), "one pass at a time");
+    line.answer(stale, "Dana.");
+    let (job, audio_ms) = line.early_job();
+    assert!(audio_ms >= 1_800, "{audio_ms} ms");
+    line.answer(job, "Dana Kim from Acme.");
+    line.quiet(100);
+    assert_eq!(line.last_caller().as_deref(), Some("Dana Kim from Acme."));
+    let waited = line.ms() - spoke_until;
+    assert!(waited <= 300, "{waited}");
+    assert!(line.jobs.is_empty(), "transcribed again");
+}
+
+/// A phone number being read out is never cut off by the short silence: its first groups
+/// wait the longest silence, and the turn is the whole number.
+#[test]
+fn a_number_mid_reading_waits_the_longest_silence() {
+    for groups in ["617.", "617 555.", "Six one seven, five five five."] {
+        let mut line = at_the_name_question();
+        line.answer_after(900, "Dana Kim.", 0)
+            .expect("the name ended the turn");
+        line.until_quiet();
+        assert!(
+            line.last_agent().contains("number"),
+            "{}",
+            line.last_agent()
+        );
+        let turns = line.caller_turns().len();
+        line.speak(900);
+        line.quiet(VadConfig::default().pause_ms);
+        let (job, _) = line.early_job();
+        line.answer(job, groups);
+        line.quiet(1_400);
+        assert_eq!(line.caller_turns().len(), turns, "{groups:?} cut off");
+        // The caller reads the rest: the turn is the whole number, from one more pass.
+        line.speak(600);
+        line.quiet(VadConfig::default().pause_ms);
+        let (job, audio_ms) = line.early_job();
+        assert!(audio_ms >= 3_000, "{audio_ms} ms: only the last group");
+        line.answer(job, "617 555 0123.");
+        line.quiet(700); // asked whether to call back on this number: the question's silence
+        assert_eq!(line.last_caller().as_deref(), Some("617 555 0123."));
+    }
 }
