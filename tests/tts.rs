@@ -47,7 +47,11 @@ fn the_natural_voice_speaks_sentences_and_survives_odd_input() {
     let voiced: Vec<bool> = long.chunks(160).map(frontdesk::sim::voiced).collect();
     let first = voiced.iter().position(|v| *v).expect("a voiced frame");
     let last = voiced.iter().rposition(|v| *v).expect("a voiced frame");
-    assert!(first * 20 <= 60, "the first word starts at {} ms", first * 20);
+    assert!(
+        first * 20 <= 60,
+        "the first word starts at {} ms",
+        first * 20
+    );
     assert!(
         (voiced.len() - 1 - last) * 20 <= 400,
         "{} ms of silence after the last word",
