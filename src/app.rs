@@ -85,6 +85,7 @@ pub async fn build_services(
 ) -> anyhow::Result<Arc<Services>> {
     let persona = Persona::load(&config.persona)
         .with_context(|| format!("loading the persona ({})", config.persona.display()))?;
+    let config = resolve_calendar(config).await?;
     let store = SqliteStore::open(&config.database_url)
         .await
         .with_context(|| format!("opening the call log ({})", config.database_url))?
@@ -148,6 +149,26 @@ pub async fn build_services(
         .await
         .context("closing the calls the last run left open")?;
     Ok(services)
+}
+
+/// Finds the calendar collections `[calendar]` leads to (once, before the calendar loops
+/// start: a root or principal URL and `calendar_name`, named busy calendars) and puts their
+/// URLs in the config, which every later read and write uses.
+async fn resolve_calendar(mut config: Config) -> anyhow::Result<Config> {
+    let resolved = crate::caldav::discover::resolve(&config.calendar)
+        .await
+        .context("finding the executive's calendar (calendar.caldav_url)")?;
+    if let Some(r) = resolved {
+        info!(
+            given = config.calendar.caldav_url.as_deref().unwrap_or_default(),
+            calendar = %r.main,
+            busy_calendars = ?r.busy,
+            "the executive's calendar, where bookings go"
+        );
+        config.calendar.caldav_url = Some(r.main);
+        config.calendar.busy_calendars = r.busy;
+    }
+    Ok(config)
 }
 
 /// The dashboard's session key: from `session_secret`, or from the secret this instance

@@ -51,6 +51,12 @@ fn check_calendar_url(key: &str, url: &str) -> Result<(), ConfigError> {
     }
 }
 
+/// Whether a `busy_calendars` entry is meant as a URL (it has a scheme, `://`) rather than a
+/// calendar's name.
+pub fn is_calendar_url(entry: &str) -> bool {
+    entry.contains("://")
+}
+
 /// Whether `token` can go in an `Authorization: Bearer` header as it is: visible ASCII, no
 /// spaces or line breaks (so not `Bearer …` either).
 pub fn bearer_token_ok(token: &str) -> bool {
@@ -193,8 +199,13 @@ impl EmailConfig {
 #[serde(default, deny_unknown_fields)]
 pub struct CalendarConfig {
     /// The calendar collection's URL (`FRONTDESK_CALDAV_URL`), e.g.
-    /// `https://caldav.fastmail.com/dav/calendars/user/alex@example.com/Default/`.
+    /// `https://caldav.fastmail.com/dav/calendars/user/alex@example.com/Default/`, or the
+    /// server's root or the user's principal, from which the calendars are discovered at
+    /// startup (`caldav::discover`).
     pub caldav_url: Option<String>,
+    /// The display name of the calendar bookings go to, when `caldav_url` leads to several
+    /// (`FRONTDESK_CALDAV_CALENDAR`; case-insensitive).
+    pub calendar_name: Option<String>,
     /// The CalDAV user name (`FRONTDESK_CALDAV_USER`), for Basic auth.
     pub user: Option<String>,
     /// The password, preferably an app password (`FRONTDESK_CALDAV_PASSWORD`).
@@ -206,8 +217,9 @@ pub struct CalendarConfig {
     /// (`FRONTDESK_CALDAV_TOKEN_FILE`), so a refresher outside Frontdesk can rotate it.
     pub token_file: Option<PathBuf>,
     /// More calendar collections on the same server, read with the same credentials, whose
-    /// events are busy time too (`FRONTDESK_CALDAV_BUSY_CALENDARS`, comma-separated).
-    /// Bookings are written only to `caldav_url`.
+    /// events are busy time too (`FRONTDESK_CALDAV_BUSY_CALENDARS`, comma-separated): each a
+    /// collection's URL or a calendar's display name, found like `calendar_name`. Bookings are
+    /// written only to `caldav_url`'s calendar.
     pub busy_calendars: Vec<String>,
     /// Seconds between reads of the calendar and the feeds (`FRONTDESK_CALDAV_POLL_SECS`).
     pub poll_secs: u64,
@@ -226,6 +238,7 @@ impl Default for CalendarConfig {
     fn default() -> Self {
         Self {
             caldav_url: None,
+            calendar_name: None,
             user: None,
             password: None,
             token: None,
@@ -244,6 +257,7 @@ impl std::fmt::Debug for CalendarConfig {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("CalendarConfig")
             .field("caldav_url", &self.caldav_url)
+            .field("calendar_name", &self.calendar_name)
             .field("user", &self.user)
             .field("password", &self.password.as_ref().map(|_| "…"))
             .field("token", &self.token.as_ref().map(|_| "…"))
@@ -431,6 +445,7 @@ impl Config {
                 }
             }
             "FRONTDESK_CALDAV_URL" => self.calendar.caldav_url = opt(value),
+            "FRONTDESK_CALDAV_CALENDAR" => self.calendar.calendar_name = opt(value),
             "FRONTDESK_CALDAV_USER" => self.calendar.user = opt(value),
             "FRONTDESK_CALDAV_PASSWORD" => self.calendar.password = opt(value),
             "FRONTDESK_CALDAV_TOKEN" => self.calendar.token = opt(value),
@@ -674,6 +689,7 @@ impl Config {
         }
         let Some(url) = &c.caldav_url else {
             if c.user.is_some()
+                || c.calendar_name.is_some()
                 || c.password.is_some()
                 || c.token.is_some()
                 || c.token_file.is_some()
@@ -681,13 +697,13 @@ impl Config {
             {
                 return Err(invalid(
                     "calendar.caldav_url (FRONTDESK_CALDAV_URL)",
-                    "is needed with calendar.user, password, token, token_file or busy_calendars",
+                    "is needed with calendar.calendar_name, user, password, token, token_file or busy_calendars",
                 ));
             }
             return Ok(());
         };
         check_calendar_url("calendar.caldav_url (FRONTDESK_CALDAV_URL)", url)?;
-        for other in &c.busy_calendars {
+        for other in c.busy_calendars.iter().filter(|b| is_calendar_url(b)) {
             let key = "calendar.busy_calendars (FRONTDESK_CALDAV_BUSY_CALENDARS)";
             check_calendar_url(key, other)?;
             if other.trim_end_matches('/') == url.trim_end_matches('/') {
@@ -1072,6 +1088,22 @@ mod tests {
             ]
         );
         assert!(!format!("{c:?}").contains("ya29"), "{c:?}");
+        // With a root URL, the calendars are found by name at startup.
+        let c = Config::load_with(
+            None,
+            &env(&[
+                ("FRONTDESK_CALDAV_URL", "https://dav.example.com/"),
+                ("FRONTDESK_CALDAV_CALENDAR", "Work"),
+                ("FRONTDESK_CALDAV_BUSY_CALENDARS", "Family, Travel plans"),
+            ]),
+        )
+        .unwrap();
+        assert_eq!(c.calendar.calendar_name.as_deref(), Some("Work"));
+        assert_eq!(c.calendar.busy_calendars, ["Family", "Travel plans"]);
+        let err = Config::load_with(None, &env(&[("FRONTDESK_CALDAV_CALENDAR", "Work")]))
+            .unwrap_err()
+            .to_string();
+        assert!(err.contains("caldav_url"), "{err}");
         let c = Config::load_with(
             None,
             &env(&[url, ("FRONTDESK_CALDAV_TOKEN_FILE", "/run/secrets/caldav")]),
@@ -1112,7 +1144,13 @@ mod tests {
                 "caldav_url",
             ),
             (
-                vec![url, ("FRONTDESK_CALDAV_BUSY_CALENDARS", "family")],
+                vec![
+                    url,
+                    (
+                        "FRONTDESK_CALDAV_BUSY_CALENDARS",
+                        "ftp://dav.example.com/family/",
+                    ),
+                ],
                 "busy_calendars",
             ),
             (

@@ -107,6 +107,9 @@ enum Command {
         #[arg(long)]
         tz: Option<String>,
     },
+    /// List the calendars found from calendar.caldav_url with the configured credentials (each
+    /// one's name and URL) and which one bookings go to: for setting up calendar_name.
+    Calendars,
     /// Dashboard users: add one to the database, or print a password hash for the config.
     User {
         #[command(subcommand)]
@@ -190,7 +193,20 @@ async fn main() -> anyhow::Result<()> {
         Command::Transcribe { file } => transcribe(config, file).await,
         Command::ParseTime { now, tz } => parse_time(&config, now.as_deref(), tz.as_deref()),
         Command::User { action } => user(config, action).await,
+        Command::Calendars => calendars(config).await,
     }
+}
+
+/// Prints the calendars `[calendar]` leads to; fails when none can be chosen.
+async fn calendars(config: Config) -> anyhow::Result<()> {
+    let (text, problem) = frontdesk::caldav::discover::listing(&config.calendar)
+        .await
+        .context("finding the calendars at calendar.caldav_url")?;
+    print!("{text}");
+    if let Some(problem) = problem {
+        bail!(problem);
+    }
+    Ok(())
 }
 
 /// A password from the terminal (asked twice, without echo) or the first line of stdin.

@@ -1662,3 +1662,231 @@ async fn a_booking_after_the_clocks_change_lands_at_the_right_instant_and_london
     assert!(text.contains("DTSTART:20261102T150000Z"), "{text}");
     assert!(text.contains("DTEND:20261102T153000Z"), "{text}");
 }
+
+// ----- Finding the calendars from the server's root ------------------------------------------
+
+/// Makes the calendar collection `id` named `name` (an extended MKCALENDAR, RFC 4791 §5.3.1)
+/// taking `component` (`VEVENT`, or `VTODO` for a task list).
+async fn make_named(
+    radicale: &Radicale,
+    http: &reqwest::Client,
+    id: &str,
+    name: &str,
+    component: &str,
+) {
+    let url = radicale.collection_url(id);
+    let body = format!(
+        r#"<?xml version="1.0" encoding="utf-8"?>
+<C:mkcalendar xmlns:D="DAV:" xmlns:C="urn:ietf:params:xml:ns:caldav">
+  <D:set><D:prop>
+    <D:displayname>{name}</D:displayname>
+    <C:supported-calendar-component-set><C:comp name="{component}"/></C:supported-calendar-component-set>
+  </D:prop></D:set>
+</C:mkcalendar>"#
+    );
+    let made = http
+        .request(reqwest::Method::from_bytes(b"MKCALENDAR").unwrap(), &url)
+        .basic_auth(USER, Some(PASSWORD))
+        .header("Content-Type", "application/xml; charset=utf-8")
+        .body(body)
+        .send()
+        .await
+        .expect("MKCALENDAR sent");
+    assert_eq!(made.status().as_u16(), 201, "MKCALENDAR {url}");
+}
+
+/// Radicale with the executive's "Work" and "Family" calendars and a "Chores" task list; the
+/// board meeting (Wednesday 2 to 3 PM) is in Family only.
+async fn two_calendars() -> Radicale {
+    let radicale = Radicale::start();
+    let http = reqwest::Client::new();
+    make_named(&radicale, &http, "work", "Work", "VEVENT").await;
+    make_named(&radicale, &http, "family", "Family", "VEVENT").await;
+    make_named(&radicale, &http, "chores", "Chores", "VTODO").await;
+    radicale
+        .put_in(&http, "family", "board", ics(EVENTS[0].1))
+        .await;
+    radicale
+}
+
+fn root_url(radicale: &Radicale) -> String {
+    format!("http://127.0.0.1:{}/", radicale.port)
+}
+
+fn finder(password: &str) -> frontdesk::caldav::discover::Finder {
+    frontdesk::caldav::discover::Finder::new(frontdesk::caldav::Credentials::Basic {
+        user: USER.into(),
+        password: password.into(),
+    })
+}
+
+#[tokio::test]
+async fn discovery_from_the_root_or_the_principal_finds_each_calendar_with_its_name() {
+    use frontdesk::caldav::discover::DiscoveryError;
+    let radicale = two_calendars().await;
+    let principal = format!("http://127.0.0.1:{}/{USER}/", radicale.port);
+    for start in [root_url(&radicale), principal] {
+        let found = finder(PASSWORD).find(&start, false).await.expect(&start);
+        assert_eq!(found.given, None, "{start}");
+        let mut listed: Vec<(String, String, bool)> = found
+            .calendars
+            .iter()
+            .map(|c| (c.name.clone(), c.url.clone(), c.holds_events()))
+            .collect();
+        listed.sort();
+        assert_eq!(
+            listed,
+            [
+                ("Chores".into(), radicale.collection_url("chores"), false),
+                ("Family".into(), radicale.collection_url("family"), true),
+                ("Work".into(), radicale.collection_url("work"), true),
+            ],
+            "{start}"
+        );
+    }
+    // A calendar's own URL is the calendar, and with `all` its siblings are listed too.
+    let work = radicale.collection_url("work");
+    let found = finder(PASSWORD).find(&work, false).await.unwrap();
+    assert_eq!(found.given.as_ref().map(|c| c.name.as_str()), Some("Work"));
+    assert_eq!(found.calendars.len(), 1);
+    assert_eq!(
+        finder(PASSWORD)
+            .find(&work, true)
+            .await
+            .unwrap()
+            .calendars
+            .len(),
+        3
+    );
+
+    // A wrong password is the credentials error, not "no calendars".
+    match finder("wrong").find(&root_url(&radicale), false).await {
+        Err(DiscoveryError::Server(CalDavError::Unauthorized(401))) => {}
+        other => panic!("wanted Unauthorized(401), got {other:?}"),
+    }
+    let err = finder("wrong")
+        .find(&root_url(&radicale), false)
+        .await
+        .unwrap_err()
+        .to_string();
+    assert!(err.contains("refused the credentials"), "{err}");
+}
+
+/// The configuration of a server with stand-in speech engines and the calendar at `url`.
+async fn quiet_app(
+    url: String,
+    tweak: impl FnOnce(&mut frontdesk::config::Config),
+) -> anyhow::Result<common::TestApp> {
+    use frontdesk::speech::fake::{Scripted, ToneVoice};
+    let dir = tempfile::tempdir().unwrap();
+    let mut config = common::test_config(dir.path());
+    with_calendar(&mut config, Some(url));
+    tweak(&mut config);
+    let engines = frontdesk::app::Engines {
+        stt: Arc::new(Scripted::new(Vec::<String>::new())),
+        tts: Arc::new(ToneVoice),
+    };
+    let (tx, rx) = tokio::sync::oneshot::channel::<()>();
+    let running = frontdesk::app::start_with(config, Some(engines), async {
+        let _ = rx.await;
+    })
+    .await?;
+    Ok(common::TestApp::new(running, dir, tx))
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_server_given_the_root_and_a_name_reads_and_books_in_that_calendar() {
+    let radicale = two_calendars().await;
+    let family = radicale.collection_url("family");
+    let app = quiet_app(root_url(&radicale), |c| {
+        c.calendar.calendar_name = Some("family".into())
+    })
+    .await
+    .expect("the server starts");
+    let caldav = app.services.caldav.clone().expect("a calendar");
+    assert_eq!(caldav.url(), family);
+    assert_eq!(
+        app.services.config.calendar.caldav_url.as_deref(),
+        Some(family.as_str())
+    );
+    eventually(
+        "Family's board meeting is read as busy time",
+        30,
+        || async {
+            app.services
+                .busy
+                .snapshot()
+                .is_some_and(|s| s.busy.iter().any(|b| b.uid == "board"))
+        },
+    )
+    .await;
+    // Bookings go where the writer's client points: Family.
+    assert_eq!(caldav.resource_url("x.ics"), format!("{family}x.ics"));
+
+    // Work is the calendar, Family busy time, both by name.
+    let app = quiet_app(root_url(&radicale), |c| {
+        c.calendar.calendar_name = Some("Work".into());
+        c.calendar.busy_calendars = vec!["FAMILY".into()];
+    })
+    .await
+    .expect("the server starts");
+    assert_eq!(
+        app.services.caldav.as_ref().unwrap().url(),
+        radicale.collection_url("work")
+    );
+    assert_eq!(
+        app.services.config.calendar.busy_calendars,
+        std::slice::from_ref(&family)
+    );
+    eventually("the busy calendar is read by name", 30, || async {
+        app.services
+            .busy
+            .snapshot()
+            .is_some_and(|s| s.busy.iter().any(|b| b.uid == "board"))
+    })
+    .await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_root_url_with_several_calendars_and_no_name_or_a_wrong_one_does_not_start() {
+    let radicale = two_calendars().await;
+    let err = format!(
+        "{:#}",
+        quiet_app(root_url(&radicale), |_| {})
+            .await
+            .err()
+            .expect("no start")
+    );
+    for part in [
+        "calendar_name",
+        "\"Work\"",
+        "\"Family\"",
+        &radicale.collection_url("work"),
+        &radicale.collection_url("family"),
+    ] {
+        assert!(err.contains(part), "{part} in {err}");
+    }
+    assert!(!err.contains("Chores"), "a task list is no choice: {err}");
+    let err = format!(
+        "{:#}",
+        quiet_app(root_url(&radicale), |c| c.calendar.calendar_name =
+            Some("Holidays".into()))
+        .await
+        .err()
+        .expect("no start")
+    );
+    for part in ["\"Holidays\"", "\"Work\"", "\"Family\""] {
+        assert!(err.contains(part), "{part} in {err}");
+    }
+    let err = format!(
+        "{:#}",
+        quiet_app(root_url(&radicale), |c| {
+            c.calendar.calendar_name = Some("Work".into());
+            c.calendar.password = Some("wrong".into());
+        })
+        .await
+        .err()
+        .expect("no start")
+    );
+    assert!(err.contains("refused the credentials"), "{err}");
+}

@@ -33,6 +33,7 @@ use quick_xml::events::Event;
 use crate::config::CalendarConfig;
 use crate::logic::ical::{self, Busy};
 
+pub mod discover;
 pub mod feeds;
 
 /// Why the calendar could not be read.

@@ -142,12 +142,7 @@ async fn start_in(
     })
     .await
     .expect("server starts");
-    TestApp {
-        base: format!("http://{}", running.addr),
-        services: running.services,
-        dir,
-        shutdown: Some(tx),
-    }
+    TestApp::new(running, dir, tx)
 }
 
 /// Starts the server judging the caller's speech with `engine` (Silero from `models/`).
@@ -176,6 +171,20 @@ pub fn caller_voice() -> Arc<dyn TtsEngine> {
 }
 
 impl TestApp {
+    /// The test's handle on a server started in `dir`, stopped by `shutdown` when dropped.
+    pub fn new(
+        running: app::Running,
+        dir: tempfile::TempDir,
+        shutdown: tokio::sync::oneshot::Sender<()>,
+    ) -> Self {
+        TestApp {
+            base: format!("http://{}", running.addr),
+            services: running.services,
+            dir,
+            shutdown: Some(shutdown),
+        }
+    }
+
     pub fn sim_options(&self) -> SimOptions {
         SimOptions {
             server: self.base.clone(),
