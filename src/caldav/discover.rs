@@ -199,29 +199,21 @@ pub fn props(xml: &str) -> Result<Vec<Props>, CalDavError> {
             .read_resolved_event()
             .map_err(|e| CalDavError::Xml(format!("after byte {position}: {e}")))?;
         match event {
-            Event::Start(e) => {
+            Event::Start(ref e) | Event::Empty(ref e) => {
                 let name = name_of(&ns, e.local_name().as_ref());
                 opened(
                     &name,
-                    &e,
+                    e,
                     &stack,
                     &mut stat,
                     &mut saw_multistatus,
                     &mut response,
                 );
-                stack.push(name);
-                text.clear();
-            }
-            Event::Empty(e) => {
-                let name = name_of(&ns, e.local_name().as_ref());
-                opened(
-                    &name,
-                    &e,
-                    &stack,
-                    &mut stat,
-                    &mut saw_multistatus,
-                    &mut response,
-                );
+                // An empty element (`<C:calendar/>`) opens and closes at once.
+                if matches!(event, Event::Start(_)) {
+                    stack.push(name);
+                    text.clear();
+                }
             }
             Event::End(_) => {
                 let Some(name) = stack.pop() else {
