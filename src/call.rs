@@ -60,12 +60,17 @@ pub enum SessionOutput {
     Close,
 }
 
+/// One transcription for the call's STT worker: the job, the audio, whether it is speculative.
+type SttJob = (u64, Vec<f32>, bool);
+
 /// What the session's helpers (whisper, the voice) hand back.
 enum Internal {
     Transcribed(
         u64,
         Result<crate::speech::stt::Transcript, crate::speech::stt::SttError>,
     ),
+    /// A speculative transcription was not run (no worker free).
+    Shed(u64),
     /// A calendar change was made (or refused); `note` is the event to log when it was made.
     Calendar {
         result: Result<String, CalendarFailure>,
@@ -96,7 +101,7 @@ struct Live {
     conductor: Conductor,
     journal: Journal,
     recorder: Option<Recorder>,
-    stt_tx: Option<mpsc::Sender<(u64, Vec<f32>)>>,
+    stt_tx: Option<mpsc::Sender<SttJob>>,
     /// Counts the call as active in the metrics while the session holds it.
     _active: ActiveCall,
 }
@@ -378,20 +383,31 @@ impl Session {
         }
     }
 
-    /// One STT job at a time per call, in order.
-    fn start_stt_worker(&self) -> mpsc::Sender<(u64, Vec<f32>)> {
-        let (tx, mut rx) = mpsc::channel::<(u64, Vec<f32>)>(8);
+    /// One STT job at a time per call, in order; a speculative one is shed when the server's
+    /// workers are all busy (`Transcriber::transcribe_speculative`).
+    fn start_stt_worker(&self) -> mpsc::Sender<SttJob> {
+        let (tx, mut rx) = mpsc::channel::<SttJob>(8);
         let svc = self.svc.clone();
         let back = self.internal_tx.clone();
         tokio::spawn(
             async move {
-                while let Some((job, audio)) = rx.recv().await {
+                while let Some((job, audio, early)) = rx.recv().await {
                     let started = Instant::now();
-                    let result = svc.stt.transcribe(audio).await;
-                    svc.metrics
-                        .stt_duration
-                        .observe(started.elapsed().as_secs_f64());
-                    if back.send(Internal::Transcribed(job, result)).await.is_err() {
+                    let answer = if early {
+                        match svc.stt.transcribe_speculative(audio).await {
+                            Ok(Some(t)) => Internal::Transcribed(job, Ok(t)),
+                            Ok(None) => Internal::Shed(job),
+                            Err(e) => Internal::Transcribed(job, Err(e)),
+                        }
+                    } else {
+                        Internal::Transcribed(job, svc.stt.transcribe(audio).await)
+                    };
+                    if matches!(answer, Internal::Transcribed(..)) {
+                        svc.metrics
+                            .stt_duration
+                            .observe(started.elapsed().as_secs_f64());
+                    }
+                    if back.send(answer).await.is_err() {
                         break;
                     }
                 }
@@ -450,9 +466,9 @@ impl Session {
                 self.send(SessionOutput::Frame(frame)).await;
             }
             Output::Close => self.send(SessionOutput::Close).await,
-            Output::Transcribe { job, audio, .. } => {
+            Output::Transcribe { job, audio, early } => {
                 let sent = match &live.stt_tx {
-                    Some(tx) => tx.send((job, audio)).await.is_ok(),
+                    Some(tx) => tx.send((job, audio, early)).await.is_ok(),
                     None => false,
                 };
                 if !sent {
@@ -531,6 +547,7 @@ impl Session {
                 };
                 Input::Transcribed { job, text }
             }
+            Internal::Shed(job) => Input::Shed { job },
             Internal::Calendar { result, note } => {
                 if let (Some((kind, detail)), Some(live)) = (note, self.live.as_ref()) {
                     info!(call_sid = %live.sid, kind, %detail, "calendar changed");
@@ -708,9 +725,11 @@ impl Session {
             match tokio::time::timeout_at(deadline, self.internal_rx.recv()).await {
                 // A calendar answer may release transcripts held behind it; speech synthesised
                 // now is for nobody.
-                Ok(Some(msg @ (Internal::Transcribed(..) | Internal::Calendar { .. }))) => {
-                    self.on_internal(msg).await
-                }
+                Ok(Some(
+                    msg @ (Internal::Transcribed(..)
+                    | Internal::Shed(_)
+                    | Internal::Calendar { .. }),
+                )) => self.on_internal(msg).await,
                 Ok(Some(Internal::Synthesised { .. })) => {}
                 Ok(None) | Err(_) => {
                     warn!("transcriptions or a calendar change unfinished at hang-up");

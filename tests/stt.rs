@@ -248,3 +248,42 @@ fn concurrent_calls_take_turns_on_a_bounded_pool() {
         assert!(got.contains(want), "{want:?} not in {got:?}");
     }
 }
+
+/// A speculative pass (the words before a pause) runs only when a worker is free and no turn's
+/// own pass waits: with the one worker busy it is shed at once (counted), and afterwards it
+/// runs and hears the words.
+#[test]
+fn a_speculative_pass_is_shed_while_the_workers_are_busy() {
+    let voice = common::caller_voice();
+    let long = line_to_whisper(
+        &tts::speak_line(
+            voice.as_ref(),
+            "Please tell Alex that the quarterly numbers are ready and that I will send them tonight.",
+        )
+        .unwrap(),
+    );
+    let short = line_to_whisper(&tts::speak_line(voice.as_ref(), "Yes, that's right.").unwrap());
+    let pooled = stt().clone().with_workers(Some(1));
+    let rt = tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(2)
+        .enable_all()
+        .build()
+        .unwrap();
+    rt.block_on(async {
+        let busy = {
+            let stt = pooled.clone();
+            tokio::spawn(async move { stt.transcribe(long).await })
+        };
+        while pooled.workload().running == 0 {
+            tokio::time::sleep(std::time::Duration::from_millis(1)).await;
+        }
+        let shed = pooled.transcribe_speculative(short.clone()).await.unwrap();
+        assert!(shed.is_none(), "ran beside the busy worker: {shed:?}");
+        assert_eq!(pooled.workload().shed, 1);
+        assert!(busy.await.unwrap().unwrap().text.contains("Alex"));
+        let heard = pooled.transcribe_speculative(short).await.unwrap();
+        let text = heard.expect("a free worker runs it").text.to_lowercase();
+        assert!(text.contains("right"), "{text}");
+        assert_eq!(pooled.workload().shed, 1);
+    });
+}

@@ -117,6 +117,16 @@ pub trait Transcriber: Send + Sync {
     fn transcribe(&self, audio: Vec<f32>) -> BoxFuture<'static, Result<Transcript, SttError>>;
     /// Opens a stream for one utterance.
     fn stream(&self) -> Box<dyn SpeechStream>;
+    /// Transcribes the words before a pause, speculatively: `None` (not run) when no worker is
+    /// free or a turn's own pass is waiting for one, so ended turns go first and an overloaded
+    /// server runs fewer speculative passes. Without a bound on workers, always run.
+    fn transcribe_speculative(
+        &self,
+        audio: Vec<f32>,
+    ) -> BoxFuture<'static, Result<Option<Transcript>, SttError>> {
+        let run = self.transcribe(audio);
+        Box::pin(async move { run.await.map(Some) })
+    }
 }
 
 /// One utterance transcribed while it is spoken.
@@ -143,6 +153,14 @@ impl Transcriber for Stt {
             stt: self.clone(),
             audio: Vec::new(),
         })
+    }
+
+    fn transcribe_speculative(
+        &self,
+        audio: Vec<f32>,
+    ) -> BoxFuture<'static, Result<Option<Transcript>, SttError>> {
+        let me = self.clone();
+        Box::pin(async move { Stt::transcribe_speculative(&me, audio).await })
     }
 }
 
@@ -178,6 +196,8 @@ pub struct SttLoad {
     pub waiting: usize,
     /// The most that ever decoded at once.
     pub peak: usize,
+    /// Speculative passes not run because every worker was busy or a pass was waiting.
+    pub shed: usize,
 }
 
 #[derive(Debug, Default)]
@@ -185,6 +205,7 @@ struct Load {
     running: AtomicUsize,
     waiting: AtomicUsize,
     peak: AtomicUsize,
+    shed: AtomicUsize,
 }
 
 /// One unit of a counter, given back when dropped (also when the future holding it is).
@@ -210,7 +231,9 @@ impl Drop for Counted<'_> {
 /// Shared whisper model plus a pool of decoding states. With [`Stt::with_workers`], at most
 /// that many transcriptions run at once across every call (a fair queue: first come, first
 /// served), so concurrent calls take turns on the cores instead of all slowing down together,
-/// and the number of whisper states stays bounded.
+/// and the number of whisper states stays bounded. Speculative passes
+/// ([`Stt::transcribe_speculative`]) never queue: they are shed while every worker is busy or
+/// a turn's own pass waits.
 #[derive(Clone)]
 pub struct Stt {
     ctx: Arc<WhisperContext>,
@@ -272,6 +295,7 @@ impl Stt {
             running: self.load.running.load(Ordering::Relaxed),
             waiting: self.load.waiting.load(Ordering::Relaxed),
             peak: self.load.peak.load(Ordering::Relaxed),
+            shed: self.load.shed.load(Ordering::Relaxed),
         }
     }
 
@@ -296,6 +320,37 @@ impl Stt {
             None => None,
         };
         drop(waiting);
+        self.run(audio, permit).await
+    }
+
+    /// [`Stt::transcribe`] for a speculative pass: run only if a worker is free now and no
+    /// other transcription waits for one (`None`: shed, counted in [`SttLoad::shed`]).
+    pub async fn transcribe_speculative(
+        &self,
+        audio: Vec<f32>,
+    ) -> Result<Option<Transcript>, SttError> {
+        let permit = match &self.workers {
+            Some(w) => {
+                let free = self.load.waiting.load(Ordering::Relaxed) == 0;
+                match w.clone().try_acquire_owned() {
+                    Ok(p) if free => Some(p),
+                    _ => {
+                        self.load.shed.fetch_add(1, Ordering::Relaxed);
+                        return Ok(None);
+                    }
+                }
+            }
+            None => None,
+        };
+        self.run(audio, permit).await.map(Some)
+    }
+
+    /// Decodes on a blocking thread, holding `permit` (a worker) until done.
+    async fn run(
+        &self,
+        audio: Vec<f32>,
+        permit: Option<tokio::sync::OwnedSemaphorePermit>,
+    ) -> Result<Transcript, SttError> {
         let me = self.clone();
         tokio::task::spawn_blocking(move || {
             let _permit = permit;

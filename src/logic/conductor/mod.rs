@@ -104,6 +104,9 @@ pub enum Input {
     Mark(String),
     /// Whisper's text for job `job`: `None` when the transcription failed.
     Transcribed { job: u64, text: Option<String> },
+    /// Speculative job `job` (`Output::Transcribe { early: true }`) was not run: no worker was
+    /// free, and the turns that have ended come first. The utterance's end sends its words.
+    Shed { job: u64 },
     /// Sentence `index` of reply `say_id`, synthesised to line audio (µ-law); empty when
     /// synthesis failed (the sentence is skipped).
     Synthesised {
@@ -148,8 +151,8 @@ pub enum Output {
     Transcribe {
         job: u64,
         audio: Vec<f32>,
-        /// The words before a pause, the caller perhaps not finished: a speculative pass
-        /// (nothing yet sheds or defers these under load).
+        /// The words before a pause, the caller perhaps not finished: a speculative pass,
+        /// which the shell may shed when no worker is free (answer [`Input::Shed`]).
         early: bool,
     },
     /// Synthesise these sentences in order, answering each with [`Input::Synthesised`].
@@ -277,6 +280,9 @@ struct Early {
     /// The utterance ended at this pause while whisper was still at work: its result is the
     /// turn's.
     ended: Option<Job>,
+    /// The ended utterance's audio, kept in case the pass is shed ([`Input::Shed`]) and must
+    /// run as the turn's own.
+    ended_audio: Vec<f32>,
 }
 
 /// One call, from its start to its last record.
@@ -391,9 +397,12 @@ impl Conductor {
     fn dispatch(&mut self, input: Input, at: Moment) {
         match input {
             Input::Media(bytes) => self.on_media(&bytes, at),
-            held @ (Input::Digit(_) | Input::Transcribed { .. }) if self.calendar_pending => {
+            held @ (Input::Digit(_) | Input::Transcribed { .. } | Input::Shed { .. })
+                if self.calendar_pending =>
+            {
                 self.held.push_back(held)
             }
+            Input::Shed { job } => self.on_shed(job, at),
             Input::Digit(d) => self.on_digit(d, at),
             Input::Mark(name) => self.on_mark(&name),
             Input::Transcribed { job, text } => self.on_transcribed(job, text, at),
@@ -449,7 +458,7 @@ impl Conductor {
             .held
             .iter()
             .filter_map(|i| match i {
-                Input::Transcribed { job, .. } => Some(*job),
+                Input::Transcribed { job, .. } | Input::Shed { job } => Some(*job),
                 _ => None,
             })
             .collect();
@@ -652,6 +661,7 @@ impl Conductor {
                     Some(text) => self.heard(meta, text, at),
                     None => {
                         early.ended = Some(meta);
+                        early.ended_audio = u.audio;
                         self.early = Some(early);
                     }
                 }
@@ -691,6 +701,7 @@ impl Conductor {
             text: None,
             complete: false,
             ended: None,
+            ended_audio: Vec::new(),
         });
         self.emit(Output::Transcribe {
             job,
@@ -792,6 +803,29 @@ impl Conductor {
             "a complete answer ends the turn at a pause"
         );
         self.heard(meta, text, at);
+    }
+
+    /// A speculative pass was not run (the workers were all busy): if the turn ended waiting
+    /// for it, its words go to whisper now as the turn's own pass; otherwise the utterance's
+    /// end sends them, with whatever the caller says next.
+    fn on_shed(&mut self, job: u64, at: Moment) {
+        let Some(mut early) = self.early.take_if(|e| e.job == job) else {
+            return;
+        };
+        debug!(job, "a speculative transcription was shed");
+        if let Some(mut meta) = early.ended.take() {
+            meta.at_pause = false;
+            meta.sent = at.mono;
+            meta.stt = None;
+            let job = self.next_job;
+            self.next_job += 1;
+            self.jobs.insert(job, meta);
+            self.emit(Output::Transcribe {
+                job,
+                audio: std::mem::take(&mut early.ended_audio),
+                early: false,
+            });
+        }
     }
 
     fn on_transcribed(&mut self, job: u64, text: Option<String>, at: Moment) {

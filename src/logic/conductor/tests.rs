@@ -1665,3 +1665,52 @@ fn a_number_mid_reading_waits_the_longest_silence() {
         assert_eq!(line.last_caller().as_deref(), Some("617 555 0123."));
     }
 }
+
+#[test]
+fn a_shed_pause_pass_leaves_the_turn_to_its_own_pass() {
+    let mut line = at_the_name_question();
+    line.speak(1_000);
+    line.quiet(200);
+    let (job, _) = line.early_job();
+    // Every worker busy: the words before the pause were not run.
+    line.feed(Input::Shed { job });
+    assert_eq!(line.caller_turns().len(), 1);
+    // The turn ends on its silence and its words go to whisper whole, once.
+    line.quiet(1_200);
+    let (_, audio_ms) = *line.jobs.front().expect("the turn's own pass");
+    assert!(audio_ms >= 1_000, "{audio_ms} ms");
+    assert_eq!(line.jobs.len(), 1);
+    line.hear("Dana Kim.");
+    assert_eq!(line.last_caller().as_deref(), Some("Dana Kim."));
+    line.quiet(20);
+    assert!(
+        line.last_agent().contains("number"),
+        "{}",
+        line.last_agent()
+    );
+}
+
+#[test]
+fn a_pause_pass_shed_after_the_turn_ended_on_it_runs_as_the_turns_pass() {
+    let mut line = at_the_name_question();
+    line.speak(1_000);
+    line.quiet(200);
+    let (job, _) = line.early_job();
+    // The turn ends on the silence while the pause's words still wait for a worker: the end
+    // relies on them, sending nothing itself.
+    line.quiet(1_200);
+    assert!(line.jobs.is_empty(), "sent twice");
+    assert_eq!(line.c.transcriptions_pending(), 1);
+    // Then the pass is shed: the words go to whisper as the turn's own, and are heard.
+    line.feed(Input::Shed { job });
+    let (_, audio_ms) = *line.jobs.front().expect("the turn's own pass");
+    assert!(audio_ms >= 1_000, "{audio_ms} ms");
+    line.hear("Dana Kim.");
+    assert_eq!(line.last_caller().as_deref(), Some("Dana Kim."));
+    line.quiet(20);
+    assert!(
+        line.last_agent().contains("number"),
+        "{}",
+        line.last_agent()
+    );
+}
