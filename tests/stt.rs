@@ -200,6 +200,16 @@ fn noise_alone_on_a_noisy_line_is_not_words() {
     }
 }
 
+/// The model with one transcription worker, and a two-thread runtime to call it from.
+fn one_worker() -> (Stt, tokio::runtime::Runtime) {
+    let rt = tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(2)
+        .enable_all()
+        .build()
+        .unwrap();
+    (stt().clone().with_workers(Some(1)), rt)
+}
+
 /// Calls share the transcription workers: with one worker, four calls' utterances decode one
 /// after another (never two at once), and each gets its own transcript.
 #[test]
@@ -215,12 +225,7 @@ fn concurrent_calls_take_turns_on_a_bounded_pool() {
         .iter()
         .map(|l| line_to_whisper(&tts::speak_line(voice.as_ref(), l).unwrap()))
         .collect();
-    let pooled = stt().clone().with_workers(Some(1));
-    let rt = tokio::runtime::Builder::new_multi_thread()
-        .worker_threads(2)
-        .enable_all()
-        .build()
-        .unwrap();
+    let (pooled, rt) = one_worker();
     let texts: Vec<String> = rt.block_on(async {
         let jobs: Vec<_> = audio
             .into_iter()
@@ -263,12 +268,7 @@ fn a_speculative_pass_is_shed_while_the_workers_are_busy() {
         .unwrap(),
     );
     let short = line_to_whisper(&tts::speak_line(voice.as_ref(), "Yes, that's right.").unwrap());
-    let pooled = stt().clone().with_workers(Some(1));
-    let rt = tokio::runtime::Builder::new_multi_thread()
-        .worker_threads(2)
-        .enable_all()
-        .build()
-        .unwrap();
+    let (pooled, rt) = one_worker();
     rt.block_on(async {
         let busy = {
             let stt = pooled.clone();
