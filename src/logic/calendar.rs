@@ -308,16 +308,25 @@ pub fn speak_time(t: NaiveTime) -> String {
 pub fn speak(start: DateTime<Utc>, tz: Tz, now: DateTime<Utc>) -> String {
     let local = start.with_timezone(&tz);
     let today = now.with_timezone(&tz).date_naive();
-    let mut day = format!(
+    format!(
+        "{} at {}",
+        speak_date(local.date_naive(), today),
+        speak_time(local.time())
+    )
+}
+
+/// A day as said aloud: "Tuesday, March 10th", with the year only when it is not `today`'s.
+pub fn speak_date(day: NaiveDate, today: NaiveDate) -> String {
+    let mut said = format!(
         "{}, {} {}",
-        local.format("%A"),
-        local.format("%B"),
-        ordinal(local.day())
+        day.format("%A"),
+        day.format("%B"),
+        ordinal(day.day())
     );
-    if local.year() != today.year() {
-        day.push_str(&format!(", {}", local.year()));
+    if day.year() != today.year() {
+        said.push_str(&format!(", {}", day.year()));
     }
-    format!("{day} at {}", speak_time(local.time()))
+    said
 }
 
 /// Two or more slots joined for speech: "2 PM or 3 PM" on one day, else each with its day.

@@ -15,7 +15,7 @@ pub mod zone;
 
 use std::sync::Arc;
 
-use chrono::{DateTime, Datelike, Duration, NaiveDate, NaiveDateTime, NaiveTime, Utc};
+use chrono::{DateTime, Duration, NaiveDate, NaiveDateTime, NaiveTime, Utc};
 use serde::Serialize;
 
 use crate::logic::calendar::speak_time;
@@ -2128,12 +2128,7 @@ impl Dialog {
             (Some(d), None) if when.part.is_none() && self.time_lost => {
                 self.day_asked = Some(d);
                 self.stage = Stage::AskWhen;
-                let day = format!(
-                    "{}, {} {}",
-                    d.format("%A"),
-                    d.format("%B"),
-                    calendar::ordinal(d.day())
-                );
+                let day = calendar::speak_date(d, local_now.date());
                 self.say_line(out, "ask_time_on", &[("day", &day)], Expect::When);
             }
             (Some(d), None) => {
