@@ -1089,8 +1089,11 @@ impl Conductor {
             self.closed = true;
             return;
         }
+        // A turn that ended on the words before its pause waits on that pass, not in `jobs`.
+        let turn_with_whisper = self.early.as_ref().is_some_and(|e| e.ended.is_some());
         let idle = !self.endpointer.in_speech()
             && self.jobs.is_empty()
+            && !turn_with_whisper
             && !self.calendar_pending
             && !self.dialog.is_done();
         if !idle {

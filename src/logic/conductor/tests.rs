@@ -1077,6 +1077,25 @@ fn with_pauses() -> Settings {
     }
 }
 
+/// The turn ended on the words before the pause while whisper was still on them (a busy
+/// server): those words are the caller's answer on its way, so nobody asks whether the caller
+/// is there, however long whisper takes.
+#[test]
+fn the_silence_clock_waits_while_whisper_works_on_the_words_before_the_pause() {
+    let mut line = Line::new(Some("+16175550123"), false, with_pauses());
+    line.until_quiet();
+    line.speak(1_500);
+    line.quiet(300);
+    let (job, _) = line.early_job();
+    line.quiet(12_000);
+    assert!(line.jobs.is_empty(), "the turn waits on the pause's pass");
+    assert_eq!(line.agent_turns().len(), 1, "{:?}", line.agent_turns());
+    line.answer(job, "I'd like to leave a message for Alex.");
+    line.quiet(20);
+    assert_eq!(line.agent_turns().len(), 2);
+    assert!(line.last_agent().contains("name"), "{}", line.last_agent());
+}
+
 /// A call with early transcription, at the name question of a message.
 fn at_the_name_question() -> Line {
     let mut line = Line::new(Some("+16175550123"), false, with_pauses());
