@@ -8,10 +8,11 @@
 mod common;
 
 use std::sync::Arc;
+use std::time::Duration;
 
 use common::{said, spawn_app_with_engines, turns};
 use frontdesk::app::Engines;
-use frontdesk::sim::{self, Step};
+use frontdesk::sim::{self, Ears, Step};
 use frontdesk::speech::fake::{Scripted, ToneVoice};
 
 const LINES: [&str; 4] = [
@@ -75,4 +76,62 @@ async fn a_scripted_caller_leaves_a_message_through_the_real_session() {
         .iter()
         .skip(1)
         .all(|t| t["latency_ms"].as_i64().is_some_and(|l| l > 0)));
+}
+
+/// Ears slower than the server's patience (a caller's transcriber on a busy machine): nine
+/// seconds a turn, then how much of the agent they heard.
+struct SlowEars;
+
+#[async_trait::async_trait]
+impl Ears for SlowEars {
+    async fn hear(&self, mulaw: &[u8]) -> String {
+        tokio::time::sleep(Duration::from_secs(9)).await;
+        format!("{} ms of the agent", mulaw.len() / 8)
+    }
+}
+
+/// The caller's line keeps flowing while its ears work: a scripted caller speaks as soon as the
+/// agent finishes, so the server never finds the line silent, and each agent turn gets the
+/// words its ears heard, in order.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn slow_ears_never_hold_up_the_callers_line() {
+    let heard = Scripted::new(LINES);
+    let app = spawn_app_with_engines(Engines {
+        stt: Arc::new(heard.clone()),
+        tts: Arc::new(ToneVoice),
+    })
+    .await;
+    let script: Vec<Step> = LINES.iter().map(|l| Step::Say(l.to_string())).collect();
+    let report = sim::place_script(
+        &app.sim_options(),
+        &script,
+        Arc::new(ToneVoice),
+        Some(&SlowEars),
+    )
+    .await
+    .expect("call completes");
+
+    let call = app.stored_call(&report.call_sid).await;
+    let agent = said(&call, "agent");
+    assert!(!agent.contains("still there"), "{call}");
+    assert_eq!(heard.utterances(), LINES.len(), "{call}");
+    assert!(agent.contains("read that back"), "{call}");
+    let reported: Vec<&str> = report
+        .turns
+        .iter()
+        .filter(|t| t.speaker == "agent")
+        .map(|t| t.text.as_str())
+        .collect();
+    assert_eq!(reported.len(), LINES.len() + 1, "{reported:?}");
+    assert!(
+        reported
+            .iter()
+            .all(|t| t.ends_with(" ms of the agent") && !t.starts_with("0 ")),
+        "{reported:?}"
+    );
+    let speakers: Vec<&str> = report.turns.iter().map(|t| t.speaker).collect();
+    assert!(
+        speakers.windows(2).all(|w| w[0] != w[1]),
+        "the report keeps the turns in order: {speakers:?}"
+    );
 }

@@ -14,6 +14,7 @@ use std::collections::VecDeque;
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
+use futures_util::future::BoxFuture;
 use futures_util::{SinkExt, StreamExt};
 use tokio_tungstenite::tungstenite::Message;
 
@@ -288,9 +289,21 @@ pub async fn place_call(
     voice: Arc<dyn TtsEngine>,
     transcriber: Option<Stt>,
 ) -> Result<SimReport, SimError> {
-    let mut script = Steps { steps, next: 0 };
     let ears = transcriber.map(|stt| Box::new(stt) as Box<dyn Ears>);
-    place_call_with(opts, &mut script, voice, ears.as_deref()).await
+    place_script(opts, steps, voice, ears.as_deref()).await
+}
+
+/// Places one call that plays the fixed script `steps`, the agent's turns heard by `ears`
+/// (beside the line: the caller reads the next line once the agent has finished, however long
+/// the ears take).
+pub async fn place_script(
+    opts: &SimOptions,
+    steps: &[Step],
+    voice: Arc<dyn TtsEngine>,
+    ears: Option<&dyn Ears>,
+) -> Result<SimReport, SimError> {
+    let mut script = Steps { steps, next: 0 };
+    place_call_with(opts, &mut script, voice, ears).await
 }
 
 /// How the simulated caller hears the agent's turns.
@@ -319,6 +332,12 @@ pub trait CallerScript: Send {
     /// Takes the next step, given what the agent said since the caller's last step (as the
     /// caller's transcriber heard it; empty without one). `None`: the caller hangs up.
     fn take(&mut self, agent_said: &str) -> Option<Step>;
+    /// Whether the next step waits until the ears have heard the agent's last turn (a caller who
+    /// decides on hearing it). A fixed script speaks once the agent has finished, as a person
+    /// reading from a sheet would, while its ears are still transcribing.
+    fn listens(&self) -> bool {
+        true
+    }
 }
 
 /// A fixed script, step by step.
@@ -340,6 +359,10 @@ impl CallerScript for Steps<'_> {
         let step = self.steps.get(self.next).cloned();
         self.next += 1;
         step
+    }
+
+    fn listens(&self) -> bool {
+        false
     }
 }
 
@@ -467,6 +490,12 @@ pub async fn place_call_with(
     let mut awaiting_reply = true;
     // When the caller last finished saying or keying something.
     let mut last_action: Option<Instant> = None;
+    // The agent's last turn while the caller's ears still listen to it: whisper runs beside
+    // the line, which keeps flowing 20 ms a frame as a phone line does (awaited in the loop, a
+    // slow transcription on a busy machine stopped the caller's audio for seconds, and the
+    // server rightly heard a silent line). The turn's index in the report and whether it
+    // answered the caller's last step.
+    let mut hearing: VecDeque<(BoxFuture<'_, String>, usize, bool)> = VecDeque::new();
     let mut tick = tokio::time::interval(Duration::from_millis(20));
     tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Burst);
     // A send that fails once the stream runs means the server has let go of the line (a
@@ -482,8 +511,23 @@ pub async fn place_call_with(
         };
     }
 
+    // Turns printed so far: in the order taken, each agent turn once its words are heard.
+    let mut printed = 0;
     'line: loop {
+        if opts.print {
+            print_turns(&report, &mut printed, hearing.front().map(|h| h.1));
+        }
         tokio::select! {
+            text = async { hearing.front_mut().map(|h| &mut h.0).expect("guarded").await }, if !hearing.is_empty() => {
+                let Some((_, index, answered)) = hearing.pop_front() else { continue };
+                heard_turn(&mut report, index, text, &mut agent_said);
+                if script.listens() {
+                    if answered && outgoing.is_empty() {
+                        awaiting_reply = false;
+                    }
+                    waiting_since = Instant::now();
+                }
+            }
             msg = ws.next() => {
                 let text = match msg {
                     Some(Ok(Message::Text(t))) => t.to_string(),
@@ -629,23 +673,13 @@ pub async fn place_call_with(
                         _ => None,
                     };
                     speech_end = None;
-                    let text = match ears {
-                        Some(ears) => ears.hear(&audio).await,
-                        None => String::new(),
-                    };
-                    let turn = SimTurn {
+                    report.turns.push(SimTurn {
                         speaker: "agent",
-                        text,
+                        text: String::new(),
                         latency_ms: latency,
                         audio_secs: audio.len() as f64 / 8000.0,
-                    };
-                    if opts.print {
-                        print_turn(&turn);
-                    }
-                    if !turn.text.is_empty() {
-                        agent_said.push(turn.text.clone());
-                    }
-                    report.turns.push(turn);
+                    });
+                    let index = report.turns.len() - 1;
                     waiting_since = now;
                     // Only audio that began after the caller finished answers the caller.
                     let answered = match (first, last_action) {
@@ -653,20 +687,27 @@ pub async fn place_call_with(
                         (Some(_), None) => true,
                         _ => false,
                     };
-                    if answered && outgoing.is_empty() {
+                    match ears {
+                        Some(ears) => hearing.push_back((Box::pin(async move { ears.hear(&audio).await }), index, answered)),
+                        None => heard_turn(&mut report, index, String::new(), &mut agent_said),
+                    }
+                    if answered && outgoing.is_empty() && (ears.is_none() || !script.listens()) {
                         awaiting_reply = false;
                     }
                 }
                 if wait_until.is_some_and(|w| now >= w) {
                     wait_until = None;
                 }
+                let heard = hearing.is_empty() || !script.listens();
                 let ready = outgoing.is_empty()
+                    && heard
                     && play.turn_first.is_none()
                     && !agent_busy
                     && !awaiting_reply
                     && wait_until.is_none();
                 let gave_up = awaiting_reply
                     && outgoing.is_empty()
+                    && heard
                     && play.turn_first.is_none()
                     && now.duration_since(waiting_since) >= opts.max_wait;
                 // A step that barges in does not wait for the agent.
@@ -704,9 +745,6 @@ pub async fn place_call_with(
                             latency_ms: None,
                             audio_secs: audio.len() as f64 / 8000.0,
                         };
-                        if opts.print {
-                            print_turn(&turn);
-                        }
                         report.turns.push(turn);
                         outgoing.extend(audio);
                         awaiting_reply = true;
@@ -718,9 +756,6 @@ pub async fn place_call_with(
                         f.dtmf = Some(WireDtmf { track: Some("inbound_track".into()), digit: d.to_string() });
                         send_or_end!('line, Message::Text(f.to_json().into()));
                         let turn = SimTurn { speaker: "caller", text: format!("[keypad {d}]"), latency_ms: None, audio_secs: 0.0 };
-                        if opts.print {
-                            print_turn(&turn);
-                        }
                         report.turns.push(turn);
                         speech_end = Some(now);
                         last_action = Some(now);
@@ -749,27 +784,31 @@ pub async fn place_call_with(
         let _ = ws.send(Message::Text(stop.to_json().into())).await;
         let _ = ws.close(None).await;
     }
-    // A turn still being played when the line closed.
+    // A turn still heard, then one still being played, when the line closed.
+    while let Some((pending, index, _)) = hearing.pop_front() {
+        heard_turn(&mut report, index, pending.await, &mut agent_said);
+    }
     if play.turn_first.is_some() && !play.turn_audio.is_empty() {
         let audio = std::mem::take(&mut play.turn_audio);
         let latency = match (speech_end, play.turn_voiced) {
             (Some(e), Some(f)) if f > e => Some(f.duration_since(e).as_millis() as u64),
             _ => None,
         };
+        report.turns.push(SimTurn {
+            speaker: "agent",
+            text: String::new(),
+            latency_ms: latency,
+            audio_secs: audio.len() as f64 / 8000.0,
+        });
         let text = match ears {
             Some(ears) => ears.hear(&audio).await,
             None => String::new(),
         };
-        let turn = SimTurn {
-            speaker: "agent",
-            text,
-            latency_ms: latency,
-            audio_secs: audio.len() as f64 / 8000.0,
-        };
-        if opts.print {
-            print_turn(&turn);
-        }
-        report.turns.push(turn);
+        let index = report.turns.len() - 1;
+        heard_turn(&mut report, index, text, &mut agent_said);
+    }
+    if opts.print {
+        print_turns(&report, &mut printed, None);
     }
     if let Some(token) = &opts.api_token {
         // The server writes the call's end as the stream closes; give it a moment.
@@ -832,6 +871,30 @@ fn between_pauses(mulaw: &[u8]) -> Vec<&[u8]> {
         pieces.push(&mulaw[s * LINE_FRAME..]);
     }
     pieces
+}
+
+/// Writes what the caller's ears heard of the agent's turn `index` into the report and keeps
+/// its words for the caller's next decision.
+fn heard_turn(report: &mut SimReport, index: usize, text: String, agent_said: &mut Vec<String>) {
+    let Some(turn) = report.turns.get_mut(index) else {
+        return;
+    };
+    turn.text = text;
+    if !turn.text.is_empty() {
+        agent_said.push(turn.text.clone());
+    }
+}
+
+/// Prints the report's turns from `printed` on, in the order they were taken, up to the one
+/// the ears are still hearing (`pending`).
+fn print_turns(report: &SimReport, printed: &mut usize, pending: Option<usize>) {
+    let end = pending
+        .unwrap_or(report.turns.len())
+        .min(report.turns.len());
+    for t in report.turns.get(*printed..end).into_iter().flatten() {
+        print_turn(t);
+    }
+    *printed = (*printed).max(end);
 }
 
 fn print_turn(t: &SimTurn) {
