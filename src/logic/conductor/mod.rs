@@ -146,15 +146,20 @@ pub enum CalendarChange {
 pub enum Output {
     /// Send a frame to the caller.
     Send(Outbound),
-    /// Transcribe this utterance (16 kHz mono) and answer with [`Input::Transcribed`]; jobs are
-    /// answered in order.
+    /// Transcribe this utterance (16 kHz mono) and answer with [`Input::Transcribed`] (by
+    /// job: a speculative pass may answer after a later final one).
     Transcribe {
         job: u64,
         audio: Vec<f32>,
         /// The words before a pause, the caller perhaps not finished: a speculative pass,
-        /// which the shell may shed when no worker is free (answer [`Input::Shed`]).
+        /// which waits behind turns' own passes and which the shell may drop unrun when it
+        /// becomes useless (answer [`Input::Shed`]).
         early: bool,
     },
+    /// The turn ended on the words of speculative job `job`, which whisper has not answered:
+    /// it is the turn's own pass now, and should wait as one (not behind other speculative
+    /// passes, and not be dropped for waiting).
+    Promote { job: u64 },
     /// Synthesise these sentences in order, answering each with [`Input::Synthesised`].
     Synthesize { say_id: u64, sentences: Vec<String> },
     /// Append turn `seq` to the call's log (`latency_ms`: from the caller's end of speech to
@@ -662,6 +667,7 @@ impl Conductor {
                     None => {
                         early.ended = Some(meta);
                         early.ended_audio = u.audio;
+                        self.emit(Output::Promote { job: early.job });
                         self.early = Some(early);
                     }
                 }

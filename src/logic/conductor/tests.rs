@@ -93,6 +93,8 @@ struct Line {
     jobs: VecDeque<(u64, usize)>,
     /// The same for the words before a pause (only with `pause_ms` set).
     early_jobs: VecDeque<(u64, usize)>,
+    /// Speculative jobs made a turn's own pass, in order.
+    promoted: Vec<u64>,
     /// Replies asked for and not synthesised.
     synth: VecDeque<(u64, Vec<String>)>,
     calendar: Vec<CalendarChange>,
@@ -147,6 +149,7 @@ impl Line {
             notes: Vec::new(),
             jobs: VecDeque::new(),
             early_jobs: VecDeque::new(),
+            promoted: Vec::new(),
             synth: VecDeque::new(),
             calendar: Vec::new(),
             transfers: Vec::new(),
@@ -206,6 +209,7 @@ impl Line {
                 Output::Calendar(change) => self.calendar.push(change),
                 Output::Transfer { to } => self.transfers.push(to),
                 Output::Close => self.closed = true,
+                Output::Promote { job } => self.promoted.push(job),
             }
         }
         if self.auto_voice {
@@ -1177,6 +1181,8 @@ fn an_utterance_that_ends_while_whisper_has_its_words_waits_for_them() {
     line.quiet(1_400); // the request's whole silence; whisper has not answered
     assert!(line.jobs.is_empty(), "the same words were sent twice");
     let (job, _) = line.early_job();
+    // The pass is the turn's own now: the shell is told, so it no longer waits as speculative.
+    assert_eq!(line.promoted, vec![job]);
     assert_eq!(
         line.c.transcriptions_pending(),
         1,
@@ -1713,4 +1719,50 @@ fn a_pause_pass_shed_after_the_turn_ended_on_it_runs_as_the_turns_pass() {
         "{}",
         line.last_agent()
     );
+}
+
+#[test]
+fn a_pause_pass_dropped_after_the_turns_own_pass_went_is_ignored() {
+    let mut line = at_the_name_question();
+    line.speak(1_000);
+    line.quiet(200);
+    let (job, _) = line.early_job();
+    // The caller spoke on and the turn ended on its silence: the whole utterance goes to
+    // whisper as the turn's own pass, which drops the waiting pause pass in the pool.
+    line.speak(600);
+    line.quiet(1_200);
+    let (_, audio_ms) = *line.jobs.front().expect("the turn's own pass");
+    assert!(audio_ms >= 1_600, "{audio_ms} ms");
+    assert!(line.promoted.is_empty(), "{:?}", line.promoted);
+    line.feed(Input::Shed { job });
+    // Nothing is sent again and nothing waits on the dropped pass.
+    assert_eq!(line.jobs.len(), 1);
+    assert_eq!(line.c.transcriptions_pending(), 1);
+    line.hear("Dana Kim.");
+    assert_eq!(line.last_caller().as_deref(), Some("Dana Kim."));
+    assert_eq!(line.c.transcriptions_pending(), 0);
+    line.quiet(20);
+    assert!(
+        line.last_agent().contains("number"),
+        "{}",
+        line.last_agent()
+    );
+}
+
+#[test]
+fn a_pause_pass_the_turn_ended_on_is_promoted_once() {
+    let mut line = at_the_name_question();
+    line.speak(1_000);
+    line.quiet(200);
+    let (job, _) = line.early_job();
+    assert!(line.promoted.is_empty(), "promoted before the turn ended");
+    // The turn's silence runs out while whisper has not answered: it ends on those words,
+    // and the shell is told to run them as the turn's own pass, once.
+    line.quiet(1_200);
+    assert_eq!(line.promoted, vec![job]);
+    assert!(line.jobs.is_empty(), "sent twice");
+    line.quiet(400);
+    assert_eq!(line.promoted, vec![job]);
+    line.answer(job, "Dana Kim.");
+    assert_eq!(line.last_caller().as_deref(), Some("Dana Kim."));
 }
