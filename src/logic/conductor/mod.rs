@@ -756,7 +756,11 @@ impl Conductor {
             // The rest of the silence, by what the words so far say.
             let vad = &self.settings.vad;
             let silence = match verdict {
-                TurnEnd::Soon => Some(vad.end_silence_ms.min(self.endpointer.end_silence_ms())),
+                TurnEnd::Soon => Some(
+                    vad.understood_end_silence_ms
+                        .min(vad.end_silence_ms)
+                        .min(self.endpointer.end_silence_ms()),
+                ),
                 TurnEnd::Later => Some(
                     vad.long_end_silence_ms
                         .max(self.endpointer.end_silence_ms()),

@@ -1219,19 +1219,59 @@ impl Line {
     }
 }
 
-/// The ordinary silence (700 ms), give or take the frame the endpointer needs to see it.
-fn about_the_ordinary_silence(waited: Option<u64>) -> bool {
-    waited.is_some_and(|w| (680..=760).contains(&w))
+/// The silence after an understood sentence (500 ms, shorter than the ordinary 700), give or
+/// take the frame the endpointer needs to see it.
+fn about_the_understood_silence(waited: Option<u64>) -> bool {
+    let ms = VadConfig::default().understood_end_silence_ms as u64;
+    assert!(ms < VadConfig::default().end_silence_ms as u64);
+    waited.is_some_and(|w| (ms - 20..=ms + 60).contains(&w))
 }
 
 #[test]
-fn a_request_the_dialog_understands_ends_after_the_ordinary_silence() {
+fn a_request_the_dialog_understands_ends_after_the_understood_silence() {
     let mut line = Line::new(Some("+16175550123"), false, with_pauses());
     line.until_quiet();
     let waited = line.pause_on(1_500, "I'd like to leave a message for Alex.");
-    assert!(about_the_ordinary_silence(waited), "{waited:?}");
+    assert!(about_the_understood_silence(waited), "{waited:?}");
     line.quiet(20);
     assert!(line.last_agent().contains("name"), "{}", line.last_agent());
+}
+
+#[test]
+fn a_caller_who_adds_to_an_understood_request_within_its_silence_is_heard_whole() {
+    let mut line = Line::new(Some("+16175550123"), false, with_pauses());
+    line.until_quiet();
+    line.speak(1_500);
+    line.quiet(VadConfig::default().pause_ms);
+    let (job, _) = line.early_job();
+    line.answer(job, "I'd like to leave a message for Alex.");
+    // They go on 400 ms after their last word: still inside the shorter silence.
+    line.quiet(400 - VadConfig::default().pause_ms);
+    assert!(line.caller_turns().is_empty(), "cut off before the rest");
+    line.speak(1_000);
+    line.quiet(VadConfig::default().pause_ms);
+    let (job, audio_ms) = line.early_job();
+    assert!(
+        audio_ms >= 2_800,
+        "{audio_ms} ms: only the words after the pause"
+    );
+    line.answer(
+        job,
+        "I'd like to leave a message for Alex about the contract.",
+    );
+    line.quiet(VadConfig::default().end_silence_ms);
+    assert_eq!(
+        line.caller_turns(),
+        vec!["I'd like to leave a message for Alex about the contract.".to_string()]
+    );
+}
+
+#[test]
+fn an_understood_request_trailing_and_waits_the_longest_silence() {
+    let mut line = Line::new(Some("+16175550123"), false, with_pauses());
+    line.until_quiet();
+    let waited = line.pause_on(1_500, "I'd like to leave a message for Alex and");
+    assert!(waited.is_some_and(|w| w >= 1_580), "{waited:?}");
 }
 
 #[test]
@@ -1303,10 +1343,10 @@ fn at_the_when_question() -> Line {
 }
 
 #[test]
-fn a_day_with_a_time_ends_after_the_ordinary_silence() {
+fn a_day_with_a_time_ends_after_the_understood_silence() {
     let mut line = at_the_when_question();
     let waited = line.pause_on(1_200, "Thursday at 2pm.");
-    assert!(about_the_ordinary_silence(waited), "{waited:?}");
+    assert!(about_the_understood_silence(waited), "{waited:?}");
 }
 
 #[test]
