@@ -104,8 +104,9 @@ pub enum Input {
     Mark(String),
     /// Whisper's text for job `job`: `None` when the transcription failed.
     Transcribed { job: u64, text: Option<String> },
-    /// Speculative job `job` (`Output::Transcribe { early: true }`) was not run: no worker was
-    /// free, and the turns that have ended come first. The utterance's end sends its words.
+    /// Speculative job `job` (`Output::Transcribe { early: true }`) was dropped unrun: it
+    /// became useless while it waited for a worker (the caller spoke on, the turn's own pass
+    /// came, it waited too long) or too many waited. The utterance's end sends its words.
     Shed { job: u64 },
     /// Sentence `index` of reply `say_id`, synthesised to line audio (µ-law); empty when
     /// synthesis failed (the sentence is skipped).
@@ -815,7 +816,7 @@ impl Conductor {
         self.heard(meta, text, at);
     }
 
-    /// A speculative pass was not run (the workers were all busy): if the turn ended waiting
+    /// A speculative pass was dropped unrun (see [`Input::Shed`]): if the turn ended waiting
     /// for it, its words go to whisper now as the turn's own pass; otherwise the utterance's
     /// end sends them, with whatever the caller says next.
     fn on_shed(&mut self, job: u64, at: Moment) {
