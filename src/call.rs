@@ -36,6 +36,7 @@ use crate::logic::domain::Speaker;
 use crate::metrics::ActiveCall;
 use crate::providers::{FrameError, Inbound, Outbound};
 use crate::services::Services;
+use crate::speech::stt::{Lane, Speculative};
 use crate::speech::tts;
 use crate::store::journal::Journal;
 use crate::store::{stamp, BookError, CallStatus, NewAppointment};
@@ -69,7 +70,8 @@ enum Internal {
         u64,
         Result<crate::speech::stt::Transcript, crate::speech::stt::SttError>,
     ),
-    /// A speculative transcription was not run (no worker free).
+    /// A speculative transcription was dropped unrun (it became useless while it waited for
+    /// a worker, or too many waited).
     Shed(u64),
     /// A calendar change was made (or refused); `note` is the event to log when it was made.
     Calendar {
@@ -102,6 +104,8 @@ struct Live {
     journal: Journal,
     recorder: Option<Recorder>,
     stt_tx: Option<mpsc::Sender<SttJob>>,
+    /// The call's transcriptions as the server's worker pool tells them apart.
+    lane: Lane,
     /// Counts the call as active in the metrics while the session holds it.
     _active: ActiveCall,
 }
@@ -350,13 +354,15 @@ impl Session {
                 return;
             }
         };
-        let stt_tx = self.start_stt_worker();
+        let lane = Lane::new();
+        let stt_tx = self.start_stt_worker(lane);
         self.live = Some(Live {
             sid,
             conductor,
             journal,
             recorder,
             stt_tx: Some(stt_tx),
+            lane,
             _active: self.svc.metrics.call_started(),
         });
         self.carry_out(first).await;
@@ -383,31 +389,50 @@ impl Session {
         }
     }
 
-    /// One STT job at a time per call, in order; a speculative one is shed when the server's
-    /// workers are all busy (`Transcriber::transcribe_speculative`).
-    fn start_stt_worker(&self) -> mpsc::Sender<SttJob> {
+    /// The call's transcriptions, on the server's one pool as the call's own lane: its turns'
+    /// own passes one at a time, in order; each speculative pass on a task of its own, so one
+    /// waiting for a worker never holds up the turn's pass behind it (which then drops it,
+    /// `Transcriber::transcribe_final`). A dropped pass is answered `Internal::Shed`.
+    fn start_stt_worker(&self, lane: Lane) -> mpsc::Sender<SttJob> {
         let (tx, mut rx) = mpsc::channel::<SttJob>(8);
         let svc = self.svc.clone();
         let back = self.internal_tx.clone();
+        let span = self.span.clone();
         tokio::spawn(
             async move {
                 while let Some((job, audio, early)) = rx.recv().await {
-                    let started = Instant::now();
-                    let answer = if early {
-                        match svc.stt.transcribe_speculative(audio).await {
-                            Ok(Some(t)) => Internal::Transcribed(job, Ok(t)),
-                            Ok(None) => Internal::Shed(job),
-                            Err(e) => Internal::Transcribed(job, Err(e)),
-                        }
-                    } else {
-                        Internal::Transcribed(job, svc.stt.transcribe(audio).await)
-                    };
-                    if matches!(answer, Internal::Transcribed(..)) {
-                        svc.metrics
-                            .stt_duration
-                            .observe(started.elapsed().as_secs_f64());
+                    if early {
+                        let (svc, back) = (svc.clone(), back.clone());
+                        tokio::spawn(
+                            async move {
+                                let started = Instant::now();
+                                let answer = match svc.stt.transcribe_speculative(lane, audio).await
+                                {
+                                    Ok(Speculative::Heard(t)) => Internal::Transcribed(job, Ok(t)),
+                                    Ok(Speculative::Dropped(why)) => {
+                                        svc.metrics.stt_dropped(why.label());
+                                        Internal::Shed(job)
+                                    }
+                                    Err(e) => Internal::Transcribed(job, Err(e)),
+                                };
+                                if matches!(answer, Internal::Transcribed(..)) {
+                                    svc.metrics
+                                        .stt_duration
+                                        .observe(started.elapsed().as_secs_f64());
+                                }
+                                // The call may be over: nobody to tell.
+                                let _ = back.send(answer).await;
+                            }
+                            .instrument(span.clone()),
+                        );
+                        continue;
                     }
-                    if back.send(answer).await.is_err() {
+                    let started = Instant::now();
+                    let result = svc.stt.transcribe_final(lane, audio).await;
+                    svc.metrics
+                        .stt_duration
+                        .observe(started.elapsed().as_secs_f64());
+                    if back.send(Internal::Transcribed(job, result)).await.is_err() {
                         break;
                     }
                 }
@@ -475,6 +500,13 @@ impl Session {
                     error!(job, "the transcriber is gone; an utterance is lost");
                     return Some(Input::Transcribed { job, text: None });
                 }
+            }
+            Output::Promote { job } => {
+                debug!(
+                    job,
+                    "the turn ended on a speculative pass: it waits as the turn's own"
+                );
+                self.svc.stt.promote(live.lane);
             }
             Output::Synthesize { say_id, sentences } => self.synthesize(say_id, sentences),
             Output::Turn {

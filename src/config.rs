@@ -508,6 +508,9 @@ impl Config {
             "FRONTDESK_COMPLETE_END_SILENCE_MS" => {
                 self.vad.complete_end_silence_ms = whole(key, value)?
             }
+            "FRONTDESK_UNDERSTOOD_END_SILENCE_MS" => {
+                self.vad.understood_end_silence_ms = whole(key, value)?
+            }
             "FRONTDESK_VAD" => {
                 self.vad.engine = match value.trim() {
                     "auto" => VadEngine::Auto,
@@ -638,6 +641,16 @@ impl Config {
                 "vad.complete_end_silence_ms (FRONTDESK_COMPLETE_END_SILENCE_MS)",
                 "must not be more than vad.end_silence_ms: a complete answer never waits longer \
                  than an ordinary one",
+            ));
+        }
+        if !(self.vad.complete_end_silence_ms..=self.vad.end_silence_ms)
+            .contains(&self.vad.understood_end_silence_ms)
+        {
+            return Err(invalid(
+                "vad.understood_end_silence_ms (FRONTDESK_UNDERSTOOD_END_SILENCE_MS)",
+                "must be between vad.complete_end_silence_ms and vad.end_silence_ms: an \
+                 understood request waits no less than a complete answer, and no more than an \
+                 ordinary sentence",
             ));
         }
         let (open, hold) = (self.vad.speech_threshold, self.vad.hold_threshold);
@@ -928,6 +941,9 @@ mod tests {
             ("FRONTDESK_NOW", "yesterday"),
             ("FRONTDESK_PUBLIC_URL", "ftp://x"),
             ("FRONTDESK_DATABASE_URL", "mysql://x"),
+            ("FRONTDESK_UNDERSTOOD_END_SILENCE_MS", "900"),
+            ("FRONTDESK_UNDERSTOOD_END_SILENCE_MS", "100"),
+            ("FRONTDESK_COMPLETE_END_SILENCE_MS", "800"),
         ] {
             let err = Config::load_with(None, &env(&[(k, v)]))
                 .unwrap_err()

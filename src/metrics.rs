@@ -28,6 +28,14 @@ pub struct Ended {
     pub outcome: &'static str,
 }
 
+/// Why a speculative transcription was dropped unrun (`superseded`, `overtaken`, `expired`,
+/// `full`: [`crate::speech::stt::Dropped`]).
+#[derive(Clone, Debug, Hash, PartialEq, Eq, EncodeLabelSet)]
+pub struct DropReason {
+    /// The reason's label.
+    pub reason: &'static str,
+}
+
 /// One server's metrics, all named `frontdesk_…`.
 pub struct Metrics {
     registry: Registry,
@@ -43,6 +51,9 @@ pub struct Metrics {
     /// One transcription, from the request to the text, the wait for a whisper worker
     /// included (`frontdesk_stt_duration_seconds`).
     pub stt_duration: Histogram,
+    /// Speculative transcriptions (the words before a pause) dropped unrun, by why
+    /// (`frontdesk_stt_speculative_dropped_total`): each leaves its words to the turn's own pass.
+    pub stt_dropped: Family<DropReason, Counter>,
     /// One sentence synthesised to line audio, a remembered one included
     /// (`frontdesk_tts_duration_seconds`).
     pub tts_duration: Histogram,
@@ -72,6 +83,13 @@ impl Metrics {
         let calls_active = Gauge::default();
         let reply_latency = Histogram::new([0.25, 0.5, 0.75, 1.0, 1.5, 2.0, 3.0, 5.0, 10.0]);
         let stt_duration = Histogram::new([0.05, 0.1, 0.25, 0.5, 1.0, 2.0, 4.0, 8.0]);
+        let stt_dropped = Family::<DropReason, Counter>::default();
+        // Every reason shows from the first scrape, at zero.
+        for why in crate::speech::stt::Dropped::ALL {
+            drop(stt_dropped.get_or_create(&DropReason {
+                reason: why.label(),
+            }));
+        }
         let tts_duration = Histogram::new([0.005, 0.025, 0.1, 0.25, 0.5, 1.0, 2.0, 4.0]);
         let notifications_pending = Gauge::default();
         let calendar_failures = Counter::default();
@@ -103,6 +121,11 @@ impl Metrics {
             Unit::Seconds,
             stt_duration.clone(),
         );
+        registry.register(
+            "stt_speculative_dropped",
+            "Speculative transcriptions (the words before a pause) dropped unrun, by why",
+            stt_dropped.clone(),
+        );
         registry.register_with_unit(
             "tts_duration",
             "One sentence synthesised to line audio",
@@ -131,6 +154,7 @@ impl Metrics {
             calls_active,
             reply_latency,
             stt_duration,
+            stt_dropped,
             tts_duration,
             notifications_pending,
             calendar_failures,
@@ -159,6 +183,12 @@ impl Metrics {
     pub fn reply(&self, latency_ms: i64) {
         self.reply_latency
             .observe(latency_ms.max(0) as f64 / 1000.0);
+    }
+
+    /// A speculative transcription was dropped unrun, for `reason` (a
+    /// [`crate::speech::stt::Dropped`] label).
+    pub fn stt_dropped(&self, reason: &'static str) {
+        self.stt_dropped.get_or_create(&DropReason { reason }).inc();
     }
 
     /// The text exposition (OpenMetrics, ending `# EOF`).
@@ -222,6 +252,62 @@ mod tests {
             assert_eq!(value(&text, name), Some(expected), "{name} in\n{text}");
         }
         assert!(text.ends_with("# EOF\n"), "{text}");
+    }
+
+    /// `frontdesk_stt_speculative_dropped_total`, by reason, as Prometheus parses the scrape.
+    fn dropped(m: &Metrics) -> Vec<(String, f64)> {
+        let text = m.encode().unwrap();
+        let scrape =
+            prometheus_parse::Scrape::parse(text.lines().map(|l| Ok(l.to_string()))).unwrap();
+        let mut out: Vec<(String, f64)> = scrape
+            .samples
+            .iter()
+            .filter(|s| s.metric == "frontdesk_stt_speculative_dropped_total")
+            .map(|s| {
+                let reason = s.labels.get("reason").unwrap_or("").to_string();
+                // The parser reads OpenMetrics' `_total` samples as untyped; the type line
+                // says counter (checked below).
+                match s.value {
+                    prometheus_parse::Value::Counter(v) | prometheus_parse::Value::Untyped(v) => {
+                        (reason, v)
+                    }
+                    ref other => panic!("not a single value: {other:?}"),
+                }
+            })
+            .collect();
+        assert!(
+            text.contains("# TYPE frontdesk_stt_speculative_dropped counter"),
+            "{text}"
+        );
+        out.sort_by(|a, b| a.0.cmp(&b.0));
+        out
+    }
+
+    #[test]
+    fn dropped_speculative_passes_are_counted_by_reason() {
+        let m = Metrics::new();
+        let zero = |r: &str| (r.to_string(), 0.0);
+        assert_eq!(
+            dropped(&m),
+            vec![
+                zero("expired"),
+                zero("full"),
+                zero("overtaken"),
+                zero("superseded")
+            ]
+        );
+        m.stt_dropped("superseded");
+        m.stt_dropped("superseded");
+        m.stt_dropped("expired");
+        assert_eq!(
+            dropped(&m),
+            vec![
+                ("expired".into(), 1.0),
+                zero("full"),
+                zero("overtaken"),
+                ("superseded".into(), 2.0)
+            ]
+        );
     }
 
     #[test]

@@ -6,7 +6,9 @@ mod common;
 use std::sync::OnceLock;
 
 use frontdesk::audio::{g711, resample};
-use frontdesk::speech::stt::Stt;
+use std::time::Duration;
+
+use frontdesk::speech::stt::{Dropped, Lane, Speculative, Stt, SPECULATIVE_QUEUE_PER_WORKER};
 use frontdesk::speech::tts;
 
 fn stt() -> &'static Stt {
@@ -200,6 +202,9 @@ fn noise_alone_on_a_noisy_line_is_not_words() {
     }
 }
 
+/// A bound on a speculative pass's wait that no test reaches.
+const LONG_WAIT: Duration = Duration::from_secs(600);
+
 /// The model with one transcription worker, and a two-thread runtime to call it from.
 fn one_worker() -> (Stt, tokio::runtime::Runtime) {
     let rt = tokio::runtime::Builder::new_multi_thread()
@@ -254,36 +259,211 @@ fn concurrent_calls_take_turns_on_a_bounded_pool() {
     }
 }
 
-/// A speculative pass (the words before a pause) runs only when a worker is free and no turn's
-/// own pass waits: with the one worker busy it is shed at once (counted), and afterwards it
-/// runs and hears the words.
-#[test]
-fn a_speculative_pass_is_shed_while_the_workers_are_busy() {
+/// A clip of `text` in the caller's voice, as whisper gets it from the line.
+fn said(text: &str) -> Vec<f32> {
     let voice = common::caller_voice();
-    let long = line_to_whisper(
-        &tts::speak_line(
-            voice.as_ref(),
-            "Please tell Alex that the quarterly numbers are ready and that I will send them tonight.",
-        )
-        .unwrap(),
+    line_to_whisper(&tts::speak_line(voice.as_ref(), text).unwrap())
+}
+
+/// A long final pass holding the pool's one worker: spawned, and running once this returns.
+async fn occupy(pooled: &Stt) -> tokio::task::JoinHandle<String> {
+    let long = said(
+        "Please tell Alex that the quarterly numbers are ready and that I will send them tonight.",
     );
-    let short = line_to_whisper(&tts::speak_line(voice.as_ref(), "Yes, that's right.").unwrap());
-    let (pooled, rt) = one_worker();
-    rt.block_on(async {
-        let busy = {
-            let stt = pooled.clone();
-            tokio::spawn(async move { stt.transcribe(long).await })
-        };
-        while pooled.workload().running == 0 {
-            tokio::time::sleep(std::time::Duration::from_millis(1)).await;
+    let busy = {
+        let stt = pooled.clone();
+        tokio::spawn(async move { stt.transcribe(long).await.unwrap().text })
+    };
+    while pooled.workload().running == 0 {
+        tokio::time::sleep(Duration::from_millis(1)).await;
+    }
+    busy
+}
+
+/// Waits until the pool holds `n` waiting transcriptions, `speculative` of them speculative.
+async fn until_waiting(pooled: &Stt, n: usize, speculative: usize) {
+    loop {
+        let l = pooled.workload();
+        if (l.waiting, l.waiting_speculative) == (n, speculative) {
+            return;
         }
-        let shed = pooled.transcribe_speculative(short.clone()).await.unwrap();
-        assert!(shed.is_none(), "ran beside the busy worker: {shed:?}");
-        assert_eq!(pooled.workload().shed, 1);
-        assert!(busy.await.unwrap().unwrap().text.contains("Alex"));
-        let heard = pooled.transcribe_speculative(short).await.unwrap();
-        let text = heard.expect("a free worker runs it").text.to_lowercase();
+        tokio::time::sleep(Duration::from_millis(1)).await;
+    }
+}
+
+/// A speculative pass asked for while the one worker is busy waits in the queue (it is not
+/// shed) and runs when the worker frees, hearing the words.
+#[test]
+fn a_speculative_pass_waits_for_a_busy_worker_and_runs() {
+    let short = said("Yes, that's right.");
+    let (pooled, rt) = one_worker();
+    let pooled = pooled.with_pool(Some(1), LONG_WAIT);
+    rt.block_on(async {
+        let busy = occupy(&pooled).await;
+        let pass = {
+            let stt = pooled.clone();
+            tokio::spawn(async move { stt.transcribe_speculative(Lane::new(), short).await })
+        };
+        until_waiting(&pooled, 1, 1).await;
+        assert!(busy.await.unwrap().contains("Alex"));
+        match pass.await.unwrap().unwrap() {
+            Speculative::Heard(t) => assert!(t.text.to_lowercase().contains("right"), "{t:?}"),
+            other => panic!("not run: {other:?}"),
+        }
+        let load = pooled.workload();
+        assert_eq!((load.shed, load.waiting, load.peak), (0, 0, 1), "{load:?}");
+    });
+}
+
+/// Finals go first: with the one worker busy, two calls' speculative passes queued before a
+/// third call's final pass run after it, and oldest first among themselves.
+#[test]
+fn a_final_pass_overtakes_queued_speculative_ones() {
+    let clips = [
+        said("Yes, that's right."),
+        said("No, thank you."),
+        said("My name is Jordan Lee."),
+    ];
+    let (pooled, rt) = one_worker();
+    let pooled = pooled.with_pool(Some(1), LONG_WAIT);
+    let order: Vec<(&str, String)> = rt.block_on(async {
+        let busy = occupy(&pooled).await;
+        let (tx, mut rx) = tokio::sync::mpsc::unbounded_channel();
+        let [first, second, last] = clips;
+        for (name, clip, n) in [("first", first, 1), ("second", second, 2)] {
+            let (stt, tx) = (pooled.clone(), tx.clone());
+            tokio::spawn(async move {
+                let heard = match stt.transcribe_speculative(Lane::new(), clip).await {
+                    Ok(Speculative::Heard(t)) => t.text,
+                    other => format!("{other:?}"),
+                };
+                let _ = tx.send((name, heard));
+            });
+            until_waiting(&pooled, n, n).await;
+        }
+        {
+            let (stt, tx) = (pooled.clone(), tx.clone());
+            tokio::spawn(async move {
+                let heard = stt.transcribe_final(Lane::new(), last).await.unwrap().text;
+                let _ = tx.send(("final", heard));
+            });
+        }
+        until_waiting(&pooled, 3, 2).await;
+        drop(tx);
+        assert!(busy.await.unwrap().contains("Alex"));
+        let mut order = Vec::new();
+        while let Some(done) = rx.recv().await {
+            order.push(done);
+        }
+        order
+    });
+    let names: Vec<&str> = order.iter().map(|(n, _)| *n).collect();
+    assert_eq!(names, ["final", "first", "second"], "{order:?}");
+    for ((_, got), want) in order.iter().zip(["jordan", "right", "thank"]) {
+        assert!(got.to_lowercase().contains(want), "{want:?} not in {got:?}");
+    }
+    let load = pooled.workload();
+    assert_eq!((load.shed, load.peak), (0, 1), "{load:?}");
+}
+
+/// A queued speculative pass is dropped, and says why, when it becomes useless: a newer one of
+/// the same call supersedes it (the newer one runs), the call's own final pass overtakes it,
+/// or it waits longer than the bound. Each is counted.
+#[test]
+fn a_useless_speculative_pass_is_dropped_and_reported() {
+    let short = said("Yes, that's right.");
+    let (pooled, rt) = one_worker();
+    let pooled = pooled.with_pool(Some(1), LONG_WAIT);
+    rt.block_on(async {
+        let busy = occupy(&pooled).await;
+        let call = Lane::new();
+        let spec = |audio: Vec<f32>| {
+            let stt = pooled.clone();
+            tokio::spawn(async move { stt.transcribe_speculative(call, audio).await })
+        };
+        // The caller spoke on: the newer pass takes the older one's place in the queue.
+        let older = spec(short.clone());
+        until_waiting(&pooled, 1, 1).await;
+        let newer = spec(short.clone());
+        assert_eq!(
+            older.await.unwrap().unwrap(),
+            Speculative::Dropped(Dropped::Superseded)
+        );
+        until_waiting(&pooled, 1, 1).await;
+        // The turn ended: its own pass drops the waiting one and runs first.
+        let last = {
+            let stt = pooled.clone();
+            let audio = short.clone();
+            tokio::spawn(async move { stt.transcribe_final(call, audio).await })
+        };
+        assert_eq!(
+            newer.await.unwrap().unwrap(),
+            Speculative::Dropped(Dropped::Overtaken)
+        );
+        until_waiting(&pooled, 1, 0).await;
+        assert!(busy.await.unwrap().contains("Alex"));
+        let text = last.await.unwrap().unwrap().text.to_lowercase();
         assert!(text.contains("right"), "{text}");
-        assert_eq!(pooled.workload().shed, 1);
+        let load = pooled.workload();
+        assert_eq!(
+            (load.shed, load.superseded, load.overtaken, load.waiting),
+            (2, 1, 1, 0),
+            "{load:?}"
+        );
+    });
+    // With no wait allowed, a pass that finds the worker busy expires instead of running.
+    let impatient = pooled.with_pool(Some(1), Duration::ZERO);
+    rt.block_on(async {
+        let busy = occupy(&impatient).await;
+        let got = impatient
+            .transcribe_speculative(Lane::new(), short)
+            .await
+            .unwrap();
+        assert_eq!(got, Speculative::Dropped(Dropped::Expired));
+        assert!(busy.await.unwrap().contains("Alex"));
+        let load = impatient.workload();
+        assert_eq!(
+            (load.shed, load.expired, load.waiting),
+            (1, 1, 0),
+            "{load:?}"
+        );
+    });
+}
+
+/// The queue is bounded: at most `SPECULATIVE_QUEUE_PER_WORKER` speculative passes wait per
+/// worker, one more is dropped at once (`full`), and however many wait, one whisper state runs.
+#[test]
+fn the_speculative_queue_is_bounded() {
+    let (pooled, rt) = one_worker();
+    let pooled = pooled.with_pool(Some(1), LONG_WAIT);
+    // Silence: whisper is never run on it, so the queued passes cost nothing when they run.
+    let quiet = vec![0.0f32; 16_000];
+    rt.block_on(async {
+        let busy = occupy(&pooled).await;
+        let mut queued = Vec::new();
+        for n in 1..=SPECULATIVE_QUEUE_PER_WORKER {
+            let (stt, audio) = (pooled.clone(), quiet.clone());
+            queued.push(tokio::spawn(async move {
+                stt.transcribe_speculative(Lane::new(), audio).await
+            }));
+            until_waiting(&pooled, n, n).await;
+        }
+        let over = pooled
+            .transcribe_speculative(Lane::new(), quiet.clone())
+            .await
+            .unwrap();
+        assert_eq!(over, Speculative::Dropped(Dropped::Full));
+        let load = pooled.workload();
+        assert_eq!(
+            (load.waiting_speculative, load.full, load.shed),
+            (SPECULATIVE_QUEUE_PER_WORKER, 1, 1),
+            "{load:?}"
+        );
+        assert!(busy.await.unwrap().contains("Alex"));
+        for q in queued {
+            assert!(matches!(q.await.unwrap().unwrap(), Speculative::Heard(_)));
+        }
+        let load = pooled.workload();
+        assert_eq!((load.peak, load.waiting, load.shed), (1, 0, 1), "{load:?}");
     });
 }

@@ -127,6 +127,13 @@ pub struct VadConfig {
     /// said nothing since: the turn ends this long after their last word, or as soon as
     /// whisper answers when that is later. Only with `pause_ms` set.
     pub complete_end_silence_ms: u32,
+    /// Trailing silence that ends a finished sentence that does what was asked (a request the
+    /// dialog understands, a day with a clock time), once whisper has the words before the
+    /// silence and the caller has said nothing since: shorter than `end_silence_ms`, since the
+    /// words already say the caller is done; words still coming (a trailing "and", a number
+    /// half read out) wait the longest silence instead. Only with `pause_ms` set; at most
+    /// `end_silence_ms`.
+    pub understood_end_silence_ms: u32,
     /// Audio kept from before the detected start, so first syllables are not clipped.
     pub pre_roll_ms: u32,
 }
@@ -149,6 +156,7 @@ impl Default for VadConfig {
             max_utterance_ms: 25_000,
             pause_ms: 120,
             complete_end_silence_ms: 280,
+            understood_end_silence_ms: 500,
             pre_roll_ms: 300,
         }
     }

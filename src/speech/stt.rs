@@ -13,9 +13,11 @@
 //!
 //! **Architecture Invariant:** `stt` knows nothing of calls; it turns 16 kHz mono samples into text.
 
+use std::collections::VecDeque;
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex};
+use std::time::Duration;
 
 use whisper_rs::{
     FullParams, SamplingStrategy, WhisperContext, WhisperContextParameters, WhisperState,
@@ -117,15 +119,34 @@ pub trait Transcriber: Send + Sync {
     fn transcribe(&self, audio: Vec<f32>) -> BoxFuture<'static, Result<Transcript, SttError>>;
     /// Opens a stream for one utterance.
     fn stream(&self) -> Box<dyn SpeechStream>;
-    /// Transcribes the words before a pause, speculatively: `None` (not run) when no worker is
-    /// free or a turn's own pass is waiting for one, so ended turns go first and an overloaded
-    /// server runs fewer speculative passes. Without a bound on workers, always run.
+    /// Transcribes a turn's own pass (the caller has stopped) for `lane`: it goes before every
+    /// speculative pass, and drops `lane`'s waiting one ([`Dropped::Overtaken`]).
+    fn transcribe_final(
+        &self,
+        lane: Lane,
+        audio: Vec<f32>,
+    ) -> BoxFuture<'static, Result<Transcript, SttError>> {
+        let _ = lane;
+        self.transcribe(audio)
+    }
+    /// The turn ended on the words of `lane`'s speculative pass before it ran: it is the
+    /// turn's own pass now, and waits as one (behind finals only, never dropped). Without a
+    /// queue, nothing to do.
+    fn promote(&self, lane: Lane) {
+        let _ = lane;
+    }
+    /// Transcribes the words before a pause for `lane`, speculatively: with a bounded pool it
+    /// waits behind every final pass, and is dropped unrun ([`Speculative::Dropped`]) when it
+    /// becomes useless (a newer one of `lane` came, `lane`'s final pass came, it waited too
+    /// long) or too many wait. Without a bound on workers, always run.
     fn transcribe_speculative(
         &self,
+        lane: Lane,
         audio: Vec<f32>,
-    ) -> BoxFuture<'static, Result<Option<Transcript>, SttError>> {
+    ) -> BoxFuture<'static, Result<Speculative, SttError>> {
+        let _ = lane;
         let run = self.transcribe(audio);
-        Box::pin(async move { run.await.map(Some) })
+        Box::pin(async move { run.await.map(Speculative::Heard) })
     }
 }
 
@@ -155,12 +176,26 @@ impl Transcriber for Stt {
         })
     }
 
+    fn transcribe_final(
+        &self,
+        lane: Lane,
+        audio: Vec<f32>,
+    ) -> BoxFuture<'static, Result<Transcript, SttError>> {
+        let me = self.clone();
+        Box::pin(async move { Stt::transcribe_final(&me, lane, audio).await })
+    }
+
+    fn promote(&self, lane: Lane) {
+        Stt::promote(self, lane);
+    }
+
     fn transcribe_speculative(
         &self,
+        lane: Lane,
         audio: Vec<f32>,
-    ) -> BoxFuture<'static, Result<Option<Transcript>, SttError>> {
+    ) -> BoxFuture<'static, Result<Speculative, SttError>> {
         let me = self.clone();
-        Box::pin(async move { Stt::transcribe_speculative(&me, audio).await })
+        Box::pin(async move { Stt::transcribe_speculative(&me, lane, audio).await })
     }
 }
 
@@ -192,20 +227,331 @@ impl SpeechStream for WhisperStream {
 pub struct SttLoad {
     /// Transcriptions decoding now.
     pub running: usize,
-    /// Transcriptions waiting for a worker.
+    /// Transcriptions waiting for a worker, speculative ones included.
     pub waiting: usize,
+    /// Speculative passes among those waiting.
+    pub waiting_speculative: usize,
     /// The most that ever decoded at once.
     pub peak: usize,
-    /// Speculative passes not run because every worker was busy or a pass was waiting.
+    /// Speculative passes dropped unrun, for any reason ([`Dropped`]).
     pub shed: usize,
+    /// Of those, dropped because a newer pass of the same lane came.
+    pub superseded: usize,
+    /// Of those, dropped because their lane's final pass came.
+    pub overtaken: usize,
+    /// Of those, dropped because they waited longer than the bound.
+    pub expired: usize,
+    /// Of those, dropped because the queue was full.
+    pub full: usize,
+    /// Speculative passes made a turn's own pass while they waited ([`Stt::promote`]).
+    pub promoted: usize,
 }
 
 #[derive(Debug, Default)]
 struct Load {
     running: AtomicUsize,
-    waiting: AtomicUsize,
     peak: AtomicUsize,
     shed: AtomicUsize,
+    superseded: AtomicUsize,
+    overtaken: AtomicUsize,
+    expired: AtomicUsize,
+    full: AtomicUsize,
+    promoted: AtomicUsize,
+}
+
+impl Load {
+    fn dropped(&self, why: Dropped) {
+        self.shed.fetch_add(1, Ordering::Relaxed);
+        match why {
+            Dropped::Superseded => &self.superseded,
+            Dropped::Overtaken => &self.overtaken,
+            Dropped::Expired => &self.expired,
+            Dropped::Full => &self.full,
+        }
+        .fetch_add(1, Ordering::Relaxed);
+    }
+}
+
+/// The transcriptions of one source (one call, to the server) as the worker pool tells them
+/// apart: at most one speculative pass of a lane waits at a time, and a lane's own final pass
+/// drops its waiting speculative one. Each [`Lane::new`] is distinct.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub struct Lane(u64);
+
+impl Lane {
+    /// A lane no other holds.
+    pub fn new() -> Self {
+        static NEXT: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(1);
+        Self(NEXT.fetch_add(1, Ordering::Relaxed))
+    }
+}
+
+impl Default for Lane {
+    fn default() -> Self {
+        Self::new()
+    }
+}
+
+/// What became of a speculative pass ([`Transcriber::transcribe_speculative`]).
+#[derive(Debug, Clone, PartialEq)]
+pub enum Speculative {
+    /// It ran: whisper's words.
+    Heard(Transcript),
+    /// It was dropped unrun, having become useless or the queue being full.
+    Dropped(Dropped),
+}
+
+/// Why a speculative pass was dropped before it ran.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Dropped {
+    /// A newer speculative pass of the same lane came: the caller spoke on.
+    Superseded,
+    /// The lane's own final pass came: the turn ended without these words alone.
+    Overtaken,
+    /// It waited longer than the pool's bound ([`Stt::with_speculative_wait`]).
+    Expired,
+    /// As many speculative passes as the pool holds were already waiting.
+    Full,
+}
+
+impl Dropped {
+    /// Every reason, for counters that start at zero.
+    pub const ALL: [Dropped; 4] = [
+        Dropped::Superseded,
+        Dropped::Overtaken,
+        Dropped::Expired,
+        Dropped::Full,
+    ];
+
+    /// A short stable name (a metrics label).
+    pub fn label(self) -> &'static str {
+        match self {
+            Dropped::Superseded => "superseded",
+            Dropped::Overtaken => "overtaken",
+            Dropped::Expired => "expired",
+            Dropped::Full => "full",
+        }
+    }
+}
+
+/// How long a speculative pass may wait for a worker before it is dropped: past this the turn
+/// it was for has usually ended, and its final pass should not wait behind it.
+pub const SPECULATIVE_WAIT: Duration = Duration::from_millis(600);
+
+/// The most speculative passes that wait at once per worker (beyond it a new one is dropped,
+/// [`Dropped::Full`]).
+pub const SPECULATIVE_QUEUE_PER_WORKER: usize = 8;
+
+/// What a waiting transcription is told.
+enum Grant {
+    /// A worker is its own: run.
+    Run,
+    /// Dropped unrun (speculative passes only).
+    Drop(Dropped),
+}
+
+/// One transcription waiting for a worker.
+struct Waiter {
+    ticket: u64,
+    lane: Option<Lane>,
+    tx: tokio::sync::oneshot::Sender<Grant>,
+}
+
+/// The pool's queues. Final passes go first, first come first served; then speculative passes,
+/// oldest first, at most one a lane.
+#[derive(Default)]
+struct Queue {
+    free: usize,
+    finals: VecDeque<Waiter>,
+    speculative: VecDeque<Waiter>,
+    next_ticket: u64,
+}
+
+impl Queue {
+    /// Hands free workers to waiting transcriptions, finals first.
+    fn dispatch(&mut self) {
+        while self.free > 0 {
+            let Some(w) = self
+                .finals
+                .pop_front()
+                .or_else(|| self.speculative.pop_front())
+            else {
+                break;
+            };
+            self.free -= 1;
+            if w.tx.send(Grant::Run).is_err() {
+                // Its caller gave up waiting; the worker is still free.
+                self.free += 1;
+            }
+        }
+    }
+
+    /// Takes ticket `ticket` out of whichever queue holds it.
+    fn remove(&mut self, ticket: u64) -> bool {
+        for q in [&mut self.finals, &mut self.speculative] {
+            if let Some(i) = q.iter().position(|w| w.ticket == ticket) {
+                q.remove(i);
+                return true;
+            }
+        }
+        false
+    }
+
+    /// Takes ticket `ticket` out of the speculative queue (not once promoted to a final).
+    fn remove_speculative(&mut self, ticket: u64) -> bool {
+        match self.speculative.iter().position(|w| w.ticket == ticket) {
+            Some(i) => self.speculative.remove(i).is_some(),
+            None => false,
+        }
+    }
+
+    /// Moves `lane`'s waiting speculative pass, if any, to the back of the finals.
+    fn promote(&mut self, lane: Lane, load: &Load) {
+        if let Some(i) = self.speculative.iter().position(|w| w.lane == Some(lane)) {
+            if let Some(w) = self.speculative.remove(i) {
+                load.promoted.fetch_add(1, Ordering::Relaxed);
+                self.finals.push_back(w);
+                self.dispatch();
+            }
+        }
+    }
+
+    /// Drops `lane`'s waiting speculative pass, if any, telling it why.
+    fn drop_speculative(&mut self, lane: Lane, why: Dropped, load: &Load) {
+        if let Some(i) = self.speculative.iter().position(|w| w.lane == Some(lane)) {
+            if let Some(w) = self.speculative.remove(i) {
+                load.dropped(why);
+                // Its caller may have given up already: nothing to tell then.
+                let _ = w.tx.send(Grant::Drop(why));
+            }
+        }
+    }
+}
+
+/// A bounded set of whisper workers shared by every call.
+struct Pool {
+    queue: Mutex<Queue>,
+    load: Arc<Load>,
+    speculative_wait: Duration,
+    speculative_max: usize,
+}
+
+impl Pool {
+    fn lock(&self) -> std::sync::MutexGuard<'_, Queue> {
+        // A panic while holding the lock cannot leave the queues half changed (every change
+        // is one push or pop), so a poisoned lock is used as it is.
+        self.queue.lock().unwrap_or_else(|p| p.into_inner())
+    }
+
+    fn release(&self) {
+        let mut q = self.lock();
+        q.free += 1;
+        q.dispatch();
+    }
+
+    /// Waits for a worker: a final pass (`speculative` false) behind earlier finals only,
+    /// dropping its lane's waiting speculative pass; a speculative one behind every final,
+    /// until it is dropped.
+    async fn admit(
+        self: &Arc<Self>,
+        lane: Option<Lane>,
+        speculative: bool,
+    ) -> Result<Worker, Dropped> {
+        let (tx, rx) = tokio::sync::oneshot::channel();
+        let ticket = {
+            let mut q = self.lock();
+            if let Some(lane) = lane {
+                let why = if speculative {
+                    Dropped::Superseded
+                } else {
+                    Dropped::Overtaken
+                };
+                q.drop_speculative(lane, why, &self.load);
+            }
+            let idle = q.finals.is_empty() && (!speculative || q.speculative.is_empty());
+            if q.free > 0 && idle {
+                q.free -= 1;
+                return Ok(Worker(self.clone()));
+            }
+            if speculative && q.speculative.len() >= self.speculative_max {
+                self.load.dropped(Dropped::Full);
+                return Err(Dropped::Full);
+            }
+            let ticket = q.next_ticket;
+            q.next_ticket += 1;
+            let waiter = Waiter { ticket, lane, tx };
+            if speculative {
+                q.speculative.push_back(waiter);
+            } else {
+                q.finals.push_back(waiter);
+            }
+            ticket
+        };
+        let mut ticket = Ticket {
+            pool: self.clone(),
+            ticket,
+            rx: Some(rx),
+        };
+        let grant = if speculative {
+            let deadline = tokio::time::Instant::now() + self.speculative_wait;
+            let rx = ticket.rx.as_mut().ok_or(Dropped::Expired)?;
+            match tokio::time::timeout_at(deadline, &mut *rx).await {
+                Ok(grant) => grant,
+                Err(_) => {
+                    if self.lock().remove_speculative(ticket.ticket) {
+                        self.load.dropped(Dropped::Expired);
+                        ticket.rx = None;
+                        return Err(Dropped::Expired);
+                    }
+                    // Granted or dropped just as the wait ran out (the answer is there), or
+                    // promoted to a final (it waits as one).
+                    rx.await
+                }
+            }
+        } else {
+            let rx = ticket.rx.as_mut().ok_or(Dropped::Expired)?;
+            rx.await
+        };
+        ticket.rx = None;
+        match grant {
+            Ok(Grant::Run) => Ok(Worker(self.clone())),
+            Ok(Grant::Drop(why)) => Err(why),
+            // The pool never drops a waiter's sender without an answer.
+            Err(_) => Err(Dropped::Expired),
+        }
+    }
+}
+
+/// A place in the pool's queue, given up when dropped (also when the future holding it is),
+/// with the worker it was granted, if any.
+struct Ticket {
+    pool: Arc<Pool>,
+    ticket: u64,
+    /// Until the answer is taken.
+    rx: Option<tokio::sync::oneshot::Receiver<Grant>>,
+}
+
+impl Drop for Ticket {
+    fn drop(&mut self) {
+        let Some(mut rx) = self.rx.take() else {
+            return;
+        };
+        if self.pool.lock().remove(self.ticket) {
+            return;
+        }
+        if let Ok(Grant::Run) = rx.try_recv() {
+            self.pool.release();
+        }
+    }
+}
+
+/// One worker of the pool, handed back (to the next waiting transcription) when dropped.
+struct Worker(Arc<Pool>);
+
+impl Drop for Worker {
+    fn drop(&mut self) {
+        self.0.release();
+    }
 }
 
 /// One unit of a counter, given back when dropped (also when the future holding it is).
@@ -229,16 +575,17 @@ impl Drop for Counted<'_> {
 }
 
 /// Shared whisper model plus a pool of decoding states. With [`Stt::with_workers`], at most
-/// that many transcriptions run at once across every call (a fair queue: first come, first
-/// served), so concurrent calls take turns on the cores instead of all slowing down together,
-/// and the number of whisper states stays bounded. Speculative passes
-/// ([`Stt::transcribe_speculative`]) never queue: they are shed while every worker is busy or
-/// a turn's own pass waits.
+/// that many transcriptions run at once across every call, so concurrent calls take turns on
+/// the cores instead of all slowing down together, and the number of whisper states stays
+/// bounded. The queue is fair and puts turns first: final passes (the caller has stopped) run
+/// first come first served, before any speculative pass ([`Stt::transcribe_speculative`], the
+/// words before a pause); those wait oldest first, at most one a lane, and are dropped unrun
+/// when they become useless (see [`Dropped`]).
 #[derive(Clone)]
 pub struct Stt {
     ctx: Arc<WhisperContext>,
     states: Arc<Mutex<Vec<WhisperState>>>,
-    workers: Option<Arc<tokio::sync::Semaphore>>,
+    pool: Option<Arc<Pool>>,
     load: Arc<Load>,
     prompt: Arc<String>,
     threads: i32,
@@ -274,7 +621,7 @@ impl Stt {
         Ok(Self {
             ctx: Arc::new(ctx),
             states: Arc::new(Mutex::new(Vec::new())),
-            workers: None,
+            pool: None,
             load: Arc::default(),
             prompt: Arc::new(prompt.to_string()),
             threads: threads.max(1) as i32,
@@ -291,69 +638,115 @@ impl Stt {
 
     /// How busy the workers are now.
     pub fn workload(&self) -> SttLoad {
+        let (waiting, waiting_speculative) = self.pool.as_ref().map_or((0, 0), |p| {
+            let q = p.lock();
+            (q.finals.len() + q.speculative.len(), q.speculative.len())
+        });
+        let l = &self.load;
         SttLoad {
-            running: self.load.running.load(Ordering::Relaxed),
-            waiting: self.load.waiting.load(Ordering::Relaxed),
-            peak: self.load.peak.load(Ordering::Relaxed),
-            shed: self.load.shed.load(Ordering::Relaxed),
+            running: l.running.load(Ordering::Relaxed),
+            waiting,
+            waiting_speculative,
+            peak: l.peak.load(Ordering::Relaxed),
+            shed: l.shed.load(Ordering::Relaxed),
+            superseded: l.superseded.load(Ordering::Relaxed),
+            overtaken: l.overtaken.load(Ordering::Relaxed),
+            expired: l.expired.load(Ordering::Relaxed),
+            full: l.full.load(Ordering::Relaxed),
+            promoted: l.promoted.load(Ordering::Relaxed),
         }
     }
 
-    /// The same model with at most `workers` transcriptions at once (`None`: no bound).
-    pub fn with_workers(mut self, workers: Option<usize>) -> Self {
-        self.workers = workers.map(|n| Arc::new(tokio::sync::Semaphore::new(n.max(1))));
+    /// The same model with at most `workers` transcriptions at once (`None`: no bound), and
+    /// speculative passes waiting at most [`SPECULATIVE_WAIT`].
+    pub fn with_workers(self, workers: Option<usize>) -> Self {
+        self.with_pool(workers, SPECULATIVE_WAIT)
+    }
+
+    /// The same model with at most `workers` transcriptions at once (`None`: no bound), and
+    /// speculative passes dropped after waiting `wait` for a worker.
+    pub fn with_pool(mut self, workers: Option<usize>, wait: Duration) -> Self {
         // A new pool counts its own load.
         self.load = Arc::default();
+        self.pool = workers.map(|n| {
+            let n = n.max(1);
+            Arc::new(Pool {
+                queue: Mutex::new(Queue {
+                    free: n,
+                    ..Queue::default()
+                }),
+                load: self.load.clone(),
+                speculative_wait: wait,
+                speculative_max: n * SPECULATIVE_QUEUE_PER_WORKER,
+            })
+        });
         self
     }
 
-    /// Transcribes 16 kHz mono samples on a blocking thread, once a worker is free.
+    /// Transcribes 16 kHz mono samples on a blocking thread, once a worker is free: a final
+    /// pass of no lane.
     pub async fn transcribe(&self, audio: Vec<f32>) -> Result<Transcript, SttError> {
-        let waiting = Counted::new(&self.load.waiting);
-        let permit = match &self.workers {
-            Some(w) => Some(
-                w.clone()
-                    .acquire_owned()
+        self.transcribe_in(None, audio).await
+    }
+
+    /// Transcribes a turn's own pass for `lane`, once a worker is free (before any speculative
+    /// pass); `lane`'s waiting speculative pass is dropped ([`Dropped::Overtaken`]).
+    pub async fn transcribe_final(
+        &self,
+        lane: Lane,
+        audio: Vec<f32>,
+    ) -> Result<Transcript, SttError> {
+        self.transcribe_in(Some(lane), audio).await
+    }
+
+    async fn transcribe_in(
+        &self,
+        lane: Option<Lane>,
+        audio: Vec<f32>,
+    ) -> Result<Transcript, SttError> {
+        let worker = match &self.pool {
+            Some(pool) => Some(
+                pool.admit(lane, false)
                     .await
-                    .map_err(|e| SttError::Join(e.to_string()))?,
+                    .map_err(|why| SttError::Join(format!("a final pass dropped: {why:?}")))?,
             ),
             None => None,
         };
-        drop(waiting);
-        self.run(audio, permit).await
+        self.run(audio, worker).await
     }
 
-    /// [`Stt::transcribe`] for a speculative pass: run only if a worker is free now and no
-    /// other transcription waits for one (`None`: shed, counted in [`SttLoad::shed`]).
+    /// The turn ended on the words of `lane`'s waiting speculative pass: it waits as a final
+    /// pass from now on (at the back of the finals, never dropped). Nothing if none waits.
+    pub fn promote(&self, lane: Lane) {
+        if let Some(pool) = &self.pool {
+            pool.lock().promote(lane, &self.load);
+        }
+    }
+
+    /// [`Stt::transcribe`] for a speculative pass of `lane`: it waits for a worker behind
+    /// every final pass and older speculative passes, and is dropped unrun (counted in
+    /// [`SttLoad::shed`]) when a newer one of `lane` or `lane`'s final pass comes, when it has
+    /// waited longer than the pool's bound, or when the queue is full.
     pub async fn transcribe_speculative(
         &self,
+        lane: Lane,
         audio: Vec<f32>,
-    ) -> Result<Option<Transcript>, SttError> {
-        let permit = match &self.workers {
-            Some(w) => {
-                let free = self.load.waiting.load(Ordering::Relaxed) == 0;
-                match w.clone().try_acquire_owned() {
-                    Ok(p) if free => Some(p),
-                    _ => {
-                        self.load.shed.fetch_add(1, Ordering::Relaxed);
-                        return Ok(None);
-                    }
-                }
-            }
+    ) -> Result<Speculative, SttError> {
+        let worker = match &self.pool {
+            Some(pool) => match pool.admit(Some(lane), true).await {
+                Ok(w) => Some(w),
+                Err(why) => return Ok(Speculative::Dropped(why)),
+            },
             None => None,
         };
-        self.run(audio, permit).await.map(Some)
+        self.run(audio, worker).await.map(Speculative::Heard)
     }
 
-    /// Decodes on a blocking thread, holding `permit` (a worker) until done.
-    async fn run(
-        &self,
-        audio: Vec<f32>,
-        permit: Option<tokio::sync::OwnedSemaphorePermit>,
-    ) -> Result<Transcript, SttError> {
+    /// Decodes on a blocking thread, holding `worker` until done.
+    async fn run(&self, audio: Vec<f32>, worker: Option<Worker>) -> Result<Transcript, SttError> {
         let me = self.clone();
         tokio::task::spawn_blocking(move || {
-            let _permit = permit;
+            let _worker = worker;
             let running = Counted::new(&me.load.running);
             me.load.peak.fetch_max(running.now, Ordering::Relaxed);
             me.transcribe_blocking(&audio)

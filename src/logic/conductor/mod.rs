@@ -104,8 +104,9 @@ pub enum Input {
     Mark(String),
     /// Whisper's text for job `job`: `None` when the transcription failed.
     Transcribed { job: u64, text: Option<String> },
-    /// Speculative job `job` (`Output::Transcribe { early: true }`) was not run: no worker was
-    /// free, and the turns that have ended come first. The utterance's end sends its words.
+    /// Speculative job `job` (`Output::Transcribe { early: true }`) was dropped unrun: it
+    /// became useless while it waited for a worker (the caller spoke on, the turn's own pass
+    /// came, it waited too long) or too many waited. The utterance's end sends its words.
     Shed { job: u64 },
     /// Sentence `index` of reply `say_id`, synthesised to line audio (µ-law); empty when
     /// synthesis failed (the sentence is skipped).
@@ -146,15 +147,20 @@ pub enum CalendarChange {
 pub enum Output {
     /// Send a frame to the caller.
     Send(Outbound),
-    /// Transcribe this utterance (16 kHz mono) and answer with [`Input::Transcribed`]; jobs are
-    /// answered in order.
+    /// Transcribe this utterance (16 kHz mono) and answer with [`Input::Transcribed`] (by
+    /// job: a speculative pass may answer after a later final one).
     Transcribe {
         job: u64,
         audio: Vec<f32>,
         /// The words before a pause, the caller perhaps not finished: a speculative pass,
-        /// which the shell may shed when no worker is free (answer [`Input::Shed`]).
+        /// which waits behind turns' own passes and which the shell may drop unrun when it
+        /// becomes useless (answer [`Input::Shed`]).
         early: bool,
     },
+    /// The turn ended on the words of speculative job `job`, which whisper has not answered:
+    /// it is the turn's own pass now, and should wait as one (not behind other speculative
+    /// passes, and not be dropped for waiting).
+    Promote { job: u64 },
     /// Synthesise these sentences in order, answering each with [`Input::Synthesised`].
     Synthesize { say_id: u64, sentences: Vec<String> },
     /// Append turn `seq` to the call's log (`latency_ms`: from the caller's end of speech to
@@ -662,6 +668,7 @@ impl Conductor {
                     None => {
                         early.ended = Some(meta);
                         early.ended_audio = u.audio;
+                        self.emit(Output::Promote { job: early.job });
                         self.early = Some(early);
                     }
                 }
@@ -750,7 +757,11 @@ impl Conductor {
             // The rest of the silence, by what the words so far say.
             let vad = &self.settings.vad;
             let silence = match verdict {
-                TurnEnd::Soon => Some(vad.end_silence_ms.min(self.endpointer.end_silence_ms())),
+                TurnEnd::Soon => Some(
+                    vad.understood_end_silence_ms
+                        .min(vad.end_silence_ms)
+                        .min(self.endpointer.end_silence_ms()),
+                ),
                 TurnEnd::Later => Some(
                     vad.long_end_silence_ms
                         .max(self.endpointer.end_silence_ms()),
@@ -805,7 +816,7 @@ impl Conductor {
         self.heard(meta, text, at);
     }
 
-    /// A speculative pass was not run (the workers were all busy): if the turn ended waiting
+    /// A speculative pass was dropped unrun (see [`Input::Shed`]): if the turn ended waiting
     /// for it, its words go to whisper now as the turn's own pass; otherwise the utterance's
     /// end sends them, with whatever the caller says next.
     fn on_shed(&mut self, job: u64, at: Moment) {

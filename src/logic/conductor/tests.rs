@@ -93,6 +93,8 @@ struct Line {
     jobs: VecDeque<(u64, usize)>,
     /// The same for the words before a pause (only with `pause_ms` set).
     early_jobs: VecDeque<(u64, usize)>,
+    /// Speculative jobs made a turn's own pass, in order.
+    promoted: Vec<u64>,
     /// Replies asked for and not synthesised.
     synth: VecDeque<(u64, Vec<String>)>,
     calendar: Vec<CalendarChange>,
@@ -147,6 +149,7 @@ impl Line {
             notes: Vec::new(),
             jobs: VecDeque::new(),
             early_jobs: VecDeque::new(),
+            promoted: Vec::new(),
             synth: VecDeque::new(),
             calendar: Vec::new(),
             transfers: Vec::new(),
@@ -206,6 +209,7 @@ impl Line {
                 Output::Calendar(change) => self.calendar.push(change),
                 Output::Transfer { to } => self.transfers.push(to),
                 Output::Close => self.closed = true,
+                Output::Promote { job } => self.promoted.push(job),
             }
         }
         if self.auto_voice {
@@ -1196,6 +1200,8 @@ fn an_utterance_that_ends_while_whisper_has_its_words_waits_for_them() {
     line.quiet(1_400); // the request's whole silence; whisper has not answered
     assert!(line.jobs.is_empty(), "the same words were sent twice");
     let (job, _) = line.early_job();
+    // The pass is the turn's own now: the shell is told, so it no longer waits as speculative.
+    assert_eq!(line.promoted, vec![job]);
     assert_eq!(
         line.c.transcriptions_pending(),
         1,
@@ -1232,19 +1238,59 @@ impl Line {
     }
 }
 
-/// The ordinary silence (700 ms), give or take the frame the endpointer needs to see it.
-fn about_the_ordinary_silence(waited: Option<u64>) -> bool {
-    waited.is_some_and(|w| (680..=760).contains(&w))
+/// The silence after an understood sentence (500 ms, shorter than the ordinary 700), give or
+/// take the frame the endpointer needs to see it.
+fn about_the_understood_silence(waited: Option<u64>) -> bool {
+    let ms = VadConfig::default().understood_end_silence_ms as u64;
+    assert!(ms < VadConfig::default().end_silence_ms as u64);
+    waited.is_some_and(|w| (ms - 20..=ms + 60).contains(&w))
 }
 
 #[test]
-fn a_request_the_dialog_understands_ends_after_the_ordinary_silence() {
+fn a_request_the_dialog_understands_ends_after_the_understood_silence() {
     let mut line = Line::new(Some("+16175550123"), false, with_pauses());
     line.until_quiet();
     let waited = line.pause_on(1_500, "I'd like to leave a message for Alex.");
-    assert!(about_the_ordinary_silence(waited), "{waited:?}");
+    assert!(about_the_understood_silence(waited), "{waited:?}");
     line.quiet(20);
     assert!(line.last_agent().contains("name"), "{}", line.last_agent());
+}
+
+#[test]
+fn a_caller_who_adds_to_an_understood_request_within_its_silence_is_heard_whole() {
+    let mut line = Line::new(Some("+16175550123"), false, with_pauses());
+    line.until_quiet();
+    line.speak(1_500);
+    line.quiet(VadConfig::default().pause_ms);
+    let (job, _) = line.early_job();
+    line.answer(job, "I'd like to leave a message for Alex.");
+    // They go on 400 ms after their last word: still inside the shorter silence.
+    line.quiet(400 - VadConfig::default().pause_ms);
+    assert!(line.caller_turns().is_empty(), "cut off before the rest");
+    line.speak(1_000);
+    line.quiet(VadConfig::default().pause_ms);
+    let (job, audio_ms) = line.early_job();
+    assert!(
+        audio_ms >= 2_800,
+        "{audio_ms} ms: only the words after the pause"
+    );
+    line.answer(
+        job,
+        "I'd like to leave a message for Alex about the contract.",
+    );
+    line.quiet(VadConfig::default().end_silence_ms);
+    assert_eq!(
+        line.caller_turns(),
+        vec!["I'd like to leave a message for Alex about the contract.".to_string()]
+    );
+}
+
+#[test]
+fn an_understood_request_trailing_and_waits_the_longest_silence() {
+    let mut line = Line::new(Some("+16175550123"), false, with_pauses());
+    line.until_quiet();
+    let waited = line.pause_on(1_500, "I'd like to leave a message for Alex and");
+    assert!(waited.is_some_and(|w| w >= 1_580), "{waited:?}");
 }
 
 #[test]
@@ -1316,10 +1362,10 @@ fn at_the_when_question() -> Line {
 }
 
 #[test]
-fn a_day_with_a_time_ends_after_the_ordinary_silence() {
+fn a_day_with_a_time_ends_after_the_understood_silence() {
     let mut line = at_the_when_question();
     let waited = line.pause_on(1_200, "Thursday at 2pm.");
-    assert!(about_the_ordinary_silence(waited), "{waited:?}");
+    assert!(about_the_understood_silence(waited), "{waited:?}");
 }
 
 #[test]
@@ -1732,4 +1778,50 @@ fn a_pause_pass_shed_after_the_turn_ended_on_it_runs_as_the_turns_pass() {
         "{}",
         line.last_agent()
     );
+}
+
+#[test]
+fn a_pause_pass_dropped_after_the_turns_own_pass_went_is_ignored() {
+    let mut line = at_the_name_question();
+    line.speak(1_000);
+    line.quiet(200);
+    let (job, _) = line.early_job();
+    // The caller spoke on and the turn ended on its silence: the whole utterance goes to
+    // whisper as the turn's own pass, which drops the waiting pause pass in the pool.
+    line.speak(600);
+    line.quiet(1_200);
+    let (_, audio_ms) = *line.jobs.front().expect("the turn's own pass");
+    assert!(audio_ms >= 1_600, "{audio_ms} ms");
+    assert!(line.promoted.is_empty(), "{:?}", line.promoted);
+    line.feed(Input::Shed { job });
+    // Nothing is sent again and nothing waits on the dropped pass.
+    assert_eq!(line.jobs.len(), 1);
+    assert_eq!(line.c.transcriptions_pending(), 1);
+    line.hear("Dana Kim.");
+    assert_eq!(line.last_caller().as_deref(), Some("Dana Kim."));
+    assert_eq!(line.c.transcriptions_pending(), 0);
+    line.quiet(20);
+    assert!(
+        line.last_agent().contains("number"),
+        "{}",
+        line.last_agent()
+    );
+}
+
+#[test]
+fn a_pause_pass_the_turn_ended_on_is_promoted_once() {
+    let mut line = at_the_name_question();
+    line.speak(1_000);
+    line.quiet(200);
+    let (job, _) = line.early_job();
+    assert!(line.promoted.is_empty(), "promoted before the turn ended");
+    // The turn's silence runs out while whisper has not answered: it ends on those words,
+    // and the shell is told to run them as the turn's own pass, once.
+    line.quiet(1_200);
+    assert_eq!(line.promoted, vec![job]);
+    assert!(line.jobs.is_empty(), "sent twice");
+    line.quiet(400);
+    assert_eq!(line.promoted, vec![job]);
+    line.answer(job, "Dana Kim.");
+    assert_eq!(line.last_caller().as_deref(), Some("Dana Kim."));
 }
