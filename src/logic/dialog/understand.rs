@@ -212,6 +212,8 @@ pub fn yes_no(text: &str) -> YesNo {
         "whatever",
         // How whisper hears a lone "Correct." on a phone line.
         "collect",
+        "mhm",
+        "mmhmm",
     ];
     const NO_FIRST: &[&str] = &["no", "nope", "nah", "negative", "wrong", "incorrect"];
     const YES_PHRASES: &[&str] = &[
@@ -247,6 +249,11 @@ pub fn yes_no(text: &str) -> YesNo {
         "don't book",
         "do not",
         "wrong number",
+        // A hedge is a no: "not quite", "not exactly", "not really".
+        "not quite",
+        "not exactly",
+        "not really",
+        "not totally",
     ];
     for clause in text.split(['.', ',', '!', '?', ';']) {
         let lower = clause.to_lowercase();
@@ -390,6 +397,11 @@ const BOOK: &[&str] = &[
     "get together",
     "time with",
     "get some time",
+    "some time with",
+    "hour with",
+    "minutes with",
+    "set something up",
+    "set up something",
     "meet up",
     "sit down",
     "a slot",
@@ -448,6 +460,10 @@ const DONE: &[&str] = &[
     "that will be all",
     "i'm done",
     "nope",
+    "that's everything",
+    "that is everything",
+    "that'll do",
+    "cheers",
 ];
 
 /// The caller's request, if the words make it clear. `assistant` is the on-call human's name:
@@ -514,6 +530,9 @@ pub fn intent(text: &str, assistant: &str, executive: &str) -> Option<Intent> {
             "put me through to {}",
             "connect me to {}",
             "reach {}",
+            "catch {}",
+            "get hold of {}",
+            "get ahold of {}",
         ]
         .iter()
         .any(|p| w.contains(&format!(" {} ", p.replace("{}", &boss))));
@@ -521,7 +540,7 @@ pub fn intent(text: &str, assistant: &str, executive: &str) -> Option<Intent> {
         && ["tell", "have", "let", "ask", "remind"]
             .iter()
             .any(|lead| w.contains(&format!(" {lead} {boss} ")));
-    if for_boss || any(&w, MESSAGE) {
+    if for_boss || any(&without_callback(&w), MESSAGE) {
         return Some(Intent::Message);
     }
     if wants_boss {
@@ -535,6 +554,21 @@ pub fn intent(text: &str, assistant: &str, executive: &str) -> Option<Intent> {
         return Some(Intent::Done);
     }
     None
+}
+
+/// The words without the ways of giving a callback number ("call me back on this number",
+/// "you can call me at 617…"): how to call back is a number, not a request for a message.
+fn without_callback(w: &str) -> String {
+    let mut out = w.to_string();
+    for lead in [
+        "call me back on",
+        "call me back at",
+        "call me on",
+        "call me at",
+    ] {
+        out = out.replace(&format!(" {lead} "), " ");
+    }
+    out
 }
 
 /// "Someone" means a person only when the caller wants to reach them ("talk to someone",
@@ -651,6 +685,10 @@ pub fn wants_to_end(text: &str) -> bool {
             "never mind",
             "forget it",
             "that'll be all",
+            "that's everything",
+            "that is everything",
+            "all set",
+            "cheers",
         ],
     )
 }
@@ -976,6 +1014,76 @@ mod tests {
             "Yeah that's wrong.",
         ] {
             assert_eq!(yes_no(u), YesNo::Unclear, "{u}");
+        }
+    }
+
+    /// A hedge ("not quite", "not exactly") answers no; "mhm" answers yes.
+    #[test]
+    fn hedges_are_noes_and_murmurs_are_yeses() {
+        for no in [
+            "Not quite.",
+            "Um, not exactly.",
+            "Not really, no.",
+            "Hmm, not quite right.",
+        ] {
+            assert_eq!(yes_no(no), YesNo::No, "{no}");
+        }
+        for yes in ["Mhm, correct.", "Mhm.", "Mmhmm, that's it."] {
+            assert_eq!(yes_no(yes), YesNo::Yes, "{yes}");
+        }
+    }
+
+    /// The ways of saying there is nothing more are closings, whatever the words.
+    #[test]
+    fn closings_in_other_words_end_the_call() {
+        for bye in [
+            "That's everything, cheers.",
+            "No, I'm all set, thank you.",
+            "That is everything for now.",
+            "Cheers, bye.",
+            "Nope, that'll do.",
+        ] {
+            assert!(
+                wants_to_end(bye) || intent(bye, "Jamie Chen", "Alex Morgan") == Some(Intent::Done),
+                "{bye}"
+            );
+            assert_eq!(
+                intent(bye, "Jamie Chen", "Alex Morgan"),
+                Some(Intent::Done),
+                "{bye}"
+            );
+        }
+    }
+
+    /// How to call back is a number, not a request to leave a message: the request beside it
+    /// decides.
+    #[test]
+    fn a_callback_number_beside_a_request_is_not_a_message_request() {
+        let cases = [
+            ("Is there any way to get half an hour with Alex? Just call me back on the number I'm on now.", Some(Intent::Book)),
+            ("I'd like some time with Alex next week. You can call me at 617-555-0123.", Some(Intent::Book)),
+            ("Can I set something up with Alex? Call me on this number if not.", Some(Intent::Book)),
+            ("Could Alex call me back tonight?", Some(Intent::Message)),
+            ("Please have Alex call me back on 617-555-0123.", Some(Intent::Message)),
+        ];
+        for (text, want) in cases {
+            assert_eq!(intent(text, "Jamie Chen", "Alex Morgan"), want, "{text}");
+        }
+    }
+
+    /// Hoping to catch or get hold of the executive asks for them, not to book.
+    #[test]
+    fn catching_the_executive_asks_for_them() {
+        for text in [
+            "Hey there, I was hoping to catch Alex.",
+            "Is there any way to get hold of Alex?",
+            "I'm trying to get ahold of Alex.",
+        ] {
+            assert_eq!(
+                intent(text, "Jamie Chen", "Alex Morgan"),
+                Some(Intent::Executive),
+                "{text}"
+            );
         }
     }
 }
