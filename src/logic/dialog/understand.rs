@@ -320,6 +320,8 @@ const PERSON: &[&str] = &[
     "operator",
     "someone",
     "somebody",
+    "anyone",
+    "anybody",
     "a representative",
     "representative",
     "a real human",
@@ -495,10 +497,10 @@ pub fn intent(text: &str, assistant: &str, executive: &str) -> Option<Intent> {
     {
         return Some(Intent::Person);
     }
-    if any(&w, CANCEL) {
+    if any(&w, CANCEL) || acts_on_booking(&w, CANCEL_VERBS) {
         return Some(Intent::Cancel);
     }
-    if any(&w, MOVE) {
+    if any(&w, MOVE) || acts_on_booking(&w, MOVE_VERBS) {
         return Some(Intent::Move);
     }
     // Booking words inside the topic ("call me about the board meeting") ask for nothing.
@@ -537,9 +539,13 @@ pub fn intent(text: &str, assistant: &str, executive: &str) -> Option<Intent> {
         .iter()
         .any(|p| w.contains(&format!(" {} ", p.replace("{}", &boss))));
     let for_boss = !boss.is_empty()
-        && ["tell", "have", "let", "ask", "remind"]
+        && (["tell", "have", "let", "ask", "remind"]
             .iter()
-            .any(|lead| w.contains(&format!(" {lead} {boss} ")));
+            .any(|lead| w.contains(&format!(" {lead} {boss} ")))
+            // "I need Alex to hear that …", "make sure Alex knows …".
+            || ["to hear", "to know", "knows", "hears"]
+                .iter()
+                .any(|verb| w.contains(&format!(" {boss} {verb} "))));
     if for_boss || any(&without_callback(&w), MESSAGE) {
         return Some(Intent::Message);
     }
@@ -554,6 +560,38 @@ pub fn intent(text: &str, assistant: &str, executive: &str) -> Option<Intent> {
         return Some(Intent::Done);
     }
     None
+}
+
+/// Verbs that, said of the caller's own booking, cancel it: "scrap my meeting".
+const CANCEL_VERBS: &[&str] = &[
+    "scrap",
+    "drop",
+    "scratch",
+    "call off",
+    "take it off",
+    "take off",
+];
+/// Verbs that, said of the caller's own booking, move it: "a meeting I need to push".
+const MOVE_VERBS: &[&str] = &["push", "shift", "bump", "move", "rearrange"];
+
+/// A verb of `verbs` said of the caller's own booking ("my meeting", "the appointment", "a
+/// meeting with Alex I need to push"): the verb and the booking in one clause, the booking
+/// theirs ("my", "the", "our", "I've got a").
+fn acts_on_booking(w: &str, verbs: &[&str]) -> bool {
+    let own = [
+        "my appointment",
+        "my meeting",
+        "the appointment",
+        "the meeting",
+        "our meeting",
+        "our appointment",
+        "i've got a meeting",
+        "i have a meeting",
+        "i've got an appointment",
+        "i have an appointment",
+        "my call",
+    ];
+    any(w, &own) && any(w, verbs)
 }
 
 /// The words without the ways of giving a callback number ("call me back on this number",
@@ -1082,6 +1120,72 @@ mod tests {
             assert_eq!(
                 intent(text, "Jamie Chen", "Alex Morgan"),
                 Some(Intent::Executive),
+                "{text}"
+            );
+        }
+    }
+
+    /// Moving or cancelling is read from the verb said of the caller's own booking, in any of
+    /// the verbs people use.
+    #[test]
+    fn moves_and_cancels_in_other_verbs() {
+        let cases = [
+            (
+                "Hey, I've got a meeting with Alex I need to push.",
+                Intent::Move,
+            ),
+            ("Can we shift my appointment to Friday?", Intent::Move),
+            ("I need to bump the meeting by a day.", Intent::Move),
+            (
+                "Please scrap my meeting with Alex, something came up.",
+                Intent::Cancel,
+            ),
+            ("Could you drop my appointment on Thursday?", Intent::Cancel),
+            (
+                "Take it off the calendar, my meeting on Friday, please.",
+                Intent::Cancel,
+            ),
+        ];
+        for (text, want) in cases {
+            assert_eq!(
+                intent(text, "Jamie Chen", "Alex Morgan"),
+                Some(want),
+                "{text}"
+            );
+        }
+        // The verb alone, or of something else, moves nothing.
+        assert_ne!(
+            intent(
+                "Tell Alex the shipment is pushed to Friday.",
+                "Jamie Chen",
+                "Alex Morgan"
+            ),
+            Some(Intent::Move)
+        );
+    }
+
+    /// Asking for anyone at all is asking for a person; wanting the executive to hear or know
+    /// something is a message.
+    #[test]
+    fn anybody_is_a_person_and_needing_alex_to_hear_is_a_message() {
+        for text in [
+            "Is there anybody there I could actually talk to?",
+            "Can I talk to anyone tonight?",
+        ] {
+            assert_eq!(
+                intent(text, "Jamie Chen", "Alex Morgan"),
+                Some(Intent::Person),
+                "{text}"
+            );
+        }
+        for text in [
+            "So basically I just need Alex to hear that the visit is off.",
+            "I want Alex to know the lease is signed.",
+            "Just make sure Alex knows the keys are with the concierge.",
+        ] {
+            assert_eq!(
+                intent(text, "Jamie Chen", "Alex Morgan"),
+                Some(Intent::Message),
                 "{text}"
             );
         }
