@@ -65,8 +65,8 @@ const HELD_OUT: &[(u64, f64)] = &[(CORPUS_SEED + 1, 97.0), (7, 98.0), (2026, 99.
 
 /// The held-out phrasebook (`corpus::heldout`: the generator's kinds of facts said in wording
 /// written apart from its templates), typed, and its overall floor (percent): 64% (51/80) when
-/// it was written on 2026-12-06, 98% (78/80) after the dialog learnt the classes it showed.
-const HELDOUT_FLOOR: f64 = 97.0;
+/// it was written on 2026-12-06, 99% (79/80) after the dialog learnt the classes it showed.
+const HELDOUT_FLOOR: f64 = 98.0;
 
 #[test]
 fn the_heldout_phrasebook_holds_its_floor() {
