@@ -5,6 +5,10 @@
 //! `tests/data/callers/heard.jsonl` has whisper hearing it, else as typed), and prints both
 //! tables. `-- --failures` adds every failing transcript of the heard run.
 //!
+//! `-- --phrasebook heldout [--failures]` plays instead the held-out phrasebook
+//! (`corpus::heldout`: the generator's kinds of facts in wording the dialog was not written
+//! against), typed only (it has no rendering through whisper).
+//!
 //! `-- --spoken [--every K] [--only c001,c002] [--print] [--log FILE]` is the measure: every K-th call (default 1: all 180)
 //! placed for real, one at a time, each against a server started for it in this process (real
 //! whisper, the hibari agent, SQLite): the caller speaks in its own voice (joe or kumo) at its
@@ -19,7 +23,8 @@ use std::time::Instant;
 
 use frontdesk::persona::Persona;
 use frontdesk::sim::corpus::{
-    self, corpus_now, generate, run_spoken_call, Heard, Report, SpokenRig, CORPUS_SEED,
+    self, corpus_now, generate, heldout, run_spoken_call, Heard, Phrasebook, Report, SpokenRig,
+    CORPUS_SEED, HELDOUT_CALLS, HELDOUT_SEED,
 };
 
 /// Calls in the standard corpus (the same as `tests/callers.rs`).
@@ -32,6 +37,30 @@ fn main() -> anyhow::Result<()> {
     }
     let root = PathBuf::from(env!("CARGO_MANIFEST_DIR"));
     let persona = Arc::new(Persona::load(&root.join("prompts/persona.toml"))?);
+    let book = args
+        .iter()
+        .position(|a| a == "--phrasebook")
+        .and_then(|i| args.get(i + 1))
+        .map(|b| b.parse::<Phrasebook>())
+        .transpose()
+        .map_err(anyhow::Error::msg)?
+        .unwrap_or(Phrasebook::Corpus);
+    if book == Phrasebook::Heldout {
+        let calls = heldout(&persona, corpus_now(), HELDOUT_SEED, HELDOUT_CALLS);
+        let typed = corpus::run(&persona, &calls, &Heard::none(), corpus_now());
+        if args.iter().any(|a| a == "--failures") {
+            println!("{}", typed.failing_transcripts());
+        }
+        println!("held-out phrasebook, {} calls, as typed:", calls.len());
+        println!("{}", typed.table());
+        let failures: Vec<String> = typed
+            .failures()
+            .into_iter()
+            .map(|(k, n)| format!("{k} {n}"))
+            .collect();
+        println!("first failed check: {}", failures.join(", "));
+        return Ok(());
+    }
     let heard = Heard::load(&root.join("tests/data/callers/heard.jsonl"))?;
     let corpus = generate(&persona, corpus_now(), CORPUS_SEED, CALLS);
     // The same callers as typed: the dialog alone, no mishearing.

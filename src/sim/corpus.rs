@@ -6,6 +6,8 @@
 //!   how they sound (voice, rate, line noise, caller ID), the one phrasing they use for each
 //!   kind of answer, and the [`Expected`] result.
 //! - [`generate`]: a seeded, deterministic corpus spanning every [`Class`].
+//! - [`heldout`]: the same kinds of facts said in a held-out phrasebook the dialog was not
+//!   written against ([`Phrasebook::Heldout`]).
 //! - [`Caller`]: the reactive caller. Given the agent's latest words it answers from its fact
 //!   sheet, volunteers, corrects itself once, and checks what is read back to it against what it
 //!   knows. It does not care how the agent's words were obtained (dialog text or transcribed
@@ -23,6 +25,7 @@
 
 mod caller;
 mod generate;
+mod phrasebook;
 mod run;
 mod spoken;
 
@@ -39,6 +42,7 @@ use crate::logic::dialog::Outcome;
 
 pub use caller::{slots_in, Caller, Reply};
 pub use generate::{corpus_now, generate, CORPUS_SEED};
+pub use phrasebook::{heldout, Phrasebook, HELDOUT_CALLS, HELDOUT_SEED};
 pub use run::{run, run_call, CallResult, ClassRate, Report, Transcript};
 pub use spoken::{run_spoken_call, SpokenError, SpokenRig};
 

@@ -1330,7 +1330,6 @@ impl Dialog {
             self.handoff("escalate_tonight", now, out);
             return;
         }
-        self.queue_goals(text, asked, out);
         // "Could I come by Tuesday at 3?": a day or time and no other request is a meeting wish.
         // "Is Alex free on Monday at noon?" is a meeting wish too.
         let wished = self.wish(text, now);
@@ -1347,6 +1346,9 @@ impl Dialog {
             }
             other => other,
         };
+        // Later sentences are weighed against the request as understood: "Is Alex free
+        // Thursday at 11? I'd love to grab a meeting." is one booking, not two.
+        self.queue_goals(text, asked, out);
         match asked {
             Some(Intent::Done) if self.stage == Stage::AnythingElse || !self.done.is_empty() => {
                 self.wrap_up(now, out)

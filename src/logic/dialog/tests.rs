@@ -1764,6 +1764,28 @@ fn asking_if_the_executive_is_free_at_a_time_is_a_booking() {
     );
 }
 
+/// Asking whether the executive is free at a time and asking for a meeting in the next breath
+/// is one booking: once it is made, the agent moves on rather than asking for a day again.
+#[test]
+fn availability_and_a_meeting_request_in_one_turn_are_one_booking() {
+    for opening in [
+        "Quick question, is Alex around Monday at noon? I'd love to grab a meeting.",
+        "Is Alex free on Monday at noon? I want to book a meeting.",
+        "Does Alex have anything open Monday at noon? Could I schedule some time?",
+    ] {
+        let (_, acts) = check(
+            Some("+16175550111"),
+            &[
+                (opening, "your name"),
+                ("Dana Kim.", "about"),
+                ("The lease.", "Monday, November 30th at noon"),
+                ("Sounds good.", "anything else"),
+            ],
+        );
+        assert_eq!(booked_meetings(&acts).len(), 1, "{opening}");
+    }
+}
+
 // ----- live transfer ------------------------------------------------------------------------
 
 fn transfers(actions: &[Action]) -> Vec<String> {

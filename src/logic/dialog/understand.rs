@@ -212,6 +212,8 @@ pub fn yes_no(text: &str) -> YesNo {
         "whatever",
         // How whisper hears a lone "Correct." on a phone line.
         "collect",
+        "mhm",
+        "mmhmm",
     ];
     const NO_FIRST: &[&str] = &["no", "nope", "nah", "negative", "wrong", "incorrect"];
     const YES_PHRASES: &[&str] = &[
@@ -247,6 +249,11 @@ pub fn yes_no(text: &str) -> YesNo {
         "don't book",
         "do not",
         "wrong number",
+        // A hedge is a no: "not quite", "not exactly", "not really".
+        "not quite",
+        "not exactly",
+        "not really",
+        "not totally",
     ];
     for clause in text.split(['.', ',', '!', '?', ';']) {
         let lower = clause.to_lowercase();
@@ -313,6 +320,8 @@ const PERSON: &[&str] = &[
     "operator",
     "someone",
     "somebody",
+    "anyone",
+    "anybody",
     "a representative",
     "representative",
     "a real human",
@@ -390,6 +399,11 @@ const BOOK: &[&str] = &[
     "get together",
     "time with",
     "get some time",
+    "some time with",
+    "hour with",
+    "minutes with",
+    "set something up",
+    "set up something",
     "meet up",
     "sit down",
     "a slot",
@@ -448,6 +462,10 @@ const DONE: &[&str] = &[
     "that will be all",
     "i'm done",
     "nope",
+    "that's everything",
+    "that is everything",
+    "that'll do",
+    "cheers",
 ];
 
 /// The caller's request, if the words make it clear. `assistant` is the on-call human's name:
@@ -479,10 +497,10 @@ pub fn intent(text: &str, assistant: &str, executive: &str) -> Option<Intent> {
     {
         return Some(Intent::Person);
     }
-    if any(&w, CANCEL) {
+    if any(&w, CANCEL) || acts_on_booking(&w, CANCEL_VERBS) {
         return Some(Intent::Cancel);
     }
-    if any(&w, MOVE) {
+    if any(&w, MOVE) || acts_on_booking(&w, MOVE_VERBS) {
         return Some(Intent::Move);
     }
     // Booking words inside the topic ("call me about the board meeting") ask for nothing.
@@ -514,14 +532,21 @@ pub fn intent(text: &str, assistant: &str, executive: &str) -> Option<Intent> {
             "put me through to {}",
             "connect me to {}",
             "reach {}",
+            "catch {}",
+            "get hold of {}",
+            "get ahold of {}",
         ]
         .iter()
         .any(|p| w.contains(&format!(" {} ", p.replace("{}", &boss))));
     let for_boss = !boss.is_empty()
-        && ["tell", "have", "let", "ask", "remind"]
+        && (["tell", "have", "let", "ask", "remind"]
             .iter()
-            .any(|lead| w.contains(&format!(" {lead} {boss} ")));
-    if for_boss || any(&w, MESSAGE) {
+            .any(|lead| w.contains(&format!(" {lead} {boss} ")))
+            // "I need Alex to hear that …", "make sure Alex knows …".
+            || ["to hear", "to know", "knows", "hears"]
+                .iter()
+                .any(|verb| w.contains(&format!(" {boss} {verb} "))));
+    if for_boss || any(&without_callback(&w), MESSAGE) {
         return Some(Intent::Message);
     }
     if wants_boss {
@@ -535,6 +560,53 @@ pub fn intent(text: &str, assistant: &str, executive: &str) -> Option<Intent> {
         return Some(Intent::Done);
     }
     None
+}
+
+/// Verbs that, said of the caller's own booking, cancel it: "scrap my meeting".
+const CANCEL_VERBS: &[&str] = &[
+    "scrap",
+    "drop",
+    "scratch",
+    "call off",
+    "take it off",
+    "take off",
+];
+/// Verbs that, said of the caller's own booking, move it: "a meeting I need to push".
+const MOVE_VERBS: &[&str] = &["push", "shift", "bump", "move", "rearrange"];
+
+/// A verb of `verbs` said of the caller's own booking ("my meeting", "the appointment", "a
+/// meeting with Alex I need to push"): the verb and the booking in one clause, the booking
+/// theirs ("my", "the", "our", "I've got a").
+fn acts_on_booking(w: &str, verbs: &[&str]) -> bool {
+    let own = [
+        "my appointment",
+        "my meeting",
+        "the appointment",
+        "the meeting",
+        "our meeting",
+        "our appointment",
+        "i've got a meeting",
+        "i have a meeting",
+        "i've got an appointment",
+        "i have an appointment",
+        "my call",
+    ];
+    any(w, &own) && any(w, verbs)
+}
+
+/// The words without the ways of giving a callback number ("call me back on this number",
+/// "you can call me at 617…"): how to call back is a number, not a request for a message.
+fn without_callback(w: &str) -> String {
+    let mut out = w.to_string();
+    for lead in [
+        "call me back on",
+        "call me back at",
+        "call me on",
+        "call me at",
+    ] {
+        out = out.replace(&format!(" {lead} "), " ");
+    }
+    out
 }
 
 /// "Someone" means a person only when the caller wants to reach them ("talk to someone",
@@ -651,6 +723,10 @@ pub fn wants_to_end(text: &str) -> bool {
             "never mind",
             "forget it",
             "that'll be all",
+            "that's everything",
+            "that is everything",
+            "all set",
+            "cheers",
         ],
     )
 }
@@ -976,6 +1052,142 @@ mod tests {
             "Yeah that's wrong.",
         ] {
             assert_eq!(yes_no(u), YesNo::Unclear, "{u}");
+        }
+    }
+
+    /// A hedge ("not quite", "not exactly") answers no; "mhm" answers yes.
+    #[test]
+    fn hedges_are_noes_and_murmurs_are_yeses() {
+        for no in [
+            "Not quite.",
+            "Um, not exactly.",
+            "Not really, no.",
+            "Hmm, not quite right.",
+        ] {
+            assert_eq!(yes_no(no), YesNo::No, "{no}");
+        }
+        for yes in ["Mhm, correct.", "Mhm.", "Mmhmm, that's it."] {
+            assert_eq!(yes_no(yes), YesNo::Yes, "{yes}");
+        }
+    }
+
+    /// The ways of saying there is nothing more are closings, whatever the words.
+    #[test]
+    fn closings_in_other_words_end_the_call() {
+        for bye in [
+            "That's everything, cheers.",
+            "No, I'm all set, thank you.",
+            "That is everything for now.",
+            "Cheers, bye.",
+            "Nope, that'll do.",
+        ] {
+            assert!(
+                wants_to_end(bye) || intent(bye, "Jamie Chen", "Alex Morgan") == Some(Intent::Done),
+                "{bye}"
+            );
+            assert_eq!(
+                intent(bye, "Jamie Chen", "Alex Morgan"),
+                Some(Intent::Done),
+                "{bye}"
+            );
+        }
+    }
+
+    /// How to call back is a number, not a request to leave a message: the request beside it
+    /// decides.
+    #[test]
+    fn a_callback_number_beside_a_request_is_not_a_message_request() {
+        let cases = [
+            ("Is there any way to get half an hour with Alex? Just call me back on the number I'm on now.", Some(Intent::Book)),
+            ("I'd like some time with Alex next week. You can call me at 617-555-0123.", Some(Intent::Book)),
+            ("Can I set something up with Alex? Call me on this number if not.", Some(Intent::Book)),
+            ("Could Alex call me back tonight?", Some(Intent::Message)),
+            ("Please have Alex call me back on 617-555-0123.", Some(Intent::Message)),
+        ];
+        for (text, want) in cases {
+            assert_eq!(intent(text, "Jamie Chen", "Alex Morgan"), want, "{text}");
+        }
+    }
+
+    /// Hoping to catch or get hold of the executive asks for them, not to book.
+    #[test]
+    fn catching_the_executive_asks_for_them() {
+        for text in [
+            "Hey there, I was hoping to catch Alex.",
+            "Is there any way to get hold of Alex?",
+            "I'm trying to get ahold of Alex.",
+        ] {
+            assert_eq!(
+                intent(text, "Jamie Chen", "Alex Morgan"),
+                Some(Intent::Executive),
+                "{text}"
+            );
+        }
+    }
+
+    /// Moving or cancelling is read from the verb said of the caller's own booking, in any of
+    /// the verbs people use.
+    #[test]
+    fn moves_and_cancels_in_other_verbs() {
+        let cases = [
+            (
+                "Hey, I've got a meeting with Alex I need to push.",
+                Intent::Move,
+            ),
+            ("Can we shift my appointment to Friday?", Intent::Move),
+            ("I need to bump the meeting by a day.", Intent::Move),
+            (
+                "Please scrap my meeting with Alex, something came up.",
+                Intent::Cancel,
+            ),
+            ("Could you drop my appointment on Thursday?", Intent::Cancel),
+            (
+                "Take it off the calendar, my meeting on Friday, please.",
+                Intent::Cancel,
+            ),
+        ];
+        for (text, want) in cases {
+            assert_eq!(
+                intent(text, "Jamie Chen", "Alex Morgan"),
+                Some(want),
+                "{text}"
+            );
+        }
+        // The verb alone, or of something else, moves nothing.
+        assert_ne!(
+            intent(
+                "Tell Alex the shipment is pushed to Friday.",
+                "Jamie Chen",
+                "Alex Morgan"
+            ),
+            Some(Intent::Move)
+        );
+    }
+
+    /// Asking for anyone at all is asking for a person; wanting the executive to hear or know
+    /// something is a message.
+    #[test]
+    fn anybody_is_a_person_and_needing_alex_to_hear_is_a_message() {
+        for text in [
+            "Is there anybody there I could actually talk to?",
+            "Can I talk to anyone tonight?",
+        ] {
+            assert_eq!(
+                intent(text, "Jamie Chen", "Alex Morgan"),
+                Some(Intent::Person),
+                "{text}"
+            );
+        }
+        for text in [
+            "So basically I just need Alex to hear that the visit is off.",
+            "I want Alex to know the lease is signed.",
+            "Just make sure Alex knows the keys are with the concierge.",
+        ] {
+            assert_eq!(
+                intent(text, "Jamie Chen", "Alex Morgan"),
+                Some(Intent::Message),
+                "{text}"
+            );
         }
     }
 }

@@ -29,6 +29,9 @@ const ZONE_WORDS: &[(&[&str], Tz)] = &[
     (&["british"], Europe::London),
     (&["uk"], Europe::London),
     (&["u", "k"], Europe::London),
+    (&["english"], Europe::London),
+    (&["irish"], Europe::Dublin),
+    (&["nigerian"], Africa::Lagos),
     (&["indian"], Asia::Kolkata),
     (&["australian", "eastern"], Australia::Sydney),
     (&["alaska"], America::Anchorage),
@@ -862,6 +865,19 @@ mod tests {
         #[test]
         fn never_panics(text in "\\PC{0,60}") {
             let _ = caller_zone(&text);
+        }
+    }
+
+    /// A zone named by its people's adjective, as callers say it.
+    #[test]
+    fn zones_named_by_nationality() {
+        let cases = [
+            ("5pm Irish time on Wednesday", chrono_tz::Europe::Dublin),
+            ("Friday at 10am English time", chrono_tz::Europe::London),
+            ("3pm Nigerian time", chrono_tz::Africa::Lagos),
+        ];
+        for (text, want) in cases {
+            assert_eq!(caller_zone(text), Some(want), "{text}");
         }
     }
 }
