@@ -941,10 +941,20 @@ impl Dialog {
             Stage::AskPurpose => {
                 // A caller may give the time with the purpose, or only the time.
                 let when = self.wish(text, now);
+                // With a day or time, the rest is a topic only when it says more than the
+                // time does: a time in the caller's zone ("Tuesday at 3pm my time, London
+                // time") or a time corrected ("scratch that, make it Friday at 11") is none.
+                let beside_time = understand::without_dates(text);
                 let topic = understand::topic(text)
                     .or_else(|| reading::content(text, &persona.executive))
                     .filter(|t| understand::content_words(t) >= 1)
-                    .filter(|_| when.is_empty() || understand::content_words(text) >= 4);
+                    .filter(|_| {
+                        when.is_empty()
+                            || understand::topic(text).is_some()
+                            || (understand::content_words(&beside_time) >= 4
+                                && !reading::corrects(text)
+                                && zone::caller_zone(text).is_none())
+                    });
                 match topic {
                     Some(t) => {
                         self.info.purpose = Some(t);

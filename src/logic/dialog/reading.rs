@@ -144,6 +144,12 @@ fn correction_at(words: &[String]) -> Option<(usize, usize)> {
     best
 }
 
+/// Whether the caller takes something back ("actually", "scratch that", "make it", "Friday
+/// instead").
+pub fn corrects(text: &str) -> bool {
+    correction_at(&word_list(text)).is_some()
+}
+
 /// A day and time, the last correction winning: what it names replaces what came before, and
 /// what it leaves out (a day, a time) is kept ("Thursday at two, actually make it three" is
 /// Thursday at three).

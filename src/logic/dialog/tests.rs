@@ -2037,6 +2037,48 @@ fn an_answer_lands_in_its_own_slot_whatever_was_asked() {
     assert_eq!(d.caller().purpose.as_deref(), Some("The Q3 budget."));
 }
 
+/// At the topic question, the topic is what follows its lead wherever the lead stands, and a
+/// day or time said there (in the caller's zone, or as a correction) is the time, not a topic.
+#[test]
+fn the_topic_question_takes_the_topic_and_leaves_the_time_to_the_time() {
+    for (answer, want) in [
+        (
+            "About the distribution deal.",
+            Some("the distribution deal"),
+        ),
+        ("Regarding the lease renewal.", Some("the lease renewal")),
+        (
+            "To go over the quarterly numbers.",
+            Some("the quarterly numbers"),
+        ),
+    ] {
+        let (d, _) = check(
+            Some("+16175550123"),
+            &[
+                ("I'd like to book a meeting with Alex.", "your name"),
+                ("Dana Kim.", "meet with Alex about"),
+                (answer, "What day and time"),
+            ],
+        );
+        assert_eq!(d.caller().purpose.as_deref(), want, "{answer:?}");
+    }
+    for answer in [
+        "Tuesday at 3pm my time, London time.",
+        "Actually, scratch that, can we make it Friday at 11 instead?",
+        "Monday at 10am, Pacific time.",
+    ] {
+        let (d, actions) = check(
+            Some("+16175550123"),
+            &[
+                ("I'd like to book a meeting with Alex.", "your name"),
+                ("Dana Kim.", "meet with Alex about"),
+                (answer, "Shall I go ahead"),
+            ],
+        );
+        assert_eq!(d.caller().purpose, None, "{answer:?}: {}", said(&actions));
+    }
+}
+
 #[test]
 fn names_that_share_words_with_the_executives_are_names() {
     for (said, want) in [

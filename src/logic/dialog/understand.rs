@@ -855,7 +855,9 @@ pub(crate) fn lower_keeping_offsets(text: &str) -> String {
 /// What a meeting is about, when the caller said it: the words after "about", "to discuss",
 /// "regarding", … ("a meeting about the Q3 budget" → "the Q3 budget"), up to the sentence's end.
 pub fn topic(text: &str) -> Option<String> {
-    let lower = lower_keeping_offsets(text);
+    // A space ahead, so a lead opens the answer too ("About the distribution deal."); offsets
+    // in `lower` are one past those in `text`.
+    let lower = format!(" {}", lower_keeping_offsets(text));
     let leads = [
         " to talk about ",
         " to discuss ",
@@ -872,7 +874,7 @@ pub fn topic(text: &str) -> Option<String> {
         .iter()
         .filter_map(|l| lower.find(l).map(|i| (i, *l)))
         .min_by_key(|(i, _)| *i)?;
-    let rest = &text[i + lead.len()..];
+    let rest = &text[i + lead.len() - 1..];
     let end = rest.find(['.', '?', '!', ';']).unwrap_or(rest.len());
     let topic = rest[..end].trim().trim_end_matches(',');
     // "about 3 pm" is a time, not a topic.
@@ -924,6 +926,29 @@ pub fn is_question(text: &str) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_topic_follows_its_lead_wherever_it_stands() {
+        for (text, want) in [
+            (
+                "About the distribution deal.",
+                Some("the distribution deal"),
+            ),
+            (
+                "Regarding the audit, if possible.",
+                Some("the audit, if possible"),
+            ),
+            (
+                "I'd like a meeting about the Q3 budget.",
+                Some("the Q3 budget"),
+            ),
+            ("To discuss the lease renewal.", Some("the lease renewal")),
+            ("About 3 pm.", None),
+            ("Tuesday at 3pm my time, London time.", None),
+        ] {
+            assert_eq!(topic(text).as_deref(), want, "{text:?}");
+        }
+    }
 
     fn name(text: &str) -> Option<(String, Option<String>)> {
         extract_name(text).map(|n| (n.name, n.company))
