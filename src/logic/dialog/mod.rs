@@ -181,8 +181,8 @@ pub enum TurnEnd {
     /// A complete answer ([`complete_answer`]): the turn ends at the pause.
     Now,
     /// A finished sentence that does what was asked (a request the dialog understands, a day
-    /// with a clock time) that the caller may still add to: the turn ends after the ordinary
-    /// silence (`end_silence_ms`), not the question's longer one.
+    /// with a clock time) that the caller may still add to: the turn ends after the
+    /// understood silence (`understood_end_silence_ms`), not the question's longer one.
     Soon,
     /// Words still coming (a trailing "and", "um", "my number is", a phone number part read
     /// out): the turn waits the longest silence (`long_end_silence_ms`), whatever was asked.
