@@ -308,8 +308,21 @@ fn content_lead(words: &[&str], boss: &str) -> (usize, bool) {
             skip(&mut i, &["that"]);
             (i, true)
         }
-        (Some("pass" | "give"), _) if words.get(i + 1) == Some(&"on") => {
+        (Some("pass" | "give"), Some("on" | "along")) => {
             i += 2;
+            skip(&mut i, &["to"]);
+            if words.get(i).is_some_and(|w| who(w)) {
+                i += 1;
+            }
+            skip(&mut i, &["that"]);
+            (i, true)
+        }
+        (Some("relay" | "mention"), _) => {
+            i += 1;
+            skip(&mut i, &["to"]);
+            if words.get(i).is_some_and(|w| who(w)) {
+                i += 1;
+            }
             skip(&mut i, &["that"]);
             (i, true)
         }
@@ -433,6 +446,8 @@ const EMPTY_WORDS: &[&str] = &[
     "well",
     "great",
     "perfect",
+    "worries",
+    "problem",
     "nothing",
     "else",
     "sure",
@@ -778,6 +793,19 @@ mod tests {
             "I'd like to leave a message for Alex about the quarterly numbers.",
             Some("I'd like to leave a message for Alex about the quarterly numbers."),
         );
+        check_content(
+            "Okay, no worries. Could you pass along that the shipment got held at customs?",
+            Some("The shipment got held at customs?"),
+        );
+        check_content(
+            "Can you pass on to Alex that the samples arrived?",
+            Some("The samples arrived?"),
+        );
+        check_content(
+            "Could you mention to him that the invoices went out today.",
+            Some("The invoices went out today."),
+        );
+        check_content("Sure, no problem.", None);
         check_content(
             "İstanbul office called, the Kelvin K reading is off.",
             Some("İstanbul office called, the Kelvin K reading is off."),
