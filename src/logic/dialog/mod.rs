@@ -2077,6 +2077,14 @@ impl Dialog {
                 return;
             }
             if self.stage == Stage::Choose && yes_no(text) == YesNo::Yes {
+                // A yes again to "which one?": the first, put to the caller to confirm, rather
+                // than the same question without end.
+                if self.retry.gives_up(self.stage) {
+                    if let Some(&slot) = self.offered.first() {
+                        self.propose(slot, now, out);
+                        return;
+                    }
+                }
                 let choices = calendar::speak_choices(&self.offered, self.persona.timezone, now);
                 self.say_line(out, "which_choice", &[("choices", &choices)], Expect::When);
                 return;

@@ -2079,6 +2079,27 @@ fn the_topic_question_takes_the_topic_and_leaves_the_time_to_the_time() {
     }
 }
 
+/// Yes to two offered times is asked which once; a yes again takes the first, to confirm,
+/// never the same question without end.
+#[test]
+fn a_yes_again_to_which_one_proposes_the_first() {
+    for again in ["Yes, go ahead.", "Yeah sure.", "Yes please."] {
+        let (_, actions) = check(
+            Some("+16175550123"),
+            &[
+                ("I'd like to book a meeting with Alex.", "your name"),
+                ("Dana Kim.", "meet with Alex about"),
+                ("The Q3 budget.", "What day and time"),
+                ("Monday morning.", "Would one of those work"),
+                ("Yes.", "Which one would you like"),
+                (again, "Monday, November 30th at 9 AM. Shall I go ahead?"),
+                ("Yes.", "You're booked"),
+            ],
+        );
+        assert_eq!(booked_meetings(&actions).len(), 1, "{again:?}");
+    }
+}
+
 #[test]
 fn names_that_share_words_with_the_executives_are_names() {
     for (said, want) in [
