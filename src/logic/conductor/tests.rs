@@ -287,6 +287,18 @@ impl Line {
         });
     }
 
+    /// The caller's turn was logged as "Dana Kim." and, a frame later, the agent asks for
+    /// their number.
+    fn name_heard_and_number_asked(&mut self) {
+        assert_eq!(self.last_caller().as_deref(), Some("Dana Kim."));
+        self.quiet(20);
+        assert!(
+            self.last_agent().contains("number"),
+            "{}",
+            self.last_agent()
+        );
+    }
+
     fn last_caller(&self) -> Option<String> {
         self.caller_turns().last().cloned()
     }
@@ -1131,13 +1143,7 @@ fn a_complete_short_answer_ends_the_turn_at_the_pause() {
     line.answer(job, "Dana Kim.");
     // Whisper answered after the short silence: the turn is logged and the reply on its way at
     // once, 360 ms after the words, not the 700 ms silence plus whisper's time.
-    assert_eq!(line.last_caller().as_deref(), Some("Dana Kim."));
-    line.quiet(20);
-    assert!(
-        line.last_agent().contains("number"),
-        "{}",
-        line.last_agent()
-    );
+    line.name_heard_and_number_asked();
     let reply = line.turns.last().unwrap().3.expect("a reply has a latency") as u64;
     assert!(
         reply <= line.ms() - spoke_until + 20 && reply < 500,
@@ -1746,13 +1752,7 @@ fn a_shed_pause_pass_leaves_the_turn_to_its_own_pass() {
     assert!(audio_ms >= 1_000, "{audio_ms} ms");
     assert_eq!(line.jobs.len(), 1);
     line.hear("Dana Kim.");
-    assert_eq!(line.last_caller().as_deref(), Some("Dana Kim."));
-    line.quiet(20);
-    assert!(
-        line.last_agent().contains("number"),
-        "{}",
-        line.last_agent()
-    );
+    line.name_heard_and_number_asked();
 }
 
 #[test]
@@ -1771,13 +1771,7 @@ fn a_pause_pass_shed_after_the_turn_ended_on_it_runs_as_the_turns_pass() {
     let (_, audio_ms) = *line.jobs.front().expect("the turn's own pass");
     assert!(audio_ms >= 1_000, "{audio_ms} ms");
     line.hear("Dana Kim.");
-    assert_eq!(line.last_caller().as_deref(), Some("Dana Kim."));
-    line.quiet(20);
-    assert!(
-        line.last_agent().contains("number"),
-        "{}",
-        line.last_agent()
-    );
+    line.name_heard_and_number_asked();
 }
 
 #[test]
@@ -1798,14 +1792,8 @@ fn a_pause_pass_dropped_after_the_turns_own_pass_went_is_ignored() {
     assert_eq!(line.jobs.len(), 1);
     assert_eq!(line.c.transcriptions_pending(), 1);
     line.hear("Dana Kim.");
-    assert_eq!(line.last_caller().as_deref(), Some("Dana Kim."));
     assert_eq!(line.c.transcriptions_pending(), 0);
-    line.quiet(20);
-    assert!(
-        line.last_agent().contains("number"),
-        "{}",
-        line.last_agent()
-    );
+    line.name_heard_and_number_asked();
 }
 
 #[test]

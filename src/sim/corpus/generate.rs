@@ -543,11 +543,16 @@ fn digit_words(d: &str) -> String {
 }
 
 fn spelled(word: &str) -> String {
+    letters(word, " ")
+}
+
+/// A word's letters in capitals, joined by `sep`: "D E E P A", "D-E-E-P-A".
+pub(super) fn letters(word: &str, sep: &str) -> String {
     word.chars()
         .filter(|c| c.is_alphabetic())
         .map(|c| c.to_ascii_uppercase().to_string())
         .collect::<Vec<_>>()
-        .join(" ")
+        .join(sep)
 }
 
 fn one(

@@ -233,11 +233,7 @@ fn wrong_start(persona: &Persona, now: DateTime<Utc>, wish: &Wish) -> DateTime<U
 
 /// Both names spelled as whisper writes a spelling: "Deepa, D-E-E-P-A".
 fn dashed(word: &str) -> String {
-    word.chars()
-        .filter(|c| c.is_alphabetic())
-        .map(|c| c.to_ascii_uppercase().to_string())
-        .collect::<Vec<_>>()
-        .join("-")
+    super::generate::letters(word, "-")
 }
 
 fn rephrase(
