@@ -835,6 +835,22 @@ pub fn respelled(name: &str, answer: &str) -> Option<String> {
     if words.is_empty() {
         return Some(run.word(None));
     }
+    // The whole name spelled in one breath ("M-A-R-C-U-S B-E-L-L", "M. A. R. C. U. S. B. E.
+    // L. L."): one run of letters, cut where the words heard meet.
+    if let Some(pieces) = split_as_heard(&run.letters, &words) {
+        let spelled: Vec<String> = pieces
+            .into_iter()
+            .zip(&words)
+            .map(|(letters, w)| {
+                SpelledRun {
+                    letters,
+                    said: None,
+                }
+                .word(Some(w))
+            })
+            .collect();
+        return Some(spelled.join(" "));
+    }
     let s = capitalise(&run.letters);
     let k =
         spelled_word_of(&words, &vec![false; words.len()], &s).or(words.len().checked_sub(1))?;
@@ -843,6 +859,55 @@ pub fn respelled(name: &str, answer: &str) -> Option<String> {
         words[k] = spelled;
     }
     Some(words.join(" "))
+}
+
+/// `letters` cut into one piece per word of `words` (two or three), when they spell the words
+/// run together better than any one word alone: each piece within a quarter of its letters of
+/// the word heard in its place (the cut that costs fewest edits), and nearer than the best word
+/// alone. `None` for a spelling of one word.
+fn split_as_heard(letters: &str, words: &[String]) -> Option<Vec<String>> {
+    if !(2..=3).contains(&words.len()) {
+        return None;
+    }
+    let folded: Vec<String> = words.iter().map(|w| fold(w)).collect();
+    let chars: Vec<char> = letters.chars().collect();
+    let piece = |a: usize, b: usize| chars[a..b].iter().collect::<String>();
+    let n = chars.len();
+    let mut best: Option<(usize, Vec<String>)> = None;
+    let mut consider = |cuts: &[usize]| {
+        let mut bounds = vec![0];
+        bounds.extend_from_slice(cuts);
+        bounds.push(n);
+        let pieces: Vec<String> = bounds.windows(2).map(|w| piece(w[0], w[1])).collect();
+        let ok = pieces
+            .iter()
+            .zip(&folded)
+            .all(|(p, w)| strsim::levenshtein(p, w) * 4 <= w.chars().count().max(p.len()));
+        let cost: usize = pieces
+            .iter()
+            .zip(&folded)
+            .map(|(p, w)| strsim::levenshtein(p, w))
+            .sum();
+        if ok && best.as_ref().is_none_or(|(c, _)| cost < *c) {
+            best = Some((cost, pieces));
+        }
+    };
+    for i in 2..n.saturating_sub(1) {
+        if words.len() == 2 {
+            consider(&[i]);
+        } else {
+            for j in i + 2..n.saturating_sub(1) {
+                consider(&[i, j]);
+            }
+        }
+    }
+    let (cost, pieces) = best?;
+    let alone = folded
+        .iter()
+        .map(|w| strsim::levenshtein(letters, w))
+        .min()
+        .unwrap_or(usize::MAX);
+    (cost < alone).then_some(pieces)
 }
 
 /// One word spelled in an answer to "could you spell it?", and the word said just before the
@@ -1632,6 +1697,22 @@ mod tests {
             ),
             ("Dana", "I'm not sure what you mean.", ""),
             ("Dana", "Yes.", ""),
+            // The whole name in one run of letters: cut where the words heard meet.
+            ("Marcus Bell", "M-A-R-C-U-S B-E-L-L.", "Marcus Bell"),
+            (
+                "Marcus Bell",
+                "M. A. R. C. U. S. B. E. L. L.",
+                "Marcus Bell",
+            ),
+            ("Markus Bell", "M A R C U S, B E L L.", "Marcus Bell"),
+            ("Marcus Bell", "M-A-R-K-U-S B-E-L.", "Markus Bel"),
+            (
+                "Ana Maria Lopez",
+                "A-N-A M-A-R-I-A L-O-P-E-S.",
+                "Ana Maria Lopes",
+            ),
+            // One word spelled stays one word.
+            ("Marcus Bell", "M-A-R-K-U-S.", "Markus Bell"),
         ] {
             let got = respelled(heard, answer).unwrap_or_default();
             assert_eq!(got, expect, "{heard:?} spelled {answer:?}");
