@@ -185,6 +185,8 @@ pub const REQUIRED_LINES: &[&str] = &[
     "goodbye_escalated",
     "goodbye_booked",
     "free_at",
+    "free_choices",
+    "noted_ask_name",
     "no_choices_yet",
     "ask_message_again",
     "escalate_tonight",

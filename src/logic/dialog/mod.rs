@@ -435,6 +435,8 @@ pub struct Dialog {
     spelling_asked: bool,
     /// The caller's own time zone, once they named one other than the persona's.
     caller_zone: Option<chrono_tz::Tz>,
+    /// The caller asked for "next week" without a day: a weekday said later is that week's.
+    next_week: bool,
     /// Goals the caller named for after the current one, in order.
     queued: Vec<Goal>,
     /// The caller had no topic to give (asked twice): book without one.
@@ -486,6 +488,7 @@ impl Dialog {
             name_spelled: false,
             spelling_asked: false,
             caller_zone: None,
+            next_week: false,
             queued: Vec::new(),
             purpose_skipped: false,
             asked_booked_when: false,
@@ -842,6 +845,11 @@ impl Dialog {
                     if self.goal == Goal::None || self.goal_guessed {
                         self.goal = Goal::Message;
                     }
+                    // The matter said with the alarm ("it's about the term sheet, they pull
+                    // out in the morning") is what to pass on: not asked for again.
+                    if self.goal == Goal::Message {
+                        self.note_matter(text, out);
+                    }
                     self.handoff("escalate_urgent", now, out);
                     return;
                 }
@@ -1184,6 +1192,7 @@ impl Dialog {
     /// in the caller's zone (the spring DST gap) is no wish at all.
     /// (`absorb` has already taken the zone the utterance names.)
     fn wish(&self, text: &str, now: DateTime<Utc>) -> When {
+        let text = &self.in_week_asked(text);
         let Some(z) = self.caller_zone else {
             return reading::corrected_when(text, self.local_now(now));
         };
@@ -1191,11 +1200,61 @@ impl Dialog {
         zone::wish_to_persona(&theirs, z, self.persona.timezone, now).unwrap_or_default()
     }
 
+    /// `text` with a bare weekday put in the week the caller asked for earlier ("sometime next
+    /// week", then "Wednesday at 3" is next week's Wednesday). A weekday said with its own
+    /// week or day ("this Wednesday", "tomorrow", "the 2nd") is left as said.
+    fn in_week_asked<'t>(&self, text: &'t str) -> std::borrow::Cow<'t, str> {
+        const WEEKDAYS: [&str; 7] = [
+            "monday",
+            "tuesday",
+            "wednesday",
+            "thursday",
+            "friday",
+            "saturday",
+            "sunday",
+        ];
+        if !self.next_week {
+            return text.into();
+        }
+        let lower = understand::lower_keeping_offsets(text);
+        let words = screen::words(&lower);
+        let own = [
+            "this",
+            "next",
+            "coming",
+            "following",
+            "week",
+            "tomorrow",
+            "today",
+            "tonight",
+        ]
+        .iter()
+        .any(|w| words.contains(&format!(" {w} ")))
+            || words.split_whitespace().any(|w| {
+                w.starts_with(|c: char| c.is_ascii_digit()) && w.ends_with(['h', 'd', 't'])
+            });
+        let at = WEEKDAYS.iter().filter_map(|d| lower.find(d)).min();
+        match at {
+            Some(i) if !own => format!("{}next week on {}", &text[..i], &text[i..]).into(),
+            _ => text.into(),
+        }
+    }
+
     /// Keeps what the caller volunteered, whatever was asked: their name, a number to call back
     /// (read back before it is kept), their time zone.
     fn absorb(&mut self, text: &str, heard: &reading::Reading, out: &mut Vec<Action>) {
         if let Some(z) = zone::caller_zone(text) {
             self.caller_zone = (z != self.persona.timezone).then_some(z);
+        }
+        // "Sometime next week" (no day yet) sets the week; "this week" or a day there unsets it.
+        let words = screen::words(text);
+        if words.contains(" next week ") {
+            let any_day = chrono::NaiveDate::from_ymd_opt(2026, 1, 5)
+                .and_then(|d| d.and_hms_opt(9, 0, 0))
+                .unwrap_or_default();
+            self.next_week = crate::logic::timeparse::parse(text, any_day).date.is_none();
+        } else if words.contains(" this week ") {
+            self.next_week = false;
         }
         if !matches!(
             self.stage,
@@ -1255,6 +1314,30 @@ impl Dialog {
                 out.push(Action::UpdateCaller(self.info.clone()));
             }
         }
+    }
+
+    /// The matter an urgent caller gave with their alarm, kept as the message: the clauses
+    /// that are neither the alarm ("it's urgent", "this is an emergency") nor the asking
+    /// ("I need to reach Alex tonight", "can I speak to someone?"). Nothing kept when the
+    /// caller said only those: the message is then asked for.
+    fn note_matter(&mut self, text: &str, out: &mut Vec<Action>) {
+        let persona = self.persona.clone();
+        let matter: Vec<&str> = text
+            .split_inclusive(['.', '?', '!', ','])
+            .map(str::trim)
+            .filter(|clause| {
+                let bare = without_name(clause);
+                let asking = intent(clause, &persona.assistant.name, &persona.executive)
+                    .is_some_and(|i| matches!(i, Intent::Executive | Intent::Person))
+                    || reading::read(clause, &persona.executive).needs_now;
+                let alarm = persona.screening.urgency(&bare) > Urgency::Routine
+                    && understand::content_words(&bare) <= 3;
+                !asking && !alarm
+            })
+            .collect();
+        let matter = matter.join(" ");
+        let matter = matter.trim_end_matches([',', ' ']);
+        self.note_content(matter, out);
     }
 
     /// A free request: what does the caller want?
@@ -1325,7 +1408,7 @@ impl Dialog {
         // "I need to speak with Alex tonight" is not a meeting wish: it goes to a human now.
         if heard.needs_now && !matches!(asked, Some(Intent::Cancel | Intent::Move)) {
             self.note_purpose(text, out);
-            self.note_content(text, out);
+            self.note_matter(text, out);
             if self.info.urgency.unwrap_or(Urgency::Routine) < Urgency::Deadline {
                 self.info.urgency = Some(Urgency::Deadline);
             }
@@ -1379,13 +1462,9 @@ impl Dialog {
                     }
                 }
                 let when = self.wish(text, now);
-                let reachable = self.heard_number.is_none()
-                    && (self.info.callback_number.is_some() || self.caller_id.is_some());
-                if self.info.name.is_some()
-                    && self.info.purpose.is_some()
-                    && reachable
-                    && !when.is_empty()
-                {
+                // "Is Alex free on Monday morning?" is answered first; the details follow once
+                // the caller has a time.
+                if !when.is_empty() && (self.availability || !self.details_missing()) {
                     self.on_when(when, now, out);
                 } else {
                     self.pending_when = (!when.is_empty()).then_some(when);
@@ -1632,6 +1711,11 @@ impl Dialog {
                 self.set_name(n, out);
                 self.next_step(now, out);
             }
+            // The answer to another question ("can you put me down for 10?"): kept, and the
+            // name asked again.
+            None if self.took_other_answer(text, false, now, out) => {
+                self.say_line(out, "noted_ask_name", &[], Expect::Free);
+            }
             None => {
                 if self.retry.gives_up(self.stage) {
                     // Go on without a name rather than loop.
@@ -1655,10 +1739,7 @@ impl Dialog {
     /// Not for a caller already known, one who spelled it, or one who gave no name. Returns
     /// whether it asked.
     fn ask_spelling(&mut self, out: &mut Vec<Action>) -> bool {
-        let known = self.info.category.is_some_and(|c| c != Category::New);
-        let no_name = self.info.name.as_deref().is_none_or(str::is_empty);
-        if no_name || !self.persona.spell_names || self.spelling_asked || self.name_spelled || known
-        {
+        if !self.spelling_due() {
             return false;
         }
         // The whole name, not only the last: a first name whisper misheard is as wrong on the
@@ -1666,6 +1747,98 @@ impl Dialog {
         self.spelling_asked = true;
         self.stage = Stage::AskSpelling;
         self.say_line(out, "ask_spelling", &[], Expect::Spelling);
+        true
+    }
+
+    /// What a booking caller said in answer to another question than the one asked — a day or
+    /// time, or the topic — is kept where it belongs. A topic counts when led as one ("about
+    /// the merger") or, where a name's letters were asked (`spelling`), when it is a phrase a
+    /// topic is said in ("The budget review.", "Our Q3 numbers."): whisper makes words of
+    /// letters it misses, and those are no topic. Returns whether anything was kept.
+    fn took_other_answer(
+        &mut self,
+        text: &str,
+        spelling: bool,
+        now: DateTime<Utc>,
+        out: &mut Vec<Action>,
+    ) -> bool {
+        if self.goal != Goal::Book || yes_no(text) != YesNo::Unclear {
+            return false;
+        }
+        let when = self.wish(text, now);
+        if !when.is_empty() {
+            self.pending_when = Some(when);
+            return true;
+        }
+        if self.info.purpose.is_some() {
+            return false;
+        }
+        let phrase = || {
+            let words: Vec<&str> = text.split_whitespace().collect();
+            let determiner = words.first().is_some_and(|w| {
+                matches!(
+                    w.to_lowercase().as_str(),
+                    "the" | "our" | "a" | "an" | "my" | "your" | "some"
+                )
+            });
+            let letters = words.iter().any(|w| {
+                w.trim_matches(|c: char| !c.is_alphanumeric())
+                    .chars()
+                    .count()
+                    == 1
+            });
+            (spelling && determiner && !letters && understand::content_words(text) >= 2)
+                .then(|| text.trim().trim_end_matches(['.', '!']).to_string())
+        };
+        match understand::topic(text).or_else(phrase) {
+            Some(t) => {
+                self.info.purpose = Some(t);
+                out.push(Action::UpdateCaller(self.info.clone()));
+                true
+            }
+            None => false,
+        }
+    }
+
+    /// Whether [`Dialog::ask_spelling`] would ask.
+    fn spelling_due(&self) -> bool {
+        let known = self.info.category.is_some_and(|c| c != Category::New);
+        let no_name = self.info.name.as_deref().is_none_or(str::is_empty);
+        !(no_name || !self.persona.spell_names || self.spelling_asked || self.name_spelled || known)
+    }
+
+    /// Whether a booking still lacks what [`Dialog::next_step`] asks before the time: the name
+    /// (and its spelling), a number, the topic.
+    fn details_missing(&self) -> bool {
+        (self.info.name.is_none() && !self.name_declined)
+            || self.spelling_due()
+            || self.heard_number.is_some()
+            || (self.info.callback_number.is_none() && self.caller_id.is_none())
+            || (self.info.purpose.is_none() && !self.purpose_skipped)
+    }
+
+    /// A time the caller chose before giving their details ("is Alex free Monday morning?",
+    /// then "10, please"): kept, the details asked, then the time put to them to confirm.
+    /// Returns whether it was kept.
+    fn hold_slot(
+        &mut self,
+        start: DateTime<Utc>,
+        now: DateTime<Utc>,
+        out: &mut Vec<Action>,
+    ) -> bool {
+        if self.goal != Goal::Book || !self.details_missing() {
+            return false;
+        }
+        let local = start.with_timezone(&self.persona.timezone).naive_local();
+        self.pending_when = Some(When {
+            date: Some(local.date()),
+            time: Some(local.time()),
+            ..When::default()
+        });
+        self.availability = false;
+        self.proposed = None;
+        self.offered.clear();
+        self.next_step(now, out);
         true
     }
 
@@ -1697,7 +1870,10 @@ impl Dialog {
                 Some(n) => self.set_name(n, out),
                 None => self.name_declined = true,
             },
-            None => {}
+            // Nothing spelled: perhaps the answer to another question ("The budget review.").
+            None => {
+                self.took_other_answer(text, true, now, out);
+            }
         }
         self.retry.clear();
         self.next_step(now, out);
@@ -2274,14 +2450,22 @@ impl Dialog {
         let choices = calendar::speak_choices(&free, self.persona.timezone, now);
         self.offered = free;
         self.stage = Stage::Choose;
-        let t = format!(
-            "{reason} {}",
-            self.line("offer_choices", &[("choices", &choices)])
-        );
+        // "Is Alex free on Monday morning?": the answer is when.
+        let key = if std::mem::take(&mut self.availability) && why.is_none() {
+            "free_choices"
+        } else {
+            "offer_choices"
+        };
+        let t = format!("{reason} {}", self.line(key, &[("choices", &choices)]));
         self.say(out, t.trim().to_string(), Expect::When);
     }
 
     fn propose(&mut self, start: DateTime<Utc>, now: DateTime<Utc>, out: &mut Vec<Action>) {
+        // A time chosen before the details: kept, and put to the caller once they are given.
+        // Not the answer to "is Alex free at …?", which comes first.
+        if !self.availability && self.hold_slot(start, now, out) {
+            return;
+        }
         self.proposed = Some(start);
         self.stage = Stage::ConfirmSlot;
         let slot = self.speak_slot(start, now);
@@ -2304,6 +2488,9 @@ impl Dialog {
         match answer {
             YesNo::Yes if when.is_empty() || self.names_slot(&when, start) => {
                 self.retry.clear();
+                if self.hold_slot(start, now, out) {
+                    return;
+                }
                 self.stage = Stage::Pending;
                 let end = start + self.persona.meetings.length();
                 match (&self.goal, &self.target) {

@@ -1319,7 +1319,8 @@ fn an_emergency_is_escalated_with_urgency() {
         Some("+16175550111"),
         &[
             ("This is Dana Kim, there's an emergency at the lab, our servers are down right now.", "urgent. I'm alerting Jamie Chen right away"),
-            ("Yes.", "what would you like me to tell"),
+            // The matter was said with the alarm: not asked for again.
+            ("Yes.", "Your message: There's an emergency at the lab, our servers are down right now."),
         ],
     );
     assert_eq!(d.caller().urgency, Some(Urgency::Emergency));
@@ -1776,7 +1777,9 @@ fn availability_and_a_meeting_request_in_one_turn_are_one_booking() {
         let (_, acts) = check(
             Some("+16175550111"),
             &[
-                (opening, "your name"),
+                // Whether Alex is free is answered first; the details follow.
+                (opening, "free on Monday, November 30th at noon"),
+                ("Yes, please.", "your name"),
                 ("Dana Kim.", "about"),
                 ("The lease.", "Monday, November 30th at noon"),
                 ("Sounds good.", "anything else"),
@@ -2747,4 +2750,205 @@ fn a_correction_at_the_read_back_lands_on_what_it_corrects() {
         d.caller().message.as_deref(),
         Some("That the budget review moved to Tuesday.")
     );
+}
+
+// ----- what callers say, whenever they say it ------------------------------------------------
+
+#[test]
+fn news_about_someone_else_is_a_message_not_a_cancel_or_move() {
+    for (opening, passed_on) in [
+        (
+            "Yeah hi, um, so basically I wanted to let Alex know that the contractor can't make it Friday.",
+            "The contractor can't make it Friday",
+        ),
+        (
+            "Could you tell Alex the caterers have cancelled for Thursday?",
+            "The caterers have cancelled for Thursday",
+        ),
+        (
+            "Please ask Alex to reschedule the board call with Tom.",
+            "Reschedule the board call with Tom",
+        ),
+    ] {
+        let (d, _) = check(
+            Some("+16175550111"),
+            &[
+                (opening, "your name"),
+                ("Dana Kim.", "best number"),
+                ("Yes.", "Your message"),
+            ],
+        );
+        let message = d.caller().message.clone().unwrap_or_default();
+        assert!(message.starts_with(passed_on), "{opening}: {message}");
+    }
+    // Said of the caller's own meeting, the same words cancel or move it.
+    for (opening, goal) in [
+        (
+            "Could you tell Alex I can't make it to our meeting on Thursday?",
+            "cancel",
+        ),
+        ("Let Alex know we need to move our meeting.", "instead"),
+        (
+            "I need to cancel my appointment. And tell Alex the contract is signed.",
+            "cancel",
+        ),
+    ] {
+        let booked = appt(
+            "apt_1",
+            "2026-11-26T10:00:00-05:00",
+            "Dana Kim",
+            "+16175550111",
+        );
+        let (_, acts) = Call::from(Some("+16175550111"))
+            .booked(booked)
+            .play(&[(opening, "Thursday, November 26th at 10 AM")]);
+        let reply = said(&acts).to_lowercase();
+        assert!(reply.contains(goal), "{opening}: {reply}");
+    }
+}
+
+#[test]
+fn leaving_a_note_is_a_message() {
+    for opening in [
+        "Can I leave a note for Alex?",
+        "Great, thanks. Actually, can I also leave a note for Alex?",
+        "I'd like to leave word for Alex, please.",
+    ] {
+        check(Some("+16175550111"), &[(opening, "your name")]);
+    }
+}
+
+#[test]
+fn an_urgent_callers_matter_said_with_the_alarm_is_not_asked_again() {
+    for (opening, matter) in [
+        (
+            "This is Dana Kim, I need to reach Alex tonight, it's about the term sheet, they're pulling out tomorrow morning.",
+            "Your message: It's about the term sheet, they're pulling out tomorrow morning.",
+        ),
+        (
+            "It's urgent. The shipment to Denver was seized at customs. This is Dana Kim.",
+            "Your message: The shipment to Denver was seized at customs.",
+        ),
+    ] {
+        check(
+            Some("+16175550111"),
+            &[(opening, "urgent"), ("Yes.", matter)],
+        );
+    }
+    // Only the alarm and the asking: the matter is asked for.
+    check(
+        Some("+16175550111"),
+        &[
+            (
+                "This is Dana Kim, it's an emergency, I need to speak to Alex right away.",
+                "urgent",
+            ),
+            ("Yes.", "what would you like me to tell"),
+        ],
+    );
+}
+
+#[test]
+fn whether_the_executive_is_free_is_answered_before_the_details() {
+    for (opening, choose, slot) in [
+        (
+            "Hey, is Alex free on Monday morning?",
+            "Great, can you put me down for 10?",
+            "Monday, November 30th at 10 AM",
+        ),
+        (
+            "Does Alex have anything open Thursday afternoon?",
+            "The first one, please.",
+            "Thursday, November 26th at noon",
+        ),
+    ] {
+        let (d, acts) = check(
+            Some("+16175550111"),
+            &[
+                (opening, "is free"),
+                (choose, "your name"),
+                ("Dana Kim.", "about"),
+                ("The lease.", slot),
+                ("Yes, please.", "booked"),
+            ],
+        );
+        assert_eq!(booked_meetings(&acts).len(), 1, "{opening}");
+        let purpose = d.caller().purpose.clone().unwrap_or_default();
+        assert!(purpose.contains("lease"), "{opening}: {purpose}");
+    }
+}
+
+#[test]
+fn an_answer_to_another_question_is_kept_where_it_belongs() {
+    // A time where the name was asked.
+    for time in [
+        "Could we do Thursday at 2?",
+        "Thursday at 2 would be ideal.",
+    ] {
+        check(
+            Some("+16175550111"),
+            &[
+                ("I'd like to set up a meeting with Alex.", "your name"),
+                (time, "your name"),
+                ("Dana Kim.", "about"),
+                ("The lease.", "Thursday, November 26th at 2 PM"),
+            ],
+        );
+    }
+    // The topic where the spelling was asked.
+    for topic in [
+        "The budget review.",
+        "Our Q3 numbers.",
+        "About the lease renewal.",
+    ] {
+        let (d, _) = Call::from(Some("+16175550111")).spelling_names().play(&[
+            (
+                "Hi, can I book some time with Alex? Thursday at 2 would be ideal.",
+                "your name",
+            ),
+            ("Rachel Kim, from Horizon Partners.", "spell"),
+            (topic, "Thursday, November 26th at 2 PM"),
+        ]);
+        assert!(d.caller().purpose.is_some(), "{topic}");
+    }
+    // Words whisper made of letters it missed are no topic.
+    for garbled in ["Boylaryn. Oh, why?", "Brennan, we are even an AN."] {
+        Call::from(Some("+16175550111")).spelling_names().play(&[
+            ("I'd like to book a meeting with Alex.", "your name"),
+            ("Dana Kim.", "spell"),
+            (garbled, "meet with Alex about"),
+        ]);
+    }
+}
+
+#[test]
+fn next_week_said_first_holds_for_the_weekday_said_later() {
+    for (opening, day, date) in [
+        (
+            "I was hoping to get on Alex's calendar sometime next week.",
+            "Wednesday at 3 would work.",
+            "Wednesday, December 2nd at 3 PM",
+        ),
+        (
+            "Could I book a meeting with Alex next week?",
+            "Maybe Monday at 10?",
+            "Monday, November 30th at 10 AM",
+        ),
+        // A day said with its own week is taken as said.
+        (
+            "I was hoping to see Alex next week.",
+            "Actually, this Wednesday at 3 if possible.",
+            "Wednesday, November 25th at 3 PM",
+        ),
+    ] {
+        check(
+            Some("+16175550111"),
+            &[
+                (opening, "your name"),
+                ("Dana Kim.", "about"),
+                ("The lease.", "What day and time"),
+                (day, date),
+            ],
+        );
+    }
 }

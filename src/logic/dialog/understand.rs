@@ -427,6 +427,10 @@ const STRONG_BOOK: &[&str] = &[
 ];
 const MESSAGE: &[&str] = &[
     "message",
+    "leave a note",
+    "a note for",
+    "take a note",
+    "leave word",
     "tell him",
     "tell her",
     "tell them",
@@ -497,10 +501,18 @@ pub fn intent(text: &str, assistant: &str, executive: &str) -> Option<Intent> {
     {
         return Some(Intent::Person);
     }
-    if any(&w, CANCEL) || acts_on_booking(&w, CANCEL_VERBS) {
+    let boss = executive
+        .split_whitespace()
+        .next()
+        .unwrap_or("")
+        .to_lowercase();
+    // "Let Alex know that the contractor can't make it Friday" is news to pass on, not the
+    // caller's own booking: cancel and move words count only when the caller's own.
+    let own = news_at(&w, &boss).map_or(w.as_str(), |i| &w[..i]);
+    if any(own, CANCEL) || acts_on_booking(own, CANCEL_VERBS) {
         return Some(Intent::Cancel);
     }
-    if any(&w, MOVE) || acts_on_booking(&w, MOVE_VERBS) {
+    if any(own, MOVE) || acts_on_booking(own, MOVE_VERBS) {
         return Some(Intent::Move);
     }
     // Booking words inside the topic ("call me about the board meeting") ask for nothing.
@@ -512,11 +524,6 @@ pub fn intent(text: &str, assistant: &str, executive: &str) -> Option<Intent> {
     if any(head, STRONG_BOOK) {
         return Some(Intent::Book);
     }
-    let boss = executive
-        .split_whitespace()
-        .next()
-        .unwrap_or("")
-        .to_lowercase();
     let wants_boss = !boss.is_empty()
         && [
             "is {} around",
@@ -560,6 +567,52 @@ pub fn intent(text: &str, assistant: &str, executive: &str) -> Option<Intent> {
         return Some(Intent::Done);
     }
     None
+}
+
+/// Where news about someone or something else begins, passed on to the executive: after a lead
+/// ("let Alex know", "tell him", "pass along", "ask Alex to") whose news does not start with
+/// the caller ("I", "we", "my", "our"). "Tell Alex I can't make it" is the caller's own
+/// booking; "tell Alex the contractor can't make it" is not. `w` is padded
+/// ([`padded_words`]); the offset is one where a word starts, after a space.
+fn news_at(w: &str, boss: &str) -> Option<usize> {
+    let mut leads: Vec<String> = ["tell", "ask", "remind", "let"]
+        .iter()
+        .flat_map(|v| {
+            let who = [boss, "him", "her", "them"];
+            who.into_iter()
+                .filter(|x| !x.is_empty())
+                .map(move |x| {
+                    if *v == "let" {
+                        format!(" let {x} know ")
+                    } else {
+                        format!(" {v} {x} ")
+                    }
+                })
+                .collect::<Vec<_>>()
+        })
+        .collect();
+    leads.extend(
+        [" pass along ", " pass on ", " relay ", " mention to "]
+            .iter()
+            .map(|l| l.to_string()),
+    );
+    let end = leads
+        .iter()
+        .filter_map(|l| w.find(l.as_str()).map(|i| i + l.len()))
+        .min()?;
+    let own = [
+        "i", "i'm", "i'll", "i've", "i'd", "we", "we're", "we'll", "we've", "my", "our", "me", "us",
+    ];
+    w[end..]
+        .split_whitespace()
+        .find(|x| {
+            !matches!(
+                *x,
+                "that" | "to" | "just" | "so" | "unfortunately" | "sadly" | "also" | "um" | "uh"
+            ) && *x != boss
+        })
+        .is_some_and(|first| !own.contains(&first))
+        .then_some(end)
 }
 
 /// Verbs that, said of the caller's own booking, cancel it: "scrap my meeting".
