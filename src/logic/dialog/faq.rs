@@ -961,6 +961,89 @@ mod tests {
         }
     }
 
+    const HELDOUT: &str = include_str!(concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/tests/data/faq_heldout.tsv"
+    ));
+
+    /// How the matcher did on one half of the held-out set.
+    #[derive(Debug, Default)]
+    struct Tally {
+        lines: usize,
+        /// The expected entry (one of them, for two questions), or no answer for "none".
+        right: usize,
+        /// An answer from the wrong entry, or any answer to a "none" line: worse than silence.
+        wrong: usize,
+        misses: Vec<String>,
+    }
+
+    /// Scores the data lines of `faq_heldout.tsv` whose index has parity `half` (0: the
+    /// development half, 1: the held-out half), as the dialog asks (dates taken out first).
+    fn tally(faq: &Faq, half: usize) -> Tally {
+        let mut tally = Tally::default();
+        let lines = HELDOUT
+            .lines()
+            .filter(|l| !l.trim().is_empty() && !l.starts_with('#'));
+        for (i, line) in lines.enumerate().filter(|(i, _)| i % 2 == half) {
+            let (heard, expect) = line
+                .split_once('\t')
+                .unwrap_or_else(|| panic!("line {i} has no tab: {line:?}"));
+            let expect: Vec<&str> = match expect.trim() {
+                "none" => Vec::new(),
+                ids => ids.split('+').collect(),
+            };
+            for id in &expect {
+                assert!(
+                    faq.entries().iter().any(|e| e.id == *id),
+                    "line {i} names no entry: {id:?}"
+                );
+            }
+            tally.lines += 1;
+            let got = faq.answer(&super::super::understand::without_dates(heard));
+            match got.as_ref().map(|a| a.id) {
+                None if expect.is_empty() => tally.right += 1,
+                Some(id) if expect.contains(&id) => tally.right += 1,
+                None => tally
+                    .misses
+                    .push(format!("{heard:?}: no answer, expected {expect:?}")),
+                Some(id) => {
+                    tally.wrong += 1;
+                    tally
+                        .misses
+                        .push(format!("{heard:?}: answered {id}, expected {expect:?}"));
+                }
+            }
+        }
+        tally
+    }
+
+    /// The held-out set: callers' questions in words no other test has. Run with
+    /// `--nocapture` to see the rates and the misses.
+    #[test]
+    fn heldout() {
+        let faq = faq();
+        let floors = [(0, "development", 71, 2), (1, "held-out", 70, 0)];
+        for (half, name, floor, most_wrong) in floors {
+            let t = tally(&faq, half);
+            println!(
+                "{name} half: {}/{} right ({:.0}%), {} wrong answers",
+                t.right,
+                t.lines,
+                100.0 * t.right as f32 / t.lines as f32,
+                t.wrong
+            );
+            for miss in &t.misses {
+                println!("  {miss}");
+            }
+            assert!(t.right >= floor, "{name} half: {} right < {floor}", t.right);
+            assert!(
+                t.wrong <= most_wrong,
+                "{name} half: {} wrong answers > {most_wrong}",
+                t.wrong
+            );
+        }
+    }
+
     #[test]
     fn answer_carries_the_entry_and_a_score() {
         let faq = faq();
