@@ -29,6 +29,11 @@ const MIN_SCORE: f32 = 0.7;
 const MIN_COVERAGE: f32 = 0.6;
 /// How far the winner must lead the runner-up.
 const MIN_MARGIN: f32 = 0.15;
+/// Share of a word's weight an entry covers when the word is only in its answer ("Harbor" for
+/// the address, "garage" for parking): a hint between entries, never enough to answer alone.
+const ANSWER_SHARE: f32 = 0.6;
+/// Most answers given to one utterance ("What's your address, and is there parking?").
+const MOST_ANSWERS: usize = 2;
 
 /// Why a FAQ file cannot be used.
 #[derive(Debug, thiserror::Error)]
@@ -50,6 +55,10 @@ pub struct Entry {
     pub id: String,
     /// Paraphrases of the question as callers say it.
     pub questions: Vec<String>,
+    /// Words callers use for this topic that the questions do not show ("staffed", "résumé"):
+    /// each counts as a word of the entry's questions. Optional.
+    #[serde(default)]
+    pub words: Vec<String>,
     /// What the assistant speaks.
     pub answer: String,
 }
@@ -126,23 +135,108 @@ impl Faq {
 
     /// The entry that answers `heard`, if one is confident.
     pub fn answer(&self, heard: &str) -> Option<Answer<'_>> {
-        // Callers wrap a question in context ("I'm coming in next week, what's the address?"):
-        // when the whole does not match, a clause that is itself a question may.
-        let (entry, score) = self.index.best(heard).or_else(|| {
-            heard
-                .split_inclusive([',', '.', '?', '!', ';'])
-                .map(str::trim)
-                .filter(|c| c.len() < heard.trim().len() && super::understand::is_question(c))
-                .filter_map(|c| self.index.best(c))
-                .max_by(|a, b| a.1.total_cmp(&b.1))
-        })?;
-        let entry = &self.entries[entry];
-        Some(Answer {
-            id: &entry.id,
-            answer: &entry.answer,
-            score,
-        })
+        self.answers(heard).into_iter().next()
     }
+
+    /// The entries that answer `heard`, in the order asked: one, or two when the caller asked
+    /// two questions in one breath ("What time do you close, and where are you?"); none when
+    /// no entry is confident.
+    pub fn answers(&self, heard: &str) -> Vec<Answer<'_>> {
+        let whole = self.index.scores(heard);
+        let clauses: Vec<String> = clauses(heard);
+        // Each clause on its own: callers wrap a question in context ("I'm coming in next week,
+        // what's the address?") or ask two.
+        let mut found: Vec<(usize, f32, bool)> = Vec::new();
+        if clauses.len() > 1 {
+            for clause in &clauses {
+                if let Some((entry, score)) = Index::confident(&self.index.scores(clause)) {
+                    found.push((entry, score, super::understand::is_question(clause)));
+                }
+            }
+        }
+        let questions: Vec<(usize, f32)> =
+            found.iter().filter(|f| f.2).map(|f| (f.0, f.1)).collect();
+        let mut chosen: Vec<(usize, f32)> = Vec::new();
+        let mut add = |entry: usize, score: f32| {
+            if chosen.len() < MOST_ANSWERS && !chosen.iter().any(|(e, _)| *e == entry) {
+                chosen.push((entry, score));
+            }
+        };
+        let two_asked = distinct(&questions) >= 2;
+        match Index::confident(&whole) {
+            // Two questions, one of them what the whole leans to: both, in the order asked.
+            Some((entry, _)) if two_asked && questions.iter().any(|q| q.0 == entry) => {
+                questions.iter().for_each(|q| add(q.0, q.1))
+            }
+            Some((entry, score)) => add(entry, score),
+            None if two_asked => questions.iter().for_each(|q| add(q.0, q.1)),
+            None => {
+                if let Some(&(asked, score)) = questions.first() {
+                    if found.iter().all(|f| f.0 == asked) {
+                        add(asked, score);
+                    } else if let Some(f) = found
+                        .iter()
+                        .max_by(|a, b| whole[a.0].0.total_cmp(&whole[b.0].0))
+                    {
+                        // A statement and the question disagree ("I'm looking for a job, do
+                        // you have anything open?"): the entry the whole utterance leans to.
+                        add(f.0, f.1);
+                    }
+                }
+            }
+        }
+        chosen
+            .into_iter()
+            .map(|(entry, score)| {
+                let entry = &self.entries[entry];
+                Answer {
+                    id: &entry.id,
+                    answer: &entry.answer,
+                    score,
+                }
+            })
+            .collect()
+    }
+}
+
+/// How many different entries `found` names.
+fn distinct(found: &[(usize, f32)]) -> usize {
+    let mut entries: Vec<usize> = found.iter().map(|f| f.0).collect();
+    entries.sort_unstable();
+    entries.dedup();
+    entries.len()
+}
+
+/// The utterance cut into clauses: at punctuation, and before "and"/"also"/"or" that start a
+/// new question ("what time do you close and where are you located").
+fn clauses(heard: &str) -> Vec<String> {
+    const LEADS: &[&str] = &[
+        "what", "what's", "whats", "where", "where's", "when", "when's", "how", "how's", "who",
+        "who's", "which", "is", "are", "do", "does", "can", "could", "will", "would", "should",
+        "any",
+    ];
+    let mut out = Vec::new();
+    for part in heard.split_inclusive([',', '.', '?', '!', ';']) {
+        let words: Vec<&str> = part.split_whitespace().collect();
+        let mut start = 0;
+        for i in 1..words.len().saturating_sub(1) {
+            let joiner = words[i]
+                .trim_matches(|c: char| !c.is_alphanumeric())
+                .to_lowercase();
+            let next = words[i + 1].to_lowercase();
+            if matches!(joiner.as_str(), "and" | "also" | "plus") && LEADS.contains(&next.as_str())
+            {
+                out.push(words[start..i].join(" "));
+                start = i + 1;
+            }
+        }
+        let rest = words[start..].join(" ");
+        if !rest.trim().is_empty() {
+            out.push(rest);
+        }
+    }
+    out.retain(|c| !c.trim().is_empty());
+    out
 }
 
 /// A word as the index sees it, before it is looked up.
@@ -205,6 +299,8 @@ struct Index {
     bags: Vec<Vec<u32>>,
     /// Per entry, per question, its distinct terms.
     questions: Vec<Vec<Vec<u32>>>,
+    /// Per entry, the sorted terms of its answer that its questions lack.
+    answer_bags: Vec<Vec<u32>>,
     near: Vec<Near>,
     /// Stems shared by several answers and absent from questions, e.g. the business's name.
     neutral: Vec<String>,
@@ -227,6 +323,7 @@ impl Index {
             terms: Vec::new(),
             bags: Vec::new(),
             questions: Vec::new(),
+            answer_bags: Vec::new(),
             near: Vec::new(),
             neutral: Vec::new(),
             unknown_weight: 0.0,
@@ -267,6 +364,39 @@ impl Index {
                 bag.extend_from_slice(&terms);
                 questions.push(terms);
             }
+            // A topic word is a short question of its own: "staffed" asks about the hours.
+            for word in entry.words.iter().filter(|w| !w.trim().is_empty()) {
+                let mut terms = Vec::new();
+                for w in rewrite(split_words(word)) {
+                    let (text, light) = match index.classify(&w) {
+                        Class::Stop => continue,
+                        Class::Light(s) => (s, true),
+                        Class::Word(s, _) => (s, false),
+                    };
+                    let id = match index.ids.get(&text) {
+                        Some(&id) => id,
+                        None => {
+                            let id = index.terms.len() as u32;
+                            index.ids.insert(text, id);
+                            index.terms.push(Term { light, weight: 0.0 });
+                            df.push(0);
+                            id
+                        }
+                    };
+                    index.terms[id as usize].light &= light;
+                    if !terms.contains(&id) {
+                        terms.push(id);
+                    }
+                }
+                if terms.is_empty() {
+                    return Err(FaqError::Invalid {
+                        id: entry.id.clone(),
+                        reason: format!("word {word:?} has nothing to match"),
+                    });
+                }
+                bag.extend_from_slice(&terms);
+                questions.push(terms);
+            }
             bag.sort_unstable();
             bag.dedup();
             for &id in &bag {
@@ -284,8 +414,9 @@ impl Index {
             };
         }
         index.unknown_weight = (1.0 + n).ln();
-        index.near = index.near_spellings();
         index.neutral = index.neutral_stems(entries);
+        index.answer_bags = index.answer_terms(entries);
+        index.near = index.near_spellings();
         Ok(index)
     }
 
@@ -322,6 +453,57 @@ impl Index {
         near
     }
 
+    /// Per entry, the words of its answer its questions lack, as terms: a caller who says
+    /// "Harbor Street" or "the garage" names the address or the parking, weakly. Words several
+    /// answers share ([`Index::neutral`]) are left out; a word new to the index is weighted by
+    /// how many answers have it.
+    fn answer_terms(&mut self, entries: &[Entry]) -> Vec<Vec<u32>> {
+        let mut per_entry: Vec<Vec<String>> = Vec::new();
+        let mut df: HashMap<String, usize> = HashMap::new();
+        for entry in entries {
+            let mut stems: Vec<String> = rewrite(split_words(&entry.answer))
+                .iter()
+                .filter_map(|w| match self.classify(w) {
+                    Class::Word(s, _) if !self.neutral.contains(&s) => Some(s),
+                    _ => None,
+                })
+                .collect();
+            stems.sort();
+            stems.dedup();
+            for s in &stems {
+                *df.entry(s.clone()).or_default() += 1;
+            }
+            per_entry.push(stems);
+        }
+        let n = entries.len() as f32;
+        let mut bags = Vec::new();
+        for (entry, stems) in per_entry.into_iter().enumerate() {
+            let mut bag = Vec::new();
+            for s in stems {
+                let id = match self.ids.get(&s) {
+                    Some(&id) => id,
+                    None => {
+                        let id = self.terms.len() as u32;
+                        let weight = (1.0 + n / df[&s] as f32).ln();
+                        self.terms.push(Term {
+                            light: false,
+                            weight,
+                        });
+                        self.ids.insert(s, id);
+                        id
+                    }
+                };
+                if !self.terms[id as usize].light && self.bags[entry].binary_search(&id).is_err() {
+                    bag.push(id);
+                }
+            }
+            bag.sort_unstable();
+            bag.dedup();
+            bags.push(bag);
+        }
+        bags
+    }
+
     fn neutral_stems(&self, entries: &[Entry]) -> Vec<String> {
         let mut count: HashMap<String, usize> = HashMap::new();
         for entry in entries {
@@ -351,7 +533,9 @@ impl Index {
         if self.stop.contains(word) {
             return Class::Stop;
         }
-        if word.bytes().all(|b| b.is_ascii_digit()) {
+        // A number or a clock time as whisper writes it ("8", "3pm", "10am").
+        let unit = word.trim_start_matches(|c: char| c.is_ascii_digit());
+        if unit.len() < word.len() && matches!(unit, "" | "am" | "pm" | "a" | "p") {
             return Class::Light("#".into());
         }
         if self.light.contains(word) {
@@ -407,7 +591,8 @@ impl Index {
             return None;
         }
         let key = sound_key(text);
-        let mut best: Option<(u32, f32)> = None;
+        // Equal sound-alike keys ("carriers": "careers", "courier") are told apart by spelling.
+        let mut best: Option<(u32, f32, f32)> = None;
         for near in &self.near {
             if len.abs_diff(near.len) > 2 {
                 continue;
@@ -426,11 +611,13 @@ impl Index {
             } else {
                 0.0
             };
-            if sim >= FUZZY_MIN && best.is_none_or(|(_, b)| sim > b) {
-                best = Some((near.term, sim));
+            if sim >= FUZZY_MIN
+                && best.is_none_or(|(_, b, b_jw)| sim > b || (sim == b && jw > b_jw))
+            {
+                best = Some((near.term, sim, jw));
             }
         }
-        best
+        best.map(|(term, sim, _)| (term, sim))
     }
 
     /// The heard words looked up, with split words joined ("a dress", "north wind").
@@ -444,7 +631,9 @@ impl Index {
                     let joined = format!("{prev}{word}");
                     let (joined_tok, _) = self.resolve(&joined);
                     let q = joined_tok.quality();
-                    if q >= FUZZY_MIN && q > prev_tok.quality().max(tok.quality()) {
+                    // Joined, the two words must be at least as good as the first and better
+                    // than the second ("north" "wind", "northwind" "labs").
+                    if q >= FUZZY_MIN && q >= prev_tok.quality() && q > tok.quality() {
                         *prev = joined;
                         *prev_tok = joined_tok;
                         *prev_exact = false;
@@ -457,8 +646,31 @@ impl Index {
         out.into_iter().map(|(_, tok, _)| tok).collect()
     }
 
-    /// The winning entry and its score, when one is confident.
-    fn best(&self, heard: &str) -> Option<(usize, f32)> {
+    /// The entry of `scores` that answers, with its score, when one is confident: it covers
+    /// enough of the caller's words, clears the threshold and leads the runner-up by a margin.
+    fn confident(scores: &[(f32, f32)]) -> Option<(usize, f32)> {
+        let mut best: Option<(usize, f32, f32)> = None;
+        let mut second = 0.0f32;
+        for (entry, &(score, coverage)) in scores.iter().enumerate() {
+            match best {
+                Some((_, top, _)) if score <= top => second = second.max(score),
+                _ => {
+                    if let Some((_, top, _)) = best {
+                        second = second.max(top);
+                    }
+                    best = Some((entry, score, coverage));
+                }
+            }
+        }
+        let (entry, score, coverage) = best?;
+        let confident =
+            score >= MIN_SCORE && coverage >= MIN_COVERAGE && score - second >= MIN_MARGIN;
+        confident.then_some((entry, score.min(1.0)))
+    }
+
+    /// Per entry, its score and the share of the caller's weighted words it covers; zeros for
+    /// an entry that shares no meaningful word with the caller.
+    fn scores(&self, heard: &str) -> Vec<(f32, f32)> {
         struct Word {
             term: Option<u32>,
             sim: f32,
@@ -470,10 +682,15 @@ impl Index {
             .into_iter()
             .filter_map(|tok| match tok {
                 Tok::Skip | Tok::Neutral => None,
+                // A light word no question uses says even less.
                 Tok::Light(term) => Some(Word {
                     term,
                     sim: 1.0,
-                    weight: LIGHT_WEIGHT,
+                    weight: if term.is_some() {
+                        LIGHT_WEIGHT
+                    } else {
+                        LIGHT_WEIGHT / 2.0
+                    },
                     content: false,
                 }),
                 Tok::Term(id, sim) => Some(Word {
@@ -490,8 +707,9 @@ impl Index {
                 }),
             })
             .collect();
+        let mut scores = vec![(0.0, 0.0); self.bags.len()];
         if !words.iter().any(|w| w.content && w.term.is_some()) {
-            return None;
+            return scores;
         }
         let total: f32 = words.iter().map(|w| w.weight).sum();
         let heard_sim = |id: u32| {
@@ -502,8 +720,6 @@ impl Index {
                 .fold(0.0f32, f32::max)
         };
 
-        let mut best: Option<(usize, f32, f32)> = None;
-        let mut second = 0.0f32;
         for (entry, bag) in self.bags.iter().enumerate() {
             let mut covered = 0.0;
             let mut content_hit = false;
@@ -512,6 +728,8 @@ impl Index {
                     if bag.binary_search(&id).is_ok() {
                         covered += w.weight * w.sim;
                         content_hit |= w.content;
+                    } else if self.answer_bags[entry].binary_search(&id).is_ok() {
+                        covered += ANSWER_SHARE * w.weight * w.sim;
                     }
                 }
             }
@@ -529,21 +747,12 @@ impl Index {
                     got / all
                 })
                 .fold(0.0f32, f32::max);
-            let score = QUERY_SHARE * coverage + (1.0 - QUERY_SHARE) * question;
-            match best {
-                Some((_, top, _)) if score <= top => second = second.max(score),
-                _ => {
-                    if let Some((_, top, _)) = best {
-                        second = second.max(top);
-                    }
-                    best = Some((entry, score, coverage));
-                }
-            }
+            scores[entry] = (
+                QUERY_SHARE * coverage + (1.0 - QUERY_SHARE) * question,
+                coverage,
+            );
         }
-        let (entry, score, coverage) = best?;
-        let confident =
-            score >= MIN_SCORE && coverage >= MIN_COVERAGE && score - second >= MIN_MARGIN;
-        confident.then_some((entry, score.min(1.0)))
+        scores
     }
 }
 
@@ -690,6 +899,10 @@ const PHRASES: &[(&[&str], &[&str])] = &[
     (&["open", "position"], &["position"]),
     (&["open", "roles"], &["roles"]),
     (&["open", "jobs"], &["jobs"]),
+    (&["positions", "open"], &["positions"]),
+    (&["position", "open"], &["position"]),
+    (&["roles", "open"], &["roles"]),
+    (&["jobs", "open"], &["jobs"]),
     (&["where", "are", "you", "guys"], &["where", "located"]),
 ];
 
@@ -779,7 +992,10 @@ const STOP: &[&str] = &[
     "great", "fine", "bye", "goodbye", "say", "said", "mean", "much", "many", "more", "most",
     "else", "other", "another", "stuff", "thing", "things", "new", "see", "help", "able",
     "supposed", "usually", "normally", "exactly", "today", "tonight", "moment", "minute",
-    "present", "presently",
+    "present", "presently", "during", "until", "till", "after", "before", "since", "through",
+    "whether", "though", "although", "anyway", "ever", "every", "each", "both", "either", "back",
+    "try", "trying", "tried", "figure", "curious", "chance", "love", "happen", "happens",
+    "possibly", "probably", "definitely", "certainly",
 ];
 
 /// Words that carry a little meaning, never enough to answer alone.
@@ -795,7 +1011,8 @@ const LIGHT: &[&str] = &[
     "website", "site", "online", "engineer", "engineers", "engineering", "developer", "developers",
     "designer", "designers", "programmer", "programmers", "manager", "managers", "analyst",
     "analysts", "accountant", "sales", "marketing", "area", "code", "handle", "handles", "time",
-    "times", "day", "days", "interested", "interest", "reach",
+    "times", "day", "days", "interested", "interest", "reach", "keep", "outside", "inside",
+    "software", "hardware", "product", "junior", "senior",
 ];
 
 #[cfg(test)]
@@ -961,6 +1178,124 @@ mod tests {
         }
     }
 
+    const HELDOUT: &str = include_str!(concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/tests/data/faq_heldout.tsv"
+    ));
+
+    /// How the matcher did on one half of the held-out set.
+    #[derive(Debug, Default)]
+    struct Tally {
+        lines: usize,
+        /// The expected entry (one of them, for two questions), or no answer for "none".
+        right: usize,
+        /// An answer from the wrong entry, or any answer to a "none" line: worse than silence.
+        wrong: usize,
+        misses: Vec<String>,
+        /// Lines asking two questions, and how many got both answers.
+        pairs: usize,
+        both: usize,
+    }
+
+    /// Scores the data lines of `faq_heldout.tsv` whose index has parity `half` (0: the
+    /// development half, 1: the held-out half), as the dialog asks (dates taken out first).
+    fn tally(faq: &Faq, half: usize) -> Tally {
+        let mut tally = Tally::default();
+        let lines = HELDOUT
+            .lines()
+            .filter(|l| !l.trim().is_empty() && !l.starts_with('#'));
+        for (i, line) in lines.enumerate().filter(|(i, _)| i % 2 == half) {
+            let (heard, expect) = line
+                .split_once('\t')
+                .unwrap_or_else(|| panic!("line {i} has no tab: {line:?}"));
+            let expect: Vec<&str> = match expect.trim() {
+                "none" => Vec::new(),
+                ids => ids.split('+').collect(),
+            };
+            for id in &expect {
+                assert!(
+                    faq.entries().iter().any(|e| e.id == *id),
+                    "line {i} names no entry: {id:?}"
+                );
+            }
+            tally.lines += 1;
+            if expect.len() > 1 {
+                tally.pairs += 1;
+                let got = faq.answers(&super::super::understand::without_dates(heard));
+                if got.len() == expect.len() && got.iter().zip(&expect).all(|(a, e)| a.id == *e) {
+                    tally.both += 1;
+                }
+            }
+            let got = faq.answer(&super::super::understand::without_dates(heard));
+            match got.as_ref().map(|a| a.id) {
+                None if expect.is_empty() => tally.right += 1,
+                Some(id) if expect.contains(&id) => tally.right += 1,
+                None => tally
+                    .misses
+                    .push(format!("{heard:?}: no answer, expected {expect:?}")),
+                Some(id) => {
+                    tally.wrong += 1;
+                    tally
+                        .misses
+                        .push(format!("{heard:?}: answered {id}, expected {expect:?}"));
+                }
+            }
+        }
+        tally
+    }
+
+    /// The held-out set: callers' questions in words no other test has. Run with
+    /// `--nocapture` to see the rates and the misses.
+    #[test]
+    fn heldout() {
+        let faq = faq();
+        let floors = [(0, "development", 87, 1), (1, "held-out", 76, 0)];
+        for (half, name, floor, most_wrong) in floors {
+            let t = tally(&faq, half);
+            println!(
+                "{name} half: {}/{} right ({:.0}%), {} wrong answers, {}/{} two questions both \
+                 answered",
+                t.right,
+                t.lines,
+                100.0 * t.right as f32 / t.lines as f32,
+                t.wrong,
+                t.both,
+                t.pairs
+            );
+            for miss in &t.misses {
+                println!("  {miss}");
+            }
+            assert!(t.right >= floor, "{name} half: {} right < {floor}", t.right);
+            assert!(
+                t.wrong <= most_wrong,
+                "{name} half: {} wrong answers > {most_wrong}",
+                t.wrong
+            );
+        }
+    }
+
+    #[test]
+    fn two_questions_in_one_breath_get_both_answers() {
+        let faq = faq();
+        let ids = |heard: &str| -> Vec<&str> { faq.answers(heard).iter().map(|a| a.id).collect() };
+        assert_eq!(
+            ids("When do you open, and where do I park?"),
+            ["hours", "parking"]
+        );
+        assert_eq!(
+            ids("Are you hiring and what is your address?"),
+            ["jobs", "address"]
+        );
+        assert_eq!(ids("Where do I park? Where can I park?"), ["parking"]);
+        assert_eq!(ids("Where do I park, and is Alex married?"), ["parking"]);
+        assert!(ids("Is Alex married, and what's the weather?").is_empty());
+        assert_eq!(
+            clauses("what time do you close and where are you located"),
+            ["what time do you close", "where are you located"]
+        );
+        assert_eq!(clauses("Salt and pepper?"), ["Salt and pepper?"]);
+    }
+
     #[test]
     fn answer_carries_the_entry_and_a_score() {
         let faq = faq();
@@ -1003,6 +1338,11 @@ mod tests {
         assert_eq!((id.as_str(), reason.as_str()), ("x", "duplicate id"));
         let (id, reason) = invalid("[[faq]]\nid = \"\"\nquestions = [\"Hours?\"]\nanswer = \"a\"");
         assert_eq!((id.as_str(), reason.as_str()), ("", "empty id"));
+        let (id, reason) = invalid(
+            "[[faq]]\nid = \"x\"\nquestions = [\"Hours?\"]\nwords = [\"the\"]\nanswer = \"a\"",
+        );
+        assert_eq!(id, "x");
+        assert!(reason.contains("nothing to match"), "{reason}");
         let (id, reason) = invalid("[[faq]]\nid = \"x\"\nquestions = [\"Is it?\"]\nanswer = \"a\"");
         assert_eq!(id, "x");
         assert!(reason.contains("no words"), "{reason}");

@@ -1398,9 +1398,19 @@ impl Dialog {
         if understand::is_question(text)
             && !matches!(asked, Some(Intent::Cancel | Intent::Move | Intent::Person))
         {
-            if let Some(a) = self.persona.faq.answer(&understand::without_dates(text)) {
-                let (id, answer) = (a.id.to_string(), a.answer.to_string());
-                self.answered(id, answer, out);
+            // Two questions in one breath ("what's the address, and is there parking?"): both.
+            let answers: Vec<(String, String)> = (self.persona.faq)
+                .answers(&understand::without_dates(text))
+                .iter()
+                .map(|a| (a.id.to_string(), a.answer.to_string()))
+                .collect();
+            if let Some((first, _)) = answers.first() {
+                let first = first.clone();
+                answers
+                    .iter()
+                    .for_each(|(id, _)| self.note_answered(id.clone()));
+                let said: Vec<&str> = answers.iter().map(|(_, a)| a.as_str()).collect();
+                self.answered(first, said.join(" "), out);
                 return;
             }
         }
