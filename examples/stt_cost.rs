@@ -1,5 +1,5 @@
 //! What one whisper pass costs: a fixed set of caller turns (yes/no, names, spelled letters,
-//! numbers, a sentence, a message; about 1 to 7 s) said by the agent's test voice (hibari) and a
+//! numbers, sentences, messages: 24 lines of about 1 to 7 s) said by the agent's test voice (hibari) and a
 //! caller voice (Piper joe), put on the 8 kHz µ-law line and back to 16 kHz as the server hears
 //! them, transcribed by `speech::stt` as the server runs it (the same parameters, the second
 //! look at a doubtful pass included) under each setting to compare, and reported as **CPU time**
@@ -53,6 +53,27 @@ const SCRIPT: &[(&str, &str)] = &[
     (
         "message",
         "I'm calling to let Alex know that the payroll vendor needs a signature on the renewal before Friday.",
+    ),
+    ("yes/no", "That's everything, thanks. Goodbye."),
+    ("name", "No, my name is Omar Haddad."),
+    ("name", "This is Javier Morales from Seoul Bridge Ventures."),
+    ("spelled", "Omar, O. M. A. R."),
+    (
+        "number",
+        "No, please call me on area code 415, then 555 0144.",
+    ),
+    ("sentence", "I'd like to leave a message for Alex."),
+    (
+        "sentence",
+        "I'd like to go over the quarterly budget review with Alex.",
+    ),
+    ("sentence", "Could you move my appointment to Friday at 10 am?"),
+    ("sentence", "Can I speak to someone about my invoice?"),
+    ("message", "Just that the investor deck needs one more revision."),
+    ("message", "It's about the contract renewal, and it's urgent."),
+    (
+        "message",
+        "Tell him the shipment arrives Monday morning, and he should call me back at 617 555 0199.",
     ),
 ];
 
