@@ -70,7 +70,45 @@ CT2_DTYPES = {
 
 GGML_TYPE_F32 = 0
 GGML_TYPE_F16 = 1
-GGML_TYPE_NAMES = {GGML_TYPE_F32: "f32", GGML_TYPE_F16: "f16"}
+# Quantized block types (ggml.h `enum ggml_type`); each packs 32 consecutive values of a row.
+GGML_TYPE_Q4_0 = 2
+GGML_TYPE_Q5_0 = 6
+GGML_TYPE_Q5_1 = 7
+GGML_TYPE_Q8_0 = 8
+GGML_TYPE_NAMES = {
+    GGML_TYPE_F32: "f32", GGML_TYPE_F16: "f16", GGML_TYPE_Q4_0: "q4_0",
+    GGML_TYPE_Q5_0: "q5_0", GGML_TYPE_Q5_1: "q5_1", GGML_TYPE_Q8_0: "q8_0",
+}
+# Bytes per block of QK values (ggml-common.h: block_q4_0 = f16 d + 16 nibbles; block_q5_0 =
+# f16 d + u32 fifth bits + 16 nibbles; block_q5_1 = f16 d + f16 m + u32 + 16 nibbles;
+# block_q8_0 = f16 d + 32 int8).
+QK = 32
+BLOCK_BYTES = {GGML_TYPE_Q4_0: 18, GGML_TYPE_Q5_0: 22, GGML_TYPE_Q5_1: 24, GGML_TYPE_Q8_0: 34}
+# --type name -> (ggml type of the weight matrices, ggml_ftype written in the header).
+WEIGHT_TYPES = {
+    "f16": (GGML_TYPE_F16, 1),
+    "q8_0": (GGML_TYPE_Q8_0, 7),
+    "q5_1": (GGML_TYPE_Q5_1, 9),
+    "q5_0": (GGML_TYPE_Q5_0, 8),
+    "q4_0": (GGML_TYPE_Q4_0, 2),
+}
+# A quantized file's header says which version of the block formats it holds, as whisper.cpp's
+# quantize tool writes it: ftype + GGML_QNT_VERSION * GGML_QNT_VERSION_FACTOR.
+GGML_QNT_VERSION = 2
+GGML_QNT_VERSION_FACTOR = 1000
+
+
+# The most a quantized tensor may differ from its values (RMS over RMS) before the converter
+# takes its packing for wrong: about twice what each format's step size gives on Whisper's
+# weights.
+MAX_REL_ERROR = {GGML_TYPE_Q8_0: 0.02, GGML_TYPE_Q5_1: 0.08, GGML_TYPE_Q5_0: 0.10, GGML_TYPE_Q4_0: 0.20}
+
+
+def tensor_nbytes(ggml_type: int, ne: tuple[int, ...]) -> int:
+    n = int(np.prod(ne, dtype=np.int64))
+    if ggml_type in BLOCK_BYTES:
+        return n // QK * BLOCK_BYTES[ggml_type]
+    return n * (2 if ggml_type == GGML_TYPE_F16 else 4)
 
 # Whisper front-end constants (fixed by the model family, not by the checkpoint).
 SAMPLE_RATE = 16000
@@ -497,6 +535,97 @@ def mel_filterbank(n_mels: int, sr: int = SAMPLE_RATE, n_fft: int = N_FFT) -> np
 
 
 # --------------------------------------------------------------------------------------
+# Quantization: the block formats of ggml (ggml-common.h), computed as ggml's reference
+# quantizers do (ggml-quants.c, quantize_row_*_ref, which whisper.cpp's quantize tool runs),
+# in float32, over blocks of 32 consecutive values along each row (ne[0]).
+# --------------------------------------------------------------------------------------
+
+
+def _c_round(v: np.ndarray) -> np.ndarray:
+    """C's roundf: halves away from zero (numpy's round goes to even)."""
+    return np.trunc(v + np.copysign(np.float32(0.5), v)).astype(np.float32)
+
+
+def _signed_absmax(blocks: np.ndarray) -> np.ndarray:
+    """Each block's value of largest magnitude, with its sign (the first one on a tie)."""
+    idx = np.argmax(np.abs(blocks), axis=1)
+    return blocks[np.arange(blocks.shape[0]), idx]
+
+
+def _inverse(d: np.ndarray) -> np.ndarray:
+    with np.errstate(divide="ignore"):
+        return np.where(d != 0, np.float32(1.0) / np.where(d != 0, d, np.float32(1.0)), np.float32(0.0)).astype(np.float32)
+
+
+def _nibbles_and_fifth_bits(q: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Packs 32 quants of 0..31 a block as ggml does: value j and j+16 share byte j's low and
+    high nibble; bit 4 of value j goes to bit j of a little-endian u32."""
+    lo, hi = q[:, :16], q[:, 16:]
+    qs = ((lo & 0x0F) | ((hi & 0x0F) << 4)).astype(np.uint8)
+    bits = ((q >> 4) & 1).astype(np.uint32)
+    qh = np.zeros(q.shape[0], dtype=np.uint32)
+    for j in range(QK):
+        qh |= bits[:, j] << np.uint32(j)
+    return qs, qh.astype("<u4").view(np.uint8).reshape(-1, 4)
+
+
+def quantize(arr: np.ndarray, ggml_type: int) -> np.ndarray:
+    """`arr` (rows of a multiple of 32 values) as ggml blocks of `ggml_type`, one byte array."""
+    x = np.ascontiguousarray(arr, dtype=np.float32)
+    if x.shape[-1] % QK != 0:
+        raise ConversionError(f"rows of {x.shape[-1]} values cannot be cut into blocks of {QK}")
+    b = x.reshape(-1, QK)
+    if ggml_type == GGML_TYPE_Q8_0:
+        d = (np.max(np.abs(b), axis=1) / np.float32(127)).astype(np.float32)
+        q = _c_round(b * _inverse(d)[:, None]).astype(np.int8)
+        parts = [d.astype("<f2").view(np.uint8).reshape(-1, 2), q.view(np.uint8)]
+    elif ggml_type in (GGML_TYPE_Q5_0, GGML_TYPE_Q4_0):
+        levels = 16 if ggml_type == GGML_TYPE_Q5_0 else 8
+        d = (_signed_absmax(b) / np.float32(-levels)).astype(np.float32)
+        v = np.trunc(b * _inverse(d)[:, None] + np.float32(levels + 0.5))
+        q = np.minimum(2 * levels - 1, v.astype(np.int8)).astype(np.uint8)
+        dd = d.astype("<f2").view(np.uint8).reshape(-1, 2)
+        if ggml_type == GGML_TYPE_Q4_0:
+            parts = [dd, (q[:, :16] | (q[:, 16:] << 4)).astype(np.uint8)]
+        else:
+            qs, qh = _nibbles_and_fifth_bits(q)
+            parts = [dd, qh, qs]
+    elif ggml_type == GGML_TYPE_Q5_1:
+        lo = np.min(b, axis=1)
+        d = ((np.max(b, axis=1) - lo) / np.float32(31)).astype(np.float32)
+        q = np.trunc((b - lo[:, None]) * _inverse(d)[:, None] + np.float32(0.5)).astype(np.uint8)
+        qs, qh = _nibbles_and_fifth_bits(q)
+        parts = [d.astype("<f2").view(np.uint8).reshape(-1, 2), lo.astype("<f2").view(np.uint8).reshape(-1, 2), qh, qs]
+    else:
+        raise ConversionError(f"no quantizer for ggml type {ggml_type}")
+    out = np.concatenate(parts, axis=1)
+    assert out.shape[1] == BLOCK_BYTES[ggml_type]
+    return out.reshape(-1)
+
+
+def dequantize(raw: np.ndarray, ggml_type: int) -> np.ndarray:
+    """The values ggml reads back from blocks of `ggml_type` (to check the packing)."""
+    blocks = np.asarray(raw, dtype=np.uint8).reshape(-1, BLOCK_BYTES[ggml_type])
+    d = blocks[:, 0:2].copy().view("<f2").astype(np.float32)
+    if ggml_type == GGML_TYPE_Q8_0:
+        return (blocks[:, 2:].view(np.int8).astype(np.float32) * d).reshape(-1)
+    if ggml_type == GGML_TYPE_Q4_0:
+        qs = blocks[:, 2:]
+        q = np.concatenate([qs & 0x0F, qs >> 4], axis=1).astype(np.float32) - 8
+        return (q * d).reshape(-1)
+    start = 4 if ggml_type == GGML_TYPE_Q5_1 else 2
+    qh = blocks[:, start:start + 4].copy().view("<u4").reshape(-1)
+    qs = blocks[:, start + 4:]
+    low = np.concatenate([qs & 0x0F, qs >> 4], axis=1).astype(np.uint32)
+    fifth = (qh[:, None] >> np.arange(QK, dtype=np.uint32)) & 1
+    q = (low | (fifth << 4)).astype(np.float32)
+    if ggml_type == GGML_TYPE_Q5_0:
+        return ((q - 16) * d).reshape(-1)
+    m = blocks[:, 2:4].copy().view("<f2").astype(np.float32)
+    return (q * d + m).reshape(-1)
+
+
+# --------------------------------------------------------------------------------------
 # Tensor plan: CTranslate2 variables -> whisper.cpp tensors
 # --------------------------------------------------------------------------------------
 
@@ -504,8 +633,14 @@ def mel_filterbank(n_mels: int, sr: int = SAMPLE_RATE, n_fft: int = N_FFT) -> np
 @dataclass
 class OutTensor:
     name: str
-    data: np.ndarray  # numpy shape == whisper.cpp shape reversed
+    data: np.ndarray  # f16/f32: numpy shape == whisper.cpp shape reversed; quantized: the blocks' bytes
     ggml_type: int
+    shape: tuple[int, ...] = ()  # the logical numpy shape (whisper.cpp's ne reversed)
+    rel_error: float = 0.0  # quantized: RMS of (read back - original) over RMS of the original
+
+    def __post_init__(self) -> None:
+        if not self.shape:
+            self.shape = tuple(self.data.shape)
 
 
 def expected_tensor_count(hp: HParams) -> int:
@@ -514,12 +649,27 @@ def expected_tensor_count(hp: HParams) -> int:
     return 11 + 15 * hp.n_audio_layer + 24 * hp.n_text_layer
 
 
-def plan_tensors(src: WeightSource, hp: HParams) -> list[OutTensor]:
-    big = GGML_TYPE_F16 if hp.ftype == 1 else GGML_TYPE_F32
+def plan_tensors(src: WeightSource, hp: HParams, weight_type: int = GGML_TYPE_F16) -> list[OutTensor]:
+    """The tensors in whisper.cpp's order. The 2-D weight matrices (attention, MLP, token
+    embedding) are written as `weight_type`; the convolutions stay f16 and the biases, norms
+    and positional embeddings f32, as whisper.cpp declares them (and as its quantize tool
+    leaves them)."""
+    conv = GGML_TYPE_F16 if hp.ftype % GGML_QNT_VERSION_FACTOR != 0 else GGML_TYPE_F32
+    big = weight_type if conv == GGML_TYPE_F16 else GGML_TYPE_F32
     d_a, d_t = hp.n_audio_state, hp.n_text_state
     out: list[OutTensor] = []
 
     def put(name: str, arr: np.ndarray, ggml_type: int) -> None:
+        if ggml_type in BLOCK_BYTES:
+            values = np.ascontiguousarray(arr, dtype=np.float32)
+            if not np.all(np.isfinite(values)):
+                raise ConversionError(f"{name} has non-finite values")
+            packed = quantize(values, ggml_type)
+            back = dequantize(packed, ggml_type).reshape(values.shape)
+            rms = float(np.sqrt(np.mean(values.astype(np.float64) ** 2))) or 1.0
+            err = float(np.sqrt(np.mean((back.astype(np.float64) - values) ** 2))) / rms
+            out.append(OutTensor(name, packed, ggml_type, tuple(values.shape), err))
+            return
         dt = np.dtype("<f2") if ggml_type == GGML_TYPE_F16 else np.dtype("<f4")
         arr = np.ascontiguousarray(arr, dtype=dt)
         if ggml_type == GGML_TYPE_F16 and not np.all(np.isfinite(arr)):
@@ -551,10 +701,10 @@ def plan_tensors(src: WeightSource, hp: HParams) -> list[OutTensor]:
 
     # ---- encoder
     put("encoder.positional_embedding", src.get("encoder/position_encodings/encodings", (hp.n_audio_ctx, d_a)), GGML_TYPE_F32)
-    put("encoder.conv1.weight", src.get("encoder/conv1/weight", (d_a, hp.n_mels, 3)), big)
+    put("encoder.conv1.weight", src.get("encoder/conv1/weight", (d_a, hp.n_mels, 3)), conv)
     # whisper.cpp declares the conv biases as 2-D ne = [1, n_state]  -> numpy (n_state, 1).
     put("encoder.conv1.bias", src.get("encoder/conv1/bias", (d_a,)).reshape(d_a, 1), GGML_TYPE_F32)
-    put("encoder.conv2.weight", src.get("encoder/conv2/weight", (d_a, d_a, 3)), big)
+    put("encoder.conv2.weight", src.get("encoder/conv2/weight", (d_a, d_a, 3)), conv)
     put("encoder.conv2.bias", src.get("encoder/conv2/bias", (d_a,)).reshape(d_a, 1), GGML_TYPE_F32)
     for i in range(hp.n_audio_layer):
         c, g = f"encoder/layer_{i}", f"encoder.blocks.{i}"
@@ -617,7 +767,7 @@ def write_ggml(path: Path, hp: HParams, filters: np.ndarray, tokens: list[bytes]
             f.write(t)
         for t in tensors:
             name = t.name.encode("utf-8")
-            dims = tuple(reversed(t.data.shape))
+            dims = tuple(reversed(t.shape))
             f.write(struct.pack("<iii", len(dims), len(name), t.ggml_type))
             f.write(struct.pack(f"<{len(dims)}i", *dims))
             f.write(name)
@@ -666,7 +816,7 @@ def read_ggml(path: Path) -> ReadBack:
         name = take(name_len, "tensor name").decode("utf-8")
         if name in tensors:
             raise ConversionError(f"written file holds tensor {name} twice")
-        size = int(np.prod(ne)) * (2 if ttype == GGML_TYPE_F16 else 4)
+        size = tensor_nbytes(ttype, ne)
         tensors[name] = (ttype, tuple(ne), pos)
         take(size, f"data of {name}")
     return ReadBack(hp, n_mel, n_freq, filters, tokens, tensors)
@@ -674,14 +824,16 @@ def read_ggml(path: Path) -> ReadBack:
 
 def expected_layout(hp: HParams) -> dict[str, tuple[int, tuple[int, ...]]]:
     """name -> (type, ne) exactly as whisper_model_load() declares them."""
-    wt = GGML_TYPE_F16 if hp.ftype == 1 else GGML_TYPE_F32
+    ftype = hp.ftype % GGML_QNT_VERSION_FACTOR
+    wt = {f: t for t, f in WEIGHT_TYPES.values()}.get(ftype, GGML_TYPE_F32)
+    vt = GGML_TYPE_F32 if wt == GGML_TYPE_F32 else GGML_TYPE_F16  # whisper.cpp's conv type
     F = GGML_TYPE_F32
     a, t = hp.n_audio_state, hp.n_text_state
     exp: dict[str, tuple[int, tuple[int, ...]]] = {
         "encoder.positional_embedding": (F, (a, hp.n_audio_ctx)),
-        "encoder.conv1.weight": (wt, (3, hp.n_mels, a)),
+        "encoder.conv1.weight": (vt, (3, hp.n_mels, a)),
         "encoder.conv1.bias": (F, (1, a)),
-        "encoder.conv2.weight": (wt, (3, a, a)),
+        "encoder.conv2.weight": (vt, (3, a, a)),
         "encoder.conv2.bias": (F, (1, a)),
         "encoder.ln_post.weight": (F, (a,)),
         "encoder.ln_post.bias": (F, (a,)),
@@ -808,10 +960,14 @@ def convert(args: argparse.Namespace) -> int:
         raise ConversionError("this is a low-rank (lite-whisper) model; whisper.cpp cannot run it")
 
     src = WeightSource(model)
-    # Weight matrices are always written as f16 (ftype 1), like the official ggml models.
+    # Weight matrices are written as f16 (ftype 1), like the official ggml models, or in a
+    # quantized block format (--type), as whisper.cpp's quantize tool would rewrite them.
     # An all-f32 file (ftype 0) loads, but the whisper.cpp vendored by whisper-rs 0.16 then
     # aborts in the encoder: ggml_conv_1d builds an F16 im2col that asserts an F16 kernel.
-    hp = derive_hparams(src, ftype=1)
+    weight_type, ftype = WEIGHT_TYPES[args.type]
+    if weight_type in BLOCK_BYTES:
+        ftype += GGML_QNT_VERSION * GGML_QNT_VERSION_FACTOR
+    hp = derive_hparams(src, ftype=ftype)
 
     by_id, eot = load_vocabulary(ct2_dir)
     multilingual = hp.n_vocab >= 51865
@@ -829,7 +985,11 @@ def convert(args: argparse.Namespace) -> int:
     tokens = base_tokens_as_bytes(by_id, eot)
     filters = mel_filterbank(hp.n_mels)
 
-    tensors = plan_tensors(src, hp)
+    tensors = plan_tensors(src, hp, weight_type)
+    worst = max(tensors, key=lambda t: t.rel_error)
+    if worst.rel_error > MAX_REL_ERROR.get(weight_type, 0.0):
+        raise ConversionError(f"{worst.name} read back as {args.type} is {worst.rel_error:.2%} off its values"
+                              f" (at most {MAX_REL_ERROR[weight_type]:.0%} expected): the block packing is wrong")
     # Every stored variable that carries weights should have been used.
     ignored = sorted(
         n for n, v in model.variables.items()
@@ -858,14 +1018,19 @@ def convert(args: argparse.Namespace) -> int:
     os.replace(tmp, out)
 
     size = out.stat().st_size
-    n16 = sum(1 for t in tensors if t.ggml_type == GGML_TYPE_F16)
+    by_type = {}
+    for t in tensors:
+        by_type[GGML_TYPE_NAMES[t.ggml_type]] = by_type.get(GGML_TYPE_NAMES[t.ggml_type], 0) + 1
     print("hparams:")
     for field in HParams.FIELDS:
         print(f"  {field:<14}= {getattr(hp, field)}")
     print(f"model:      {'multilingual' if multilingual else 'English-only'}, "
           f"{len(tokens)} base tokens (+{hp.n_vocab - len(tokens)} special/timestamp tokens added by whisper.cpp)")
     print(f"mel:        {filters.shape[0]} x {filters.shape[1]} slaney filterbank (sr {SAMPLE_RATE}, n_fft {N_FFT})")
-    print(f"tensors:    {len(tensors)} ({n16} f16, {len(tensors) - n16} f32), expected {expected_tensor_count(hp)}: OK")
+    counts = ", ".join(f"{n} {name}" for name, n in by_type.items())
+    print(f"tensors:    {len(tensors)} ({counts}), expected {expected_tensor_count(hp)}: OK")
+    if weight_type in BLOCK_BYTES:
+        print(f"quantized:  weight matrices as {args.type}, RMS error at most {worst.rel_error:.2%} of a tensor's RMS ({worst.name})")
     print(f"wrote:      {out} ({size} bytes, {human(size)}) in {time.time() - t0:.1f}s; validated by re-reading")
     return 0
 
@@ -874,6 +1039,10 @@ def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description="Convert a CTranslate2 Whisper model into a whisper.cpp GGML file.")
     ap.add_argument("--ct2", required=True, metavar="DIR", help="CTranslate2 model directory (config.json, tokenizer.json, model.bin)")
     ap.add_argument("--out", required=True, metavar="FILE", help="GGML file to write, e.g. models/ggml-tiny.en.bin")
+    ap.add_argument("--type", choices=sorted(WEIGHT_TYPES), default="f16",
+                    help="how the weight matrices are stored: f16 (default, as the official ggml models) or a"
+                         " quantized block format of ggml (q8_0, q5_1, q5_0, q4_0), as whisper.cpp's quantize tool"
+                         " writes them; convolutions stay f16, biases and norms f32")
     ap.add_argument("--model-bin-parts", nargs="+", metavar="PART",
                     help="pieces of a split model.bin, in order; they are read as one file (default: DIR/model.bin, "
                          "else DIR/model.bin.part1, part2, ...)")

