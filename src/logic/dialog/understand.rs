@@ -237,6 +237,15 @@ pub fn yes_no(text: &str) -> YesNo {
         "that one",
         "i do",
         "it's right",
+        // Assent in other words: "you got it", "spot on", "uh-huh", "all correct".
+        "you got it",
+        "you've got it",
+        "got it",
+        "spot on",
+        "all correct",
+        "all good",
+        "that's the one",
+        "go for it",
     ];
     const NO_PHRASES: &[&str] = &[
         "not right",
@@ -254,9 +263,17 @@ pub fn yes_no(text: &str) -> YesNo {
         "not exactly",
         "not really",
         "not totally",
+        "got it wrong",
+        "got that wrong",
+        "have it wrong",
+        "have that wrong",
     ];
     for clause in text.split(['.', ',', '!', '?', ';']) {
-        let lower = clause.to_lowercase();
+        // "Uh-huh" is a murmured yes; its "uh" is no filler.
+        let lower = clause
+            .to_lowercase()
+            .replace("uh-huh", "mhm")
+            .replace("uh huh", "mhm");
         let words: Vec<&str> = lower
             .split(|c: char| !c.is_alphanumeric() && c != '\'')
             .filter(|w| !w.is_empty())
@@ -556,7 +573,9 @@ pub fn intent(text: &str, assistant: &str, executive: &str) -> Option<Intent> {
         return Some(Intent::Book);
     }
     let bare = w.trim();
-    if any(&w, DONE) || matches!(bare, "no" | "no that's all" | "nothing" | "no nothing") {
+    if any(&without_all_right(&w), DONE)
+        || matches!(bare, "no" | "no that's all" | "nothing" | "no nothing")
+    {
         return Some(Intent::Done);
     }
     None
@@ -710,9 +729,10 @@ pub fn refers_to_offer(text: &str) -> bool {
 }
 
 /// The caller is done with the call ("that's all", "never mind", "bye"), whatever was asked.
+/// "That's all correct" or "that's all right" says what was read is right, not goodbye.
 pub fn wants_to_end(text: &str) -> bool {
     any(
-        &padded_words(text),
+        &without_all_right(&padded_words(text)),
         &[
             "that's all",
             "that is all",
@@ -729,6 +749,20 @@ pub fn wants_to_end(text: &str) -> bool {
             "cheers",
         ],
     )
+}
+
+/// `w` (padded words) without "that's all" where it leads an assent ("that's all correct",
+/// "that is all right", "that's all good"): it judges what was read, it does not close.
+fn without_all_right(w: &str) -> String {
+    let mut out = w.to_string();
+    for lead in ["that's all", "that is all", "thats all"] {
+        for judge in [
+            "correct", "right", "good", "fine", "true", "accurate", "perfect", "spot",
+        ] {
+            out = out.replace(&format!(" {lead} {judge} "), &format!(" all {judge} "));
+        }
+    }
+    out
 }
 
 /// The caller wants something later than offered ("no, later", "something after that").
@@ -1094,6 +1128,44 @@ mod tests {
         for yes in ["Mhm, correct.", "Mhm.", "Mmhmm, that's it."] {
             assert_eq!(yes_no(yes), YesNo::Yes, "{yes}");
         }
+    }
+
+    /// Assent in other words is a yes; "that's all correct" judges what was read back and
+    /// closes nothing, while "that's all, thanks" still does.
+    #[test]
+    fn assent_in_other_words_is_a_yes_and_all_correct_is_no_closing() {
+        for y in [
+            "You got it.",
+            "Uh-huh, that's it.",
+            "Yup, spot on.",
+            "That's all correct.",
+            "That is all right, yes.",
+            "Got it, go for it.",
+            "Yeah, yes, that's all correct.",
+        ] {
+            assert_eq!(yes_no(y), YesNo::Yes, "{y}");
+        }
+        for y in [
+            "That's all correct.",
+            "Yeah, yes, that's all correct.",
+            "That is all right.",
+            "That's all good, thanks.",
+        ] {
+            assert!(!wants_to_end(y), "{y}");
+            assert_ne!(
+                intent(y, "Jamie Chen", "Alex Morgan"),
+                Some(Intent::Done),
+                "{y}"
+            );
+        }
+        for bye in [
+            "That's all, thanks.",
+            "No, that's all.",
+            "That is all for tonight.",
+        ] {
+            assert!(wants_to_end(bye), "{bye}");
+        }
+        assert_eq!(yes_no("You got it wrong."), YesNo::No);
     }
 
     /// The ways of saying there is nothing more are closings, whatever the words.
