@@ -431,6 +431,20 @@ const BOOK: &[&str] = &[
     "reserve",
     "opening",
     "openings",
+    // A booking asked as a favour or a question: "any chance Alex could squeeze me in?",
+    // "could Alex see me on the 4th?", "would Alex have a gap on Thursday?", "does Alex have
+    // any time next week?".
+    "squeeze me in",
+    "squeeze in",
+    "fit me in",
+    "see me",
+    "a gap",
+    "any gaps",
+    "have time",
+    "has time",
+    "have any time",
+    "has any time",
+    "have some time",
 ];
 /// Words that ask for a booking even when the caller also wants a call back.
 const STRONG_BOOK: &[&str] = &[
@@ -622,6 +636,10 @@ fn without_callback(w: &str) -> String {
         "call me back at",
         "call me on",
         "call me at",
+        // Which number is "fine for a call back" is still only a number.
+        "for a call back",
+        "for a callback",
+        "for call backs",
     ] {
         out = out.replace(&format!(" {lead} "), " ");
     }
@@ -1166,6 +1184,36 @@ mod tests {
             assert!(wants_to_end(bye), "{bye}");
         }
         assert_eq!(yes_no("You got it wrong."), YesNo::No);
+    }
+
+    /// A booking asked as a favour or a question is a booking, even beside which number to
+    /// call back on; news for the executive with the same words is still a message.
+    #[test]
+    fn a_booking_asked_as_a_favour_or_a_question_is_a_booking() {
+        for book in [
+            "Any chance Alex could squeeze me in?",
+            "Could Alex see me the 4th of December at 3:30, by any chance?",
+            "Would Alex have a gap on Thursday the 10th, in the morning?",
+            "Does Alex have any time next week?",
+            "Is there any way you could fit me in with Alex on Friday?",
+            "Could Alex see me on the 4th? The number I'm ringing from is fine for a call back.",
+        ] {
+            assert_eq!(
+                intent(book, "Jamie Chen", "Alex Morgan"),
+                Some(Intent::Book),
+                "{book}"
+            );
+        }
+        for message in [
+            "Could you tell Alex the auditors want to see me on Friday?",
+            "Please have Alex call me back, I'm on 617-555-0123.",
+        ] {
+            assert_eq!(
+                intent(message, "Jamie Chen", "Alex Morgan"),
+                Some(Intent::Message),
+                "{message}"
+            );
+        }
     }
 
     /// The ways of saying there is nothing more are closings, whatever the words.
