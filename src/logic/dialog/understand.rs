@@ -603,9 +603,23 @@ const CANCEL_VERBS: &[&str] = &[
     "call off",
     "take it off",
     "take off",
+    "take me off",
+    "bail on",
+    "pull out of",
 ];
 /// Verbs that, said of the caller's own booking, move it: "a meeting I need to push".
-const MOVE_VERBS: &[&str] = &["push", "shift", "bump", "move", "rearrange"];
+const MOVE_VERBS: &[&str] = &[
+    "push",
+    "shift",
+    "bump",
+    "move",
+    "rearrange",
+    // Asking for another time for it: "something's come up, could we find another time?"
+    "another time",
+    "a new time",
+    "another day",
+    "a different date",
+];
 
 /// A verb of `verbs` said of the caller's own booking ("my meeting", "the appointment", "a
 /// meeting with Alex I need to push"): the verb and the booking in one clause, the booking
@@ -623,6 +637,10 @@ fn acts_on_booking(w: &str, verbs: &[&str]) -> bool {
         "i've got an appointment",
         "i have an appointment",
         "my call",
+        "a meeting booked",
+        "an appointment booked",
+        "supposed to be seeing",
+        "supposed to meet",
     ];
     any(w, &own) && any(w, verbs)
 }
@@ -1298,6 +1316,42 @@ mod tests {
                 "{text}"
             );
         }
+        // Other words for the same: another time asked for the caller's own booking, or
+        // leaving it.
+        for (text, want) in [
+            (
+                "So I've got a meeting booked with Alex, and something's come up, could we find another time?",
+                Intent::Move,
+            ),
+            (
+                "I'm supposed to be seeing Alex on Friday, can we do another day?",
+                Intent::Move,
+            ),
+            (
+                "I have an appointment on Thursday and I need a new time for it.",
+                Intent::Move,
+            ),
+            (
+                "I have to bail on my meeting with Alex, sorry, can you take me off?",
+                Intent::Cancel,
+            ),
+            ("I need to pull out of my meeting on Monday.", Intent::Cancel),
+        ] {
+            assert_eq!(
+                intent(text, "Jamie Chen", "Alex Morgan"),
+                Some(want),
+                "{text}"
+            );
+        }
+        // Another time without a booking of one's own is a new booking.
+        assert_eq!(
+            intent(
+                "Could I book another time with Alex next week?",
+                "Jamie Chen",
+                "Alex Morgan"
+            ),
+            Some(Intent::Book)
+        );
         // The verb alone, or of something else, moves nothing.
         assert_ne!(
             intent(
