@@ -7,7 +7,8 @@
 //!
 //! `-- --phrasebook heldout [--failures]` plays instead the held-out phrasebook
 //! (`corpus::heldout`: the generator's kinds of facts in wording the dialog was not written
-//! against), typed only (it has no rendering through whisper).
+//! against), typed only (it has no rendering through whisper); `-- --phrasebook heldout2` the
+//! second one (`corpus::heldout2`), written apart from both.
 //!
 //! `-- --spoken [--every K] [--only c001,c002] [--print] [--log FILE]` is the measure: every K-th call (default 1: all 180)
 //! placed for real, one at a time, each against a server started for it in this process (real
@@ -23,8 +24,8 @@ use std::time::Instant;
 
 use frontdesk::persona::Persona;
 use frontdesk::sim::corpus::{
-    self, corpus_now, generate, heldout, run_spoken_call, Heard, Phrasebook, Report, SpokenRig,
-    CORPUS_SEED, HELDOUT_CALLS, HELDOUT_SEED,
+    self, corpus_now, generate, heldout, heldout2, run_spoken_call, Heard, Phrasebook, Report,
+    SpokenRig, CORPUS_SEED, HELDOUT2_CALLS, HELDOUT2_SEED, HELDOUT_CALLS, HELDOUT_SEED,
 };
 
 /// Calls in the standard corpus (the same as `tests/callers.rs`).
@@ -45,13 +46,22 @@ fn main() -> anyhow::Result<()> {
         .transpose()
         .map_err(anyhow::Error::msg)?
         .unwrap_or(Phrasebook::Corpus);
-    if book == Phrasebook::Heldout {
-        let calls = heldout(&persona, corpus_now(), HELDOUT_SEED, HELDOUT_CALLS);
+    if book != Phrasebook::Corpus {
+        let (calls, which) = match book {
+            Phrasebook::Heldout2 => (
+                heldout2(&persona, corpus_now(), HELDOUT2_SEED, HELDOUT2_CALLS),
+                "second held-out phrasebook",
+            ),
+            _ => (
+                heldout(&persona, corpus_now(), HELDOUT_SEED, HELDOUT_CALLS),
+                "held-out phrasebook",
+            ),
+        };
         let typed = corpus::run(&persona, &calls, &Heard::none(), corpus_now());
         if args.iter().any(|a| a == "--failures") {
             println!("{}", typed.failing_transcripts());
         }
-        println!("held-out phrasebook, {} calls, as typed:", calls.len());
+        println!("{which}, {} calls, as typed:", calls.len());
         println!("{}", typed.table());
         let failures: Vec<String> = typed
             .failures()

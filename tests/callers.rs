@@ -10,8 +10,9 @@ use chrono::{DateTime, TimeZone, Utc};
 use frontdesk::logic::dialog::{names, CallerInfo, Meeting, Outcome};
 use frontdesk::persona::Persona;
 use frontdesk::sim::corpus::{
-    self, check, corpus_now, generate, Callback, Caller, Class, Expected, ExpectedAppointment,
-    FactSheet, Failure, Goal, Heard, Observed, Reply, SpokenRig, Wish, CORPUS_SEED,
+    self, check, corpus_now, generate, Aside, Asked, Callback, Caller, Class, Expected,
+    ExpectedAppointment, FactSheet, Failure, Goal, Heard, Observed, Reply, SpokenRig, Wish,
+    CORPUS_SEED,
 };
 
 fn root() -> PathBuf {
@@ -124,6 +125,53 @@ fn the_heldout_phrasebook_shares_no_opening_with_the_corpus() {
             s.id,
             s.lines.opening
         );
+    }
+}
+
+/// No line of the second held-out phrasebook opens a call the way the generator or the first
+/// held-out phrasebook does (any of their seeds' openings), and every caller says only lines it
+/// enumerates.
+#[test]
+fn the_second_heldout_phrasebook_shares_no_opening_with_the_others() {
+    let p = persona();
+    let mut others: std::collections::HashSet<String> = corpus_of(&p)
+        .iter()
+        .map(|s| s.lines.opening.clone())
+        .collect();
+    let first = corpus::heldout(
+        &p,
+        corpus_now(),
+        corpus::HELDOUT_SEED,
+        corpus::HELDOUT_CALLS,
+    );
+    others.extend(first.iter().map(|s| s.lines.opening.clone()));
+    let second = corpus::heldout2(
+        &p,
+        corpus_now(),
+        corpus::HELDOUT2_SEED,
+        corpus::HELDOUT2_CALLS,
+    );
+    assert_eq!(second.len(), corpus::HELDOUT2_CALLS);
+    for s in &second {
+        assert!(
+            !others.contains(&s.lines.opening),
+            "{}: {}",
+            s.id,
+            s.lines.opening
+        );
+    }
+    let report = corpus::run(&p, &second, &Heard::none(), corpus_now());
+    for (call, sheet) in report.calls.iter().zip(&second) {
+        let known = sheet.utterances();
+        for (who, text) in &call.transcript.lines {
+            if who == "caller" && text != "<hangup>" {
+                assert!(
+                    known.contains(text),
+                    "{}: {text:?} not in utterances()",
+                    sheet.id
+                );
+            }
+        }
     }
 }
 
@@ -515,6 +563,31 @@ fn the_caller_answers_what_it_is_asked_and_moves_on_after_anything_else() {
         Reply::Say(l.bye)
     );
     assert!(!c.was_misrouted());
+}
+
+#[test]
+fn a_caller_with_an_aside_says_it_once_where_that_question_is_asked() {
+    let p = persona();
+    let mut sheet = corpus_of(&p)
+        .into_iter()
+        .find(|s| s.goals == [Goal::Book])
+        .expect("a booking caller");
+    sheet.lines.aside = Some(Aside {
+        at: Asked::Spelling,
+        say: "Oh, it's about the budget.".into(),
+    });
+    let l = sheet.lines.clone();
+    let mut c = Caller::new(sheet, p.timezone, corpus_now());
+    c.reply("Good evening. How can I help you?");
+    assert_eq!(c.reply("May I have your name, please?"), Reply::Say(l.name));
+    assert_eq!(
+        c.reply("Could you spell your name for me?"),
+        Reply::Say("Oh, it's about the budget.".into())
+    );
+    assert_eq!(
+        c.reply("Sorry, could you spell your name for me?"),
+        Reply::Say(l.spelling_full)
+    );
 }
 
 #[test]

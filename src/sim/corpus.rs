@@ -8,6 +8,9 @@
 //! - [`generate`]: a seeded, deterministic corpus spanning every [`Class`].
 //! - [`heldout`]: the same kinds of facts said in a held-out phrasebook the dialog was not
 //!   written against ([`Phrasebook::Heldout`]).
+//! - [`heldout2`]: a second held-out phrasebook ([`Phrasebook::Heldout2`]), written apart from
+//!   both: requests buried in small talk or put as questions, vague days made precise later,
+//!   answers to another question than the one asked.
 //! - [`Caller`]: the reactive caller. Given the agent's latest words it answers from its fact
 //!   sheet, volunteers, corrects itself once, and checks what is read back to it against what it
 //!   knows. It does not care how the agent's words were obtained (dialog text or transcribed
@@ -26,6 +29,7 @@
 mod caller;
 mod generate;
 mod phrasebook;
+mod phrasebook2;
 mod run;
 mod spoken;
 
@@ -43,6 +47,7 @@ use crate::logic::dialog::Outcome;
 pub use caller::{slots_in, Caller, Reply};
 pub use generate::{corpus_now, generate, CORPUS_SEED};
 pub use phrasebook::{heldout, Phrasebook, HELDOUT_CALLS, HELDOUT_SEED};
+pub use phrasebook2::{heldout2, HELDOUT2_CALLS, HELDOUT2_SEED};
 pub use run::{run, run_call, CallResult, ClassRate, Report, Transcript};
 pub use spoken::{run_spoken_call, SpokenError, SpokenRig};
 
@@ -231,6 +236,27 @@ pub struct Lines {
     /// "A message, please" when offered a message or a person.
     pub want_message: String,
     pub want_person: String,
+    /// Said once, the first time one question is put, instead of its answer: a caller who
+    /// answers another question than the one asked (the topic where the spelling was asked, the
+    /// number where the name was). The answer itself comes when the question is put again.
+    pub aside: Option<Aside>,
+}
+
+/// A question the agent puts, as the caller hears it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Asked {
+    Name,
+    Spelling,
+    Number,
+    Purpose,
+}
+
+/// What a caller says, once, where `at` was asked: "Oh, it's about the budget review." at the
+/// spelling question.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Aside {
+    pub at: Asked,
+    pub say: String,
 }
 
 /// What one caller knows and wants, how they sound, and what should come of the call.
@@ -302,6 +328,7 @@ impl FactSheet {
             .cloned(),
         );
         all.extend(l.change_mind.iter().cloned());
+        all.extend(l.aside.iter().map(|a| a.say.clone()));
         let mut seen = std::collections::HashSet::new();
         all.retain(|u| !u.is_empty() && seen.insert(u.clone()));
         all

@@ -451,6 +451,9 @@ pub struct Dialog {
     read_back_name: Option<String>,
     /// Asked, at the read-back, to spell a name the caller corrected but was heard unchanged.
     respell_asked: bool,
+    /// How often the caller's time led back to the choices already offered, since the last
+    /// proposal: the second time, the time is not asked for again.
+    misheard_offers: u8,
     /// The caller asked whether the executive is free: the proposal says so.
     availability: bool,
     /// Whether a live transfer to the on-call human is possible on this call.
@@ -496,6 +499,7 @@ impl Dialog {
             read_back_message: None,
             read_back_name: None,
             respell_asked: false,
+            misheard_offers: 0,
             availability: false,
             transfer_available: false,
             transfer_tried: false,
@@ -2454,7 +2458,18 @@ impl Dialog {
         // said at 2 on the 9th", the 2 lost): saying them again would loop. Ask for the time
         // once more, then offer a message or a person.
         if self.stage == Stage::Choose && free == self.offered {
-            self.miss(out, "offer_misheard", Expect::When);
+            // Counted apart from `retry`, which a time heard clears: the caller gives a time
+            // each round, so the round is the miss.
+            self.misheard_offers += 1;
+            if self.misheard_offers >= 2 {
+                self.misheard_offers = 0;
+                self.retry.clear();
+                self.goal = Goal::None;
+                self.stage = Stage::OfferHelp;
+                self.say_line(out, "not_understood_twice", &[], Expect::Free);
+            } else {
+                self.say_line(out, "offer_misheard", &[], Expect::When);
+            }
             return;
         }
         let choices = calendar::speak_choices(&free, self.persona.timezone, now);
@@ -2471,6 +2486,7 @@ impl Dialog {
     }
 
     fn propose(&mut self, start: DateTime<Utc>, now: DateTime<Utc>, out: &mut Vec<Action>) {
+        self.misheard_offers = 0;
         // A time chosen before the details: kept, and put to the caller once they are given.
         // Not the answer to "is Alex free at …?", which comes first.
         if !self.availability && self.hold_slot(start, now, out) {

@@ -120,6 +120,37 @@ pub fn words(text: &str) -> String {
     out
 }
 
+/// `heard` without its pleasantries ("how are you doing tonight?", "hope you're having a good
+/// night"): a clause that asks after or wishes the listener well says nothing of the call's
+/// urgency, whatever time words it holds.
+fn without_small_talk(heard: &str) -> String {
+    const PLEASANTRIES: &[&str] = &[
+        "how are you",
+        "how're you",
+        "how's it going",
+        "how is it going",
+        "how's your",
+        "hope you're",
+        "hope you are",
+        "hope your",
+        "hope you",
+    ];
+    heard
+        .split_inclusive(['.', '?', '!', ','])
+        .filter(|clause| {
+            let w = words(clause);
+            let w = w
+                .trim_start()
+                .trim_start_matches("hi ")
+                .trim_start_matches("hey ")
+                .trim_start_matches("hello ")
+                .trim_start_matches("and ")
+                .trim_start_matches("so ");
+            !PLEASANTRIES.iter().any(|p| w.starts_with(&format!("{p} ")))
+        })
+        .collect()
+}
+
 fn has_phrase(padded: &str, phrases: &[String]) -> bool {
     phrases.iter().any(|p| padded.contains(p.as_str()))
 }
@@ -332,7 +363,7 @@ impl Screening {
 
     /// How urgent the caller's words sound.
     pub fn urgency(&self, heard: &str) -> Urgency {
-        let w = words(heard);
+        let w = words(&without_small_talk(heard));
         if has_phrase(&w, &self.emergency) {
             Urgency::Emergency
         } else if has_phrase(&w, &self.deadline) {
@@ -432,6 +463,19 @@ mod tests {
         assert_eq!(
             s.urgency("We're all fired up about the launch."),
             Urgency::Routine
+        );
+        // Small talk's "tonight" is no deadline; the request's still is.
+        for chat in [
+            "Hi, how are you doing tonight? Good, good. Can I leave a note for Alex?",
+            "How are you tonight? I'd like to book a meeting.",
+            "Hope you're having a good night tonight. Could you take a message?",
+            "How's it going tonight, I wanted to ask about parking.",
+        ] {
+            assert_eq!(s.urgency(chat), Urgency::Routine, "{chat}");
+        }
+        assert_eq!(
+            s.urgency("How are you tonight? I need Alex to call me back tonight."),
+            Urgency::Deadline
         );
     }
 

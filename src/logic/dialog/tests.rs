@@ -926,6 +926,39 @@ fn a_misheard_day_is_asked_again_in_other_words_then_help_is_offered() {
     );
 }
 
+/// A time that keeps leading back to the choices already offered (its clock time lost) is
+/// asked for once more, then a message or a person is offered: never the same question
+/// without end, however the caller words it each round.
+#[test]
+fn a_time_that_leads_back_to_the_same_choices_gives_way_to_help() {
+    for [first, again, third] in [
+        [
+            "2 on the 25th of November.",
+            "No, 2 on the 25th of November.",
+            "Like I said, 2 on the 25th of November.",
+        ],
+        [
+            "The 25th of November, 2 if you can.",
+            "Sorry, no, the 25th of November, 2 if you can.",
+            "2, on the 25th of November.",
+        ],
+    ] {
+        check(
+            Some("+16175550111"),
+            &[
+                (
+                    "This is Dana Kim, I'd like a meeting about the lease.",
+                    "What day and time",
+                ),
+                (first, "Would one of those work"),
+                (again, "misheard the time"),
+                (third, "leave a message, or shall I get a person"),
+                ("A message.", ""),
+            ],
+        );
+    }
+}
+
 #[test]
 fn a_caller_without_a_name_is_asked_for_it_before_booking() {
     let (_, acts) = check(

@@ -237,6 +237,15 @@ pub fn yes_no(text: &str) -> YesNo {
         "that one",
         "i do",
         "it's right",
+        // Assent in other words: "you got it", "spot on", "uh-huh", "all correct".
+        "you got it",
+        "you've got it",
+        "got it",
+        "spot on",
+        "all correct",
+        "all good",
+        "that's the one",
+        "go for it",
     ];
     const NO_PHRASES: &[&str] = &[
         "not right",
@@ -254,9 +263,17 @@ pub fn yes_no(text: &str) -> YesNo {
         "not exactly",
         "not really",
         "not totally",
+        "got it wrong",
+        "got that wrong",
+        "have it wrong",
+        "have that wrong",
     ];
     for clause in text.split(['.', ',', '!', '?', ';']) {
-        let lower = clause.to_lowercase();
+        // "Uh-huh" is a murmured yes; its "uh" is no filler.
+        let lower = clause
+            .to_lowercase()
+            .replace("uh-huh", "mhm")
+            .replace("uh huh", "mhm");
         let words: Vec<&str> = lower
             .split(|c: char| !c.is_alphanumeric() && c != '\'')
             .filter(|w| !w.is_empty())
@@ -414,6 +431,20 @@ const BOOK: &[&str] = &[
     "reserve",
     "opening",
     "openings",
+    // A booking asked as a favour or a question: "any chance Alex could squeeze me in?",
+    // "could Alex see me on the 4th?", "would Alex have a gap on Thursday?", "does Alex have
+    // any time next week?".
+    "squeeze me in",
+    "squeeze in",
+    "fit me in",
+    "see me",
+    "a gap",
+    "any gaps",
+    "have time",
+    "has time",
+    "have any time",
+    "has any time",
+    "have some time",
 ];
 /// Words that ask for a booking even when the caller also wants a call back.
 const STRONG_BOOK: &[&str] = &[
@@ -563,7 +594,9 @@ pub fn intent(text: &str, assistant: &str, executive: &str) -> Option<Intent> {
         return Some(Intent::Book);
     }
     let bare = w.trim();
-    if any(&w, DONE) || matches!(bare, "no" | "no that's all" | "nothing" | "no nothing") {
+    if any(&without_all_right(&w), DONE)
+        || matches!(bare, "no" | "no that's all" | "nothing" | "no nothing")
+    {
         return Some(Intent::Done);
     }
     None
@@ -623,9 +656,23 @@ const CANCEL_VERBS: &[&str] = &[
     "call off",
     "take it off",
     "take off",
+    "take me off",
+    "bail on",
+    "pull out of",
 ];
 /// Verbs that, said of the caller's own booking, move it: "a meeting I need to push".
-const MOVE_VERBS: &[&str] = &["push", "shift", "bump", "move", "rearrange"];
+const MOVE_VERBS: &[&str] = &[
+    "push",
+    "shift",
+    "bump",
+    "move",
+    "rearrange",
+    // Asking for another time for it: "something's come up, could we find another time?"
+    "another time",
+    "a new time",
+    "another day",
+    "a different date",
+];
 
 /// A verb of `verbs` said of the caller's own booking ("my meeting", "the appointment", "a
 /// meeting with Alex I need to push"): the verb and the booking in one clause, the booking
@@ -643,6 +690,10 @@ fn acts_on_booking(w: &str, verbs: &[&str]) -> bool {
         "i've got an appointment",
         "i have an appointment",
         "my call",
+        "a meeting booked",
+        "an appointment booked",
+        "supposed to be seeing",
+        "supposed to meet",
     ];
     any(w, &own) && any(w, verbs)
 }
@@ -656,6 +707,10 @@ fn without_callback(w: &str) -> String {
         "call me back at",
         "call me on",
         "call me at",
+        // Which number is "fine for a call back" is still only a number.
+        "for a call back",
+        "for a callback",
+        "for call backs",
     ] {
         out = out.replace(&format!(" {lead} "), " ");
     }
@@ -763,9 +818,10 @@ pub fn refers_to_offer(text: &str) -> bool {
 }
 
 /// The caller is done with the call ("that's all", "never mind", "bye"), whatever was asked.
+/// "That's all correct" or "that's all right" says what was read is right, not goodbye.
 pub fn wants_to_end(text: &str) -> bool {
     any(
-        &padded_words(text),
+        &without_all_right(&padded_words(text)),
         &[
             "that's all",
             "that is all",
@@ -782,6 +838,20 @@ pub fn wants_to_end(text: &str) -> bool {
             "cheers",
         ],
     )
+}
+
+/// `w` (padded words) without "that's all" where it leads an assent ("that's all correct",
+/// "that is all right", "that's all good"): it judges what was read, it does not close.
+fn without_all_right(w: &str) -> String {
+    let mut out = w.to_string();
+    for lead in ["that's all", "that is all", "thats all"] {
+        for judge in [
+            "correct", "right", "good", "fine", "true", "accurate", "perfect", "spot",
+        ] {
+            out = out.replace(&format!(" {lead} {judge} "), &format!(" all {judge} "));
+        }
+    }
+    out
 }
 
 /// The caller wants something later than offered ("no, later", "something after that").
@@ -1149,6 +1219,74 @@ mod tests {
         }
     }
 
+    /// Assent in other words is a yes; "that's all correct" judges what was read back and
+    /// closes nothing, while "that's all, thanks" still does.
+    #[test]
+    fn assent_in_other_words_is_a_yes_and_all_correct_is_no_closing() {
+        for y in [
+            "You got it.",
+            "Uh-huh, that's it.",
+            "Yup, spot on.",
+            "That's all correct.",
+            "That is all right, yes.",
+            "Got it, go for it.",
+            "Yeah, yes, that's all correct.",
+        ] {
+            assert_eq!(yes_no(y), YesNo::Yes, "{y}");
+        }
+        for y in [
+            "That's all correct.",
+            "Yeah, yes, that's all correct.",
+            "That is all right.",
+            "That's all good, thanks.",
+        ] {
+            assert!(!wants_to_end(y), "{y}");
+            assert_ne!(
+                intent(y, "Jamie Chen", "Alex Morgan"),
+                Some(Intent::Done),
+                "{y}"
+            );
+        }
+        for bye in [
+            "That's all, thanks.",
+            "No, that's all.",
+            "That is all for tonight.",
+        ] {
+            assert!(wants_to_end(bye), "{bye}");
+        }
+        assert_eq!(yes_no("You got it wrong."), YesNo::No);
+    }
+
+    /// A booking asked as a favour or a question is a booking, even beside which number to
+    /// call back on; news for the executive with the same words is still a message.
+    #[test]
+    fn a_booking_asked_as_a_favour_or_a_question_is_a_booking() {
+        for book in [
+            "Any chance Alex could squeeze me in?",
+            "Could Alex see me the 4th of December at 3:30, by any chance?",
+            "Would Alex have a gap on Thursday the 10th, in the morning?",
+            "Does Alex have any time next week?",
+            "Is there any way you could fit me in with Alex on Friday?",
+            "Could Alex see me on the 4th? The number I'm ringing from is fine for a call back.",
+        ] {
+            assert_eq!(
+                intent(book, "Jamie Chen", "Alex Morgan"),
+                Some(Intent::Book),
+                "{book}"
+            );
+        }
+        for message in [
+            "Could you tell Alex the auditors want to see me on Friday?",
+            "Please have Alex call me back, I'm on 617-555-0123.",
+        ] {
+            assert_eq!(
+                intent(message, "Jamie Chen", "Alex Morgan"),
+                Some(Intent::Message),
+                "{message}"
+            );
+        }
+    }
+
     /// The ways of saying there is nothing more are closings, whatever the words.
     #[test]
     fn closings_in_other_words_end_the_call() {
@@ -1231,6 +1369,42 @@ mod tests {
                 "{text}"
             );
         }
+        // Other words for the same: another time asked for the caller's own booking, or
+        // leaving it.
+        for (text, want) in [
+            (
+                "So I've got a meeting booked with Alex, and something's come up, could we find another time?",
+                Intent::Move,
+            ),
+            (
+                "I'm supposed to be seeing Alex on Friday, can we do another day?",
+                Intent::Move,
+            ),
+            (
+                "I have an appointment on Thursday and I need a new time for it.",
+                Intent::Move,
+            ),
+            (
+                "I have to bail on my meeting with Alex, sorry, can you take me off?",
+                Intent::Cancel,
+            ),
+            ("I need to pull out of my meeting on Monday.", Intent::Cancel),
+        ] {
+            assert_eq!(
+                intent(text, "Jamie Chen", "Alex Morgan"),
+                Some(want),
+                "{text}"
+            );
+        }
+        // Another time without a booking of one's own is a new booking.
+        assert_eq!(
+            intent(
+                "Could I book another time with Alex next week?",
+                "Jamie Chen",
+                "Alex Morgan"
+            ),
+            Some(Intent::Book)
+        );
         // The verb alone, or of something else, moves nothing.
         assert_ne!(
             intent(

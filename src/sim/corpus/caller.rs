@@ -8,7 +8,7 @@
 use chrono::{DateTime, Datelike, NaiveDate, NaiveDateTime, NaiveTime, Utc};
 use chrono_tz::Tz;
 
-use super::{digits, missing_keywords, name_matches, FactSheet, Goal};
+use super::{digits, missing_keywords, name_matches, Asked, FactSheet, Goal};
 
 /// What the caller does next.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -37,6 +37,8 @@ pub struct Caller {
     misrouted: bool,
     /// Hung up after the agent kept offering times they never asked for.
     frustrated: bool,
+    /// The aside (an answer to another question) was said.
+    aside_said: bool,
 }
 
 /// The most turns a caller takes before giving up on a stuck call.
@@ -59,6 +61,7 @@ impl Caller {
             turns: 0,
             misrouted: false,
             frustrated: false,
+            aside_said: false,
         }
     }
 
@@ -143,10 +146,10 @@ impl Caller {
             return say(self.last.clone());
         }
         if a.contains("spell your last name") {
-            return say(l.spelling);
+            return self.answer(Asked::Spelling, l.spelling);
         }
         if a.contains("spell your name") {
-            return say(l.spelling_full);
+            return self.answer(Asked::Spelling, l.spelling_full);
         }
         if a.contains("what day and time is your appointment") && !l.booked_when.is_empty() {
             return say(l.booked_when);
@@ -197,17 +200,17 @@ impl Caller {
             return say(l.number_digits);
         }
         if a.contains("number") && (a.contains("what's") || a.contains("digit")) {
-            return say(l.number);
+            return self.answer(Asked::Number, l.number);
         }
         if a.contains("your name") || a.contains("name once more") {
-            return say(l.name);
+            return self.answer(Asked::Name, l.name);
         }
         if a.contains("like me to tell") || a.contains("message again") {
             return say(l.message);
         }
         if a.contains("meet with") && a.contains("about") {
             self.note_meeting_question();
-            return say(l.purpose);
+            return self.answer(Asked::Purpose, l.purpose);
         }
         if a.contains("day and time")
             || a.contains("which day")
@@ -252,6 +255,17 @@ impl Caller {
         // "What would you like?", "I didn't quite get that", or anything unforeseen: say plainly
         // what they want.
         say(self.restatement())
+    }
+
+    /// `answer` to the question `at`, unless the caller's aside belongs there and is not said yet.
+    fn answer(&mut self, at: Asked, answer: String) -> Reply {
+        match &self.sheet.lines.aside {
+            Some(aside) if aside.at == at && !self.aside_said => {
+                self.aside_said = true;
+                Reply::Say(aside.say.clone())
+            }
+            _ => Reply::Say(answer),
+        }
     }
 
     /// The current goal said plainly, or goodbye when all are done.

@@ -1122,6 +1122,7 @@ fn one(
         give_up: pick(rng, &["Okay, fine.", "Whatever, that's fine."]).into(),
         want_message: "A message, please.".into(),
         want_person: "A person, please.".into(),
+        aside: None,
     };
 
     // What should come of it.

@@ -35,6 +35,8 @@ pub enum Phrasebook {
     Corpus,
     /// The held-out phrasebook: other wording for the same kinds of facts.
     Heldout,
+    /// A second held-out phrasebook (`corpus::heldout2`), written apart from both.
+    Heldout2,
 }
 
 impl std::str::FromStr for Phrasebook {
@@ -44,7 +46,10 @@ impl std::str::FromStr for Phrasebook {
         match s {
             "corpus" => Ok(Phrasebook::Corpus),
             "heldout" => Ok(Phrasebook::Heldout),
-            other => Err(format!("no phrasebook {other:?} (corpus, heldout)")),
+            "heldout2" => Ok(Phrasebook::Heldout2),
+            other => Err(format!(
+                "no phrasebook {other:?} (corpus, heldout, heldout2)"
+            )),
         }
     }
 }
@@ -718,6 +723,7 @@ fn rephrase(
         give_up: "Fine, whatever.".into(),
         want_message: pick(rng, &["I'll leave a message then.", "Message is fine."]).into(),
         want_person: "I'd like to talk to someone, please.".into(),
+        aside: None,
     };
     s.id = s.id.replacen('c', "h", 1);
     s
