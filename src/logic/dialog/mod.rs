@@ -1532,6 +1532,15 @@ impl Dialog {
         let persona = self.persona.clone();
         let mut seen = vec![first];
         for sentence in text.split_inclusive(['.', '?', '!']) {
+            // "… let Alex know that X? And that I can't make it Friday": the news goes on.
+            let lower = sentence.trim_start().to_lowercase();
+            if first == Some(Intent::Message)
+                && ["that ", "and that ", "also that ", "and also that "]
+                    .iter()
+                    .any(|lead| lower.starts_with(lead))
+            {
+                continue;
+            }
             let asked = intent(sentence, &persona.assistant.name, &persona.executive);
             if seen.contains(&asked) {
                 continue;

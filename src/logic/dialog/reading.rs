@@ -28,14 +28,46 @@ pub struct Reading {
     pub availability: bool,
 }
 
+/// A sentence that asks after the listener ("Hi, how are you doing tonight?", "Hope you're
+/// well."): small talk, carrying nothing to pass on and no need.
+fn pleasantry(sentence: &str) -> bool {
+    let w = word_list(sentence);
+    let lead: Vec<&str> = w
+        .iter()
+        .map(String::as_str)
+        .skip_while(|w| {
+            matches!(
+                *w,
+                "hi" | "hello" | "hey" | "oh" | "so" | "and" | "good" | "evening"
+            )
+        })
+        .take(3)
+        .collect();
+    matches!(
+        lead.as_slice(),
+        ["how", "are", "you"]
+            | ["how's", "your", _]
+            | ["how", "is", "your"]
+            | ["hope", "you", _]
+            | ["hope", "you're", _]
+            | ["how's", "it", "going"]
+    )
+}
+
 /// Reads `text` (as whisper heard it). What to pass on ([`content`]) and the day and time
 /// ([`corrected_when`]) are read where the dialog needs them.
 pub fn read(text: &str, executive: &str) -> Reading {
     let words = word_list(text);
+    // "How are you doing tonight?" asks after the listener: no part of needing anyone tonight.
+    let heeded: Vec<String> = sentences(text)
+        .iter()
+        .filter(|s| !pleasantry(s))
+        .flat_map(|s| word_list(s))
+        .collect();
     Reading {
         number: number(text),
         own_number: means_own_number(&words),
-        needs_now: needs_now(&words, executive),
+        needs_now: needs_now(&heeded, executive),
         availability: asks_availability(&words, executive),
     }
 }
@@ -343,6 +375,18 @@ fn content_lead(words: &[&str], boss: &str) -> (usize, bool) {
             skip(&mut i, &["that"]);
             (i, true)
         }
+        // "Give Alex a heads-up that …" (whisper writes "heads-up" or "heads up").
+        (Some("give"), Some(w))
+            if who(w)
+                && words.get(i + 2) == Some(&"a")
+                && words
+                    .get(i + 3)
+                    .is_some_and(|h| matches!(*h, "heads-up" | "heads")) =>
+        {
+            i += 4;
+            skip(&mut i, &["up", "that", "on"]);
+            (i, true)
+        }
         (Some("relay" | "mention"), _) => {
             i += 1;
             skip(&mut i, &["to"]);
@@ -556,7 +600,7 @@ fn content_of(text: &str, executive: &str, led_only: bool) -> Option<String> {
         .collect();
     let mut kept = Vec::new();
     for sentence in sentences(text) {
-        if means_own_number(&word_list(&sentence)) {
+        if means_own_number(&word_list(&sentence)) || pleasantry(&sentence) {
             continue;
         }
         let raw: Vec<&str> = sentence.split_whitespace().collect();

@@ -2985,3 +2985,66 @@ fn next_week_said_first_holds_for_the_weekday_said_later() {
         );
     }
 }
+
+#[test]
+fn a_heads_up_with_a_day_in_it_is_a_message() {
+    for opening in [
+        "This is Dana Kim. I'm just calling to give Alex a heads-up that the press release needs approval, and I'm out Monday, so email's best.",
+        "Dana Kim here, could you give Alex a heads up that the keys are with the concierge until Friday?",
+    ] {
+        let (d, acts) = check(
+            Some("+16175550111"),
+            &[(opening, "best number"), ("Yes.", "Your message")],
+        );
+        assert!(booked_meetings(&acts).is_empty(), "{opening}");
+        assert!(d.caller().message.is_some(), "{opening}");
+    }
+}
+
+#[test]
+fn asking_after_the_agent_tonight_is_no_need_for_the_executive_tonight() {
+    let (d, acts) = check(
+        Some("+16175550111"),
+        &[
+            (
+                "Hi, how are you doing tonight? Good, good. This is Dana Kim. Can I leave a note for Alex? Just that the prototype passed. If Alex wants to call me back, this number is fine.",
+                "",
+            ),
+            ("Yes.", "Your message"),
+        ],
+    );
+    assert!(escalations(&acts).is_empty(), "{}", said(&acts));
+    assert!(d.caller().message.is_some());
+    // Needing Alex tonight is still heard.
+    let (_, acts) = check(
+        Some("+16175550111"),
+        &[(
+            "This is Dana Kim, I need to reach Alex tonight about the lease.",
+            "",
+        )],
+    );
+    assert_eq!(escalations(&acts).len(), 1);
+}
+
+#[test]
+fn news_that_goes_on_in_the_next_sentence_is_no_second_goal() {
+    let booked = appt(
+        "apt_1",
+        "2026-11-27T10:00:00-05:00",
+        "Dana Kim",
+        "+16175550111",
+    );
+    let (_, acts) = Call::from(Some("+16175550111")).booked(booked).play(&[
+        (
+            "This is Dana Kim. Would you let Alex know that the prototype passed the safety tests? And that I can't make it Friday, so we'll catch up next week.",
+            "",
+        ),
+        ("Yes.", "Your message"),
+        ("Yes.", "Goodbye"),
+    ]);
+    assert!(
+        !acts.iter().any(|a| matches!(a, Action::Cancel { .. })),
+        "{}",
+        said(&acts)
+    );
+}

@@ -458,6 +458,7 @@ const STRONG_BOOK: &[&str] = &[
 ];
 const MESSAGE: &[&str] = &[
     "message",
+    "a heads up",
     "leave a note",
     "a note for",
     "take a note",
