@@ -2255,6 +2255,17 @@ impl Dialog {
             return;
         }
         let mut when = self.wish(text, now);
+        // A bare hour where a time was asked ("10, if that's free.") is that time.
+        let bare_hour = text
+            .trim_start()
+            .split([',', ' ', '.', '?'])
+            .next()
+            .and_then(|w| w.split(':').next())
+            .and_then(|h| h.parse::<u32>().ok())
+            .is_some_and(|h| (1..=12).contains(&h));
+        if when.is_empty() && bare_hour {
+            when = self.wish(&format!("at {}", text.trim_start()), now);
+        }
         // "2 PM." after "what time on Wednesday?" means Wednesday.
         if let Some(day) = self.day_asked.take() {
             if when.date.is_none() && (when.time.is_some() || when.part.is_some()) {
@@ -2298,10 +2309,13 @@ impl Dialog {
                 self.offer_near(wish, now, out, None);
                 return;
             }
-            // A topic where a day was asked ("it's about the merger") is kept, not a miss.
+            // A topic where a day was asked ("it's about the merger") is kept, not a miss; the
+            // request said again ("I'm looking to set up a meeting with Alex") is none.
+            let persona = self.persona.clone();
+            let request = intent(text, &persona.assistant.name, &persona.executive).is_some();
             let topic = understand::topic(text).or_else(|| {
-                (yes_no(text) == YesNo::Unclear && understand::content_words(text) >= 3)
-                    .then(|| reading::content(text, &self.persona.executive))
+                (yes_no(text) == YesNo::Unclear && !request && understand::content_words(text) >= 3)
+                    .then(|| reading::content(text, &persona.executive))
                     .flatten()
             });
             let explicit = understand::topic(text).is_some();

@@ -2912,6 +2912,31 @@ fn whether_the_executive_is_free_is_answered_before_the_details() {
 }
 
 #[test]
+fn the_request_said_again_at_the_choices_is_no_topic() {
+    for again in [
+        "I'm looking to set up a meeting with Alex.",
+        "I'd like to book some time with Alex, please.",
+    ] {
+        let (d, _) = check(
+            Some("+16175550111"),
+            &[
+                (
+                    "This is Dana Kim. Is Alex free on Wednesday morning?",
+                    "is free",
+                ),
+                (again, ""),
+                ("10, if that's free.", ""),
+            ],
+        );
+        assert!(
+            d.caller().purpose.is_none(),
+            "{again}: {:?}",
+            d.caller().purpose
+        );
+    }
+}
+
+#[test]
 fn an_answer_to_another_question_is_kept_where_it_belongs() {
     // A time where the name was asked.
     for time in [
