@@ -63,11 +63,11 @@ pub fn heldout(persona: &Persona, now: DateTime<Utc>, seed: u64, n: usize) -> Ve
         .collect()
 }
 
-fn pick<'a>(rng: &mut StdRng, xs: &[&'a str]) -> &'a str {
+pub(super) fn pick<'a>(rng: &mut StdRng, xs: &[&'a str]) -> &'a str {
     xs.choose(rng).copied().unwrap_or("")
 }
 
-fn cap(s: &str) -> String {
+pub(super) fn cap(s: &str) -> String {
     let mut c = s.chars();
     match c.next() {
         Some(f) => f.to_uppercase().collect::<String>() + c.as_str(),

@@ -31,6 +31,7 @@ use rand::rngs::StdRng;
 use rand::seq::IndexedRandom;
 use rand::{Rng, SeedableRng};
 
+use super::phrasebook::{cap, pick};
 use super::{generate, instant, Aside, Asked, Callback, Class, FactSheet, Goal, Lines, Wish};
 use crate::logic::calendar::ordinal;
 use crate::persona::Persona;
@@ -49,18 +50,6 @@ pub fn heldout2(persona: &Persona, now: DateTime<Utc>, seed: u64, n: usize) -> V
         .into_iter()
         .map(|sheet| rephrase(persona, now, &mut rng, sheet))
         .collect()
-}
-
-fn pick<'a>(rng: &mut StdRng, xs: &[&'a str]) -> &'a str {
-    xs.choose(rng).copied().unwrap_or("")
-}
-
-fn cap(s: &str) -> String {
-    let mut c = s.chars();
-    match c.next() {
-        Some(f) => f.to_uppercase().collect::<String>() + c.as_str(),
-        None => String::new(),
-    }
 }
 
 /// The first letter lower-cased, unless the first word is "I…" or a name.
