@@ -609,7 +609,11 @@ async fn a_failed_transfer_takes_a_message_and_notifies() {
     let call = app.stored_call(&report.call_sid).await;
     let agent = said(&call, "agent");
     assert!(agent.contains("couldn't reach jamie chen"), "{agent}");
-    assert!(agent.contains("what would you like me to tell"), "{agent}");
+    // The matter said with the alarm is the message: read back, not asked for again.
+    assert!(
+        agent.contains("your message: our servers are down right now"),
+        "{agent}"
+    );
     assert_eq!(call["outcome"], "escalated");
     assert!(call["events"]
         .as_array()
