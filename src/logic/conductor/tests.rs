@@ -38,7 +38,7 @@ fn heard_part_keeps_whole_words() {
 
 use std::time::Instant;
 
-use crate::logic::persona::default_persona;
+use crate::logic::persona::{default_persona, Persona};
 
 /// Tuesday 2026-11-24, 19:30 in Boston: after hours.
 fn evening() -> DateTime<Utc> {
@@ -108,12 +108,25 @@ struct Line {
 
 impl Line {
     fn new(caller: Option<&str>, transfer: bool, settings: Settings) -> Self {
-        Self::with_voice(caller, transfer, settings, true)
+        Self::with_voice(caller, transfer, settings, true, default_persona())
+    }
+
+    /// A call to a persona that asks new callers to spell their names (as shipped).
+    fn spelling_names(settings: Settings) -> Self {
+        let mut persona = default_persona();
+        persona.spell_names = true;
+        Self::with_voice(Some("+16175550123"), false, settings, true, persona)
     }
 
     /// A call whose replies the test synthesises itself (`auto_voice` off).
     fn unvoiced() -> Self {
-        Self::with_voice(Some("+16175550123"), false, settings(), false)
+        Self::with_voice(
+            Some("+16175550123"),
+            false,
+            settings(),
+            false,
+            default_persona(),
+        )
     }
 
     fn with_voice(
@@ -121,8 +134,9 @@ impl Line {
         transfer: bool,
         settings: Settings,
         auto_voice: bool,
+        persona: Persona,
     ) -> Self {
-        let persona = std::sync::Arc::new(default_persona());
+        let persona = std::sync::Arc::new(persona);
         let mut dialog = Dialog::new(persona);
         dialog.set_transfer_available(transfer);
         let t0 = Instant::now();
@@ -1381,6 +1395,85 @@ fn a_day_without_a_time_waits_the_longest_silence() {
     assert!(waited.is_some_and(|w| w >= 1_580), "{waited:?}");
 }
 
+/// A message caller (caller ID shown), at the question `want` (words of it), answering the
+/// questions before it as `answer` says.
+fn leaving_a_message_until(want: &str) -> Line {
+    let mut line = Line::spelling_names(with_pauses());
+    line.until_quiet();
+    line.pause_on(1_500, "I'd like to leave a message for Alex.")
+        .expect("the request was heard");
+    line.until_quiet();
+    for _ in 0..4 {
+        let asked = line.last_agent();
+        if asked.contains(want) {
+            return line;
+        }
+        let answer = if asked.contains("spell") {
+            "K-I-M."
+        } else if asked.contains("name") {
+            "Dana Kim."
+        } else if asked.contains("number") {
+            "Yes."
+        } else {
+            panic!("unexpected question: {asked}")
+        };
+        line.pause_on(800, answer).expect("an answer");
+        line.until_quiet();
+    }
+    panic!("never asked {want:?}: {:?}", line.agent_turns());
+}
+
+#[test]
+fn a_spelling_through_to_the_names_end_ends_at_the_pause() {
+    let mut line = leaving_a_message_until("spell");
+    let waited = line.pause_on(1_200, "K-I-M.");
+    let quick = VadConfig::default().complete_end_silence_ms as u64;
+    assert!(
+        waited.is_some_and(|w| (quick - 20..=quick + 60).contains(&w)),
+        "{waited:?}"
+    );
+}
+
+#[test]
+fn a_spelling_short_of_the_names_end_waits_the_longest_silence() {
+    let mut line = leaving_a_message_until("spell");
+    let waited = line.pause_on(800, "K-I.");
+    assert!(waited.is_some_and(|w| w >= 1_580), "{waited:?}");
+}
+
+#[test]
+fn a_message_of_a_finished_sentence_ends_after_the_understood_silence() {
+    let mut line = leaving_a_message_until("tell Alex");
+    let waited = line.pause_on(2_000, "The contract is ready to sign.");
+    assert!(about_the_understood_silence(waited), "{waited:?}");
+}
+
+#[test]
+fn a_message_trailing_on_waits_the_longest_silence() {
+    let mut line = leaving_a_message_until("tell Alex");
+    let waited = line.pause_on(2_000, "The contract is ready to sign, and");
+    assert!(waited.is_some_and(|w| w >= 1_580), "{waited:?}");
+}
+
+/// The message's turn ended at a pause the caller meant to go on after: what they add over the
+/// read-back pauses it, and joins the message rather than answering the read-back.
+#[test]
+fn a_message_the_caller_goes_on_with_over_the_read_back_is_kept_whole() {
+    let mut line = leaving_a_message_until("tell Alex");
+    line.pause_on(2_000, "The contract is ready to sign.")
+        .expect("the message ended");
+    line.quiet(400);
+    assert!(line.c.is_speaking(line.now), "the read-back plays");
+    line.pause_on(1_500, "Also, the price went up by five percent.")
+        .expect("the addition was heard");
+    line.until_quiet();
+    let read_back = line.last_agent();
+    assert!(
+        read_back.contains("ready to sign") && read_back.contains("price went up"),
+        "{read_back}"
+    );
+}
+
 // ----- playback paused while the caller speaks over the agent ---------------------------------
 
 /// Playback pauses after 120 ms of caller speech over the agent (the shipped setting).
@@ -1479,6 +1572,7 @@ fn a_short_answer_over_the_paused_agent_interrupts_and_is_cut_where_it_paused() 
             ..settings()
         },
         false,
+        default_persona(),
     );
     let first = three_second_first_sentence(&mut line);
     line.quiet(1_000);

@@ -94,6 +94,10 @@ const TRAILING: &[&str] = &[
     "like", "then", "about", "that", "if", "it", "be", "me", "your", "our",
 ];
 
+/// Words a message must have before a finished sentence of it may end the turn sooner: fewer
+/// ("Yes, tell him.") is most often the start of one.
+const MESSAGE_MIN_WORDS: usize = 4;
+
 /// The lower-cased words of a transcript, punctuation trimmed.
 fn plain_words(text: &str) -> Vec<String> {
     text.split_whitespace()
@@ -149,8 +153,9 @@ fn trailing_digits(text: &str) -> usize {
 /// expected `expect`, so the turn can end without waiting out the rest of the silence. Only
 /// short answers qualify: a yes or a no; a finished sentence for an ordinary answer (not one
 /// trailing off on "and", "um", "my number is"); a whole phone number (ten digits or more) or
-/// "the number I'm calling from". Requests, messages, spellings and times always wait, so a
-/// caller composing them is never cut off.
+/// "the number I'm calling from". Requests, messages, spellings and times are never complete
+/// on their words alone, so a caller composing them is not cut off (a spelling that reaches
+/// the last letter of the name heard is: see [`Dialog::turn_end`]).
 pub fn complete_answer(expect: Expect, text: &str) -> bool {
     let words = plain_words(text);
     if words.is_empty() {
@@ -181,7 +186,7 @@ pub enum TurnEnd {
     /// A complete answer ([`complete_answer`]): the turn ends at the pause.
     Now,
     /// A finished sentence that does what was asked (a request the dialog understands, a day
-    /// with a clock time) that the caller may still add to: the turn ends after the
+    /// with a clock time, a message) that the caller may still add to: the turn ends after the
     /// understood silence (`understood_end_silence_ms`), not the question's longer one.
     Soon,
     /// Words still coming (a trailing "and", "um", "my number is", a phone number part read
@@ -193,9 +198,19 @@ pub enum TurnEnd {
 
 /// What a pause's words say about the turn's end, without the persona (see
 /// [`Dialog::turn_end`], which also knows whom a request can name).
-fn turn_end_of(expect: Expect, text: &str, understood_request: bool) -> TurnEnd {
+fn turn_end_of(expect: Expect, text: &str, understood_request: bool, name: &str) -> TurnEnd {
     if plain_words(text).is_empty() {
         return TurnEnd::AsAsked;
+    }
+    // A spelling through to the last letter of the name heard: callers spell in order.
+    if expect == Expect::Spelling {
+        let end = text.trim_end();
+        let open = end.ends_with([',', '-']) || end.ends_with("..") || end.ends_with('…');
+        return if !open && names::spelling_complete(name, text) {
+            TurnEnd::Now
+        } else {
+            TurnEnd::AsAsked
+        };
     }
     // A phone number's first groups ("No, it's 617."), even after a yes or a no; three digits
     // or more, or any when a number is asked for or spoken of ("2 pm" is not one).
@@ -224,6 +239,9 @@ fn turn_end_of(expect: Expect, text: &str, understood_request: bool) -> TurnEnd 
     }
     match expect {
         Expect::Request if understood_request => TurnEnd::Soon,
+        // A message of a finished sentence: a caller who goes on over the read-back pauses it,
+        // and what they add joins the message.
+        Expect::Message if plain_words(text).len() >= MESSAGE_MIN_WORDS => TurnEnd::Soon,
         Expect::When => {
             // Any fixed day serves: only whether a day and a clock time were said matters.
             let any_day = chrono::NaiveDate::from_ymd_opt(2026, 1, 5)
@@ -530,7 +548,12 @@ impl Dialog {
         let persona = &self.persona;
         let understood = expect == Expect::Request
             && intent(text, &persona.assistant.name, &persona.executive).is_some();
-        turn_end_of(expect, text, understood)
+        turn_end_of(
+            expect,
+            text,
+            understood,
+            self.info.name.as_deref().unwrap_or_default(),
+        )
     }
 
     /// True once the dialog has said goodbye.

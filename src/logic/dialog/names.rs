@@ -861,6 +861,28 @@ pub fn respelled(name: &str, answer: &str) -> Option<String> {
     Some(words.join(" "))
 }
 
+/// Whether `answer`, the words so far of the reply to "could you spell your name?", has spelled
+/// the last word of `name` (the name heard) to its end: callers spell in order, so they are
+/// done. The last run of letters must end in that word, letter for letter or nearly (a quarter
+/// of its letters may differ, as a phone line confuses them), and be no shorter: "L. E." has
+/// not yet spelled "Lee", and letters that spell another word leave it open.
+pub fn spelling_complete(name: &str, answer: &str) -> bool {
+    let Some(last) = name.split_whitespace().last() else {
+        return false;
+    };
+    let Some(run) = spelled_runs(answer).pop() else {
+        return false;
+    };
+    let want = fold(last);
+    let n = want.chars().count();
+    let letters: Vec<char> = run.letters.chars().collect();
+    if n < 2 || letters.len() < n {
+        return false;
+    }
+    let tail: String = letters[letters.len() - n..].iter().collect();
+    strsim::levenshtein(&tail, &want) * 4 <= n
+}
+
 /// `letters` cut into one piece per word of `words` (two or three), when they spell the words
 /// run together better than any one word alone: each piece within a quarter of its letters of
 /// the word heard in its place (the cut that costs fewest edits), and nearer than the best word

@@ -2729,7 +2729,13 @@ fn the_words_before_a_pause_set_when_the_turn_ends() {
         (
             Expect::Message,
             "Tell Alex the contract is ready.",
-            TurnEnd::AsAsked,
+            TurnEnd::Soon,
+        ),
+        (Expect::Message, "Yes, tell him.", TurnEnd::AsAsked),
+        (
+            Expect::Message,
+            "Tell Alex the contract is ready and.",
+            TurnEnd::Later,
         ),
         (
             Expect::Message,
@@ -2741,6 +2747,61 @@ fn the_words_before_a_pause_set_when_the_turn_ends() {
     ];
     for (expect, text, want) in cases {
         assert_eq!(dialog.turn_end(expect, text), want, "{expect:?} {text:?}");
+    }
+}
+
+/// A spelling ends at the pause once it has reached the last letter of the name heard (callers
+/// spell in order), however whisper wrote the letters; one that stops short, spells another
+/// word or trails on waits the spelling's whole silence.
+#[test]
+fn a_spelling_through_to_the_names_end_ends_the_turn_at_the_pause() {
+    let mut dialog = Dialog::new(Arc::new(default_persona()));
+    let now = evening();
+    dialog.handle(
+        Event::CallStarted {
+            caller_number: None,
+            calendar: vec![],
+        },
+        now,
+    );
+    dialog.handle(
+        Event::Heard("Hi, I'd like to leave a message for Alex.".into()),
+        now,
+    );
+    dialog.handle(Event::Heard("This is Priya Krishnan.".into()), now);
+    assert_eq!(dialog.caller().name.as_deref(), Some("Priya Krishnan"));
+    let done = [
+        "K-R-I-S-H-N-A-N.",
+        "K. R. I. S. H. N. A. N.",
+        "Krishnan, K, R, I, S, H, N, A, N.",
+        "P-R-I-Y-A, K-R-I-S-H-N-A-N.",
+        "P. R. I. Y. A. K. R. I. S. H. N. A. M.",
+        "KRISHNAN",
+    ];
+    for text in done {
+        assert_eq!(
+            dialog.turn_end(Expect::Spelling, text),
+            TurnEnd::Now,
+            "{text:?}"
+        );
+    }
+    let open = [
+        "K-R-I-S-H.",
+        "K. R. I. S. H. N. A.",
+        "P-R-I-Y-A.",
+        "P. R. I. Y. A.",
+        "K-R-I-S-H-N-A-N,",
+        "K-R-I-S-H-N-A-N-",
+        "It's Krishnan.",
+        "B-R-O-O-K-S.",
+        "Um...",
+    ];
+    for text in open {
+        assert_eq!(
+            dialog.turn_end(Expect::Spelling, text),
+            TurnEnd::AsAsked,
+            "{text:?}"
+        );
     }
 }
 
