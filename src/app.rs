@@ -11,7 +11,7 @@ use crate::http;
 use crate::logic::domain::{Outcome, Summary};
 use crate::persona::Persona;
 use crate::services::Services;
-use crate::speech::stt::{Stt, Transcriber};
+use crate::speech::stt::{Stt, Transcriber, SPECULATIVE_WAIT};
 use crate::speech::tts;
 use crate::speech::vad::Silero;
 use crate::store::{CallStatus, SqliteStore};
@@ -35,7 +35,7 @@ pub async fn load_engines(config: &Config, persona: &Persona) -> anyhow::Result<
         tokio::task::spawn_blocking(move || Stt::load(&model, &prompt, threads))
             .await
             .context("loading whisper")??
-            .with_workers(workers)
+            .with_sized_pool(workers, SPECULATIVE_WAIT)
     };
     let tts = {
         let (choice, python) = (config.tts, config.python.clone());
@@ -46,7 +46,9 @@ pub async fn load_engines(config: &Config, persona: &Persona) -> anyhow::Result<
     info!(
         voice = tts.name(),
         model = %config.model.display(),
-        stt_workers = config.stt_pool().map_or("unbounded".into(), |n| n.to_string()),
+        stt_workers = config
+            .stt_pool()
+            .map_or("unbounded".into(), |p| format!("{} on {} threads", p.workers, p.threads)),
         "ready"
     );
     // Every sentence is synthesised once; the fixed ones (greetings, questions, closings) are

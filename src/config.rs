@@ -109,11 +109,13 @@ pub struct Config {
     pub recordings: PathBuf,
     /// The instant the clock starts from (`FRONTDESK_NOW`, RFC 3339), for demos and tests.
     pub now: Option<DateTime<FixedOffset>>,
-    /// Threads whisper may use for one transcription (`FRONTDESK_STT_THREADS`).
+    /// Threads whisper may use for one transcription (`FRONTDESK_STT_THREADS`); one that
+    /// others wait beside runs on one (see `stt_workers`).
     pub stt_threads: usize,
     /// Transcriptions that may run at once, across all calls (`FRONTDESK_STT_WORKERS`): the rest
-    /// wait their turn, first come first served. Default: the cores divided by `stt_threads`
-    /// (at least one). `0` lifts the bound (every call decodes at once, as before the pool).
+    /// wait their turn, first come first served. Default: as many as the cores, sharing them:
+    /// one alone runs on `stt_threads`, several at once on one thread each. Set, each runs on
+    /// `stt_threads`. `0` lifts the bound (every call decodes at once, as before the pool).
     pub stt_workers: Option<usize>,
     /// Sentences the voice remembers and serves without synthesising again
     /// (`FRONTDESK_TTS_CACHE`); the persona's fixed sentences are spoken ahead at startup.
@@ -360,16 +362,34 @@ impl Default for Config {
     }
 }
 
+/// How large the transcription pool is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct PoolSize {
+    /// Transcriptions that may run at once.
+    pub workers: usize,
+    /// Threads they may use together (the cores given to whisper). One transcription alone
+    /// takes up to the model's threads of them; beside others waiting, one each.
+    pub threads: usize,
+}
+
 impl Config {
-    /// How many transcriptions may run at once (`None`: no bound), from `stt_workers` and the
-    /// machine's cores.
-    pub fn stt_pool(&self) -> Option<usize> {
+    /// How many transcriptions may run at once and on how many threads together (`None`: no
+    /// bound), from `stt_workers`, `stt_threads` and the machine's cores.
+    pub fn stt_pool(&self) -> Option<PoolSize> {
+        let threads = self.stt_threads.max(1);
         match self.stt_workers {
             Some(0) => None,
-            Some(n) => Some(n),
+            Some(n) => Some(PoolSize {
+                workers: n,
+                threads: n * threads,
+            }),
             None => {
+                // As many as the cores, sharing them: one alone on `stt_threads`.
                 let cores = std::thread::available_parallelism().map_or(1, |n| n.get());
-                Some((cores / self.stt_threads.max(1)).max(1))
+                Some(PoolSize {
+                    workers: cores,
+                    threads: cores,
+                })
             }
         }
     }

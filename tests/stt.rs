@@ -8,6 +8,7 @@ use std::sync::OnceLock;
 use frontdesk::audio::{g711, resample};
 use std::time::Duration;
 
+use frontdesk::config::PoolSize;
 use frontdesk::speech::stt::{Dropped, Lane, Speculative, Stt, SPECULATIVE_QUEUE_PER_WORKER};
 use frontdesk::speech::tts;
 
@@ -215,10 +216,9 @@ fn one_worker() -> (Stt, tokio::runtime::Runtime) {
     (stt().clone().with_workers(Some(1)), rt)
 }
 
-/// Calls share the transcription workers: with one worker, four calls' utterances decode one
-/// after another (never two at once), and each gets its own transcript.
-#[test]
-fn concurrent_calls_take_turns_on_a_bounded_pool() {
+/// Four calls' utterances transcribed at once on `pooled`: their transcripts, in order, and
+/// the most that were seen waiting for a worker.
+fn four_calls_at_once(pooled: &Stt, rt: &tokio::runtime::Runtime) -> (Vec<String>, usize) {
     let voice = common::caller_voice();
     let lines = [
         "Yes, that's right.",
@@ -230,8 +230,7 @@ fn concurrent_calls_take_turns_on_a_bounded_pool() {
         .iter()
         .map(|l| line_to_whisper(&tts::speak_line(voice.as_ref(), l).unwrap()))
         .collect();
-    let (pooled, rt) = one_worker();
-    let texts: Vec<String> = rt.block_on(async {
+    rt.block_on(async {
         let jobs: Vec<_> = audio
             .into_iter()
             .map(|a| {
@@ -244,19 +243,51 @@ fn concurrent_calls_take_turns_on_a_bounded_pool() {
             seen_waiting = seen_waiting.max(pooled.workload().waiting);
             tokio::time::sleep(std::time::Duration::from_millis(2)).await;
         }
-        assert!(seen_waiting >= 1, "no call ever waited for the one worker");
         let mut texts = Vec::new();
         for j in jobs {
             texts.push(j.await.unwrap().unwrap().text.to_lowercase());
         }
-        texts
-    });
+        (texts, seen_waiting)
+    })
+}
+
+fn heard_the_four(texts: &[String]) {
+    for (want, got) in ["right", "jordan", "thank", "tomorrow"].iter().zip(texts) {
+        assert!(got.contains(want), "{want:?} not in {got:?}");
+    }
+}
+
+/// Calls share the transcription workers: with one worker, four calls' utterances decode one
+/// after another (never two at once), and each gets its own transcript.
+#[test]
+fn concurrent_calls_take_turns_on_a_bounded_pool() {
+    let (pooled, rt) = one_worker();
+    let (texts, seen_waiting) = four_calls_at_once(&pooled, &rt);
+    assert!(seen_waiting >= 1, "no call ever waited for the one worker");
     let load = pooled.workload();
     assert_eq!(load.peak, 1, "{load:?}");
     assert_eq!((load.running, load.waiting), (0, 0));
-    for (want, got) in ["right", "jordan", "thank", "tomorrow"].iter().zip(&texts) {
-        assert!(got.contains(want), "{want:?} not in {got:?}");
-    }
+    heard_the_four(&texts);
+}
+
+/// The server's default on two cores: two workers share two threads, so calls that speak at
+/// once are transcribed two at a time (one thread each), never more, each its own words.
+#[test]
+fn calls_at_once_share_the_cores_two_at_a_time() {
+    let (_, rt) = one_worker();
+    let pooled = stt().clone().with_sized_pool(
+        Some(PoolSize {
+            workers: 2,
+            threads: 2,
+        }),
+        LONG_WAIT,
+    );
+    let (texts, seen_waiting) = four_calls_at_once(&pooled, &rt);
+    assert!(seen_waiting >= 1, "no call ever waited");
+    let load = pooled.workload();
+    assert_eq!(load.peak, 2, "{load:?}");
+    assert_eq!((load.running, load.waiting), (0, 0));
+    heard_the_four(&texts);
 }
 
 /// A clip of `text` in the caller's voice, as whisper gets it from the line.

@@ -24,6 +24,7 @@ use whisper_rs::{
 };
 
 use crate::audio::vad::{level_dbfs, voiced_ms};
+use crate::config::PoolSize;
 
 /// The sample rate whisper expects.
 pub const SAMPLE_RATE: u32 = 16_000;
@@ -344,8 +345,8 @@ pub const SPECULATIVE_QUEUE_PER_WORKER: usize = 8;
 
 /// What a waiting transcription is told.
 enum Grant {
-    /// A worker is its own: run.
-    Run,
+    /// A worker is its own, with this many threads: run.
+    Run(usize),
     /// Dropped unrun (speculative passes only).
     Drop(Dropped),
 }
@@ -361,16 +362,45 @@ struct Waiter {
 /// oldest first, at most one a lane.
 #[derive(Default)]
 struct Queue {
+    /// Workers free.
     free: usize,
+    /// Threads free (of the pool's budget).
+    free_threads: usize,
+    /// The most threads one transcription may have.
+    max_threads: usize,
     finals: VecDeque<Waiter>,
     speculative: VecDeque<Waiter>,
     next_ticket: u64,
 }
 
 impl Queue {
+    /// Takes a worker, if one and a thread are free, with as many threads as it may have while
+    /// leaving one for each other waiting transcription a free worker could take (`others`):
+    /// alone it runs on up to `max_threads`, beside others on one each, so the cores are
+    /// shared out and never asked for more threads than they have.
+    fn take(&mut self, others: usize) -> Option<usize> {
+        if self.free == 0 || self.free_threads == 0 {
+            return None;
+        }
+        let others = others.min(self.free - 1);
+        let threads = self
+            .free_threads
+            .saturating_sub(others)
+            .clamp(1, self.max_threads.max(1));
+        self.free -= 1;
+        self.free_threads -= threads;
+        Some(threads)
+    }
+
+    /// Gives back a worker and its threads.
+    fn give_back(&mut self, threads: usize) {
+        self.free += 1;
+        self.free_threads += threads;
+    }
+
     /// Hands free workers to waiting transcriptions, finals first.
     fn dispatch(&mut self) {
-        while self.free > 0 {
+        while self.free > 0 && self.free_threads > 0 {
             let Some(w) = self
                 .finals
                 .pop_front()
@@ -378,10 +408,13 @@ impl Queue {
             else {
                 break;
             };
-            self.free -= 1;
-            if w.tx.send(Grant::Run).is_err() {
+            let others = self.finals.len() + self.speculative.len();
+            let Some(threads) = self.take(others) else {
+                break;
+            };
+            if w.tx.send(Grant::Run(threads)).is_err() {
                 // Its caller gave up waiting; the worker is still free.
-                self.free += 1;
+                self.give_back(threads);
             }
         }
     }
@@ -443,9 +476,9 @@ impl Pool {
         self.queue.lock().unwrap_or_else(|p| p.into_inner())
     }
 
-    fn release(&self) {
+    fn release(&self, threads: usize) {
         let mut q = self.lock();
-        q.free += 1;
+        q.give_back(threads);
         q.dispatch();
     }
 
@@ -469,9 +502,14 @@ impl Pool {
                 q.drop_speculative(lane, why, &self.load);
             }
             let idle = q.finals.is_empty() && (!speculative || q.speculative.is_empty());
-            if q.free > 0 && idle {
-                q.free -= 1;
-                return Ok(Worker(self.clone()));
+            if idle {
+                let others = q.finals.len() + q.speculative.len();
+                if let Some(threads) = q.take(others) {
+                    return Ok(Worker {
+                        pool: self.clone(),
+                        threads,
+                    });
+                }
             }
             if speculative && q.speculative.len() >= self.speculative_max {
                 self.load.dropped(Dropped::Full);
@@ -514,7 +552,10 @@ impl Pool {
         };
         ticket.rx = None;
         match grant {
-            Ok(Grant::Run) => Ok(Worker(self.clone())),
+            Ok(Grant::Run(threads)) => Ok(Worker {
+                pool: self.clone(),
+                threads,
+            }),
             Ok(Grant::Drop(why)) => Err(why),
             // The pool never drops a waiter's sender without an answer.
             Err(_) => Err(Dropped::Expired),
@@ -539,18 +580,22 @@ impl Drop for Ticket {
         if self.pool.lock().remove(self.ticket) {
             return;
         }
-        if let Ok(Grant::Run) = rx.try_recv() {
-            self.pool.release();
+        if let Ok(Grant::Run(threads)) = rx.try_recv() {
+            self.pool.release(threads);
         }
     }
 }
 
-/// One worker of the pool, handed back (to the next waiting transcription) when dropped.
-struct Worker(Arc<Pool>);
+/// One worker of the pool and the threads it may use, handed back (to the next waiting
+/// transcription) when dropped.
+struct Worker {
+    pool: Arc<Pool>,
+    threads: usize,
+}
 
 impl Drop for Worker {
     fn drop(&mut self) {
-        self.0.release();
+        self.pool.release(self.threads);
     }
 }
 
@@ -670,22 +715,39 @@ impl Stt {
         }
     }
 
-    /// The same model with at most `workers` transcriptions at once (`None`: no bound), and
-    /// speculative passes waiting at most [`SPECULATIVE_WAIT`].
+    /// The same model with at most `workers` transcriptions at once (`None`: no bound), each
+    /// on its threads, and speculative passes waiting at most [`SPECULATIVE_WAIT`].
     pub fn with_workers(self, workers: Option<usize>) -> Self {
         self.with_pool(workers, SPECULATIVE_WAIT)
     }
 
-    /// The same model with at most `workers` transcriptions at once (`None`: no bound), and
-    /// speculative passes dropped after waiting `wait` for a worker.
-    pub fn with_pool(mut self, workers: Option<usize>, wait: Duration) -> Self {
+    /// The same model with at most `workers` transcriptions at once (`None`: no bound), each
+    /// on its threads, and speculative passes dropped after waiting `wait` for a worker.
+    pub fn with_pool(self, workers: Option<usize>, wait: Duration) -> Self {
+        let threads = self.threads.max(1) as usize;
+        self.with_sized_pool(
+            workers.map(|n| PoolSize {
+                workers: n,
+                threads: n.max(1) * threads,
+            }),
+            wait,
+        )
+    }
+
+    /// The same model with a pool of `size` (`None`: no bound): a transcription runs on up to
+    /// the model's threads when it is alone, on one when others wait for the pool's threads
+    /// (see [`PoolSize`]); speculative passes are dropped after waiting `wait` for a worker.
+    pub fn with_sized_pool(mut self, size: Option<PoolSize>, wait: Duration) -> Self {
         // A new pool counts its own load.
         self.load = Arc::default();
-        self.pool = workers.map(|n| {
-            let n = n.max(1);
+        let max_threads = self.threads.max(1) as usize;
+        self.pool = size.map(|size| {
+            let n = size.workers.max(1);
             Arc::new(Pool {
                 queue: Mutex::new(Queue {
                     free: n,
+                    free_threads: size.threads.max(1),
+                    max_threads,
                     ..Queue::default()
                 }),
                 load: self.load.clone(),
@@ -759,10 +821,11 @@ impl Stt {
     async fn run(&self, audio: Vec<f32>, worker: Option<Worker>) -> Result<Transcript, SttError> {
         let me = self.clone();
         tokio::task::spawn_blocking(move || {
+            let threads = worker.as_ref().map_or(me.threads, |w| w.threads as i32);
             let _worker = worker;
             let running = Counted::new(&me.load.running);
             me.load.peak.fetch_max(running.now, Ordering::Relaxed);
-            me.transcribe_blocking(&audio)
+            me.transcribe_probed(&audio, None, threads)
         })
         .await
         .map_err(|e| SttError::Join(e.to_string()))?
@@ -770,7 +833,7 @@ impl Stt {
 
     /// Transcribes 16 kHz mono samples on the current thread.
     pub fn transcribe_blocking(&self, audio: &[f32]) -> Result<Transcript, SttError> {
-        self.transcribe_probed(audio, None)
+        self.transcribe_probed(audio, None, self.threads)
     }
 
     /// [`Stt::transcribe_blocking`], also saying where its time went by `clock` (read at the
@@ -787,7 +850,7 @@ impl Stt {
             clock,
             cost: &mut cost,
         };
-        let transcript = self.transcribe_probed(audio, Some(probe))?;
+        let transcript = self.transcribe_probed(audio, Some(probe), self.threads)?;
         cost.total = clock().saturating_sub(start);
         Ok((transcript, cost))
     }
@@ -796,6 +859,7 @@ impl Stt {
         &self,
         audio: &[f32],
         mut probe: Option<Probe<'_>>,
+        threads: i32,
     ) -> Result<Transcript, SttError> {
         // Under a quarter second, quieter than a whisper on the line, or without a voiced
         // syllable (hiss, hum, crackle): nothing was said, and whisper would invent something.
@@ -823,12 +887,20 @@ impl Stt {
         };
         let secs = audio.len() as f64 / SAMPLE_RATE as f64;
         let result = self
-            .decode(&mut state, input, secs, Pass::Greedy, probe.as_mut())
+            .decode(
+                &mut state,
+                input,
+                secs,
+                Pass::Greedy,
+                threads,
+                probe.as_mut(),
+            )
             .and_then(|first| {
                 if !first.doubtful() {
                     return Ok((first, false));
                 }
-                let second = self.decode(&mut state, input, secs, Pass::Beam, probe.as_mut())?;
+                let second =
+                    self.decode(&mut state, input, secs, Pass::Beam, threads, probe.as_mut())?;
                 Ok((
                     if second.rank() > first.rank() {
                         second
@@ -853,6 +925,7 @@ impl Stt {
         input: &[f32],
         secs: f64,
         pass: Pass,
+        threads: i32,
         probe: Option<&mut Probe<'_>>,
     ) -> Result<Decode, SttError> {
         let strategy = match pass {
@@ -863,7 +936,7 @@ impl Stt {
             },
         };
         let mut params = FullParams::new(strategy);
-        params.set_n_threads(self.threads);
+        params.set_n_threads(threads);
         params.set_language(Some("en"));
         params.set_translate(false);
         params.set_no_context(true);
@@ -1341,7 +1414,49 @@ pub fn is_hallucination(text: &str, no_speech_prob: f32, confidence: f32) -> boo
 
 #[cfg(test)]
 mod tests {
-    use super::{clean, collapse_repeats, compression_ratio, is_hallucination};
+    use super::{clean, collapse_repeats, compression_ratio, is_hallucination, Queue};
+
+    /// A pool's queue of `workers` workers sharing `threads` threads, each transcription on
+    /// at most `max` of them.
+    fn queue(workers: usize, threads: usize, max: usize) -> Queue {
+        Queue {
+            free: workers,
+            free_threads: threads,
+            max_threads: max,
+            ..Queue::default()
+        }
+    }
+
+    /// The cores are shared out: a transcription alone runs on all the threads it may have,
+    /// one that others wait beside runs on one, so they run side by side; the pool never
+    /// hands out more threads than it has, nor a worker it lacks.
+    #[test]
+    fn a_transcription_alone_takes_its_threads_and_beside_others_one() {
+        // The default on two cores: two workers sharing two threads, two a pass.
+        let mut q = queue(2, 2, 2);
+        assert_eq!(q.take(0), Some(2), "alone: both cores");
+        assert_eq!(q.take(0), None, "no thread left for a second");
+        q.give_back(2);
+        assert_eq!(q.take(1), Some(1), "another waits: one core");
+        assert_eq!(q.take(0), Some(1), "the other core");
+        assert_eq!(q.take(0), None, "no worker left");
+        q.give_back(1);
+        q.give_back(1);
+        assert_eq!((q.free, q.free_threads), (2, 2));
+        // One core given, whatever a pass may have: one thread.
+        let mut q = queue(1, 1, 2);
+        assert_eq!(q.take(3), Some(1));
+        // One worker on its two threads (`stt_workers = 1`): others waiting change nothing.
+        let mut q = queue(1, 2, 2);
+        assert_eq!(q.take(5), Some(2));
+        // Two workers with two threads each: each keeps its two.
+        let mut q = queue(2, 4, 2);
+        assert_eq!(q.take(1), Some(2));
+        assert_eq!(q.take(0), Some(2));
+        // Four cores, one a pass: one each.
+        let mut q = queue(4, 4, 1);
+        assert_eq!(q.take(0), Some(1));
+    }
 
     /// Whisper's raw text, and the transcript it should become.
     fn check(input: &str, expect: &str) {
