@@ -3177,3 +3177,27 @@ fn a_message_asked_in_other_words_is_a_message() {
         );
     }
 }
+
+/// A place in the caller's company ("of Seoul Bridge Ventures", "of Lagos Fintech Hub") is who
+/// they are, not their time zone: the time they say is Boston's.
+#[test]
+fn a_place_in_the_company_is_no_time_zone() {
+    for opening in [
+        "Hello, this is Kwame Mensah of Seoul Bridge Ventures. I'd like to book a meeting with Alex about the audit on Thursday the 26th at 2:30pm.",
+        "Good evening, this is Fatima Al-Sayed of Lagos Fintech Hub. Could I book a meeting with Alex about the contract on Thursday the 26th at 2:30pm?",
+        "Hi, Dana Kim with Chicago Freight Partners. I'd like to book a meeting with Alex about the lease on Thursday the 26th at 2:30pm.",
+    ] {
+        let (_, acts) = check(Some("+16175550111"), &[(opening, "")]);
+        let reply = said(&acts);
+        assert!(!reply.contains("for you"), "{opening}: {reply}");
+    }
+    // A zone said as one still counts.
+    let (_, acts) = check(
+        Some("+16175550111"),
+        &[(
+            "Hello, this is Kwame Mensah of Seoul Bridge Ventures. I'd like to book a meeting with Alex about the audit on Thursday the 26th at 2:30pm London time.",
+            "",
+        )],
+    );
+    assert!(said(&acts).contains("for you"), "{}", said(&acts));
+}
