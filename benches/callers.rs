@@ -8,7 +8,8 @@
 //! `-- --phrasebook heldout [--failures]` plays instead the held-out phrasebook
 //! (`corpus::heldout`: the generator's kinds of facts in wording the dialog was not written
 //! against), typed only (it has no rendering through whisper); `-- --phrasebook heldout2` the
-//! second one (`corpus::heldout2`), written apart from both.
+//! second one (`corpus::heldout2`), written apart from both; `-- --phrasebook heldout3` the third
+//! (`corpus::heldout3`), written apart from all three.
 //!
 //! `-- --spoken [--every K] [--only c001,c002] [--print] [--log FILE]` is the measure: every K-th call (default 1: all 180)
 //! placed for real, one at a time, each against a server started for it in this process (real
@@ -24,8 +25,9 @@ use std::time::Instant;
 
 use frontdesk::persona::Persona;
 use frontdesk::sim::corpus::{
-    self, corpus_now, generate, heldout, heldout2, run_spoken_call, Heard, Phrasebook, Report,
-    SpokenRig, CORPUS_SEED, HELDOUT2_CALLS, HELDOUT2_SEED, HELDOUT_CALLS, HELDOUT_SEED,
+    self, corpus_now, generate, heldout, heldout2, heldout3, run_spoken_call, Heard, Phrasebook,
+    Report, SpokenRig, CORPUS_SEED, HELDOUT2_CALLS, HELDOUT2_SEED, HELDOUT3_CALLS, HELDOUT3_SEED,
+    HELDOUT_CALLS, HELDOUT_SEED,
 };
 
 /// Calls in the standard corpus (the same as `tests/callers.rs`).
@@ -48,6 +50,10 @@ fn main() -> anyhow::Result<()> {
         .unwrap_or(Phrasebook::Corpus);
     if book != Phrasebook::Corpus {
         let (calls, which) = match book {
+            Phrasebook::Heldout3 => (
+                heldout3(&persona, corpus_now(), HELDOUT3_SEED, HELDOUT3_CALLS),
+                "third held-out phrasebook",
+            ),
             Phrasebook::Heldout2 => (
                 heldout2(&persona, corpus_now(), HELDOUT2_SEED, HELDOUT2_CALLS),
                 "second held-out phrasebook",

@@ -175,6 +175,59 @@ fn the_second_heldout_phrasebook_shares_no_opening_with_the_others() {
     }
 }
 
+/// No line of the third held-out phrasebook opens a call the way the generator or either
+/// earlier held-out phrasebook does, and every caller says only lines it enumerates.
+#[test]
+fn the_third_heldout_phrasebook_shares_no_opening_with_the_others() {
+    let p = persona();
+    let mut others: std::collections::HashSet<String> = corpus_of(&p)
+        .iter()
+        .map(|s| s.lines.opening.clone())
+        .collect();
+    let first = corpus::heldout(
+        &p,
+        corpus_now(),
+        corpus::HELDOUT_SEED,
+        corpus::HELDOUT_CALLS,
+    );
+    others.extend(first.iter().map(|s| s.lines.opening.clone()));
+    let second = corpus::heldout2(
+        &p,
+        corpus_now(),
+        corpus::HELDOUT2_SEED,
+        corpus::HELDOUT2_CALLS,
+    );
+    others.extend(second.iter().map(|s| s.lines.opening.clone()));
+    let third = corpus::heldout3(
+        &p,
+        corpus_now(),
+        corpus::HELDOUT3_SEED,
+        corpus::HELDOUT3_CALLS,
+    );
+    assert!(third.len() >= 80, "at least 80 calls");
+    for s in &third {
+        assert!(
+            !others.contains(&s.lines.opening),
+            "{}: {}",
+            s.id,
+            s.lines.opening
+        );
+    }
+    let report = corpus::run(&p, &third, &Heard::none(), corpus_now());
+    for (call, sheet) in report.calls.iter().zip(&third) {
+        let known = sheet.utterances();
+        for (who, text) in &call.transcript.lines {
+            if who == "caller" && text != "<hangup>" {
+                assert!(
+                    known.contains(text),
+                    "{}: {text:?} not in utterances()",
+                    sheet.id
+                );
+            }
+        }
+    }
+}
+
 #[test]
 fn corpus_pass_rates_hold_their_floors() {
     let p = persona();

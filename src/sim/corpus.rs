@@ -11,6 +11,9 @@
 //! - [`heldout2`]: a second held-out phrasebook ([`Phrasebook::Heldout2`]), written apart from
 //!   both: requests buried in small talk or put as questions, vague days made precise later,
 //!   answers to another question than the one asked.
+//! - [`heldout3`]: a third held-out phrasebook ([`Phrasebook::Heldout3`]), written before its
+//!   author read the dialog: polite British, Indian and Australian English, assistants ringing
+//!   for their boss, "Tuesday week", corrections of only the wrong part, "sorry, what was that?".
 //! - [`Caller`]: the reactive caller. Given the agent's latest words it answers from its fact
 //!   sheet, volunteers, corrects itself once, and checks what is read back to it against what it
 //!   knows. It does not care how the agent's words were obtained (dialog text or transcribed
@@ -30,6 +33,7 @@ mod caller;
 mod generate;
 mod phrasebook;
 mod phrasebook2;
+mod phrasebook3;
 mod run;
 mod spoken;
 
@@ -48,6 +52,7 @@ pub use caller::{slots_in, Caller, Reply};
 pub use generate::{corpus_now, generate, CORPUS_SEED};
 pub use phrasebook::{heldout, Phrasebook, HELDOUT_CALLS, HELDOUT_SEED};
 pub use phrasebook2::{heldout2, HELDOUT2_CALLS, HELDOUT2_SEED};
+pub use phrasebook3::{heldout3, HELDOUT3_CALLS, HELDOUT3_SEED};
 pub use run::{run, run_call, CallResult, ClassRate, Report, Transcript};
 pub use spoken::{run_spoken_call, SpokenError, SpokenRig};
 
@@ -249,6 +254,10 @@ pub enum Asked {
     Spelling,
     Number,
     Purpose,
+    /// A time proposed: "Shall I go ahead and book …?"
+    Proposal,
+    /// The message read back.
+    ReadBack,
 }
 
 /// What a caller says, once, where `at` was asked: "Oh, it's about the budget review." at the

@@ -1270,7 +1270,14 @@ impl Dialog {
     /// Keeps what the caller volunteered, whatever was asked: their name, a number to call back
     /// (read back before it is kept), their time zone.
     fn absorb(&mut self, text: &str, heard: &reading::Reading, out: &mut Vec<Action>) {
-        if let Some(z) = zone::caller_zone(text) {
+        // A place in the caller's company ("Kwame Mensah of Seoul Bridge Ventures") is who
+        // they are, not the clock they speak in.
+        let company = names::extract_name(text).and_then(|found| found.company);
+        let places = match &company {
+            Some(c) => std::borrow::Cow::Owned(text.replace(c.as_str(), "")),
+            None => std::borrow::Cow::Borrowed(text),
+        };
+        if let Some(z) = zone::caller_zone(&places) {
             self.caller_zone = (z != self.persona.timezone).then_some(z);
         }
         // "Sometime next week" (no day yet) sets the week; "this week" or a day there unsets it.

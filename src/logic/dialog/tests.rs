@@ -3134,3 +3134,131 @@ fn news_that_goes_on_in_the_next_sentence_is_no_second_goal() {
         said(&acts)
     );
 }
+
+/// "Cheers" is thanks beside a yes or in a turn that says more; alone it is goodbye.
+#[test]
+fn cheers_beside_a_yes_is_thanks_not_goodbye() {
+    for yes in [
+        "Spot on, cheers.",
+        "Yes, cheers.",
+        "Perfect, cheers.",
+        "That's right, cheers.",
+    ] {
+        let (d, acts) = check(
+            None,
+            &[
+                (
+                    "Dana Kim here. Could you let Alex know the prototype passed the safety tests? Best to reach me on 617 555 0149.",
+                    "Is that right",
+                ),
+                (yes, "Your message"),
+            ],
+        );
+        assert_eq!(
+            d.caller().callback_number.as_deref(),
+            Some("+16175550149"),
+            "{yes}: {}",
+            said(&acts)
+        );
+    }
+    // A request after thanks at "anything else?" is the next goal, not goodbye.
+    for more in [
+        "Brilliant, cheers. There's one other thing: could you let Alex know the shipment cleared customs?",
+        "Cheers. Also, could you tell Alex the keys are with the concierge?",
+    ] {
+        let (_, acts) = check(
+            None,
+            &[
+                ("Where can I park?", "anything else"),
+                (more, ""),
+            ],
+        );
+        assert!(!said(&acts).contains("Goodbye"), "{more}: {}", said(&acts));
+    }
+    for bye in ["Cheers.", "Cheers, bye.", "That's everything, cheers."] {
+        check(
+            None,
+            &[("Where can I park?", "anything else"), (bye, "Goodbye")],
+        );
+    }
+}
+
+/// A person asked for as "a word with someone", "one of Alex's colleagues", "a member of staff"
+/// is a person, not a question the agent cannot answer.
+#[test]
+fn a_person_asked_for_in_other_words_is_a_person() {
+    for opening in [
+        "Could I have a word with someone from the team?",
+        "Could you kindly put me through to one of Alex's colleagues?",
+        "Is there a member of staff I could speak to?",
+        "Can I have a word with somebody, please?",
+    ] {
+        let (d, acts) = check(None, &[(opening, "")]);
+        assert!(
+            !said(&acts).contains("don't have that information"),
+            "{opening}: {}",
+            said(&acts)
+        );
+        assert!(
+            d.caller().escalation.is_some(),
+            "{opening}: {}",
+            said(&acts)
+        );
+    }
+}
+
+/// A message asked in other words ("convey to Alex", "kindly inform Alex", "a quick one for
+/// Alex", "drop Alex a line", "pass something on", "jot something down") is a message, even
+/// when the news names a day; Alex's diary is the calendar.
+#[test]
+fn a_message_asked_in_other_words_is_a_message() {
+    for opening in [
+        "This is Dana Kim. I wanted to convey to Alex that the supplier visit is pushed to Thursday.",
+        "This is Dana Kim. Kindly inform Alex that the partnership contract is signed.",
+        "This is Dana Kim. Just a quick one for Alex: the shipment cleared customs.",
+        "This is Dana Kim. I'd like to drop Alex a line, could you pass something on?",
+        "This is Dana Kim. Could you kindly jot something down for Alex?",
+    ] {
+        let (_, acts) = check(Some("+16175550111"), &[(opening, "")]);
+        let reply = said(&acts);
+        assert!(
+            !reply.contains("meet with") && !reply.contains("day and time"),
+            "{opening}: {reply}"
+        );
+    }
+    for opening in [
+        "What does Alex's diary look like on Wednesday the 2nd at 12:30pm?",
+        "Is there room in Alex's diary next week? I'd like a meeting.",
+    ] {
+        let (_, acts) = check(Some("+16175550111"), &[(opening, "")]);
+        let reply = said(&acts);
+        assert!(
+            !reply.contains("don't have that information") && !reply.contains("tell Alex"),
+            "{opening}: {reply}"
+        );
+    }
+}
+
+/// A place in the caller's company ("of Seoul Bridge Ventures", "of Lagos Fintech Hub") is who
+/// they are, not their time zone: the time they say is Boston's.
+#[test]
+fn a_place_in_the_company_is_no_time_zone() {
+    for opening in [
+        "Hello, this is Kwame Mensah of Seoul Bridge Ventures. I'd like to book a meeting with Alex about the audit on Thursday the 26th at 2:30pm.",
+        "Good evening, this is Fatima Al-Sayed of Lagos Fintech Hub. Could I book a meeting with Alex about the contract on Thursday the 26th at 2:30pm?",
+        "Hi, Dana Kim with Chicago Freight Partners. I'd like to book a meeting with Alex about the lease on Thursday the 26th at 2:30pm.",
+    ] {
+        let (_, acts) = check(Some("+16175550111"), &[(opening, "")]);
+        let reply = said(&acts);
+        assert!(!reply.contains("for you"), "{opening}: {reply}");
+    }
+    // A zone said as one still counts.
+    let (_, acts) = check(
+        Some("+16175550111"),
+        &[(
+            "Hello, this is Kwame Mensah of Seoul Bridge Ventures. I'd like to book a meeting with Alex about the audit on Thursday the 26th at 2:30pm London time.",
+            "",
+        )],
+    );
+    assert!(said(&acts).contains("for you"), "{}", said(&acts));
+}

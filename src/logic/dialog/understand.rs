@@ -347,6 +347,12 @@ const PERSON: &[&str] = &[
     "talk to a",
     "speak with a",
     "talk with a",
+    // Anyone of the executive's own: "one of Alex's colleagues", "someone from the team", "a
+    // member of staff".
+    "colleague",
+    "colleagues",
+    "member of staff",
+    "staff member",
 ];
 const CANCEL: &[&str] = &[
     "cancel",
@@ -445,6 +451,9 @@ const BOOK: &[&str] = &[
     "have any time",
     "has any time",
     "have some time",
+    // The executive's diary is the calendar: "is there room in Alex's diary?", "what does
+    // Alex's diary look like on Wednesday?".
+    "diary",
 ];
 /// Words that ask for a booking even when the caller also wants a call back.
 const STRONG_BOOK: &[&str] = &[
@@ -479,6 +488,14 @@ const MESSAGE: &[&str] = &[
     "have him call",
     "have her call",
     "return my call",
+    // Other words for passing something on: "could you pass something on?", "could you
+    // kindly jot something down for Alex?", "I'd like to drop Alex a line".
+    "pass something on",
+    "pass it on",
+    "pass that on",
+    "jot",
+    "jot down",
+    "drop a line",
 ];
 const DONE: &[&str] = &[
     "that's all",
@@ -578,7 +595,7 @@ pub fn intent(text: &str, assistant: &str, executive: &str) -> Option<Intent> {
         .iter()
         .any(|p| w.contains(&format!(" {} ", p.replace("{}", &boss))));
     let for_boss = !boss.is_empty()
-        && (["tell", "have", "let", "ask", "remind"]
+        && (["tell", "have", "let", "ask", "remind", "inform", "convey to", "one for", "drop"]
             .iter()
             .any(|lead| w.contains(&format!(" {lead} {boss} ")))
             // "I need Alex to hear that …", "make sure Alex knows …".
@@ -595,7 +612,7 @@ pub fn intent(text: &str, assistant: &str, executive: &str) -> Option<Intent> {
         return Some(Intent::Book);
     }
     let bare = w.trim();
-    if any(&without_all_right(&w), DONE)
+    if any(&without_thanks(text, &without_all_right(&w)), DONE)
         || matches!(bare, "no" | "no that's all" | "nothing" | "no nothing")
     {
         return Some(Intent::Done);
@@ -609,7 +626,7 @@ pub fn intent(text: &str, assistant: &str, executive: &str) -> Option<Intent> {
 /// booking; "tell Alex the contractor can't make it" is not. `w` is padded
 /// ([`padded_words`]); the offset is one where a word starts, after a space.
 fn news_at(w: &str, boss: &str) -> Option<usize> {
-    let mut leads: Vec<String> = ["tell", "ask", "remind", "let"]
+    let mut leads: Vec<String> = ["tell", "ask", "remind", "let", "inform", "convey to"]
         .iter()
         .flat_map(|v| {
             let who = [boss, "him", "her", "them"];
@@ -735,6 +752,8 @@ fn asks_for_someone(w: &str) -> bool {
         "representative",
         "real person",
         "live person",
+        // "Could I have a word with someone?"
+        "a word with",
     ];
     reach.iter().any(|r| w.contains(&format!(" {r}")))
 }
@@ -822,7 +841,7 @@ pub fn refers_to_offer(text: &str) -> bool {
 /// "That's all correct" or "that's all right" says what was read is right, not goodbye.
 pub fn wants_to_end(text: &str) -> bool {
     any(
-        &without_all_right(&padded_words(text)),
+        &without_thanks(text, &without_all_right(&padded_words(text))),
         &[
             "that's all",
             "that is all",
@@ -839,6 +858,22 @@ pub fn wants_to_end(text: &str) -> bool {
             "cheers",
         ],
     )
+}
+
+/// `w` (padded words of `text`) without "cheers" where it is thanks, not goodbye: beside an
+/// assent ("Spot on, cheers.") or in a turn that says more ("Brilliant, cheers. There's one
+/// other thing: …"). Alone, or beside a closing ("Cheers, bye."), it stays.
+fn without_thanks(text: &str, w: &str) -> String {
+    if !w.contains(" cheers ") {
+        return w.to_string();
+    }
+    let rest = w.replace(" cheers ", " ");
+    let says_more = content_words(&rest) > 3;
+    if yes_no(text) == YesNo::Yes || says_more {
+        rest
+    } else {
+        w.to_string()
+    }
 }
 
 /// `w` (padded words) without "that's all" where it leads an assent ("that's all correct",

@@ -137,6 +137,9 @@ impl Caller {
             return Reply::Hangup;
         }
         if a.contains("read that back") {
+            if let Some(pardon) = self.aside_at(Asked::ReadBack) {
+                return say(pardon);
+            }
             return say(self.judge_read_back(&a));
         }
         if a.contains("yes or a no") && a.contains("message") {
@@ -164,6 +167,9 @@ impl Caller {
         }
         if a.contains("shall i go ahead") || a.contains("shall i book") {
             self.note_meeting_question();
+            if let Some(pardon) = self.aside_at(Asked::Proposal) {
+                return say(pardon);
+            }
             return say(self.judge_proposal(agent));
         }
         if a.contains("i can offer") || a.contains("which one would you like") {
@@ -259,12 +265,18 @@ impl Caller {
 
     /// `answer` to the question `at`, unless the caller's aside belongs there and is not said yet.
     fn answer(&mut self, at: Asked, answer: String) -> Reply {
+        Reply::Say(self.aside_at(at).unwrap_or(answer))
+    }
+
+    /// The caller's aside, if it belongs where `at` is asked and is not said yet (it is then
+    /// said).
+    fn aside_at(&mut self, at: Asked) -> Option<String> {
         match &self.sheet.lines.aside {
             Some(aside) if aside.at == at && !self.aside_said => {
                 self.aside_said = true;
-                Reply::Say(aside.say.clone())
+                Some(aside.say.clone())
             }
-            _ => Reply::Say(answer),
+            _ => None,
         }
     }
 

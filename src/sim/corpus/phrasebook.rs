@@ -37,6 +37,8 @@ pub enum Phrasebook {
     Heldout,
     /// A second held-out phrasebook (`corpus::heldout2`), written apart from both.
     Heldout2,
+    /// A third held-out phrasebook (`corpus::heldout3`), written apart from all three.
+    Heldout3,
 }
 
 impl std::str::FromStr for Phrasebook {
@@ -47,8 +49,9 @@ impl std::str::FromStr for Phrasebook {
             "corpus" => Ok(Phrasebook::Corpus),
             "heldout" => Ok(Phrasebook::Heldout),
             "heldout2" => Ok(Phrasebook::Heldout2),
+            "heldout3" => Ok(Phrasebook::Heldout3),
             other => Err(format!(
-                "no phrasebook {other:?} (corpus, heldout, heldout2)"
+                "no phrasebook {other:?} (corpus, heldout, heldout2, heldout3)"
             )),
         }
     }

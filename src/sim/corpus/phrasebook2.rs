@@ -53,7 +53,7 @@ pub fn heldout2(persona: &Persona, now: DateTime<Utc>, seed: u64, n: usize) -> V
 }
 
 /// The first letter lower-cased, unless the first word is "I…" or a name.
-fn lower_first(s: &str, names: &[&str]) -> String {
+pub(super) fn lower_first(s: &str, names: &[&str]) -> String {
     let first = s.split_whitespace().next().unwrap_or("");
     let word = first.trim_matches(|c: char| !c.is_alphanumeric());
     let keep = word == "I" || first.starts_with("I'") || names.contains(&word);
@@ -225,7 +225,7 @@ fn write_when(
 }
 
 /// Another start for a caller to say first and take back: a day later, two hours off.
-fn wrong_start(persona: &Persona, now: DateTime<Utc>, wish: &Wish) -> DateTime<Utc> {
+pub(super) fn wrong_start(persona: &Persona, now: DateTime<Utc>, wish: &Wish) -> DateTime<Utc> {
     let ptz = persona.timezone;
     let local = wish.start.with_timezone(&ptz).naive_local();
     let mut date = local.date();
@@ -248,7 +248,7 @@ fn wrong_start(persona: &Persona, now: DateTime<Utc>, wish: &Wish) -> DateTime<U
 
 /// A word spelled with commas, the first letter "as in" a word when `as_in`: "K as in King, R,
 /// I, S, H, N, A, N".
-fn spell(word: &str, as_in: bool) -> String {
+pub(super) fn spell(word: &str, as_in: bool) -> String {
     const AS_IN: [&str; 26] = [
         "Apple", "Boy", "Charlie", "David", "Edward", "Frank", "George", "Harry", "India", "John",
         "King", "Larry", "Mary", "Nancy", "Oscar", "Peter", "Queen", "Robert", "Sam", "Tom",
