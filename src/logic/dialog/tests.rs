@@ -1098,6 +1098,56 @@ fn saying_no_keeps_the_appointment() {
 }
 
 #[test]
+fn an_unclear_answer_to_the_cancel_asks_the_cancel_again() {
+    let (_, acts) = Call::from(Some("+16175550111"))
+        .booked(appt(
+            "a9",
+            "2026-11-30T11:00:00-05:00",
+            "Dana Kim",
+            "+16175550111",
+        ))
+        .play(&[
+            ("Cancel my appointment.", "Shall I cancel it"),
+            (
+                "Hmm, the thing is.",
+                "Shall I cancel your appointment on Monday, November 30th at 11 AM?",
+            ),
+            ("Yes.", "is cancelled"),
+        ]);
+    assert!(
+        !said(&acts).contains("Is the message right"),
+        "{}",
+        said(&acts)
+    );
+}
+
+#[test]
+fn an_unclear_answer_to_the_move_asks_the_move_again() {
+    let (_, acts) = Call::from(Some("+16175550111"))
+        .booked(appt(
+            "a7",
+            "2026-11-25T10:00:00-05:00",
+            "Dana Kim",
+            "+16175550111",
+        ))
+        .play(&[
+            (
+                "Can I move my meeting?",
+                "What day and time would you like instead",
+            ),
+            (
+                "Wednesday at 10 am.",
+                "I can move your appointment to Wednesday, November 25th at 10 AM",
+            ),
+            (
+                "Hmm, the thing is.",
+                "shall I move your appointment to Wednesday, November 25th at 10 AM?",
+            ),
+        ]);
+    assert!(!said(&acts).contains("shall I book"), "{}", said(&acts));
+}
+
+#[test]
 fn without_caller_id_the_appointment_is_found_by_name() {
     Call::from(None)
         .booked(appt(
