@@ -933,9 +933,9 @@ fn a_misheard_day_is_asked_again_in_other_words_then_help_is_offered() {
 fn a_time_that_leads_back_to_the_same_choices_gives_way_to_help() {
     for [first, again, third] in [
         [
-            "2 on the 25th of November.",
-            "No, 2 on the 25th of November.",
-            "Like I said, 2 on the 25th of November.",
+            "The 25th of November, sometime.",
+            "No, the 25th of November.",
+            "Like I said, the 25th of November.",
         ],
         [
             "The 25th of November, 2 if you can.",
