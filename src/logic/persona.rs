@@ -191,6 +191,8 @@ pub const REQUIRED_LINES: &[&str] = &[
     "ask_message_again",
     "escalate_tonight",
     "ask_time_on",
+    "confirm_cancel_again",
+    "confirm_move_again",
 ];
 
 /// A loaded, validated persona.

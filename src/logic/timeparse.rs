@@ -18,6 +18,12 @@
 //!   that has passed this year is next year's;
 //! - a clock time without am/pm and without a part of day is read as business hours:
 //!   1–7 → afternoon/evening, 8–11 → morning, 12 → noon, and [`When::meridiem_inferred`] is set.
+//! - British "Tuesday week" / "a week on Tuesday" is a week after the coming Tuesday (as "a week
+//!   from Tuesday"); "the Monday after next" is the Monday after next week's;
+//! - "end of next week" / "end of the week" is that week's Friday, a day without a time;
+//! - "first thing Monday" is Monday morning without a clock time: the parser knows no opening
+//!   hour, and the dialog offers the morning's first free time, the opening hour when free;
+//! - British "half 3" is 3:30 ("half past 3"), never 2:30.
 
 use chrono::{Datelike, Duration, NaiveDate, NaiveDateTime, NaiveTime, Timelike, Weekday};
 
@@ -999,7 +1005,9 @@ fn date_at(t: &Toks, i: isize, today: NaiveDate) -> Option<(Option<NaiveDate>, u
         };
         if let Some(days) = days {
             let after = start + ql + 1;
-            if t.is(after, &["from", "after"]) {
+            // "a week from Tuesday", "a week on Friday" (British).
+            let on_day = t.is(after, &["on"]) && weekday_of(t.w(after + 1), true).is_some();
+            if t.is(after, &["from", "after"]) || on_day {
                 let anchor = after + 1;
                 let (base, alen) = match t.w(anchor) {
                     "today" | "now" => (Some(today), 1),
@@ -1023,6 +1031,17 @@ fn date_at(t: &Toks, i: isize, today: NaiveDate) -> Option<(Option<NaiveDate>, u
             } else if w == "in" {
                 return Some((Some(today + Duration::days(days)), 3, after - i));
             }
+        }
+    }
+    // "end of next week", "the end of the week": that week's Friday.
+    if w == "end" && t.is(i + 1, &["of"]) && t.is(i + 3, &["week"]) {
+        let date = match t.w(i + 2) {
+            "next" => Some(next_week_day(today, Weekday::Fri)),
+            "this" | "the" => Some(upcoming(today, Weekday::Fri, true)),
+            _ => None,
+        };
+        if date.is_some() {
+            return Some((date, 2, 4));
         }
     }
     // "next week", "this month": periods without a day.
@@ -1069,6 +1088,11 @@ fn date_at(t: &Toks, i: isize, today: NaiveDate) -> Option<(Option<NaiveDate>, u
             (t.w(j), j + 2 - i)
         } else if t.is(i + 1, &["after"]) && t.is(i + 2, &["next"]) {
             ("after", 3)
+        } else if t.is(i + 1, &["week"])
+            && !matches!(before, "next" | "this" | "following" | "coming")
+        {
+            // British "Tuesday week": a week after the coming Tuesday.
+            ("week", 2)
         } else {
             ("", 1)
         };
@@ -1077,6 +1101,8 @@ fn date_at(t: &Toks, i: isize, today: NaiveDate) -> Option<(Option<NaiveDate>, u
             && (2..=6).any(|k| t.is(i - k, &["next"]) && t.is(i - k + 1, &["week"]));
         let date = if later == "after" {
             next_week_day(today, wd) + Duration::days(7)
+        } else if later == "week" {
+            upcoming(today, wd, false) + Duration::days(7)
         } else if later == "next" || before == "next" || before == "following" || next_week_before {
             next_week_day(today, wd)
         } else if before == "coming" {
@@ -1313,7 +1339,11 @@ struct PartMention {
 fn find_parts(t: &Toks) -> Vec<PartMention> {
     (0..t.len())
         .filter_map(|i| {
-            let part = part_of(t.w(i))?;
+            // "first thing Monday": the morning; the dialog offers its first free time, which
+            // is the opening hour when the morning is free.
+            let first_thing =
+                t.get(i).is_some_and(|k| k.text == "first") && t.is(i + 1, &["thing"]);
+            let part = part_of(t.w(i)).or(first_thing.then_some(Part::Morning))?;
             if t.is(i - 1, &["good"]) {
                 return None;
             }
@@ -1596,6 +1626,8 @@ fn time_at(t: &Toks, i: isize) -> Option<(Clock, u8, isize)> {
             let to = t.is(rel, &["to", "till", "before", "of"]);
             // "10 past 3" may use digits; "quarter of 4", "ten after 3" only words.
             let worded = t.int(i).is_none_or(|(_, spelled)| spelled);
+            // "10 past 4", "20 past 2" in digits: minutes a clock face counts in fives.
+            let sure = sure || (t.is(rel, &["past"]) && m % 5 == 0 && m <= 30);
             let word_ok = sure && (m <= 30 || !to) && (t.is(rel, &["past", "to"]) || worded);
             if let Some((h, mer, hlen)) = hour_at(t, rel + 1).filter(|_| word_ok) {
                 // On a 12-hour clock the hour before 1 is 12: "quarter to 1" is 12:45.
@@ -1610,6 +1642,14 @@ fn time_at(t: &Toks, i: isize) -> Option<(Clock, u8, isize)> {
         }
     }
 
+    // British "half 3" is 3:30 ("half, 3" and "half an hour" are not).
+    if w == "half" && !t.is(i - 1, &["a", "and"]) {
+        if let Some((h, mer, hlen)) = hour_at(t, i + 1).filter(|(h, _, _)| (1..=12).contains(h)) {
+            if bare_number_ok(t, i + 1 + hlen) {
+                return Some((clock(h, 30, mer), 4, 1 + hlen));
+            }
+        }
+    }
     match t.kind(i)? {
         Kind::Clock {
             hour,
@@ -1633,7 +1673,7 @@ fn time_at(t: &Toks, i: isize) -> Option<(Clock, u8, isize)> {
             if mer.is_some() || partish {
                 return Some((c, 5, len));
             }
-            if !(*colon || lead || weak_lead) {
+            if !(*colon || lead || weak_lead || beside_day(t, i, i + len)) {
                 return None;
             }
             if t.is(i + 1, &UNIT_WORDS) {
@@ -1811,7 +1851,7 @@ fn int_time(
             return Some((clock(v, *m, Some(mer)), 5, 3));
         }
         let partish = part_before || part_after(t, i + 2).is_some();
-        if (lead || weak_lead || partish) && bare_number_ok(t, i + 2) {
+        if (lead || weak_lead || partish || beside_day(t, i, i + 2)) && bare_number_ok(t, i + 2) {
             return Some((clock(v, *m, None), if partish { 4 } else { 3 }, 2));
         }
         return None;
@@ -1819,12 +1859,8 @@ fn int_time(
     if !bare_number_ok(t, i + 1) {
         return None;
     }
-    // "tomorrow 10", "Tuesday 4", "3 tomorrow", "10 on Tuesday".
-    let day_word =
-        |w: &str| is_tomorrow(w) || w == "today" || w == "tonight" || weekday_of(w, true).is_some();
-    let beside_day = day_word(t.w(i - 1))
-        || day_word(t.w(i + 1))
-        || (t.is(i + 1, &["on", "this", "next"]) && weekday_of(t.w(i + 2), true).is_some());
+    // "tomorrow 10", "Tuesday 4", "3 tomorrow", "10 on Tuesday", "2 on the 25th".
+    let beside_day = beside_day(t, i, i + 1);
     if !(lead || weak_lead) {
         let ok = (1..=12).contains(&v) && digits <= 2;
         if ok && !spelled && beside_day {
@@ -1865,6 +1901,27 @@ fn int_time(
         .map(|c| (c, if lead { 3 } else { 1 }, 1))
 }
 
+/// A day named right beside a clock reading at `i..end`: "Tuesday 4", "tomorrow 10.30",
+/// "this afternoon, 3.45", "10 30 Wednesday", "10 on Tuesday", "2 on the 25th", "2 on November 25th".
+fn beside_day(t: &Toks, i: isize, end: isize) -> bool {
+    let day_word =
+        |w: &str| is_tomorrow(w) || w == "today" || w == "tonight" || weekday_of(w, true).is_some();
+    let ordinal = |k: isize| matches!(t.kind(k), Some(Kind::Ordinal { spelled: false, .. }));
+    // "This afternoon, 3.45", "Friday, 10.30": the day or part of day, a comma, the clock.
+    let said_before = t.punct(i - 1, ",") && {
+        let w = t.w(i - 2);
+        day_word(w) || part_of(w).is_some()
+    };
+    said_before
+        || day_word(t.w(i - 1))
+        || day_word(t.w(end))
+        || (t.is(end, &["on", "this", "next"]) && weekday_of(t.w(end + 1), true).is_some())
+        || (t.is(end, &["on"])
+            && ((t.is(end + 1, &["the"]) && ordinal(end + 2))
+                || ordinal(end + 1)
+                || month_of(t.w(end + 1)).is_some()))
+}
+
 /// A capitalised name after a number ("Berkeley 7", "1 Embarcadero Center", "5 Bon Air Rd").
 fn name_follows(t: &Toks, j: isize) -> bool {
     let Some(n) = t.get(j) else { return false };
@@ -1877,7 +1934,16 @@ fn name_follows(t: &Toks, j: isize) -> bool {
         && !is_tomorrow(&n.text)
         && n.text != "today"
         && !is_meridiem(&n.text)
+        && !ZONE_HINTS.contains(&n.text.as_str())
+        && !t.is(j + 1, &["time", "standard", "daylight"])
 }
+
+/// Time zone words after a clock ("at 2 Eastern", "4 GMT"): not a name. "London time" is
+/// caught by the "time" after it; `dialog::zone` reads which zone.
+const ZONE_HINTS: &[&str] = &[
+    "eastern", "central", "mountain", "pacific", "gmt", "utc", "bst", "est", "edt", "cst", "cdt",
+    "mst", "mdt", "pst", "pdt", "et", "ct", "pt", "cet", "ist", "wat",
+];
 
 /// What may follow a bare number for it to be a clock time: not a count ("2 people"),
 /// an address ("1 Embarcadero Center", "1, 4050 Dublin Blvd") or a longer number.

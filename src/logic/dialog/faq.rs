@@ -904,6 +904,30 @@ const PHRASES: &[(&[&str], &[&str])] = &[
     (&["roles", "open"], &["roles"]),
     (&["jobs", "open"], &["jobs"]),
     (&["where", "are", "you", "guys"], &["where", "located"]),
+    (&["whereabouts"], &["where"]),
+    // "What's the best way to get documents to you?" asks how.
+    (&["best", "way"], &["how"]),
+    (&["easiest", "way"], &["how"]),
+    // "taking on new people", "take on staff": hiring, never "taking on new clients".
+    (&["taking", "on", "new", "people"], &["hiring"]),
+    (&["taking", "on", "people"], &["hiring"]),
+    (&["taking", "on", "new", "staff"], &["hiring"]),
+    (&["taking", "on", "staff"], &["hiring"]),
+    (&["taking", "on", "anyone"], &["hiring"]),
+    (&["taking", "on", "new", "employees"], &["hiring"]),
+    (&["take", "on", "new", "people"], &["hire"]),
+    (&["take", "on", "people"], &["hire"]),
+    (&["take", "on", "staff"], &["hire"]),
+    // Sending a CV is applying, not sending documents: "Where would I send a CV?".
+    (&["send", "a", "cv"], &["apply"]),
+    (&["send", "my", "cv"], &["apply"]),
+    (&["send", "the", "cv"], &["apply"]),
+    (&["send", "a", "resume"], &["apply"]),
+    (&["send", "my", "resume"], &["apply"]),
+    (&["send", "the", "resume"], &["apply"]),
+    (&["send", "in", "a", "cv"], &["apply"]),
+    (&["send", "in", "my", "cv"], &["apply"]),
+    (&["send", "in", "my", "resume"], &["apply"]),
 ];
 
 /// Canonical word, then words callers use for it. Both sides of the match go through this
@@ -1249,7 +1273,7 @@ mod tests {
     #[test]
     fn heldout() {
         let faq = faq();
-        let floors = [(0, "development", 87, 1), (1, "held-out", 76, 0)];
+        let floors = [(0, "development", 88, 1), (1, "held-out", 78, 0)];
         for (half, name, floor, most_wrong) in floors {
             let t = tally(&faq, half);
             println!(
@@ -1272,6 +1296,28 @@ mod tests {
                 t.wrong
             );
         }
+    }
+
+    #[test]
+    fn callers_own_words_for_the_questions() {
+        let faq = faq();
+        for (heard, id) in [
+            ("Whereabouts is the office?", "address"),
+            ("Is the company taking on new people?", "jobs"),
+            ("Where would I send a CV?", "jobs"),
+            ("What's the best way to get documents to you?", "documents"),
+        ] {
+            assert_eq!(faq.answer(heard).map(|a| a.id), Some(id), "{heard}");
+        }
+        // Taking on clients is no hiring; sending the contract is still documents.
+        assert_ne!(
+            faq.answer("Is Alex taking on new clients?").map(|a| a.id),
+            Some("jobs")
+        );
+        assert_eq!(
+            faq.answer("Where do I send the contract?").map(|a| a.id),
+            Some("documents")
+        );
     }
 
     #[test]

@@ -1024,7 +1024,16 @@ impl Dialog {
                     self.stage = Stage::AnythingElse;
                     self.say_line(out, "keep_appointment", &[], Expect::Request);
                 }
-                YesNo::Unclear => self.miss(out, "confirm_again", Expect::YesNo),
+                YesNo::Unclear => {
+                    // The cancel's own question again, not the message's ("Is the message right?").
+                    let slot = self
+                        .target
+                        .as_ref()
+                        .map(|t| self.speak_slot(t.start, now))
+                        .unwrap_or_default();
+                    let vars = [("slot", slot.as_str())];
+                    self.miss_with(out, "confirm_cancel_again", &vars, Expect::YesNo);
+                }
             },
             Stage::OfferMessage => match yes_no(text) {
                 YesNo::Yes => {
@@ -2626,7 +2635,12 @@ impl Dialog {
                     self.stage = Stage::OfferHelp;
                     self.say_line(out, "not_understood_twice", &[], Expect::Free);
                 } else {
-                    self.say_line(out, "confirm_slot_again", &[("slot", &slot)], Expect::YesNo);
+                    let key = if self.goal == Goal::Move {
+                        "confirm_move_again"
+                    } else {
+                        "confirm_slot_again"
+                    };
+                    self.say_line(out, key, &[("slot", &slot)], Expect::YesNo);
                 }
             }
         }
@@ -2816,13 +2830,24 @@ impl Dialog {
     }
 
     fn miss(&mut self, out: &mut Vec<Action>, key: &str, expect: Expect) {
+        self.miss_with(out, key, &[], expect);
+    }
+
+    /// [`Self::miss`] with the line's placeholders filled.
+    fn miss_with(
+        &mut self,
+        out: &mut Vec<Action>,
+        key: &str,
+        vars: &[(&str, &str)],
+        expect: Expect,
+    ) {
         if self.retry.gives_up(self.stage) {
             self.retry.clear();
             self.goal = Goal::None;
             self.stage = Stage::OfferHelp;
             self.say_line(out, "not_understood_twice", &[], Expect::Free);
         } else {
-            self.say_line(out, key, &[], expect);
+            self.say_line(out, key, vars, expect);
         }
     }
 

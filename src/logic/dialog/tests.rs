@@ -933,9 +933,9 @@ fn a_misheard_day_is_asked_again_in_other_words_then_help_is_offered() {
 fn a_time_that_leads_back_to_the_same_choices_gives_way_to_help() {
     for [first, again, third] in [
         [
-            "2 on the 25th of November.",
-            "No, 2 on the 25th of November.",
-            "Like I said, 2 on the 25th of November.",
+            "The 25th of November, sometime.",
+            "No, the 25th of November.",
+            "Like I said, the 25th of November.",
         ],
         [
             "The 25th of November, 2 if you can.",
@@ -1095,6 +1095,56 @@ fn saying_no_keeps_the_appointment() {
             ("No, actually keep it.", "leave it as it is"),
         ]);
     assert!(!acts.iter().any(|a| matches!(a, Action::Cancel { .. })));
+}
+
+#[test]
+fn an_unclear_answer_to_the_cancel_asks_the_cancel_again() {
+    let (_, acts) = Call::from(Some("+16175550111"))
+        .booked(appt(
+            "a9",
+            "2026-11-30T11:00:00-05:00",
+            "Dana Kim",
+            "+16175550111",
+        ))
+        .play(&[
+            ("Cancel my appointment.", "Shall I cancel it"),
+            (
+                "Hmm, the thing is.",
+                "Shall I cancel your appointment on Monday, November 30th at 11 AM?",
+            ),
+            ("Yes.", "is cancelled"),
+        ]);
+    assert!(
+        !said(&acts).contains("Is the message right"),
+        "{}",
+        said(&acts)
+    );
+}
+
+#[test]
+fn an_unclear_answer_to_the_move_asks_the_move_again() {
+    let (_, acts) = Call::from(Some("+16175550111"))
+        .booked(appt(
+            "a7",
+            "2026-11-25T10:00:00-05:00",
+            "Dana Kim",
+            "+16175550111",
+        ))
+        .play(&[
+            (
+                "Can I move my meeting?",
+                "What day and time would you like instead",
+            ),
+            (
+                "Wednesday at 10 am.",
+                "I can move your appointment to Wednesday, November 25th at 10 AM",
+            ),
+            (
+                "Hmm, the thing is.",
+                "shall I move your appointment to Wednesday, November 25th at 10 AM?",
+            ),
+        ]);
+    assert!(!said(&acts).contains("shall I book"), "{}", said(&acts));
 }
 
 #[test]
