@@ -1152,7 +1152,7 @@ fn spelled_runs(answer: &str) -> Vec<SpelledRun> {
             k += 1;
             continue;
         }
-        // "B-R-E or N-A-N" … : letters whisper wrote as words, read by [`letter_words`].
+        // "M-A or C-U-S", "B-R-E then N-A-N": letters whisper wrote as words ([`letter_words`]).
         if let Some((letters, used)) = letter_words(&toks, k, &is_letters) {
             if run.is_empty() {
                 // "V-E-N-K-A-T. They are a M-A-N": the word goes on past whisper's full stop.
@@ -1176,11 +1176,8 @@ fn spelled_runs(answer: &str) -> Vec<SpelledRun> {
             k += used;
             continue;
         }
-        // "OKO and KWO", "it's in G U Y E N", "B-R-E then N-A-N": the letter N heard as a word.
-        if matches!(t.low.as_str(), "and" | "in" | "en" | "then")
-            && is_letters(k + 1)
-            && !t.ends_clause
-        {
+        // "OKO and KWO", "it's in G U Y E N": the letter N heard as a word.
+        if matches!(t.low.as_str(), "and" | "in" | "en") && is_letters(k + 1) && !t.ends_clause {
             if run.is_empty() {
                 said = last_word.take();
             }
@@ -1230,8 +1227,9 @@ fn spelled_runs(answer: &str) -> Vec<SpelledRun> {
 }
 
 /// Letters whisper wrote as words inside a spelling, at `toks[k]`: "or" between letters is R
-/// ("M-A or C-U-S", "KAT or ZYNA"), "they are" after or before letters is A, R ("P. They are
-/// K.", "V-E-N-K-A-T. They are a M-A-N"). The letters and how many tokens they take.
+/// ("M-A or C-U-S", "KAT or ZYNA"), "then" before letters is N ("B-R-E then N-A-N", "It's
+/// then I-A-M-H"), "they are" after or before letters is A, R ("P. They are K.",
+/// "V-E-N-K-A-T. They are a M-A-N"). The letters and how many tokens they take.
 fn letter_words(
     toks: &[Tok],
     k: usize,
@@ -1241,6 +1239,7 @@ fn letter_words(
     let before = k > 0 && is_letters(k - 1) && !toks[k - 1].ends_clause;
     match t.low.as_str() {
         "or" if before && is_letters(k + 1) && !t.ends_clause => Some(("r", 1)),
+        "then" if is_letters(k + 1) && !t.ends_clause => Some(("n", 1)),
         "they"
             if toks
                 .get(k + 1)
@@ -1787,6 +1786,11 @@ mod tests {
             ("Jean-Luc", "Jean-Luc J-E-A-N-L-U-C.", "Jean-Luc"),
             // Letters whisper wrote as words: "then" N, "or" R, "they are" A, R.
             ("Brandon", "Brandon B-R-E then N-A-N.", "Brennan"),
+            (
+                "Aoife",
+                "A-O-I-F-E. Brandon B.R.E. then N-A-N.",
+                "Aoife Brennan",
+            ),
             ("", "It's then I-A-M-H.", "Niamh"),
             (
                 "Marcus Webb",
