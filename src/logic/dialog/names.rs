@@ -1150,7 +1150,7 @@ fn spelled_runs(answer: &str) -> Vec<SpelledRun> {
         .collect();
     let plain: Vec<Option<String>> = toks.iter().map(|t| letters_of(t, false)).collect();
     let is_letters = |k: usize| plain.get(k).is_some_and(Option::is_some);
-    let mut runs = Vec::new();
+    let mut runs: Vec<SpelledRun> = Vec::new();
     let mut run = String::new();
     let mut said: Option<String> = None;
     let mut last_word: Option<String> = None;
@@ -1172,6 +1172,30 @@ fn spelled_runs(answer: &str) -> Vec<SpelledRun> {
         if t.low == "double" && is_letters(k + 1) {
             repeat = 2;
             k += 1;
+            continue;
+        }
+        // "M-A or C-U-S", "B-R-E then N-A-N": letters whisper wrote as words ([`letter_words`]).
+        if let Some((letters, used)) = letter_words(&toks, k, &is_letters) {
+            if run.is_empty() {
+                // "V-E-N-K-A-T. They are a M-A-N": the word goes on past whisper's full stop.
+                match runs.pop() {
+                    Some(r)
+                        if k > 0
+                            && letters_of(&toks[k - 1], true)
+                                .is_some_and(|l| r.letters.ends_with(&l)) =>
+                    {
+                        run = r.letters;
+                        said = r.said;
+                    }
+                    Some(r) => {
+                        runs.push(r);
+                        said = last_word.take();
+                    }
+                    None => said = last_word.take(),
+                }
+            }
+            run.push_str(letters);
+            k += used;
             continue;
         }
         // "OKO and KWO", "it's in G U Y E N": the letter N heard as a word.
@@ -1214,13 +1238,51 @@ fn spelled_runs(answer: &str) -> Vec<SpelledRun> {
             }
             None => {
                 end(&mut run, &mut said, &mut runs);
-                last_word = (starts_upper(t) && is_name_word(t)).then(|| t.word.clone());
+                last_word = (starts_upper(t) && is_name_word(t) && !letter_hybrid(&t.word))
+                    .then(|| t.word.clone());
                 k += 1;
             }
         }
     }
     end(&mut run, &mut said, &mut runs);
     runs
+}
+
+/// Letters whisper wrote as words inside a spelling, at `toks[k]`: "or" between letters is R
+/// ("M-A or C-U-S", "KAT or ZYNA"), "then" before letters is N ("B-R-E then N-A-N", "It's
+/// then I-A-M-H"), "they are" after or before letters is A, R ("P. They are K.",
+/// "V-E-N-K-A-T. They are a M-A-N"). The letters and how many tokens they take.
+fn letter_words(
+    toks: &[Tok],
+    k: usize,
+    is_letters: &dyn Fn(usize) -> bool,
+) -> Option<(&'static str, usize)> {
+    let t = toks.get(k)?;
+    let before = k > 0 && is_letters(k - 1) && !toks[k - 1].ends_clause;
+    match t.low.as_str() {
+        "or" if before && is_letters(k + 1) && !t.ends_clause => Some(("r", 1)),
+        "then" if is_letters(k + 1) && !t.ends_clause => Some(("n", 1)),
+        "they"
+            if toks
+                .get(k + 1)
+                .is_some_and(|n| n.low == "are" && !t.ends_clause)
+                && ((k > 0 && is_letters(k - 1)) || is_letters(k + 2)) =>
+        {
+            Some(("ar", 2))
+        }
+        _ => None,
+    }
+}
+
+/// Whether a word whisper wrote is half letters, half word ("A-Life" for "Aoife, A-O-I-F-E",
+/// "O-Kay"): a single letter joined by a hyphen to the rest. It is whisper hearing the
+/// spelling begin, not the name said, so it is no word said with the letters ("Ji-woo",
+/// "Al-Sayed", "Jean-Luc" are names: no part of them is one letter).
+fn letter_hybrid(word: &str) -> bool {
+    let parts: Vec<&str> = word.split('-').collect();
+    parts.len() >= 2
+        && parts.iter().any(|p| p.chars().count() == 1)
+        && parts.iter().any(|p| p.chars().count() > 1)
 }
 
 // ---- Sounding alike ----
@@ -1735,6 +1797,36 @@ mod tests {
             ),
             // One word spelled stays one word.
             ("Marcus Bell", "M-A-R-K-U-S.", "Markus Bell"),
+            // A word whisper wrote half as a letter ("A-Life") is the spelling beginning, not
+            // the name said: the letters are the name.
+            (
+                "",
+                "A-Life A-O-I-F-E. Brennan B-R-E-N-N-A-N.",
+                "Aoife Brennan",
+            ),
+            ("", "O-Kay O-K-A-Y.", "Okay"),
+            ("Jean-Luc", "Jean-Luc J-E-A-N-L-U-C.", "Jean-Luc"),
+            // Letters whisper wrote as words: "then" N, "or" R, "they are" A, R.
+            ("Brandon", "Brandon B-R-E then N-A-N.", "Brennan"),
+            (
+                "Aoife",
+                "A-O-I-F-E. Brandon B.R.E. then N-A-N.",
+                "Aoife Brennan",
+            ),
+            ("", "It's then I-A-M-H.", "Niamh"),
+            (
+                "Marcus Webb",
+                "It's M-A or C-U-S. It's W-E-B-B.",
+                "Marcus Webb",
+            ),
+            ("", "It's KAT or ZYNA.", "Katrzyna"),
+            ("Jiwoo", "It's JIWOO. It's P. They are K.", "Jiwoo Park"),
+            (
+                "Arjun Bank",
+                "It's the RJ UN. It's V-E-N-K-A-T. They are a M-A-N.",
+                "Arjun Venkataraman",
+            ),
+            ("", "P, they are K.", "Park"),
         ] {
             let got = respelled(heard, answer).unwrap_or_default();
             assert_eq!(got, expect, "{heard:?} spelled {answer:?}");

@@ -111,7 +111,9 @@ pub fn extract_phone(text: &str) -> Option<String> {
             return Some(n);
         }
     }
-    phone_of(&spoken_digits(text)).or_else(|| one_too_many(text))
+    phone_of(&spoken_digits(text))
+        .or_else(|| one_too_many(text))
+        .or_else(|| zero_lost(text))
 }
 
 fn phone_of(d: &str) -> Option<String> {
@@ -142,6 +144,27 @@ fn one_too_many(text: &str) -> Option<String> {
                 && mid.bytes().all(|b| b == mid.as_bytes()[0]) =>
         {
             Some(format!("+1{area}{}{line}", &mid[1..]))
+        }
+        _ => None,
+    }
+}
+
+/// Whisper writes a line number that begins with zero as a number ("oh one two seven" →
+/// "127"): written groups of 3, 3 and 3 digits, and no other digit, are a North American number
+/// whose last group lost its leading zero ("212, 555, 127"). Read back before it is kept, as
+/// every number is, so a caller whose other digit was lost says so.
+fn zero_lost(text: &str) -> Option<String> {
+    let groups: Vec<&str> = text
+        .split(|c: char| !c.is_ascii_digit())
+        .filter(|g| !g.is_empty())
+        .collect();
+    match groups.as_slice() {
+        [area, mid, line]
+            if [area, mid, line].iter().all(|g| g.len() == 3)
+                && spoken_digits(text).len() == 9
+                && !area.starts_with(['0', '1']) =>
+        {
+            Some(format!("+1{area}{mid}0{line}"))
         }
         _ => None,
     }
@@ -1170,8 +1193,16 @@ mod tests {
             ),
             ("I want to talk to Alex", None),
             ("call me back", None),
-            // Whisper dropped the zero of "oh one one oh": a digit short, asked again.
-            ("It's area code 857, then 555 110.", None),
+            // Whisper wrote "oh one one oh" as the number 110: the zero put back (the number
+            // is read back before it is kept).
+            ("It's area code 857, then 555 110.", Some("+18575550110")),
+            ("You can reach me at 212, 555, 127.", Some("+12125550127")),
+            ("No, please call me on 212, 555-127.", Some("+12125550127")),
+            ("617-555-012", Some("+16175550012")),
+            // Digits lost elsewhere, or not three groups of three: asked again.
+            ("212-550127.", None),
+            ("617 55501.", None),
+            ("212 555 12", None),
             ("555 0110", Some("5550110")),
             // A digit said three times written four times.
             ("415-5555 0191.", Some("+14155550191")),
