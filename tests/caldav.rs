@@ -93,12 +93,30 @@ impl Radicale {
             if let Ok(Some(status)) = self.child.try_wait() {
                 panic!("radicale exited at startup: {status}");
             }
-            if std::net::TcpStream::connect(("127.0.0.1", self.port)).is_ok() {
+            if self.answers_http() {
                 return;
             }
             std::thread::sleep(Duration::from_millis(100));
         }
         panic!("radicale did not answer on port {} within 60 s", self.port);
+    }
+
+    /// Whether the server answers an HTTP request (a listening socket alone is not enough: on
+    /// a loaded machine the first request after it opened was once reset).
+    fn answers_http(&self) -> bool {
+        use std::io::{Read, Write};
+        let Ok(mut stream) = std::net::TcpStream::connect(("127.0.0.1", self.port)) else {
+            return false;
+        };
+        let _ = stream.set_read_timeout(Some(Duration::from_secs(5)));
+        if stream
+            .write_all(b"OPTIONS / HTTP/1.0\r\nHost: 127.0.0.1\r\n\r\n")
+            .is_err()
+        {
+            return false;
+        }
+        let mut head = [0u8; 5];
+        stream.read_exact(&mut head).is_ok() && &head == b"HTTP/"
     }
 
     fn calendar_url(&self) -> String {

@@ -128,14 +128,18 @@ fn phone_of(d: &str) -> Option<String> {
     }
 }
 
+/// The runs of digits written in `text`, in order ("415-555 0191" → 415, 555, 0191).
+fn digit_groups(text: &str) -> Vec<&str> {
+    text.split(|c: char| !c.is_ascii_digit())
+        .filter(|g| !g.is_empty())
+        .collect()
+}
+
 /// Whisper writes a digit said three times four times ("415-5555 0191"): written groups of
 /// 3, 4 and 4 digits whose middle group is one digit repeated are a North American number with
 /// that slip (the number is read back before it is kept).
 fn one_too_many(text: &str) -> Option<String> {
-    let groups: Vec<&str> = text
-        .split(|c: char| !c.is_ascii_digit())
-        .filter(|g| !g.is_empty())
-        .collect();
+    let groups = digit_groups(text);
     match groups.as_slice() {
         [area, mid, line]
             if area.len() == 3
@@ -154,10 +158,7 @@ fn one_too_many(text: &str) -> Option<String> {
 /// whose last group lost its leading zero ("212, 555, 127"). Read back before it is kept, as
 /// every number is, so a caller whose other digit was lost says so.
 fn zero_lost(text: &str) -> Option<String> {
-    let groups: Vec<&str> = text
-        .split(|c: char| !c.is_ascii_digit())
-        .filter(|g| !g.is_empty())
-        .collect();
+    let groups = digit_groups(text);
     match groups.as_slice() {
         [area, mid, line]
             if [area, mid, line].iter().all(|g| g.len() == 3)
