@@ -130,40 +130,21 @@ fn the_heldout_phrasebook_shares_no_opening_with_the_corpus() {
     }
 }
 
-/// No line of the second held-out phrasebook opens a call the way the generator or the first
-/// held-out phrasebook does (any of their seeds' openings), and every caller says only lines it
-/// enumerates.
-#[test]
-fn the_second_heldout_phrasebook_shares_no_opening_with_the_others() {
-    let p = persona();
-    let mut others: std::collections::HashSet<String> = corpus_of(&p)
-        .iter()
-        .map(|s| s.lines.opening.clone())
-        .collect();
-    let first = corpus::heldout(
-        &p,
-        corpus_now(),
-        corpus::HELDOUT_SEED,
-        corpus::HELDOUT_CALLS,
-    );
-    others.extend(first.iter().map(|s| s.lines.opening.clone()));
-    let second = corpus::heldout2(
-        &p,
-        corpus_now(),
-        corpus::HELDOUT2_SEED,
-        corpus::HELDOUT2_CALLS,
-    );
-    assert_eq!(second.len(), corpus::HELDOUT2_CALLS);
-    for s in &second {
+/// No call of `new` opens the way any of `others` does, and every caller of `new` says only
+/// lines its fact sheet enumerates.
+fn opens_apart_and_says_only_its_lines(p: &Arc<Persona>, others: &[FactSheet], new: &[FactSheet]) {
+    let openings: std::collections::HashSet<&String> =
+        others.iter().map(|s| &s.lines.opening).collect();
+    for s in new {
         assert!(
-            !others.contains(&s.lines.opening),
+            !openings.contains(&s.lines.opening),
             "{}: {}",
             s.id,
             s.lines.opening
         );
     }
-    let report = corpus::run(&p, &second, &Heard::none(), corpus_now());
-    for (call, sheet) in report.calls.iter().zip(&second) {
+    let report = corpus::run(p, new, &Heard::none(), corpus_now());
+    for (call, sheet) in report.calls.iter().zip(new) {
         let known = sheet.utterances();
         for (who, text) in &call.transcript.lines {
             if who == "caller" && text != "<hangup>" {
@@ -177,29 +158,42 @@ fn the_second_heldout_phrasebook_shares_no_opening_with_the_others() {
     }
 }
 
+/// The generator's calls and the first two held-out phrasebooks'.
+fn corpus_and_first_phrasebooks(p: &Persona) -> (Vec<FactSheet>, Vec<FactSheet>) {
+    let mut others = corpus_of(p);
+    others.extend(corpus::heldout(
+        p,
+        corpus_now(),
+        corpus::HELDOUT_SEED,
+        corpus::HELDOUT_CALLS,
+    ));
+    let second = corpus::heldout2(
+        p,
+        corpus_now(),
+        corpus::HELDOUT2_SEED,
+        corpus::HELDOUT2_CALLS,
+    );
+    (others, second)
+}
+
+/// No line of the second held-out phrasebook opens a call the way the generator or the first
+/// held-out phrasebook does (any of their seeds' openings), and every caller says only lines it
+/// enumerates.
+#[test]
+fn the_second_heldout_phrasebook_shares_no_opening_with_the_others() {
+    let p = persona();
+    let (others, second) = corpus_and_first_phrasebooks(&p);
+    assert_eq!(second.len(), corpus::HELDOUT2_CALLS);
+    opens_apart_and_says_only_its_lines(&p, &others, &second);
+}
+
 /// No line of the third held-out phrasebook opens a call the way the generator or either
 /// earlier held-out phrasebook does, and every caller says only lines it enumerates.
 #[test]
 fn the_third_heldout_phrasebook_shares_no_opening_with_the_others() {
     let p = persona();
-    let mut others: std::collections::HashSet<String> = corpus_of(&p)
-        .iter()
-        .map(|s| s.lines.opening.clone())
-        .collect();
-    let first = corpus::heldout(
-        &p,
-        corpus_now(),
-        corpus::HELDOUT_SEED,
-        corpus::HELDOUT_CALLS,
-    );
-    others.extend(first.iter().map(|s| s.lines.opening.clone()));
-    let second = corpus::heldout2(
-        &p,
-        corpus_now(),
-        corpus::HELDOUT2_SEED,
-        corpus::HELDOUT2_CALLS,
-    );
-    others.extend(second.iter().map(|s| s.lines.opening.clone()));
+    let (mut others, second) = corpus_and_first_phrasebooks(&p);
+    others.extend(second);
     let third = corpus::heldout3(
         &p,
         corpus_now(),
@@ -207,27 +201,7 @@ fn the_third_heldout_phrasebook_shares_no_opening_with_the_others() {
         corpus::HELDOUT3_CALLS,
     );
     assert!(third.len() >= 80, "at least 80 calls");
-    for s in &third {
-        assert!(
-            !others.contains(&s.lines.opening),
-            "{}: {}",
-            s.id,
-            s.lines.opening
-        );
-    }
-    let report = corpus::run(&p, &third, &Heard::none(), corpus_now());
-    for (call, sheet) in report.calls.iter().zip(&third) {
-        let known = sheet.utterances();
-        for (who, text) in &call.transcript.lines {
-            if who == "caller" && text != "<hangup>" {
-                assert!(
-                    known.contains(text),
-                    "{}: {text:?} not in utterances()",
-                    sheet.id
-                );
-            }
-        }
-    }
+    opens_apart_and_says_only_its_lines(&p, &others, &third);
 }
 
 #[test]
