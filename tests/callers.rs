@@ -543,6 +543,56 @@ fn the_caller_checks_a_number_digit_by_digit() {
 }
 
 #[test]
+fn the_caller_checks_a_spelling_read_back_and_spells_with_words_when_asked() {
+    let mut c = london_caller();
+    let sheet = c.sheet().clone();
+    let l = &sheet.lines;
+    let letters = |name: &str| {
+        name.split_whitespace()
+            .map(|w| {
+                w.chars()
+                    .filter(char::is_ascii_alphabetic)
+                    .map(|c| c.to_ascii_uppercase().to_string())
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            })
+            .collect::<Vec<_>>()
+            .join(", then ")
+    };
+    let right = letters(&sheet.name);
+    assert_eq!(
+        c.reply(&format!(
+            "Let me check the spelling: {right}. Is that right?"
+        )),
+        Reply::Say(l.yes.clone())
+    );
+    // One letter off is a no.
+    let mut wrong = right.clone();
+    wrong.pop();
+    wrong.push('Q');
+    assert_eq!(
+        c.reply(&format!(
+            "Let me check the spelling: {wrong}. Is that right?"
+        )),
+        Reply::Say(l.no.clone())
+    );
+    let words = sheet.spelling_words();
+    assert_eq!(
+        c.reply("Sorry about that. Could you spell it once more, with a word for each letter, like A as in apple?"),
+        Reply::Say(words.clone())
+    );
+    // Every letter of the name, with a word starting with it, and the word said in advance.
+    let initials: String = words
+        .split([',', '.'])
+        .filter_map(|piece| piece.split_whitespace().last())
+        .filter_map(|w| w.chars().next())
+        .map(|c| c.to_ascii_uppercase())
+        .collect();
+    assert_eq!(initials, right.replace(", then ", "").replace(", ", ""));
+    assert!(sheet.utterances().contains(&words));
+}
+
+#[test]
 fn the_caller_refuses_a_read_back_with_the_wrong_message_or_name() {
     let mut c = london_caller();
     let sheet = c.sheet().clone();

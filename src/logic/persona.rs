@@ -193,6 +193,8 @@ pub const REQUIRED_LINES: &[&str] = &[
     "ask_time_on",
     "confirm_cancel_again",
     "confirm_move_again",
+    "confirm_spelling",
+    "ask_spelling_words",
 ];
 
 /// A loaded, validated persona.

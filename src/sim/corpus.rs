@@ -303,6 +303,69 @@ pub struct FactSheet {
 }
 
 impl FactSheet {
+    /// The whole name spelled with a word for each letter, as callers spell when a spelling
+    /// was misheard and a word for each letter is asked for: "N as in Nancy, G as in George, O
+    /// as in Oscar, …, and the last name is A as in apple, …". Any phrasebook's caller says it
+    /// the same way; the words and "as in" or "for" vary with the caller.
+    pub fn spelling_words(&self) -> String {
+        const WORDS: [&[&str]; 26] = [
+            &["apple", "Alpha", "Adam"],
+            &["boy", "Bravo", "Bob"],
+            &["cat", "Charlie"],
+            &["dog", "David", "Delta"],
+            &["Edward", "Echo", "Emma"],
+            &["Frank", "Foxtrot"],
+            &["George", "Golf"],
+            &["Harry", "Hotel"],
+            &["India", "ice"],
+            &["John", "Juliet"],
+            &["kite", "Kilo"],
+            &["Larry", "Lima", "lemon"],
+            &["Mary", "Mike"],
+            &["Nancy", "November"],
+            &["orange", "Oscar"],
+            &["Peter", "Papa"],
+            &["queen", "Quebec"],
+            &["Robert", "Romeo"],
+            &["Sam", "Sierra", "sugar"],
+            &["Tom", "Tango"],
+            &["umbrella", "Uniform"],
+            &["Victor", "violin"],
+            &["William", "Whiskey"],
+            &["x-ray"],
+            &["yellow", "Yankee"],
+            &["zebra", "Zulu"],
+        ];
+        let seed: usize = self.id.bytes().map(usize::from).sum();
+        let lead = if seed % 3 == 2 { "for" } else { "as in" };
+        let words: Vec<String> = self
+            .name
+            .split_whitespace()
+            .enumerate()
+            .map(|(w, word)| {
+                let letters: Vec<String> = word
+                    .chars()
+                    .filter(char::is_ascii_alphabetic)
+                    .enumerate()
+                    .map(|(k, c)| {
+                        let c = c.to_ascii_uppercase();
+                        let choices = WORDS[usize::from(c as u8 - b'A')];
+                        format!("{c} {lead} {}", choices[(seed + w + k) % choices.len()])
+                    })
+                    .collect();
+                letters.join(", ")
+            })
+            .collect();
+        match words.as_slice() {
+            [] => String::new(),
+            [one] => format!("{one}."),
+            [first @ .., last] => format!(
+                "{}, and the last name is {last}.",
+                first.join(", and then ")
+            ),
+        }
+    }
+
     /// Every utterance this caller can say, each once.
     pub fn utterances(&self) -> Vec<String> {
         let l = &self.lines;
@@ -338,6 +401,7 @@ impl FactSheet {
         );
         all.extend(l.change_mind.iter().cloned());
         all.extend(l.aside.iter().map(|a| a.say.clone()));
+        all.push(self.spelling_words());
         let mut seen = std::collections::HashSet::new();
         all.retain(|u| !u.is_empty() && seen.insert(u.clone()));
         all

@@ -2508,19 +2508,21 @@ fn a_new_caller_spells_the_name_on_a_message_and_the_spelling_is_kept() {
         );
         d
     };
-    for (spelling, want) in [
+    // Whether the letters are read back: unless each word spelled was also said so.
+    for (spelling, want, checked) in [
         (
             "Deepa, D. E. E. P. A. Krishnan, K. R. I. S. H. N. A. N.",
             "Deepa Krishnan",
+            false,
         ),
         // Whisper's capitals for both words, one of them misheard as the name was.
-        ("DEEPA. KRISHNAN.", "Deepa Krishnan"),
-        ("Krishnan, K. R. I. S. H. N. A. N.", "Deepa Krishnan"),
-        ("It's K-R-I-S-H-N-A-N.", "Deepa Krishnan"),
+        ("DEEPA. KRISHNAN.", "Deepa Krishnan", true),
+        ("Krishnan, K. R. I. S. H. N. A. N.", "Deepa Krishnan", false),
+        ("It's K-R-I-S-H-N-A-N.", "Deepa Krishnan", true),
         // Letters whisper ran together in capitals.
-        ("KRISHNAN.", "Deepa Krishnan"),
+        ("KRISHNAN.", "Deepa Krishnan", true),
         // Nothing spelled: the name stays as heard, and the call goes on.
-        ("It's just as it sounds.", "Deepa Christian"),
+        ("It's just as it sounds.", "Deepa Christian", false),
     ] {
         let mut d = message_call(Some("+16175550111"));
         let acts = d.handle(Event::Heard("Deepa Christian.".into()), now);
@@ -2537,7 +2539,11 @@ fn a_new_caller_spells_the_name_on_a_message_and_the_spelling_is_kept() {
             )),
             "{acts:?}"
         );
-        let next = said(&d.handle(Event::Heard(spelling.into()), now));
+        let mut next = said(&d.handle(Event::Heard(spelling.into()), now));
+        if checked {
+            assert!(next.contains("check the spelling"), "{spelling}: {next}");
+            next = said(&d.handle(Event::Heard("Yes, that's right.".into()), now));
+        }
         assert!(next.contains("best number"), "{spelling}: {next}");
         assert_eq!(d.caller().name.as_deref(), Some(want), "{spelling}");
     }
@@ -3080,14 +3086,19 @@ fn an_answer_to_another_question_is_kept_where_it_belongs() {
         ]);
         assert!(d.caller().purpose.is_some(), "{topic}");
     }
-    // Words whisper made of letters it missed are no topic.
-    for garbled in ["Boylaryn. Oh, why?", "Brennan, we are even an AN."] {
-        Call::from(Some("+16175550111")).spelling_names().play(&[
-            ("I'd like to book a meeting with Alex.", "your name"),
-            ("Dana Kim.", "spell"),
-            (garbled, "meet with Alex about"),
-        ]);
-    }
+    // Words whisper made of letters it missed are no topic (those it took for letters are
+    // read back first).
+    Call::from(Some("+16175550111")).spelling_names().play(&[
+        ("I'd like to book a meeting with Alex.", "your name"),
+        ("Dana Kim.", "spell"),
+        ("Boylaryn. Oh, why?", "meet with Alex about"),
+    ]);
+    Call::from(Some("+16175550111")).spelling_names().play(&[
+        ("I'd like to book a meeting with Alex.", "your name"),
+        ("Dana Kim.", "spell"),
+        ("Brennan, we are even an AN.", "check the spelling"),
+        ("Yes.", "meet with Alex about"),
+    ]);
 }
 
 #[test]
@@ -3311,4 +3322,89 @@ fn a_place_in_the_company_is_no_time_zone() {
         )],
     );
     assert!(said(&acts).contains("for you"), "{}", said(&acts));
+}
+
+/// Letters that do not simply agree with the name heard are read back; a yes keeps them, a no
+/// asks for a word for each letter, and the words' first letters are the name however whisper
+/// wrote the letter names before them.
+#[test]
+fn a_spelling_unlike_the_name_heard_is_read_back_and_a_no_asks_for_a_word_for_each_letter() {
+    let opening = "Hi, I'd like to leave a message for Alex. This is Jamie Oceano.";
+    let with_words = [
+        "J as in John, A as in apple, M as in Mary, I as in India, E as in Edward, and the last \
+         name is O as in orange, T as in Tom, I as in ice, E as in egg, N as in Nancy, O as in \
+         Oscar.",
+        // Letter names misheard: the words decide.
+        "Jay as in John, A as in apple, and as in Mary, I as in India, D as in Edward. Last name, \
+         oh as in orange, B as in Tom, eye as in ice, E as in egg, and as in Nancy, O as in Oscar.",
+        "J for Juliet, A for Alpha, M for Mike, I for India, E for Echo, then O for Oscar, T for \
+         Tango, I for India, E for Echo, N for November, O for Oscar.",
+        "Juliet, Alpha, Mike, India, Echo. Surname: Oscar, Tango, India, Echo, November, Oscar.",
+    ];
+    for words in with_words {
+        let (d, _) = Call::from(None).spelling_names().play(&[
+            (opening, "spell your name"),
+            (
+                "J-A-M-I-E, O-T-I-N-O.",
+                "check the spelling: J, A, M, I, E, then O, T, I, N, O. Is that right?",
+            ),
+            ("No, that's not right.", "a word for each letter"),
+            (words, "best number"),
+        ]);
+        assert_eq!(d.caller().name.as_deref(), Some("Jamie Otieno"), "{words}");
+    }
+    // A yes keeps the letters; letters given again at the check replace them; anything else
+    // goes on with the name as spelled.
+    for (answer, name) in [
+        ("Yes, that's right.", "Jamie Otino"),
+        ("No, it's O-T-I-E-N-O.", "Jamie Otieno"),
+        (
+            "No, O as in orange, T as in Tom, I as in ice, E as in egg, N as in Nancy, O as in \
+             Oscar.",
+            "Jamie Otieno",
+        ),
+        ("My number is 617 555 0142.", "Jamie Otino"),
+    ] {
+        let (d, _) = Call::from(None).spelling_names().play(&[
+            (opening, "spell your name"),
+            ("J-A-M-I-E, O-T-I-N-O.", "check the spelling"),
+            (answer, ""),
+        ]);
+        assert_eq!(d.caller().name.as_deref(), Some(name), "{answer}");
+        assert_ne!(d.stage, Stage::ConfirmSpelling, "{answer}");
+        assert_ne!(d.stage, Stage::SpellWithWords, "{answer}");
+    }
+}
+
+/// A spelling that is the name heard, whole or its last word, needs no checking, and a caller
+/// who spells with words unasked is taken at their words.
+#[test]
+fn a_spelling_that_agrees_with_the_name_heard_or_uses_words_is_not_read_back() {
+    for (heard, spelling, name) in [
+        (
+            "This is Sarah Miller.",
+            "S-A-R-A-H, M-I-L-L-E-R.",
+            "Sarah Miller",
+        ),
+        (
+            "This is Sarah Miller.",
+            "Miller, M. I. L. L. E. R.",
+            "Sarah Miller",
+        ),
+        (
+            "This is Jamie Oceano.",
+            "O as in orange, T as in Tom, I as in ice, E as in egg, N as in Nancy, O as in Oscar.",
+            "Jamie Otieno",
+        ),
+    ] {
+        let (d, acts) = Call::from(None).spelling_names().play(&[
+            (
+                &format!("Hi, I'd like to leave a message for Alex. {heard}"),
+                "spell your name",
+            ),
+            (spelling, "best number"),
+        ]);
+        assert_eq!(d.caller().name.as_deref(), Some(name), "{spelling}");
+        assert!(!said(&acts).contains("check the spelling"), "{spelling}");
+    }
 }
