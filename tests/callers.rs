@@ -60,8 +60,9 @@ const OVERALL_FLOOR: f64 = 99.0;
 /// `tests/data/callers/heard.jsonl` put through the caller's voice, the line and whisper
 /// (`examples/hear_callers.rs`), measured on 2026-12-06 (57.2%, 103 of 180), 59.4% (107) on
 /// 2026-12-07 when letters whisper writes as words were read and a line number's lost leading
-/// zero put back. The bar is 95.
-const HEARD_FLOOR: f64 = 59.0;
+/// zero put back, 63.3% (114) when names a careful listener recovers from whisper's words
+/// were recovered. The bar is 95.
+const HEARD_FLOOR: f64 = 63.0;
 
 /// Seeds the dialog was not tuned on, and the overall floor each must keep (percent), typed.
 const HELD_OUT: &[(u64, f64)] = &[(CORPUS_SEED + 1, 97.0), (7, 98.0), (2026, 99.0)];
@@ -249,8 +250,9 @@ fn the_corpus_as_whisper_hears_it_holds_its_floor() {
 /// (`names::extract_name`), and after the caller spells their name when asked
 /// (`names::respelled` of the heard spelling), how many callers the executive would know by
 /// the name written (`corpus::name_matches`). Measured on 2026-12-03; 97 after spelling on
-/// 2026-12-07 (87 before "then", "or", "they are" and "A-Life" were read in spellings).
-const HEARD_NAME_FLOORS: (usize, usize) = (37, 97);
+/// 2026-12-07 (87 before "then", "or", "they are" and "A-Life" were read in spellings; 106
+/// once clean spellings, whisper's letter groups and the word heard twice were weighed).
+const HEARD_NAME_FLOORS: (usize, usize) = (37, 106);
 
 #[test]
 fn names_as_whisper_hears_them_hold_their_floors() {

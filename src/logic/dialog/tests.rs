@@ -2553,6 +2553,74 @@ fn a_new_caller_spells_the_name_on_a_message_and_the_spelling_is_kept() {
     assert!(!next.contains("spell"), "{next}");
 }
 
+/// A careful listener's name from whisper's words: a clean spelling over a word made of the
+/// name, whisper's commas and capitals read as it groups letters, the word heard twice over
+/// letters lost, an E-set first letter as the word heard begins, letters no name is written
+/// with left for the word heard. The name kept is the one recovered, and the call goes on.
+#[test]
+fn a_spelled_name_is_recovered_from_what_whisper_heard() {
+    let mut persona = default_persona();
+    persona.spell_names = true;
+    let persona = Arc::new(persona);
+    let now = Utc::now();
+    for (name, spelling, want) in [
+        (
+            "Chengdu Akon Quo from Granite Peak Advisors.",
+            "Chengdu, CHI, NEDU. Aconquo, OKO and KWO.",
+            "Chinedu Okonkwo",
+        ),
+        (
+            "My name is Olegandro Ruiz.",
+            "It's a LEJ-A-N-D-R-O. It's our U-I-Z.",
+            "Alejandro Ruiz",
+        ),
+        (
+            "This is all the way soon, back here.",
+            "All the way soon, OLSUWA-SE UN, BAK-ARE.",
+            "Olsuwaseun Bakare",
+        ),
+        ("It's white chin.", "Y W E I CHEN C H E", "Wei Chen"),
+        (
+            "It's Taylor Mentor.",
+            "Taylor C.Y.L.O.A., M.E.M.E.N.S.A.",
+            "Taylor Mensa",
+        ),
+        (
+            "It's Cormac Bion.",
+            "The C-O-R-M-S-P, the C-Y-R-N-E.",
+            "Cormac Byrne",
+        ),
+        (
+            "Jamie Oceano.",
+            "It's JAMIE. It's OT by ENO.",
+            "Jamie Otieno",
+        ),
+        (
+            "My name is Alex Noicki.",
+            "It's the LEDX. It's in OWIC, KI.",
+            "Alex Nowicki",
+        ),
+    ] {
+        let mut d = Dialog::new(persona.clone());
+        d.handle(
+            Event::CallStarted {
+                caller_number: Some("+16175550111".into()),
+                calendar: vec![],
+            },
+            now,
+        );
+        d.handle(
+            Event::Heard("I'd like to leave a message for Alex.".into()),
+            now,
+        );
+        let asked = said(&d.handle(Event::Heard(name.into()), now));
+        assert!(asked.contains("spell your name"), "{name}: {asked}");
+        let next = said(&d.handle(Event::Heard(spelling.into()), now));
+        assert!(next.contains("best number"), "{spelling}: {next}");
+        assert_eq!(d.caller().name.as_deref(), Some(want), "{spelling}");
+    }
+}
+
 #[test]
 fn not_being_able_to_make_a_meeting_is_a_cancel_however_the_sentences_fall() {
     for opening in [
