@@ -27,7 +27,9 @@
 //! - "not this coming Monday but the one after" (or "…, the following one") is a week after
 //!   that Monday; what follows "but" is not negated ("not Tuesday but Wednesday");
 //! - a learner's "10 and half", "2 and a half in the afternoon" is 10:30, 2:30 (never before a
-//!   unit: "2 and a half hours").
+//!   unit: "2 and a half hours"); "10 sharp", "2 on the dot" is that hour;
+//! - of two times, the first is meant, unless the caller takes it back between them ("11:30,
+//!   no, hang on, scratch that, 2:30", "at 3, I mean 4").
 
 use chrono::{Datelike, Duration, NaiveDate, NaiveDateTime, NaiveTime, Timelike, Weekday};
 
@@ -626,8 +628,18 @@ fn pick<T: Copy>(t: &Toks, cands: Vec<Cand<T>>, last: bool) -> Option<Cand<T>> {
         let better = match best {
             None => true,
             Some(b) => {
-                let alternative = (b.end + 1..c.start).any(|k| t.is(k as isize, &["or"]));
-                c.score > b.score || (last && c.score == b.score && !alternative)
+                let between = b.end + 1..c.start;
+                let alternative = between.clone().any(|k| t.is(k as isize, &["or"]));
+                // "11:30, no, hang on, scratch that, 2:30": a time taken back for another.
+                let repaired = between.clone().any(|k| {
+                    let k = k as isize;
+                    t.is(k, &["scratch", "scrap", "meant", "correction", "rather"])
+                        || (t.is(k, &["no"]) && !t.is(k + 1, &["later", "earlier", "more", "less"]))
+                        || (t.is(k, &["i"]) && t.is(k + 1, &["mean"]))
+                });
+                c.score > b.score
+                    || (last && c.score == b.score && !alternative)
+                    || (!last && repaired && c.score + 1 >= b.score && c.score > 0)
             }
         };
         if better {
@@ -1819,6 +1831,14 @@ fn int_time(
         }
         return None;
     }
+    // "10 sharp", "2 on the dot", "3 o'clock sharp": an hour said as a clock time.
+    let sharp_at = i + 1 + isize::from(t.is(i + 1, &["oclock"]));
+    let sharp = t.is(sharp_at, &["sharp"])
+        || (t.is(sharp_at, &["on"]) && t.is(sharp_at + 1, &["the"]) && t.is(sharp_at + 2, &["dot"]));
+    if sharp && (1..=12).contains(&v) && hhmm.is_none() {
+        let len = if t.is(sharp_at, &["sharp"]) { sharp_at + 1 } else { sharp_at + 3 } - i;
+        return Some((clock(v, 0, None), 4, len));
+    }
     // "12 noon".
     if v == 12 && t.is(i + 1, &["noon"]) {
         return Some((
@@ -2180,6 +2200,20 @@ mod tests {
             ("No, I say Wednesday 6 March, at 16.30.", "2019-03-06 16:30"),
             ("I take the 16:30.", "- 16:30"),
             ("14:00, this week Thursday", "2019-03-07 14:00"),
+            // "10 sharp", "2 on the dot".
+            ("Tuesday, uh, 10 sharp.", "2019-03-05 10:00 ~"),
+            ("Thursday the 7th, 2 on the dot", "2019-03-07 14:00 ~"),
+            ("3 o'clock sharp on Monday", "2019-03-04 15:00 ~"),
+            // A time taken back for another: the later one.
+            (
+                "March 7, let's see, 11:30 a.m.... no, hang on, scratch that, March 6, let's see, 2:30 p.m.",
+                "2019-03-06 14:30",
+            ),
+            ("Thursday at a quarter to 2, uh, no, sorry, 2 on the dot", "2019-03-07 14:00 ~"),
+            ("at 3 pm, I mean 4 pm, on Monday", "2019-03-04 16:00"),
+            // Alternatives and ranges keep the first.
+            ("Monday at 3 or 4", "2019-03-04 15:00 ~"),
+            ("Monday from 2 to 4", "2019-03-04 14:00 ~"),
         ]);
     }
 

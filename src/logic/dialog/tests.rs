@@ -3446,6 +3446,7 @@ fn requests_in_a_learners_grammar() {
         "Alex is free 9 December, at 15.30? I want meet. I am Wei Chen. For call back, use this number, please.",
         "Is possible to meet Alex? I want meet on Thursday the 26th at 14:30.",
         "I wish to meet Alex on Thursday the 26th at 2:30pm. For callback, this number is fine.",
+        "Thursday the 26th, at two o'clock in the afternoon. That is when I should like to meet Alex, regarding the audit findings. You may return my call on this line.",
     ] {
         let (_, acts) = check(Some("+13125550140"), &[(opening, "")]);
         let reply = said(&acts);

@@ -839,6 +839,9 @@ fn without_callback(w: &str) -> String {
         "for calling back",
         "call back on",
         "call me back on this",
+        // "You may return my call on this line."
+        "return my call on",
+        "return my call at",
     ] {
         out = out.replace(&format!(" {lead} "), " ");
     }
