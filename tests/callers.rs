@@ -205,6 +205,29 @@ fn the_third_heldout_phrasebook_shares_no_opening_with_the_others() {
     opens_apart_and_says_only_its_lines(&p, &others, &third);
 }
 
+/// No line of the fourth held-out phrasebook opens a call the way the generator or any earlier
+/// held-out phrasebook does, and every caller says only lines it enumerates.
+#[test]
+fn the_fourth_heldout_phrasebook_shares_no_opening_with_the_others() {
+    let p = persona();
+    let (mut others, second) = corpus_and_first_phrasebooks(&p);
+    others.extend(second);
+    others.extend(corpus::heldout3(
+        &p,
+        corpus_now(),
+        corpus::HELDOUT3_SEED,
+        corpus::HELDOUT3_CALLS,
+    ));
+    let fourth = corpus::heldout4(
+        &p,
+        corpus_now(),
+        corpus::HELDOUT4_SEED,
+        corpus::HELDOUT4_CALLS,
+    );
+    assert_eq!(fourth.len(), corpus::HELDOUT4_CALLS);
+    opens_apart_and_says_only_its_lines(&p, &others, &fourth);
+}
+
 #[test]
 fn corpus_pass_rates_hold_their_floors() {
     let p = persona();

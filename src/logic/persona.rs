@@ -132,6 +132,7 @@ pub const REQUIRED_LINES: &[&str] = &[
     "goodbye_generic",
     "greeting_known",
     "how_can_i_help",
+    "who_am_i",
     "executive_away",
     "ask_name",
     "ask_name_to_find",

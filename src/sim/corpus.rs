@@ -14,6 +14,10 @@
 //! - [`heldout3`]: a third held-out phrasebook ([`Phrasebook::Heldout3`]), written before its
 //!   author read the dialog: polite British, Indian and Australian English, assistants ringing
 //!   for their boss, "Tuesday week", corrections of only the wrong part, "sorry, what was that?".
+//! - [`heldout4`]: a fourth held-out phrasebook ([`Phrasebook::Heldout4`]), written before its
+//!   author read the dialog: plain-spoken, learner and very formal callers, "is this a robot?"
+//!   before the request, the number before the name, "a fortnight from today", "fourteen
+//!   hundred", self-repairs by a quarter of an hour, "tell him that…".
 //! - [`Caller`]: the reactive caller. Given the agent's latest words it answers from its fact
 //!   sheet, volunteers, corrects itself once, and checks what is read back to it against what it
 //!   knows. It does not care how the agent's words were obtained (dialog text or transcribed
@@ -34,6 +38,7 @@ mod generate;
 mod phrasebook;
 mod phrasebook2;
 mod phrasebook3;
+mod phrasebook4;
 mod run;
 mod spoken;
 
@@ -53,6 +58,7 @@ pub use generate::{corpus_now, generate, CORPUS_SEED};
 pub use phrasebook::{heldout, Phrasebook, HELDOUT_CALLS, HELDOUT_SEED};
 pub use phrasebook2::{heldout2, HELDOUT2_CALLS, HELDOUT2_SEED};
 pub use phrasebook3::{heldout3, HELDOUT3_CALLS, HELDOUT3_SEED};
+pub use phrasebook4::{heldout4, HELDOUT4_CALLS, HELDOUT4_SEED};
 pub use run::{run, run_call, CallResult, ClassRate, Report, Transcript};
 pub use spoken::{run_spoken_call, SpokenError, SpokenRig};
 

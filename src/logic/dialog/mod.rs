@@ -851,6 +851,48 @@ impl Dialog {
             self.finish(out, t, now);
             return;
         }
+        // "Sorry, what was that?", "you can repeat, please?": the last question again, word for
+        // word (not a miss, and not an answer to it).
+        if understand::asks_to_repeat(text) && self.stage != Stage::AskMessage {
+            if let Some((again, expect)) = self.last_prompt.clone() {
+                out.push(Action::Say {
+                    text: again,
+                    expect,
+                });
+                return;
+            }
+        }
+        // "Who am I speaking with?", "Is this a robot?" before the request: who answers, then
+        // the rest of what was said, as if said alone (a question about the agent is no request
+        // for a person).
+        if matches!(self.stage, Stage::Open | Stage::AnythingElse) {
+            let sentences: Vec<&str> = text
+                .split_inclusive(['.', '?', '!'])
+                .map(str::trim)
+                .filter(|s| !s.is_empty())
+                .collect();
+            if sentences.iter().any(|s| understand::asks_who_answers(s)) {
+                // Bridges ("No matter.", "Okay, whatever, anyway.") go with the question.
+                let rest: Vec<&str> = sentences
+                    .iter()
+                    .copied()
+                    .filter(|s| !understand::asks_who_answers(s))
+                    .filter(|s| {
+                        s.split_whitespace().count() > 3
+                            || intent(s, &persona.assistant.name, &persona.executive).is_some()
+                    })
+                    .collect();
+                let rest = rest.join(" ");
+                let first = self.line("who_am_i", &[]);
+                if rest.is_empty() {
+                    let help = self.line("how_can_i_help", &[]);
+                    self.say(out, format!("{first} {help}"), Expect::Request);
+                } else {
+                    self.say_then(out, first, |d, o| d.on_heard(&rest, now, o));
+                }
+                return;
+            }
+        }
         let heard = reading::read(text, &persona.executive);
         self.absorb(text, &heard, out);
         // Urgency can surface at any point; it only ever rises. Not from a name ("Cormac

@@ -562,6 +562,15 @@ const EMPTY_WORDS: &[&str] = &[
     "hours",
     "you've",
     "reached",
+    // Formal asking: "I wish to leave a message for Alex, if I may", "would you be so good as
+    // to take a message", "kindly".
+    "wish",
+    "may",
+    "might",
+    "should",
+    "shall",
+    "kindly",
+    "as",
 ];
 
 /// What the caller wants passed on: the sentences that carry something, each without the

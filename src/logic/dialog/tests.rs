@@ -3476,3 +3476,255 @@ fn a_spelling_that_agrees_with_the_name_heard_or_uses_words_is_not_read_back() {
         assert!(!said(&acts).contains("check the spelling"), "{spelling}");
     }
 }
+
+/// "Who am I speaking with?", "Is this a robot?" (the fourth held-out phrasebook's openers) is
+/// answered truthfully, and is no request for a person: alone, it is followed by "How can I
+/// help you?"; with a request in the same breath, the request goes on.
+#[test]
+fn asking_who_answers_is_answered_and_the_request_goes_on() {
+    for opening in [
+        "Hello? Is this a real person or, like, a robot?",
+        "Who am I speaking with?",
+        "Good evening. To whom am I speaking?",
+        "Sorry, you are a computer?",
+        "Wait, am I talking to a machine?",
+        "Hi, um, who's this?",
+    ] {
+        let (d, acts) = check(None, &[(opening, "virtual assistant")]);
+        let reply = said(&acts);
+        assert!(reply.contains("How can I help"), "{opening}: {reply}");
+        assert!(!reply.contains("don't have that"), "{opening}: {reply}");
+        assert!(d.caller().escalation.is_none(), "{opening}: {reply}");
+    }
+    for (opening, want) in [
+        (
+            "Is this a robot? Okay, whatever, anyway. I'd like to book a meeting with Alex.",
+            "your name",
+        ),
+        (
+            "Hello, who is speaking, please? Okay, no problem. I want cancel my meeting with Alex.",
+            "find your appointment",
+        ),
+        (
+            "Am I addressing an automated service? No matter. I wish to leave a message for Alex, if I may.",
+            "your name",
+        ),
+    ] {
+        let (d, acts) = check(None, &[(opening, want)]);
+        let reply = said(&acts);
+        assert!(reply.contains("virtual assistant"), "{opening}: {reply}");
+        assert!(d.caller().escalation.is_none(), "{opening}: {reply}");
+    }
+    // Asking for a person after asking what answers is still asking for a person.
+    let (d, acts) = check(
+        None,
+        &[(
+            "Are you a recording? I'd like to speak with an actual human being, please.",
+            "",
+        )],
+    );
+    assert!(d.caller().escalation.is_some(), "{}", said(&acts));
+}
+
+/// "Sorry, what was that?", "Pardon?", "you can repeat, please?" is answered with the last
+/// question again, word for word, at any question: the name, the proposal of a new time.
+#[test]
+fn asked_to_repeat_the_agent_says_the_question_again() {
+    for again in [
+        "Sorry, could you repeat that?",
+        "Pardon?",
+        "Sorry, my English is not so good, you can repeat, please?",
+        "Sorry, what was that?",
+    ] {
+        let (_, acts) = check(
+            None,
+            &[
+                (
+                    "I'd like to leave a message for Alex.",
+                    "May I have your name",
+                ),
+                (again, "May I have your name, please?"),
+            ],
+        );
+        assert!(!said(&acts).contains("didn't"), "{again}: {}", said(&acts));
+    }
+    let (_, acts) = Call::from(None)
+        .booked(appt(
+            "apt_1",
+            "2026-12-02T14:00:00-05:00",
+            "Morgan Fitzpatrick",
+            "+16465550178",
+        ))
+        .play(&[
+            (
+                "I have meeting with Alex but I need change the time.",
+                "find your appointment",
+            ),
+            ("I am Morgan Fitzpatrick.", "instead"),
+            (
+                "For me is good 13:00, Thursday 3 December.",
+                "Shall I go ahead?",
+            ),
+            (
+                "Sorry, my English is not so good, you can repeat, please?",
+                "I can move your appointment to Thursday, December 3rd at 1 PM. Shall I go ahead?",
+            ),
+            ("Yes, is correct.", "Done"),
+        ]);
+    assert!(said(&acts).contains("Done"), "{}", said(&acts));
+}
+
+/// "I represent Zhang and Li Architects" is who the caller is, as "I'm with …" is: no sales
+/// call without a pitch.
+#[test]
+fn representing_a_company_is_no_sales_pitch() {
+    for opening in [
+        "I should like to request an appointment with Alex, if convenient. The matter concerns the hiring plan. I am Wang Fang; I represent Zhang and Li Architects.",
+        "Permit me to give my number first: 857 555-0171. I am Ama Owusu; I represent Andes Solar. I wish to leave a message for Alex.",
+    ] {
+        let (_, acts) = check(Some("+17205550115"), &[(opening, "")]);
+        assert!(!said(&acts).contains("sales"), "{opening}: {}", said(&acts));
+    }
+    let (_, acts) = check(
+        Some("+17205550115"),
+        &[(
+            "Hi, I represent Acme and I'd love to show Alex a quick demo of our platform.",
+            "sales",
+        )],
+    );
+    assert!(said(&acts).contains("sales"), "{}", said(&acts));
+}
+
+/// A person, a meeting or a callback number said in a learner's grammar: "I want speak with
+/// human person", "connect me with one of Alex's people", "Alex is free 9 December, at 15.30? I
+/// want meet.", "For call back, use this number".
+#[test]
+fn requests_in_a_learners_grammar() {
+    for opening in [
+        "I want speak with human person, please.",
+        "Please, I need talk with somebody from the office.",
+        "Would you connect me with one of Alex's people?",
+        "Can I talk to a real human, please?",
+    ] {
+        let (d, acts) = check(None, &[(opening, "")]);
+        assert!(
+            d.caller().escalation.is_some(),
+            "{opening}: {}",
+            said(&acts)
+        );
+    }
+    // Speaking with Alex is asking for Alex, not for any person.
+    let (d, acts) = check(None, &[("I'd like to speak with Alex, please.", "")]);
+    assert!(d.caller().escalation.is_none(), "{}", said(&acts));
+    for opening in [
+        "Alex is free 9 December, at 15.30? I want meet. I am Wei Chen. For call back, use this number, please.",
+        "Is possible to meet Alex? I want meet on Thursday the 26th at 14:30.",
+        "I wish to meet Alex on Thursday the 26th at 2:30pm. For callback, this number is fine.",
+        "Thursday the 26th, at two o'clock in the afternoon. That is when I should like to meet Alex, regarding the audit findings. You may return my call on this line.",
+    ] {
+        let (_, acts) = check(Some("+13125550140"), &[(opening, "")]);
+        let reply = said(&acts);
+        assert!(
+            !reply.contains("read that back") && !reply.contains("like me to tell"),
+            "{opening}: {reply}"
+        );
+    }
+}
+
+/// A move or a cancel in other words: "the time doesn't work for me anymore", "I want other
+/// day", "alter the time" move; "strike my appointment from the diary", "withdraw from my
+/// appointment", "remove my meeting", "I can't come to my appointment" cancel, unless another
+/// time is asked for too; "scratch that" in a self-repair is no cancel.
+#[test]
+fn moves_and_cancels_in_other_words() {
+    let booked = || {
+        Call::from(Some("+16175550111")).booked(appt(
+            "apt_1",
+            "2026-12-02T14:00:00-05:00",
+            "Dana Kim",
+            "+16175550111",
+        ))
+    };
+    for opening in [
+        "I'm calling because I've got an appointment with Alex and the time doesn't work for me anymore.",
+        "My appointment with Alex, please, I want other day.",
+        "I wish to alter the time of my appointment with Alex.",
+        "I can't come to my appointment with Alex, could we do another day instead?",
+    ] {
+        let (_, acts) = booked().play(&[(opening, ""), ("Dana Kim.", "")]);
+        let reply = said(&acts);
+        assert!(
+            reply.contains("instead") && !reply.contains("Shall I cancel"),
+            "{opening}: {reply}"
+        );
+    }
+    for opening in [
+        "Kindly strike my appointment with Alex from the diary.",
+        "I must regretfully withdraw from my appointment with Alex.",
+        "Please remove my meeting with Alex.",
+        "I can't come to my appointment with Alex.",
+        "Scratch my meeting with Alex, please.",
+    ] {
+        let (_, acts) = booked().play(&[(opening, ""), ("Dana Kim.", "")]);
+        assert!(
+            said(&acts).contains("Shall I cancel"),
+            "{opening}: {}",
+            said(&acts)
+        );
+    }
+    for opening in [
+        "Yeah so, uh, my meeting with Alex, I gotta move it. Friday at 12:30, no, hang on, scratch that, Thursday the 3rd at 3:30.",
+        "I need to move my appointment. Monday at 10, scrap that, Thursday the 3rd at 3:30.",
+    ] {
+        let (_, acts) = booked().play(&[(opening, ""), ("Dana Kim.", "")]);
+        let reply = said(&acts);
+        assert!(
+            !reply.contains("Shall I cancel") && reply.contains("3:30"),
+            "{opening}: {reply}"
+        );
+    }
+}
+
+/// Formal assent and decline: "That is correct.", "Quite right.", "Indeed it is." are a yes;
+/// "That won't be necessary, thank you.", "No need." a no.
+#[test]
+fn formal_assent_and_decline() {
+    for yes in [
+        "That is correct.",
+        "Quite right.",
+        "Indeed it is.",
+        "Yes, is correct.",
+    ] {
+        assert_eq!(understand::yes_no(yes), YesNo::Yes, "{yes}");
+    }
+    for no in [
+        "That won't be necessary, thank you.",
+        "That will not be necessary.",
+        "Nah, don't bother.",
+        "No, not needed.",
+    ] {
+        assert_eq!(understand::yes_no(no), YesNo::No, "{no}");
+    }
+    let (_, acts) = check(
+        Some("+16175550111"),
+        &[
+            ("I wish to leave a message for Alex, if I may.", "your name"),
+            ("Dana Kim.", "best number"),
+            ("Quite right.", "like me to tell"),
+        ],
+    );
+    assert!(said(&acts).contains("like me to tell"), "{}", said(&acts));
+}
+
+/// A company whose name starts with a place, said as "I work in Seoul Bridge Ventures", is where
+/// the caller works, not their time zone.
+#[test]
+fn working_in_a_company_named_for_a_place_is_no_time_zone() {
+    for opening in [
+        "I am Kwame Mensah, I work in Seoul Bridge Ventures. I want make appointment with Alex on Thursday the 26th at 14:30, about the audit.",
+        "Hello, I'm Fatima Al-Sayed, I work at Lagos Fintech Hub. I'd like to book a meeting with Alex about the contract on Thursday the 26th at 2:30pm.",
+    ] {
+        let (_, acts) = check(Some("+16175550111"), &[(opening, "")]);
+        assert!(!said(&acts).contains("for you"), "{opening}: {}", said(&acts));
+    }
+}
