@@ -1749,7 +1749,7 @@ const NATO: [&str; 26] = [
 ];
 
 /// Letter names as whisper may write them before "for": "bee", "see", "and" for N, "are".
-const LETTER_NAMES: &[&str] = &[
+const LETTER_SOUNDS: &[&str] = &[
     "a", "eh", "bee", "be", "see", "sea", "dee", "gee", "aitch", "eye", "jay", "kay", "el", "em",
     "en", "and", "an", "oh", "pee", "cue", "queue", "are", "our", "ess", "tee", "tea", "you",
     "vee", "ex", "why", "zed", "zee",
@@ -1794,7 +1794,7 @@ fn words_spelling(answer: &str) -> Option<Vec<String>> {
         })
         .filter(|p| !p.is_empty())
         .collect();
-    let letter = |t: &str| t.chars().count() == 1 || LETTER_NAMES.contains(&t);
+    let letter = |t: &str| t.chars().count() == 1 || LETTER_SOUNDS.contains(&t);
     let nato = |t: &str| NATO.iter().position(|n| *n == t);
     // A letter joined to its word: "N as in Nancy", "Alazin Apple", "S for Sam".
     let joined = |p: &[String]| {
