@@ -3549,3 +3549,28 @@ fn working_in_a_company_named_for_a_place_is_no_time_zone() {
         assert!(!said(&acts).contains("for you"), "{opening}: {}", said(&acts));
     }
 }
+/// A time taken back for another is read from the words as written: "2:30 p.m." after "scratch
+/// that" is 2:30 PM (once cut into "2 30 p m", it was no time at all), in the caller's zone too.
+#[test]
+fn a_time_taken_back_keeps_its_clock_as_written() {
+    for (opening, want) in [
+        (
+            "My meeting with Alex, I gotta move it. December 10, that's a Thursday, 11:30 a.m., and that's Denver time, not yours... no, hang on, scratch that, December 9, that's a Wednesday, 2:30 p.m., and that's Denver time, not yours.",
+            "December 9th at 4:30 PM",
+        ),
+        (
+            "I need to move my appointment to Friday the 4th at 10:30 a.m., actually make it 2:30 p.m.",
+            "December 4th at 2:30 PM",
+        ),
+    ] {
+        let (_, acts) = Call::from(Some("+14155550158"))
+            .booked(appt(
+                "apt_1",
+                "2026-12-01T16:30:00-05:00",
+                "Priya Raman",
+                "+14155550158",
+            ))
+            .play(&[(opening, "")]);
+        assert!(said(&acts).contains(want), "{opening}: {}", said(&acts));
+    }
+}
