@@ -3574,3 +3574,38 @@ fn a_time_taken_back_keeps_its_clock_as_written() {
         assert!(said(&acts).contains(want), "{opening}: {}", said(&acts));
     }
 }
+
+/// Other draws of the fourth phrasebook: a person "on the line", a message "noted for Alex", an
+/// alarm "at once".
+#[test]
+fn a_person_on_the_line_a_note_for_alex_and_told_at_once() {
+    for opening in [
+        "So, uh, I'm Rohan Mehta, I'm with Zhang and Li Architects. Can I get somebody who actually works there on the line?",
+        "Could I get a real person on the phone, please?",
+    ] {
+        let (d, acts) = check(None, &[(opening, "")]);
+        assert!(d.caller().escalation.is_some(), "{opening}: {}", said(&acts));
+    }
+    // Alex on the line is Alex, not any person.
+    let (d, acts) = check(None, &[("Can I get Alex on the line?", "")]);
+    assert!(d.caller().escalation.is_none(), "{}", said(&acts));
+    for opening in [
+        "Kindly note the following for Alex: the supplier visit is pushed to Thursday. I am Daniel Brooks.",
+        "Please note that the board dinner moved to Friday. This is Daniel Brooks.",
+    ] {
+        let (_, acts) = check(Some("+16175550161"), &[(opening, "")]);
+        let reply = said(&acts);
+        assert!(
+            !reply.contains("meet with") && !reply.contains("offer"),
+            "{opening}: {reply}"
+        );
+    }
+    let (d, acts) = check(
+        None,
+        &[(
+            "Forgive the late call. The factory in Monterrey has stopped production, and Alex must be told at once.",
+            "",
+        )],
+    );
+    assert!(d.caller().escalation.is_some(), "{}", said(&acts));
+}
