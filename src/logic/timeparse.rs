@@ -1835,9 +1835,15 @@ fn int_time(
     // "10 sharp", "2 on the dot", "3 o'clock sharp": an hour said as a clock time.
     let sharp_at = i + 1 + isize::from(t.is(i + 1, &["oclock"]));
     let sharp = t.is(sharp_at, &["sharp"])
-        || (t.is(sharp_at, &["on"]) && t.is(sharp_at + 1, &["the"]) && t.is(sharp_at + 2, &["dot"]));
+        || (t.is(sharp_at, &["on"])
+            && t.is(sharp_at + 1, &["the"])
+            && t.is(sharp_at + 2, &["dot"]));
     if sharp && (1..=12).contains(&v) && hhmm.is_none() {
-        let len = if t.is(sharp_at, &["sharp"]) { sharp_at + 1 } else { sharp_at + 3 } - i;
+        let len = if t.is(sharp_at, &["sharp"]) {
+            sharp_at + 1
+        } else {
+            sharp_at + 3
+        } - i;
         return Some((clock(v, 0, None), 4, len));
     }
     // "12 noon".

@@ -3375,7 +3375,10 @@ fn asked_to_repeat_the_agent_says_the_question_again() {
         let (_, acts) = check(
             None,
             &[
-                ("I'd like to leave a message for Alex.", "May I have your name"),
+                (
+                    "I'd like to leave a message for Alex.",
+                    "May I have your name",
+                ),
                 (again, "May I have your name, please?"),
             ],
         );
@@ -3394,7 +3397,10 @@ fn asked_to_repeat_the_agent_says_the_question_again() {
                 "find your appointment",
             ),
             ("I am Morgan Fitzpatrick.", "instead"),
-            ("For me is good 13:00, Thursday 3 December.", "Shall I go ahead?"),
+            (
+                "For me is good 13:00, Thursday 3 December.",
+                "Shall I go ahead?",
+            ),
             (
                 "Sorry, my English is not so good, you can repeat, please?",
                 "I can move your appointment to Thursday, December 3rd at 1 PM. Shall I go ahead?",
@@ -3437,7 +3443,11 @@ fn requests_in_a_learners_grammar() {
         "Can I talk to a real human, please?",
     ] {
         let (d, acts) = check(None, &[(opening, "")]);
-        assert!(d.caller().escalation.is_some(), "{opening}: {}", said(&acts));
+        assert!(
+            d.caller().escalation.is_some(),
+            "{opening}: {}",
+            said(&acts)
+        );
     }
     // Speaking with Alex is asking for Alex, not for any person.
     let (d, acts) = check(None, &[("I'd like to speak with Alex, please.", "")]);
@@ -3515,7 +3525,12 @@ fn moves_and_cancels_in_other_words() {
 /// "That won't be necessary, thank you.", "No need." a no.
 #[test]
 fn formal_assent_and_decline() {
-    for yes in ["That is correct.", "Quite right.", "Indeed it is.", "Yes, is correct."] {
+    for yes in [
+        "That is correct.",
+        "Quite right.",
+        "Indeed it is.",
+        "Yes, is correct.",
+    ] {
         assert_eq!(understand::yes_no(yes), YesNo::Yes, "{yes}");
     }
     for no in [

@@ -868,8 +868,16 @@ fn asks_for_a_human(w: &str) -> bool {
         "transfer me to",
     ];
     const HUMAN: &[&str] = &[
-        "person", "human", "people", "someone", "somebody", "staff", "colleague", "colleagues",
-        "employee", "operator",
+        "person",
+        "human",
+        "people",
+        "someone",
+        "somebody",
+        "staff",
+        "colleague",
+        "colleagues",
+        "employee",
+        "operator",
     ];
     // "Can I get somebody who actually works there on the line?"
     let on_line = [" on the line ", " on the phone "]
@@ -908,7 +916,15 @@ pub fn asks_who_answers(sentence: &str) -> bool {
     ];
     // "Is this a real person or, like, a robot?", "Sorry, you are a computer?"
     const WHAT: &[&str] = &[
-        "robot", "machine", "computer", "bot", "recording", "automated", "ai", "human", "person",
+        "robot",
+        "machine",
+        "computer",
+        "bot",
+        "recording",
+        "automated",
+        "ai",
+        "human",
+        "person",
         "real",
     ];
     const ASKING: &[&str] = &[

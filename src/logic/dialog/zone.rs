@@ -362,9 +362,28 @@ fn words(text: &str) -> Vec<Word> {
 /// is. Not a day, a month, "I", a time word, another place, or after punctuation ("London, UK").
 fn names_on(ws: &[Word], j: usize) -> bool {
     const DAYS_MONTHS: &[&str] = &[
-        "monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday",
-        "january", "february", "march", "april", "may", "june", "july", "august", "september",
-        "october", "november", "december", "today", "tomorrow", "tonight",
+        "monday",
+        "tuesday",
+        "wednesday",
+        "thursday",
+        "friday",
+        "saturday",
+        "sunday",
+        "january",
+        "february",
+        "march",
+        "april",
+        "may",
+        "june",
+        "july",
+        "august",
+        "september",
+        "october",
+        "november",
+        "december",
+        "today",
+        "tomorrow",
+        "tonight",
     ];
     ws.get(j).is_some_and(|w| {
         w.upper
