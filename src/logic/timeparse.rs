@@ -29,7 +29,8 @@
 //! - a learner's "10 and half", "2 and a half in the afternoon" is 10:30, 2:30 (never before a
 //!   unit: "2 and a half hours"); "10 sharp", "2 on the dot" is that hour;
 //! - of two times, the first is meant, unless the caller takes it back between them ("11:30,
-//!   no, hang on, scratch that, 2:30", "at 3, I mean 4").
+//!   no, hang on, scratch that, 2:30", "at 3, I mean 4");
+//! - the 24-hour clock in words ("thirteen thirty", "fourteen hundred hours") is that time.
 
 use chrono::{Datelike, Duration, NaiveDate, NaiveDateTime, NaiveTime, Timelike, Weekday};
 
@@ -1862,6 +1863,29 @@ fn int_time(
         let mer = meridiem(t.w(i + 2)).filter(|_| t.is(i + 2, &["am", "pm"]));
         return Some((clock(v, 0, mer), 5, 2 + isize::from(mer.is_some())));
     }
+    // The 24-hour clock in words: "thirteen thirty", "fourteen hundred (hours)", "sixteen
+    // fifteen" (13 to 23 only: "ten hundred" is a number).
+    if spelled && (13..=23).contains(&v) {
+        let hundred = t.is(i + 1, &["hundred"]);
+        let mins = if hundred {
+            Some((0, 1))
+        } else {
+            spelled_minutes(t, i + 1)
+        };
+        if let Some((m, mlen)) = mins {
+            let after = i + 1 + mlen;
+            if !t.is(after, &UNIT_WORDS) || t.is(after, &["hours"]) {
+                let hours = isize::from(t.is(after, &["hours"]));
+                let c = Clock {
+                    hour: v,
+                    minute: m,
+                    meridiem: None,
+                    exact: true,
+                };
+                return Some((c, if lead || hundred { 5 } else { 4 }, 1 + mlen + hours));
+            }
+        }
+    }
     // "one thirty", "ten forty five", "four oh five".
     let minutes = spelled_minutes(t, i + 1).filter(|_| spelled && (1..=12).contains(&v));
     if let Some((m, mlen)) = minutes {
@@ -2220,6 +2244,11 @@ mod tests {
             // Alternatives and ranges keep the first.
             ("Monday at 3 or 4", "2019-03-04 15:00 ~"),
             ("Monday from 2 to 4", "2019-03-04 14:00 ~"),
+            // The 24-hour clock in words.
+            ("Wednesday 6th March, at thirteen thirty", "2019-03-06 13:30"),
+            ("Thursday the 7th, at fourteen hundred hours", "2019-03-07 14:00"),
+            ("at sixteen fifteen on Monday", "2019-03-04 16:15"),
+            ("There were thirteen people.", "- -"),
         ]);
     }
 

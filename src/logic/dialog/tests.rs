@@ -3732,3 +3732,63 @@ fn working_in_a_company_named_for_a_place_is_no_time_zone() {
         assert!(!said(&acts).contains("for you"), "{opening}: {}", said(&acts));
     }
 }
+/// A time taken back for another is read from the words as written: "2:30 p.m." after "scratch
+/// that" is 2:30 PM (once cut into "2 30 p m", it was no time at all), in the caller's zone too.
+#[test]
+fn a_time_taken_back_keeps_its_clock_as_written() {
+    for (opening, want) in [
+        (
+            "My meeting with Alex, I gotta move it. December 10, that's a Thursday, 11:30 a.m., and that's Denver time, not yours... no, hang on, scratch that, December 9, that's a Wednesday, 2:30 p.m., and that's Denver time, not yours.",
+            "December 9th at 4:30 PM",
+        ),
+        (
+            "I need to move my appointment to Friday the 4th at 10:30 a.m., actually make it 2:30 p.m.",
+            "December 4th at 2:30 PM",
+        ),
+    ] {
+        let (_, acts) = Call::from(Some("+14155550158"))
+            .booked(appt(
+                "apt_1",
+                "2026-12-01T16:30:00-05:00",
+                "Priya Raman",
+                "+14155550158",
+            ))
+            .play(&[(opening, "")]);
+        assert!(said(&acts).contains(want), "{opening}: {}", said(&acts));
+    }
+}
+
+/// Other draws of the fourth phrasebook: a person "on the line", a message "noted for Alex", an
+/// alarm "at once".
+#[test]
+fn a_person_on_the_line_a_note_for_alex_and_told_at_once() {
+    for opening in [
+        "So, uh, I'm Rohan Mehta, I'm with Zhang and Li Architects. Can I get somebody who actually works there on the line?",
+        "Could I get a real person on the phone, please?",
+    ] {
+        let (d, acts) = check(None, &[(opening, "")]);
+        assert!(d.caller().escalation.is_some(), "{opening}: {}", said(&acts));
+    }
+    // Alex on the line is Alex, not any person.
+    let (d, acts) = check(None, &[("Can I get Alex on the line?", "")]);
+    assert!(d.caller().escalation.is_none(), "{}", said(&acts));
+    for opening in [
+        "Kindly note the following for Alex: the supplier visit is pushed to Thursday. I am Daniel Brooks.",
+        "Please note that the board dinner moved to Friday. This is Daniel Brooks.",
+    ] {
+        let (_, acts) = check(Some("+16175550161"), &[(opening, "")]);
+        let reply = said(&acts);
+        assert!(
+            !reply.contains("meet with") && !reply.contains("offer"),
+            "{opening}: {reply}"
+        );
+    }
+    let (d, acts) = check(
+        None,
+        &[(
+            "Forgive the late call. The factory in Monterrey has stopped production, and Alex must be told at once.",
+            "",
+        )],
+    );
+    assert!(d.caller().escalation.is_some(), "{}", said(&acts));
+}

@@ -541,6 +541,11 @@ const MESSAGE: &[&str] = &[
     "jot",
     "jot down",
     "drop a line",
+    // "Kindly note the following for Alex: …", "please note that …".
+    "note the following",
+    "kindly note",
+    "please note",
+    "a note of",
 ];
 const DONE: &[&str] = &[
     "that's all",
@@ -874,6 +879,13 @@ fn asks_for_a_human(w: &str) -> bool {
         "employee",
         "operator",
     ];
+    // "Can I get somebody who actually works there on the line?"
+    let on_line = [" on the line ", " on the phone "]
+        .iter()
+        .any(|l| w.contains(l));
+    if on_line && w.split_whitespace().any(|x| HUMAN.contains(&x)) {
+        return true;
+    }
     REACH.iter().any(|r| {
         let pat = format!(" {r} ");
         w.match_indices(&pat).any(|(i, _)| {
