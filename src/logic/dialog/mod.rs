@@ -1338,7 +1338,12 @@ impl Dialog {
             Some(c) => std::borrow::Cow::Owned(text.replace(c.as_str(), "")),
             None => std::borrow::Cow::Borrowed(text),
         };
-        if let Some(z) = zone::caller_zone(&places) {
+        // Nor is a word spelling a letter ("Z as in Zulu", "I as in India").
+        let spelling = matches!(
+            self.stage,
+            Stage::AskSpelling | Stage::ConfirmSpelling | Stage::SpellWithWords
+        );
+        if let Some(z) = zone::caller_zone(&places).filter(|_| !spelling) {
             self.caller_zone = (z != self.persona.timezone).then_some(z);
         }
         // "Sometime next week" (no day yet) sets the week; "this week" or a day there unsets it.

@@ -3792,3 +3792,23 @@ fn a_person_on_the_line_a_note_for_alex_and_told_at_once() {
     );
     assert!(d.caller().escalation.is_some(), "{}", said(&acts));
 }
+
+/// A word that spells a letter is no time zone: "Z as in Zulu", "I as in India".
+#[test]
+fn a_word_spelling_a_letter_is_no_time_zone() {
+    for words in [
+        "Z as in Zulu, O as in Oscar, E as in Echo.",
+        "I as in India, S as in Sam, T as in Tokyo.",
+    ] {
+        let (_, acts) = Call::from(Some("+16175550111")).spelling_names().play(&[
+            ("I'd like to book a meeting with Alex.", "your name"),
+            ("Zoey East.", "spell your name"),
+            ("It's Z-O-E, I-S-T.", "check the spelling"),
+            ("No.", "a word for each letter"),
+            (words, "about"),
+            ("The lease.", "What day and time"),
+            ("Thursday at 2 pm.", "Thursday, November 26th at 2 PM"),
+        ]);
+        assert!(!said(&acts).contains("for you"), "{words}: {}", said(&acts));
+    }
+}
