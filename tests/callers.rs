@@ -572,19 +572,8 @@ fn the_caller_checks_a_spelling_read_back_and_spells_with_words_when_asked() {
     let mut c = london_caller();
     let sheet = c.sheet().clone();
     let l = &sheet.lines;
-    let letters = |name: &str| {
-        name.split_whitespace()
-            .map(|w| {
-                w.chars()
-                    .filter(char::is_ascii_alphabetic)
-                    .map(|c| c.to_ascii_uppercase().to_string())
-                    .collect::<Vec<_>>()
-                    .join(", ")
-            })
-            .collect::<Vec<_>>()
-            .join(", then ")
-    };
-    let right = letters(&sheet.name);
+    // The letters as the dialog reads them back.
+    let right = frontdesk::logic::dialog::names::letters_read_back(&sheet.name);
     assert_eq!(
         c.reply(&format!(
             "Let me check the spelling: {right}. Is that right?"

@@ -834,7 +834,7 @@ fn misheard_day(t: &Toks, i: isize, ace: bool) -> bool {
 // ---------------------------------------------------------------------------------------------
 // Dates
 
-fn weekday_of(w: &str, strict: bool) -> Option<Weekday> {
+pub(crate) fn weekday_of(w: &str, strict: bool) -> Option<Weekday> {
     let full = match w {
         "monday" | "mondays" => Some(Weekday::Mon),
         "tuesday" | "tuesdays" => Some(Weekday::Tue),
@@ -860,7 +860,7 @@ fn weekday_of(w: &str, strict: bool) -> Option<Weekday> {
     }
 }
 
-fn month_of(w: &str) -> Option<u32> {
+pub(crate) fn month_of(w: &str) -> Option<u32> {
     let m = match w {
         "january" | "jan" => 1,
         "february" | "feb" => 2,

@@ -359,6 +359,17 @@ enum Stage {
     Done,
 }
 
+impl Stage {
+    /// Whether the caller is spelling their name, or answering about its spelling: their words
+    /// are letters, not a request, a sales pitch, a name said or a place.
+    fn is_spelling(self) -> bool {
+        matches!(
+            self,
+            Stage::AskSpelling | Stage::ConfirmSpelling | Stage::SpellWithWords
+        )
+    }
+}
+
 /// Something done on the call, for the outcome and the summary.
 #[derive(Debug, Clone, PartialEq)]
 enum Done {
@@ -931,14 +942,8 @@ impl Dialog {
         // Selling shows itself at any point; a booking in progress becomes a message. Not in
         // letters spelled ("S. E. O." is Seo-yeon, not search-engine marketing).
         if screening.is_sales(&without_name(text))
-            && !matches!(
-                self.stage,
-                Stage::Open
-                    | Stage::AnythingElse
-                    | Stage::AskSpelling
-                    | Stage::ConfirmSpelling
-                    | Stage::SpellWithWords
-            )
+            && !matches!(self.stage, Stage::Open | Stage::AnythingElse)
+            && !self.stage.is_spelling()
             && !matches!(
                 self.info.category,
                 Some(Category::Vip | Category::Known | Category::Sales)
@@ -1339,11 +1344,7 @@ impl Dialog {
             None => std::borrow::Cow::Borrowed(text),
         };
         // Nor is a word spelling a letter ("Z as in Zulu", "I as in India").
-        let spelling = matches!(
-            self.stage,
-            Stage::AskSpelling | Stage::ConfirmSpelling | Stage::SpellWithWords
-        );
-        if let Some(z) = zone::caller_zone(&places).filter(|_| !spelling) {
+        if let Some(z) = zone::caller_zone(&places).filter(|_| !self.stage.is_spelling()) {
             self.caller_zone = (z != self.persona.timezone).then_some(z);
         }
         // "Sometime next week" (no day yet) sets the week; "this week" or a day there unsets it.
@@ -1358,14 +1359,9 @@ impl Dialog {
         }
         if !matches!(
             self.stage,
-            Stage::AskName
-                | Stage::AskSpelling
-                | Stage::ConfirmSpelling
-                | Stage::SpellWithWords
-                | Stage::Pending
-                | Stage::Transferring
-                | Stage::NotStarted
-        ) {
+            Stage::AskName | Stage::Pending | Stage::Transferring | Stage::NotStarted
+        ) && !self.stage.is_spelling()
+        {
             if let Some(n) = understand::extract_name_lead(text) {
                 self.set_name(n, out);
             }
@@ -1975,7 +1971,6 @@ impl Dialog {
         match with_words.or_else(|| names::respelled(&name, text)) {
             Some(spelled) => {
                 self.take_spelled(&name, spelled.clone(), out);
-                self.retry.clear();
                 // Known otherwise: a contact's name, an appointment's, or the message's
                 // read-back (which has the name) right after a spelling asked there.
                 let known = matches!(self.info.category, Some(Category::Known | Category::Vip))
@@ -1983,6 +1978,7 @@ impl Dialog {
                         && self.find_appointment(now).is_some())
                     || self.respell_asked;
                 if !sure && !known && !names::spelling_sure(&name, text, &spelled) {
+                    self.retry.clear();
                     self.stage = Stage::ConfirmSpelling;
                     let letters = names::letters_read_back(&spelled);
                     self.say_line(

@@ -361,30 +361,6 @@ fn words(text: &str) -> Vec<Word> {
 /// Ventures", "Lagos Fintech Hub", "Dublin Bay Partners" are companies, not where the caller
 /// is. Not a day, a month, "I", a time word, another place, or after punctuation ("London, UK").
 fn names_on(ws: &[Word], j: usize) -> bool {
-    const DAYS_MONTHS: &[&str] = &[
-        "monday",
-        "tuesday",
-        "wednesday",
-        "thursday",
-        "friday",
-        "saturday",
-        "sunday",
-        "january",
-        "february",
-        "march",
-        "april",
-        "may",
-        "june",
-        "july",
-        "august",
-        "september",
-        "october",
-        "november",
-        "december",
-        "today",
-        "tomorrow",
-        "tonight",
-    ];
     ws.get(j).is_some_and(|w| {
         w.upper
             && !w.gap
@@ -392,7 +368,9 @@ fn names_on(ws: &[Word], j: usize) -> bool {
             && w.low != "i"
             && !w.low.starts_with("i'")
             && !TIME_TAILS.contains(&w.low.as_str())
-            && !DAYS_MONTHS.contains(&w.low.as_str())
+            && timeparse::weekday_of(&w.low, true).is_none()
+            && timeparse::month_of(&w.low).is_none()
+            && !matches!(w.low.as_str(), "today" | "tomorrow" | "tonight")
     }) && longest(ws, j, PLACES).is_none()
         && longest(ws, j, ZONE_WORDS).is_none()
 }

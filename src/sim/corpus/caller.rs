@@ -152,7 +152,13 @@ impl Caller {
             return say(self.sheet.spelling_words());
         }
         if a.contains("check the spelling") {
-            return say(if spelled_back(agent) == spelled_back(&self.sheet.name) {
+            let mine: String = self
+                .sheet
+                .name
+                .chars()
+                .filter(|c| c.is_alphabetic())
+                .collect();
+            return say(if letters_read_back(agent) == mine.to_uppercase() {
                 l.yes
             } else {
                 l.no
@@ -354,17 +360,16 @@ impl Caller {
     }
 }
 
-/// The letters of a name, or of the agent's read-back of a spelling ("Let me check the
-/// spelling: N, G, O, Z, I, then A, D, E, Y, E, M, I. Is that right?"), in capitals.
-fn spelled_back(text: &str) -> String {
-    let spelled = text.split_once(':').map_or(text, |(_, rest)| rest);
+/// The letters the agent read back ("Let me check the spelling: N, G, O, Z, I, then A, D, E,
+/// Y, E, M, I. Is that right?"), in capitals.
+fn letters_read_back(agent: &str) -> String {
+    let spelled = agent.split_once(':').map_or("", |(_, rest)| rest);
     let spelled = spelled.split('?').next().unwrap_or_default();
-    let spelled = spelled.strip_suffix(" Is that right").unwrap_or(spelled);
-    let letters: String = spelled
+    spelled
         .split(|c: char| !c.is_alphabetic())
-        .filter(|w| w.chars().count() == 1 || !text.contains(':'))
-        .collect();
-    letters.to_uppercase()
+        .filter(|w| w.chars().count() == 1)
+        .collect::<String>()
+        .to_uppercase()
 }
 
 fn has_digits(s: &str) -> bool {
