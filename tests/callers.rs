@@ -205,6 +205,29 @@ fn the_third_heldout_phrasebook_shares_no_opening_with_the_others() {
     opens_apart_and_says_only_its_lines(&p, &others, &third);
 }
 
+/// No line of the fourth held-out phrasebook opens a call the way the generator or any earlier
+/// held-out phrasebook does, and every caller says only lines it enumerates.
+#[test]
+fn the_fourth_heldout_phrasebook_shares_no_opening_with_the_others() {
+    let p = persona();
+    let (mut others, second) = corpus_and_first_phrasebooks(&p);
+    others.extend(second);
+    others.extend(corpus::heldout3(
+        &p,
+        corpus_now(),
+        corpus::HELDOUT3_SEED,
+        corpus::HELDOUT3_CALLS,
+    ));
+    let fourth = corpus::heldout4(
+        &p,
+        corpus_now(),
+        corpus::HELDOUT4_SEED,
+        corpus::HELDOUT4_CALLS,
+    );
+    assert_eq!(fourth.len(), corpus::HELDOUT4_CALLS);
+    opens_apart_and_says_only_its_lines(&p, &others, &fourth);
+}
+
 #[test]
 fn corpus_pass_rates_hold_their_floors() {
     let p = persona();
@@ -542,6 +565,56 @@ fn the_caller_checks_a_number_digit_by_digit() {
         c.reply("I have six one seven, five five five, zero one two three. Is that right?"),
         Reply::Say(yes)
     );
+}
+
+#[test]
+fn the_caller_checks_a_spelling_read_back_and_spells_with_words_when_asked() {
+    let mut c = london_caller();
+    let sheet = c.sheet().clone();
+    let l = &sheet.lines;
+    let letters = |name: &str| {
+        name.split_whitespace()
+            .map(|w| {
+                w.chars()
+                    .filter(char::is_ascii_alphabetic)
+                    .map(|c| c.to_ascii_uppercase().to_string())
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            })
+            .collect::<Vec<_>>()
+            .join(", then ")
+    };
+    let right = letters(&sheet.name);
+    assert_eq!(
+        c.reply(&format!(
+            "Let me check the spelling: {right}. Is that right?"
+        )),
+        Reply::Say(l.yes.clone())
+    );
+    // One letter off is a no.
+    let mut wrong = right.clone();
+    wrong.pop();
+    wrong.push('Q');
+    assert_eq!(
+        c.reply(&format!(
+            "Let me check the spelling: {wrong}. Is that right?"
+        )),
+        Reply::Say(l.no.clone())
+    );
+    let words = sheet.spelling_words();
+    assert_eq!(
+        c.reply("Sorry about that. Could you spell it once more, with a word for each letter, like A as in apple?"),
+        Reply::Say(words.clone())
+    );
+    // Every letter of the name, with a word starting with it, and the word said in advance.
+    let initials: String = words
+        .split([',', '.'])
+        .filter_map(|piece| piece.split_whitespace().last())
+        .filter_map(|w| w.chars().next())
+        .map(|c| c.to_ascii_uppercase())
+        .collect();
+    assert_eq!(initials, right.replace(", then ", "").replace(", ", ""));
+    assert!(sheet.utterances().contains(&words));
 }
 
 #[test]

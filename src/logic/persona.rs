@@ -132,6 +132,7 @@ pub const REQUIRED_LINES: &[&str] = &[
     "goodbye_generic",
     "greeting_known",
     "how_can_i_help",
+    "who_am_i",
     "executive_away",
     "ask_name",
     "ask_name_to_find",
@@ -193,6 +194,8 @@ pub const REQUIRED_LINES: &[&str] = &[
     "ask_time_on",
     "confirm_cancel_again",
     "confirm_move_again",
+    "confirm_spelling",
+    "ask_spelling_words",
 ];
 
 /// A loaded, validated persona.

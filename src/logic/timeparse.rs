@@ -23,7 +23,14 @@
 //! - "end of next week" / "end of the week" is that week's Friday, a day without a time;
 //! - "first thing Monday" is Monday morning without a clock time: the parser knows no opening
 //!   hour, and the dialog offers the morning's first free time, the opening hour when free;
-//! - British "half 3" is 3:30 ("half past 3"), never 2:30.
+//! - British "half 3" is 3:30 ("half past 3"), never 2:30;
+//! - "not this coming Monday but the one after" (or "…, the following one") is a week after
+//!   that Monday; what follows "but" is not negated ("not Tuesday but Wednesday");
+//! - a learner's "10 and half", "2 and a half in the afternoon" is 10:30, 2:30 (never before a
+//!   unit: "2 and a half hours"); "10 sharp", "2 on the dot" is that hour;
+//! - of two times, the first is meant, unless the caller takes it back between them ("11:30,
+//!   no, hang on, scratch that, 2:30", "at 3, I mean 4");
+//! - the 24-hour clock in words ("thirteen thirty", "fourteen hundred hours") is that time.
 
 use chrono::{Datelike, Duration, NaiveDate, NaiveDateTime, NaiveTime, Timelike, Weekday};
 
@@ -622,8 +629,18 @@ fn pick<T: Copy>(t: &Toks, cands: Vec<Cand<T>>, last: bool) -> Option<Cand<T>> {
         let better = match best {
             None => true,
             Some(b) => {
-                let alternative = (b.end + 1..c.start).any(|k| t.is(k as isize, &["or"]));
-                c.score > b.score || (last && c.score == b.score && !alternative)
+                let between = b.end + 1..c.start;
+                let alternative = between.clone().any(|k| t.is(k as isize, &["or"]));
+                // "11:30, no, hang on, scratch that, 2:30": a time taken back for another.
+                let repaired = between.clone().any(|k| {
+                    let k = k as isize;
+                    t.is(k, &["scratch", "scrap", "meant", "correction", "rather"])
+                        || (t.is(k, &["no"]) && !t.is(k + 1, &["later", "earlier", "more", "less"]))
+                        || (t.is(k, &["i"]) && t.is(k + 1, &["mean"]))
+                });
+                c.score > b.score
+                    || (last && c.score == b.score && !alternative)
+                    || (!last && repaired && c.score + 1 >= b.score && c.score > 0)
             }
         };
         if better {
@@ -641,6 +658,10 @@ fn negated(t: &Toks, start: isize) -> bool {
             return false;
         }
         let w = t.w(i);
+        // "not Tuesday but Wednesday": what follows "but" is affirmed.
+        if w == "but" {
+            return false;
+        }
         if w == "not" || w.ends_with("n't") || w == "except" {
             return true;
         }
@@ -966,7 +987,7 @@ fn find_dates(t: &Toks, today: NaiveDate, used: &mut [bool]) -> Vec<Cand<NaiveDa
                 out.push(Cand {
                     val,
                     score,
-                    start: s,
+                    start: affirmed_from(t, s, e),
                     end: e - 1,
                 });
             }
@@ -1112,6 +1133,10 @@ fn date_at(t: &Toks, i: isize, today: NaiveDate) -> Option<(Option<NaiveDate>, u
         } else {
             upcoming(today, wd, false)
         };
+        // "Not this coming Monday but the one after", "Tuesday, no, the one after": a week on.
+        if let Some(olen) = one_after(t, i + llen) {
+            return Some((Some(date + Duration::days(7)), 2, llen + olen));
+        }
         return Some((Some(date), 2, llen));
     }
     // "March 10th", "March the 10th", "March 10, 2019".
@@ -1217,6 +1242,43 @@ fn date_at(t: &Toks, i: isize, today: NaiveDate) -> Option<(Option<NaiveDate>, u
         }
     }
     Some((future_day(today, d), 3, 1))
+}
+
+/// After a weekday, "(, but / no,) the one after (that)" or "the following one": the length of
+/// the phrase, which moves the day a week on.
+fn one_after(t: &Toks, j: isize) -> Option<isize> {
+    let mut k = j;
+    while t.punct(k, ",") || t.is(k, &["but", "no", "rather", "i", "mean", "um", "uh"]) {
+        k += 1;
+    }
+    if !t.is(k, &["the"]) {
+        return None;
+    }
+    let len = if one(t, k + 1) && t.is(k + 2, &["after"]) {
+        3 + isize::from(t.is(k + 3, &["that"]))
+    } else if t.is(k + 1, &["following"]) && one(t, k + 2) {
+        3
+    } else {
+        return None;
+    };
+    Some(k + len - j)
+}
+
+/// Where a mention is affirmed: after the last "but" inside it ("not this coming Monday but
+/// the one after" affirms "the one after"), else where it starts.
+fn affirmed_from(t: &Toks, start: usize, end: usize) -> usize {
+    (start..end)
+        .rev()
+        .find(|&k| {
+            let k = k as isize;
+            t.is(k, &["the"]) && (one(t, k + 1) || t.is(k + 1, &["following"]))
+        })
+        .map_or(start, |k| k)
+}
+
+/// The word "one" (a spelled number token).
+fn one(t: &Toks, k: isize) -> bool {
+    t.get(k).is_some_and(|x| x.text == "one")
 }
 
 /// After a day of the month, what may follow when the day is spelled or bare.
@@ -1650,6 +1712,20 @@ fn time_at(t: &Toks, i: isize) -> Option<(Clock, u8, isize)> {
             }
         }
     }
+    // "10 and half", "2 and a half in the afternoon" (a learner's 10:30, 2:30); never before a
+    // unit ("2 and a half hours") or without a sign that a clock time is meant.
+    if let Some((h, _)) = t.int(i).filter(|(v, _)| (1..=12).contains(v)) {
+        let a = isize::from(t.is(i + 2, &["a"]));
+        let end = i + 3 + a;
+        if t.is(i + 1, &["and"]) && t.is(i + 2 + a, &["half"]) && !t.is(end, &UNIT_WORDS) {
+            let mer = meridiem(t.w(end)).filter(|_| t.is(end, &["am", "pm"]));
+            let len = end - i + isize::from(mer.is_some());
+            let partish = part_before || part_after(t, i + len).is_some();
+            if mer.is_some() || partish || lead || weak_lead || beside_day(t, i, i + len) {
+                return Some((clock(h, 30, mer), 5, len));
+            }
+        }
+    }
     match t.kind(i)? {
         Kind::Clock {
             hour,
@@ -1756,6 +1832,20 @@ fn int_time(
         }
         return None;
     }
+    // "10 sharp", "2 on the dot", "3 o'clock sharp": an hour said as a clock time.
+    let sharp_at = i + 1 + isize::from(t.is(i + 1, &["oclock"]));
+    let sharp = t.is(sharp_at, &["sharp"])
+        || (t.is(sharp_at, &["on"])
+            && t.is(sharp_at + 1, &["the"])
+            && t.is(sharp_at + 2, &["dot"]));
+    if sharp && (1..=12).contains(&v) && hhmm.is_none() {
+        let len = if t.is(sharp_at, &["sharp"]) {
+            sharp_at + 1
+        } else {
+            sharp_at + 3
+        } - i;
+        return Some((clock(v, 0, None), 4, len));
+    }
     // "12 noon".
     if v == 12 && t.is(i + 1, &["noon"]) {
         return Some((
@@ -1772,6 +1862,29 @@ fn int_time(
     if v <= 24 && t.is(i + 1, &["oclock"]) {
         let mer = meridiem(t.w(i + 2)).filter(|_| t.is(i + 2, &["am", "pm"]));
         return Some((clock(v, 0, mer), 5, 2 + isize::from(mer.is_some())));
+    }
+    // The 24-hour clock in words: "thirteen thirty", "fourteen hundred (hours)", "sixteen
+    // fifteen" (13 to 23 only: "ten hundred" is a number).
+    if spelled && (13..=23).contains(&v) {
+        let hundred = t.is(i + 1, &["hundred"]);
+        let mins = if hundred {
+            Some((0, 1))
+        } else {
+            spelled_minutes(t, i + 1)
+        };
+        if let Some((m, mlen)) = mins {
+            let after = i + 1 + mlen;
+            if !t.is(after, &UNIT_WORDS) || t.is(after, &["hours"]) {
+                let hours = isize::from(t.is(after, &["hours"]));
+                let c = Clock {
+                    hour: v,
+                    minute: m,
+                    meridiem: None,
+                    exact: true,
+                };
+                return Some((c, if lead || hundred { 5 } else { 4 }, 1 + mlen + hours));
+            }
+        }
     }
     // "one thirty", "ten forty five", "four oh five".
     let minutes = spelled_minutes(t, i + 1).filter(|_| spelled && (1..=12).contains(&v));
@@ -2082,6 +2195,61 @@ mod tests {
 
     fn check(cases: &[(&str, &str)]) {
         check_at(friday(), cases);
+    }
+
+    /// Forms of the fourth held-out phrasebook's callers (plain, learner, formal), written from
+    /// what they mean: "not this coming Monday but the one after", a learner's "10 and half",
+    /// the 24-hour clock, the day before the month.
+    #[test]
+    fn the_one_after_and_a_learners_clock() {
+        check(&[
+            // "Not X but the one after": a week after X; "not X but Y" is Y.
+            (
+                "Not this coming Monday but the one after, let's see, noon, on the dot.",
+                "2019-03-11 12:00",
+            ),
+            (
+                "Not this coming Wednesday but the one after, let's see, one-thirty.",
+                "2019-03-13 13:30 ~",
+            ),
+            ("not Tuesday but the one after that", "2019-03-12 -"),
+            ("Tuesday, no, the one after, at 2", "2019-03-12 14:00 ~"),
+            ("not Tuesday but Wednesday", "2019-03-06 -"),
+            ("not this Thursday, the following one", "2019-03-14 -"),
+            // "10 and half": 10:30; "2 and a half hours" is no time.
+            (
+                "For me is good Wednesday 6 March, at 10 and half in morning.",
+                "2019-03-06 10:30 morning",
+            ),
+            ("at 1 and half in afternoon", "- 13:30 afternoon"),
+            ("Thursday at 2 and a half", "2019-03-07 14:30 ~"),
+            ("The meeting takes 2 and a half hours.", "- -"),
+            // The 24-hour clock and the day before the month.
+            ("Tuesday 5 March, at 10:00", "2019-03-05 10:00 ~"),
+            ("Wednesday 6 March, at 16.30", "2019-03-06 16:30"),
+            ("No, I say Wednesday 6 March, at 16.30.", "2019-03-06 16:30"),
+            ("I take the 16:30.", "- 16:30"),
+            ("14:00, this week Thursday", "2019-03-07 14:00"),
+            // "10 sharp", "2 on the dot".
+            ("Tuesday, uh, 10 sharp.", "2019-03-05 10:00 ~"),
+            ("Thursday the 7th, 2 on the dot", "2019-03-07 14:00 ~"),
+            ("3 o'clock sharp on Monday", "2019-03-04 15:00 ~"),
+            // A time taken back for another: the later one.
+            (
+                "March 7, let's see, 11:30 a.m.... no, hang on, scratch that, March 6, let's see, 2:30 p.m.",
+                "2019-03-06 14:30",
+            ),
+            ("Thursday at a quarter to 2, uh, no, sorry, 2 on the dot", "2019-03-07 14:00 ~"),
+            ("at 3 pm, I mean 4 pm, on Monday", "2019-03-04 16:00"),
+            // Alternatives and ranges keep the first.
+            ("Monday at 3 or 4", "2019-03-04 15:00 ~"),
+            ("Monday from 2 to 4", "2019-03-04 14:00 ~"),
+            // The 24-hour clock in words.
+            ("Wednesday 6th March, at thirteen thirty", "2019-03-06 13:30"),
+            ("Thursday the 7th, at fourteen hundred hours", "2019-03-07 14:00"),
+            ("at sixteen fifteen on Monday", "2019-03-04 16:15"),
+            ("There were thirteen people.", "- -"),
+        ]);
     }
 
     #[test]

@@ -14,6 +14,10 @@
 //! - [`heldout3`]: a third held-out phrasebook ([`Phrasebook::Heldout3`]), written before its
 //!   author read the dialog: polite British, Indian and Australian English, assistants ringing
 //!   for their boss, "Tuesday week", corrections of only the wrong part, "sorry, what was that?".
+//! - [`heldout4`]: a fourth held-out phrasebook ([`Phrasebook::Heldout4`]), written before its
+//!   author read the dialog: plain-spoken, learner and very formal callers, "is this a robot?"
+//!   before the request, the number before the name, "a fortnight from today", "fourteen
+//!   hundred", self-repairs by a quarter of an hour, "tell him that…".
 //! - [`Caller`]: the reactive caller. Given the agent's latest words it answers from its fact
 //!   sheet, volunteers, corrects itself once, and checks what is read back to it against what it
 //!   knows. It does not care how the agent's words were obtained (dialog text or transcribed
@@ -34,6 +38,7 @@ mod generate;
 mod phrasebook;
 mod phrasebook2;
 mod phrasebook3;
+mod phrasebook4;
 mod run;
 mod spoken;
 
@@ -53,6 +58,7 @@ pub use generate::{corpus_now, generate, CORPUS_SEED};
 pub use phrasebook::{heldout, Phrasebook, HELDOUT_CALLS, HELDOUT_SEED};
 pub use phrasebook2::{heldout2, HELDOUT2_CALLS, HELDOUT2_SEED};
 pub use phrasebook3::{heldout3, HELDOUT3_CALLS, HELDOUT3_SEED};
+pub use phrasebook4::{heldout4, HELDOUT4_CALLS, HELDOUT4_SEED};
 pub use run::{run, run_call, CallResult, ClassRate, Report, Transcript};
 pub use spoken::{run_spoken_call, SpokenError, SpokenRig};
 
@@ -303,6 +309,69 @@ pub struct FactSheet {
 }
 
 impl FactSheet {
+    /// The whole name spelled with a word for each letter, as callers spell when a spelling
+    /// was misheard and a word for each letter is asked for: "N as in Nancy, G as in George, O
+    /// as in Oscar, …, and the last name is A as in apple, …". Any phrasebook's caller says it
+    /// the same way; the words and "as in" or "for" vary with the caller.
+    pub fn spelling_words(&self) -> String {
+        const WORDS: [&[&str]; 26] = [
+            &["apple", "Alpha", "Adam"],
+            &["boy", "Bravo", "Bob"],
+            &["cat", "Charlie"],
+            &["dog", "David", "Delta"],
+            &["Edward", "Echo", "Emma"],
+            &["Frank", "Foxtrot"],
+            &["George", "Golf"],
+            &["Harry", "Hotel"],
+            &["India", "ice"],
+            &["John", "Juliet"],
+            &["kite", "Kilo"],
+            &["Larry", "Lima", "lemon"],
+            &["Mary", "Mike"],
+            &["Nancy", "November"],
+            &["orange", "Oscar"],
+            &["Peter", "Papa"],
+            &["queen", "Quebec"],
+            &["Robert", "Romeo"],
+            &["Sam", "Sierra", "sugar"],
+            &["Tom", "Tango"],
+            &["umbrella", "Uniform"],
+            &["Victor", "violin"],
+            &["William", "Whiskey"],
+            &["x-ray"],
+            &["yellow", "Yankee"],
+            &["zebra", "Zulu"],
+        ];
+        let seed: usize = self.id.bytes().map(usize::from).sum();
+        let lead = if seed % 3 == 2 { "for" } else { "as in" };
+        let words: Vec<String> = self
+            .name
+            .split_whitespace()
+            .enumerate()
+            .map(|(w, word)| {
+                let letters: Vec<String> = word
+                    .chars()
+                    .filter(char::is_ascii_alphabetic)
+                    .enumerate()
+                    .map(|(k, c)| {
+                        let c = c.to_ascii_uppercase();
+                        let choices = WORDS[usize::from(c as u8 - b'A')];
+                        format!("{c} {lead} {}", choices[(seed + w + k) % choices.len()])
+                    })
+                    .collect();
+                letters.join(", ")
+            })
+            .collect();
+        match words.as_slice() {
+            [] => String::new(),
+            [one] => format!("{one}."),
+            [first @ .., last] => format!(
+                "{}, and the last name is {last}.",
+                first.join(", and then ")
+            ),
+        }
+    }
+
     /// Every utterance this caller can say, each once.
     pub fn utterances(&self) -> Vec<String> {
         let l = &self.lines;
@@ -338,6 +407,7 @@ impl FactSheet {
         );
         all.extend(l.change_mind.iter().cloned());
         all.extend(l.aside.iter().map(|a| a.say.clone()));
+        all.push(self.spelling_words());
         let mut seen = std::collections::HashSet::new();
         all.retain(|u| !u.is_empty() && seen.insert(u.clone()));
         all

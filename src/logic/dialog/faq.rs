@@ -304,6 +304,8 @@ struct Index {
     near: Vec<Near>,
     /// Stems shared by several answers and absent from questions, e.g. the business's name.
     neutral: Vec<String>,
+    /// [`DEFER`] as terms: an object term, and the carrier verbs' terms it takes over.
+    defer: Vec<(u32, Vec<u32>)>,
     unknown_weight: f32,
 }
 
@@ -326,6 +328,7 @@ impl Index {
             answer_bags: Vec::new(),
             near: Vec::new(),
             neutral: Vec::new(),
+            defer: Vec::new(),
             unknown_weight: 0.0,
         };
         let mut df: Vec<usize> = Vec::new();
@@ -417,6 +420,17 @@ impl Index {
         index.neutral = index.neutral_stems(entries);
         index.answer_bags = index.answer_terms(entries);
         index.near = index.near_spellings();
+        index.defer = DEFER
+            .iter()
+            .filter_map(|(object, verbs)| {
+                let object = *index.ids.get(&stem(object))?;
+                let verbs: Vec<u32> = verbs
+                    .iter()
+                    .filter_map(|v| index.ids.get(&stem(v)).copied())
+                    .collect();
+                Some((object, verbs))
+            })
+            .collect();
         Ok(index)
     }
 
@@ -536,6 +550,14 @@ impl Index {
         // A number or a clock time as whisper writes it ("8", "3pm", "10am").
         let unit = word.trim_start_matches(|c: char| c.is_ascii_digit());
         if unit.len() < word.len() && matches!(unit, "" | "am" | "pm" | "a" | "p") {
+            return Class::Light("#".into());
+        }
+        // An hour in words ("after six"), as whisper sometimes writes it.
+        const HOURS: &[&str] = &[
+            "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten", "eleven",
+            "twelve",
+        ];
+        if HOURS.contains(&word) {
             return Class::Light("#".into());
         }
         if self.light.contains(word) {
@@ -707,6 +729,22 @@ impl Index {
                 }),
             })
             .collect();
+        let mut words = words;
+        // "Where do I submit my resume?": the verb takes its meaning from its object.
+        for (object, verbs) in &self.defer {
+            if words.iter().any(|w| w.term == Some(*object)) {
+                for w in words.iter_mut() {
+                    if w.term.is_some_and(|t| verbs.contains(&t)) {
+                        *w = Word {
+                            term: None,
+                            sim: 1.0,
+                            weight: LIGHT_WEIGHT,
+                            content: false,
+                        };
+                    }
+                }
+            }
+        }
         let mut scores = vec![(0.0, 0.0); self.bags.len()];
         if !words.iter().any(|w| w.content && w.term.is_some()) {
             return scores;
@@ -788,6 +826,11 @@ fn rewrite(words: Vec<String>) -> Vec<String> {
     let mut out = Vec::with_capacity(words.len());
     let mut i = 0;
     'words: while i < words.len() {
+        if let Some(len) = presence(&words[i..]) {
+            out.push("staffed".to_string());
+            i += len;
+            continue;
+        }
         for (from, to) in PHRASES {
             let end = i + from.len();
             if end <= words.len() && words[i..end].iter().zip(*from).all(|(w, f)| w == f) {
@@ -800,6 +843,50 @@ fn rewrite(words: Vec<String>) -> Vec<String> {
         i += 1;
     }
     out
+}
+
+/// How many words at the start of `words` ask whether someone will be at the office ("will
+/// anyone be there", "is anybody in the office", "will there be someone"): the hours, asked by
+/// inference. "Is anyone there?" alone checks the line, and is not one.
+fn presence(words: &[String]) -> Option<usize> {
+    const WHO: &[&str] = &["anyone", "anybody", "someone", "somebody"];
+    // Longest first.
+    const PLACES: &[&[&str]] = &[
+        &["at", "the", "front", "desk"],
+        &["in", "the", "office"],
+        &["at", "the", "office"],
+        &["at", "the", "desk"],
+        &["at", "the", "reception"],
+        &["at", "reception"],
+        &["there"],
+        &["around"],
+        &["about"],
+        &["in"],
+    ];
+    let starts = |from: usize, with: &[&str]| {
+        words.len() >= from + with.len() && words[from..].iter().zip(with).all(|(w, t)| w == t)
+    };
+    let place = |from: usize, short_too: bool| {
+        PLACES
+            .iter()
+            .filter(|p| short_too || p.len() > 1)
+            .find(|p| starts(from, p))
+            .map(|p| from + p.len())
+    };
+    let who = |at: usize| words.get(at).is_some_and(|w| WHO.contains(&w.as_str()));
+    if starts(0, &["there", "be"]) && who(2) {
+        return Some(place(3, true).unwrap_or(3));
+    }
+    if !who(0) {
+        return None;
+    }
+    if starts(1, &["will", "be"]) {
+        return place(3, true);
+    }
+    if starts(1, &["be"]) {
+        return place(2, true);
+    }
+    place(1, false)
 }
 
 /// A light suffix stripper: the same on the FAQ's side and the caller's, so only consistency
@@ -904,6 +991,21 @@ const PHRASES: &[(&[&str], &[&str])] = &[
     (&["roles", "open"], &["roles"]),
     (&["jobs", "open"], &["jobs"]),
     (&["where", "are", "you", "guys"], &["where", "located"]),
+    // "Are you lot open on Saturdays?": British "you lot" is "you", not a parking lot.
+    (&["you", "lot"], &["you"]),
+    (&["hours", "of", "operation"], &["hours"]),
+    (&["operating", "hours"], &["hours"]),
+    (&["opening", "time"], &["hours"]),
+    (&["public", "relations"], &["pr"]),
+    (&["media", "relations"], &["media"]),
+    (&["press", "office"], &["press"]),
+    (&["cover", "letter"], &["cv"]),
+    (&["hand", "in"], &["send"]),
+    (&["join", "your", "team"], &["work"]),
+    (&["join", "the", "team"], &["work"]),
+    // "What time do you start/finish?": the business opening and closing.
+    (&["you", "start"], &["you", "open"]),
+    (&["you", "finish"], &["you", "close"]),
     (&["whereabouts"], &["where"]),
     // "What's the best way to get documents to you?" asks how.
     (&["best", "way"], &["how"]),
@@ -930,6 +1032,10 @@ const PHRASES: &[(&[&str], &[&str])] = &[
     (&["send", "in", "my", "resume"], &["apply"]),
 ];
 
+/// Verbs that carry whatever their object is, and the objects that take them over: sending,
+/// mailing or dropping off a résumé is applying for a job, not sending the office documents.
+const DEFER: &[(&str, &[&str])] = &[("apply", &["send", "mail"])];
+
 /// Canonical word, then words callers use for it. Both sides of the match go through this
 /// table, so an edited FAQ file keeps working with it.
 #[rustfmt::skip]
@@ -947,17 +1053,18 @@ const SYNONYMS: &[(&str, &[&str])] = &[
     ("address", &["address", "addresses", "adress"]),
     ("located", &[
         "located", "location", "locations", "locate", "situated", "based", "headquarters", "hq",
+        "city", "town", "neighbourhood", "district",
     ]),
     ("find", &["find", "directions", "direction", "route", "navigate", "map", "gps"]),
     ("street", &["street", "road", "avenue", "zip", "postcode"]),
     ("floor", &["floor", "floors", "building", "buildings", "suite", "level"]),
     ("office", &["office", "offices"]),
-    ("park", &["park", "parks", "parking", "parked"]),
+    ("park", &["park", "parks", "parking", "parked", "spot", "spots"]),
     ("car", &[
         "car", "cars", "vehicle", "vehicles", "truck", "van", "valet", "drive", "driving", "bike",
         "bikes", "bicycle", "bicycles", "motorcycle",
     ]),
-    ("garage", &["garage", "garages", "lot", "lots", "deck"]),
+    ("garage", &["garage", "garages", "lot", "lots", "deck", "carpark"]),
     ("validate", &[
         "validate", "validates", "validated", "validation", "validating", "ticket", "tickets",
         "stamp",
@@ -966,7 +1073,7 @@ const SYNONYMS: &[(&str, &[&str])] = &[
     ("nearby", &["near", "nearby", "nearest"]),
     ("document", &[
         "document", "documents", "doc", "docs", "paperwork", "paper", "papers", "file", "files",
-        "form", "forms", "pdf", "attachment", "attachments", "scan",
+        "form", "forms", "pdf", "attachment", "attachments", "scan", "documentation",
     ]),
     ("contract", &["contract", "contracts", "agreement", "agreements", "nda"]),
     ("send", &[
@@ -978,7 +1085,9 @@ const SYNONYMS: &[(&str, &[&str])] = &[
     ("press", &[
         "press", "journalist", "journalists", "reporter", "reporters", "media", "newspaper",
         "magazine", "news", "publication", "podcast", "blogger", "editor", "journalism", "pr",
-        "newsroom", "outlet",
+        "newsroom", "outlet", "correspondent", "correspondents", "broadcaster", "documentary",
+        "spokesperson", "spokesman", "spokeswoman", "publicist", "communications", "comms",
+        "journal", "gazette", "tribune", "herald", "chronicle",
     ]),
     ("article", &["article", "articles", "story", "stories", "piece", "feature", "column", "blog"]),
     ("comment", &["comment", "comments", "interview", "interviews", "quote", "statement"]),
@@ -987,10 +1096,14 @@ const SYNONYMS: &[(&str, &[&str])] = &[
     ("job", &[
         "job", "jobs", "career", "careers", "opening", "openings", "position", "positions",
         "vacancy", "vacancies", "role", "roles", "employment", "internship", "internships",
-        "intern", "opportunity", "opportunities",
+        "intern", "opportunity", "opportunities", "apprentice", "apprenticeship",
+        "apprenticeships", "trainee", "traineeship", "placement", "placements",
     ]),
     ("hire", &["hire", "hiring", "hired", "recruit", "recruiting", "recruiter", "recruitment"]),
-    ("apply", &["apply", "applying", "applied", "application", "applications", "resume", "cv"]),
+    ("apply", &[
+        "apply", "applying", "applied", "application", "applications", "resume", "resumes", "cv",
+        "cvs", "résumé", "résumés", "resumé",
+    ]),
 ];
 
 /// Words that say nothing about which question was asked.
@@ -1019,7 +1132,8 @@ const STOP: &[&str] = &[
     "present", "presently", "during", "until", "till", "after", "before", "since", "through",
     "whether", "though", "although", "anyway", "ever", "every", "each", "both", "either", "back",
     "try", "trying", "tried", "figure", "curious", "chance", "love", "happen", "happens",
-    "possibly", "probably", "definitely", "certainly",
+    "possibly", "probably", "definitely", "certainly", "summer", "winter", "autumn", "season",
+    "seasonal", "year", "years", "month", "months",
 ];
 
 /// Words that carry a little meaning, never enough to answer alone.
@@ -1207,6 +1321,13 @@ mod tests {
         "/tests/data/faq_heldout.tsv"
     ));
 
+    /// A second held-out set, written before the matcher was next changed, in other callers'
+    /// words; every line of it is held out.
+    const HELDOUT2: &str = include_str!(concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/tests/data/faq_heldout2.tsv"
+    ));
+
     /// How the matcher did on one half of the held-out set.
     #[derive(Debug, Default)]
     struct Tally {
@@ -1224,11 +1345,16 @@ mod tests {
     /// Scores the data lines of `faq_heldout.tsv` whose index has parity `half` (0: the
     /// development half, 1: the held-out half), as the dialog asks (dates taken out first).
     fn tally(faq: &Faq, half: usize) -> Tally {
+        tally_lines(faq, HELDOUT, |i| i % 2 == half)
+    }
+
+    /// Scores the data lines of a held-out set (`text`) whose index `keep` accepts.
+    fn tally_lines(faq: &Faq, text: &str, keep: impl Fn(usize) -> bool) -> Tally {
         let mut tally = Tally::default();
-        let lines = HELDOUT
+        let lines = text
             .lines()
             .filter(|l| !l.trim().is_empty() && !l.starts_with('#'));
-        for (i, line) in lines.enumerate().filter(|(i, _)| i % 2 == half) {
+        for (i, line) in lines.enumerate().filter(|(i, _)| keep(*i)) {
             let (heard, expect) = line
                 .split_once('\t')
                 .unwrap_or_else(|| panic!("line {i} has no tab: {line:?}"));
@@ -1273,29 +1399,47 @@ mod tests {
     #[test]
     fn heldout() {
         let faq = faq();
-        let floors = [(0, "development", 88, 1), (1, "held-out", 78, 0)];
+        let floors = [(0, "development", 90, 1), (1, "held-out", 84, 0)];
         for (half, name, floor, most_wrong) in floors {
-            let t = tally(&faq, half);
-            println!(
-                "{name} half: {}/{} right ({:.0}%), {} wrong answers, {}/{} two questions both \
-                 answered",
-                t.right,
-                t.lines,
-                100.0 * t.right as f32 / t.lines as f32,
-                t.wrong,
-                t.both,
-                t.pairs
-            );
-            for miss in &t.misses {
-                println!("  {miss}");
-            }
-            assert!(t.right >= floor, "{name} half: {} right < {floor}", t.right);
-            assert!(
-                t.wrong <= most_wrong,
-                "{name} half: {} wrong answers > {most_wrong}",
-                t.wrong
-            );
+            report(name, &tally(&faq, half), floor, most_wrong);
         }
+    }
+
+    /// Prints a tally's rate and misses and holds it to a floor of right answers and a ceiling
+    /// of wrong ones.
+    fn report(name: &str, t: &Tally, floor: usize, most_wrong: usize) {
+        println!(
+            "{name} half: {}/{} right ({:.0}%), {} wrong answers, {}/{} two questions both \
+                 answered",
+            t.right,
+            t.lines,
+            100.0 * t.right as f32 / t.lines as f32,
+            t.wrong,
+            t.both,
+            t.pairs
+        );
+        for miss in &t.misses {
+            println!("  {miss}");
+        }
+        assert!(t.right >= floor, "{name} half: {} right < {floor}", t.right);
+        assert!(
+            t.wrong <= most_wrong,
+            "{name} half: {} wrong answers > {most_wrong}",
+            t.wrong
+        );
+    }
+
+    /// The second held-out set (`faq_heldout2.tsv`), all of it held out: callers' questions
+    /// and non-questions in registers the first set lacks. Run with `--nocapture`.
+    #[test]
+    fn heldout2() {
+        let faq = faq();
+        report(
+            "second held-out",
+            &tally_lines(&faq, HELDOUT2, |_| true),
+            100,
+            3,
+        );
     }
 
     #[test]
@@ -1318,6 +1462,31 @@ mod tests {
             faq.answer("Where do I send the contract?").map(|a| a.id),
             Some("documents")
         );
+    }
+
+    #[test]
+    fn general_cues() {
+        let faq = faq();
+        for (heard, id) in [
+            // "You lot" is "you", not a parking lot (the dialog takes the day out first).
+            ("Are you lot open on?", Some("hours")),
+            // Someone being there at a time is the hours; "is anyone there?" checks the line.
+            ("If I come by at , will anyone be there?", Some("hours")),
+            ("Is anybody in the office after six?", Some("hours")),
+            ("Will there be someone at the front desk?", Some("hours")),
+            ("Is anyone there?", None),
+            // Sending a résumé is applying; sending a contract is documents.
+            ("Where do I submit my resume?", Some("jobs")),
+            ("Where can I send my resume and cover letter?", Some("jobs")),
+            ("Where do I email my CV?", Some("jobs")),
+            ("Where do I submit the signed agreement?", Some("documents")),
+            // A topic of a meeting is no document to send.
+            ("Could I come by about the lease?", None),
+        ] {
+            check(&faq, heard, id);
+        }
+        assert_eq!(presence(&split_words("there be anyone around")), Some(4));
+        assert_eq!(presence(&split_words("anyone there")), None);
     }
 
     #[test]

@@ -328,6 +328,10 @@ enum Stage {
     AskName,
     /// "Could you spell your name for me?"
     AskSpelling,
+    /// "Let me check the spelling: N, G, O, Z, I. Is that right?"
+    ConfirmSpelling,
+    /// "Could you spell it once more, with a word for each letter, like A as in apple?"
+    SpellWithWords,
     ConfirmCallerId,
     AskNumber,
     /// A spoken number is read back digit by digit.
@@ -847,6 +851,48 @@ impl Dialog {
             self.finish(out, t, now);
             return;
         }
+        // "Sorry, what was that?", "you can repeat, please?": the last question again, word for
+        // word (not a miss, and not an answer to it).
+        if understand::asks_to_repeat(text) && self.stage != Stage::AskMessage {
+            if let Some((again, expect)) = self.last_prompt.clone() {
+                out.push(Action::Say {
+                    text: again,
+                    expect,
+                });
+                return;
+            }
+        }
+        // "Who am I speaking with?", "Is this a robot?" before the request: who answers, then
+        // the rest of what was said, as if said alone (a question about the agent is no request
+        // for a person).
+        if matches!(self.stage, Stage::Open | Stage::AnythingElse) {
+            let sentences: Vec<&str> = text
+                .split_inclusive(['.', '?', '!'])
+                .map(str::trim)
+                .filter(|s| !s.is_empty())
+                .collect();
+            if sentences.iter().any(|s| understand::asks_who_answers(s)) {
+                // Bridges ("No matter.", "Okay, whatever, anyway.") go with the question.
+                let rest: Vec<&str> = sentences
+                    .iter()
+                    .copied()
+                    .filter(|s| !understand::asks_who_answers(s))
+                    .filter(|s| {
+                        s.split_whitespace().count() > 3
+                            || intent(s, &persona.assistant.name, &persona.executive).is_some()
+                    })
+                    .collect();
+                let rest = rest.join(" ");
+                let first = self.line("who_am_i", &[]);
+                if rest.is_empty() {
+                    let help = self.line("how_can_i_help", &[]);
+                    self.say(out, format!("{first} {help}"), Expect::Request);
+                } else {
+                    self.say_then(out, first, |d, o| d.on_heard(&rest, now, o));
+                }
+                return;
+            }
+        }
         let heard = reading::read(text, &persona.executive);
         self.absorb(text, &heard, out);
         // Urgency can surface at any point; it only ever rises. Not from a name ("Cormac
@@ -887,7 +933,11 @@ impl Dialog {
         if screening.is_sales(&without_name(text))
             && !matches!(
                 self.stage,
-                Stage::Open | Stage::AnythingElse | Stage::AskSpelling
+                Stage::Open
+                    | Stage::AnythingElse
+                    | Stage::AskSpelling
+                    | Stage::ConfirmSpelling
+                    | Stage::SpellWithWords
             )
             && !matches!(
                 self.info.category,
@@ -965,6 +1015,8 @@ impl Dialog {
             Stage::Open | Stage::AnythingElse => self.on_request(text, asked, now, out),
             Stage::AskName => self.on_name(text, now, out),
             Stage::AskSpelling => self.on_spelling(text, now, out),
+            Stage::ConfirmSpelling => self.on_confirm_spelling(text, now, out),
+            Stage::SpellWithWords => self.on_spelling_with_words(text, now, out),
             Stage::ConfirmCallerId => self.on_confirm_caller_id(text, now, out),
             Stage::AskNumber => self.on_number(text, now, out),
             Stage::ConfirmNumber => self.on_confirm_number(text, now, out),
@@ -1286,7 +1338,12 @@ impl Dialog {
             Some(c) => std::borrow::Cow::Owned(text.replace(c.as_str(), "")),
             None => std::borrow::Cow::Borrowed(text),
         };
-        if let Some(z) = zone::caller_zone(&places) {
+        // Nor is a word spelling a letter ("Z as in Zulu", "I as in India").
+        let spelling = matches!(
+            self.stage,
+            Stage::AskSpelling | Stage::ConfirmSpelling | Stage::SpellWithWords
+        );
+        if let Some(z) = zone::caller_zone(&places).filter(|_| !spelling) {
             self.caller_zone = (z != self.persona.timezone).then_some(z);
         }
         // "Sometime next week" (no day yet) sets the week; "this week" or a day there unsets it.
@@ -1303,6 +1360,8 @@ impl Dialog {
             self.stage,
             Stage::AskName
                 | Stage::AskSpelling
+                | Stage::ConfirmSpelling
+                | Stage::SpellWithWords
                 | Stage::Pending
                 | Stage::Transferring
                 | Stage::NotStarted
@@ -1906,25 +1965,34 @@ impl Dialog {
 
     /// The spelling asked for: the whole name when several words are spelled, else the word of
     /// the name it spells (the last name when none is like it). Nothing spelled ("it's as it
-    /// sounds") keeps the name as heard; the call goes on either way.
+    /// sounds") keeps the name as heard; the call goes on either way. Letters that do not
+    /// simply agree with the name heard are read back to be checked
+    /// ([`names::spelling_sure`]).
     fn on_spelling(&mut self, text: &str, now: DateTime<Utc>, out: &mut Vec<Action>) {
         let name = self.info.name.clone().unwrap_or_default();
-        match names::respelled(&name, text) {
+        let with_words = names::respelled_with_words(&name, text);
+        let sure = with_words.is_some();
+        match with_words.or_else(|| names::respelled(&name, text)) {
             Some(spelled) => {
-                if spelled != name {
-                    // As any name heard: the spelling may be a known contact's ("it's Grace
-                    // again", then G-R-A-C-E, O-K-A-F-O-R), who is screened as such.
-                    self.set_name(
-                        names::NameFound {
-                            name: spelled,
-                            company: None,
-                            returning: false,
-                            spelled: true,
-                        },
+                self.take_spelled(&name, spelled.clone(), out);
+                self.retry.clear();
+                // Known otherwise: a contact's name, an appointment's, or the message's
+                // read-back (which has the name) right after a spelling asked there.
+                let known = matches!(self.info.category, Some(Category::Known | Category::Vip))
+                    || (matches!(self.goal, Goal::Move | Goal::Cancel)
+                        && self.find_appointment(now).is_some())
+                    || self.respell_asked;
+                if !sure && !known && !names::spelling_sure(&name, text, &spelled) {
+                    self.stage = Stage::ConfirmSpelling;
+                    let letters = names::letters_read_back(&spelled);
+                    self.say_line(
                         out,
+                        "confirm_spelling",
+                        &[("spelling", &letters)],
+                        Expect::YesNo,
                     );
+                    return;
                 }
-                self.name_spelled = true;
             }
             // Asked to spell a name not understood at all: take it as said, if it is a name,
             // else go on without one.
@@ -1936,6 +2004,59 @@ impl Dialog {
             None => {
                 self.took_other_answer(text, true, now, out);
             }
+        }
+        self.retry.clear();
+        self.next_step(now, out);
+    }
+
+    /// The name as spelled (`spelled`) in place of the name heard (`name`).
+    fn take_spelled(&mut self, name: &str, spelled: String, out: &mut Vec<Action>) {
+        if spelled != name {
+            // As any name heard: the spelling may be a known contact's ("it's Grace
+            // again", then G-R-A-C-E, O-K-A-F-O-R), who is screened as such.
+            self.set_name(
+                names::NameFound {
+                    name: spelled,
+                    company: None,
+                    returning: false,
+                    spelled: true,
+                },
+                out,
+            );
+        }
+        self.name_spelled = true;
+    }
+
+    /// The answer to the spelling read back: a yes keeps it; letters again (with words or
+    /// without) replace it; a no asks for a word for each letter, once. Anything else keeps the
+    /// name as spelled and goes on: a spelling is never asked for a third time.
+    fn on_confirm_spelling(&mut self, text: &str, now: DateTime<Utc>, out: &mut Vec<Action>) {
+        let name = self.info.name.clone().unwrap_or_default();
+        let answer = yes_no(text);
+        let again = names::respelled_with_words(&name, text).or_else(|| {
+            (answer != YesNo::Yes)
+                .then(|| names::respelled_as_corrected(&name, text))
+                .flatten()
+        });
+        if let Some(spelled) = again {
+            self.take_spelled(&name, spelled, out);
+        } else if answer == YesNo::No {
+            self.stage = Stage::SpellWithWords;
+            self.say_line(out, "ask_spelling_words", &[], Expect::Spelling);
+            return;
+        }
+        self.retry.clear();
+        self.next_step(now, out);
+    }
+
+    /// The name spelled with a word for each letter ("N as in Nancy, …"), or plainly again;
+    /// nothing spelled keeps the name as it was.
+    fn on_spelling_with_words(&mut self, text: &str, now: DateTime<Utc>, out: &mut Vec<Action>) {
+        let name = self.info.name.clone().unwrap_or_default();
+        if let Some(spelled) = names::respelled_with_words(&name, text)
+            .or_else(|| names::respelled_as_corrected(&name, text))
+        {
+            self.take_spelled(&name, spelled, out);
         }
         self.retry.clear();
         self.next_step(now, out);

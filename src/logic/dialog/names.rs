@@ -1739,6 +1739,229 @@ pub fn reconcile(heard: &str, earlier: Option<&str>, contacts: &[&str]) -> Optio
     Some(merged)
 }
 
+// ---- Spelling with words, and whether a spelling needs checking ----
+
+/// The NATO spelling alphabet, which some callers use without "as in": "November, Golf, Oscar".
+const NATO: [&str; 26] = [
+    "alpha", "bravo", "charlie", "delta", "echo", "foxtrot", "golf", "hotel", "india", "juliet",
+    "kilo", "lima", "mike", "november", "oscar", "papa", "quebec", "romeo", "sierra", "tango",
+    "uniform", "victor", "whiskey", "xray", "yankee", "zulu",
+];
+
+/// Letter names as whisper may write them before "for": "bee", "see", "and" for N, "are".
+const LETTER_SOUNDS: &[&str] = &[
+    "a", "eh", "bee", "be", "see", "sea", "dee", "gee", "aitch", "eye", "jay", "kay", "el", "em",
+    "en", "and", "an", "oh", "pee", "cue", "queue", "are", "our", "ess", "tee", "tea", "you",
+    "vee", "ex", "why", "zed", "zee",
+];
+
+/// Words that start the next word of a name spelled with words: "…, and the last name is A as
+/// in apple", "then", "space".
+const NEXT_WORD: &[&[&str]] = &[
+    &["last", "name"],
+    &["surname"],
+    &["family", "name"],
+    &["second", "name"],
+    &["middle", "name"],
+    &["then"],
+    &["space"],
+    &["new", "word"],
+];
+
+/// Words that join a letter to its word, as whisper writes "as in": "is in", "as an", "Azin",
+/// "Zen" ("for" and "like" only right after a letter).
+const AS_IN: &[&str] = &[
+    "as", "is", "has", "azin", "asin", "isin", "azen", "zen", "zin", "zinn",
+];
+
+/// The letters of a name spelled with a word for each letter ("N as in Nancy, G as in George",
+/// "S for Sam", "November, Golf, Oscar"), one string for each word of the name. Whisper hears a
+/// word far better than a letter name, and writes the rest as it likes ("Dave is in John",
+/// "Alazin Apple", "Amazon Mary", "M. Azin Mary", "over Orange"), so each piece between
+/// commas or full stops gives the first letter of its last word, whatever comes before it. A
+/// letter alone before its word ("M. Azin Mary") is that word's; alone elsewhere it is a letter
+/// spelled plainly. `None` unless at least two pieces join a letter to a word.
+fn words_spelling(answer: &str) -> Option<Vec<String>> {
+    // Whisper writes "D as in David" as "D.S. and David": the dotted S is "as", not a letter.
+    let answer = answer.replace(".S. ", " as ").replace(".S ", " as ");
+    let pieces: Vec<Vec<String>> = answer
+        .split([',', ';', '.', '!', '?', ':'])
+        .map(|p| {
+            p.split(|c: char| !(c.is_alphanumeric() || c == '\'' || c == '-'))
+                .map(|w| fold(w.trim_matches(['\'', '-'])))
+                .filter(|w| !w.is_empty())
+                .collect::<Vec<String>>()
+        })
+        .filter(|p| !p.is_empty())
+        .collect();
+    let letter = |t: &str| t.chars().count() == 1 || LETTER_SOUNDS.contains(&t);
+    let nato = |t: &str| NATO.iter().position(|n| *n == t);
+    // A letter joined to its word: "N as in Nancy", "Alazin Apple", "S for Sam".
+    let joined = |p: &[String]| {
+        (0..p.len().saturating_sub(1)).any(|j| {
+            let t = p[j].as_str();
+            AS_IN.contains(&t)
+                || (t.len() > 4 && (t.ends_with("zin") || t.ends_with("zen")))
+                || (matches!(t, "for" | "like") && j > 0 && letter(&p[j - 1]))
+        })
+    };
+    // A piece that goes on from a letter before it: "M. Azin Mary", "S. For Sam".
+    let continues = |p: &[String]| {
+        p.len() >= 2
+            && (AS_IN.contains(&p[0].as_str())
+                || matches!(p[0].as_str(), "for" | "like")
+                || p[0].ends_with("zin")
+                || p[0].ends_with("zen"))
+    };
+    let said_alone = pieces
+        .iter()
+        .filter(|p| p.iter().all(|t| nato(t).is_some()))
+        .map(Vec::len)
+        .sum::<usize>();
+    if pieces.iter().filter(|p| joined(p)).count() < 2 && said_alone < 3 {
+        return None;
+    }
+    let mut words: Vec<String> = vec![String::new()];
+    for (i, piece) in pieces.iter().enumerate() {
+        // "and the last name is O is an Orange": a new word begins after the marker.
+        let mut rest: &[String] = piece;
+        for k in 0..piece.len() {
+            if let Some(m) = NEXT_WORD.iter().find(|m| {
+                m.iter()
+                    .enumerate()
+                    .all(|(n, w)| piece.get(k + n).is_some_and(|t| t == w))
+            }) {
+                if words.last().is_some_and(|w| !w.is_empty()) {
+                    words.push(String::new());
+                }
+                rest = &piece[k + m.len()..];
+                if rest.first().is_some_and(|t| t == "is") {
+                    rest = &rest[1..];
+                }
+            }
+        }
+        if rest.len() >= 2 && rest.iter().all(|t| nato(t).is_some()) {
+            // "November Golf Oscar" in one breath.
+            for n in rest.iter().filter_map(|t| nato(t)) {
+                if let Some(w) = words.last_mut() {
+                    w.push(char::from(b'a' + n as u8));
+                }
+            }
+            continue;
+        }
+        let got = match rest {
+            [] => None,
+            [one] => match nato(one) {
+                Some(n) => Some(char::from(b'a' + n as u8)),
+                // "M. Azin Mary": the letter said before its word.
+                None if letter(one) && pieces.get(i + 1).is_some_and(|p| continues(p)) => None,
+                None if letter(one) => one.chars().next(),
+                None => None,
+            },
+            // "Emma Zinemary": "as in" run into the word.
+            [.., last] => ["zine", "zin"]
+                .iter()
+                .find_map(|z| last.strip_prefix(z).filter(|w| w.len() >= 3))
+                .unwrap_or(last)
+                .chars()
+                .next(),
+        };
+        if let (Some(c), Some(w)) = (got, words.last_mut()) {
+            w.push(c);
+        }
+    }
+    words.retain(|w| !w.is_empty());
+    Some(words)
+}
+
+/// `name` as spelled with a word for each letter in `answer` ([`words_spelling`]): as many
+/// words spelled as heard replace them all; one run of letters is cut where the words heard
+/// meet, or replaces the word of `name` it is like (else the last). `None` when the answer
+/// spells nothing with words.
+pub fn respelled_with_words(name: &str, answer: &str) -> Option<String> {
+    let spelled = words_spelling(answer)?;
+    let mut words: Vec<String> = name.split_whitespace().map(str::to_string).collect();
+    if spelled.len() >= 2 || words.len() <= 1 {
+        return Some(
+            spelled
+                .iter()
+                .map(|w| capitalise(w))
+                .collect::<Vec<_>>()
+                .join(" "),
+        );
+    }
+    let letters = &spelled[0];
+    if let Some(pieces) = split_as_heard(letters, &words) {
+        return Some(
+            pieces
+                .iter()
+                .map(|w| capitalise(w))
+                .collect::<Vec<_>>()
+                .join(" "),
+        );
+    }
+    let s = capitalise(letters);
+    let k =
+        spelled_word_of(&words, &vec![false; words.len()], &s).or(words.len().checked_sub(1))?;
+    words[k] = s;
+    Some(words.join(" "))
+}
+
+/// `name` with the letters of `answer` put in as spelled, a correction of a spelling read
+/// back: unlike [`respelled`], letters near a word heard are not taken for whisper's slip of it
+/// ("No, it's O-T-I-E-N-O" replaces "Otino"). One word spelled replaces the word of `name` it
+/// is like (else the last); several replace the whole name.
+pub fn respelled_as_corrected(name: &str, answer: &str) -> Option<String> {
+    let plain = respelled("", answer)?;
+    let spelled: Vec<&str> = plain.split_whitespace().collect();
+    let mut words: Vec<String> = name.split_whitespace().map(str::to_string).collect();
+    if spelled.len() != 1 || words.len() <= 1 {
+        return Some(plain);
+    }
+    let k = spelled_word_of(&words, &vec![false; words.len()], spelled[0])
+        .or(words.len().checked_sub(1))?;
+    words[k] = spelled[0].to_string();
+    Some(words.join(" "))
+}
+
+/// Whether the name taken from a spelling (`taken`, from the name heard `heard` and the
+/// answer `answer`) needs no checking: the letters spelled are the whole name or its last
+/// word letter for letter, and the name heard is the same. Letters that differ from the name
+/// heard, or were mended or set aside as whisper's slips, are read back to the caller.
+pub fn spelling_sure(heard: &str, answer: &str, taken: &str) -> bool {
+    let heard: Vec<String> = heard.split_whitespace().map(fold).collect();
+    let taken: Vec<String> = taken.split_whitespace().map(fold).collect();
+    let runs = spelled_runs(answer);
+    // A word is sure when its letters were spelled and it was said so too, before the
+    // spelling or with it ("Krishnan, K. R. I. S. H. N. A. N.").
+    let sure = |w: &String| {
+        runs.iter().any(|r| {
+            &r.letters == w
+                && (heard.contains(w) || r.said.as_deref().map(fold).as_ref() == Some(w))
+        })
+    };
+    let Some(last) = taken.last() else {
+        return false;
+    };
+    sure(last) && taken.iter().all(|w| sure(w) || heard.contains(w))
+}
+
+/// The letters of `name` to read back, word by word: "N, G, O, Z, I, then A, D, E, Y, E, M, I".
+pub fn letters_read_back(name: &str) -> String {
+    name.split_whitespace()
+        .map(|w| {
+            fold(w)
+                .to_uppercase()
+                .chars()
+                .map(String::from)
+                .collect::<Vec<_>>()
+                .join(", ")
+        })
+        .filter(|w| !w.is_empty())
+        .collect::<Vec<_>>()
+        .join(", then ")
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -2346,5 +2569,139 @@ mod tests {
             let _ = same_person(&text, &other);
             let _ = reconcile(&text, Some(&other), &[other.as_str()]);
         }
+    }
+
+    #[test]
+    fn a_word_for_each_letter_spells_by_the_words_first_letters() {
+        for (answer, words) in [
+            ("N as in Nancy, G as in George, O as in Oscar.", vec!["ngo"]),
+            ("S for Sam, I for India, O for orange.", vec!["sio"]),
+            ("November, Golf, Oscar, Zulu, India.", vec!["ngozi"]),
+            // The letter name misheard, or heard as a word: the word decides.
+            ("and as in Nancy, B as in George, oh as in Oscar", vec!["ngo"]),
+            ("Jay as in John, Eye as in India, X as in x-ray", vec!["jix"]),
+            // As whisper wrote joe's and kumo's words on the phone line.
+            (
+                "Dave is in John, I is an Apple, Amazon Mary, I is an India, he is an Edward, and \
+                 the last name is O is an Orange, he is in Tom, I is an I is, O is an Oscar.",
+                vec!["jamie", "otio"],
+            ),
+            (
+                "Jay Azin John, Alazin Apple, M. Azin Mary, Aya Zen India, E. Azin Edward, and the \
+                 last name is O. Azin Orange, T. Azin Tom, Aya Zen Ice, N. Azin Nancy, O. Azin \
+                 Oscar.",
+                vec!["jamie", "otino"],
+            ),
+            (
+                "S. For Sam, I for India, O for Orange, Be for Boy, H for Harry, and for Nancy.",
+                vec!["siobhn"],
+            ),
+            (
+                "Allison Oscar, Emma Zinemary, as an Adam, are as an Robert, and the last name is \
+                 H.S. and Harry, as an Adam, D.S. and Dog, D.S. and David, as an Adam.",
+                vec!["omar", "hadda"],
+            ),
+            (
+                "And for November, G for George, Over Oscar, C for Zebra. I for India, and the last \
+                 name is of for Apple, D for David, Wifer Yankie, D for Echo, and for Mike.",
+                vec!["ngozi", "adyem"],
+            ),
+            (
+                "And as an Nancy, G is in George, O is an Oscar, C is in Zebra, I is an India, and \
+                 the last name is as an apple, D is in David, he is an Edward, Y is in Yellow.",
+                vec!["ngozi", "adey"],
+            ),
+            (
+                "A as in apple, B as in boy, and the last name is C as in cat, D as in dog.",
+                vec!["ab", "cd"],
+            ),
+            (
+                "A as in apple, B as in boy, and then C as in cat, D as in dog. Surname: E as in \
+                 Edward, F as in Frank.",
+                vec!["ab", "cd", "ef"],
+            ),
+        ] {
+            assert_eq!(words_spelling(answer), Some(words.iter().map(|w| w.to_string()).collect()), "{answer}");
+        }
+        // One letter with a word, or none, is no spelling with words.
+        for answer in [
+            "N as in Nancy.",
+            "Thanks for calling, it's for Alex.",
+            "It's N-G-O-Z-I.",
+            "As in the one I gave before.",
+        ] {
+            assert_eq!(words_spelling(answer), None, "{answer}");
+        }
+    }
+
+    #[test]
+    fn a_name_spelled_with_words_replaces_the_words_heard() {
+        let cases = [
+            (
+                "Jamie Oceano",
+                "J as in John, A as in apple, M as in Mary, I as in India, E as in egg, and the \
+                 last name is O as in orange, T as in Tom, I as in ice, E as in egg, N as in \
+                 Nancy, O as in Oscar.",
+                "Jamie Otieno",
+            ),
+            // The last name alone, like the word heard in its place.
+            (
+                "Jamie Oceano",
+                "O as in orange, T as in Tom, I as in ice, E as in egg, N as in Nancy, O as in \
+                 Oscar.",
+                "Jamie Otieno",
+            ),
+            // The whole name in one run: cut where the words heard meet.
+            (
+                "Ana Lee",
+                "A as in apple, N as in Nancy, A as in apple, L as in Larry, E as in egg, E as in \
+                 Edward.",
+                "Ana Lee",
+            ),
+            ("", "S for Sam, I for India, O for orange.", "Sio"),
+        ];
+        for (name, answer, want) in cases {
+            assert_eq!(
+                respelled_with_words(name, answer).as_deref(),
+                Some(want),
+                "{name} / {answer}"
+            );
+        }
+    }
+
+    #[test]
+    fn a_spelling_is_sure_only_when_the_letters_are_the_name_heard() {
+        for (heard, answer, taken) in [
+            ("Sarah Miller", "S-A-R-A-H, M-I-L-L-E-R.", "Sarah Miller"),
+            ("Sarah Miller", "Miller, M. I. L. L. E. R.", "Sarah Miller"),
+            ("Jordan Lee", "L-E-E.", "Jordan Lee"),
+        ] {
+            assert!(spelling_sure(heard, answer, taken), "{answer}");
+        }
+        for (heard, answer, taken) in [
+            // The letters changed the name heard.
+            ("Jamie Oceano", "J-A-M-I-E, O-T-I-E-N-O.", "Jamie Otieno"),
+            // The letters garbled and set aside: the name heard kept, unchecked.
+            ("Sarah Miller", "S-A-R-H, M-I-L-R.", "Sarah Miller"),
+            // Only part of the name spelled, and not its last word.
+            ("Sarah Miller", "S-A-R-A-H.", "Sarah Miller"),
+            // Nothing heard before the letters.
+            ("", "S-A-R-A-H.", "Sarah"),
+        ] {
+            assert!(!spelling_sure(heard, answer, taken), "{answer}");
+        }
+    }
+
+    #[test]
+    fn letters_are_read_back_word_by_word() {
+        assert_eq!(
+            letters_read_back("Ngozi Adeyemi"),
+            "N, G, O, Z, I, then A, D, E, Y, E, M, I"
+        );
+        assert_eq!(
+            letters_read_back("José O'Neil"),
+            "J, O, S, E, then O, N, E, I, L"
+        );
+        assert_eq!(letters_read_back(""), "");
     }
 }

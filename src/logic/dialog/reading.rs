@@ -187,7 +187,17 @@ pub fn corrects(text: &str) -> bool {
 /// Thursday at three).
 pub fn corrected_when(text: &str, local_now: NaiveDateTime) -> When {
     let whole = timeparse::parse(text, local_now);
-    let words = word_list(text);
+    // The words as said, whole ("2:30", "p.m.," kept for the time reader), beside their bare
+    // forms for finding the correction.
+    let raw: Vec<&str> = text.split_whitespace().collect();
+    let words: Vec<String> = raw
+        .iter()
+        .map(|w| {
+            w.trim_matches(|c: char| !c.is_alphanumeric() && c != '\'')
+                .to_lowercase()
+                .replace('’', "'")
+        })
+        .collect();
     let Some((at, says)) = correction_at(&words) else {
         return whole;
     };
@@ -197,9 +207,9 @@ pub fn corrected_when(text: &str, local_now: NaiveDateTime) -> When {
             .iter()
             .rposition(|w| w == "no" || w == "not" || w == "but")
             .map_or(0, |i| i + 1);
-        (words[..start].join(" "), words[start..at].join(" "))
+        (raw[..start].join(" "), raw[start..at].join(" "))
     } else {
-        (words[..at].join(" "), words[says..].join(" "))
+        (raw[..at].join(" "), raw[says..].join(" "))
     };
     let after = timeparse::parse(&tail, local_now);
     if after.is_empty() {
@@ -562,6 +572,15 @@ const EMPTY_WORDS: &[&str] = &[
     "hours",
     "you've",
     "reached",
+    // Formal asking: "I wish to leave a message for Alex, if I may", "would you be so good as
+    // to take a message", "kindly".
+    "wish",
+    "may",
+    "might",
+    "should",
+    "shall",
+    "kindly",
+    "as",
 ];
 
 /// What the caller wants passed on: the sentences that carry something, each without the

@@ -2588,19 +2588,21 @@ fn a_new_caller_spells_the_name_on_a_message_and_the_spelling_is_kept() {
         );
         d
     };
-    for (spelling, want) in [
+    // Whether the letters are read back: unless each word spelled was also said so.
+    for (spelling, want, checked) in [
         (
             "Deepa, D. E. E. P. A. Krishnan, K. R. I. S. H. N. A. N.",
             "Deepa Krishnan",
+            false,
         ),
         // Whisper's capitals for both words, one of them misheard as the name was.
-        ("DEEPA. KRISHNAN.", "Deepa Krishnan"),
-        ("Krishnan, K. R. I. S. H. N. A. N.", "Deepa Krishnan"),
-        ("It's K-R-I-S-H-N-A-N.", "Deepa Krishnan"),
+        ("DEEPA. KRISHNAN.", "Deepa Krishnan", true),
+        ("Krishnan, K. R. I. S. H. N. A. N.", "Deepa Krishnan", false),
+        ("It's K-R-I-S-H-N-A-N.", "Deepa Krishnan", true),
         // Letters whisper ran together in capitals.
-        ("KRISHNAN.", "Deepa Krishnan"),
+        ("KRISHNAN.", "Deepa Krishnan", true),
         // Nothing spelled: the name stays as heard, and the call goes on.
-        ("It's just as it sounds.", "Deepa Christian"),
+        ("It's just as it sounds.", "Deepa Christian", false),
     ] {
         let mut d = message_call(Some("+16175550111"));
         let acts = d.handle(Event::Heard("Deepa Christian.".into()), now);
@@ -2617,7 +2619,11 @@ fn a_new_caller_spells_the_name_on_a_message_and_the_spelling_is_kept() {
             )),
             "{acts:?}"
         );
-        let next = said(&d.handle(Event::Heard(spelling.into()), now));
+        let mut next = said(&d.handle(Event::Heard(spelling.into()), now));
+        if checked {
+            assert!(next.contains("check the spelling"), "{spelling}: {next}");
+            next = said(&d.handle(Event::Heard("Yes, that's right.".into()), now));
+        }
         assert!(next.contains("best number"), "{spelling}: {next}");
         assert_eq!(d.caller().name.as_deref(), Some(want), "{spelling}");
     }
@@ -2689,7 +2695,11 @@ fn a_spelled_name_is_recovered_from_what_whisper_heard() {
         );
         let asked = said(&d.handle(Event::Heard(name.into()), now));
         assert!(asked.contains("spell your name"), "{name}: {asked}");
-        let next = said(&d.handle(Event::Heard(spelling.into()), now));
+        let mut next = said(&d.handle(Event::Heard(spelling.into()), now));
+        // Letters mended from what was heard are read back to be checked.
+        if next.contains("check the spelling") {
+            next = said(&d.handle(Event::Heard("Yes, that's right.".into()), now));
+        }
         assert!(next.contains("best number"), "{spelling}: {next}");
         assert_eq!(d.caller().name.as_deref(), Some(want), "{spelling}");
     }
@@ -3228,14 +3238,19 @@ fn an_answer_to_another_question_is_kept_where_it_belongs() {
         ]);
         assert!(d.caller().purpose.is_some(), "{topic}");
     }
-    // Words whisper made of letters it missed are no topic.
-    for garbled in ["Boylaryn. Oh, why?", "Brennan, we are even an AN."] {
-        Call::from(Some("+16175550111")).spelling_names().play(&[
-            ("I'd like to book a meeting with Alex.", "your name"),
-            ("Dana Kim.", "spell"),
-            (garbled, "meet with Alex about"),
-        ]);
-    }
+    // Words whisper made of letters it missed are no topic (those it took for letters are
+    // read back first).
+    Call::from(Some("+16175550111")).spelling_names().play(&[
+        ("I'd like to book a meeting with Alex.", "your name"),
+        ("Dana Kim.", "spell"),
+        ("Boylaryn. Oh, why?", "meet with Alex about"),
+    ]);
+    Call::from(Some("+16175550111")).spelling_names().play(&[
+        ("I'd like to book a meeting with Alex.", "your name"),
+        ("Dana Kim.", "spell"),
+        ("Brennan, we are even an AN.", "check the spelling"),
+        ("Yes.", "meet with Alex about"),
+    ]);
 }
 
 #[test]
@@ -3459,4 +3474,421 @@ fn a_place_in_the_company_is_no_time_zone() {
         )],
     );
     assert!(said(&acts).contains("for you"), "{}", said(&acts));
+}
+
+/// Letters that do not simply agree with the name heard are read back; a yes keeps them, a no
+/// asks for a word for each letter, and the words' first letters are the name however whisper
+/// wrote the letter names before them.
+#[test]
+fn a_spelling_unlike_the_name_heard_is_read_back_and_a_no_asks_for_a_word_for_each_letter() {
+    let opening = "Hi, I'd like to leave a message for Alex. This is Jamie Oceano.";
+    let with_words = [
+        "J as in John, A as in apple, M as in Mary, I as in India, E as in Edward, and the last \
+         name is O as in orange, T as in Tom, I as in ice, E as in egg, N as in Nancy, O as in \
+         Oscar.",
+        // Letter names misheard: the words decide.
+        "Jay as in John, A as in apple, and as in Mary, I as in India, D as in Edward. Last name, \
+         oh as in orange, B as in Tom, eye as in ice, E as in egg, and as in Nancy, O as in Oscar.",
+        "J for Juliet, A for Alpha, M for Mike, I for India, E for Echo, then O for Oscar, T for \
+         Tango, I for India, E for Echo, N for November, O for Oscar.",
+        "Juliet, Alpha, Mike, India, Echo. Surname: Oscar, Tango, India, Echo, November, Oscar.",
+    ];
+    for words in with_words {
+        let (d, _) = Call::from(None).spelling_names().play(&[
+            (opening, "spell your name"),
+            (
+                "J-A-M-I-E, O-T-I-N-O.",
+                "check the spelling: J, A, M, I, E, then O, T, I, N, O. Is that right?",
+            ),
+            ("No, that's not right.", "a word for each letter"),
+            (words, "best number"),
+        ]);
+        assert_eq!(d.caller().name.as_deref(), Some("Jamie Otieno"), "{words}");
+    }
+    // A yes keeps the letters; letters given again at the check replace them; anything else
+    // goes on with the name as spelled.
+    for (answer, name) in [
+        ("Yes, that's right.", "Jamie Otino"),
+        ("No, it's O-T-I-E-N-O.", "Jamie Otieno"),
+        (
+            "No, O as in orange, T as in Tom, I as in ice, E as in egg, N as in Nancy, O as in \
+             Oscar.",
+            "Jamie Otieno",
+        ),
+        ("My number is 617 555 0142.", "Jamie Otino"),
+    ] {
+        let (d, _) = Call::from(None).spelling_names().play(&[
+            (opening, "spell your name"),
+            ("J-A-M-I-E, O-T-I-N-O.", "check the spelling"),
+            (answer, ""),
+        ]);
+        assert_eq!(d.caller().name.as_deref(), Some(name), "{answer}");
+        assert_ne!(d.stage, Stage::ConfirmSpelling, "{answer}");
+        assert_ne!(d.stage, Stage::SpellWithWords, "{answer}");
+    }
+}
+
+/// A spelling that is the name heard, whole or its last word, needs no checking, and a caller
+/// who spells with words unasked is taken at their words.
+#[test]
+fn a_spelling_that_agrees_with_the_name_heard_or_uses_words_is_not_read_back() {
+    for (heard, spelling, name) in [
+        (
+            "This is Sarah Miller.",
+            "S-A-R-A-H, M-I-L-L-E-R.",
+            "Sarah Miller",
+        ),
+        (
+            "This is Sarah Miller.",
+            "Miller, M. I. L. L. E. R.",
+            "Sarah Miller",
+        ),
+        (
+            "This is Jamie Oceano.",
+            "O as in orange, T as in Tom, I as in ice, E as in egg, N as in Nancy, O as in Oscar.",
+            "Jamie Otieno",
+        ),
+    ] {
+        let (d, acts) = Call::from(None).spelling_names().play(&[
+            (
+                &format!("Hi, I'd like to leave a message for Alex. {heard}"),
+                "spell your name",
+            ),
+            (spelling, "best number"),
+        ]);
+        assert_eq!(d.caller().name.as_deref(), Some(name), "{spelling}");
+        assert!(!said(&acts).contains("check the spelling"), "{spelling}");
+    }
+}
+
+/// "Who am I speaking with?", "Is this a robot?" (the fourth held-out phrasebook's openers) is
+/// answered truthfully, and is no request for a person: alone, it is followed by "How can I
+/// help you?"; with a request in the same breath, the request goes on.
+#[test]
+fn asking_who_answers_is_answered_and_the_request_goes_on() {
+    for opening in [
+        "Hello? Is this a real person or, like, a robot?",
+        "Who am I speaking with?",
+        "Good evening. To whom am I speaking?",
+        "Sorry, you are a computer?",
+        "Wait, am I talking to a machine?",
+        "Hi, um, who's this?",
+    ] {
+        let (d, acts) = check(None, &[(opening, "virtual assistant")]);
+        let reply = said(&acts);
+        assert!(reply.contains("How can I help"), "{opening}: {reply}");
+        assert!(!reply.contains("don't have that"), "{opening}: {reply}");
+        assert!(d.caller().escalation.is_none(), "{opening}: {reply}");
+    }
+    for (opening, want) in [
+        (
+            "Is this a robot? Okay, whatever, anyway. I'd like to book a meeting with Alex.",
+            "your name",
+        ),
+        (
+            "Hello, who is speaking, please? Okay, no problem. I want cancel my meeting with Alex.",
+            "find your appointment",
+        ),
+        (
+            "Am I addressing an automated service? No matter. I wish to leave a message for Alex, if I may.",
+            "your name",
+        ),
+    ] {
+        let (d, acts) = check(None, &[(opening, want)]);
+        let reply = said(&acts);
+        assert!(reply.contains("virtual assistant"), "{opening}: {reply}");
+        assert!(d.caller().escalation.is_none(), "{opening}: {reply}");
+    }
+    // Asking for a person after asking what answers is still asking for a person.
+    let (d, acts) = check(
+        None,
+        &[(
+            "Are you a recording? I'd like to speak with an actual human being, please.",
+            "",
+        )],
+    );
+    assert!(d.caller().escalation.is_some(), "{}", said(&acts));
+}
+
+/// "Sorry, what was that?", "Pardon?", "you can repeat, please?" is answered with the last
+/// question again, word for word, at any question: the name, the proposal of a new time.
+#[test]
+fn asked_to_repeat_the_agent_says_the_question_again() {
+    for again in [
+        "Sorry, could you repeat that?",
+        "Pardon?",
+        "Sorry, my English is not so good, you can repeat, please?",
+        "Sorry, what was that?",
+    ] {
+        let (_, acts) = check(
+            None,
+            &[
+                (
+                    "I'd like to leave a message for Alex.",
+                    "May I have your name",
+                ),
+                (again, "May I have your name, please?"),
+            ],
+        );
+        assert!(!said(&acts).contains("didn't"), "{again}: {}", said(&acts));
+    }
+    let (_, acts) = Call::from(None)
+        .booked(appt(
+            "apt_1",
+            "2026-12-02T14:00:00-05:00",
+            "Morgan Fitzpatrick",
+            "+16465550178",
+        ))
+        .play(&[
+            (
+                "I have meeting with Alex but I need change the time.",
+                "find your appointment",
+            ),
+            ("I am Morgan Fitzpatrick.", "instead"),
+            (
+                "For me is good 13:00, Thursday 3 December.",
+                "Shall I go ahead?",
+            ),
+            (
+                "Sorry, my English is not so good, you can repeat, please?",
+                "I can move your appointment to Thursday, December 3rd at 1 PM. Shall I go ahead?",
+            ),
+            ("Yes, is correct.", "Done"),
+        ]);
+    assert!(said(&acts).contains("Done"), "{}", said(&acts));
+}
+
+/// "I represent Zhang and Li Architects" is who the caller is, as "I'm with …" is: no sales
+/// call without a pitch.
+#[test]
+fn representing_a_company_is_no_sales_pitch() {
+    for opening in [
+        "I should like to request an appointment with Alex, if convenient. The matter concerns the hiring plan. I am Wang Fang; I represent Zhang and Li Architects.",
+        "Permit me to give my number first: 857 555-0171. I am Ama Owusu; I represent Andes Solar. I wish to leave a message for Alex.",
+    ] {
+        let (_, acts) = check(Some("+17205550115"), &[(opening, "")]);
+        assert!(!said(&acts).contains("sales"), "{opening}: {}", said(&acts));
+    }
+    let (_, acts) = check(
+        Some("+17205550115"),
+        &[(
+            "Hi, I represent Acme and I'd love to show Alex a quick demo of our platform.",
+            "sales",
+        )],
+    );
+    assert!(said(&acts).contains("sales"), "{}", said(&acts));
+}
+
+/// A person, a meeting or a callback number said in a learner's grammar: "I want speak with
+/// human person", "connect me with one of Alex's people", "Alex is free 9 December, at 15.30? I
+/// want meet.", "For call back, use this number".
+#[test]
+fn requests_in_a_learners_grammar() {
+    for opening in [
+        "I want speak with human person, please.",
+        "Please, I need talk with somebody from the office.",
+        "Would you connect me with one of Alex's people?",
+        "Can I talk to a real human, please?",
+    ] {
+        let (d, acts) = check(None, &[(opening, "")]);
+        assert!(
+            d.caller().escalation.is_some(),
+            "{opening}: {}",
+            said(&acts)
+        );
+    }
+    // Speaking with Alex is asking for Alex, not for any person.
+    let (d, acts) = check(None, &[("I'd like to speak with Alex, please.", "")]);
+    assert!(d.caller().escalation.is_none(), "{}", said(&acts));
+    for opening in [
+        "Alex is free 9 December, at 15.30? I want meet. I am Wei Chen. For call back, use this number, please.",
+        "Is possible to meet Alex? I want meet on Thursday the 26th at 14:30.",
+        "I wish to meet Alex on Thursday the 26th at 2:30pm. For callback, this number is fine.",
+        "Thursday the 26th, at two o'clock in the afternoon. That is when I should like to meet Alex, regarding the audit findings. You may return my call on this line.",
+    ] {
+        let (_, acts) = check(Some("+13125550140"), &[(opening, "")]);
+        let reply = said(&acts);
+        assert!(
+            !reply.contains("read that back") && !reply.contains("like me to tell"),
+            "{opening}: {reply}"
+        );
+    }
+}
+
+/// A move or a cancel in other words: "the time doesn't work for me anymore", "I want other
+/// day", "alter the time" move; "strike my appointment from the diary", "withdraw from my
+/// appointment", "remove my meeting", "I can't come to my appointment" cancel, unless another
+/// time is asked for too; "scratch that" in a self-repair is no cancel.
+#[test]
+fn moves_and_cancels_in_other_words() {
+    let booked = || {
+        Call::from(Some("+16175550111")).booked(appt(
+            "apt_1",
+            "2026-12-02T14:00:00-05:00",
+            "Dana Kim",
+            "+16175550111",
+        ))
+    };
+    for opening in [
+        "I'm calling because I've got an appointment with Alex and the time doesn't work for me anymore.",
+        "My appointment with Alex, please, I want other day.",
+        "I wish to alter the time of my appointment with Alex.",
+        "I can't come to my appointment with Alex, could we do another day instead?",
+    ] {
+        let (_, acts) = booked().play(&[(opening, ""), ("Dana Kim.", "")]);
+        let reply = said(&acts);
+        assert!(
+            reply.contains("instead") && !reply.contains("Shall I cancel"),
+            "{opening}: {reply}"
+        );
+    }
+    for opening in [
+        "Kindly strike my appointment with Alex from the diary.",
+        "I must regretfully withdraw from my appointment with Alex.",
+        "Please remove my meeting with Alex.",
+        "I can't come to my appointment with Alex.",
+        "Scratch my meeting with Alex, please.",
+    ] {
+        let (_, acts) = booked().play(&[(opening, ""), ("Dana Kim.", "")]);
+        assert!(
+            said(&acts).contains("Shall I cancel"),
+            "{opening}: {}",
+            said(&acts)
+        );
+    }
+    for opening in [
+        "Yeah so, uh, my meeting with Alex, I gotta move it. Friday at 12:30, no, hang on, scratch that, Thursday the 3rd at 3:30.",
+        "I need to move my appointment. Monday at 10, scrap that, Thursday the 3rd at 3:30.",
+    ] {
+        let (_, acts) = booked().play(&[(opening, ""), ("Dana Kim.", "")]);
+        let reply = said(&acts);
+        assert!(
+            !reply.contains("Shall I cancel") && reply.contains("3:30"),
+            "{opening}: {reply}"
+        );
+    }
+}
+
+/// Formal assent and decline: "That is correct.", "Quite right.", "Indeed it is." are a yes;
+/// "That won't be necessary, thank you.", "No need." a no.
+#[test]
+fn formal_assent_and_decline() {
+    for yes in [
+        "That is correct.",
+        "Quite right.",
+        "Indeed it is.",
+        "Yes, is correct.",
+    ] {
+        assert_eq!(understand::yes_no(yes), YesNo::Yes, "{yes}");
+    }
+    for no in [
+        "That won't be necessary, thank you.",
+        "That will not be necessary.",
+        "Nah, don't bother.",
+        "No, not needed.",
+    ] {
+        assert_eq!(understand::yes_no(no), YesNo::No, "{no}");
+    }
+    let (_, acts) = check(
+        Some("+16175550111"),
+        &[
+            ("I wish to leave a message for Alex, if I may.", "your name"),
+            ("Dana Kim.", "best number"),
+            ("Quite right.", "like me to tell"),
+        ],
+    );
+    assert!(said(&acts).contains("like me to tell"), "{}", said(&acts));
+}
+
+/// A company whose name starts with a place, said as "I work in Seoul Bridge Ventures", is where
+/// the caller works, not their time zone.
+#[test]
+fn working_in_a_company_named_for_a_place_is_no_time_zone() {
+    for opening in [
+        "I am Kwame Mensah, I work in Seoul Bridge Ventures. I want make appointment with Alex on Thursday the 26th at 14:30, about the audit.",
+        "Hello, I'm Fatima Al-Sayed, I work at Lagos Fintech Hub. I'd like to book a meeting with Alex about the contract on Thursday the 26th at 2:30pm.",
+    ] {
+        let (_, acts) = check(Some("+16175550111"), &[(opening, "")]);
+        assert!(!said(&acts).contains("for you"), "{opening}: {}", said(&acts));
+    }
+}
+/// A time taken back for another is read from the words as written: "2:30 p.m." after "scratch
+/// that" is 2:30 PM (once cut into "2 30 p m", it was no time at all), in the caller's zone too.
+#[test]
+fn a_time_taken_back_keeps_its_clock_as_written() {
+    for (opening, want) in [
+        (
+            "My meeting with Alex, I gotta move it. December 10, that's a Thursday, 11:30 a.m., and that's Denver time, not yours... no, hang on, scratch that, December 9, that's a Wednesday, 2:30 p.m., and that's Denver time, not yours.",
+            "December 9th at 4:30 PM",
+        ),
+        (
+            "I need to move my appointment to Friday the 4th at 10:30 a.m., actually make it 2:30 p.m.",
+            "December 4th at 2:30 PM",
+        ),
+    ] {
+        let (_, acts) = Call::from(Some("+14155550158"))
+            .booked(appt(
+                "apt_1",
+                "2026-12-01T16:30:00-05:00",
+                "Priya Raman",
+                "+14155550158",
+            ))
+            .play(&[(opening, "")]);
+        assert!(said(&acts).contains(want), "{opening}: {}", said(&acts));
+    }
+}
+
+/// Other draws of the fourth phrasebook: a person "on the line", a message "noted for Alex", an
+/// alarm "at once".
+#[test]
+fn a_person_on_the_line_a_note_for_alex_and_told_at_once() {
+    for opening in [
+        "So, uh, I'm Rohan Mehta, I'm with Zhang and Li Architects. Can I get somebody who actually works there on the line?",
+        "Could I get a real person on the phone, please?",
+    ] {
+        let (d, acts) = check(None, &[(opening, "")]);
+        assert!(d.caller().escalation.is_some(), "{opening}: {}", said(&acts));
+    }
+    // Alex on the line is Alex, not any person.
+    let (d, acts) = check(None, &[("Can I get Alex on the line?", "")]);
+    assert!(d.caller().escalation.is_none(), "{}", said(&acts));
+    for opening in [
+        "Kindly note the following for Alex: the supplier visit is pushed to Thursday. I am Daniel Brooks.",
+        "Please note that the board dinner moved to Friday. This is Daniel Brooks.",
+    ] {
+        let (_, acts) = check(Some("+16175550161"), &[(opening, "")]);
+        let reply = said(&acts);
+        assert!(
+            !reply.contains("meet with") && !reply.contains("offer"),
+            "{opening}: {reply}"
+        );
+    }
+    let (d, acts) = check(
+        None,
+        &[(
+            "Forgive the late call. The factory in Monterrey has stopped production, and Alex must be told at once.",
+            "",
+        )],
+    );
+    assert!(d.caller().escalation.is_some(), "{}", said(&acts));
+}
+
+/// A word that spells a letter is no time zone: "Z as in Zulu", "I as in India".
+#[test]
+fn a_word_spelling_a_letter_is_no_time_zone() {
+    for words in [
+        "Z as in Zulu, O as in Oscar, E as in Echo.",
+        "I as in India, S as in Sam, T as in Tokyo.",
+    ] {
+        let (_, acts) = Call::from(Some("+16175550111")).spelling_names().play(&[
+            ("I'd like to book a meeting with Alex.", "your name"),
+            ("Zoey East.", "spell your name"),
+            ("It's Z-O-E, I-S-T.", "check the spelling"),
+            ("No.", "a word for each letter"),
+            (words, "about"),
+            ("The lease.", "What day and time"),
+            ("Thursday at 2 pm.", "Thursday, November 26th at 2 PM"),
+        ]);
+        assert!(!said(&acts).contains("for you"), "{words}: {}", said(&acts));
+    }
 }

@@ -270,6 +270,12 @@ pub fn yes_no(text: &str) -> YesNo {
         "all good",
         "that's the one",
         "go for it",
+        // Formal assent: "That is correct.", "Quite right.", "Indeed it is.", "Just so."
+        "that is correct",
+        "quite right",
+        "quite correct",
+        "indeed",
+        "just so",
     ];
     const NO_PHRASES: &[&str] = &[
         "not right",
@@ -291,6 +297,14 @@ pub fn yes_no(text: &str) -> YesNo {
         "got that wrong",
         "have it wrong",
         "have that wrong",
+        // Declining an offer: "That won't be necessary.", "No need.", "Don't bother."
+        "not necessary",
+        "won't be necessary",
+        "will not be necessary",
+        "not be necessary",
+        "no need",
+        "don't bother",
+        "not needed",
     ];
     for clause in text.split(['.', ',', '!', '?', ';']) {
         // "Uh-huh" is a murmured yes; its "uh" is no filler.
@@ -478,6 +492,13 @@ const BOOK: &[&str] = &[
     // The executive's diary is the calendar: "is there room in Alex's diary?", "what does
     // Alex's diary look like on Wednesday?".
     "diary",
+    // Wanting to meet, in a learner's grammar too: "I want meet", "I wish to meet Alex".
+    "want meet",
+    "want to meet",
+    "like to meet",
+    "wish to meet",
+    "hoping to meet",
+    "need to meet",
 ];
 /// Words that ask for a booking even when the caller also wants a call back.
 const STRONG_BOOK: &[&str] = &[
@@ -520,6 +541,11 @@ const MESSAGE: &[&str] = &[
     "jot",
     "jot down",
     "drop a line",
+    // "Kindly note the following for Alex: …", "please note that …".
+    "note the following",
+    "kindly note",
+    "please note",
+    "a note of",
 ];
 const DONE: &[&str] = &[
     "that's all",
@@ -571,6 +597,7 @@ pub fn intent(text: &str, assistant: &str, executive: &str) -> Option<Intent> {
         .any(|lead| w.contains(&format!(" {lead} {first} ")));
     if asks_assistant
         || any(&w, PERSON) && !any(&w, &["someone's", "for someone"]) && asks_for_someone(&w)
+        || asks_for_a_human(&w)
     {
         return Some(Intent::Person);
     }
@@ -582,10 +609,16 @@ pub fn intent(text: &str, assistant: &str, executive: &str) -> Option<Intent> {
     // "Let Alex know that the contractor can't make it Friday" is news to pass on, not the
     // caller's own booking: cancel and move words count only when the caller's own.
     let own = news_at(&w, &boss).map_or(w.as_str(), |i| &w[..i]);
-    if any(own, CANCEL) || acts_on_booking(own, CANCEL_VERBS) {
+    let own = without_self_repairs(own);
+    let own = own.as_str();
+    let moves = any(own, MOVE) || acts_on_booking(own, MOVE_VERBS);
+    if any(own, CANCEL)
+        || acts_on_booking(own, CANCEL_VERBS)
+        || acts_on_booking(own, NOT_COMING) && !moves
+    {
         return Some(Intent::Cancel);
     }
-    if any(own, MOVE) || acts_on_booking(own, MOVE_VERBS) {
+    if moves {
         return Some(Intent::Move);
     }
     // Booking words inside the topic ("call me about the board meeting") ask for nothing.
@@ -690,6 +723,25 @@ fn news_at(w: &str, boss: &str) -> Option<usize> {
         .then_some(end)
 }
 
+/// The words without a speaker's self-repair: "…, no, hang on, scratch that, Thursday" takes
+/// back what was just said, it cancels nothing ("scratch that meeting" still does).
+fn without_self_repairs(w: &str) -> String {
+    let mut out = w.to_string();
+    for repair in ["scratch that", "scrap that", "strike that"] {
+        let pat = format!(" {repair} ");
+        let mut from = 0;
+        while let Some(i) = out[from..].find(&pat).map(|i| i + from) {
+            let next = out[i + pat.len()..].split_whitespace().next().unwrap_or("");
+            if matches!(next, "meeting" | "appointment" | "booking" | "call") {
+                from = i + 1;
+            } else {
+                out.replace_range(i..i + pat.len() - 1, "");
+            }
+        }
+    }
+    out
+}
+
 /// Verbs that, said of the caller's own booking, cancel it: "scrap my meeting".
 const CANCEL_VERBS: &[&str] = &[
     "scrap",
@@ -701,6 +753,27 @@ const CANCEL_VERBS: &[&str] = &[
     "take me off",
     "bail on",
     "pull out of",
+    // Removing it from the diary: "kindly strike my appointment from the diary", "remove my
+    // meeting", "withdraw from my appointment".
+    "strike",
+    "remove",
+    "delete",
+    "cross off",
+    "cross out",
+    "withdraw",
+];
+/// Saying the caller will not come to their own booking: a cancel unless they also ask to move
+/// it ("I can't do my appointment, so just cancel it"; "I cannot come, can we do Friday
+/// instead?" is a move).
+const NOT_COMING: &[&str] = &[
+    "can't do",
+    "cannot do",
+    "can't come",
+    "cannot come",
+    "not coming",
+    "won't be coming",
+    "can't attend",
+    "cannot attend",
 ];
 /// Verbs that, said of the caller's own booking, move it: "a meeting I need to push".
 const MOVE_VERBS: &[&str] = &[
@@ -714,6 +787,18 @@ const MOVE_VERBS: &[&str] = &[
     "a new time",
     "another day",
     "a different date",
+    // "The time doesn't work for me anymore", "could it be Friday instead?", "I want other
+    // day", "I wish to alter the time of my appointment", "I need change it".
+    "doesn't work",
+    "does not work",
+    "no longer works",
+    "won't work",
+    "doesn't suit",
+    "instead",
+    "other day",
+    "other time",
+    "alter",
+    "change",
 ];
 
 /// A verb of `verbs` said of the caller's own booking ("my meeting", "the appointment", "a
@@ -753,10 +838,143 @@ fn without_callback(w: &str) -> String {
         "for a call back",
         "for a callback",
         "for call backs",
+        // "For call back, use this number", "call back on this line".
+        "for call back",
+        "for callback",
+        "for calling back",
+        "call back on",
+        "call me back on this",
+        // "You may return my call on this line."
+        "return my call on",
+        "return my call at",
     ] {
         out = out.replace(&format!(" {lead} "), " ");
     }
     out
+}
+
+/// Reaching a person, in any grammar: a verb of reaching, then within a few words a word for a
+/// human ("I want speak with human person", "connect me with one of Alex's people", "put me
+/// through to somebody from the office").
+fn asks_for_a_human(w: &str) -> bool {
+    const REACH: &[&str] = &[
+        "speak with",
+        "speak to",
+        "talk with",
+        "talk to",
+        "connect me with",
+        "connect me to",
+        "put me through to",
+        "transfer me to",
+    ];
+    const HUMAN: &[&str] = &[
+        "person",
+        "human",
+        "people",
+        "someone",
+        "somebody",
+        "staff",
+        "colleague",
+        "colleagues",
+        "employee",
+        "operator",
+    ];
+    // "Can I get somebody who actually works there on the line?"
+    let on_line = [" on the line ", " on the phone "]
+        .iter()
+        .any(|l| w.contains(l));
+    if on_line && w.split_whitespace().any(|x| HUMAN.contains(&x)) {
+        return true;
+    }
+    REACH.iter().any(|r| {
+        let pat = format!(" {r} ");
+        w.match_indices(&pat).any(|(i, _)| {
+            w[i + pat.len()..]
+                .split_whitespace()
+                .take(4)
+                .any(|x| HUMAN.contains(&x))
+        })
+    })
+}
+
+/// Whether the caller asks who or what is answering: "who am I speaking with?", "is this a
+/// robot?", "am I talking to a machine?", "are you a real person?". A question about the agent,
+/// not a request for a person.
+pub fn asks_who_answers(sentence: &str) -> bool {
+    let w = padded_words(sentence);
+    let who = [
+        "who am i speaking",
+        "who am i talking",
+        "whom am i speaking",
+        "whom am i talking",
+        "who is speaking",
+        "who's speaking",
+        "who is this",
+        "who's this",
+        "who are you",
+        "who is that",
+    ];
+    // "Is this a real person or, like, a robot?", "Sorry, you are a computer?"
+    const WHAT: &[&str] = &[
+        "robot",
+        "machine",
+        "computer",
+        "bot",
+        "recording",
+        "automated",
+        "ai",
+        "human",
+        "person",
+        "real",
+    ];
+    const ASKING: &[&str] = &[
+        "is this a",
+        "is this an",
+        "am i talking to",
+        "am i speaking to",
+        "am i speaking with",
+        "am i talking with",
+        "am i addressing",
+        "are you a",
+        "are you an",
+        "you are a",
+        "you are an",
+    ];
+    any(&w, &who)
+        || ASKING.iter().any(|a| {
+            let pat = format!(" {a} ");
+            w.match_indices(&pat).any(|(i, _)| {
+                w[i + pat.len()..]
+                    .split_whitespace()
+                    .take(4)
+                    .any(|x| WHAT.contains(&x))
+            })
+        })
+}
+
+/// Whether the caller asks to hear the last question again: "sorry, what was that?", "could you
+/// repeat that?", "pardon?", "you can repeat, please?", "read that once more, slowly".
+pub fn asks_to_repeat(text: &str) -> bool {
+    let w = padded_words(text);
+    if w.split_whitespace().count() > 16 || w.chars().any(|c| c.is_ascii_digit()) {
+        return false;
+    }
+    any(
+        &w,
+        &[
+            "repeat",
+            "pardon",
+            "what was that",
+            "come again",
+            "say that again",
+            "say it again",
+            "once more",
+            "one more time",
+            "didn't catch that",
+            "didn't hear that",
+            "didn't hear you",
+        ],
+    )
 }
 
 /// "Someone" means a person only when the caller wants to reach them ("talk to someone",

@@ -323,19 +323,78 @@ struct Word {
     upper: bool,
     /// Written all in capitals ("EST", "IST").
     caps: bool,
+    /// Punctuation stands between it and the word before ("London, UK").
+    gap: bool,
 }
 
 fn words(text: &str) -> Vec<Word> {
-    text.split(|c: char| !(c.is_alphanumeric() || c == ':' || c == '\''))
-        .map(|w| w.trim_matches(|c: char| c == '\'' || c == ':'))
-        .filter(|w| !w.is_empty())
-        .map(|w| Word {
-            low: w.to_lowercase(),
-            upper: w.starts_with(char::is_uppercase),
-            caps: w.chars().count() >= 2
-                && w.chars().all(|c| c.is_uppercase() || c.is_ascii_digit()),
-        })
-        .collect()
+    let mut out = Vec::new();
+    let mut gap = false;
+    for piece in text.split_inclusive(|c: char| !(c.is_alphanumeric() || c == ':' || c == '\'')) {
+        let sep = piece
+            .chars()
+            .last()
+            .filter(|c| !(c.is_alphanumeric() || *c == ':' || *c == '\''));
+        let body = match sep {
+            Some(c) => &piece[..piece.len() - c.len_utf8()],
+            None => piece,
+        };
+        let w = body.trim_matches(|c: char| c == '\'' || c == ':');
+        if !w.is_empty() {
+            out.push(Word {
+                low: w.to_lowercase(),
+                upper: w.starts_with(char::is_uppercase),
+                caps: w.chars().count() >= 2
+                    && w.chars().all(|c| c.is_uppercase() || c.is_ascii_digit()),
+                gap,
+            });
+            gap = false;
+        }
+        if sep.is_some_and(|c| !c.is_whitespace()) {
+            gap = true;
+        }
+    }
+    out
+}
+
+/// A capitalised word right after a place that carries the place into a name: "Seoul Bridge
+/// Ventures", "Lagos Fintech Hub", "Dublin Bay Partners" are companies, not where the caller
+/// is. Not a day, a month, "I", a time word, another place, or after punctuation ("London, UK").
+fn names_on(ws: &[Word], j: usize) -> bool {
+    const DAYS_MONTHS: &[&str] = &[
+        "monday",
+        "tuesday",
+        "wednesday",
+        "thursday",
+        "friday",
+        "saturday",
+        "sunday",
+        "january",
+        "february",
+        "march",
+        "april",
+        "may",
+        "june",
+        "july",
+        "august",
+        "september",
+        "october",
+        "november",
+        "december",
+        "today",
+        "tomorrow",
+        "tonight",
+    ];
+    ws.get(j).is_some_and(|w| {
+        w.upper
+            && !w.gap
+            && !w.caps
+            && w.low != "i"
+            && !w.low.starts_with("i'")
+            && !TIME_TAILS.contains(&w.low.as_str())
+            && !DAYS_MONTHS.contains(&w.low.as_str())
+    }) && longest(ws, j, PLACES).is_none()
+        && longest(ws, j, ZONE_WORDS).is_none()
 }
 
 fn is_clock(w: &str) -> bool {
@@ -398,10 +457,9 @@ pub fn caller_zone(text: &str) -> Option<Tz> {
                             matches!(b.low.as_str(), "calling" | "phoning" | "ringing")
                         }))
             });
-            // "from Dallas Capital" is a company, not a place.
-            let company = prev.is_some_and(|p| p.low == "from")
-                && ws.get(i + n).is_some_and(|w| w.upper && !tail)
-                && longest(&ws, i + n, PLACES).is_none();
+            // "from Dallas Capital", "I work in Seoul Bridge Ventures" are a company, not a
+            // place.
+            let company = !tail && names_on(&ws, i + n);
             if (tail || after_clock || lead) && !company {
                 let own = i >= 2
                     && ws
@@ -659,6 +717,18 @@ mod tests {
             ("Can we meet at the Pacific Club?", None),
             ("Tuesday at 3", None),
             ("Jordan from Dallas Capital", None),
+            // A place that starts a company's name is who the caller works for ("I work in
+            // Seoul Bridge Ventures", "at Lagos Fintech Hub"), not where they are; a place
+            // before a day, a zone word, or after a comma still is.
+            (
+                "I am Oluwaseun Bakare, I work in Seoul Bridge Ventures. Alex is free Tuesday 1 December, at 10:00?",
+                None,
+            ),
+            ("I'm with Lagos Fintech Hub, 3pm works.", None),
+            ("I work at Dublin Bay Partners.", None),
+            ("I'm in London Monday, say 3 pm.", Some(Europe::London)),
+            ("I'm calling from Denver, Colorado.", Some(America::Denver)),
+            ("at 2 my time, I'm in London, UK.", Some(Europe::London)),
             ("This is Naimal Sullivan from Dublin.", None),
             (
                 "This is Niamh from Dublin, 3 pm Dublin time.",

@@ -148,6 +148,16 @@ impl Caller {
         if a.contains("still there") && !self.last.is_empty() {
             return say(self.last.clone());
         }
+        if a.contains("word for each letter") {
+            return say(self.sheet.spelling_words());
+        }
+        if a.contains("check the spelling") {
+            return say(if spelled_back(agent) == spelled_back(&self.sheet.name) {
+                l.yes
+            } else {
+                l.no
+            });
+        }
         if a.contains("spell your last name") {
             return self.answer(Asked::Spelling, l.spelling);
         }
@@ -342,6 +352,19 @@ impl Caller {
             l.no
         }
     }
+}
+
+/// The letters of a name, or of the agent's read-back of a spelling ("Let me check the
+/// spelling: N, G, O, Z, I, then A, D, E, Y, E, M, I. Is that right?"), in capitals.
+fn spelled_back(text: &str) -> String {
+    let spelled = text.split_once(':').map_or(text, |(_, rest)| rest);
+    let spelled = spelled.split('?').next().unwrap_or_default();
+    let spelled = spelled.strip_suffix(" Is that right").unwrap_or(spelled);
+    let letters: String = spelled
+        .split(|c: char| !c.is_alphabetic())
+        .filter(|w| w.chars().count() == 1 || !text.contains(':'))
+        .collect();
+    letters.to_uppercase()
 }
 
 fn has_digits(s: &str) -> bool {

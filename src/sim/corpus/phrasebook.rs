@@ -39,6 +39,8 @@ pub enum Phrasebook {
     Heldout2,
     /// A third held-out phrasebook (`corpus::heldout3`), written apart from all three.
     Heldout3,
+    /// A fourth held-out phrasebook (`corpus::heldout4`), written apart from all four.
+    Heldout4,
 }
 
 impl std::str::FromStr for Phrasebook {
@@ -50,8 +52,9 @@ impl std::str::FromStr for Phrasebook {
             "heldout" => Ok(Phrasebook::Heldout),
             "heldout2" => Ok(Phrasebook::Heldout2),
             "heldout3" => Ok(Phrasebook::Heldout3),
+            "heldout4" => Ok(Phrasebook::Heldout4),
             other => Err(format!(
-                "no phrasebook {other:?} (corpus, heldout, heldout2, heldout3)"
+                "no phrasebook {other:?} (corpus, heldout, heldout2, heldout3, heldout4)"
             )),
         }
     }
