@@ -2404,6 +2404,10 @@ impl Dialog {
                 self.propose(slot, now, out);
                 return;
             }
+            if let Some(slot) = self.offered_time_said(text, now) {
+                self.propose(slot, now, out);
+                return;
+            }
         }
         // "The first time you mentioned", before any was mentioned: say so, do not guess.
         if self.offered.is_empty() && understand::refers_to_offer(text) {
@@ -2489,6 +2493,25 @@ impl Dialog {
         }
         self.retry.clear();
         self.on_when(when, now, out);
+    }
+
+    /// The offered time the caller picks by its clock time ("Go for the 9am", "the 9", "nine
+    /// thirty one", "the half past"), as the executive or the caller tells the time, unless
+    /// they name another day with it.
+    fn offered_time_said(&self, text: &str, now: DateTime<Utc>) -> Option<DateTime<Utc>> {
+        let zones: Vec<chrono_tz::Tz> = std::iter::once(self.persona.timezone)
+            .chain(self.caller_zone)
+            .collect();
+        let times: Vec<Vec<NaiveTime>> = self
+            .offered
+            .iter()
+            .map(|s| zones.iter().map(|z| s.with_timezone(z).time()).collect())
+            .collect();
+        let slot = self.offered[understand::offered_time(text, &times)?];
+        let day = slot.with_timezone(&self.persona.timezone).date_naive();
+        let said = self.wish(text, now);
+        let other_day = said.date.is_some_and(|d| d != day) && understand::names_a_day(text);
+        (!other_day).then_some(slot)
     }
 
     /// Acts on a parsed wish: a whole slot is checked; a day or part of day gets choices.

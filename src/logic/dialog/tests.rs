@@ -2186,6 +2186,86 @@ fn a_yes_again_to_which_one_proposes_the_first() {
     }
 }
 
+/// An offered time picked by its clock time, in whisper's forms ("Go for the 9am", "the 9",
+/// "nine thirty one" for the 9:30 one, "the half past") is that time, not a new wish that
+/// leads back to the same choices.
+#[test]
+fn an_offered_time_is_picked_by_its_clock_time() {
+    for (pick, want) in [
+        ("Go for the 9am, please.", "9 AM"),
+        ("The 9, please.", "9 AM"),
+        ("9 a.m. works.", "9 AM"),
+        ("Nine o'clock.", "9 AM"),
+        ("Nine thirty one.", "9:30 AM"),
+        ("The half past, please.", "9:30 AM"),
+        ("Let's do 9:30.", "9:30 AM"),
+        ("Half past nine in the morning.", "9:30 AM"),
+        ("Monday, the 930.", "9:30 AM"),
+    ] {
+        check(
+            Some("+16175550123"),
+            &[
+                ("I'd like to book a meeting with Alex.", "your name"),
+                ("Dana Kim.", "meet with Alex about"),
+                ("The Q3 budget.", "What day and time"),
+                (
+                    "Monday morning.",
+                    "9 AM or 9:30 AM. Would one of those work",
+                ),
+                (
+                    pick,
+                    &format!("Monday, November 30th at {want}. Shall I go ahead?"),
+                ),
+            ],
+        );
+    }
+    // Another day named with the hour is a new wish, not the offered time.
+    check(
+        Some("+16175550123"),
+        &[
+            ("I'd like to book a meeting with Alex.", "your name"),
+            ("Dana Kim.", "meet with Alex about"),
+            ("The Q3 budget.", "What day and time"),
+            ("Monday morning.", "Would one of those work"),
+            ("Tuesday at 9am instead.", "Tuesday, December 1st at 9 AM"),
+        ],
+    );
+}
+
+/// Clock times said among offered ones, as whisper writes them.
+#[test]
+fn clock_times_pick_among_offered_times() {
+    use chrono::NaiveTime;
+    let t = |h, m| NaiveTime::from_hms_opt(h, m, 0).unwrap();
+    let nine = vec![vec![t(9, 0)], vec![t(9, 30)]];
+    for (text, want) in [
+        ("Go for the 9am, please.", Some(0)),
+        ("the 9", Some(0)),
+        ("9-ish in the morning", Some(0)),
+        ("nine thirty one", Some(1)),
+        ("the half past", Some(1)),
+        ("9.30", Some(1)),
+        ("930 please", Some(1)),
+        ("the 9:30 one", Some(1)),
+        ("9pm", None),
+        ("10:30", None),
+        ("the first one", None),
+        ("either", None),
+    ] {
+        assert_eq!(understand::offered_time(text, &nine), want, "{text:?}");
+    }
+    let afternoon = vec![vec![t(13, 0)], vec![t(15, 0), t(20, 0)]];
+    for (text, want) in [
+        ("The one o'clock.", Some(0)),
+        ("at one", Some(0)),
+        ("3pm", Some(1)),
+        ("the 8pm one, my time", Some(1)),
+        ("The later one.", None),
+    ] {
+        assert_eq!(understand::offered_time(text, &afternoon), want, "{text:?}");
+    }
+}
+
 #[test]
 fn names_that_share_words_with_the_executives_are_names() {
     for (said, want) in [

@@ -1040,6 +1040,205 @@ pub fn choice(text: &str, n: usize) -> Option<usize> {
     None
 }
 
+/// A clock time said while choosing among offered times, as whisper writes it: "9am", "9 a.m.",
+/// "the 9", "9:30", "930", "9-ish", "nine thirty", "the nine thirty one" (the 9:30 one),
+/// "half past nine", "the half past". The hour (1 to 12, none for "the half past"), the minute
+/// when said, and whether it is after noon when said.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+struct ClockSaid {
+    hour: Option<u32>,
+    minute: Option<u32>,
+    pm: Option<bool>,
+}
+
+fn hour_word(w: &str) -> Option<u32> {
+    const HOURS: [&str; 12] = [
+        "one", "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten", "eleven",
+        "twelve",
+    ];
+    HOURS.iter().position(|h| *h == w).map(|i| i as u32 + 1)
+}
+
+fn minute_words(words: &[&str]) -> Option<(u32, usize)> {
+    Some(match words {
+        ["o'clock" | "oclock", ..] => (0, 1),
+        ["forty", "five", ..] => (45, 2),
+        ["fifteen", ..] => (15, 1),
+        ["thirty", ..] => (30, 1),
+        ["forty-five" | "fortyfive", ..] => (45, 1),
+        _ => return None,
+    })
+}
+
+/// The clock times `text` says, read loosely (for matching offered times only).
+fn clocks_said(text: &str) -> Vec<ClockSaid> {
+    let lower = text
+        .to_lowercase()
+        .replace("a.m.", "am")
+        .replace("p.m.", "pm");
+    let words: Vec<&str> = lower
+        .split(|c: char| c.is_whitespace() || matches!(c, ',' | '?' | '!' | ';'))
+        .map(|w| w.trim_end_matches('.').trim_end_matches("-ish"))
+        .filter(|w| !w.is_empty())
+        .collect();
+    let meridiem = |w: Option<&&str>| match w.copied() {
+        Some("am" | "morning") => Some(false),
+        Some("pm" | "afternoon" | "evening") => Some(true),
+        _ => None,
+    };
+    let mut out = Vec::new();
+    let mut i = 0;
+    while i < words.len() {
+        let w = words[i];
+        // "half past (nine)", "quarter past nine".
+        if matches!(w, "half" | "quarter") && words.get(i + 1) == Some(&"past") {
+            let minute = if w == "half" { 30 } else { 15 };
+            let hour = words
+                .get(i + 2)
+                .and_then(|h| hour_word(h).or_else(|| h.parse().ok()))
+                .filter(|h| (1..=12).contains(h));
+            let skip = if hour.is_some() { 3 } else { 2 };
+            out.push(ClockSaid {
+                hour,
+                minute: Some(minute),
+                pm: meridiem(words.get(i + skip)),
+            });
+            i += skip;
+            continue;
+        }
+        // Digits: "9", "9am", "9:30", "9.30", "930", "9:30pm".
+        let (digits, suffix) =
+            w.split_at(w.find(|c: char| c.is_ascii_alphabetic()).unwrap_or(w.len()));
+        let pm_suffix = match suffix {
+            _ if digits.is_empty() => None,
+            "" => None,
+            "am" => Some(false),
+            "pm" => Some(true),
+            _ => {
+                i += 1;
+                continue;
+            }
+        };
+        let clock = if digits
+            .chars()
+            .all(|c| c.is_ascii_digit() || c == ':' || c == '.')
+            && digits.starts_with(|c: char| c.is_ascii_digit())
+        {
+            let parts: Vec<&str> = digits.split([':', '.']).collect();
+            let (h, m) = match parts.as_slice() {
+                [h] if h.len() >= 3 => {
+                    let (a, b) = h.split_at(h.len() - 2);
+                    (a.parse().ok(), b.parse().ok())
+                }
+                [h] => (h.parse().ok(), None),
+                [h, m] if m.len() == 2 => (h.parse().ok(), m.parse().ok()),
+                _ => (None, None),
+            };
+            h.filter(|h: &u32| (1..=12).contains(h))
+                .filter(|_| m.is_none_or(|m: u32| m < 60))
+                .map(|h| (h, m, 1))
+        } else {
+            // "nine thirty", "one o'clock"; a bare "one" is the pronoun ("the 9:30 one")
+            // unless a time follows it or "at" comes before.
+            hour_word(w).and_then(|h| {
+                let m = minute_words(&words[i + 1..]);
+                let marked = m.is_some()
+                    || meridiem(words.get(i + 1)).is_some()
+                    || (i > 0 && words[i - 1] == "at");
+                (h != 1 || marked).then(|| (h, m.map(|m| m.0), 1 + m.map_or(0, |m| m.1)))
+            })
+        };
+        match clock {
+            Some((h, m, used)) => {
+                let pm = pm_suffix.or_else(|| meridiem(words.get(i + used)));
+                out.push(ClockSaid {
+                    hour: Some(h),
+                    minute: m,
+                    pm,
+                });
+                i += used;
+            }
+            None => i += 1,
+        }
+    }
+    out
+}
+
+/// Which of the offered times the caller named by its clock time ("Go for the 9am", "the 9",
+/// "nine thirty one", "the half past"), each offered time given as the clock times it may be
+/// called by (the executive's and the caller's). `None` when no time said picks exactly one.
+/// An hour alone is the offered time on the hour when one is ("the 9" of 9 and 9:30).
+pub fn offered_time(text: &str, offered: &[Vec<chrono::NaiveTime>]) -> Option<usize> {
+    use chrono::Timelike;
+    let fits = |c: &ClockSaid, t: &chrono::NaiveTime, on_the_hour: bool| {
+        c.hour.is_none_or(|h| h % 12 == t.hour() % 12)
+            && c.pm.is_none_or(|pm| pm == (t.hour() >= 12))
+            && match c.minute {
+                Some(m) => m == t.minute(),
+                None => !on_the_hour || t.minute() == 0,
+            }
+    };
+    let mut picked: Option<usize> = None;
+    for c in clocks_said(text) {
+        if c.hour.is_none() && c.minute.is_none() {
+            continue;
+        }
+        let matching = |on_the_hour: bool| -> Vec<usize> {
+            (0..offered.len())
+                .filter(|&i| offered[i].iter().any(|t| fits(&c, t, on_the_hour)))
+                .collect()
+        };
+        let hits = match matching(true).as_slice() {
+            [one] => vec![*one],
+            _ => matching(false),
+        };
+        match (hits.as_slice(), picked) {
+            ([one], None) => picked = Some(*one),
+            ([one], Some(p)) if *one == p => {}
+            ([_], Some(_)) => return None,
+            _ => {}
+        }
+    }
+    picked
+}
+
+/// Whether `text` names a day in words a clock time is not: a weekday, a month, "today",
+/// "tomorrow", or an ordinal ("the 14th"). "The 9" of offered times is an hour.
+pub fn names_a_day(text: &str) -> bool {
+    const DAYS: &[&str] = &[
+        "monday",
+        "tuesday",
+        "wednesday",
+        "thursday",
+        "friday",
+        "saturday",
+        "sunday",
+        "today",
+        "tomorrow",
+        "tonight",
+        "january",
+        "february",
+        "march",
+        "april",
+        "may",
+        "june",
+        "july",
+        "august",
+        "september",
+        "october",
+        "november",
+        "december",
+        "week",
+    ];
+    let lower = text.to_lowercase();
+    lower.split(|c: char| !c.is_alphanumeric()).any(|w| {
+        DAYS.contains(&w)
+            || (w.len() >= 3
+                && w.starts_with(|c: char| c.is_ascii_digit())
+                && ["st", "nd", "rd", "th"].iter().any(|s| w.ends_with(s)))
+    })
+}
+
 /// The words try to say a clock time that did not survive the line: "at" followed by a word
 /// that is no time ("tomorrow at you.", "Friday at to"), as whisper writes a short "two" or
 /// "ten" it half heard. Only read when no time was understood. "At all", "at least", "at any
