@@ -14,8 +14,9 @@
 //! two-core machine, far longer beside builds). `--audio DIR` keeps each rendering's line audio
 //! there and hears it from there next time, so two models or settings are compared on the same
 //! audio; `--every K` takes every K-th call only. Needs `scripts/setup.sh`.
-//! `-- --say VOICE "text" …` only prints what whisper hears of each text in that voice, on a
-//! clean line and at −45 dBFS noise, for trying out a phrasing.
+//! `-- --say VOICE [--rate R] "text" …` only prints what whisper hears of each text in that
+//! voice, on a clean line and at −45 dBFS noise, piece by piece as the endpointer cuts it, for
+//! trying out a phrasing.
 //!
 //! Voices: a fact sheet names its voice, one of the caller voices of `tts::caller` (joe, kumo),
 //! never the agent's own. The rate is applied by resampling (faster speech is also slightly
@@ -133,14 +134,30 @@ async fn say(args: &[String]) -> anyhow::Result<()> {
     let persona = Persona::load(&root.join("prompts/persona.toml"))?;
     let model = std::env::var("FRONTDESK_STT_MODEL").unwrap_or("models/ggml-tiny.en.bin".into());
     let stt = Stt::load(&root.join(model), &persona.stt_prompt(), 2)?;
-    let Some((voice, texts)) = args.split_first() else {
-        anyhow::bail!("usage: --say VOICE TEXT…");
+    let Some((voice, mut texts)) = args.split_first() else {
+        anyhow::bail!("usage: --say VOICE [--rate R] TEXT…");
     };
+    let mut rate = 1.0;
+    if let [flag, r, rest @ ..] = texts {
+        if flag == "--rate" {
+            rate = r.parse()?;
+            texts = rest;
+        }
+    }
     let voice = voice_for(voice, &root.join(".venv/bin/python"), &mut HashMap::new())?;
     for text in texts {
         for noise in [None, Some(-45.0)] {
-            let heard = hear(&stt, voice.as_ref(), text, 1.0, noise).await?;
-            println!("{text:?} ({noise:?} dBFS) -> {heard:?}");
+            let line = render(voice.as_ref(), text, rate, noise)?;
+            let mut pieces = Vec::new();
+            for utterance in cut_utterances(&line)? {
+                let secs = utterance.len() as f32 / 16_000.0;
+                let heard = stt.transcribe(utterance).await?.text;
+                pieces.push(format!("[{secs:.2} s] {heard:?}"));
+            }
+            println!(
+                "{text:?} (x{rate}, {noise:?} dBFS) -> {}",
+                pieces.join(" + ")
+            );
         }
     }
     Ok(())

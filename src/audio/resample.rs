@@ -89,11 +89,15 @@ pub fn resample(samples: &[f32], from: u32, to: u32) -> Result<Vec<f32>, Resampl
     if !tail.is_empty() {
         out.extend_from_slice(&rs.process_partial(Some(&[tail]), None).map_err(err)?[0]);
     }
-    while out.len() < delay + expected as usize {
+    // Flush with silence until the clip's end is out. Between two rates with no common factor
+    // (a voice slowed to 22 050 × 0.85 Hz) the FFT block spans up to a second of input, so
+    // several flushes in a row can return nothing before the next block comes out: stop only
+    // after more empty flushes than a whole block takes.
+    let patience = from as usize / chunk + 8;
+    let mut empty = 0;
+    while out.len() < delay + expected as usize && empty <= patience {
         let flushed = rs.process_partial::<Vec<f32>>(None, None).map_err(err)?;
-        if flushed[0].is_empty() {
-            break;
-        }
+        empty = if flushed[0].is_empty() { empty + 1 } else { 0 };
         out.extend_from_slice(&flushed[0]);
     }
     let end = (delay + expected as usize).min(out.len());
@@ -137,6 +141,23 @@ mod tests {
         assert!((peak as i64 - 4_000).abs() < 10, "peak at {peak}");
     }
 
+    #[test]
+    fn odd_rates_keep_the_whole_clip() {
+        // A voice slowed or sped up by declaring another rate (22 050 × 0.85, 0.95, 1.1, 1.2):
+        // its last second must arrive, with its energy, not only its length.
+        let rms = |x: &[f32]| (x.iter().map(|s| s * s).sum::<f32>() / x.len() as f32).sqrt();
+        for from in [18_743, 20_948, 22_050, 24_000, 24_255, 26_460] {
+            let input = sine(300.0, from, from as usize * 3);
+            let out = resample(&input, from, 8_000).unwrap();
+            assert_eq!(out.len(), 24_000, "from {from} Hz");
+            let last = rms(&out[16_000..23_900]);
+            assert!(
+                last > 0.3,
+                "from {from} Hz the last second's level is {last}"
+            );
+        }
+    }
+
     proptest! {
         #[test]
         fn streaming_drops_nothing(chunks in proptest::collection::vec(0usize..700, 1..40)) {
@@ -157,7 +178,7 @@ mod tests {
         }
 
         #[test]
-        fn clips_of_any_length_resample(n in 1usize..5000, from in prop::sample::select(vec![8_000u32, 16_000, 22_050, 24_000])) {
+        fn clips_of_any_length_resample(n in 1usize..5000, from in prop::sample::select(vec![8_000u32, 16_000, 18_743, 22_050, 24_000, 26_460])) {
             let input = sine(200.0, from, n);
             let out = resample(&input, from, 8_000).unwrap();
             let expected = (n as u64 * 8_000 + from as u64 / 2) / from as u64;
