@@ -27,7 +27,8 @@
 //! - "not this coming Monday but the one after" (or "…, the following one") is a week after
 //!   that Monday; what follows "but" is not negated ("not Tuesday but Wednesday");
 //! - a learner's "10 and half", "2 and a half in the afternoon" is 10:30, 2:30 (never before a
-//!   unit: "2 and a half hours"); "10 sharp", "2 on the dot" is that hour;
+//!   unit: "2 and a half hours"); "10 sharp", "2 on the dot" is that hour; Australian
+//!   "the arvo" is the afternoon;
 //! - of two times, the first is meant, unless the caller takes it back between them ("11:30,
 //!   no, hang on, scratch that, 2:30", "at 3, I mean 4");
 //! - the 24-hour clock in words ("thirteen thirty", "fourteen hundred hours") is that time.
@@ -1383,7 +1384,8 @@ impl Part {
 fn part_of(w: &str) -> Option<Part> {
     match w {
         "morning" | "mornings" => Some(Part::Morning),
-        "afternoon" | "afternoons" => Some(Part::Afternoon),
+        // "arvo": Australian for the afternoon ("4 in the arvo").
+        "afternoon" | "afternoons" | "arvo" | "arvos" => Some(Part::Afternoon),
         "evening" | "evenings" | "tonight" => Some(Part::Evening),
         "night" | "nights" => Some(Part::Night),
         _ => None,
@@ -2249,6 +2251,9 @@ mod tests {
             ("Thursday the 7th, at fourteen hundred hours", "2019-03-07 14:00"),
             ("at sixteen fifteen on Monday", "2019-03-04 16:15"),
             ("There were thirteen people.", "- -"),
+            // Australian "the arvo": the afternoon.
+            ("Wednesday week, 2 in the arvo", "2019-03-13 14:00 afternoon"),
+            ("December the 10th, 4 in the arvo, please.", "2019-12-10 16:00 afternoon"),
         ]);
     }
 

@@ -1020,6 +1020,10 @@ const PHRASES: &[(&[&str], &[&str])] = &[
     (&["take", "on", "new", "people"], &["hire"]),
     (&["take", "on", "people"], &["hire"]),
     (&["take", "on", "staff"], &["hire"]),
+    // "You guys looking for people?": hiring, as "looking for staff".
+    (&["looking", "for", "people"], &["hiring"]),
+    (&["looking", "for", "staff"], &["hiring"]),
+    (&["looking", "for", "new", "people"], &["hiring"]),
     // Sending a CV is applying, not sending documents: "Where would I send a CV?".
     (&["send", "a", "cv"], &["apply"]),
     (&["send", "my", "cv"], &["apply"]),
@@ -1133,7 +1137,8 @@ const STOP: &[&str] = &[
     "whether", "though", "although", "anyway", "ever", "every", "each", "both", "either", "back",
     "try", "trying", "tried", "figure", "curious", "chance", "love", "happen", "happens",
     "possibly", "probably", "definitely", "certainly", "summer", "winter", "autumn", "season",
-    "seasonal", "year", "years", "month", "months",
+    "seasonal", "year", "years", "month", "months", "enough", "wish", "enquire", "inquire",
+    "enquiring", "inquiring",
 ];
 
 /// Words that carry a little meaning, never enough to answer alone.
@@ -1482,6 +1487,19 @@ mod tests {
             ("Where do I submit the signed agreement?", Some("documents")),
             // A topic of a meeting is no document to send.
             ("Could I come by about the lease?", None),
+            // Plain and formal ways to ask for work or the address.
+            (
+                "You guys looking for people right now? I need a job.",
+                Some("jobs"),
+            ),
+            (
+                "I wish to enquire about employment opportunities with your firm.",
+                Some("jobs"),
+            ),
+            (
+                "Would you be kind enough to give me the address of your offices?",
+                Some("address"),
+            ),
         ] {
             check(&faq, heard, id);
         }

@@ -544,13 +544,18 @@ fn found_at(toks: &[Tok], i: usize, returning: bool) -> Option<NameFound> {
 
 fn introduction(toks: &[Tok]) -> Option<NameFound> {
     for i in 0..toks.len() {
-        // "Dana Kim here", "Morgan Ellis speaking", at the start of a clause.
+        // "Dana Kim here", "Morgan Ellis speaking", "Daniel Brooks is my name", at the start
+        // of a clause.
         if clause_start(toks, i) && toks[i].word.starts_with(char::is_uppercase) {
             if let Some((words, end)) = take_name(toks, i) {
                 let last = &toks[end - 1];
-                let next = toks.get(end).map(|t| t.low.as_str());
+                let low = |k: usize| toks.get(k).map(|t| t.low.as_str());
+                let next = low(end);
+                let is_my_name = next == Some("is")
+                    && matches!(low(end + 1), Some("my" | "the"))
+                    && low(end + 2).is_some_and(|w| w.starts_with("name"));
                 if !last.ends_clause
-                    && matches!(next, Some("here" | "speaking"))
+                    && (matches!(next, Some("here" | "speaking")) || is_my_name)
                     && words.iter().all(|w| w.starts_with(char::is_uppercase))
                     && !toks[end].question
                 {
@@ -600,7 +605,32 @@ fn bare_answer(toks: &[Tok]) -> Option<NameFound> {
         i += 1;
     }
     let mut found = found_at(toks, i, false)?;
-    let (_, end) = take_full_name(toks, i)?;
+    let (words, end) = take_full_name(toks, i)?;
+    // "Daniel Brooks, Dublin Bay Partners.": the company after a comma, capitalised to the end.
+    if found.company.is_none() && toks[end - 1].ends_clause && !toks[end - 1].ends_sentence {
+        let rest: Vec<&Tok> = toks[end..]
+            .iter()
+            .filter(|t| !t.word.is_empty() && !t.used)
+            .collect();
+        let capitalised = |t: &&Tok| {
+            starts_upper(t)
+                && !NOT_NAME.contains(&t.low.as_str())
+                && !words.iter().any(|w| w.eq_ignore_ascii_case(&t.word))
+        };
+        if (1..=5).contains(&rest.len())
+            && rest.iter().all(capitalised)
+            && rest[..rest.len() - 1].iter().all(|t| !t.ends_clause)
+            && !rest[rest.len() - 1].question
+        {
+            found.company = Some(
+                rest.iter()
+                    .map(|t| t.word.as_str())
+                    .collect::<Vec<_>>()
+                    .join(" "),
+            );
+            return Some(found);
+        }
+    }
     // Whatever follows must be a tail, a company, or spelling.
     let mut j = end;
     while let Some(t) = toks.get(j) {
@@ -1380,8 +1410,15 @@ fn spelled_runs(answer: &str) -> Vec<SpelledRun> {
             k += used;
             continue;
         }
-        // "OKO and KWO", "it's in G U Y E N": the letter N heard as a word.
-        if matches!(t.low.as_str(), "and" | "in" | "en") && is_letters(k + 1) && !t.ends_clause {
+        // "OKO and KWO", "it's in G U Y E N": the letter N heard as a word. Not "and" after a
+        // word said with its letters: "D-A-N-I-E-L, Daniel, and B-R-O-O-K-S" goes on to the
+        // next word.
+        let joins_words = t.low == "and" && run.is_empty() && last_word.is_some();
+        if matches!(t.low.as_str(), "and" | "in" | "en")
+            && is_letters(k + 1)
+            && !t.ends_clause
+            && !joins_words
+        {
             if run.is_empty() {
                 said = last_word.take();
             }

@@ -3892,3 +3892,47 @@ fn a_word_spelling_a_letter_is_no_time_zone() {
         assert!(!said(&acts).contains("for you"), "{words}: {}", said(&acts));
     }
 }
+
+#[test]
+fn a_name_said_before_is_my_name_or_spelled_after_its_letters_is_kept_whole() {
+    // "Daniel Brooks is my name.": the name comes first.
+    let (d, _) = Call::from(None).play(&[
+        ("I'd like to leave a message for Alex.", "your name"),
+        ("Daniel Brooks is my name.", ""),
+    ]);
+    assert_eq!(d.caller().name.as_deref(), Some("Daniel Brooks"));
+    // Letters, then the word they spell; a word spelled by its letters with a word for the
+    // first one ("D for Daniel, A, N, I, E, L").
+    for spelling in [
+        "D-A-N-I-E-L, Daniel, and B-R-O-O-K-S, Brooks.",
+        "Certainly. Daniel: D for Daniel, A, N, I, E, L; Brooks: B for Benjamin, R, O, O, K, S.",
+    ] {
+        let (d, _) = Call::from(None).spelling_names().play(&[
+            (
+                "Hi, I'd like to leave a message for Alex. This is Daniel Brooks.",
+                "spell your name",
+            ),
+            (spelling, ""),
+        ]);
+        assert_eq!(
+            d.caller().name.as_deref(),
+            Some("Daniel Brooks"),
+            "{spelling}"
+        );
+        // The name said as a bare answer, with the company after a comma.
+        let (d, _) = Call::from(None).spelling_names().play(&[
+            ("I'd like to leave a message for Alex.", "your name"),
+            (
+                "Uh, yeah, Daniel Brooks, Dublin Bay Partners.",
+                "spell your name",
+            ),
+            (spelling, ""),
+        ]);
+        assert_eq!(
+            d.caller().name.as_deref(),
+            Some("Daniel Brooks"),
+            "{spelling}"
+        );
+        assert_eq!(d.caller().company.as_deref(), Some("Dublin Bay Partners"));
+    }
+}
