@@ -90,17 +90,6 @@ async fn hear_line(stt: &Stt, mulaw: &[u8]) -> anyhow::Result<String> {
     Ok(heard.join(" "))
 }
 
-/// What whisper hears of `text` said by `voice` at `rate` over a line with `noise_dbfs`.
-async fn hear(
-    stt: &Stt,
-    voice: &dyn TtsEngine,
-    text: &str,
-    rate: f32,
-    noise_dbfs: Option<f32>,
-) -> anyhow::Result<String> {
-    hear_line(stt, &render(voice, text, rate, noise_dbfs)?).await
-}
-
 /// Where a rendering's line audio is kept under `dir`: named by a hash of its key, so a
 /// second run (another model, another decoder setting) hears the very same audio.
 fn audio_file(dir: &std::path::Path, key: &HeardKey) -> PathBuf {

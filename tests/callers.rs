@@ -545,7 +545,23 @@ fn a_london_caller_refuses_3_pm_boston_time_and_takes_10_am() {
     let offer = "I can offer Monday, November 30th at 9:30 AM or 10 AM. Would one of those work?";
     assert_eq!(c.reply(offer), Reply::Say("The 10 AM one, please.".into()));
     let other = "I can offer Monday, November 30th at 3 PM or 3:30 PM. Would one of those work?";
-    assert_eq!(c.reply(other), Reply::Say(again));
+    assert_eq!(c.reply(other), Reply::Say(again.clone()));
+    // Asked again after an answer not understood, the caller answers the question again.
+    for asked_again in [
+        "Sorry, shall I book Monday, November 30th at 10 AM? Please say yes or no, or press 1 for yes and 2 for no.",
+        "Sorry, shall I move your appointment to Monday, November 30th at 10 AM? Please say yes or no, or press 1 for yes and 2 for no.",
+    ] {
+        let Reply::Say(answer) = c.reply(asked_again) else {
+            panic!("the caller hung up at {asked_again:?}");
+        };
+        assert!(
+            [c.sheet().lines.yes.clone(), c.sheet().lines.yes_again.clone()].contains(&answer),
+            "{asked_again:?} -> {answer:?}"
+        );
+    }
+    let wrong_again = "Sorry, shall I move your appointment to Monday, November 30th at 3 PM? Please say yes or no, or press 1 for yes and 2 for no.";
+    let mut fresh = london_caller();
+    assert_eq!(fresh.reply(wrong_again), Reply::Say(again));
 }
 
 #[test]

@@ -1919,10 +1919,21 @@ pub fn respelled_with_words(name: &str, answer: &str) -> Option<String> {
     let spelled = words_spelling(answer)?;
     let mut words: Vec<String> = name.split_whitespace().map(str::to_string).collect();
     if spelled.len() >= 2 || words.len() <= 1 {
+        // Word by word with the name as it stood: letters no name is written with
+        // ("KLORSHAAA", whisper losing a word or two) keep the word spelled before.
+        let same_shape = spelled.len() == words.len();
         return Some(
             spelled
                 .iter()
-                .map(|w| capitalise(w))
+                .enumerate()
+                .map(|(k, w)| match words.get(k) {
+                    Some(before)
+                        if same_shape && unpronounceable(w) && !unpronounceable(&fold(before)) =>
+                    {
+                        before.clone()
+                    }
+                    _ => capitalise(w),
+                })
                 .collect::<Vec<_>>()
                 .join(" "),
         );
@@ -2696,6 +2707,15 @@ mod tests {
                 "Ana Lee",
             ),
             ("", "S for Sam, I for India, O for orange.", "Sio"),
+            // Whisper losing words of one name ("K.S. and K.L. O.R. is in Robert"): letters no
+            // name is written with keep the word spelled before; the other word is replaced.
+            (
+                "Dbvpa Krishnan",
+                "D.S. and David, he is an Emma, he is an Edward, T.S. and Papa, I does an Adam, \
+                 and the last name is K.S. and K.L. O.R. is in Robert, I is an I.S. and sugar, \
+                 H.S. and Hotel, and as an Anci, I does an Adam, and as an Anci.",
+                "Deepa Krishnan",
+            ),
         ];
         for (name, answer, want) in cases {
             assert_eq!(

@@ -181,7 +181,12 @@ impl Caller {
                 });
             return say(if right { l.yes } else { l.no });
         }
-        if a.contains("shall i go ahead") || a.contains("shall i book") {
+        // "…Shall I go ahead?", and the question again after an unclear answer ("Sorry,
+        // shall I book …?", "Sorry, shall I move your appointment to …?").
+        if a.contains("shall i go ahead")
+            || a.contains("shall i book")
+            || a.contains("shall i move")
+        {
             self.note_meeting_question();
             if let Some(pardon) = self.aside_at(Asked::Proposal) {
                 return say(pardon);
