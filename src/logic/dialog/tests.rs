@@ -3936,3 +3936,29 @@ fn a_name_said_before_is_my_name_or_spelled_after_its_letters_is_kept_whole() {
         assert_eq!(d.caller().company.as_deref(), Some("Dublin Bay Partners"));
     }
 }
+
+/// A greeting that asks after the listener is small talk in any dialect ("how y'all doin'
+/// tonight?", "how's everyone tonight?", "hope all's well tonight"), whatever greeting words
+/// come first ("Well hey there,", "Evenin'.", "Hiya"): its "tonight" needs no one tonight, and the
+/// request after it goes on. Needing the executive tonight in the same call still does.
+#[test]
+fn asking_after_the_listener_in_any_words_is_small_talk() {
+    for line in [
+        "Well hey there, how y'all doin' tonight? I'd like to leave a message for Alex.",
+        "Hiya, how's everyone tonight? Can I leave a message for Alex?",
+        "Evenin'. How ya doing tonight? I want to leave Alex a message.",
+        "Hello there, how you been tonight? Could you take a message for Alex?",
+        "Good evening, hope all's well with you tonight. I'd like to leave a message for Alex.",
+        "Oh hi, how are things tonight? I'd like to leave a message for Alex.",
+    ] {
+        let (_, acts) = check(None, &[(line, "name")]);
+        assert!(escalations(&acts).is_empty(), "{line}: {}", said(&acts));
+    }
+    for line in [
+        "Well hey there, how y'all doin' tonight? I need to reach Alex tonight, it can't wait.",
+        "Hiya, how's everyone tonight? I must speak to Alex tonight.",
+    ] {
+        let (_, acts) = check(None, &[(line, "")]);
+        assert_eq!(escalations(&acts).len(), 1, "{line}: {}", said(&acts));
+    }
+}
