@@ -3962,3 +3962,63 @@ fn asking_after_the_listener_in_any_words_is_small_talk() {
         assert_eq!(escalations(&acts).len(), 1, "{line}: {}", said(&acts));
     }
 }
+
+/// Indian English introductions and spellings: "Myself Priya Raman." (at the name question or
+/// in the opening) names Priya Raman, "My good name is …" too; a spelling with a lead-in on each
+/// word ("Raman, spelling is R-A-M-A-N", "that is", "the surname is") spells the name, letter by
+/// letter, the lead-in's "is" no "as in".
+#[test]
+fn myself_and_spelling_is() {
+    for (name_line, spelling, want) in [
+        (
+            "Myself Oluwaseun Bakare.",
+            "Oluwaseun, spelling is O-L-U-W-A-S-E-U-N, and Bakare, spelling is B-A-K-A-R-E.",
+            "Oluwaseun Bakare",
+        ),
+        (
+            "My good name is Ngozi Adeyemi.",
+            "Ngozi, that is N-G-O-Z-I, and Adeyemi, that is A-D-E-Y-E-M-I.",
+            "Ngozi Adeyemi",
+        ),
+        (
+            "Hello, myself Linh Tran.",
+            "First name Linh, spelling is L-I-N-H, and the surname is T-R-A-N.",
+            "Linh Tran",
+        ),
+    ] {
+        let (d, acts) = Call::from(None).spelling_names().play(&[
+            ("I'd like to leave a message for Alex.", "name"),
+            (name_line, "spell"),
+            (spelling, ""),
+        ]);
+        assert_eq!(
+            d.caller().name.as_deref(),
+            Some(want),
+            "{name_line} / {spelling}: {}",
+            said(&acts)
+        );
+    }
+    // In the opening, with the company.
+    let (d, acts) = check(
+        None,
+        &[(
+            "Myself Priya Raman, from Acme Logistics. I want to leave one message for Alex.",
+            "",
+        )],
+    );
+    assert_eq!(
+        d.caller().name.as_deref(),
+        Some("Priya Raman"),
+        "{}",
+        said(&acts)
+    );
+    // "myself" inside a sentence introduces no one.
+    let (d, _) = check(
+        None,
+        &[(
+            "I will tell Alex myself Monday, just take a message please.",
+            "",
+        )],
+    );
+    assert_ne!(d.caller().name.as_deref(), Some("Monday"));
+}
