@@ -10,7 +10,8 @@
 //! against), typed only (it has no rendering through whisper); `-- --phrasebook heldout2` the
 //! second one (`corpus::heldout2`), written apart from both; `-- --phrasebook heldout3` the third
 //! (`corpus::heldout3`), written apart from all three; `-- --phrasebook heldout4` the fourth
-//! (`corpus::heldout4`), written apart from all four.
+//! (`corpus::heldout4`), written apart from all four; `-- --phrasebook heldout5` the fifth
+//! (`corpus::heldout5`), written apart from all five.
 //!
 //! `-- --spoken [--every K] [--only c001,c002] [--print] [--log FILE]` is the measure: every K-th call (default 1: all 180)
 //! placed for real, one at a time, each against a server started for it in this process (real
@@ -26,9 +27,10 @@ use std::time::Instant;
 
 use frontdesk::persona::Persona;
 use frontdesk::sim::corpus::{
-    self, corpus_now, generate, heldout, heldout2, heldout3, heldout4, run_spoken_call, Heard,
-    Phrasebook, Report, SpokenRig, CORPUS_SEED, HELDOUT2_CALLS, HELDOUT2_SEED, HELDOUT3_CALLS,
-    HELDOUT3_SEED, HELDOUT4_CALLS, HELDOUT4_SEED, HELDOUT_CALLS, HELDOUT_SEED,
+    self, corpus_now, generate, heldout, heldout2, heldout3, heldout4, heldout5, run_spoken_call,
+    Heard, Phrasebook, Report, SpokenRig, CORPUS_SEED, HELDOUT2_CALLS, HELDOUT2_SEED,
+    HELDOUT3_CALLS, HELDOUT3_SEED, HELDOUT4_CALLS, HELDOUT4_SEED, HELDOUT5_CALLS, HELDOUT5_SEED,
+    HELDOUT_CALLS, HELDOUT_SEED,
 };
 
 /// Calls in the standard corpus (the same as `tests/callers.rs`).
@@ -51,6 +53,10 @@ fn main() -> anyhow::Result<()> {
         .unwrap_or(Phrasebook::Corpus);
     if book != Phrasebook::Corpus {
         let (calls, which) = match book {
+            Phrasebook::Heldout5 => (
+                heldout5(&persona, corpus_now(), HELDOUT5_SEED, HELDOUT5_CALLS),
+                "fifth held-out phrasebook",
+            ),
             Phrasebook::Heldout4 => (
                 heldout4(&persona, corpus_now(), HELDOUT4_SEED, HELDOUT4_CALLS),
                 "fourth held-out phrasebook",

@@ -18,6 +18,10 @@
 //!   author read the dialog: plain-spoken, learner and very formal callers, "is this a robot?"
 //!   before the request, the number before the name, "a fortnight from today", "fourteen
 //!   hundred", self-repairs by a quarter of an hour, "tell him that…".
+//! - [`heldout5`]: a fifth held-out phrasebook ([`Phrasebook::Heldout5`]), written before its
+//!   author read the dialog: Indian English ("myself…", "prepone", "do the needful"), Irish and
+//!   Scottish ("half four", "Monday week"), Southern US ("fixin' to", "noonish"), terse and
+//!   rambling callers, numbers with "double", "triple" and "oh".
 //! - [`Caller`]: the reactive caller. Given the agent's latest words it answers from its fact
 //!   sheet, volunteers, corrects itself once, and checks what is read back to it against what it
 //!   knows. It does not care how the agent's words were obtained (dialog text or transcribed
@@ -39,6 +43,7 @@ mod phrasebook;
 mod phrasebook2;
 mod phrasebook3;
 mod phrasebook4;
+mod phrasebook5;
 mod run;
 mod spoken;
 
@@ -59,6 +64,7 @@ pub use phrasebook::{heldout, Phrasebook, HELDOUT_CALLS, HELDOUT_SEED};
 pub use phrasebook2::{heldout2, HELDOUT2_CALLS, HELDOUT2_SEED};
 pub use phrasebook3::{heldout3, HELDOUT3_CALLS, HELDOUT3_SEED};
 pub use phrasebook4::{heldout4, HELDOUT4_CALLS, HELDOUT4_SEED};
+pub use phrasebook5::{heldout5, HELDOUT5_CALLS, HELDOUT5_SEED};
 pub use run::{run, run_call, CallResult, ClassRate, Report, Transcript};
 pub use spoken::{run_spoken_call, SpokenError, SpokenRig};
 

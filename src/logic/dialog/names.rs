@@ -487,6 +487,8 @@ fn take_company(toks: &[Tok], after_name: usize) -> Option<String> {
 const LEADS: &[(&[&str], bool)] = &[
     (&["my", "name", "is"], false),
     (&["my", "name's"], false),
+    (&["my", "good", "name", "is"], false),
+    (&["myself"], true),
     (&["the", "name", "is"], false),
     (&["the", "name's"], false),
     (&["name", "is"], false),
@@ -565,6 +567,11 @@ fn introduction(toks: &[Tok]) -> Option<NameFound> {
         }
         for (lead, weak) in LEADS {
             if !lead_at(toks, i, lead) {
+                continue;
+            }
+            // "Myself Priya Raman, from Acme" (Indian English) introduces only at a clause's
+            // start: "I'll tell Alex myself Monday" names no one.
+            if lead == &["myself"] && !clause_start(toks, i) {
                 continue;
             }
             let mut j = i + lead.len();
@@ -1834,10 +1841,16 @@ fn words_spelling(answer: &str) -> Option<Vec<String>> {
     let letter = |t: &str| t.chars().count() == 1 || LETTER_SOUNDS.contains(&t);
     let nato = |t: &str| NATO.iter().position(|n| *n == t);
     // A letter joined to its word: "N as in Nancy", "Alazin Apple", "S for Sam".
+    // "Bakare, spelling is B-A-K-A-R-E", "that is B-A-K…", "the surname is …": "is" after
+    // words that introduce a spelling joins no letter to a word ("Dave is in John" still does).
+    const INTRODUCE: &[&str] = &[
+        "spelling", "spelled", "spelt", "spell", "spells", "that", "this", "it", "which", "name",
+        "surname",
+    ];
     let joined = |p: &[String]| {
         (0..p.len().saturating_sub(1)).any(|j| {
             let t = p[j].as_str();
-            AS_IN.contains(&t)
+            AS_IN.contains(&t) && !(j > 0 && INTRODUCE.contains(&p[j - 1].as_str()))
                 || (t.len() > 4 && (t.ends_with("zin") || t.ends_with("zen")))
                 || (matches!(t, "for" | "like") && j > 0 && letter(&p[j - 1]))
         })

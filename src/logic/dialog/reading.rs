@@ -32,26 +32,93 @@ pub struct Reading {
 /// well."): small talk, carrying nothing to pass on and no need.
 fn pleasantry(sentence: &str) -> bool {
     let w = word_list(sentence);
-    let lead: Vec<&str> = w
+    asks_after_listener(&w.iter().map(String::as_str).collect::<Vec<_>>())
+}
+
+/// Whether `words` (lowercased) ask after the listener or wish them well, in any dialect, after
+/// any greeting words: "how are you doing tonight", "how y'all doin'", "how's everyone", "how
+/// ya been", "how are things", "hope you're well", "hope all's well with you". "How" must be
+/// followed by the listener (or "things", "everyone", "it going"), possibly after "are", "is",
+/// "have": "how do I…", "how late are you open", "how can I…" are questions, not small talk.
+/// A pleasantry is short: a sentence that goes on for more than six words after the listener,
+/// or with a request in it ("I", "my", "can", "need", …), says something else.
+pub(super) fn asks_after_listener(words: &[&str]) -> bool {
+    const GREETING: &[&str] = &[
+        "hi",
+        "hello",
+        "hey",
+        "hiya",
+        "heya",
+        "howdy",
+        "well",
+        "oh",
+        "so",
+        "and",
+        "good",
+        "evening",
+        "evenin'",
+        "evenin",
+        "morning",
+        "mornin'",
+        "afternoon",
+        "there",
+        "ji",
+        "yeah",
+        "okay",
+        "ok",
+    ];
+    const LISTENER: &[&str] = &[
+        "you",
+        "you're",
+        "you've",
+        "ya",
+        "yah",
+        "y'all",
+        "yall",
+        "u",
+        "your",
+        "yous",
+        "youse",
+        "everyone",
+        "everybody",
+        "everything",
+        "things",
+        "all",
+        "all's",
+        "life",
+        "it",
+    ];
+    let w: Vec<&str> = words
         .iter()
-        .map(String::as_str)
-        .skip_while(|w| {
-            matches!(
-                *w,
-                "hi" | "hello" | "hey" | "oh" | "so" | "and" | "good" | "evening"
-            )
-        })
-        .take(3)
+        .copied()
+        .skip_while(|w| GREETING.contains(w))
         .collect();
-    matches!(
-        lead.as_slice(),
-        ["how", "are", "you"]
-            | ["how's", "your", _]
-            | ["how", "is", "your"]
-            | ["hope", "you", _]
-            | ["hope", "you're", _]
-            | ["how's", "it", "going"]
-    )
+    let (listener_at, asks) = match w.as_slice() {
+        ["how", "are" | "is" | "have" | "has", ..] => (2, true),
+        ["how's" | "how're" | "hows" | "how've", ..] => (1, true),
+        ["how", ..] => (1, true),
+        ["hope" | "hoping", ..] => (1, false),
+        _ => return false,
+    };
+    let Some(listener) = w.get(listener_at) else {
+        return false;
+    };
+    if !LISTENER.contains(listener) {
+        return false;
+    }
+    // "How's it going": "it" only with going; "hope all's well", "hope you're well".
+    if *listener == "it" && !matches!(w.get(listener_at + 1), Some(&("going" | "goin'" | "goin"))) {
+        return false;
+    }
+    if !asks && *listener == "it" {
+        return false;
+    }
+    // "How are you, I need Alex tonight": the request goes on in the same sentence.
+    const REQUEST: &[&str] = &[
+        "i", "i'm", "i'd", "i've", "we", "we're", "my", "can", "could", "would", "please", "need",
+    ];
+    let rest = &w[listener_at + 1..];
+    rest.len() <= 6 && !rest.iter().any(|w| REQUEST.contains(w))
 }
 
 /// Reads `text` (as whisper heard it). What to pass on ([`content`]) and the day and time

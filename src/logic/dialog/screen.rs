@@ -147,6 +147,7 @@ fn without_small_talk(heard: &str) -> String {
                 .trim_start_matches("and ")
                 .trim_start_matches("so ");
             !PLEASANTRIES.iter().any(|p| w.starts_with(&format!("{p} ")))
+                && !super::reading::asks_after_listener(&w.split_whitespace().collect::<Vec<_>>())
         })
         .collect()
 }

@@ -3936,3 +3936,89 @@ fn a_name_said_before_is_my_name_or_spelled_after_its_letters_is_kept_whole() {
         assert_eq!(d.caller().company.as_deref(), Some("Dublin Bay Partners"));
     }
 }
+
+/// A greeting that asks after the listener is small talk in any dialect ("how y'all doin'
+/// tonight?", "how's everyone tonight?", "hope all's well tonight"), whatever greeting words
+/// come first ("Well hey there,", "Evenin'.", "Hiya"): its "tonight" needs no one tonight, and the
+/// request after it goes on. Needing the executive tonight in the same call still does.
+#[test]
+fn asking_after_the_listener_in_any_words_is_small_talk() {
+    for line in [
+        "Well hey there, how y'all doin' tonight? I'd like to leave a message for Alex.",
+        "Hiya, how's everyone tonight? Can I leave a message for Alex?",
+        "Evenin'. How ya doing tonight? I want to leave Alex a message.",
+        "Hello there, how you been tonight? Could you take a message for Alex?",
+        "Good evening, hope all's well with you tonight. I'd like to leave a message for Alex.",
+        "Oh hi, how are things tonight? I'd like to leave a message for Alex.",
+    ] {
+        let (_, acts) = check(None, &[(line, "name")]);
+        assert!(escalations(&acts).is_empty(), "{line}: {}", said(&acts));
+    }
+    for line in [
+        "Well hey there, how y'all doin' tonight? I need to reach Alex tonight, it can't wait.",
+        "Hiya, how's everyone tonight? I must speak to Alex tonight.",
+    ] {
+        let (_, acts) = check(None, &[(line, "")]);
+        assert_eq!(escalations(&acts).len(), 1, "{line}: {}", said(&acts));
+    }
+}
+
+/// Indian English introductions and spellings: "Myself Priya Raman." (at the name question or
+/// in the opening) names Priya Raman, "My good name is …" too; a spelling with a lead-in on each
+/// word ("Raman, spelling is R-A-M-A-N", "that is", "the surname is") spells the name, letter by
+/// letter, the lead-in's "is" no "as in".
+#[test]
+fn myself_and_spelling_is() {
+    for (name_line, spelling, want) in [
+        (
+            "Myself Oluwaseun Bakare.",
+            "Oluwaseun, spelling is O-L-U-W-A-S-E-U-N, and Bakare, spelling is B-A-K-A-R-E.",
+            "Oluwaseun Bakare",
+        ),
+        (
+            "My good name is Ngozi Adeyemi.",
+            "Ngozi, that is N-G-O-Z-I, and Adeyemi, that is A-D-E-Y-E-M-I.",
+            "Ngozi Adeyemi",
+        ),
+        (
+            "Hello, myself Linh Tran.",
+            "First name Linh, spelling is L-I-N-H, and the surname is T-R-A-N.",
+            "Linh Tran",
+        ),
+    ] {
+        let (d, acts) = Call::from(None).spelling_names().play(&[
+            ("I'd like to leave a message for Alex.", "name"),
+            (name_line, "spell"),
+            (spelling, ""),
+        ]);
+        assert_eq!(
+            d.caller().name.as_deref(),
+            Some(want),
+            "{name_line} / {spelling}: {}",
+            said(&acts)
+        );
+    }
+    // In the opening, with the company.
+    let (d, acts) = check(
+        None,
+        &[(
+            "Myself Priya Raman, from Acme Logistics. I want to leave one message for Alex.",
+            "",
+        )],
+    );
+    assert_eq!(
+        d.caller().name.as_deref(),
+        Some("Priya Raman"),
+        "{}",
+        said(&acts)
+    );
+    // "myself" inside a sentence introduces no one.
+    let (d, _) = check(
+        None,
+        &[(
+            "I will tell Alex myself Monday, just take a message please.",
+            "",
+        )],
+    );
+    assert_ne!(d.caller().name.as_deref(), Some("Monday"));
+}

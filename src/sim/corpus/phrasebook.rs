@@ -41,6 +41,8 @@ pub enum Phrasebook {
     Heldout3,
     /// A fourth held-out phrasebook (`corpus::heldout4`), written apart from all four.
     Heldout4,
+    /// A fifth held-out phrasebook (`corpus::heldout5`), written apart from all five.
+    Heldout5,
 }
 
 impl std::str::FromStr for Phrasebook {
@@ -53,8 +55,9 @@ impl std::str::FromStr for Phrasebook {
             "heldout2" => Ok(Phrasebook::Heldout2),
             "heldout3" => Ok(Phrasebook::Heldout3),
             "heldout4" => Ok(Phrasebook::Heldout4),
+            "heldout5" => Ok(Phrasebook::Heldout5),
             other => Err(format!(
-                "no phrasebook {other:?} (corpus, heldout, heldout2, heldout3, heldout4)"
+                "no phrasebook {other:?} (corpus, heldout, heldout2, heldout3, heldout4, heldout5)"
             )),
         }
     }
