@@ -2022,10 +2022,11 @@ fn beside_day(t: &Toks, i: isize, end: isize) -> bool {
     let day_word =
         |w: &str| is_tomorrow(w) || w == "today" || w == "tonight" || weekday_of(w, true).is_some();
     let ordinal = |k: isize| matches!(t.kind(k), Some(Kind::Ordinal { spelled: false, .. }));
-    // "This afternoon, 3.45", "Friday, 10.30": the day or part of day, a comma, the clock.
-    let said_before = t.punct(i - 1, ",") && {
+    // "This afternoon, 3.45", "Friday, 10.30", "Thursday the 10th. 10.": the day, part of day
+    // or date, a comma or full stop, the clock.
+    let said_before = (t.punct(i - 1, ",") || t.punct(i - 1, ".")) && {
         let w = t.w(i - 2);
-        day_word(w) || part_of(w).is_some()
+        day_word(w) || part_of(w).is_some() || ordinal(i - 2)
     };
     said_before
         || day_word(t.w(i - 1))
@@ -2585,6 +2586,25 @@ mod tests {
                 "Book it for next Tuesday. Any openings at 2:30 in the afternoon?",
                 "2019-03-05 14:30 afternoon",
             ),
+        ]);
+    }
+
+    /// A bare hour said as its own sentence or clause right after the day: "Thursday the 10th.
+    /// 10." is 10 AM that day; a count in a story ("about six years now") is no time.
+    #[test]
+    fn bare_hour_after_a_day() {
+        check(&[
+            ("Thursday the 14th. 10.", "2019-03-14 10:00 ~"),
+            ("Sunday the 10th. 10.", "2019-03-10 10:00 ~"),
+            ("The 12th. 3.", "2019-03-12 15:00 ~"),
+            ("Tuesday. 4.", "2019-03-05 16:00 ~"),
+            ("Next Wednesday, 11.", "2019-03-06 11:00 ~"),
+            ("I've been there about six years now.", "- -"),
+            (
+                "I've been there about six years now, anyway. I was at the office today.",
+                "2019-03-01 -",
+            ),
+            ("On the 10th. 10 people will come.", "2019-03-10 -"),
         ]);
     }
 

@@ -993,6 +993,13 @@ const PHRASES: &[(&[&str], &[&str])] = &[
     (&["where", "are", "you", "guys"], &["where", "located"]),
     // "Are you lot open on Saturdays?": British "you lot" is "you", not a parking lot.
     (&["you", "lot"], &["you"]),
+    // Irish, Scottish and Northern "yous", "youse", "yez" and the Southern "y'all", "you all"
+    // are "you": "What time do yous open at in the morning?"
+    (&["yous"], &["you"]),
+    (&["youse"], &["you"]),
+    (&["yez"], &["you"]),
+    (&["yiz"], &["you"]),
+    (&["yinz"], &["you"]),
     (&["hours", "of", "operation"], &["hours"]),
     (&["operating", "hours"], &["hours"]),
     (&["opening", "time"], &["hours"]),
@@ -1475,6 +1482,10 @@ mod tests {
         for (heard, id) in [
             // "You lot" is "you", not a parking lot (the dialog takes the day out first).
             ("Are you lot open on?", Some("hours")),
+            // Dialect plurals of "you" are "you".
+            ("What time do yous open at in the ?", Some("hours")),
+            ("When do youse close?", Some("hours")),
+            ("Are yez open on?", Some("hours")),
             // Someone being there at a time is the hours; "is anyone there?" checks the line.
             ("If I come by at , will anyone be there?", Some("hours")),
             ("Is anybody in the office after six?", Some("hours")),

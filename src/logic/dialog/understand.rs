@@ -414,6 +414,11 @@ const CANCEL: &[&str] = &[
 const MOVE: &[&str] = &[
     "reschedule",
     "rescheduled",
+    // Indian English for bringing it forward: "can we prepone it?"
+    "prepone",
+    "preponed",
+    "postponed",
+    "postpone it",
     "re schedule",
     "move my",
     "move the",
@@ -778,10 +783,24 @@ const NOT_COMING: &[&str] = &[
 /// Verbs that, said of the caller's own booking, move it: "a meeting I need to push".
 const MOVE_VERBS: &[&str] = &[
     "push",
+    "pushed",
     "shift",
+    "shifted",
     "bump",
+    "bumped",
     "move",
+    "moved",
     "rearrange",
+    "rearranged",
+    "bring it forward",
+    "bring forward",
+    "pull it forward",
+    "move it forward",
+    "put it back",
+    "put back",
+    "push it back",
+    "push it out",
+    "prepone",
     // Asking for another time for it: "something's come up, could we find another time?"
     "another time",
     "a new time",
@@ -822,7 +841,41 @@ fn acts_on_booking(w: &str, verbs: &[&str]) -> bool {
         "supposed to be seeing",
         "supposed to meet",
     ];
-    any(w, &own) && any(w, verbs)
+    any(w, &own) && any(w, verbs) || holds_booking(w) && any(w, verbs)
+}
+
+/// The caller holding a booking, in any tense or contraction: "I've a meeting with Alex", "we
+/// have an appointment", "I had booked a call", "I've got a meeting".
+fn holds_booking(w: &str) -> bool {
+    const HOLDER: &[&str] = &["i", "we"];
+    const HAVE: &[&str] = &[
+        "'ve",
+        "have",
+        "had",
+        "'ve got",
+        "have got",
+        "had got",
+        "booked",
+        "'ve booked",
+        "have booked",
+        "had booked",
+        "'d booked",
+        "got",
+    ];
+    const NOUN: &[&str] = &["meeting", "appointment", "call", "slot", "booking"];
+    HOLDER.iter().any(|who| {
+        HAVE.iter().any(|have| {
+            let lead = if have.starts_with('\'') {
+                format!(" {who}{have} ")
+            } else {
+                format!(" {who} {have} ")
+            };
+            ["a", "an", "one"].iter().any(|art| {
+                NOUN.iter()
+                    .any(|n| w.contains(&format!("{lead}{art} {n} ")))
+            })
+        })
+    })
 }
 
 /// The words without the ways of giving a callback number ("call me back on this number",
@@ -1837,6 +1890,20 @@ mod tests {
             ),
             ("Can we shift my appointment to Friday?", Intent::Move),
             ("I need to bump the meeting by a day.", Intent::Move),
+            (
+                "I've a meeting with Alex and I need to shift it.",
+                Intent::Move,
+            ),
+            (
+                "We have an appointment on Friday, can it be pushed?",
+                Intent::Move,
+            ),
+            ("I want to prepone my meeting with Alex.", Intent::Move),
+            (
+                "I had booked a call for Tuesday, could we bring it forward?",
+                Intent::Move,
+            ),
+            ("Can we prepone it to Wednesday?", Intent::Move),
             (
                 "Please scrap my meeting with Alex, something came up.",
                 Intent::Cancel,
