@@ -1258,34 +1258,12 @@ pub fn offered_time(text: &str, offered: &[Vec<chrono::NaiveTime>]) -> Option<us
 /// Whether `text` names a day in words a clock time is not: a weekday, a month, "today",
 /// "tomorrow", or an ordinal ("the 14th"). "The 9" of offered times is an hour.
 pub fn names_a_day(text: &str) -> bool {
-    const DAYS: &[&str] = &[
-        "monday",
-        "tuesday",
-        "wednesday",
-        "thursday",
-        "friday",
-        "saturday",
-        "sunday",
-        "today",
-        "tomorrow",
-        "tonight",
-        "january",
-        "february",
-        "march",
-        "april",
-        "may",
-        "june",
-        "july",
-        "august",
-        "september",
-        "october",
-        "november",
-        "december",
-        "week",
-    ];
+    use crate::logic::timeparse::{month_of, weekday_of};
     let lower = text.to_lowercase();
     lower.split(|c: char| !c.is_alphanumeric()).any(|w| {
-        DAYS.contains(&w)
+        weekday_of(w, true).is_some()
+            || month_of(w).is_some()
+            || matches!(w, "today" | "tomorrow" | "tonight" | "week")
             || (w.len() >= 3
                 && w.starts_with(|c: char| c.is_ascii_digit())
                 && ["st", "nd", "rd", "th"].iter().any(|s| w.ends_with(s)))
