@@ -303,8 +303,11 @@ fn the_corpus_as_whisper_hears_it_holds_its_floor() {
 /// (`names::respelled` of the heard spelling), how many callers the executive would know by
 /// the name written (`corpus::name_matches`). Measured on 2026-12-03; 97 after spelling on
 /// 2026-12-07 (87 before "then", "or", "they are" and "A-Life" were read in spellings; 106
-/// once clean spellings, whisper's letter groups and the word heard twice were weighed).
-const HEARD_NAME_FLOORS: (usize, usize) = (37, 106);
+/// once clean spellings, whisper's letter groups and the word heard twice were weighed). Those
+/// were measured on audio that had lost the end of each utterance at four of five speaking
+/// rates (the resampler bug fixed in `audio::resample`); rendered again whole, 95 after
+/// spelling (2026-12-07, 44 as said).
+const HEARD_NAME_FLOORS: (usize, usize) = (37, 95);
 
 #[test]
 fn names_as_whisper_hears_them_hold_their_floors() {
