@@ -1253,7 +1253,7 @@ fn rephrase(
 }
 
 /// A full stop after "p.m." is the abbreviation's own, as whisper writes it.
-fn tidy(l: &mut Lines) {
+pub(super) fn tidy(l: &mut Lines) {
     let fix = |t: &mut String| {
         while t.contains("p.m..") || t.contains("a.m..") {
             *t = t.replace("p.m..", "p.m.").replace("a.m..", "a.m.");

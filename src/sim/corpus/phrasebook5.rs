@@ -33,6 +33,7 @@ use rand::{Rng, SeedableRng};
 
 use super::phrasebook::{cap, pick};
 use super::phrasebook2::{lower_first, wrong_start};
+use super::phrasebook4::tidy;
 use super::{generate, Aside, Asked, Callback, Class, FactSheet, Goal, Lines};
 use crate::logic::calendar::ordinal;
 use crate::persona::Persona;
@@ -1339,30 +1340,6 @@ fn rephrase(
     tidy(&mut s.lines);
     s.id = s.id.replacen('c', "v", 1);
     s
-}
-
-/// A full stop after "p.m." is the abbreviation's own, as whisper writes it.
-fn tidy(l: &mut Lines) {
-    let fix = |t: &mut String| {
-        while t.contains("p.m..") || t.contains("a.m..") {
-            *t = t.replace("p.m..", "p.m.").replace("a.m..", "a.m.");
-        }
-    };
-    for t in l.next_goals.iter_mut().chain(l.restate.iter_mut()) {
-        fix(t);
-    }
-    for t in [
-        &mut l.opening,
-        &mut l.booked_when,
-        &mut l.when,
-        &mut l.when_again,
-        &mut l.pick,
-    ] {
-        fix(t);
-    }
-    if let Some(t) = l.change_mind.as_mut() {
-        fix(t);
-    }
 }
 
 /// An FAQ asked in this phrasebook's own words.
