@@ -360,6 +360,26 @@ fn padded_words(text: &str) -> String {
     super::screen::words(text)
 }
 
+/// `padded` (as [`padded_words`] writes it) as the caller meant it, without the hesitations:
+/// the sounds of thinking ("um", "uh", "er") dropped and a word said again at once kept once
+/// ("I have a, um, a meeting and I, I need to change the, the time" is "I have a meeting and I
+/// need to change the time"). Numbers are left as said: "5 5 5" is three digits.
+fn fluent(padded: &str) -> String {
+    const HESITATIONS: &[&str] = &["um", "umm", "uh", "uhh", "uhm", "er", "erm", "hmm"];
+    let mut kept: Vec<&str> = Vec::new();
+    for w in padded.split_whitespace() {
+        if HESITATIONS.contains(&w) {
+            continue;
+        }
+        let word = w.chars().all(|c| c.is_alphabetic() || c == '\'');
+        if word && kept.last() == Some(&w) {
+            continue;
+        }
+        kept.push(w);
+    }
+    format!(" {} ", kept.join(" "))
+}
+
 fn any(padded: &str, phrases: &[&str]) -> bool {
     phrases.iter().any(|p| padded.contains(&format!(" {p} ")))
 }
@@ -421,6 +441,8 @@ const MOVE: &[&str] = &[
     "postpone it",
     "re schedule",
     "move my",
+    "move a meeting",
+    "move an appointment",
     "move the",
     "move our",
     "move it",
@@ -580,7 +602,7 @@ const DONE: &[&str] = &[
 /// asking for them by first name is asking for a person; `executive` is whom messages are for
 /// ("tell Alex", "have Alex call me").
 pub fn intent(text: &str, assistant: &str, executive: &str) -> Option<Intent> {
-    let w = padded_words(text);
+    let w = fluent(&padded_words(text));
     let first = assistant
         .split_whitespace()
         .next()
@@ -845,7 +867,8 @@ fn acts_on_booking(w: &str, verbs: &[&str]) -> bool {
 }
 
 /// The caller holding a booking, in any tense or contraction: "I've a meeting with Alex", "we
-/// have an appointment", "I had booked a call", "I've got a meeting".
+/// have an appointment", "I had booked a call", "I've got a meeting", a learner's "I have
+/// meeting".
 fn holds_booking(w: &str) -> bool {
     const HOLDER: &[&str] = &["i", "we"];
     const HAVE: &[&str] = &[
@@ -870,10 +893,10 @@ fn holds_booking(w: &str) -> bool {
             } else {
                 format!(" {who} {have} ")
             };
-            ["a", "an", "one"].iter().any(|art| {
-                NOUN.iter()
-                    .any(|n| w.contains(&format!("{lead}{art} {n} ")))
-            })
+            // A learner's "I have meeting with Alex" has no article.
+            ["a ", "an ", "one ", ""]
+                .iter()
+                .any(|art| NOUN.iter().any(|n| w.contains(&format!("{lead}{art}{n} "))))
         })
     })
 }
@@ -1852,6 +1875,44 @@ mod tests {
             assert_eq!(
                 intent(text, "Jamie Chen", "Alex Morgan"),
                 Some(Intent::Executive),
+                "{text}"
+            );
+        }
+    }
+
+    /// A request said with hesitations (fillers, a word said twice, a restart) or without the
+    /// articles a learner drops is the same request.
+    #[test]
+    fn requests_said_hesitantly_or_without_articles() {
+        for (text, want) in [
+            (
+                "I have a, um, a meeting with Alex, and I, I need to change the, the time.",
+                Intent::Move,
+            ),
+            (
+                "I have meeting with Alex and I need to change for other day.",
+                Intent::Move,
+            ),
+            (
+                "Can I move a meeting? I've got one with Alex.",
+                Intent::Move,
+            ),
+            (
+                "Uh, I, I'm afraid I can't, I can't come to my, my meeting, so, um, cancel it.",
+                Intent::Cancel,
+            ),
+            (
+                "I'd like, um, I'd like to make a, an appointment with Alex.",
+                Intent::Book,
+            ),
+            (
+                "Um, well, I, uh, I was hoping to, to leave a message for Alex.",
+                Intent::Message,
+            ),
+        ] {
+            assert_eq!(
+                intent(text, "Jamie Chen", "Alex Morgan"),
+                Some(want),
                 "{text}"
             );
         }
