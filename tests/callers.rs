@@ -257,6 +257,41 @@ fn the_fifth_heldout_phrasebook_shares_no_opening_with_the_others() {
     opens_apart_and_says_only_its_lines(&p, &others, &fifth);
 }
 
+/// No line of the sixth held-out phrasebook opens a call the way the generator or any earlier
+/// held-out phrasebook does, and every caller says only lines it enumerates.
+#[test]
+fn the_sixth_heldout_phrasebook_shares_no_opening_with_the_others() {
+    let p = persona();
+    let (mut others, second) = corpus_and_first_phrasebooks(&p);
+    others.extend(second);
+    others.extend(corpus::heldout3(
+        &p,
+        corpus_now(),
+        corpus::HELDOUT3_SEED,
+        corpus::HELDOUT3_CALLS,
+    ));
+    others.extend(corpus::heldout4(
+        &p,
+        corpus_now(),
+        corpus::HELDOUT4_SEED,
+        corpus::HELDOUT4_CALLS,
+    ));
+    others.extend(corpus::heldout5(
+        &p,
+        corpus_now(),
+        corpus::HELDOUT5_SEED,
+        corpus::HELDOUT5_CALLS,
+    ));
+    let sixth = corpus::heldout6(
+        &p,
+        corpus_now(),
+        corpus::HELDOUT6_SEED,
+        corpus::HELDOUT6_CALLS,
+    );
+    assert_eq!(sixth.len(), corpus::HELDOUT6_CALLS);
+    opens_apart_and_says_only_its_lines(&p, &others, &sixth);
+}
+
 #[test]
 fn corpus_pass_rates_hold_their_floors() {
     let p = persona();

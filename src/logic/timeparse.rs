@@ -31,7 +31,9 @@
 //!   "the arvo" is the afternoon;
 //! - of two times, the first is meant, unless the caller takes it back between them ("11:30,
 //!   no, hang on, scratch that, 2:30", "at 3, I mean 4");
-//! - the 24-hour clock in words ("thirteen thirty", "fourteen hundred hours") is that time.
+//! - the 24-hour clock in words ("thirteen thirty", "fourteen hundred hours") is that time, and
+//!   in digits with "hours" after a time's lead or beside a day ("at 1530 hours"), or written
+//!   the French way ("15h30").
 
 use chrono::{Datelike, Duration, NaiveDate, NaiveDateTime, NaiveTime, Timelike, Weekday};
 
@@ -331,6 +333,26 @@ fn tokenize(text: &str) -> Vec<Tok> {
                 k += 1;
             }
             let suffix: String = s[j..k].iter().collect::<String>().to_lowercase();
+            // The French way of writing a clock time: "15h30", "9h30" (hour, "h", minutes).
+            let minutes: String = s[k..].iter().take_while(|c| c.is_ascii_digit()).collect();
+            if suffix == "h" && num.len() <= 2 && minutes.len() == 2 {
+                if let (Ok(hour), Ok(minute)) = (num.parse::<u32>(), minutes.parse::<u32>()) {
+                    if hour <= 23 && minute <= 59 {
+                        toks.push(Tok {
+                            text: format!("{num}h{minutes}"),
+                            kind: Kind::Clock {
+                                hour,
+                                minute,
+                                colon: true,
+                                padded: false,
+                            },
+                            cap: false,
+                        });
+                        i = k + 2;
+                        continue;
+                    }
+                }
+            }
             let pieces = number_tokens(&num);
             match (pieces.as_slice(), suffix.as_str()) {
                 (
@@ -1817,6 +1839,14 @@ fn int_time(
         } else {
             None
         };
+    // The 24-hour clock in digits with "hours": "at 1530 hours", "Monday, 0930 hrs" (after a
+    // time's lead or beside a day; "we logged 1200 hours" is a count).
+    if let Some(c) = hhmm.filter(|_| digits == 4) {
+        let hours = t.is(i + 1, &["hours", "hrs", "hr", "h"]);
+        if hours && (lead || weak_lead || part_before || beside_day(t, i, i + 2)) {
+            return Some((Clock { exact: true, ..c }, 5, 2));
+        }
+    }
     if let Some(mer) = mer_word {
         if (1..=12).contains(&v) {
             return Some((clock(v, 0, Some(mer)), 5, 2));
@@ -2198,6 +2228,34 @@ mod tests {
 
     fn check(cases: &[(&str, &str)]) {
         check_at(friday(), cases);
+    }
+
+    /// The 24-hour clock in digits as whisper writes a formal caller's or a French speaker's
+    /// time: "1530 hours", "0930 hrs", "15h30", "16h", "1500h", beside a day or after "at";
+    /// a count of hours is still no time.
+    #[test]
+    fn the_24_hour_clock_in_digits_with_hours() {
+        check(&[
+            (
+                "Wednesday the 6th of March at 1530 hours.",
+                "2019-03-06 15:30",
+            ),
+            (
+                "At your earliest convenience, say Tuesday 5 March at 1130 hours.",
+                "2019-03-05 11:30",
+            ),
+            (
+                "Thursday, 7 March, at 1600 hours precisely, if convenient.",
+                "2019-03-07 16:00",
+            ),
+            ("Monday at 0930 hrs", "2019-03-04 09:30"),
+            ("for Tuesday 5 March, at the 15h30", "2019-03-05 15:30"),
+            ("Monday 4 March at 16h", "2019-03-04 16:00"),
+            ("Tuesday at 9h30 in the morning", "2019-03-05 09:30 morning"),
+            ("Wednesday at 1500h", "2019-03-06 15:00"),
+            ("We logged 1200 hours on that project.", "- -"),
+            ("The audit took 1500 hours last year.", "- -"),
+        ]);
     }
 
     /// Forms of the fourth held-out phrasebook's callers (plain, learner, formal), written from

@@ -22,6 +22,11 @@
 //!   author read the dialog: Indian English ("myself…", "prepone", "do the needful"), Irish and
 //!   Scottish ("half four", "Monday week"), Southern US ("fixin' to", "noonish"), terse and
 //!   rambling callers, numbers with "double", "triple" and "oh".
+//! - [`heldout6`]: a sixth held-out phrasebook ([`Phrasebook::Heldout6`]), written before its
+//!   author read the dialog: assistants ringing on behalf of their employer (whose name is
+//!   recorded), hesitant callers with fillers and restarts, learners of English ("I am calling
+//!   for to make appointment", "Tuesday next", "15h30"), callers who ask something back before
+//!   answering, very formal callers ("I should like to arrange…", "15:00").
 //! - [`Caller`]: the reactive caller. Given the agent's latest words it answers from its fact
 //!   sheet, volunteers, corrects itself once, and checks what is read back to it against what it
 //!   knows. It does not care how the agent's words were obtained (dialog text or transcribed
@@ -44,6 +49,7 @@ mod phrasebook2;
 mod phrasebook3;
 mod phrasebook4;
 mod phrasebook5;
+mod phrasebook6;
 mod run;
 mod spoken;
 
@@ -65,6 +71,7 @@ pub use phrasebook2::{heldout2, HELDOUT2_CALLS, HELDOUT2_SEED};
 pub use phrasebook3::{heldout3, HELDOUT3_CALLS, HELDOUT3_SEED};
 pub use phrasebook4::{heldout4, HELDOUT4_CALLS, HELDOUT4_SEED};
 pub use phrasebook5::{heldout5, HELDOUT5_CALLS, HELDOUT5_SEED};
+pub use phrasebook6::{heldout6, HELDOUT6_CALLS, HELDOUT6_SEED};
 pub use run::{run, run_call, CallResult, ClassRate, Report, Transcript};
 pub use spoken::{run_spoken_call, SpokenError, SpokenRig};
 

@@ -873,6 +873,51 @@ impl Dialog {
                 return;
             }
         }
+        // "Sorry, what was that? Oh, my name, Tomasz Kowalczyk.": the answer after asking to
+        // hear the question again is the answer.
+        if !matches!(
+            self.stage,
+            Stage::Open | Stage::AnythingElse | Stage::AskMessage
+        ) {
+            if let Some(answer) = understand::answer_after_check_back(text) {
+                self.on_heard(&answer, now, out);
+                return;
+            }
+        }
+        // "Wait, is this a real person?" later in the call, where a question was put: who
+        // answers, then that question again, or the rest of what was said (a question about
+        // the agent is no request for a person, nor an answer).
+        if !matches!(
+            self.stage,
+            Stage::Open | Stage::AnythingElse | Stage::AskMessage
+        ) {
+            let sentences: Vec<&str> = text
+                .split_inclusive(['.', '?', '!'])
+                .map(str::trim)
+                .filter(|s| !s.is_empty())
+                .collect();
+            if sentences.iter().any(|s| understand::asks_who_answers(s)) {
+                let rest: Vec<&str> = sentences
+                    .iter()
+                    .copied()
+                    .filter(|s| !understand::asks_who_answers(s))
+                    .filter(|s| understand::content_words(s) >= 1)
+                    .collect();
+                let first = self.line("who_am_i", &[]);
+                if !rest.is_empty() {
+                    let rest = rest.join(" ");
+                    self.say_then(out, first, |d, o| d.on_heard(&rest, now, o));
+                    return;
+                }
+                if let Some((again, expect)) = self.last_prompt.clone() {
+                    out.push(Action::Say {
+                        text: format!("{first} {again}"),
+                        expect,
+                    });
+                    return;
+                }
+            }
+        }
         // "Who am I speaking with?", "Is this a robot?" before the request: who answers, then
         // the rest of what was said, as if said alone (a question about the agent is no request
         // for a person).

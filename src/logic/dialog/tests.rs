@@ -3610,6 +3610,64 @@ fn asking_who_answers_is_answered_and_the_request_goes_on() {
     assert!(d.caller().escalation.is_some(), "{}", said(&acts));
 }
 
+/// A question about the agent ("is this a real person?") or a request to repeat, put later in
+/// the call where a question was asked, is no request for a person: the agent says who answers
+/// and asks its question again; said with the answer in the same breath, the answer is taken.
+#[test]
+fn a_question_back_mid_call_is_answered_and_the_call_goes_on() {
+    for question in [
+        "Wait, is this a real person?",
+        "Sorry, am I talking to a machine?",
+        "Hang on, are you a robot?",
+    ] {
+        let (d, acts) = check(
+            None,
+            &[
+                (
+                    "I'd like to leave a message for Alex.",
+                    "May I have your name",
+                ),
+                (question, "virtual assistant"),
+                ("Tomasz Kowalczyk.", ""),
+            ],
+        );
+        let reply = said(&acts);
+        assert!(
+            reply.contains("May I have your name, please? "),
+            "{question}: {reply}"
+        );
+        assert!(d.caller().escalation.is_none(), "{question}: {reply}");
+        assert_eq!(
+            d.caller().name.as_deref(),
+            Some("Tomasz Kowalczyk"),
+            "{question}: {reply}"
+        );
+    }
+    for answer in [
+        "Sorry, what was that? Oh, my name is Tomasz Kowalczyk.",
+        "Is this a real person? Anyway, my name is Tomasz Kowalczyk.",
+        "Pardon? Oh, my name. It's Tomasz Kowalczyk.",
+    ] {
+        let (d, acts) = check(
+            None,
+            &[
+                (
+                    "I'd like to leave a message for Alex.",
+                    "May I have your name",
+                ),
+                (answer, ""),
+            ],
+        );
+        let reply = said(&acts);
+        assert!(d.caller().escalation.is_none(), "{answer}: {reply}");
+        assert_eq!(
+            d.caller().name.as_deref(),
+            Some("Tomasz Kowalczyk"),
+            "{answer}: {reply}"
+        );
+    }
+}
+
 /// "Sorry, what was that?", "Pardon?", "you can repeat, please?" is answered with the last
 /// question again, word for word, at any question: the name, the proposal of a new time.
 #[test]

@@ -360,6 +360,26 @@ fn padded_words(text: &str) -> String {
     super::screen::words(text)
 }
 
+/// `padded` (as [`padded_words`] writes it) as the caller meant it, without the hesitations:
+/// the sounds of thinking ("um", "uh", "er") dropped and a word said again at once kept once
+/// ("I have a, um, a meeting and I, I need to change the, the time" is "I have a meeting and I
+/// need to change the time"). Numbers are left as said: "5 5 5" is three digits.
+fn fluent(padded: &str) -> String {
+    const HESITATIONS: &[&str] = &["um", "umm", "uh", "uhh", "uhm", "er", "erm", "hmm"];
+    let mut kept: Vec<&str> = Vec::new();
+    for w in padded.split_whitespace() {
+        if HESITATIONS.contains(&w) {
+            continue;
+        }
+        let word = w.chars().all(|c| c.is_alphabetic() || c == '\'');
+        if word && kept.last() == Some(&w) {
+            continue;
+        }
+        kept.push(w);
+    }
+    format!(" {} ", kept.join(" "))
+}
+
 fn any(padded: &str, phrases: &[&str]) -> bool {
     phrases.iter().any(|p| padded.contains(&format!(" {p} ")))
 }
@@ -421,6 +441,8 @@ const MOVE: &[&str] = &[
     "postpone it",
     "re schedule",
     "move my",
+    "move a meeting",
+    "move an appointment",
     "move the",
     "move our",
     "move it",
@@ -580,7 +602,7 @@ const DONE: &[&str] = &[
 /// asking for them by first name is asking for a person; `executive` is whom messages are for
 /// ("tell Alex", "have Alex call me").
 pub fn intent(text: &str, assistant: &str, executive: &str) -> Option<Intent> {
-    let w = padded_words(text);
+    let w = fluent(&padded_words(text));
     let first = assistant
         .split_whitespace()
         .next()
@@ -845,7 +867,8 @@ fn acts_on_booking(w: &str, verbs: &[&str]) -> bool {
 }
 
 /// The caller holding a booking, in any tense or contraction: "I've a meeting with Alex", "we
-/// have an appointment", "I had booked a call", "I've got a meeting".
+/// have an appointment", "I had booked a call", "I've got a meeting", a learner's "I have
+/// meeting".
 fn holds_booking(w: &str) -> bool {
     const HOLDER: &[&str] = &["i", "we"];
     const HAVE: &[&str] = &[
@@ -870,10 +893,10 @@ fn holds_booking(w: &str) -> bool {
             } else {
                 format!(" {who} {have} ")
             };
-            ["a", "an", "one"].iter().any(|art| {
-                NOUN.iter()
-                    .any(|n| w.contains(&format!("{lead}{art} {n} ")))
-            })
+            // A learner's "I have meeting with Alex" has no article.
+            ["a ", "an ", "one ", ""]
+                .iter()
+                .any(|art| NOUN.iter().any(|n| w.contains(&format!("{lead}{art}{n} "))))
         })
     })
 }
@@ -1008,26 +1031,49 @@ pub fn asks_who_answers(sentence: &str) -> bool {
 /// Whether the caller asks to hear the last question again: "sorry, what was that?", "could you
 /// repeat that?", "pardon?", "you can repeat, please?", "read that once more, slowly".
 pub fn asks_to_repeat(text: &str) -> bool {
+    const AGAIN: &[&str] = &[
+        "repeat",
+        "pardon",
+        "what was that",
+        "come again",
+        "say that again",
+        "say it again",
+        "once more",
+        "one more time",
+        "didn't catch that",
+        "didn't hear that",
+        "didn't hear you",
+    ];
     let w = padded_words(text);
     if w.split_whitespace().count() > 16 || w.chars().any(|c| c.is_ascii_digit()) {
         return false;
     }
-    any(
-        &w,
-        &[
-            "repeat",
-            "pardon",
-            "what was that",
-            "come again",
-            "say that again",
-            "say it again",
-            "once more",
-            "one more time",
-            "didn't catch that",
-            "didn't hear that",
-            "didn't hear you",
-        ],
-    )
+    // "Sorry, what was that? Oh, my name, Tomasz Kowalczyk.": asked, then answered in the
+    // same breath; what follows the last request to repeat is the answer.
+    any(&w, AGAIN) && answer_after_check_back(text).is_none()
+}
+
+/// What a caller says after asking to hear the question again, in the same breath: "Sorry,
+/// what was that? Oh, my name, Tomasz Kowalczyk." is "Oh, my name, Tomasz Kowalczyk."; `None`
+/// when nothing of weight follows the last such request (or there is none).
+pub fn answer_after_check_back(text: &str) -> Option<String> {
+    const AGAIN: &[&str] = &[
+        "repeat",
+        "pardon",
+        "what was that",
+        "come again",
+        "say that again",
+        "say it again",
+        "didn't catch that",
+        "didn't hear that",
+        "didn't hear you",
+    ];
+    let sentences: Vec<&str> = text.split_inclusive(['.', '?', '!']).collect();
+    let last = sentences
+        .iter()
+        .rposition(|s| s.trim_end().ends_with('?') && any(&padded_words(s), AGAIN))?;
+    let rest = sentences[last + 1..].concat();
+    (content_words(&rest) >= 2).then(|| rest.trim().to_string())
 }
 
 /// "Someone" means a person only when the caller wants to reach them ("talk to someone",
@@ -1852,6 +1898,44 @@ mod tests {
             assert_eq!(
                 intent(text, "Jamie Chen", "Alex Morgan"),
                 Some(Intent::Executive),
+                "{text}"
+            );
+        }
+    }
+
+    /// A request said with hesitations (fillers, a word said twice, a restart) or without the
+    /// articles a learner drops is the same request.
+    #[test]
+    fn requests_said_hesitantly_or_without_articles() {
+        for (text, want) in [
+            (
+                "I have a, um, a meeting with Alex, and I, I need to change the, the time.",
+                Intent::Move,
+            ),
+            (
+                "I have meeting with Alex and I need to change for other day.",
+                Intent::Move,
+            ),
+            (
+                "Can I move a meeting? I've got one with Alex.",
+                Intent::Move,
+            ),
+            (
+                "Uh, I, I'm afraid I can't, I can't come to my, my meeting, so, um, cancel it.",
+                Intent::Cancel,
+            ),
+            (
+                "I'd like, um, I'd like to make a, an appointment with Alex.",
+                Intent::Book,
+            ),
+            (
+                "Um, well, I, uh, I was hoping to, to leave a message for Alex.",
+                Intent::Message,
+            ),
+        ] {
+            assert_eq!(
+                intent(text, "Jamie Chen", "Alex Morgan"),
+                Some(want),
                 "{text}"
             );
         }

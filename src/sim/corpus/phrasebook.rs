@@ -43,6 +43,8 @@ pub enum Phrasebook {
     Heldout4,
     /// A fifth held-out phrasebook (`corpus::heldout5`), written apart from all five.
     Heldout5,
+    /// A sixth held-out phrasebook (`corpus::heldout6`), written apart from all six.
+    Heldout6,
 }
 
 impl std::str::FromStr for Phrasebook {
@@ -56,8 +58,9 @@ impl std::str::FromStr for Phrasebook {
             "heldout3" => Ok(Phrasebook::Heldout3),
             "heldout4" => Ok(Phrasebook::Heldout4),
             "heldout5" => Ok(Phrasebook::Heldout5),
+            "heldout6" => Ok(Phrasebook::Heldout6),
             other => Err(format!(
-                "no phrasebook {other:?} (corpus, heldout, heldout2, heldout3, heldout4, heldout5)"
+                "no phrasebook {other:?} (corpus, heldout, heldout2, heldout3, heldout4, heldout5, heldout6)"
             )),
         }
     }
