@@ -689,6 +689,10 @@ fn content_of(text: &str, executive: &str, led_only: bool) -> Option<String> {
         if means_own_number(&word_list(&sentence)) || pleasantry(&sentence) {
             continue;
         }
+        let sentence = without_introductions(&sentence);
+        if sentence.is_empty() {
+            continue;
+        }
         let raw: Vec<&str> = sentence.split_whitespace().collect();
         let lower: Vec<String> = raw.iter().map(|w| bare(w)).collect();
         let lw: Vec<&str> = lower.iter().map(String::as_str).collect();
@@ -753,6 +757,131 @@ fn content_of(text: &str, executive: &str, led_only: bool) -> Option<String> {
         .collect::<Vec<_>>()
         .join(" ");
     (!joined.is_empty()).then_some(joined)
+}
+
+/// A sentence without its clauses that only introduce the caller: where they are from ("I'm
+/// with Zhang and Li Architects", "I work for Acme"), who they are with a company ("this is
+/// Minh Pham from Andes Solar", however whisper wrote the name), or how the name is spelled
+/// ("Pham is spelled P H A M"). What is left keeps its commas; empty when nothing is.
+fn without_introductions(sentence: &str) -> String {
+    let clauses: Vec<&str> = sentence
+        .split(',')
+        .filter(|clause| {
+            let words: Vec<String> = clause.split_whitespace().map(bare).collect();
+            let w: Vec<&str> = words
+                .iter()
+                .map(String::as_str)
+                .filter(|w| !w.is_empty())
+                .skip_while(|w| matches!(*w, "and" | "oh" | "um" | "uh" | "so" | "also"))
+                .collect();
+            let raw: Vec<&str> = clause
+                .split_whitespace()
+                .map(|w| w.trim_matches(|c: char| !c.is_alphanumeric() && c != '-'))
+                .collect();
+            !(affiliation(&w) || named_with_company(&w) || spelling_out(&raw))
+        })
+        .collect();
+    let kept = clauses.join(",");
+    let kept = kept.trim();
+    if kept.chars().any(char::is_alphanumeric) {
+        kept.to_string()
+    } else {
+        String::new()
+    }
+}
+
+/// "I'm with …", "I'm from …", "we're with …", "I work for …", "I'm calling from …": a short
+/// clause that says where the caller is from.
+fn affiliation(w: &[&str]) -> bool {
+    let rest = match w {
+        ["i'm" | "we're", "with" | "from", rest @ ..]
+        | ["i" | "we", "am" | "are", "with" | "from", rest @ ..]
+        | ["i'm" | "we're", "calling", "from" | "with", rest @ ..]
+        | ["i" | "we", "work", "for" | "at" | "with", rest @ ..] => rest,
+        _ => return false,
+    };
+    // "I'm with you on this" agrees: a company has no pronoun or preposition.
+    (1..=5).contains(&rest.len())
+        && !rest.iter().any(|w| {
+            matches!(
+                *w,
+                "you"
+                    | "him"
+                    | "her"
+                    | "them"
+                    | "it"
+                    | "this"
+                    | "that"
+                    | "on"
+                    | "in"
+                    | "about"
+                    | "to"
+            )
+        })
+}
+
+/// "This is <name> from <company>": a name of up to three words (not "the invoice from March"
+/// or "to do with the renewal": no article, possessive or preposition) and a company of up to
+/// four.
+fn named_with_company(w: &[&str]) -> bool {
+    let ["this", "is", rest @ ..] = w else {
+        return false;
+    };
+    let Some(at) = rest
+        .iter()
+        .position(|w| matches!(*w, "from" | "with" | "at" | "of"))
+    else {
+        return false;
+    };
+    let (name, company) = (&rest[..at], &rest[at + 1..]);
+    (1..=3).contains(&name.len())
+        && !name.iter().any(|w| {
+            matches!(
+                *w,
+                "the"
+                    | "a"
+                    | "an"
+                    | "about"
+                    | "our"
+                    | "my"
+                    | "your"
+                    | "his"
+                    | "her"
+                    | "their"
+                    | "to"
+                    | "do"
+                    | "for"
+                    | "in"
+                    | "on"
+                    | "regarding"
+                    | "related"
+                    | "concerning"
+            )
+        })
+        && (1..=4).contains(&company.len())
+}
+
+/// "Pham is spelled P H A M" (whisper: "fan misspell PH at M"): a spelling word followed by
+/// letters as whisper writes them — single letters, short capitals ("PH"), hyphenated runs
+/// ("P-H-A-M"). `w` keeps the words' case.
+fn spelling_out(w: &[&str]) -> bool {
+    let Some(at) = w.iter().position(|w| {
+        matches!(
+            w.to_lowercase().as_str(),
+            "spelled" | "spelt" | "spell" | "spells" | "misspell"
+        )
+    }) else {
+        return false;
+    };
+    w[at + 1..].iter().any(|w| {
+        let parts: Vec<&str> = w.split('-').collect();
+        let capitals = |p: &str| {
+            (1..=3).contains(&p.chars().count()) && p.chars().all(|c| c.is_ascii_uppercase())
+        };
+        // "I" and "A" alone are words as often as letters.
+        (parts.iter().all(|p| capitals(p)) && !matches!(*w, "I" | "A"))
+            || (parts.len() > 1 && parts.iter().all(|p| p.chars().count() == 1))
+    })
 }
 
 fn bare(w: &str) -> String {
@@ -965,6 +1094,41 @@ mod tests {
         check_content(
             "İstanbul office called, the Kelvin K reading is off.",
             Some("İstanbul office called, the Kelvin K reading is off."),
+        );
+    }
+
+    #[test]
+    fn an_introduction_is_not_what_to_pass_on() {
+        // Whisper often ends the sentence before the company, or hears the name as words: the
+        // clause that says who the caller is or how the name is spelled still stays out.
+        check_content(
+            "Could you tell Alex that the samples shipped? My name is Dana Kim. I'm with Bluefin Logistics.",
+            Some("The samples shipped?"),
+        );
+        check_content(
+            "Tell Alex the board call moved to Friday. We're from Hanoi Textiles.",
+            Some("The board call moved to Friday."),
+        );
+        check_content(
+            "Tell Alex the vote passed? This is men fan from Andy Solar, fan misspell PH at M.",
+            Some("The vote passed?"),
+        );
+        check_content(
+            "Let Alex know the proofs are in. Kim is spelled K-I-M.",
+            Some("The proofs are in."),
+        );
+        // A clause with a company in it that says something is passed on.
+        check_content(
+            "Tell Alex it's to do with the supplier contract. This is to do with Acme.",
+            Some("It's to do with the supplier contract. This is to do with Acme."),
+        );
+        check_content(
+            "Tell Alex this is the invoice from March, it's the final one.",
+            Some("This is the invoice from March, it's the final one."),
+        );
+        check_content(
+            "I'm with the board on this. The plaque is spelled wrong, I think.",
+            Some("I'm with the board on this. The plaque is spelled wrong, I think."),
         );
     }
 

@@ -2043,6 +2043,38 @@ fn what_a_caller_volunteers_up_front_is_kept_and_not_asked_again() {
 }
 
 #[test]
+fn a_volunteered_introduction_stays_out_of_the_message() {
+    // Whisper ends sentences where the caller paused and hears names as words: the clause
+    // that says where the caller is from, or how the name is spelled, is not the message.
+    let openings = [
+        "Could you tell Alex that the Henderson lease is ready to sign? My name is Priya Raghunathan. I'm with Acme Health.",
+        "Please let Alex know the Henderson lease is ready to sign. This is pre ya from Acme Health, Raghunathan is spelled R-A-G-H-U-N-A-T-H-A-N.",
+    ];
+    for opening in openings {
+        let mut steps = vec![(opening, "best number")];
+        if opening.contains("pre ya") {
+            // The name heard as words is asked for.
+            steps = vec![
+                (opening, "your name"),
+                ("Priya Raghunathan.", "best number"),
+            ];
+        }
+        steps.extend([
+            ("617 555 0199.", "Is that right"),
+            ("Yes.", "Your message: The Henderson lease is ready to sign"),
+            ("Yes.", "Goodbye"),
+        ]);
+        let (d, _) = check(None, &steps);
+        let m = d.caller().message.clone().unwrap_or_default();
+        assert_eq!(
+            m.trim_end_matches(['.', '?']),
+            "The Henderson lease is ready to sign",
+            "{opening}"
+        );
+    }
+}
+
+#[test]
 fn closing_words_never_become_the_message() {
     // Asked for the message, the caller only closes: what they called about is the message.
     let (d, _) = check(
