@@ -51,26 +51,42 @@ fn tokens(text: &str) -> Vec<Tok> {
             c => c,
         })
         .collect();
-    text.split_whitespace()
-        .filter_map(|raw| {
-            let word = raw
-                .trim_matches(|c: char| !c.is_alphanumeric() && c != '\'' && c != '-')
-                .trim_matches(|c: char| c == '\'' || c == '-');
-            let last = raw.chars().last().unwrap_or(' ');
-            let ends_sentence = matches!(last, '.' | '!' | '?' | ';')
-                // "S.I.O.B.H.A.N." or "Dr." end in a dot without ending the sentence.
-                && !(last == '.' && word.len() <= 2 && word.chars().all(char::is_alphabetic));
-            let t = Tok {
-                word: word.to_string(),
-                low: word.to_lowercase(),
-                ends_clause: matches!(last, ',' | '.' | '!' | '?' | ';' | ':'),
-                ends_sentence,
-                question: last == '?',
-                used: false,
-            };
-            (!word.is_empty() || t.ends_clause).then_some(t)
-        })
-        .collect()
+    let mut out: Vec<Tok> = Vec::new();
+    for raw in text.split_whitespace() {
+        let word = raw
+            .trim_matches(|c: char| !c.is_alphanumeric() && c != '\'' && c != '-')
+            .trim_matches(|c: char| c == '\'' || c == '-');
+        // A hesitation is no word of the sentence ("My name is, uh, Siobhan Gallagher"); the
+        // pause it ends stays with the word before it.
+        if HESITATIONS.contains(&word.to_lowercase().as_str()) {
+            if let Some(prev) = out.last_mut() {
+                prev.ends_clause |= raw.ends_with([',', '.', '!', '?', ';', ':']);
+            }
+            continue;
+        }
+        out.extend(token(raw, word));
+    }
+    out
+}
+
+/// Sounds a caller makes while thinking, never part of what they say.
+const HESITATIONS: &[&str] = &["um", "umm", "uh", "uhh", "uhm", "er", "erm", "hmm", "mm"];
+
+/// The token for one whitespace-separated piece of an utterance, `word` its letters.
+fn token(raw: &str, word: &str) -> Option<Tok> {
+    let last = raw.chars().last().unwrap_or(' ');
+    let ends_sentence = matches!(last, '.' | '!' | '?' | ';')
+        // "S.I.O.B.H.A.N." or "Dr." end in a dot without ending the sentence.
+        && !(last == '.' && word.len() <= 2 && word.chars().all(char::is_alphabetic));
+    let t = Tok {
+        word: word.to_string(),
+        low: word.to_lowercase(),
+        ends_clause: matches!(last, ',' | '.' | '!' | '?' | ';' | ':'),
+        ends_sentence,
+        question: last == '?',
+        used: false,
+    };
+    (!word.is_empty() || t.ends_clause).then_some(t)
 }
 
 /// Words a caller puts before an answer or an introduction.
@@ -488,6 +504,8 @@ const LEADS: &[(&[&str], bool)] = &[
     (&["my", "name", "is"], false),
     (&["my", "name's"], false),
     (&["my", "good", "name", "is"], false),
+    // "Oh, my name, Tomasz Kowalczyk."
+    (&["my", "name"], true),
     (&["myself"], true),
     (&["the", "name", "is"], false),
     (&["the", "name's"], false),
@@ -2521,6 +2539,25 @@ mod tests {
             ("Is this Alex Morgan?", ""),
             ("Could I talk to Jamie, it's urgent.", ""),
             ("I want to talk to Alex. Morgan Ellis here.", "Morgan Ellis"),
+        ] {
+            check(input, expect);
+        }
+    }
+
+    #[test]
+    fn hesitations_and_a_missing_verb_leave_the_name_whole() {
+        for (input, expect) in [
+            ("My name is, uh, Siobhan Gallagher.", "Siobhan Gallagher"),
+            ("Um, I'm, er, Tomasz Kowalczyk.", "Tomasz Kowalczyk"),
+            (
+                "It's, uh, um, Priya Raman from, uh, Acme Health.",
+                "Priya Raman | Acme Health",
+            ),
+            ("Oh, my name, Tomasz Kowalczyk.", "Tomasz Kowalczyk"),
+            ("My name, uh, Ngozi Adeyemi.", "Ngozi Adeyemi"),
+            // "My name" before no name is no introduction.
+            ("Did you get my name?", ""),
+            ("My name should be on the booking.", ""),
         ] {
             check(input, expect);
         }
