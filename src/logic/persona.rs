@@ -229,7 +229,46 @@ pub struct Persona {
     pub faq: Faq,
     /// Who is VIP, known, blocked; sales, spam and urgency phrases; escalation rules.
     pub screening: Screening,
+    /// The office's own place names of two words or more ("Pier Road", "Harbor Street"), from
+    /// its address and FAQ answers: what whisper writes as words that sound the same ("peer
+    /// road") is written as the office writes it.
+    pub places: Vec<String>,
     lines: BTreeMap<String, String>,
+}
+
+/// Runs of two or more capitalised words in `text` that do not start a sentence ("Visitors can
+/// park … on Pier Road" gives "Pier Road"), leaving out any with a word of `people`'s names.
+fn place_names(text: &str, people: &[&str]) -> Vec<String> {
+    let person_words: Vec<String> = people
+        .iter()
+        .flat_map(|p| p.split_whitespace())
+        .map(str::to_lowercase)
+        .collect();
+    let mut out = Vec::new();
+    let mut run: Vec<&str> = Vec::new();
+    let mut sentence_start = true;
+    let mut flush = |run: &mut Vec<&str>| {
+        if run.len() >= 2 && !run.iter().any(|w| person_words.contains(&w.to_lowercase())) {
+            out.push(run.join(" "));
+        }
+        run.clear();
+    };
+    for raw in text.split_whitespace() {
+        let word = raw.trim_matches(|c: char| !c.is_alphanumeric());
+        let capital = word.chars().next().is_some_and(char::is_uppercase)
+            && word.chars().all(char::is_alphabetic);
+        if capital && !sentence_start {
+            run.push(word);
+        } else {
+            flush(&mut run);
+        }
+        if raw.ends_with([',', ';', ':', '(', ')']) {
+            flush(&mut run);
+        }
+        sentence_start = raw.ends_with(['.', '!', '?']);
+    }
+    flush(&mut run);
+    out
 }
 
 /// The city in a zone's name: "America/New_York" → "New York".
@@ -369,6 +408,17 @@ impl Persona {
             }
             None => Screening::default(),
         };
+        let people = [raw.executive.as_str(), raw.assistant.name.as_str()];
+        let mut places: Vec<String> = Vec::new();
+        for text in std::iter::once(raw.address.as_str())
+            .chain(faq.entries().iter().map(|e| e.answer.as_str()))
+        {
+            for place in place_names(text, &people) {
+                if !places.contains(&place) {
+                    places.push(place);
+                }
+            }
+        }
         Ok(Self {
             executive: raw.executive,
             title: raw.title,
@@ -385,6 +435,7 @@ impl Persona {
             vocabulary: raw.vocabulary,
             on_call,
             meetings,
+            places,
             faq,
             screening,
             lines: raw.lines,
@@ -533,6 +584,27 @@ mod tests {
 
     fn at(s: &str) -> DateTime<Utc> {
         DateTime::parse_from_rfc3339(s).unwrap().with_timezone(&Utc)
+    }
+
+    #[test]
+    fn places_are_the_offices_own_capitalised_runs_without_people() {
+        let p = default_persona();
+        assert!(
+            p.places.contains(&"Pier Road".to_string()),
+            "{:?}",
+            p.places
+        );
+        assert!(
+            p.places.contains(&"Harbor Street".to_string()),
+            "{:?}",
+            p.places
+        );
+        let found = place_names(
+            "Ask for Jamie Chen at the Dock Gate. Visitors Welcome here, on Old Mill Lane, \
+             with Alex Morgan.",
+            &["Alex Morgan", "Jamie Chen"],
+        );
+        assert_eq!(found, vec!["Dock Gate", "Old Mill Lane"]);
     }
 
     #[test]

@@ -588,7 +588,8 @@ impl Dialog {
                 calendar,
             } => self.on_start(caller_number, calendar, now, &mut out),
             Event::Heard(text) => {
-                let text = text.trim();
+                let text = names::as_known_places(text.trim(), &self.persona.places);
+                let text = text.as_str();
                 if !text.is_empty() {
                     self.silences = 0;
                     self.unheard = 0;

@@ -1644,6 +1644,54 @@ fn respell(w: &str) -> Vec<String> {
     out
 }
 
+/// `text` with each run of words that sounds like one of `places` and shares a word with it
+/// written as the place is ("the peer road office" → "the Pier Road office"): every word the
+/// same or of the same sound, at least one the same letter for letter.
+pub fn as_known_places(text: &str, places: &[String]) -> String {
+    let mut raws: Vec<String> = text.split_whitespace().map(str::to_string).collect();
+    let core = |raw: &str| {
+        raw.trim_matches(|c: char| !c.is_alphanumeric())
+            .to_lowercase()
+    };
+    for place in places {
+        let words: Vec<&str> = place.split_whitespace().collect();
+        let n = words.len();
+        if n < 2 || raws.len() < n {
+            continue;
+        }
+        for start in 0..=raws.len() - n {
+            let window = &raws[start..start + n];
+            let heard: Vec<String> = window.iter().map(|r| core(r)).collect();
+            let same = words
+                .iter()
+                .zip(&heard)
+                .filter(|(w, h)| w.to_lowercase() == **h)
+                .count();
+            let alike = words.iter().zip(&heard).all(|(w, h)| {
+                w.to_lowercase() == *h || {
+                    let (a, b) = (sound_keys(w), sound_keys(h));
+                    a.iter().any(|k| k.len() >= 2 && b.contains(k))
+                }
+            });
+            // Only words inside one clause: "a peer, Road …" is two things.
+            let one_clause = window[..n - 1]
+                .iter()
+                .all(|r| !r.ends_with([',', '.', ';', ':', '!', '?']));
+            if same >= 1 && same < n && alike && one_clause {
+                for (k, w) in words.iter().enumerate() {
+                    let raw = &raws[start + k];
+                    let c = core(raw);
+                    if let Some(at) = raw.to_lowercase().find(&c) {
+                        let fixed = format!("{}{w}{}", &raw[..at], &raw[at + c.len()..]);
+                        raws[start + k] = fixed;
+                    }
+                }
+            }
+        }
+    }
+    raws.join(" ")
+}
+
 /// The sound of a lowercase word (a name, a place), as [`keys`] hears it: its Double Metaphone
 /// codes. Non-letters are dropped first.
 pub(crate) fn sound_keys(word: &str) -> Vec<String> {
@@ -2541,6 +2589,32 @@ mod tests {
             ("I want to talk to Alex. Morgan Ellis here.", "Morgan Ellis"),
         ] {
             check(input, expect);
+        }
+    }
+
+    #[test]
+    fn the_offices_places_are_written_as_the_office_writes_them() {
+        let places = ["Pier Road".to_string(), "Harbor Street".to_string()];
+        for (heard, want) in [
+            (
+                "The sign lease for the peer road office is ready.",
+                "The sign lease for the Pier Road office is ready.",
+            ),
+            (
+                "It's on Harbour Street, right?",
+                "It's on Harbor Street, right?",
+            ),
+            ("The Pier Road office.", "The Pier Road office."),
+            // Sounding alike is not enough: one word must be the same.
+            ("A peer rode in.", "A peer rode in."),
+            // Nor across a clause.
+            (
+                "I asked a peer, road works delayed me.",
+                "I asked a peer, road works delayed me.",
+            ),
+            ("The road is clear.", "The road is clear."),
+        ] {
+            assert_eq!(as_known_places(heard, &places), want, "{heard}");
         }
     }
 

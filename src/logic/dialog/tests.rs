@@ -2043,6 +2043,26 @@ fn what_a_caller_volunteers_up_front_is_kept_and_not_asked_again() {
 }
 
 #[test]
+fn the_offices_own_places_are_kept_as_the_office_writes_them() {
+    // Whisper writes the office's street ("Pier Road", in the FAQ's parking answer) as words
+    // that sound the same; the message and the booking's topic keep the street's name.
+    let (d, _) = check(
+        None,
+        &[
+            (
+                "Could you tell Alex that the lease for the peer road office is ready? My name is Priya Raghunathan.",
+                "best number",
+            ),
+            ("617 555 0199.", "Is that right"),
+            ("Yes.", "Your message: The lease for the Pier Road office is ready"),
+            ("Yes.", "Goodbye"),
+        ],
+    );
+    let m = d.caller().message.clone().unwrap_or_default();
+    assert!(m.contains("Pier Road office"), "{m}");
+}
+
+#[test]
 fn a_volunteered_introduction_stays_out_of_the_message() {
     // Whisper ends sentences where the caller paused and hears names as words: the clause
     // that says where the caller is from, or how the name is spelled, is not the message.
