@@ -991,6 +991,13 @@ const PHRASES: &[(&[&str], &[&str])] = &[
     (&["roles", "open"], &["roles"]),
     (&["jobs", "open"], &["jobs"]),
     (&["where", "are", "you", "guys"], &["where", "located"]),
+    // "Does that work?", "would it work for you?": a time that suits, never employment.
+    (&["that", "work"], &["suit"]),
+    (&["that", "works"], &["suit"]),
+    (&["it", "work"], &["suit"]),
+    (&["it", "works"], &["suit"]),
+    (&["this", "work"], &["suit"]),
+    (&["this", "works"], &["suit"]),
     // "Are you lot open on Saturdays?": British "you lot" is "you", not a parking lot.
     (&["you", "lot"], &["you"]),
     // Irish, Scottish and Northern "yous", "youse", "yez" and the Southern "y'all", "you all"
@@ -1511,6 +1518,10 @@ mod tests {
                 "Would you be kind enough to give me the address of your offices?",
                 Some("address"),
             ),
+            // "Does that work?" asks whether a time suits, not for work.
+            ("Is Alex free on at , does that work?", None),
+            ("Would it work if I came at ?", None),
+            ("I'm looking for work.", Some("jobs")),
         ] {
             check(&faq, heard, id);
         }

@@ -526,6 +526,10 @@ const BOOK: &[&str] = &[
     "wish to meet",
     "hoping to meet",
     "need to meet",
+    // Asking whether the executive takes them, then wanting one: "Does Alex take meetings? I'd
+    // like one.", "is Alex doing appointments next week?".
+    "meetings",
+    "appointments",
 ];
 /// Words that ask for a booking even when the caller also wants a call back.
 const STRONG_BOOK: &[&str] = &[
