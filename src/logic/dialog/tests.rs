@@ -3762,6 +3762,7 @@ fn requests_in_a_learners_grammar() {
         "Alex is free 9 December, at 15.30? I want meet. I am Wei Chen. For call back, use this number, please.",
         "Is possible to meet Alex? I want meet on Thursday the 26th at 14:30.",
         "I wish to meet Alex on Thursday the 26th at 2:30pm. For callback, this number is fine.",
+        "Alex is free Thursday the 26th at 10 and half in the morning? I want to meet. My name it is Wei Chen. For call me back, is this number, the same.",
         "Thursday the 26th, at two o'clock in the afternoon. That is when I should like to meet Alex, regarding the audit findings. You may return my call on this line.",
     ] {
         let (_, acts) = check(Some("+13125550140"), &[(opening, "")]);
