@@ -991,6 +991,13 @@ const PHRASES: &[(&[&str], &[&str])] = &[
     (&["roles", "open"], &["roles"]),
     (&["jobs", "open"], &["jobs"]),
     (&["where", "are", "you", "guys"], &["where", "located"]),
+    // "Does that work?", "would it work for you?": a time that suits, never employment.
+    (&["that", "work"], &["suit"]),
+    (&["that", "works"], &["suit"]),
+    (&["it", "work"], &["suit"]),
+    (&["it", "works"], &["suit"]),
+    (&["this", "work"], &["suit"]),
+    (&["this", "works"], &["suit"]),
     // "Are you lot open on Saturdays?": British "you lot" is "you", not a parking lot.
     (&["you", "lot"], &["you"]),
     // Irish, Scottish and Northern "yous", "youse", "yez" and the Southern "y'all", "you all"
@@ -1043,9 +1050,10 @@ const PHRASES: &[(&[&str], &[&str])] = &[
     (&["send", "in", "my", "resume"], &["apply"]),
 ];
 
-/// Verbs that carry whatever their object is, and the objects that take them over: sending,
-/// mailing or dropping off a résumé is applying for a job, not sending the office documents.
-const DEFER: &[(&str, &[&str])] = &[("apply", &["send", "mail"])];
+/// Words that carry whatever their object is, and the objects that take them over: sending,
+/// mailing or dropping off a résumé is applying for a job, not sending the office documents; a
+/// position "currently open" is a vacancy, not the opening hours.
+const DEFER: &[(&str, &[&str])] = &[("apply", &["send", "mail"]), ("job", &["open"])];
 
 /// Canonical word, then words callers use for it. Both sides of the match go through this
 /// table, so an edited FAQ file keeps working with it.
@@ -1067,7 +1075,8 @@ const SYNONYMS: &[(&str, &[&str])] = &[
         "city", "town", "neighbourhood", "district",
     ]),
     ("find", &["find", "directions", "direction", "route", "navigate", "map", "gps"]),
-    ("street", &["street", "road", "avenue", "zip", "postcode"]),
+    // The kinds of address a business has: "your postal address", "the physical address".
+    ("street", &["street", "road", "avenue", "zip", "postcode", "postal", "physical"]),
     ("floor", &["floor", "floors", "building", "buildings", "suite", "level"]),
     ("office", &["office", "offices"]),
     ("park", &["park", "parks", "parking", "parked", "spot", "spots"]),
@@ -1511,6 +1520,25 @@ mod tests {
                 "Would you be kind enough to give me the address of your offices?",
                 Some("address"),
             ),
+            // A kind of address is the address; a job "currently open" is a vacancy.
+            (
+                "Would you be so kind as to give me your postal address?",
+                Some("address"),
+            ),
+            (
+                "What is the physical address of the office?",
+                Some("address"),
+            ),
+            (
+                "Are there any positions currently open at the company?",
+                Some("jobs"),
+            ),
+            ("Do you have any roles still open?", Some("jobs")),
+            ("Are you still open at this time?", Some("hours")),
+            // "Does that work?" asks whether a time suits, not for work.
+            ("Is Alex free on at , does that work?", None),
+            ("Would it work if I came at ?", None),
+            ("I'm looking for work.", Some("jobs")),
         ] {
             check(&faq, heard, id);
         }

@@ -3814,6 +3814,7 @@ fn requests_in_a_learners_grammar() {
         "Alex is free 9 December, at 15.30? I want meet. I am Wei Chen. For call back, use this number, please.",
         "Is possible to meet Alex? I want meet on Thursday the 26th at 14:30.",
         "I wish to meet Alex on Thursday the 26th at 2:30pm. For callback, this number is fine.",
+        "Alex is free Thursday the 26th at 10 and half in the morning? I want to meet. My name it is Wei Chen. For call me back, is this number, the same.",
         "Thursday the 26th, at two o'clock in the afternoon. That is when I should like to meet Alex, regarding the audit findings. You may return my call on this line.",
     ] {
         let (_, acts) = check(Some("+13125550140"), &[(opening, "")]);
@@ -4131,4 +4132,34 @@ fn myself_and_spelling_is() {
         )],
     );
     assert_ne!(d.caller().name.as_deref(), Some("Monday"));
+}
+
+/// Asking whether Alex takes meetings and then wanting one, or asking whether a time "works",
+/// is a booking: not a question the FAQ cannot answer, not the jobs answer, not a message.
+#[test]
+fn asking_if_alex_takes_meetings_or_if_a_time_works_is_a_booking() {
+    for opening in [
+        "Hi, is this Alex's office? Great. Does Alex take meetings? I'd like one.",
+        "Is Alex doing appointments next week? I need one.",
+        "Quick question, is Alex free Wednesday the 9th at 11.30 in the morning, does that work?",
+        "Could I see Alex on Thursday the 26th at 3pm? Would that work?",
+        "Alex is free Thursday the 26th at 10 in the morning? Does it work for him?",
+    ] {
+        let (_, acts) = check(Some("+13125550140"), &[(opening, "")]);
+        let reply = said(&acts);
+        for wrong in [
+            "don't have that information",
+            "careers",
+            "read that back",
+            "like me to tell",
+        ] {
+            assert!(!reply.contains(wrong), "{opening}: {reply}");
+        }
+        assert!(
+            ["day and time", "book", "your name", "best number"]
+                .iter()
+                .any(|asks| reply.contains(asks)),
+            "{opening}: {reply}"
+        );
+    }
 }

@@ -526,6 +526,10 @@ const BOOK: &[&str] = &[
     "wish to meet",
     "hoping to meet",
     "need to meet",
+    // Asking whether the executive takes them, then wanting one: "Does Alex take meetings? I'd
+    // like one.", "is Alex doing appointments next week?".
+    "meetings",
+    "appointments",
 ];
 /// Words that ask for a booking even when the caller also wants a call back.
 const STRONG_BOOK: &[&str] = &[
@@ -906,6 +910,14 @@ fn holds_booking(w: &str) -> bool {
 fn without_callback(w: &str) -> String {
     let mut out = w.to_string();
     for lead in [
+        // What the number is for, in a learner's grammar: "For call me back, is this number",
+        // "for to call me, use this line".
+        "for call me back",
+        "for to call me back",
+        "for calling me back",
+        "for call me",
+        "for to call me",
+        "for calling me",
         "call me back on",
         "call me back at",
         "call me on",
