@@ -61,8 +61,10 @@ const OVERALL_FLOOR: f64 = 99.0;
 /// (`examples/hear_callers.rs`), measured on 2026-12-06 (57.2%, 103 of 180), 59.4% (107) on
 /// 2026-12-07 when letters whisper writes as words were read and a line number's lost leading
 /// zero put back, 63.3% (114) when names a careful listener recovers from whisper's words
-/// were recovered. The bar is 95.
-const HEARD_FLOOR: f64 = 63.0;
+/// were recovered; after the resampler fix re-rendered it whole, 76.7% (138) on 2026-12-07,
+/// then 85.0% (153) once spellings with a word for each letter were read as whisper writes
+/// them and the office's place names kept. The bar is 95.
+const HEARD_FLOOR: f64 = 85.0;
 
 /// Seeds the dialog was not tuned on, and the overall floor each must keep (percent), typed.
 const HELD_OUT: &[(u64, f64)] = &[(CORPUS_SEED + 1, 97.0), (7, 98.0), (2026, 99.0)];

@@ -1680,9 +1680,11 @@ pub fn as_known_places(text: &str, places: &[String]) -> String {
             if same >= 1 && same < n && alike && one_clause {
                 for (k, w) in words.iter().enumerate() {
                     let raw = &raws[start + k];
-                    let c = core(raw);
-                    if let Some(at) = raw.to_lowercase().find(&c) {
-                        let fixed = format!("{}{w}{}", &raw[..at], &raw[at + c.len()..]);
+                    // The word between its punctuation: found where it starts, as the
+                    // punctuation before it has no letters.
+                    let word = raw.trim_matches(|c: char| !c.is_alphanumeric());
+                    if let Some(at) = raw.find(word) {
+                        let fixed = format!("{}{w}{}", &raw[..at], &raw[at + word.len()..]);
                         raws[start + k] = fixed;
                     }
                 }
@@ -2613,6 +2615,8 @@ mod tests {
                 "I asked a peer, road works delayed me.",
             ),
             ("The road is clear.", "The road is clear."),
+            ("«İpeer road»!", "«İpeer road»!"),
+            ("(peer road)…", "(Pier Road)…"),
         ] {
             assert_eq!(as_known_places(heard, &places), want, "{heard}");
         }
@@ -3179,6 +3183,8 @@ mod tests {
             let _ = extract_name_lead(&text);
             let _ = same_person(&text, &other);
             let _ = reconcile(&text, Some(&other), &[other.as_str()]);
+            let _ = respelled_with_words(&other, &text);
+            let _ = as_known_places(&text, &[format!("{other} Road"), other.clone()]);
         }
     }
 
