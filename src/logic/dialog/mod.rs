@@ -892,11 +892,7 @@ impl Dialog {
             self.stage,
             Stage::Open | Stage::AnythingElse | Stage::AskMessage
         ) {
-            let sentences: Vec<&str> = text
-                .split_inclusive(['.', '?', '!'])
-                .map(str::trim)
-                .filter(|s| !s.is_empty())
-                .collect();
+            let sentences = understand::sentences(text);
             if sentences.iter().any(|s| understand::asks_who_answers(s)) {
                 let rest: Vec<&str> = sentences
                     .iter()
@@ -923,11 +919,7 @@ impl Dialog {
         // the rest of what was said, as if said alone (a question about the agent is no request
         // for a person).
         if matches!(self.stage, Stage::Open | Stage::AnythingElse) {
-            let sentences: Vec<&str> = text
-                .split_inclusive(['.', '?', '!'])
-                .map(str::trim)
-                .filter(|s| !s.is_empty())
-                .collect();
+            let sentences = understand::sentences(text);
             if sentences.iter().any(|s| understand::asks_who_answers(s)) {
                 // Bridges ("No matter.", "Okay, whatever, anyway.") go with the question.
                 let rest: Vec<&str> = sentences

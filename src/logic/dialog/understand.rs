@@ -1043,47 +1043,46 @@ pub fn asks_who_answers(sentence: &str) -> bool {
 /// Whether the caller asks to hear the last question again: "sorry, what was that?", "could you
 /// repeat that?", "pardon?", "you can repeat, please?", "read that once more, slowly".
 pub fn asks_to_repeat(text: &str) -> bool {
-    const AGAIN: &[&str] = &[
-        "repeat",
-        "pardon",
-        "what was that",
-        "come again",
-        "say that again",
-        "say it again",
-        "once more",
-        "one more time",
-        "didn't catch that",
-        "didn't hear that",
-        "didn't hear you",
-    ];
     let w = padded_words(text);
     if w.split_whitespace().count() > 16 || w.chars().any(|c| c.is_ascii_digit()) {
         return false;
     }
     // "Sorry, what was that? Oh, my name, Tomasz Kowalczyk.": asked, then answered in the
     // same breath; what follows the last request to repeat is the answer.
-    any(&w, AGAIN) && answer_after_check_back(text).is_none()
+    (any(&w, CHECK_BACK) || any(&w, &["once more", "one more time"]))
+        && answer_after_check_back(text).is_none()
 }
+
+/// The sentences of `text` as whisper ended them (full stop, question or exclamation mark),
+/// trimmed, empty ones left out.
+pub fn sentences(text: &str) -> Vec<&str> {
+    text.split_inclusive(['.', '?', '!'])
+        .map(str::trim)
+        .filter(|s| !s.is_empty())
+        .collect()
+}
+
+/// How a caller asks to hear what was said again ("pardon?", "could you repeat that?").
+const CHECK_BACK: &[&str] = &[
+    "repeat",
+    "pardon",
+    "what was that",
+    "come again",
+    "say that again",
+    "say it again",
+    "didn't catch that",
+    "didn't hear that",
+    "didn't hear you",
+];
 
 /// What a caller says after asking to hear the question again, in the same breath: "Sorry,
 /// what was that? Oh, my name, Tomasz Kowalczyk." is "Oh, my name, Tomasz Kowalczyk."; `None`
 /// when nothing of weight follows the last such request (or there is none).
 pub fn answer_after_check_back(text: &str) -> Option<String> {
-    const AGAIN: &[&str] = &[
-        "repeat",
-        "pardon",
-        "what was that",
-        "come again",
-        "say that again",
-        "say it again",
-        "didn't catch that",
-        "didn't hear that",
-        "didn't hear you",
-    ];
     let sentences: Vec<&str> = text.split_inclusive(['.', '?', '!']).collect();
     let last = sentences
         .iter()
-        .rposition(|s| s.trim_end().ends_with('?') && any(&padded_words(s), AGAIN))?;
+        .rposition(|s| s.trim_end().ends_with('?') && any(&padded_words(s), CHECK_BACK))?;
     let rest = sentences[last + 1..].concat();
     (content_words(&rest) >= 2).then(|| rest.trim().to_string())
 }
