@@ -2335,32 +2335,25 @@ fn letter_of_sound(t: &str) -> Option<char> {
     if t.chars().count() == 1 {
         return t.chars().next();
     }
+    if let Some(k) = LETTER_NAMES.iter().position(|n| *n == t) {
+        return Some(char::from(b'a' + k as u8));
+    }
+    // Other writings of the names ([`LETTER_NAMES`] has one each).
     Some(match t {
-        "eh" | "ay" => 'a',
-        "bee" | "be" => 'b',
-        "see" | "sea" => 'c',
-        "dee" => 'd',
-        "ee" => 'e',
-        "ef" | "eff" => 'f',
-        "gee" | "jee" => 'g',
-        "aitch" => 'h',
-        "eye" => 'i',
-        "jay" => 'j',
-        "kay" | "kaye" => 'k',
-        "el" | "elle" => 'l',
-        "em" => 'm',
-        "en" => 'n',
-        "oh" | "owe" => 'o',
-        "pee" | "pea" => 'p',
-        "cue" | "queue" => 'q',
-        "ar" | "are" => 'r',
-        "ess" => 's',
-        "tee" | "tea" => 't',
-        "you" | "hugh" => 'u',
-        "vee" => 'v',
-        "ex" => 'x',
-        "why" => 'y',
-        "zed" | "zee" => 'z',
+        "eh" => 'a',
+        "be" => 'b',
+        "sea" => 'c',
+        "eff" => 'f',
+        "gee" => 'g',
+        "kaye" => 'k',
+        "elle" => 'l',
+        "owe" => 'o',
+        "pea" => 'p',
+        "queue" => 'q',
+        "are" => 'r',
+        "tea" => 't',
+        "hugh" => 'u',
+        "zed" => 'z',
         _ => return None,
     })
 }
