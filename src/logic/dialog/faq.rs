@@ -32,6 +32,9 @@ const MIN_MARGIN: f32 = 0.15;
 /// Share of a word's weight an entry covers when the word is only in its answer ("Harbor" for
 /// the address, "garage" for parking): a hint between entries, never enough to answer alone.
 const ANSWER_SHARE: f32 = 0.6;
+/// Lowest spelling similarity of two heard words joined to two FAQ words joined, when they
+/// sound alike ([`Index::recut`]).
+const RECUT_MIN: f64 = 0.8;
 /// Most answers given to one utterance ("What's your address, and is there parking?").
 const MOST_ANSWERS: usize = 2;
 
@@ -279,6 +282,15 @@ struct Term {
     weight: f32,
 }
 
+/// Two terms of one entry and how they sound said together.
+#[derive(Clone)]
+struct Pair {
+    text: String,
+    key: String,
+    first: u32,
+    second: u32,
+}
+
 /// A spelling a misheard word may be corrected to.
 #[derive(Clone)]
 struct Near {
@@ -302,6 +314,9 @@ struct Index {
     /// Per entry, the sorted terms of its answer that its questions lack.
     answer_bags: Vec<Vec<u32>>,
     near: Vec<Near>,
+    /// Two words of one entry said together, for two heard words cut elsewhere ("park nearby"
+    /// heard "partner by").
+    pairs: Vec<Pair>,
     /// Stems shared by several answers and absent from questions, e.g. the business's name.
     neutral: Vec<String>,
     /// [`DEFER`] as terms: an object term, and the carrier verbs' terms it takes over.
@@ -327,6 +342,7 @@ impl Index {
             questions: Vec::new(),
             answer_bags: Vec::new(),
             near: Vec::new(),
+            pairs: Vec::new(),
             neutral: Vec::new(),
             defer: Vec::new(),
             unknown_weight: 0.0,
@@ -420,6 +436,7 @@ impl Index {
         index.neutral = index.neutral_stems(entries);
         index.answer_bags = index.answer_terms(entries);
         index.near = index.near_spellings();
+        index.pairs = index.word_pairs();
         index.defer = DEFER
             .iter()
             .filter_map(|(object, verbs)| {
@@ -465,6 +482,61 @@ impl Index {
             }
         }
         near
+    }
+
+    /// Every ordered pair of two different meaningful terms of one entry's questions, as
+    /// they would sound said together.
+    fn word_pairs(&self) -> Vec<Pair> {
+        let mut texts: Vec<Option<&String>> = vec![None; self.terms.len()];
+        for (text, &id) in &self.ids {
+            texts[id as usize] = Some(text);
+        }
+        let mut pairs: Vec<Pair> = Vec::new();
+        for bag in &self.bags {
+            for &first in bag {
+                for &second in bag {
+                    let (Some(a), Some(b)) = (texts[first as usize], texts[second as usize]) else {
+                        continue;
+                    };
+                    if first == second
+                        || self.terms[first as usize].light
+                        || self.terms[second as usize].light
+                    {
+                        continue;
+                    }
+                    let text = format!("{a}{b}");
+                    if !pairs.iter().any(|p| p.first == first && p.second == second) {
+                        pairs.push(Pair {
+                            key: sound_key(&text),
+                            text,
+                            first,
+                            second,
+                        });
+                    }
+                }
+            }
+        }
+        pairs
+    }
+
+    /// The two terms that `first` and `second`, heard next to each other, stand for when
+    /// whisper cut the caller's two words in another place ("partner by" for "park nearby"):
+    /// said together they must sound the same but for one consonant and be spelt alike.
+    fn recut(&self, first: &str, second: &str) -> Option<(u32, u32)> {
+        let joined = format!("{}{}", stem(first), stem(second));
+        let key = sound_key(&joined);
+        if key.len() < 5 {
+            return None;
+        }
+        let len = joined.chars().count();
+        self.pairs
+            .iter()
+            .filter(|p| p.text.chars().count().abs_diff(len) <= 2)
+            .filter(|p| strsim::levenshtein(&p.key, &key) <= 1)
+            .map(|p| (p, strsim::jaro_winkler(&joined, &p.text)))
+            .filter(|(_, jw)| *jw >= RECUT_MIN)
+            .max_by(|a, b| a.1.total_cmp(&b.1))
+            .map(|(p, _)| (p.first, p.second))
     }
 
     /// Per entry, the words of its answer its questions lack, as terms: a caller who says
@@ -644,6 +716,7 @@ impl Index {
 
     /// The heard words looked up, with split words joined ("a dress", "north wind").
     fn tokens(&self, heard: &str) -> Vec<Tok> {
+        let lower = heard.to_lowercase();
         let mut out: Vec<(String, Tok, bool)> = Vec::new();
         for word in rewrite(split_words(heard)) {
             let (tok, exact) = self.resolve(&word);
@@ -659,6 +732,20 @@ impl Index {
                         *prev = joined;
                         *prev_tok = joined_tok;
                         *prev_exact = false;
+                        continue;
+                    }
+                }
+                // Two words cut in another place, neither of them the FAQ's, with nothing
+                // between them as heard.
+                let unknown = |t: &Tok| matches!(t, Tok::Unknown | Tok::Skip | Tok::Light(None));
+                if *prev_tok == Tok::Unknown
+                    && unknown(&tok)
+                    && lower.contains(&format!("{prev} {word}"))
+                {
+                    if let Some((first, second)) = self.recut(prev, &word) {
+                        *prev_tok = Tok::Term(first, FUZZY_MIN);
+                        *prev_exact = false;
+                        out.push((word, Tok::Term(second, FUZZY_MIN), false));
                         continue;
                     }
                 }
@@ -1284,6 +1371,17 @@ mod tests {
         for (heard, id) in cases {
             check(&faq, heard, Some(id));
         }
+    }
+
+    #[test]
+    fn two_words_whisper_cut_in_another_place_are_read_as_the_faqs_two_words() {
+        let faq = faq();
+        check(&faq, "Is there somewhere to partner by?", Some("parking"));
+        check(&faq, "Somewhere to partner by?", Some("parking"));
+        // Not across a pause, nor when the words sound like no two of an entry's.
+        check(&faq, "Is there somewhere, my partner, bye?", None);
+        check(&faq, "I'm calling about my partner nearby.", None);
+        check(&faq, "Is there somewhere to partner with?", None);
     }
 
     #[test]
