@@ -511,7 +511,7 @@ const OWN_PLACE_LEADS: &[&[&str]] = &[
 /// before "time", capitalised ("3:30 pm, Logos Time") or right after the clock ("in the
 /// afternoon, like us time"). The words there (up to three) must sound like a place of
 /// [`PLACES`]: the same first letter, and spelled at most about two letters in five apart, or
-/// the same sound.
+/// the same sound; or a long sound the same but for its first ("those angels").
 fn misheard_place(ws: &[Word]) -> Option<Tz> {
     let own_time = (0..ws.len()).any(|i| {
         (phrase_at(ws, i, &["my", "time"]) || phrase_at(ws, i, &["local", "time"]))
@@ -557,15 +557,24 @@ fn misheard_place(ws: &[Word]) -> Option<Tz> {
             .collect();
         for (place, tz) in PLACES {
             let place: String = place.concat();
-            if place.len() < 4 || heard.chars().next() != place.chars().next() {
+            if place.len() < 4 {
                 continue;
             }
+            let place_keys = crate::logic::dialog::names::sound_keys(&place);
+            let alike = if heard.chars().next() == place.chars().next() {
+                let score = strsim::normalized_levenshtein(&heard, &place);
+                let same_sound = place_keys.iter().any(|k| heard_keys.contains(k));
+                score >= 0.6 || same_sound
+            } else {
+                // Only the first sound misheard ("those angels"): the rest of a long key the same.
+                place_keys.iter().any(|p| {
+                    heard_keys
+                        .iter()
+                        .any(|k| k.len() >= 5 && p.len() == k.len() && p.get(1..) == k.get(1..))
+                })
+            };
             let score = strsim::normalized_levenshtein(&heard, &place);
-            let same_sound = !heard_keys.is_empty()
-                && crate::logic::dialog::names::sound_keys(&place)
-                    .iter()
-                    .any(|k| heard_keys.contains(k));
-            if (score >= 0.6 || same_sound) && best.is_none_or(|(b, _)| score > b) {
+            if alike && best.is_none_or(|(b, _)| score > b) {
                 best = Some((score, *tz));
             }
         }
@@ -722,6 +731,10 @@ mod tests {
                 "at 8.30am my time. I'm in load, Angel.",
                 Some(America::Los_Angeles),
             ),
+            (
+                "10 in the morning my time. I'm in those angels.",
+                Some(America::Los_Angeles),
+            ),
             ("at 3.30 pm, Logos Time?", Some(Africa::Lagos)),
             ("at 5 p.m. Lake S. Times.", Some(Africa::Lagos)),
             ("4.30pm my time. I'm in Lagott.", Some(Africa::Lagos)),
@@ -732,6 +745,7 @@ mod tests {
             ("at 3 in the afternoon, lunch time", None),
             // Not without the cue, and not common words.
             ("I'm in low spirits.", None),
+            ("3 pm my time, I'm in those offices.", None),
             (
                 "Shall we say 3 pm my time, I'm in a meeting until then?",
                 None,
