@@ -945,8 +945,17 @@ impl Dialog {
         let heard = reading::read(text, &persona.executive);
         self.absorb(text, &heard, out);
         // Urgency can surface at any point; it only ever rises. Not from a name ("Cormac
-        // Fire", whisper's "Byrne").
-        let urgency = screening.urgency(&without_name(text));
+        // Fire", whisper's "Byrne"), nor from what a meeting being booked is about: "to
+        // discuss the warehouse police" (whisper's "lease") or "about the hospital contract"
+        // is the topic; the rest of the answer still counts ("…, and it's urgent").
+        let judged = match understand::topic(text) {
+            Some(topic) if self.stage == Stage::AskPurpose && self.goal == Goal::Book => {
+                let clause = topic.split(',').next().unwrap_or_default();
+                text.replacen(clause, " ", 1)
+            }
+            _ => text.to_string(),
+        };
+        let urgency = screening.urgency(&without_name(&judged));
         let asked = intent(text, &persona.assistant.name, &persona.executive);
         let asked = match asked {
             // Asking for the executive in the middle of something else changes nothing.

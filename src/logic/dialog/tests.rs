@@ -4163,3 +4163,38 @@ fn asking_if_alex_takes_meetings_or_if_a_time_works_is_a_booking() {
         );
     }
 }
+
+/// What a meeting being booked is about is its topic, even when an alarm word is in it
+/// ("the warehouse police", whisper's "lease"; "the hospital contract"); the same answer that
+/// also says it cannot wait is still urgent.
+#[test]
+fn an_alarm_word_inside_a_bookings_topic_is_the_topic() {
+    for topic in [
+        "We need to discuss the warehouse police.",
+        "It's about the hospital contract.",
+        "To go over the fire safety audit.",
+    ] {
+        let (d, acts) = check(
+            Some("+16175550123"),
+            &[
+                ("I'd like to book a meeting with Alex.", "your name"),
+                ("Dana Kim.", "meet with Alex about"),
+                (topic, "What day and time"),
+            ],
+        );
+        assert!(!said(&acts).contains("urgent"), "{topic}: {}", said(&acts));
+        assert!(d.caller().purpose.is_some(), "{topic}");
+    }
+    let (_, acts) = check(
+        Some("+16175550123"),
+        &[
+            ("I'd like to book a meeting with Alex.", "your name"),
+            ("Dana Kim.", "meet with Alex about"),
+            (
+                "It's about the fire at the plant, and it's urgent.",
+                "urgent",
+            ),
+        ],
+    );
+    assert!(said(&acts).contains("alerting"), "{}", said(&acts));
+}
