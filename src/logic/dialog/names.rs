@@ -2441,7 +2441,9 @@ pub fn respelled_with_words(name: &str, answer: &str) -> Option<String> {
                 .enumerate()
                 .map(|(k, w)| match words.get(k) {
                     Some(before)
-                        if same_shape && unpronounceable(w) && !unpronounceable(&fold(before)) =>
+                        if same_shape
+                            && (unpronounceable(w) || lost_letters(w, before))
+                            && !unpronounceable(&fold(before)) =>
                     {
                         before.clone()
                     }
@@ -2466,6 +2468,13 @@ pub fn respelled_with_words(name: &str, answer: &str) -> Option<String> {
         spelled_word_of(&words, &vec![false; words.len()], &s).or(words.len().checked_sub(1))?;
     words[k] = s;
     Some(words.join(" "))
+}
+
+/// Whether a word spelled with words (`spelled`) is one letter left of a longer word heard
+/// (`before`): whisper lost the rest ("U" when "L as in Larry, I as in ice" were not heard).
+/// A shorter word of several letters is a correction, and taken ("Kim" for "Minjunkim").
+fn lost_letters(spelled: &str, before: &str) -> bool {
+    spelled.chars().count() == 1 && fold(before).chars().count() >= 2
 }
 
 /// `name` with the letters of `answer` put in as spelled, a correction of a spelling read
@@ -3325,6 +3334,14 @@ mod tests {
                  and the last name is K.S. and K.L. O.R. is in Robert, I is an I.S. and sugar, \
                  H.S. and Hotel, and as an Anci, I does an Adam, and as an Anci.",
                 "Deepa Krishnan",
+            ),
+            // Whisper losing most of one word's letters ("L as in Larry, I as in ice" unheard):
+            // the word heard stays rather than one letter.
+            (
+                "Li Young",
+                "He was an umbrella and the last name is why is in Yankee, and as in November, \
+                 she is in George.",
+                "Li Young",
             ),
         ];
         for (name, answer, want) in cases {
