@@ -2363,6 +2363,12 @@ impl Dialog {
             .collect();
         match on_day.as_slice() {
             [b] => {
+                // The caller is the one booked then: their name as written when they booked,
+                // not as whisper heard it tonight ("Lee Young" for "Liu Yang").
+                if let Some(name) = b.caller_name.clone() {
+                    self.info.name = Some(name);
+                    out.push(Action::UpdateCaller(self.info.clone()));
+                }
                 self.target = Some(b.clone());
                 self.retry.clear();
                 self.next_step(now, out);

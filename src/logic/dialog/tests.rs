@@ -4198,3 +4198,40 @@ fn an_alarm_word_inside_a_bookings_topic_is_the_topic() {
     );
     assert!(said(&acts).contains("alerting"), "{}", said(&acts));
 }
+
+/// An appointment under a name like the one heard, found by its day and time, is the
+/// caller's: the record takes the name as written when they booked, and the move goes on. A
+/// day and time with nobody like them booked then finds nothing.
+#[test]
+fn an_appointment_found_by_its_day_under_a_near_name_keeps_the_booked_name() {
+    let booked = || {
+        appt(
+            "a9",
+            "2026-12-04T14:30:00-05:00",
+            "Liu Yang",
+            "+1 720 555 0193",
+        )
+    };
+    let (d, acts) = Call::from(None).booked(booked()).play(&[
+        ("I need to move my appointment with Alex.", "your name"),
+        ("This is Li Young.", "What day and time is your appointment"),
+        (
+            "On December 4th at half past 2 in the afternoon.",
+            "I see your appointment on Friday, December 4th at 2:30 PM",
+        ),
+        (
+            "Monday at 10 am.",
+            "I can move your appointment to Monday, November 30th at 10 AM",
+        ),
+        ("Yes.", "Your appointment is now on Monday"),
+        ("No thanks, bye.", "Goodbye"),
+    ]);
+    assert_eq!(outcome(&acts), Some(Outcome::Rescheduled));
+    assert_eq!(d.caller().name.as_deref(), Some("Liu Yang"));
+    let (d, _) = Call::from(None).booked(booked()).play(&[
+        ("I need to move my appointment with Alex.", "your name"),
+        ("This is Li Young.", "What day and time is your appointment"),
+        ("On December 5th at 9 in the morning.", "couldn't find"),
+    ]);
+    assert_eq!(d.caller().name.as_deref(), Some("Li Young"));
+}
