@@ -105,17 +105,26 @@ pub struct Screening {
 }
 
 /// Lowercase words joined by single spaces, padded with a space each side, for whole-word
-/// phrase search. Apostrophes are kept inside words ("car's").
+/// phrase search. Apostrophes are kept inside words ("car's"); a capitalised word with a
+/// hyphen is a name and stays one word ("Seo-yeon" is not "SEO"), a lowercase one is several
+/// ("life-or-death").
 pub fn words(text: &str) -> String {
     let mut out = String::from(" ");
-    for w in text
-        .to_lowercase()
-        .split(|c: char| !(c.is_alphanumeric() || c == '\''))
-        .map(|w| w.trim_matches('\''))
-        .filter(|w| !w.is_empty())
-    {
-        out.push_str(w);
-        out.push(' ');
+    for piece in text.split(|c: char| !(c.is_alphanumeric() || c == '\'' || c == '-')) {
+        let named = piece.starts_with(char::is_uppercase) && piece.contains('-');
+        let parts: Vec<&str> = if named {
+            vec![piece]
+        } else {
+            piece.split('-').collect()
+        };
+        for w in parts
+            .into_iter()
+            .map(|w| w.trim_matches(['\'', '-']))
+            .filter(|w| !w.is_empty())
+        {
+            out.push_str(&w.to_lowercase());
+            out.push(' ');
+        }
     }
     out
 }
@@ -460,6 +469,13 @@ mod tests {
             Urgency::Deadline
         );
         assert_eq!(s.urgency("Just a routine question."), Urgency::Routine);
+        // A hyphenated name is one word: "Seo-yeon" is no "SEO"; a lowercase compound is
+        // its words.
+        assert!(!s.is_sales("I'm calling on behalf of Seo-yeon Choi at Okoro and Partners."));
+        assert_eq!(
+            s.urgency("It's a life-or-death matter."),
+            Urgency::Emergency
+        );
         // Whole words: "fired" is not "fire".
         assert_eq!(
             s.urgency("We're all fired up about the launch."),
