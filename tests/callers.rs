@@ -63,8 +63,10 @@ const OVERALL_FLOOR: f64 = 99.0;
 /// zero put back, 63.3% (114) when names a careful listener recovers from whisper's words
 /// were recovered; after the resampler fix re-rendered it whole, 76.7% (138) on 2026-12-07,
 /// then 85.0% (153) once spellings with a word for each letter were read as whisper writes
-/// them and the office's place names kept. The bar is 95.
-const HEARD_FLOOR: f64 = 85.0;
+/// them and the office's place names kept, 87.8% (158) on 2026-12-07 (session 21) once FAQ
+/// words cut in another place, a place heard with its first sound wrong, an alarm word inside
+/// a meeting's topic and an appointment found by its day were read. The bar is 95.
+const HEARD_FLOOR: f64 = 87.5;
 
 /// Seeds the dialog was not tuned on, and the overall floor each must keep (percent), typed.
 const HELD_OUT: &[(u64, f64)] = &[(CORPUS_SEED + 1, 97.0), (7, 98.0), (2026, 99.0)];
