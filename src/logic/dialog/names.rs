@@ -2112,6 +2112,7 @@ fn words_spelling(answer: &str) -> Option<Vec<String>> {
             p.split(|c: char| !(c.is_alphanumeric() || c == '\'' || c == '-'))
                 .map(|w| fold(w.trim_matches(['\'', '-'])))
                 .filter(|w| !w.is_empty())
+                .flat_map(|w| for_run_in(&w).unwrap_or_else(|| vec![w]))
                 .collect::<Vec<String>>()
         })
         .filter(|p| !p.is_empty())
@@ -2245,6 +2246,58 @@ fn continues(p: &[String]) -> bool {
             && first.len() >= 3
             && !LETTER_SOUNDS.contains(&first.as_str())
             && !NATO.contains(&first.as_str()))
+}
+
+/// "For" run into the letter before it, as whisper writes "I for India" "Eiferendia" and "Y
+/// for yellow" "Wiferello": the letter's sound, "for", and what is left of the word when three
+/// letters or more are ("Wifere Yankee" leaves its word to the next). Not an everyday word
+/// that holds "for" ("before", "offer").
+fn for_run_in(t: &str) -> Option<Vec<String>> {
+    const WORDS: &[&str] = &[
+        "before",
+        "offer",
+        "differ",
+        "refer",
+        "prefer",
+        "therefore",
+        "inform",
+        "perform",
+        "comfort",
+        "effort",
+        "afford",
+        "forward",
+        "format",
+        "infer",
+        "confer",
+        "transfer",
+    ];
+    if WORDS.contains(&t) {
+        return None;
+    }
+    ["fer", "for"].iter().find_map(|join| {
+        let i = t.find(join)?;
+        let (sound, rest) = (&t[..i], &t[i + join.len()..]);
+        if sound.is_empty() || sound.len() > 3 {
+            return None;
+        }
+        // A letter's name run into "for" loses its end: "ei" (I), "wi" (Y), "em" (M).
+        let letter = letter_of_sound(sound).or(match sound {
+            "ei" | "ai" => Some('i'),
+            "wi" | "wai" | "wy" => Some('y'),
+            "ar" => Some('r'),
+            "el" => Some('l'),
+            "em" => Some('m'),
+            "en" => Some('n'),
+            "es" => Some('s'),
+            "ex" => Some('x'),
+            _ => None,
+        })?;
+        let mut out = vec![letter.to_string(), "for".to_string()];
+        if rest.chars().count() >= 3 {
+            out.push(rest.to_string());
+        }
+        Some(out)
+    })
 }
 
 /// "As in" run into the word after it, as whisper writes "Zindlima", "Azenkai": the word, if
@@ -3214,6 +3267,13 @@ mod tests {
             (
                 "S. For Sam, I for India, O for Orange, Be for Boy, H for Harry, and for Nancy.",
                 vec!["siobhn"],
+            ),
+            // "For" run into the letter before it ("Eiferendia" for "I for India").
+            (
+                "P for Peter, Arthur Romeo, Eiferendia, Wifere Yankee, A for Apple, and for \
+                 November, K for Kite, A for Apple, and the last name is Eifereye, Wiferello, \
+                 Eiferemma, Arthur Robert.",
+                vec!["priyanka", "iyer"],
             ),
             (
                 "Allison Oscar, Emma Zinemary, as an Adam, are as an Robert, and the last name is \
