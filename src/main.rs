@@ -430,6 +430,7 @@ async fn bench(config: Config, target: BenchTarget, opts: BenchOptions) -> anyho
     }
     print!("{}", bench::table(&rounds));
     print!("{}", bench::ratios(&rounds));
+    print!("{}", bench::overlaps(&rounds));
     println!("\nWhere the reply latency went (the server's reply_timing notes, medians in ms):\n");
     print!("{}", bench::breakdown_table(&rounds));
     if let Some(path) = &opts.json {

@@ -125,6 +125,9 @@ pub struct CallFigures {
     pub greeting_ms: Option<f64>,
     pub barge_attempts: usize,
     pub barge_stop_ms: Vec<f64>,
+    /// The agent's audio over a line the caller had already begun (not barge-ins).
+    pub overlaps: usize,
+    pub overlap_stop_ms: Vec<f64>,
     pub frames: usize,
     pub late_frames: usize,
     pub worst_lateness_ms: f64,
@@ -262,6 +265,8 @@ impl CallFigures {
             greeting_ms: report.greeting_ms.map(|g| g as f64),
             barge_attempts: report.barge_attempts,
             barge_stop_ms: report.barge_stops_ms.iter().map(|&b| b as f64).collect(),
+            overlaps: report.overlaps,
+            overlap_stop_ms: report.overlap_stops_ms.iter().map(|&b| b as f64).collect(),
             frames,
             late_frames,
             worst_lateness_ms: worst,
@@ -299,6 +304,10 @@ pub struct Round {
     pub greeting: Option<Spread>,
     pub barge_stop: Option<Spread>,
     pub barge_attempts: usize,
+    /// The agent's audio over a line the caller had already begun, and how soon it stopped
+    /// when it did: counted apart from barge-ins.
+    pub overlaps: usize,
+    pub overlap_stop: Option<Spread>,
     pub frames: usize,
     pub late_frames: usize,
     pub worst_lateness_ms: f64,
@@ -325,6 +334,8 @@ impl Round {
             greeting: Spread::of(&all(&|c| c.greeting_ms.into_iter().collect())),
             barge_stop: Spread::of(&all(&|c| c.barge_stop_ms.clone())),
             barge_attempts: per_call.iter().map(|c| c.barge_attempts).sum(),
+            overlaps: per_call.iter().map(|c| c.overlaps).sum(),
+            overlap_stop: Spread::of(&all(&|c| c.overlap_stop_ms.clone())),
             frames: per_call.iter().map(|c| c.frames).sum(),
             late_frames: per_call.iter().map(|c| c.late_frames).sum(),
             worst_lateness_ms: per_call
@@ -439,6 +450,30 @@ pub fn ratios(rounds: &[Round]) -> String {
             ratio(now.reply, base.reply, |s| s.p95),
             ratio(now.greeting, base.greeting, |s| s.p95),
             ratio(now.available, base.available, |s| s.p95),
+        ));
+    }
+    out
+}
+
+/// The rounds where the agent's audio came over a line the caller had already begun (a turn
+/// ended before the caller finished, or the agent went on after a gap): one line each, since
+/// these are not barge-ins and the barge-in stop leaves them out. Empty when there were none.
+pub fn overlaps(rounds: &[Round]) -> String {
+    let mut out = String::new();
+    for r in rounds.iter().filter(|r| r.overlaps > 0) {
+        let stopped = match r.overlap_stop {
+            Some(s) => format!(
+                "stopped {} times, after {:.0} / {:.0} / {:.0} ms (p50 / p95 / max)",
+                s.n, s.p50, s.p95, s.max
+            ),
+            None => "the server never stopped for them".into(),
+        };
+        out.push_str(&format!(
+            "{} calls ({}): the agent's audio came over a caller already speaking {} time{}; {stopped} (not barge-ins)\n",
+            r.calls,
+            r.label,
+            r.overlaps,
+            if r.overlaps == 1 { "" } else { "s" },
         ));
     }
     out
@@ -851,6 +886,28 @@ mod tests {
             ratios(&[base, r]).contains("reply p50 0.50"),
             "ratio of 200 to 400"
         );
+    }
+
+    #[test]
+    fn overlaps_are_counted_apart_from_barge_ins() {
+        let barge = CallFigures {
+            barge_attempts: 1,
+            barge_stop_ms: vec![140.0],
+            ..CallFigures::default()
+        };
+        let overlap = CallFigures {
+            overlaps: 1,
+            overlap_stop_ms: vec![320.0],
+            ..CallFigures::default()
+        };
+        let r = Round::of("now", vec![barge, overlap], None);
+        assert_eq!((r.barge_attempts, r.overlaps), (1, 1));
+        assert_eq!(r.barge_stop.unwrap().max, 140.0);
+        assert_eq!(r.overlap_stop.unwrap().max, 320.0);
+        assert!(table(std::slice::from_ref(&r)).contains("140 / 140 / 140 (1/1)"));
+        let o = overlaps(std::slice::from_ref(&r));
+        assert!(o.contains("2 calls (now)") && o.contains("1 time;"), "{o}");
+        assert_eq!(overlaps(&[Round::of("now", vec![], None)]), "");
     }
 
     #[test]
