@@ -62,6 +62,11 @@ enum Command {
         /// Concurrent calls in each round, comma-separated.
         #[arg(long, value_delimiter = ',', default_value = "1,4,8")]
         calls: Vec<usize>,
+        /// Rounds of each size against each server (taken in turn, the baseline's and this
+        /// one's alternating), pooled into one row: every call's figures together, so the
+        /// barge-in stop (one a round) and the tails get enough samples for a p95.
+        #[arg(long, default_value_t = 1, value_parser = clap::value_parser!(u32).range(1..))]
+        repeat: u32,
         /// The callers' scripts, played in turn (default: the demo message, booking and
         /// barge-in calls in prompts/).
         #[arg(long)]
@@ -166,6 +171,7 @@ async fn main() -> anyhow::Result<()> {
         }
         Command::Bench {
             calls,
+            repeat,
             script,
             server,
             pid,
@@ -183,6 +189,7 @@ async fn main() -> anyhow::Result<()> {
             };
             let opts = BenchOptions {
                 calls,
+                repeat,
                 scripts: script,
                 voice,
                 noise,
@@ -309,6 +316,7 @@ enum BenchTarget {
 
 struct BenchOptions {
     calls: Vec<usize>,
+    repeat: u32,
     scripts: Vec<PathBuf>,
     voice: tts::caller::CallerVoice,
     noise: Option<f32>,
@@ -414,22 +422,30 @@ async fn bench(config: Config, target: BenchTarget, opts: BenchOptions) -> anyho
     );
     let mut rounds = Vec::new();
     for &n in &opts.calls {
-        for (label, url, pid, token) in &targets {
-            eprintln!("round: {n} concurrent calls ({label}) …");
-            let opts = SimOptions {
-                server: url.clone(),
-                api_token: token.clone(),
-                ..sim_opts.clone()
-            };
-            let round = bench::run_round(label, n, &scripts, voice.clone(), &opts, *pid).await;
-            for c in round.per_call.iter().filter_map(|c| c.failed.as_deref()) {
-                eprintln!("  a call failed: {c}");
+        let mut played: Vec<Vec<bench::Round>> = vec![Vec::new(); targets.len()];
+        for k in 1..=opts.repeat {
+            for ((label, url, pid, token), played) in targets.iter().zip(played.iter_mut()) {
+                eprintln!(
+                    "round: {n} concurrent calls ({label}, {k} of {}) …",
+                    opts.repeat
+                );
+                let opts = SimOptions {
+                    server: url.clone(),
+                    api_token: token.clone(),
+                    ..sim_opts.clone()
+                };
+                let round = bench::run_round(label, n, &scripts, voice.clone(), &opts, *pid).await;
+                for c in round.per_call.iter().filter_map(|c| c.failed.as_deref()) {
+                    eprintln!("  a call failed: {c}");
+                }
+                played.push(round);
             }
-            rounds.push(round);
         }
+        rounds.extend(played.into_iter().filter_map(bench::Round::pooled));
     }
     print!("{}", bench::table(&rounds));
     print!("{}", bench::ratios(&rounds));
+    print!("{}", bench::overlaps(&rounds));
     println!("\nWhere the reply latency went (the server's reply_timing notes, medians in ms):\n");
     print!("{}", bench::breakdown_table(&rounds));
     if let Some(path) = &opts.json {

@@ -125,6 +125,9 @@ pub struct CallFigures {
     pub greeting_ms: Option<f64>,
     pub barge_attempts: usize,
     pub barge_stop_ms: Vec<f64>,
+    /// The agent's audio over a line the caller had already begun (not barge-ins).
+    pub overlaps: usize,
+    pub overlap_stop_ms: Vec<f64>,
     pub frames: usize,
     pub late_frames: usize,
     pub worst_lateness_ms: f64,
@@ -262,6 +265,8 @@ impl CallFigures {
             greeting_ms: report.greeting_ms.map(|g| g as f64),
             barge_attempts: report.barge_attempts,
             barge_stop_ms: report.barge_stops_ms.iter().map(|&b| b as f64).collect(),
+            overlaps: report.overlaps,
+            overlap_stop_ms: report.overlap_stops_ms.iter().map(|&b| b as f64).collect(),
             frames,
             late_frames,
             worst_lateness_ms: worst,
@@ -290,15 +295,21 @@ pub struct Resources {
     pub cpu_percent: f64,
 }
 
-/// A round of `calls` concurrent calls.
+/// A round of `calls` concurrent calls, or `repeats` such rounds pooled.
 #[derive(Debug, Clone, Serialize)]
 pub struct Round {
     pub label: String,
     pub calls: usize,
+    /// Rounds pooled into these figures (their calls' figures taken together).
+    pub repeats: usize,
     pub reply: Option<Spread>,
     pub greeting: Option<Spread>,
     pub barge_stop: Option<Spread>,
     pub barge_attempts: usize,
+    /// The agent's audio over a line the caller had already begun, and how soon it stopped
+    /// when it did: counted apart from barge-ins.
+    pub overlaps: usize,
+    pub overlap_stop: Option<Spread>,
     pub frames: usize,
     pub late_frames: usize,
     pub worst_lateness_ms: f64,
@@ -321,10 +332,13 @@ impl Round {
         Self {
             label: label.to_string(),
             calls: per_call.len(),
+            repeats: 1,
             reply: Spread::of(&all(&|c| c.reply_ms.clone())),
             greeting: Spread::of(&all(&|c| c.greeting_ms.into_iter().collect())),
             barge_stop: Spread::of(&all(&|c| c.barge_stop_ms.clone())),
             barge_attempts: per_call.iter().map(|c| c.barge_attempts).sum(),
+            overlaps: per_call.iter().map(|c| c.overlaps).sum(),
+            overlap_stop: Spread::of(&all(&|c| c.overlap_stop_ms.clone())),
             frames: per_call.iter().map(|c| c.frames).sum(),
             late_frames: per_call.iter().map(|c| c.late_frames).sum(),
             worst_lateness_ms: per_call
@@ -342,6 +356,35 @@ impl Round {
                     .collect::<Vec<_>>(),
             ),
             per_call,
+        }
+    }
+
+    /// Rounds of the same size against the same server taken as one: every call's figures
+    /// pooled (so a figure a round gives once, like the barge-in stop, has enough samples for a
+    /// p95); the memory's idle figure from the first round, its peak the highest, the CPU the
+    /// mean. `None` without rounds.
+    pub fn pooled(rounds: Vec<Round>) -> Option<Self> {
+        let first = rounds.first()?;
+        let (label, calls, repeats) = (first.label.clone(), first.calls, rounds.len());
+        let samples: Vec<Resources> = rounds.iter().filter_map(|r| r.resources).collect();
+        let resources = (samples.len() == rounds.len()).then(|| Resources {
+            rss_idle_mb: samples[0].rss_idle_mb,
+            rss_peak_mb: samples.iter().map(|r| r.rss_peak_mb).fold(0.0, f64::max),
+            cpu_percent: samples.iter().map(|r| r.cpu_percent).sum::<f64>() / samples.len() as f64,
+        });
+        let per_call = rounds.into_iter().flat_map(|r| r.per_call).collect();
+        let mut pooled = Self::of(&label, per_call, resources);
+        pooled.calls = calls;
+        pooled.repeats = repeats;
+        Some(pooled)
+    }
+
+    /// The calls column: concurrent calls, and the rounds pooled when more than one.
+    fn calls_cell(&self) -> String {
+        if self.repeats > 1 {
+            format!("{} ×{}", self.calls, self.repeats)
+        } else {
+            self.calls.to_string()
         }
     }
 }
@@ -367,7 +410,7 @@ pub fn table(rounds: &[Round]) -> String {
         out.push_str(&format!(
             "| {} | {} | {} | {} | {} ({}/{}) | {} of {} ({:.0} ms) | {} | {} | {} | {} | {} |\n",
             r.label,
-            r.calls,
+            r.calls_cell(),
             ms(&r.reply),
             ms(&r.greeting),
             ms(&r.barge_stop),
@@ -400,7 +443,7 @@ pub fn breakdown_table(rounds: &[Round]) -> String {
         out.push_str(&format!(
             "| {} | {} | {} ({}) | {:.0} ({}) | {:.0} ({:.0}) | {:.0} | {:.0} | {:.0} | {:.0} |\n",
             r.label,
-            r.calls,
+            r.calls_cell(),
             b.replies,
             b.ended_at_pause,
             b.endpoint_p50,
@@ -439,6 +482,30 @@ pub fn ratios(rounds: &[Round]) -> String {
             ratio(now.reply, base.reply, |s| s.p95),
             ratio(now.greeting, base.greeting, |s| s.p95),
             ratio(now.available, base.available, |s| s.p95),
+        ));
+    }
+    out
+}
+
+/// The rounds where the agent's audio came over a line the caller had already begun (a turn
+/// ended before the caller finished, or the agent went on after a gap): one line each, since
+/// these are not barge-ins and the barge-in stop leaves them out. Empty when there were none.
+pub fn overlaps(rounds: &[Round]) -> String {
+    let mut out = String::new();
+    for r in rounds.iter().filter(|r| r.overlaps > 0) {
+        let stopped = match r.overlap_stop {
+            Some(s) => format!(
+                "stopped {} times, after {:.0} / {:.0} / {:.0} ms (p50 / p95 / max)",
+                s.n, s.p50, s.p95, s.max
+            ),
+            None => "the server never stopped for them".into(),
+        };
+        out.push_str(&format!(
+            "{} calls ({}): the agent's audio came over a caller already speaking {} time{}; {stopped} (not barge-ins)\n",
+            r.calls_cell(),
+            r.label,
+            r.overlaps,
+            if r.overlaps == 1 { "" } else { "s" },
         ));
     }
     out
@@ -851,6 +918,75 @@ mod tests {
             ratios(&[base, r]).contains("reply p50 0.50"),
             "ratio of 200 to 400"
         );
+    }
+
+    #[test]
+    fn repeated_rounds_pool_their_calls_into_one_row() {
+        let call = |stop: f64, overlap: Option<f64>| CallFigures {
+            reply_ms: vec![stop * 2.0],
+            barge_attempts: 1,
+            barge_stop_ms: vec![stop],
+            overlaps: overlap.iter().count(),
+            overlap_stop_ms: overlap.into_iter().collect(),
+            ..CallFigures::default()
+        };
+        let round = |stops: [f64; 2], peak: f64, cpu: f64| {
+            let calls = vec![call(stops[0], None), call(stops[1], Some(300.0))];
+            let res = Resources {
+                rss_idle_mb: peak - 10.0,
+                rss_peak_mb: peak,
+                cpu_percent: cpu,
+            };
+            Round::of("now", calls, Some(res))
+        };
+        let rounds: Vec<Round> = (0..10)
+            .map(|k| round([100.0 + k as f64, 150.0], 400.0 + k as f64, 50.0))
+            .collect();
+        let one = rounds[0].clone();
+        assert_eq!((one.calls, one.repeats, one.overlaps), (2, 1, 1));
+        let pooled = Round::pooled(rounds).unwrap();
+        // Two concurrent calls, ten rounds: twenty barge-in stops, the overlaps apart.
+        assert_eq!((pooled.calls, pooled.repeats), (2, 10));
+        let stops = pooled.barge_stop.unwrap();
+        assert_eq!((stops.n, stops.p50, stops.p95), (20, 109.0, 150.0));
+        assert_eq!(pooled.barge_attempts, 20);
+        assert_eq!(pooled.overlaps, 10);
+        assert_eq!(pooled.overlap_stop.unwrap().max, 300.0);
+        let res = pooled.resources.unwrap();
+        assert_eq!((res.rss_idle_mb, res.rss_peak_mb), (390.0, 409.0));
+        assert!((res.cpu_percent - 50.0).abs() < 1e-9);
+        let t = table(std::slice::from_ref(&pooled));
+        assert!(t.contains("| now | 2 ×10 |"), "{t}");
+        assert!(t.contains("(20/20)"), "{t}");
+        let o = overlaps(&[one, pooled]);
+        assert_eq!(o.lines().count(), 2, "{o}");
+        assert!(
+            o.contains("2 ×10 calls (now)") && o.contains("10 times"),
+            "{o}"
+        );
+        assert!(Round::pooled(Vec::new()).is_none());
+    }
+
+    #[test]
+    fn overlaps_are_counted_apart_from_barge_ins() {
+        let barge = CallFigures {
+            barge_attempts: 1,
+            barge_stop_ms: vec![140.0],
+            ..CallFigures::default()
+        };
+        let overlap = CallFigures {
+            overlaps: 1,
+            overlap_stop_ms: vec![320.0],
+            ..CallFigures::default()
+        };
+        let r = Round::of("now", vec![barge, overlap], None);
+        assert_eq!((r.barge_attempts, r.overlaps), (1, 1));
+        assert_eq!(r.barge_stop.unwrap().max, 140.0);
+        assert_eq!(r.overlap_stop.unwrap().max, 320.0);
+        assert!(table(std::slice::from_ref(&r)).contains("140 / 140 / 140 (1/1)"));
+        let o = overlaps(std::slice::from_ref(&r));
+        assert!(o.contains("2 calls (now)") && o.contains("1 time;"), "{o}");
+        assert_eq!(overlaps(&[Round::of("now", vec![], None)]), "");
     }
 
     #[test]

@@ -200,12 +200,19 @@ pub struct SimReport {
     pub media_arrivals: Vec<Instant>,
     /// From the media stream's start to the greeting's first voiced frame.
     pub greeting_ms: Option<u64>,
-    /// Times the caller started speaking over the agent's audio.
+    /// Times the caller started a line over the agent's audio (barge-ins).
     pub barge_attempts: usize,
-    /// Each time the server stopped for it (its `clear`): from the caller's first voiced frame
+    /// Each time the server stopped for one (its `clear`): from the caller's first voiced frame
     /// to the end of the agent's audio, which is the `clear`, or earlier when the server paused
     /// to listen and what it had sent ran out with no more after it.
     pub barge_stops_ms: Vec<u64>,
+    /// Times the agent's audio came over a line the caller had already begun (the agent spoke
+    /// over the caller, or went on after a gap): not barge-ins, since the caller did not
+    /// interrupt anything, and a sign that a turn ended before the caller had finished.
+    pub overlaps: usize,
+    /// Each time the server stopped for one, timed as a barge-in's stop is, from the caller's
+    /// first voiced frame over the agent's audio.
+    pub overlap_stops_ms: Vec<u64>,
 }
 
 /// How long an agent that went quiet while the caller spoke over it may take to say, with its
@@ -455,6 +462,8 @@ pub async fn place_call_with(
         greeting_ms: None,
         barge_attempts: 0,
         barge_stops_ms: Vec::new(),
+        overlaps: 0,
+        overlap_stops_ms: Vec::new(),
     };
     let stream_started = Instant::now();
     let mut play = Playback {
@@ -482,6 +491,11 @@ pub async fn place_call_with(
     // that the server has not yet stopped for.
     let mut last_voiced: Option<Instant> = None;
     let mut barging: Option<Instant> = None;
+    // Whether `barging` is a barge-in (the caller began their line over the agent) rather than
+    // an overlap (the agent's audio came over a line already begun).
+    let mut interrupting = false;
+    // The caller's current line has had a voiced frame.
+    let mut line_voiced = false;
     // While barging: when the agent's audio ran out (and stayed out, so far).
     let mut ran_dry: Option<Instant> = None;
     let mut waiting_since = Instant::now();
@@ -572,7 +586,12 @@ pub async fn place_call_with(
                         report.clears += 1;
                         if let Some(b) = barging.take() {
                             let stopped = ran_dry.take().unwrap_or(now).min(now);
-                            report.barge_stops_ms.push(stopped.duration_since(b).as_millis() as u64);
+                            let ms = stopped.duration_since(b).as_millis() as u64;
+                            if interrupting {
+                                report.barge_stops_ms.push(ms);
+                            } else {
+                                report.overlap_stops_ms.push(ms);
+                            }
                         }
                         play.played += play.playout.len() as u64;
                         play.playout.clear();
@@ -615,11 +634,19 @@ pub async fn place_call_with(
                 }
                 if had_speech && voiced(&frame) {
                     last_voiced = Some(now);
-                    // Said over the agent's audio: a barge-in, timed to the server's `clear`.
+                    // Said over the agent's audio, timed to the server's `clear`: a barge-in
+                    // when the line begins over it, else the agent came over a caller already
+                    // speaking (an overlap, counted apart).
                     if barging.is_none() && play.busy() && play.turn_voiced.is_some() {
                         barging = Some(now);
-                        report.barge_attempts += 1;
+                        interrupting = !line_voiced;
+                        if interrupting {
+                            report.barge_attempts += 1;
+                        } else {
+                            report.overlaps += 1;
+                        }
                     }
+                    line_voiced = true;
                 }
                 if had_speech && outgoing.is_empty() {
                     speech_end = last_voiced.or(Some(now));
@@ -747,6 +774,7 @@ pub async fn place_call_with(
                         };
                         report.turns.push(turn);
                         outgoing.extend(audio);
+                        line_voiced = false;
                         awaiting_reply = true;
                     }
                     Step::Dtmf(d) => {

@@ -1831,6 +1831,68 @@ fn a_number_mid_reading_waits_the_longest_silence() {
     }
 }
 
+/// At the number question: the name ended its turn, and the agent asks whether the number the
+/// call comes from is the best one (a yes-or-no question).
+fn at_the_number_question() -> Line {
+    let mut line = at_the_name_question();
+    line.answer_after(900, "Dana Kim.", 0)
+        .expect("the name ended the turn");
+    line.until_quiet();
+    assert!(
+        line.last_agent().contains("best number"),
+        "{}",
+        line.last_agent()
+    );
+    line
+}
+
+/// A lone yes or no is where callers go on after a comma ("No, | it's 617 …", "Yes, | that's
+/// the best number"), and that pause (about 300 ms in the test callers' voice) is longer than
+/// the short silence: with whisper back early in it, the turn waited 280 ms and cut the
+/// caller off after "No.". It waits the understood silence, and the turn is the whole answer.
+#[test]
+fn a_lone_yes_or_no_is_not_cut_off_at_its_comma() {
+    for (lone, whole) in [
+        ("No.", "No, it's 617 555 0199."),
+        ("Yes.", "Yes, that's the best number."),
+    ] {
+        let mut line = at_the_number_question();
+        let turns = line.caller_turns().len();
+        line.speak(400);
+        line.quiet(VadConfig::default().pause_ms);
+        let (job, _) = line.early_job();
+        line.answer(job, lone); // whisper back at once
+        line.quiet(220); // the comma: 340 ms in all
+        assert_eq!(line.caller_turns().len(), turns, "cut off after {lone:?}");
+        line.speak(1_200);
+        line.quiet(VadConfig::default().pause_ms);
+        let (job, audio_ms) = line.early_job();
+        assert!(
+            audio_ms >= 1_600,
+            "{audio_ms} ms: only the words after the comma"
+        );
+        line.answer(job, whole);
+        line.quiet(700);
+        assert_eq!(line.last_caller().as_deref(), Some(whole));
+        assert!(line.jobs.is_empty(), "transcribed again");
+    }
+}
+
+/// A lone yes or no the caller adds nothing to ends after the understood silence; with words
+/// after it, the answer is complete and ends after the short one.
+#[test]
+fn a_lone_yes_ends_after_the_understood_silence_a_fuller_one_after_the_short() {
+    let mut line = at_the_number_question();
+    let waited = line.pause_on(400, "Yes.");
+    assert!(about_the_understood_silence(waited), "{waited:?}");
+    let mut line = at_the_number_question();
+    let waited = line.answer_after(1_200, "Yes, that's the best number.", 0);
+    assert!(
+        waited.is_some_and(|w| (280..=300).contains(&w)),
+        "{waited:?}"
+    );
+}
+
 #[test]
 fn a_shed_pause_pass_leaves_the_turn_to_its_own_pass() {
     let mut line = at_the_name_question();

@@ -186,8 +186,9 @@ pub enum TurnEnd {
     /// A complete answer ([`complete_answer`]): the turn ends at the pause.
     Now,
     /// A finished sentence that does what was asked (a request the dialog understands, a day
-    /// with a clock time, a message) that the caller may still add to: the turn ends after the
-    /// understood silence (`understood_end_silence_ms`), not the question's longer one.
+    /// with a clock time, a message, a lone yes or no) that the caller may still add to: the
+    /// turn ends after the understood silence (`understood_end_silence_ms`), not the question's
+    /// longer one, nor the short one of a complete answer.
     Soon,
     /// Words still coming (a trailing "and", "um", "my number is", a phone number part read
     /// out): the turn waits the longest silence (`long_end_silence_ms`), whatever was asked.
@@ -229,6 +230,12 @@ fn turn_end_of(expect: Expect, text: &str, understood_request: bool, name: &str)
     let number_part = (1..10).contains(&digits)
         && (expect == Expect::Digits || about_a_number || (digits >= 3 && expect != Expect::When));
     if !number_part && complete_answer(expect, text) {
+        // A lone yes or no is where callers most often go on after a comma ("No, | it's 617
+        // …", "Yes, | that's the best number"), a pause (about 300 ms) longer than the short
+        // silence: it may still be added to.
+        if expect == Expect::YesNo && plain_words(text).len() == 1 {
+            return TurnEnd::Soon;
+        }
         return TurnEnd::Now;
     }
     if trails_off(text) || number_part {
@@ -557,8 +564,8 @@ impl Dialog {
 
     /// What `text`, the words the caller said before a pause, say about ending their turn when
     /// the question asked expected `expect`: a complete answer ends it at the pause, a request
-    /// this dialog understands or a day with a time after the ordinary silence, words trailing
-    /// off or a phone number half read out only after the longest.
+    /// this dialog understands, a day with a time or a lone yes or no after the understood
+    /// silence, words trailing off or a phone number half read out only after the longest.
     pub fn turn_end(&self, expect: Expect, text: &str) -> TurnEnd {
         let persona = &self.persona;
         let understood = expect == Expect::Request

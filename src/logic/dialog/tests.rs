@@ -2944,7 +2944,11 @@ fn complete_answers_are_told_from_words_still_coming() {
 fn the_words_before_a_pause_set_when_the_turn_ends() {
     let dialog = Dialog::new(std::sync::Arc::new(default_persona()));
     let cases = [
-        (Expect::YesNo, "Yes.", TurnEnd::Now),
+        (Expect::YesNo, "Yes, that's right.", TurnEnd::Now),
+        (Expect::YesNo, "Yes, please.", TurnEnd::Now),
+        // Callers go on after a lone yes or no ("No, it's 617 …").
+        (Expect::YesNo, "Yes.", TurnEnd::Soon),
+        (Expect::YesNo, "No.", TurnEnd::Soon),
         (Expect::Free, "Dana Kim.", TurnEnd::Now),
         (Expect::Digits, "617 555 0123.", TurnEnd::Now),
         (
