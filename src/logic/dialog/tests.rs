@@ -4222,3 +4222,27 @@ fn a_question_about_the_question_is_no_answer() {
         assert!(!purpose.contains('?'), "{answer}: {purpose}");
     }
 }
+
+/// The caller's place named right after "my time" ("10:30am, my time, Denver") is their zone,
+/// for a time and for a range of times alike.
+#[test]
+fn a_place_after_my_time_is_the_callers_zone() {
+    for wish in ["Friday the 4th at 10:30am, my time, Denver."] {
+        let (_, acts) = check(
+            Some("+16175550111"),
+            &[
+                (
+                    "Hi, this is Dana Kim. I'd like to book a meeting with Alex about the budget.",
+                    "What day and time",
+                ),
+                (
+                    wish,
+                    "12:30 PM Boston time, 10:30 AM for you. Shall I go ahead",
+                ),
+                ("Yes please.", "You're booked"),
+            ],
+        );
+        let m = booked_meetings(&acts);
+        assert_eq!(m[0].start, at("2026-12-04T12:30:00-05:00"), "{wish}");
+    }
+}
