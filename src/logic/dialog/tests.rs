@@ -4227,7 +4227,10 @@ fn a_question_about_the_question_is_no_answer() {
 /// for a time and for a range of times alike.
 #[test]
 fn a_place_after_my_time_is_the_callers_zone() {
-    for wish in ["Friday the 4th at 10:30am, my time, Denver."] {
+    for wish in [
+        "Friday the 4th at 10:30am, my time, Denver.",
+        "Friday the 4th, sometime between 10:30 and noon, my time, Denver.",
+    ] {
         let (_, acts) = check(
             Some("+16175550111"),
             &[
