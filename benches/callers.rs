@@ -12,7 +12,8 @@
 //! (`corpus::heldout3`), written apart from all three; `-- --phrasebook heldout4` the fourth
 //! (`corpus::heldout4`), written apart from all four; `-- --phrasebook heldout5` the fifth
 //! (`corpus::heldout5`), written apart from all five; `-- --phrasebook heldout6` the sixth
-//! (`corpus::heldout6`), written apart from all six.
+//! (`corpus::heldout6`), written apart from all six; `-- --phrasebook heldout7` the seventh
+//! (`corpus::heldout7`), written apart from all seven.
 //!
 //! `-- --spoken [--every K] [--only c001,c002] [--print] [--log FILE]` is the measure: every K-th call (default 1: all 180)
 //! placed for real, one at a time, each against a server started for it in this process (real
@@ -29,9 +30,10 @@ use std::time::Instant;
 use frontdesk::persona::Persona;
 use frontdesk::sim::corpus::{
     self, corpus_now, generate, heldout, heldout2, heldout3, heldout4, heldout5, heldout6,
-    run_spoken_call, Heard, Phrasebook, Report, SpokenRig, CORPUS_SEED, HELDOUT2_CALLS,
+    heldout7, run_spoken_call, Heard, Phrasebook, Report, SpokenRig, CORPUS_SEED, HELDOUT2_CALLS,
     HELDOUT2_SEED, HELDOUT3_CALLS, HELDOUT3_SEED, HELDOUT4_CALLS, HELDOUT4_SEED, HELDOUT5_CALLS,
-    HELDOUT5_SEED, HELDOUT6_CALLS, HELDOUT6_SEED, HELDOUT_CALLS, HELDOUT_SEED,
+    HELDOUT5_SEED, HELDOUT6_CALLS, HELDOUT6_SEED, HELDOUT7_CALLS, HELDOUT7_SEED, HELDOUT_CALLS,
+    HELDOUT_SEED,
 };
 
 /// Calls in the standard corpus (the same as `tests/callers.rs`).
@@ -54,6 +56,10 @@ fn main() -> anyhow::Result<()> {
         .unwrap_or(Phrasebook::Corpus);
     if book != Phrasebook::Corpus {
         let (calls, which) = match book {
+            Phrasebook::Heldout7 => (
+                heldout7(&persona, corpus_now(), HELDOUT7_SEED, HELDOUT7_CALLS),
+                "seventh held-out phrasebook",
+            ),
             Phrasebook::Heldout6 => (
                 heldout6(&persona, corpus_now(), HELDOUT6_SEED, HELDOUT6_CALLS),
                 "sixth held-out phrasebook",

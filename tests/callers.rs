@@ -296,6 +296,47 @@ fn the_sixth_heldout_phrasebook_shares_no_opening_with_the_others() {
     opens_apart_and_says_only_its_lines(&p, &others, &sixth);
 }
 
+/// No line of the seventh held-out phrasebook opens a call the way the generator or any earlier
+/// held-out phrasebook does, and every caller says only lines it enumerates.
+#[test]
+fn the_seventh_heldout_phrasebook_shares_no_opening_with_the_others() {
+    let p = persona();
+    let (mut others, second) = corpus_and_first_phrasebooks(&p);
+    others.extend(second);
+    others.extend(corpus::heldout3(
+        &p,
+        corpus_now(),
+        corpus::HELDOUT3_SEED,
+        corpus::HELDOUT3_CALLS,
+    ));
+    others.extend(corpus::heldout4(
+        &p,
+        corpus_now(),
+        corpus::HELDOUT4_SEED,
+        corpus::HELDOUT4_CALLS,
+    ));
+    others.extend(corpus::heldout5(
+        &p,
+        corpus_now(),
+        corpus::HELDOUT5_SEED,
+        corpus::HELDOUT5_CALLS,
+    ));
+    others.extend(corpus::heldout6(
+        &p,
+        corpus_now(),
+        corpus::HELDOUT6_SEED,
+        corpus::HELDOUT6_CALLS,
+    ));
+    let seventh = corpus::heldout7(
+        &p,
+        corpus_now(),
+        corpus::HELDOUT7_SEED,
+        corpus::HELDOUT7_CALLS,
+    );
+    assert_eq!(seventh.len(), corpus::HELDOUT7_CALLS);
+    opens_apart_and_says_only_its_lines(&p, &others, &seventh);
+}
+
 #[test]
 fn corpus_pass_rates_hold_their_floors() {
     let p = persona();

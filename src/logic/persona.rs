@@ -133,6 +133,7 @@ pub const REQUIRED_LINES: &[&str] = &[
     "greeting_known",
     "how_can_i_help",
     "who_am_i",
+    "why_asked",
     "executive_away",
     "ask_name",
     "ask_name_to_find",

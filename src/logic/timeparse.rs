@@ -1779,6 +1779,23 @@ fn time_at(t: &Toks, i: isize) -> Option<(Clock, u8, isize)> {
             if t.is(i + 1, &UNIT_WORDS) {
                 return None;
             }
+            // "between 10:30 and noon", "11:30 to 1 pm": the first of two joined times is as sure
+            // as the second and takes its am/pm, as with whole hours.
+            let joined = *hour <= 12
+                && (t.is(i + 1, &["or", "and", "to", "till", "until", "through"])
+                    || t.punct(i + 1, "-"));
+            let second = if joined { time_at(t, i + 2) } else { None };
+            if let Some((second, score, _)) = second.filter(|(_, score, _)| *score >= 4) {
+                let meridiem = second.meridiem.map(|m| {
+                    let (end, _) = resolve_clock(second, None);
+                    if m == Meridiem::Pm && hour % 12 + 12 > end.hour() {
+                        Meridiem::Am
+                    } else {
+                        m
+                    }
+                });
+                return Some((Clock { meridiem, ..c }, score.max(4), len));
+            }
             Some((c, 4, len))
         }
         Kind::Int {
@@ -2686,6 +2703,11 @@ mod tests {
             ("2-4pm", "- 14:00"),
             ("from 11 to 1 pm", "- 11:00"),
             ("sometime between two and four", "- 14:00 ~"),
+            // The first of two joined clock times, whatever the second is.
+            ("sometime between 10:30 and noon", "- 10:30 ~"),
+            ("between 2:30 and 4:30", "- 14:30 ~"),
+            ("between 11:30 and 1:30", "- 11:30 ~"),
+            ("from 11:30 to 1 pm", "- 11:30"),
             (
                 "Actually, can you make it for 1 pm instead? I have something else at 2.",
                 "- 13:00",

@@ -27,6 +27,11 @@
 //!   recorded), hesitant callers with fillers and restarts, learners of English ("I am calling
 //!   for to make appointment", "Tuesday next", "15h30"), callers who ask something back before
 //!   answering, very formal callers ("I should like to arrange…", "15:00").
+//! - [`heldout7`]: a seventh held-out phrasebook ([`Phrasebook::Heldout7`]), written before its
+//!   author read the dialog: distracted callers (driving, on speaker, "hang on, sorry, my kid"),
+//!   the whole fact sheet in one breath, casual and young ("wanna grab some time with Alex",
+//!   "4ish"), answers as a question or a range ("any time after 3 works"), read-backs corrected
+//!   in the caller's own words; "this coming Tuesday", "in 2 days", "12/9", "half 10".
 //! - [`Caller`]: the reactive caller. Given the agent's latest words it answers from its fact
 //!   sheet, volunteers, corrects itself once, and checks what is read back to it against what it
 //!   knows. It does not care how the agent's words were obtained (dialog text or transcribed
@@ -50,6 +55,7 @@ mod phrasebook3;
 mod phrasebook4;
 mod phrasebook5;
 mod phrasebook6;
+mod phrasebook7;
 mod run;
 mod spoken;
 
@@ -72,6 +78,7 @@ pub use phrasebook3::{heldout3, HELDOUT3_CALLS, HELDOUT3_SEED};
 pub use phrasebook4::{heldout4, HELDOUT4_CALLS, HELDOUT4_SEED};
 pub use phrasebook5::{heldout5, HELDOUT5_CALLS, HELDOUT5_SEED};
 pub use phrasebook6::{heldout6, HELDOUT6_CALLS, HELDOUT6_SEED};
+pub use phrasebook7::{heldout7, HELDOUT7_CALLS, HELDOUT7_SEED};
 pub use run::{run, run_call, CallResult, ClassRate, Report, Transcript};
 pub use spoken::{run_spoken_call, SpokenError, SpokenRig};
 

@@ -280,6 +280,10 @@ impl Tok {
 struct Term {
     light: bool,
     weight: f32,
+    /// A word of an entry's questions (not only of its topic words or its answer): the only
+    /// kind a misheard word is softly corrected to, so a common word that sounds like a rarer
+    /// topic word ("Does it matter?" and "meter") stays itself.
+    asked: bool,
 }
 
 /// Two terms of one entry and how they sound said together.
@@ -364,12 +368,17 @@ impl Index {
                         None => {
                             let id = index.terms.len() as u32;
                             index.ids.insert(text, id);
-                            index.terms.push(Term { light, weight: 0.0 });
+                            index.terms.push(Term {
+                                light,
+                                weight: 0.0,
+                                asked: true,
+                            });
                             df.push(0);
                             id
                         }
                     };
                     index.terms[id as usize].light &= light;
+                    index.terms[id as usize].asked = true;
                     if !terms.contains(&id) {
                         terms.push(id);
                     }
@@ -397,7 +406,11 @@ impl Index {
                         None => {
                             let id = index.terms.len() as u32;
                             index.ids.insert(text, id);
-                            index.terms.push(Term { light, weight: 0.0 });
+                            index.terms.push(Term {
+                                light,
+                                weight: 0.0,
+                                asked: false,
+                            });
                             df.push(0);
                             id
                         }
@@ -451,8 +464,8 @@ impl Index {
         Ok(index)
     }
 
-    /// Spellings a misheard word may be corrected to: the FAQ's own terms and the synonym
-    /// table's words that lead to them.
+    /// Spellings a misheard word may be corrected to: the words of the FAQ's questions and the
+    /// synonym table's words that lead to them.
     fn near_spellings(&self) -> Vec<Near> {
         let mut near: Vec<Near> = Vec::new();
         let mut push = |text: String, term: u32| {
@@ -468,13 +481,15 @@ impl Index {
         let mut ids: Vec<(&String, &u32)> = self.ids.iter().collect();
         ids.sort();
         for (text, &id) in ids {
-            if !self.terms[id as usize].light {
+            let term = &self.terms[id as usize];
+            if !term.light && term.asked {
                 push(text.clone(), id);
             }
         }
         for (canon, words) in SYNONYMS {
             if let Some(&id) = self.ids.get(&stem(canon)) {
-                if !self.terms[id as usize].light {
+                let term = &self.terms[id as usize];
+                if !term.light && term.asked {
                     for word in *words {
                         push(stem(word), id);
                     }
@@ -574,6 +589,7 @@ impl Index {
                         self.terms.push(Term {
                             light: false,
                             weight,
+                            asked: false,
                         });
                         self.ids.insert(s, id);
                         id
@@ -1078,6 +1094,16 @@ const PHRASES: &[(&[&str], &[&str])] = &[
     (&["roles", "open"], &["roles"]),
     (&["jobs", "open"], &["jobs"]),
     (&["where", "are", "you", "guys"], &["where", "located"]),
+    // The premises named as where the thing asked about is ("Is there parking at the
+    // building?", "on your premises"): the office, not which building or floor it is.
+    (&["at", "the", "building"], &["at", "the", "office"]),
+    (&["at", "your", "building"], &["at", "your", "office"]),
+    (&["in", "the", "building"], &["in", "the", "office"]),
+    (&["in", "your", "building"], &["in", "your", "office"]),
+    (&["at", "the", "premises"], &["at", "the", "office"]),
+    (&["at", "your", "premises"], &["at", "your", "office"]),
+    (&["on", "the", "premises"], &["at", "the", "office"]),
+    (&["on", "your", "premises"], &["at", "your", "office"]),
     // "Does that work?", "would it work for you?": a time that suits, never employment.
     (&["that", "work"], &["suit"]),
     (&["that", "works"], &["suit"]),
@@ -1224,7 +1250,7 @@ const STOP: &[&str] = &[
     "for", "from", "by", "with", "about", "into", "onto", "as", "than", "then", "that", "this",
     "these", "those", "there", "here", "and", "or", "but", "nor", "so", "if", "because", "while",
     "up", "down", "out", "off", "over", "under", "again", "also", "too", "very", "really", "just",
-    "only", "even", "still", "already", "yet", "not", "no", "nope", "yes", "yeah", "yep", "yup",
+    "only", "even", "still", "already", "yet", "not", "no", "nope", "nah", "yes", "yeah", "yep", "yup",
     "sure", "ok", "okay", "alright", "all", "any", "some", "anyone", "anybody", "someone",
     "somebody", "anything", "something", "everything", "everyone", "one", "please", "thanks",
     "thank", "hi", "hello", "hey", "um", "umm", "uh", "uhh", "uhm", "er", "erm", "ah", "ahh", "oh",
@@ -1605,6 +1631,17 @@ mod tests {
             ("Where do I submit the signed agreement?", Some("documents")),
             // A topic of a meeting is no document to send.
             ("Could I come by about the lease?", None),
+            // A common word that sounds like a topic word of an entry's (not a word of its
+            // questions) is itself: "matter" is no parking "meter"; the topic word still counts.
+            ("Does it matter?", None),
+            ("Why does that matter? It's the lease.", None),
+            ("Do I need a permit or a meter?", Some("parking")),
+            // The premises named as where a thing is: the office, not which building it is.
+            ("Is there parking at the building?", Some("parking")),
+            ("Do you have parking on the premises?", Some("parking")),
+            ("What building are you in?", Some("address")),
+            // A casual "or nah?" tag is "or no?".
+            ("Can I park there or nah?", Some("parking")),
             // Plain and formal ways to ask for work or the address.
             (
                 "You guys looking for people right now? I need a job.",

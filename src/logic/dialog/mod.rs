@@ -922,6 +922,38 @@ impl Dialog {
                 }
             }
         }
+        // "Does it matter? It's the lease.", "Do I have to say?" where a question was put: the
+        // answer said with it is the answer; with none, why it is asked, then the question again.
+        if !matches!(
+            self.stage,
+            Stage::Open | Stage::AnythingElse | Stage::AskMessage
+        ) {
+            let sentences = understand::sentences(text);
+            if sentences
+                .iter()
+                .any(|s| understand::questions_the_question(s))
+            {
+                let rest: Vec<&str> = sentences
+                    .iter()
+                    .copied()
+                    .filter(|s| !understand::questions_the_question(s))
+                    .filter(|s| understand::content_words(s) >= 1)
+                    .collect();
+                if !rest.is_empty() {
+                    let rest = rest.join(" ");
+                    self.on_heard(&rest, now, out);
+                    return;
+                }
+                if let Some((again, expect)) = self.last_prompt.clone() {
+                    let why = self.line("why_asked", &[]);
+                    out.push(Action::Say {
+                        text: format!("{why} {again}"),
+                        expect,
+                    });
+                    return;
+                }
+            }
+        }
         // "Who am I speaking with?", "Is this a robot?" before the request: who answers, then
         // the rest of what was said, as if said alone (a question about the agent is no request
         // for a person).

@@ -4239,3 +4239,89 @@ fn an_appointment_found_by_its_day_under_a_near_name_keeps_the_booked_name() {
     ]);
     assert_eq!(d.caller().name.as_deref(), Some("Li Young"));
 }
+
+/// A caller who asks about the question put ("does it matter?", "do I have to say?", "why do you
+/// need that?") is told why and asked again, with no answer taken from the question; the answer
+/// said in the same breath is the answer, without the question about it.
+#[test]
+fn a_question_about_the_question_is_no_answer() {
+    for question in [
+        "Does it matter?",
+        "Uh, do I have to say?",
+        "Why do you need that?",
+        "Hmm, is that necessary?",
+    ] {
+        let (_, acts) = check(
+            Some("+16175550111"),
+            &[
+                (
+                    "Hi, this is Dana Kim. I'd like to book a meeting with Alex.",
+                    "what would you like to meet",
+                ),
+                (question, "what would you like to meet"),
+                ("The quarterly budget review.", "What day and time"),
+                ("Tomorrow at 2 pm.", "Shall I go ahead"),
+                ("Yes please.", "You're booked"),
+            ],
+        );
+        let reply = said(&acts);
+        assert!(reply.contains("helps Alex"), "{question}: {reply}");
+        let m = booked_meetings(&acts);
+        assert_eq!(
+            m[0].purpose.as_deref(),
+            Some("The quarterly budget review."),
+            "{question}"
+        );
+    }
+    for answer in [
+        "Does it matter? It's the quarterly budget review.",
+        "Why do you need that? Fine, the quarterly budget review.",
+    ] {
+        let (_, acts) = check(
+            Some("+16175550111"),
+            &[
+                (
+                    "Hi, this is Dana Kim. I'd like to book a meeting with Alex.",
+                    "what would you like to meet",
+                ),
+                (answer, "What day and time"),
+                ("Tomorrow at 2 pm.", "Shall I go ahead"),
+                ("Yes please.", "You're booked"),
+            ],
+        );
+        let m = booked_meetings(&acts);
+        let purpose = m[0].purpose.clone().unwrap_or_default();
+        assert!(
+            purpose.contains("quarterly budget review"),
+            "{answer}: {purpose}"
+        );
+        assert!(!purpose.contains('?'), "{answer}: {purpose}");
+    }
+}
+
+/// The caller's place named right after "my time" ("10:30am, my time, Denver") is their zone,
+/// for a time and for a range of times alike.
+#[test]
+fn a_place_after_my_time_is_the_callers_zone() {
+    for wish in [
+        "Friday the 4th at 10:30am, my time, Denver.",
+        "Friday the 4th, sometime between 10:30 and noon, my time, Denver.",
+    ] {
+        let (_, acts) = check(
+            Some("+16175550111"),
+            &[
+                (
+                    "Hi, this is Dana Kim. I'd like to book a meeting with Alex about the budget.",
+                    "What day and time",
+                ),
+                (
+                    wish,
+                    "12:30 PM Boston time, 10:30 AM for you. Shall I go ahead",
+                ),
+                ("Yes please.", "You're booked"),
+            ],
+        );
+        let m = booked_meetings(&acts);
+        assert_eq!(m[0].start, at("2026-12-04T12:30:00-05:00"), "{wish}");
+    }
+}

@@ -1040,6 +1040,39 @@ pub fn asks_who_answers(sentence: &str) -> bool {
         })
 }
 
+/// Whether `sentence` asks about the question just put rather than answering it: whether the
+/// answer matters or must be given, or why it is wanted ("Does it matter?", "Uh, do I have to
+/// say?", "Why do you need that?", "Is that necessary?").
+pub fn questions_the_question(sentence: &str) -> bool {
+    const ASKS: &[&str] = &[
+        "does it matter",
+        "does that matter",
+        "would it matter",
+        "do i have to say",
+        "do i have to tell",
+        "do i have to give",
+        "do i need to say",
+        "do i need to tell",
+        "do i need to give",
+        "have i got to say",
+        "must i say",
+        "why do you need",
+        "why do you want to know",
+        "why do you ask",
+        "why does it matter",
+        "why does that matter",
+        "is that necessary",
+        "is that really necessary",
+        "is that required",
+        "is that important",
+        "do you need to know",
+        "do you have to know",
+        "do you really need",
+    ];
+    let w = fluent(&padded_words(sentence));
+    sentence.trim_end().ends_with('?') && w.split_whitespace().count() <= 10 && any(&w, ASKS)
+}
+
 /// Whether the caller asks to hear the last question again: "sorry, what was that?", "could you
 /// repeat that?", "pardon?", "you can repeat, please?", "read that once more, slowly".
 pub fn asks_to_repeat(text: &str) -> bool {

@@ -435,20 +435,32 @@ pub fn caller_zone(text: &str) -> Option<Tz> {
                             matches!(b.low.as_str(), "calling" | "phoning" | "ringing")
                         }))
             });
+            // "10:30, my time, Denver": the place named after the caller says the time is
+            // theirs is where they are.
+            let after_own_time = prev.is_some_and(|p| p.low == "time")
+                && before_prev.is_some_and(|b| matches!(b.low.as_str(), "my" | "our" | "local"));
             // "from Dallas Capital", "I work in Seoul Bridge Ventures" are a company, not a
             // place.
             let company = !tail && names_on(&ws, i + n);
-            if (tail || after_clock || lead) && !company {
-                let own = i >= 2
-                    && ws
-                        .get(i - 1)
-                        .is_some_and(|w| matches!(w.low.as_str(), "in" | "from"))
-                    && ws.get(i - 2).is_some_and(|w| {
-                        matches!(
-                            w.low.as_str(),
-                            "i'm" | "am" | "calling" | "based" | "live" | "here" | "i" | "we're"
-                        )
-                    });
+            if (tail || after_clock || lead || after_own_time) && !company {
+                let own = after_own_time
+                    || i >= 2
+                        && ws
+                            .get(i - 1)
+                            .is_some_and(|w| matches!(w.low.as_str(), "in" | "from"))
+                        && ws.get(i - 2).is_some_and(|w| {
+                            matches!(
+                                w.low.as_str(),
+                                "i'm"
+                                    | "am"
+                                    | "calling"
+                                    | "based"
+                                    | "live"
+                                    | "here"
+                                    | "i"
+                                    | "we're"
+                            )
+                        });
                 hit = Some((n, tz, own));
             }
         }
@@ -668,6 +680,10 @@ mod tests {
             ("10am Pacific works.", Some(America::Los_Angeles)),
             ("Eastern.", Some(America::New_York)),
             ("That's my time, I'm in Denver.", Some(America::Denver)),
+            // The place said after "my time", with nothing between.
+            ("Friday at 10:30am, my time, Denver.", Some(America::Denver)),
+            ("sometime between 10 and noon, local time, Chicago", Some(America::Chicago)),
+            ("noon, my time, LA, if that works", Some(America::Los_Angeles)),
             ("2 o'clock Central time", Some(America::Chicago)),
             ("Mountain time.", Some(America::Denver)),
             ("I'm calling from Paris.", Some(Europe::Paris)),

@@ -45,6 +45,8 @@ pub enum Phrasebook {
     Heldout5,
     /// A sixth held-out phrasebook (`corpus::heldout6`), written apart from all six.
     Heldout6,
+    /// A seventh held-out phrasebook (`corpus::heldout7`), written apart from all seven.
+    Heldout7,
 }
 
 impl std::str::FromStr for Phrasebook {
@@ -59,8 +61,9 @@ impl std::str::FromStr for Phrasebook {
             "heldout4" => Ok(Phrasebook::Heldout4),
             "heldout5" => Ok(Phrasebook::Heldout5),
             "heldout6" => Ok(Phrasebook::Heldout6),
+            "heldout7" => Ok(Phrasebook::Heldout7),
             other => Err(format!(
-                "no phrasebook {other:?} (corpus, heldout, heldout2, heldout3, heldout4, heldout5, heldout6)"
+                "no phrasebook {other:?} (corpus, heldout, heldout2, heldout3, heldout4, heldout5, heldout6, heldout7)"
             )),
         }
     }

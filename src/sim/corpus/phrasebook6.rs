@@ -1315,7 +1315,7 @@ fn rephrase(
 
 /// Every line closed once: a question mark inside a template that closes with its own stop
 /// ("does that work??", "got it?.") keeps only the question mark.
-fn settle(l: &mut Lines) {
+pub(super) fn settle(l: &mut Lines) {
     let fix = |t: &mut String| {
         while t.contains("??") || t.contains("?.") {
             *t = t.replace("??", "?").replace("?.", "?");
