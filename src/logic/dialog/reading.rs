@@ -501,6 +501,47 @@ const META: &[&str] = &[
     "have a message",
 ];
 
+/// The words of a sentence that only announces a message is coming ("I've got one", "here
+/// it is", "it's a quick one", "I have something for Alex"): nothing to pass on.
+const ANNOUNCING: &[&str] = &[
+    "i",
+    "i've",
+    "ive",
+    "i'd",
+    "have",
+    "got",
+    "one",
+    "a",
+    "an",
+    "it",
+    "it's",
+    "its",
+    "is",
+    "here",
+    "here's",
+    "goes",
+    "quick",
+    "short",
+    "small",
+    "just",
+    "something",
+    "message",
+    "so",
+    "yes",
+    "yeah",
+    "okay",
+    "ok",
+    "well",
+    "um",
+    "uh",
+    "for",
+    "him",
+    "her",
+    "them",
+    "you",
+    "sure",
+];
+
 /// Words that open a topic rather than a message.
 const ABOUT: &[&str] = &["about", "regarding", "concerning", "re"];
 
@@ -731,7 +772,14 @@ fn content_of(text: &str, executive: &str, led_only: bool) -> Option<String> {
                 .iter()
                 .find(|w| !EMPTY_WORDS.contains(*w) || ABOUT.contains(*w))
                 .is_some_and(|w| ABOUT.contains(w));
-        if meaningful == 0 || (meta && !led && meaningful < 2) || about_only || (led_only && !led) {
+        // "I've got one.", "Here it is.", "It's a quick one": a message announced, not said.
+        let announces = !led && lows.iter().all(|w| ANNOUNCING.contains(w) || *w == boss);
+        if meaningful == 0
+            || (meta && !led && meaningful < 2)
+            || about_only
+            || announces
+            || (led_only && !led)
+        {
             continue;
         }
         let s = toks.iter().map(|t| t.0).collect::<Vec<_>>().join(" ");
@@ -1058,6 +1106,14 @@ mod tests {
         check_content("617 555 0199.", None);
         check_content("No, my name is in Go see you, Damien.", None);
         check_content("Yes, please.", None);
+        // A message announced, not said.
+        check_content("Can Alex get a message tonight? I've got one.", None);
+        check_content("Yeah, I have something for Alex.", None);
+        check_content("It's a quick one.", None);
+        check_content(
+            "I've got one: the samples shipped.",
+            Some("I've got one: the samples shipped."),
+        );
         check_content(
             "Let him know the shipment from Rotterdam is delayed until Friday.",
             Some("The shipment from Rotterdam is delayed until Friday."),
