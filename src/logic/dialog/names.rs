@@ -855,7 +855,8 @@ fn apply_spelling(
 /// so safe on any utterance.
 pub fn extract_name_lead(text: &str) -> Option<NameFound> {
     let mut toks = tokens(text);
-    let spelled = take_spellings(&mut toks);
+    let mut spelled = take_spellings(&mut toks);
+    without_restarts(text, &mut spelled, |s| s.as_str());
     apply_spelling(&toks, introduction(&toks), spelled)
 }
 
@@ -863,7 +864,8 @@ pub fn extract_name_lead(text: &str) -> Option<NameFound> {
 /// answer to "may I have your name", with any spelling.
 pub fn extract_name(text: &str) -> Option<NameFound> {
     let mut toks = tokens(text);
-    let spelled = take_spellings(&mut toks);
+    let mut spelled = take_spellings(&mut toks);
+    without_restarts(text, &mut spelled, |s| s.as_str());
     let found = introduction(&toks).or_else(|| bare_answer(&toks));
     apply_spelling(&toks, found, spelled)
 }
@@ -1381,6 +1383,44 @@ fn split_word_from_letters(t: Tok) -> Vec<Tok> {
 /// the end of a sentence ("CHINEDU.", "H.;") or at a comma after dashed letters.
 /// "S as in Sam" and "double L" count as letters. Runs of one letter are dropped.
 fn spelled_runs(answer: &str) -> Vec<SpelledRun> {
+    let mut runs = runs_as_written(answer);
+    without_restarts(answer, &mut runs, |r| r.letters.as_str());
+    runs
+}
+
+/// `spelled` (words spelled in `answer`, in order) without the spellings the caller began
+/// again: "K R I... sorry, you cut out, K R I S H N A N" is one word, the later. Only when the
+/// answer says so ("sorry", "again", whisper's "..."): "John Johnson" spelled is two words.
+fn without_restarts<T>(answer: &str, spelled: &mut Vec<T>, letters: impl Fn(&T) -> &str) {
+    let low = answer.to_lowercase();
+    let begun_again = [
+        "sorry",
+        "again",
+        "start over",
+        "i mean",
+        "cut out",
+        "...",
+        "…",
+    ]
+    .iter()
+    .any(|cue| low.contains(cue));
+    if !begun_again {
+        return;
+    }
+    let mut k = 0;
+    while k + 1 < spelled.len() {
+        let (a, b) = (letters(&spelled[k]), letters(&spelled[k + 1]));
+        if b.len() > a.len() && b.starts_with(a) {
+            spelled.remove(k);
+        } else {
+            k += 1;
+        }
+    }
+}
+
+/// The runs of letters in `answer` as whisper wrote them ([`spelled_runs`] without its
+/// restarts).
+fn runs_as_written(answer: &str) -> Vec<SpelledRun> {
     let toks: Vec<Tok> = tokens(answer)
         .into_iter()
         .flat_map(split_word_from_letters)
@@ -2796,6 +2836,12 @@ mod tests {
                 "Priya Raghunathan",
             ),
             ("Win. N-G-U-Y-E-N.", "Nguyen"),
+            // A spelling begun again is the later one; two spelled words are two words.
+            (
+                "It's Deepa Krishnan, last name K R I... sorry, you cut out, K R I S H N A N.",
+                "Deepa Krishnan",
+            ),
+            ("It's John Johnson, J-O-H-N, J-O-H-N-S-O-N.", "John Johnson"),
             ("E I L I S", "Eilis"),
             ("M A double T", "Matt"),
             ("S.I.O.B.H.A.N.", "Siobhan"),
