@@ -391,8 +391,9 @@ const HEARD_NAME_FLOORS: (usize, usize) = (37, 95);
 
 /// Names right from the spelling with a word for each letter alone (`FactSheet::spelling_words`,
 /// "N as in Nancy, …", as whisper heard it), out of 180: 112 on 2026-12-07, 153 once a word
-/// near a spelling word, "as in" run into it and the letter said before it were read.
-const HEARD_WORDS_SPELLING_FLOOR: usize = 153;
+/// near a spelling word, "as in" run into it and the letter said before it were read, 154 once
+/// "for" run into the letter before it was (session 21).
+const HEARD_WORDS_SPELLING_FLOOR: usize = 154;
 
 #[test]
 fn names_as_whisper_hears_them_hold_their_floors() {
