@@ -163,178 +163,64 @@ fn opens_apart_and_says_only_its_lines(p: &Arc<Persona>, others: &[FactSheet], n
     }
 }
 
-/// The generator's calls and the first two held-out phrasebooks'.
-fn corpus_and_first_phrasebooks(p: &Persona) -> (Vec<FactSheet>, Vec<FactSheet>) {
-    let mut others = corpus_of(p);
-    others.extend(corpus::heldout(
-        p,
-        corpus_now(),
-        corpus::HELDOUT_SEED,
-        corpus::HELDOUT_CALLS,
-    ));
-    let second = corpus::heldout2(
-        p,
-        corpus_now(),
-        corpus::HELDOUT2_SEED,
-        corpus::HELDOUT2_CALLS,
-    );
-    (others, second)
+/// The `k`th held-out phrasebook's calls (1 is `corpus::heldout`), each with its own seed and
+/// as many calls as it declares.
+fn heldout_phrasebook(p: &Persona, k: usize) -> Vec<FactSheet> {
+    let now = corpus_now();
+    let calls = match k {
+        1 => corpus::heldout(p, now, corpus::HELDOUT_SEED, corpus::HELDOUT_CALLS),
+        2 => corpus::heldout2(p, now, corpus::HELDOUT2_SEED, corpus::HELDOUT2_CALLS),
+        3 => corpus::heldout3(p, now, corpus::HELDOUT3_SEED, corpus::HELDOUT3_CALLS),
+        4 => corpus::heldout4(p, now, corpus::HELDOUT4_SEED, corpus::HELDOUT4_CALLS),
+        5 => corpus::heldout5(p, now, corpus::HELDOUT5_SEED, corpus::HELDOUT5_CALLS),
+        6 => corpus::heldout6(p, now, corpus::HELDOUT6_SEED, corpus::HELDOUT6_CALLS),
+        7 => corpus::heldout7(p, now, corpus::HELDOUT7_SEED, corpus::HELDOUT7_CALLS),
+        other => panic!("no held-out phrasebook {other}"),
+    };
+    assert!(calls.len() >= 80, "phrasebook {k}: at least 80 calls");
+    calls
 }
 
-/// No line of the second held-out phrasebook opens a call the way the generator or the first
-/// held-out phrasebook does (any of their seeds' openings), and every caller says only lines it
+/// No line of the `k`th held-out phrasebook opens a call the way the generator or any earlier
+/// held-out phrasebook does (their seeds' openings), and every caller says only lines it
 /// enumerates.
+fn opens_apart_from_the_earlier(k: usize) {
+    let p = persona();
+    let mut others = corpus_of(&p);
+    for earlier in 1..k {
+        others.extend(heldout_phrasebook(&p, earlier));
+    }
+    opens_apart_and_says_only_its_lines(&p, &others, &heldout_phrasebook(&p, k));
+}
+
 #[test]
 fn the_second_heldout_phrasebook_shares_no_opening_with_the_others() {
-    let p = persona();
-    let (others, second) = corpus_and_first_phrasebooks(&p);
-    assert_eq!(second.len(), corpus::HELDOUT2_CALLS);
-    opens_apart_and_says_only_its_lines(&p, &others, &second);
+    opens_apart_from_the_earlier(2);
 }
 
-/// No line of the third held-out phrasebook opens a call the way the generator or either
-/// earlier held-out phrasebook does, and every caller says only lines it enumerates.
 #[test]
 fn the_third_heldout_phrasebook_shares_no_opening_with_the_others() {
-    let p = persona();
-    let (mut others, second) = corpus_and_first_phrasebooks(&p);
-    others.extend(second);
-    let third = corpus::heldout3(
-        &p,
-        corpus_now(),
-        corpus::HELDOUT3_SEED,
-        corpus::HELDOUT3_CALLS,
-    );
-    assert!(third.len() >= 80, "at least 80 calls");
-    opens_apart_and_says_only_its_lines(&p, &others, &third);
+    opens_apart_from_the_earlier(3);
 }
 
-/// No line of the fourth held-out phrasebook opens a call the way the generator or any earlier
-/// held-out phrasebook does, and every caller says only lines it enumerates.
 #[test]
 fn the_fourth_heldout_phrasebook_shares_no_opening_with_the_others() {
-    let p = persona();
-    let (mut others, second) = corpus_and_first_phrasebooks(&p);
-    others.extend(second);
-    others.extend(corpus::heldout3(
-        &p,
-        corpus_now(),
-        corpus::HELDOUT3_SEED,
-        corpus::HELDOUT3_CALLS,
-    ));
-    let fourth = corpus::heldout4(
-        &p,
-        corpus_now(),
-        corpus::HELDOUT4_SEED,
-        corpus::HELDOUT4_CALLS,
-    );
-    assert_eq!(fourth.len(), corpus::HELDOUT4_CALLS);
-    opens_apart_and_says_only_its_lines(&p, &others, &fourth);
+    opens_apart_from_the_earlier(4);
 }
 
-/// No line of the fifth held-out phrasebook opens a call the way the generator or any earlier
-/// held-out phrasebook does, and every caller says only lines it enumerates.
 #[test]
 fn the_fifth_heldout_phrasebook_shares_no_opening_with_the_others() {
-    let p = persona();
-    let (mut others, second) = corpus_and_first_phrasebooks(&p);
-    others.extend(second);
-    others.extend(corpus::heldout3(
-        &p,
-        corpus_now(),
-        corpus::HELDOUT3_SEED,
-        corpus::HELDOUT3_CALLS,
-    ));
-    others.extend(corpus::heldout4(
-        &p,
-        corpus_now(),
-        corpus::HELDOUT4_SEED,
-        corpus::HELDOUT4_CALLS,
-    ));
-    let fifth = corpus::heldout5(
-        &p,
-        corpus_now(),
-        corpus::HELDOUT5_SEED,
-        corpus::HELDOUT5_CALLS,
-    );
-    assert_eq!(fifth.len(), corpus::HELDOUT5_CALLS);
-    opens_apart_and_says_only_its_lines(&p, &others, &fifth);
+    opens_apart_from_the_earlier(5);
 }
 
-/// No line of the sixth held-out phrasebook opens a call the way the generator or any earlier
-/// held-out phrasebook does, and every caller says only lines it enumerates.
 #[test]
 fn the_sixth_heldout_phrasebook_shares_no_opening_with_the_others() {
-    let p = persona();
-    let (mut others, second) = corpus_and_first_phrasebooks(&p);
-    others.extend(second);
-    others.extend(corpus::heldout3(
-        &p,
-        corpus_now(),
-        corpus::HELDOUT3_SEED,
-        corpus::HELDOUT3_CALLS,
-    ));
-    others.extend(corpus::heldout4(
-        &p,
-        corpus_now(),
-        corpus::HELDOUT4_SEED,
-        corpus::HELDOUT4_CALLS,
-    ));
-    others.extend(corpus::heldout5(
-        &p,
-        corpus_now(),
-        corpus::HELDOUT5_SEED,
-        corpus::HELDOUT5_CALLS,
-    ));
-    let sixth = corpus::heldout6(
-        &p,
-        corpus_now(),
-        corpus::HELDOUT6_SEED,
-        corpus::HELDOUT6_CALLS,
-    );
-    assert_eq!(sixth.len(), corpus::HELDOUT6_CALLS);
-    opens_apart_and_says_only_its_lines(&p, &others, &sixth);
+    opens_apart_from_the_earlier(6);
 }
 
-/// No line of the seventh held-out phrasebook opens a call the way the generator or any earlier
-/// held-out phrasebook does, and every caller says only lines it enumerates.
 #[test]
 fn the_seventh_heldout_phrasebook_shares_no_opening_with_the_others() {
-    let p = persona();
-    let (mut others, second) = corpus_and_first_phrasebooks(&p);
-    others.extend(second);
-    others.extend(corpus::heldout3(
-        &p,
-        corpus_now(),
-        corpus::HELDOUT3_SEED,
-        corpus::HELDOUT3_CALLS,
-    ));
-    others.extend(corpus::heldout4(
-        &p,
-        corpus_now(),
-        corpus::HELDOUT4_SEED,
-        corpus::HELDOUT4_CALLS,
-    ));
-    others.extend(corpus::heldout5(
-        &p,
-        corpus_now(),
-        corpus::HELDOUT5_SEED,
-        corpus::HELDOUT5_CALLS,
-    ));
-    others.extend(corpus::heldout6(
-        &p,
-        corpus_now(),
-        corpus::HELDOUT6_SEED,
-        corpus::HELDOUT6_CALLS,
-    ));
-    let seventh = corpus::heldout7(
-        &p,
-        corpus_now(),
-        corpus::HELDOUT7_SEED,
-        corpus::HELDOUT7_CALLS,
-    );
-    assert_eq!(seventh.len(), corpus::HELDOUT7_CALLS);
-    opens_apart_and_says_only_its_lines(&p, &others, &seventh);
+    opens_apart_from_the_earlier(7);
 }
 
 #[test]
