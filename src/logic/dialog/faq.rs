@@ -499,8 +499,9 @@ impl Index {
         near
     }
 
-    /// Every ordered pair of two different meaningful terms of one entry's questions, as
-    /// they would sound said together.
+    /// Every ordered pair of two different meaningful words of one entry's questions (the only
+    /// words a misheard one is corrected to, as in [`Index::near_spellings`]), as they would
+    /// sound said together.
     fn word_pairs(&self) -> Vec<Pair> {
         let mut texts: Vec<Option<&String>> = vec![None; self.terms.len()];
         for (text, &id) in &self.ids {
@@ -513,10 +514,11 @@ impl Index {
                     let (Some(a), Some(b)) = (texts[first as usize], texts[second as usize]) else {
                         continue;
                     };
-                    if first == second
-                        || self.terms[first as usize].light
-                        || self.terms[second as usize].light
-                    {
+                    let question_word = |id: u32| {
+                        let term = &self.terms[id as usize];
+                        !term.light && term.asked
+                    };
+                    if first == second || !question_word(first) || !question_word(second) {
                         continue;
                     }
                     let text = format!("{a}{b}");

@@ -928,15 +928,12 @@ impl Dialog {
             self.stage,
             Stage::Open | Stage::AnythingElse | Stage::AskMessage
         ) {
-            let sentences = understand::sentences(text);
-            if sentences
-                .iter()
-                .any(|s| understand::questions_the_question(s))
-            {
-                let rest: Vec<&str> = sentences
-                    .iter()
-                    .copied()
-                    .filter(|s| !understand::questions_the_question(s))
+            let (asking, rest): (Vec<&str>, Vec<&str>) = understand::sentences(text)
+                .into_iter()
+                .partition(|s| understand::questions_the_question(s));
+            if !asking.is_empty() {
+                let rest: Vec<&str> = rest
+                    .into_iter()
                     .filter(|s| understand::content_words(s) >= 1)
                     .collect();
                 if !rest.is_empty() {

@@ -573,8 +573,8 @@ fn misheard_place(ws: &[Word]) -> Option<Tz> {
                 continue;
             }
             let place_keys = crate::logic::dialog::names::sound_keys(&place);
+            let score = strsim::normalized_levenshtein(&heard, &place);
             let alike = if heard.chars().next() == place.chars().next() {
-                let score = strsim::normalized_levenshtein(&heard, &place);
                 let same_sound = place_keys.iter().any(|k| heard_keys.contains(k));
                 score >= 0.6 || same_sound
             } else {
@@ -585,7 +585,6 @@ fn misheard_place(ws: &[Word]) -> Option<Tz> {
                         .any(|k| k.len() >= 5 && p.len() == k.len() && p.get(1..) == k.get(1..))
                 })
             };
-            let score = strsim::normalized_levenshtein(&heard, &place);
             if alike && best.is_none_or(|(b, _)| score > b) {
                 best = Some((score, *tz));
             }
