@@ -1805,8 +1805,21 @@ impl Dialog {
             .as_deref()
             .is_some_and(|e| names::same_person(&name, e));
         if self.name_spelled && !spelled && same {
+            // The spelled words stand; a word the spelling never reached (the surname's
+            // letters lost) is taken as heard.
+            let fuller = earlier
+                .as_deref()
+                .and_then(|e| names::with_spelled_words(e, &name));
+            let mut changed = false;
+            if fuller.is_some() {
+                self.info.name = fuller;
+                changed = true;
+            }
             if company.is_some() && self.info.company.is_none() {
                 self.info.company = company;
+                changed = true;
+            }
+            if changed {
                 out.push(Action::UpdateCaller(self.info.clone()));
             }
             return;

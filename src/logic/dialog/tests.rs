@@ -4325,3 +4325,24 @@ fn a_place_after_my_time_is_the_callers_zone() {
         assert_eq!(m[0].start, at("2026-12-04T12:30:00-05:00"), "{wish}");
     }
 }
+
+/// A spelling that reached only part of the name (the surname's letters lost) keeps the
+/// spelled words, and a later hearing with the rest ("no, my name is …" at the read-back)
+/// adds the words the spelling never reached, written as spelled where both have them.
+#[test]
+fn a_name_spelled_in_part_takes_the_rest_from_a_later_hearing() {
+    let (d, acts) = Call::from(Some("+16465550112")).spelling_names().play(&[
+        (
+            "Please let Alex know that the investor deck needs one more revision. It's \
+                 over how did a central robotic?",
+            "your name",
+        ),
+        ("It's over-hatted.", "spell"),
+        ("Omar OMAR, How did HIV/DDA be?", "Thank you, Omar"),
+        ("Yes, that's right.", "Let me read that back. Omar,"),
+        ("No, my name is Omer Hadid.", "Omar Hadid, at"),
+        ("Yes, that's right.", "Goodbye"),
+    ]);
+    assert_eq!(outcome(&acts), Some(Outcome::Message));
+    assert_eq!(d.caller().name.as_deref(), Some("Omar Hadid"));
+}
