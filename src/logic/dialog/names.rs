@@ -877,7 +877,7 @@ pub fn extract_name(text: &str) -> Option<NameFound> {
 /// the word of `name` it is like, else the last word. `None` when the answer spells nothing.
 pub fn respelled(name: &str, answer: &str) -> Option<String> {
     let mut words: Vec<String> = name.split_whitespace().map(str::to_string).collect();
-    let runs = spelled_runs(answer);
+    let runs = joined_as_marked(spelled_runs(answer), words.len());
     if runs.len() >= 2 {
         // The same number of words as heard: each pairs with the heard word in its place.
         let heard = |k: usize| (runs.len() == words.len()).then(|| words[k].as_str());
@@ -902,6 +902,7 @@ pub fn respelled(name: &str, answer: &str) -> Option<String> {
                 SpelledRun {
                     letters,
                     said: None,
+                    bare: false,
                 }
                 .word(Some(w))
             })
@@ -916,6 +917,27 @@ pub fn respelled(name: &str, answer: &str) -> Option<String> {
         words[k] = spelled;
     }
     Some(words.join(" "))
+}
+
+/// `runs` with the runs whisper parted by a full stop alone joined, when the caller marked
+/// their words themselves ("It's E.M. E.K.A. It's N.W.O.S.U.": the caller said "it's" before
+/// each word; whisper's full stop after "E.M." is not theirs): only when some run is parted
+/// from the one before by a word, and joining every run begun bare leaves as many runs as the
+/// `heard` words of the name (any number, when one word or none was heard).
+fn joined_as_marked(runs: Vec<SpelledRun>, heard: usize) -> Vec<SpelledRun> {
+    let bare = runs.iter().skip(1).filter(|r| r.bare).count();
+    let marked = runs.iter().skip(1).any(|r| !r.bare);
+    if bare == 0 || !marked || (heard >= 2 && runs.len() - bare != heard) {
+        return runs;
+    }
+    let mut joined: Vec<SpelledRun> = Vec::new();
+    for r in runs {
+        match joined.last_mut() {
+            Some(last) if r.bare => last.letters.push_str(&r.letters),
+            _ => joined.push(r),
+        }
+    }
+    joined
 }
 
 /// Whether `answer`, the words so far of the reply to "could you spell your name?", has spelled
@@ -996,6 +1018,9 @@ struct SpelledRun {
     /// The letters as heard, folded as [`fold`] folds a name word ("É" → "e").
     letters: String,
     said: Option<String>,
+    /// Begun right after the run before it, with no word between: only whisper's full stop
+    /// or comma parts them ("E.M. E.K.A.").
+    bare: bool,
 }
 
 impl SpelledRun {
@@ -1433,16 +1458,22 @@ fn runs_as_written(answer: &str) -> Vec<SpelledRun> {
     let mut last_word: Option<String> = None;
     let mut repeat = 1;
     let mut k = 0;
-    let end = |run: &mut String, said: &mut Option<String>, runs: &mut Vec<SpelledRun>| {
-        if run.chars().count() >= 2 {
-            runs.push(SpelledRun {
-                letters: std::mem::take(run),
-                said: said.take(),
-            });
-        }
-        run.clear();
-        *said = None;
-    };
+    // Words (not letters) since the last run ended, and whether the run being read began
+    // with none.
+    let mut gap = 0;
+    let mut bare = false;
+    let end =
+        |run: &mut String, said: &mut Option<String>, runs: &mut Vec<SpelledRun>, bare: bool| {
+            if run.chars().count() >= 2 {
+                runs.push(SpelledRun {
+                    letters: std::mem::take(run),
+                    said: said.take(),
+                    bare,
+                });
+            }
+            run.clear();
+            *said = None;
+        };
     while k < toks.len() {
         let t = &toks[k];
         let beside = (k > 0 && is_letters(k - 1)) || is_letters(k + 1);
@@ -1454,6 +1485,7 @@ fn runs_as_written(answer: &str) -> Vec<SpelledRun> {
         // "M-A or C-U-S", "B-R-E then N-A-N": letters whisper wrote as words ([`letter_words`]).
         if let Some((letters, used)) = letter_words(&toks, k, &is_letters) {
             if run.is_empty() {
+                bare = gap == 0 && !runs.is_empty();
                 // "V-E-N-K-A-T. They are a M-A-N": the word goes on past whisper's full stop.
                 match runs.pop() {
                     Some(r)
@@ -1463,6 +1495,7 @@ fn runs_as_written(answer: &str) -> Vec<SpelledRun> {
                     {
                         run = r.letters;
                         said = r.said;
+                        bare = r.bare;
                     }
                     Some(r) => {
                         runs.push(r);
@@ -1486,6 +1519,7 @@ fn runs_as_written(answer: &str) -> Vec<SpelledRun> {
         {
             if run.is_empty() {
                 said = last_word.take();
+                bare = gap == 0 && !runs.is_empty();
             }
             run.push('n');
             k += 1;
@@ -1494,7 +1528,8 @@ fn runs_as_written(answer: &str) -> Vec<SpelledRun> {
         // "Y W E I CHEN C H E": capitals followed by letters that begin them are the word
         // said before its spelling, not letters.
         if let Some(word) = said_in_capitals(&toks, k) {
-            end(&mut run, &mut said, &mut runs);
+            end(&mut run, &mut said, &mut runs, bare);
+            gap += 1;
             last_word = Some(word);
             k += 1;
             continue;
@@ -1503,6 +1538,7 @@ fn runs_as_written(answer: &str) -> Vec<SpelledRun> {
             Some(letters) => {
                 if run.is_empty() {
                     said = last_word.take();
+                    bare = gap == 0 && !runs.is_empty();
                 }
                 for _ in 0..repeat {
                     run.push_str(&letters);
@@ -1534,18 +1570,20 @@ fn runs_as_written(answer: &str) -> Vec<SpelledRun> {
                     && run.chars().count() > letters.chars().count()
                     && toks.get(k).is_some_and(&grouped);
                 if t.ends_sentence || (t.ends_clause && (grouped(t) || before_grouped)) {
-                    end(&mut run, &mut said, &mut runs);
+                    end(&mut run, &mut said, &mut runs, bare);
+                    gap = 0;
                 }
             }
             None => {
-                end(&mut run, &mut said, &mut runs);
+                end(&mut run, &mut said, &mut runs, bare);
+                gap += 1;
                 last_word = (starts_upper(t) && is_name_word(t) && !letter_hybrid(&t.word))
                     .then(|| t.word.clone());
                 k += 1;
             }
         }
     }
-    end(&mut run, &mut said, &mut runs);
+    end(&mut run, &mut said, &mut runs, bare);
     runs
 }
 
@@ -3019,6 +3057,22 @@ mod tests {
                 "Arjun Venkataraman",
             ),
             ("", "P, they are K.", "Park"),
+            // One word's letters whisper parted with a full stop, where the caller said a word
+            // before each of theirs: joined. Not where nothing marks the words, nor to fewer
+            // words than heard.
+            (
+                "Eka Wuzu",
+                "It's E.M. E.K.A. It's N.W.O.S.U.",
+                "Emeka Nwosu",
+            ),
+            ("Eka", "It's E.M. E.K.A. It's N.W.O.S.U.", "Emeka Nwosu"),
+            (
+                "Joan Lee",
+                "First name J.O. A.N.N.E., last name L.E.E.",
+                "Joanne Lee",
+            ),
+            ("Jo Lee", "J.O. L.E.E.", "Jo Lee"),
+            ("Ed Mills", "It's E.D. It's M.I.L.L.S.", "Ed Mills"),
         ] {
             let got = respelled(heard, answer).unwrap_or_default();
             assert_eq!(got, expect, "{heard:?} spelled {answer:?}");
