@@ -2028,6 +2028,12 @@ fn int_time(
         if ok && !spelled && beside_day {
             return Some((clock(v, 0, None), 2, 1));
         }
+        // "I said a two Monday" (whisper's "at" lost its t): a spelled hour right before the
+        // day it is on, weakly ("one" is as often a count).
+        let day_next = weekday_of(t.w(i + 1), true).is_some() && !t.w(i + 1).ends_with('s');
+        if ok && spelled && v >= 2 && day_next {
+            return Some((clock(v, 0, None), 1, 1));
+        }
         // "4 works for me", "is 4 ok?", "does 3 suit you".
         let opens = t.get(i - 1).is_none_or(|p| p.kind == Kind::Punct)
             || t.is(
@@ -2051,8 +2057,10 @@ fn int_time(
             .map(|c| (c, 1, 1));
     }
     if spelled {
-        // "at one of", "for two": spelled numbers need a firm lead.
-        return (lead && (1..=12).contains(&v)).then_some((clock(v, 0, None), 2, 1));
+        // "at one of", "for two": spelled numbers need a firm lead. Beside a day it is surer
+        // than one before a word: "at four bridge ventures …, maybe at two Monday".
+        let score = if beside_day { 3 } else { 2 };
+        return (lead && (1..=12).contains(&v)).then_some((clock(v, 0, None), score, 1));
     }
     if (1..=24).contains(&v) && digits <= 2 {
         return Some((clock(v, 0, None), if lead { 2 } else { 1 }, 1));
@@ -2680,6 +2688,23 @@ mod tests {
                 "2019-03-01 -",
             ),
             ("On the 10th. 10 people will come.", "2019-03-10 -"),
+        ]);
+    }
+
+    /// An hour in words beside the day it is on is the time meant, over one before another
+    /// word ("at four bridge ventures" is a company misheard); "a two Monday" is whisper's "at
+    /// two Monday". "One Monday" is a count (and "two Mondays").
+    #[test]
+    fn a_spelled_hour_beside_its_day() {
+        check(&[
+            (
+                "It's Huong at four bridge ventures. Maybe at two Monday, March 4th.",
+                "2019-03-04 14:00 ~",
+            ),
+            ("No I said a two Monday, March 4th.", "2019-03-04 14:00 ~"),
+            ("Monday at four.", "2019-03-04 16:00 ~"),
+            ("at four bridge ventures", "- 16:00 ~"),
+            ("One Monday in March.", "2019-03-04 -"),
         ]);
     }
 
