@@ -268,10 +268,11 @@ fn the_corpus_as_whisper_hears_it_holds_its_floor() {
 /// utterance `tests/data/callers/heard_heldout.jsonl` (or `heard.jsonl`) holds, rendered by
 /// `hear_callers --phrasebook NAME --every K`: (phrasebook, calls rendered, calls that must pass
 /// as heard), measured on 2026-12-07 (BENCHMARKS.md, "The held-out phrasebooks as heard"):
-/// heldout6 4 of 5 before a name said as it should be at the read-back was taken as the name.
+/// heldout6 4 of 5 before a name said as it should be at the read-back was taken as the name;
+/// heldout5 from 5 to 8 calls rendered the same evening (v020 fails on "the first 8am").
 /// Fewer calls rendered (rows lost) fails as surely as fewer passing.
 const HEARD_HELDOUT_FLOORS: &[(Phrasebook, usize, usize)] = &[
-    (Phrasebook::Heldout5, 5, 4),
+    (Phrasebook::Heldout5, 8, 6),
     (Phrasebook::Heldout6, 5, 5),
     (Phrasebook::Heldout7, 5, 4),
 ];
