@@ -7,7 +7,9 @@
 //!
 //! `-- --phrasebook heldout [--failures]` plays instead the held-out phrasebook
 //! (`corpus::heldout`: the generator's kinds of facts in wording the dialog was not written
-//! against), typed only (it has no rendering through whisper); `-- --phrasebook heldout2` the
+//! against), typed, then its calls whose every utterance was rendered through whisper
+//! (`hear_callers --phrasebook`, rows in `heard.jsonl` and `heard_heldout.jsonl`) typed and
+//! as heard; `--failures` prints the failing transcripts of both runs. `-- --phrasebook heldout2` the
 //! second one (`corpus::heldout2`), written apart from both; `-- --phrasebook heldout3` the third
 //! (`corpus::heldout3`), written apart from all three; `-- --phrasebook heldout4` the fourth
 //! (`corpus::heldout4`), written apart from all four; `-- --phrasebook heldout5` the fifth
@@ -29,11 +31,7 @@ use std::time::Instant;
 
 use frontdesk::persona::Persona;
 use frontdesk::sim::corpus::{
-    self, corpus_now, generate, heldout, heldout2, heldout3, heldout4, heldout5, heldout6,
-    heldout7, run_spoken_call, Heard, Phrasebook, Report, SpokenRig, CORPUS_SEED, HELDOUT2_CALLS,
-    HELDOUT2_SEED, HELDOUT3_CALLS, HELDOUT3_SEED, HELDOUT4_CALLS, HELDOUT4_SEED, HELDOUT5_CALLS,
-    HELDOUT5_SEED, HELDOUT6_CALLS, HELDOUT6_SEED, HELDOUT7_CALLS, HELDOUT7_SEED, HELDOUT_CALLS,
-    HELDOUT_SEED,
+    self, corpus_now, generate, run_spoken_call, Heard, Phrasebook, Report, SpokenRig, CORPUS_SEED,
 };
 
 /// Calls in the standard corpus (the same as `tests/callers.rs`).
@@ -55,48 +53,42 @@ fn main() -> anyhow::Result<()> {
         .map_err(anyhow::Error::msg)?
         .unwrap_or(Phrasebook::Corpus);
     if book != Phrasebook::Corpus {
-        let (calls, which) = match book {
-            Phrasebook::Heldout7 => (
-                heldout7(&persona, corpus_now(), HELDOUT7_SEED, HELDOUT7_CALLS),
-                "seventh held-out phrasebook",
-            ),
-            Phrasebook::Heldout6 => (
-                heldout6(&persona, corpus_now(), HELDOUT6_SEED, HELDOUT6_CALLS),
-                "sixth held-out phrasebook",
-            ),
-            Phrasebook::Heldout5 => (
-                heldout5(&persona, corpus_now(), HELDOUT5_SEED, HELDOUT5_CALLS),
-                "fifth held-out phrasebook",
-            ),
-            Phrasebook::Heldout4 => (
-                heldout4(&persona, corpus_now(), HELDOUT4_SEED, HELDOUT4_CALLS),
-                "fourth held-out phrasebook",
-            ),
-            Phrasebook::Heldout3 => (
-                heldout3(&persona, corpus_now(), HELDOUT3_SEED, HELDOUT3_CALLS),
-                "third held-out phrasebook",
-            ),
-            Phrasebook::Heldout2 => (
-                heldout2(&persona, corpus_now(), HELDOUT2_SEED, HELDOUT2_CALLS),
-                "second held-out phrasebook",
-            ),
-            _ => (
-                heldout(&persona, corpus_now(), HELDOUT_SEED, HELDOUT_CALLS),
-                "held-out phrasebook",
-            ),
-        };
+        let calls = book.sheets(&persona, corpus_now());
+        let which = book.describe();
+        let failures = args.iter().any(|a| a == "--failures");
         let typed = corpus::run(&persona, &calls, &Heard::none(), corpus_now());
-        if args.iter().any(|a| a == "--failures") {
+        if failures {
             println!("{}", typed.failing_transcripts());
         }
         println!("{which}, {} calls, as typed:", calls.len());
         println!("{}", typed.table());
-        let failures: Vec<String> = typed
-            .failures()
-            .into_iter()
-            .map(|(k, n)| format!("{k} {n}"))
-            .collect();
-        println!("first failed check: {}", failures.join(", "));
+        println!("first failed check: {}", first_failures(&typed));
+        // As heard: the calls whose every utterance was rendered (`hear_callers --phrasebook`),
+        // typed and heard side by side, so whisper's share is the difference.
+        let heard = Heard::load_all(&[
+            &root.join("tests/data/callers/heard.jsonl"),
+            &root.join("tests/data/callers/heard_heldout.jsonl"),
+        ])?;
+        let rendered: Vec<_> = calls.into_iter().filter(|s| heard.renders(s)).collect();
+        if rendered.is_empty() {
+            println!("{which}: no call rendered through whisper (examples/hear_callers.rs)");
+            return Ok(());
+        }
+        let typed = corpus::run(&persona, &rendered, &Heard::none(), corpus_now());
+        let report = corpus::run(&persona, &rendered, &heard, corpus_now());
+        if failures {
+            println!("{}", report.failing_transcripts());
+        }
+        let utterances: usize = rendered.iter().map(|s| s.utterances().len()).sum();
+        println!(
+            "{which}, the {} calls rendered ({utterances} utterances heard through the phone \
+             path): typed {}/{}, as heard:",
+            rendered.len(),
+            typed.overall().passed,
+            typed.overall().total,
+        );
+        println!("{}", report.table());
+        println!("first failed check: {}", first_failures(&report));
         return Ok(());
     }
     let heard = Heard::load(&root.join("tests/data/callers/heard.jsonl"))?;
@@ -118,13 +110,18 @@ fn main() -> anyhow::Result<()> {
         took.as_secs_f64() * 1000.0
     );
     println!("{}", report.table());
+    println!("first failed check: {}", first_failures(&report));
+    Ok(())
+}
+
+/// The first failed check of each failing call, counted by kind ("number 2, name 1").
+fn first_failures(report: &Report) -> String {
     let failures: Vec<String> = report
         .failures()
         .into_iter()
         .map(|(k, n)| format!("{k} {n}"))
         .collect();
-    println!("first failed check: {}", failures.join(", "));
-    Ok(())
+    failures.join(", ")
 }
 
 /// `--spoken`: the corpus placed as real calls (see the module's documentation).
@@ -202,11 +199,6 @@ async fn spoken(args: &[String]) -> anyhow::Result<()> {
         started.elapsed().as_secs_f64()
     );
     println!("{}", report.table());
-    let failures: Vec<String> = report
-        .failures()
-        .into_iter()
-        .map(|(k, n)| format!("{k} {n}"))
-        .collect();
-    println!("first failed check: {}", failures.join(", "));
+    println!("first failed check: {}", first_failures(&report));
     Ok(())
 }

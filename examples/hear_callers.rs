@@ -3,15 +3,17 @@
 //! what whisper heard to `tests/data/callers/heard.jsonl`, keyed by voice, rate, noise and
 //! text, so the text-level corpus (`tests/callers.rs`, `benches/callers.rs`) hears callers as
 //! the server would. Renderings already in the file are skipped, so it can be run in pieces.
+//! `--phrasebook NAME` (heldout … heldout7) renders a held-out phrasebook's callers instead,
+//! into `tests/data/callers/heard_heldout.jsonl`, skipping renderings either file already holds.
 //!
 //! Each rendering is heard as the server hears a caller: the line is open before and after the
 //! words, the server's endpointer cuts the utterance out (pre-roll, 200 ms tail) and whisper
 //! hears each piece it cuts.
 //!
-//! Usage: `cargo run --release --example hear_callers -- [LIMIT] [--out PATH] [--model GGML]
-//! [--audio DIR] [--every K]` (default: every utterance, tiny.en, into
-//! `tests/data/callers/heard.jsonl`; the whole corpus takes about 90 minutes on an idle
-//! two-core machine, far longer beside builds). `--audio DIR` keeps each rendering's line audio
+//! Usage: `cargo run --release --example hear_callers -- [LIMIT] [--phrasebook NAME]
+//! [--out PATH] [--model GGML] [--audio DIR] [--every K]` (default: every utterance of the
+//! corpus, tiny.en, into `tests/data/callers/heard.jsonl`; the whole corpus takes about 90
+//! minutes on an idle two-core machine, far longer beside builds). `--audio DIR` keeps each rendering's line audio
 //! there and hears it from there next time, so two models or settings are compared on the same
 //! audio; `--every K` takes every K-th call only. Needs `scripts/setup.sh`.
 //! `-- --say VOICE [--rate R] "text" …` only prints what whisper hears of each text in that
@@ -31,7 +33,7 @@ use frontdesk::audio::g711;
 use frontdesk::audio::resample::StreamResampler;
 use frontdesk::audio::vad::{Endpoint, Endpointer, Patience, VadConfig};
 use frontdesk::persona::Persona;
-use frontdesk::sim::corpus::{corpus_now, generate, Heard, HeardKey, HeardRow, CORPUS_SEED};
+use frontdesk::sim::corpus::{corpus_now, Heard, HeardKey, HeardRow, Phrasebook};
 use frontdesk::sim::Noise;
 use frontdesk::speech::stt::Stt;
 use frontdesk::speech::tts::caller::CallerVoice;
@@ -159,7 +161,9 @@ async fn main() -> anyhow::Result<()> {
         return say(&args[1..]).await;
     }
     let root = PathBuf::from(env!("CARGO_MANIFEST_DIR"));
-    let mut out_path = root.join("tests/data/callers/heard.jsonl");
+    let corpus_rows = root.join("tests/data/callers/heard.jsonl");
+    let mut out_path: Option<PathBuf> = None;
+    let mut book = Phrasebook::Corpus;
     let mut model = root.join("models/ggml-tiny.en.bin");
     let mut audio_dir: Option<PathBuf> = None;
     let mut every = 1usize;
@@ -172,19 +176,31 @@ async fn main() -> anyhow::Result<()> {
                 .ok_or_else(|| anyhow::anyhow!("{what} needs a value"))
         };
         match arg.as_str() {
-            "--out" => out_path = value("--out")?.into(),
+            "--out" => out_path = Some(value("--out")?.into()),
+            "--phrasebook" => book = value("--phrasebook")?.parse().map_err(anyhow::Error::msg)?,
             "--model" => model = value("--model")?.into(),
             "--audio" => audio_dir = Some(value("--audio")?.into()),
             "--every" => every = value("--every")?.parse::<usize>()?.max(1),
             n => limit = n.parse()?,
         }
     }
+    // A held-out phrasebook's rows go to their own file by default, and a rendering the
+    // corpus's file already holds is the same rendering (same key), so it is not made twice.
+    let held_out_default = out_path.is_none() && book != Phrasebook::Corpus;
+    let out_path = out_path.unwrap_or_else(|| match book {
+        Phrasebook::Corpus => corpus_rows.clone(),
+        _ => root.join("tests/data/callers/heard_heldout.jsonl"),
+    });
+    let done = if held_out_default {
+        Heard::load_all(&[&corpus_rows, &out_path])?
+    } else {
+        Heard::load(&out_path)?
+    };
     let persona = Persona::load(&root.join("prompts/persona.toml"))?;
     std::fs::create_dir_all(out_path.parent().expect("has a parent"))?;
     if let Some(dir) = &audio_dir {
         std::fs::create_dir_all(dir)?;
     }
-    let done = Heard::load(&out_path)?;
     let stt = Stt::load(&model, &persona.stt_prompt(), 2)?;
     let python = root.join(".venv/bin/python");
     let mut voices = HashMap::new();
@@ -192,7 +208,7 @@ async fn main() -> anyhow::Result<()> {
         .create(true)
         .append(true)
         .open(&out_path)?;
-    let corpus = generate(&persona, corpus_now(), CORPUS_SEED, 180);
+    let corpus = book.sheets(&persona, corpus_now());
     let mut rendered = 0;
     'calls: for sheet in corpus.iter().step_by(every) {
         for text in sheet.utterances() {

@@ -1356,6 +1356,9 @@ fn date_follows_ok(t: &Toks, j: isize) -> bool {
                     "of",
                 ],
             ),
+            // "The first 8am" (whisper's "The 1st. 8am"): a time of day right after the day.
+            Kind::Clock { .. } => true,
+            Kind::Int { value, .. } => value <= 12 && t.is(j + 1, &["am", "pm"]),
             _ => false,
         },
     }
@@ -2475,6 +2478,9 @@ mod tests {
             ("May I book for Tuesday?", "2019-03-05 -"),
             ("the first available appointment", "- -"),
             ("the second one please", "- -"),
+            // A day spelled as whisper writes "The 1st. 8am": the time right after it.
+            ("The third 8am Denver time.", "2019-03-03 08:00"),
+            ("the first 3 of them", "- -"),
             ("First, I need to book.", "- -"),
             ("I'm on the 3rd floor", "- -"),
             ("I live on 5th Avenue", "- -"),

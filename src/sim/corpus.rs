@@ -72,7 +72,7 @@ use crate::logic::dialog::Outcome;
 
 pub use caller::{slots_in, Caller, Reply};
 pub use generate::{corpus_now, generate, CORPUS_SEED};
-pub use phrasebook::{heldout, Phrasebook, HELDOUT_CALLS, HELDOUT_SEED};
+pub use phrasebook::{heldout, Phrasebook, CORPUS_CALLS, HELDOUT_CALLS, HELDOUT_SEED};
 pub use phrasebook2::{heldout2, HELDOUT2_CALLS, HELDOUT2_SEED};
 pub use phrasebook3::{heldout3, HELDOUT3_CALLS, HELDOUT3_SEED};
 pub use phrasebook4::{heldout4, HELDOUT4_CALLS, HELDOUT4_SEED};
@@ -828,6 +828,26 @@ impl Heard {
             map.insert(row.key, row.heard);
         }
         Ok(Self { map })
+    }
+
+    /// Reads several heard caches into one (the corpus's `heard.jsonl` and the held-out
+    /// phrasebooks' `heard_heldout.jsonl`): rows are keyed by voice, rate, noise and text, so a
+    /// rendering is the same whichever file holds it; a later file's row wins.
+    pub fn load_all(paths: &[&Path]) -> std::io::Result<Self> {
+        let mut map = HashMap::new();
+        for path in paths {
+            map.extend(Self::load(path)?.map);
+        }
+        Ok(Self { map })
+    }
+
+    /// Whether every utterance `sheet`'s caller can say was rendered, so that a run of the
+    /// call hears all of it through whisper.
+    pub fn renders(&self, sheet: &FactSheet) -> bool {
+        sheet
+            .utterances()
+            .iter()
+            .all(|text| self.contains(&HeardKey::new(sheet, text)))
     }
 
     /// How many renderings are cached.

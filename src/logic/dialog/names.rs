@@ -511,6 +511,9 @@ const LEADS: &[(&[&str], bool)] = &[
     (&["the", "name's"], false),
     (&["name", "is"], false),
     (&["name's"], false),
+    // What the name ought to be, at a read-back: "No, the name should be Siobhan Gallagher."
+    (&["name", "should", "be"], false),
+    (&["name", "must", "be"], false),
     (&["call", "me"], false),
     (&["it's", "me"], false),
     (&["it", "is", "me"], false),

@@ -746,14 +746,29 @@ fn content_of(text: &str, executive: &str, led_only: bool) -> Option<String> {
             .map(|(_, (r, l))| (*r, *l))
             .collect();
         let lows: Vec<&str> = toks.iter().map(|t| t.1).collect();
-        // "No, my name is …" introduces the caller, whatever whisper made of the name.
-        let intro = lows
-            .iter()
-            .skip_while(|w| matches!(**w, "no" | "sorry" | "yes" | "and" | "oh" | "um" | "uh"))
-            .take(3)
-            .copied()
-            .collect::<Vec<_>>();
-        if intro.starts_with(&["my", "name", "is"]) || intro.starts_with(&["my", "name's"]) {
+        // "No, my name is …", "Not quite, the name should be …" introduces the caller,
+        // whatever whisper made of the name: a clause that begins so is no message.
+        let clause_starts = (0..toks.len()).filter(|&i| i == 0 || toks[i - 1].0.ends_with(','));
+        if clause_starts
+            .map(|i| {
+                lows[i..]
+                    .iter()
+                    .skip_while(|w| {
+                        matches!(**w, "no" | "sorry" | "yes" | "and" | "oh" | "um" | "uh")
+                    })
+                    .take(3)
+                    .copied()
+                    .collect::<Vec<_>>()
+            })
+            .any(|intro| {
+                matches!(
+                    intro.as_slice(),
+                    ["my", "name", "is", ..]
+                        | ["my", "name's", ..]
+                        | ["the", "name", "should" | "must", ..]
+                )
+            })
+        {
             continue;
         }
         let (lead, led) = content_lead(&lows, &boss);

@@ -3112,6 +3112,48 @@ fn a_correction_at_the_read_back_lands_on_what_it_corrects() {
 
 // ----- what callers say, whenever they say it ------------------------------------------------
 
+/// At the read-back, a caller may say what the name ought to be rather than what it is ("No,
+/// the name should be Siobhan Gallagher, it's his meeting."): that is the name corrected, read
+/// back with the new name, and the message is left as it was.
+#[test]
+fn a_name_said_as_it_should_be_at_the_read_back_replaces_the_name_not_the_message() {
+    for correction in [
+        "No, the name should be Siobhan Gallagher, it's his meeting.",
+        "No, sorry, the name must be Siobhan Gallagher.",
+        "Not quite, the name should be Siobhan Gallagher.",
+    ] {
+        let (d, acts) = check(
+            Some("+16175550123"),
+            &[
+                ("I'd like to leave a message for Alex.", "your name"),
+                ("Chavon Gallagher.", "best number"),
+                ("Yes.", "tell Alex"),
+                (
+                    "Our lawyers approved the merger draft.",
+                    "Let me read that back. Chavon Gallagher",
+                ),
+                (
+                    correction,
+                    "Let me read that back. Siobhan Gallagher, at 6 1 7, 5 5 5, 0 1 2 3. Your \
+                     message: Our lawyers approved the merger draft.",
+                ),
+                ("Yes.", "Alex gets your message"),
+            ],
+        );
+        assert_eq!(outcome(&acts), Some(Outcome::Message), "{correction}");
+        assert_eq!(
+            d.caller().name.as_deref(),
+            Some("Siobhan Gallagher"),
+            "{correction}"
+        );
+        assert_eq!(
+            d.caller().message.as_deref(),
+            Some("Our lawyers approved the merger draft."),
+            "{correction}"
+        );
+    }
+}
+
 #[test]
 fn news_about_someone_else_is_a_message_not_a_cancel_or_move() {
     for (opening, passed_on) in [

@@ -1476,12 +1476,20 @@ const STOP: &[&str] = &[
 ];
 
 /// Whether the caller is saying what their name is ("No, my name is …", "the name's …", "I
-/// said my name was …"), whether or not the name itself was heard as one.
+/// said my name was …", "the name should be …"), whether or not the name itself was heard as
+/// one.
 pub fn corrects_name(text: &str) -> bool {
     let lower = text.to_lowercase();
-    ["my name", "name is", "name's", "name was"]
-        .iter()
-        .any(|p| lower.contains(p))
+    [
+        "my name",
+        "name is",
+        "name's",
+        "name was",
+        "name should be",
+        "name must be",
+    ]
+    .iter()
+    .any(|p| lower.contains(p))
 }
 
 /// How many words carry meaning (not fillers or function words).

@@ -69,6 +69,46 @@ impl std::str::FromStr for Phrasebook {
     }
 }
 
+/// Calls in the standard corpus run (`Phrasebook::Corpus`).
+pub const CORPUS_CALLS: usize = 180;
+
+impl Phrasebook {
+    /// This phrasebook's calls as the tests and benches play them: its own seed and count
+    /// (the corpus: [`CORPUS_CALLS`] from [`super::CORPUS_SEED`]).
+    pub fn sheets(self, persona: &Persona, now: DateTime<Utc>) -> Vec<FactSheet> {
+        use super::{
+            heldout2, heldout3, heldout4, heldout5, heldout6, heldout7, CORPUS_SEED,
+            HELDOUT2_CALLS, HELDOUT2_SEED, HELDOUT3_CALLS, HELDOUT3_SEED, HELDOUT4_CALLS,
+            HELDOUT4_SEED, HELDOUT5_CALLS, HELDOUT5_SEED, HELDOUT6_CALLS, HELDOUT6_SEED,
+            HELDOUT7_CALLS, HELDOUT7_SEED,
+        };
+        match self {
+            Phrasebook::Corpus => generate(persona, now, CORPUS_SEED, CORPUS_CALLS),
+            Phrasebook::Heldout => heldout(persona, now, HELDOUT_SEED, HELDOUT_CALLS),
+            Phrasebook::Heldout2 => heldout2(persona, now, HELDOUT2_SEED, HELDOUT2_CALLS),
+            Phrasebook::Heldout3 => heldout3(persona, now, HELDOUT3_SEED, HELDOUT3_CALLS),
+            Phrasebook::Heldout4 => heldout4(persona, now, HELDOUT4_SEED, HELDOUT4_CALLS),
+            Phrasebook::Heldout5 => heldout5(persona, now, HELDOUT5_SEED, HELDOUT5_CALLS),
+            Phrasebook::Heldout6 => heldout6(persona, now, HELDOUT6_SEED, HELDOUT6_CALLS),
+            Phrasebook::Heldout7 => heldout7(persona, now, HELDOUT7_SEED, HELDOUT7_CALLS),
+        }
+    }
+
+    /// What the phrasebook is called in a report ("fifth held-out phrasebook").
+    pub fn describe(self) -> &'static str {
+        match self {
+            Phrasebook::Corpus => "corpus",
+            Phrasebook::Heldout => "held-out phrasebook",
+            Phrasebook::Heldout2 => "second held-out phrasebook",
+            Phrasebook::Heldout3 => "third held-out phrasebook",
+            Phrasebook::Heldout4 => "fourth held-out phrasebook",
+            Phrasebook::Heldout5 => "fifth held-out phrasebook",
+            Phrasebook::Heldout6 => "sixth held-out phrasebook",
+            Phrasebook::Heldout7 => "seventh held-out phrasebook",
+        }
+    }
+}
+
 /// `n` held-out calls: the generator's facts from `seed`, every line said the held-out way.
 pub fn heldout(persona: &Persona, now: DateTime<Utc>, seed: u64, n: usize) -> Vec<FactSheet> {
     let mut rng = StdRng::seed_from_u64(seed ^ 0x5EED_F00D);
