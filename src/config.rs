@@ -346,7 +346,7 @@ impl Default for Config {
             vad: VadConfig::default(),
             echo_margin_db: -12.0,
             barge_in_ms: 900,
-            pause_playback_ms: 120,
+            pause_playback_ms: 80,
             twilio_account_sid: None,
             twilio_api_base: "https://api.twilio.com".into(),
             webhook_url: None,

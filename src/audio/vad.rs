@@ -361,6 +361,43 @@ impl Endpointer {
         self.speech_frames * FRAME_MS
     }
 
+    /// Milliseconds of speech heard so far: in an open utterance, its speech; before one opens,
+    /// the speech among the recent frames the start rule counts (`start_ms` of them open it),
+    /// while that onset is live: the last frame was speech, or one more speech frame would
+    /// open the utterance. 0 once a burst too short to open one has died away, so what reacts
+    /// at the onset (the agent pausing for the caller) can let go of it.
+    pub fn onset_ms(&self) -> u32 {
+        if self.in_speech {
+            return self.speech_ms();
+        }
+        let start_frames = self.start_frames();
+        let window = self.onset_window();
+        // The frames that will still be in the window after the next one.
+        let kept = self
+            .recent
+            .iter()
+            .rev()
+            .take(window - 1)
+            .filter(|s| **s)
+            .count();
+        let live = self.recent.back().is_some_and(|s| *s) || kept + 1 >= start_frames;
+        if !live {
+            return 0;
+        }
+        self.recent.iter().filter(|s| **s).count() as u32 * FRAME_MS
+    }
+
+    /// Speech frames that open an utterance (`start_ms`).
+    fn start_frames(&self) -> usize {
+        (self.cfg.start_ms / FRAME_MS).max(1) as usize
+    }
+
+    /// The recent frames the start rule counts speech among: a frame or two of silence inside
+    /// the first syllable does not stop it opening.
+    fn onset_window(&self) -> usize {
+        self.start_frames() + 2
+    }
+
     /// Milliseconds of silence since the open utterance's last speech.
     pub fn trailing_silence_ms(&self) -> u32 {
         self.trailing_silence * FRAME_MS
@@ -501,9 +538,9 @@ impl Endpointer {
             while self.pre_roll.len() > self.pre_roll_len {
                 self.pre_roll.pop_front();
             }
-            let start_frames = (self.cfg.start_ms / FRAME_MS).max(1) as usize;
+            let start_frames = self.start_frames();
             self.recent.push_back(speech);
-            while self.recent.len() > start_frames + 2 {
+            while self.recent.len() > self.onset_window() {
                 self.recent.pop_front();
             }
             if self.recent.iter().filter(|s| **s).count() >= start_frames {
@@ -692,6 +729,41 @@ mod tests {
         assert_eq!(u.audio.len(), paused.audio.len() + 2 * 320);
         assert_eq!(u.speech_ms, speech * FRAME_MS);
         assert!(!ep.in_speech() && !u.truncated);
+    }
+
+    /// Before an utterance opens, the speech of its onset is counted while the onset can still
+    /// open one; a burst too short for that reads 0 once it has died away.
+    #[test]
+    fn the_onset_is_counted_until_it_opens_or_dies_away() {
+        let onsets = |script: &[(f32, usize)]| {
+            let mut ep = Endpointer::new(VadConfig::default());
+            let mut seed = 11;
+            let mut out = Vec::new();
+            for &(db, n) in script {
+                for _ in 0..n {
+                    let (l, w) = frame(db, &mut seed);
+                    ep.push(&l, &w, None);
+                    out.push(ep.onset_ms());
+                }
+            }
+            out[50..].to_vec()
+        };
+        // Speech: 20, 40, 60, 80 ms, then the utterance opens (100) and its speech goes on.
+        assert_eq!(
+            onsets(&[(-70.0, 50), (-20.0, 7)]),
+            vec![20, 40, 60, 80, 100, 120, 140]
+        );
+        // 80 ms of sound, then quiet: live while one more frame of speech would open an
+        // utterance (5 of the last 7 frames), then 0.
+        assert_eq!(
+            onsets(&[(-70.0, 50), (-20.0, 4), (-70.0, 4)]),
+            vec![20, 40, 60, 80, 80, 80, 0, 0]
+        );
+        // A two-frame click is gone as soon as it stops.
+        assert_eq!(
+            onsets(&[(-70.0, 50), (-10.0, 2), (-70.0, 2)]),
+            vec![20, 40, 0, 0]
+        );
     }
 
     #[test]

@@ -38,6 +38,7 @@ fn heard_part_keeps_whole_words() {
 
 use std::time::Instant;
 
+use crate::audio::noise::{line_noise, LineNoise};
 use crate::logic::persona::{default_persona, Persona};
 
 /// Tuesday 2026-11-24, 19:30 in Boston: after hours.
@@ -1476,20 +1477,23 @@ fn a_message_the_caller_goes_on_with_over_the_read_back_is_kept_whole() {
 
 // ----- playback paused while the caller speaks over the agent ---------------------------------
 
-/// Playback pauses after 120 ms of caller speech over the agent (the shipped setting).
+/// The shipped `pause_playback_ms`: less than the 100 ms of speech that opens an utterance.
+const PAUSE_PLAYBACK_MS: u32 = 80;
+
+/// Playback pauses after [`PAUSE_PLAYBACK_MS`] of caller speech over the agent.
 fn pausing(settings: Settings) -> Line {
     Line::new(
         Some("+16175550123"),
         false,
         Settings {
-            pause_playback_ms: 120,
+            pause_playback_ms: PAUSE_PLAYBACK_MS,
             ..settings
         },
     )
 }
 
 /// 400 ms into the greeting, the caller speaks over the agent for `ms` (playback pausing
-/// under `settings` with the shipped 120 ms).
+/// under `settings` with the shipped [`PAUSE_PLAYBACK_MS`]).
 fn speaking_over_the_agent(settings: Settings, ms: u32) -> Line {
     let mut line = pausing(settings);
     line.quiet(400);
@@ -1511,7 +1515,7 @@ fn speech_over_the_agent_pauses_its_playback_at_once() {
     line.quiet(400);
     let spoke_at = line.ms();
     line.speak(400);
-    // The pause comes once 120 ms of speech are heard: a few frames at most go out after the
+    // The pause comes once 80 ms of speech are heard: a few frames at most go out after the
     // caller's first word, then nothing (the far end plays out its 60 ms lead).
     let after_speech = frames_after(&line, spoke_at);
     assert!(
@@ -1525,6 +1529,88 @@ fn speech_over_the_agent_pauses_its_playback_at_once() {
     line.speak(600);
     assert_eq!(line.clears(), 1);
     assert!(line.noted("barge_in", "speech"));
+}
+
+/// The pause does not wait for the utterance to open (100 ms of speech): the frame that
+/// brings `pause_playback_ms` of the onset stops playback, so the caller hears the agent for
+/// that and the far end's lead, no longer.
+#[test]
+fn the_agent_pauses_at_the_onset_of_speech_before_the_utterance_opens() {
+    let mut line = pausing(settings());
+    line.quiet(400);
+    let spoke_at = line.ms();
+    line.speak(PAUSE_PLAYBACK_MS);
+    // One frame a tick went out while the first frames of speech came in, none with the
+    // frame that brought the pause's speech.
+    let sent = frames_after(&line, spoke_at);
+    assert!(
+        sent < (PAUSE_PLAYBACK_MS / 20) as usize,
+        "{sent} frames went out over {PAUSE_PLAYBACK_MS} ms of the caller's speech"
+    );
+    assert!(!line.c.endpointer.in_speech(), "paused at the onset");
+    line.speak(200);
+    assert_eq!(frames_after(&line, spoke_at + PAUSE_PLAYBACK_MS as u64), 0);
+    assert_eq!(line.clears(), 0, "a pause is not yet an interruption");
+}
+
+/// A sound too short to open an utterance (a breath, a knock, a click over 80 ms) pauses the
+/// agent only while it lasts and the start rule could still take it for speech: playback goes
+/// on by itself, where it stopped, with nothing for whisper and no interruption.
+#[test]
+fn a_burst_too_short_for_speech_pauses_the_agent_only_briefly() {
+    let mut line = pausing(settings());
+    line.quiet(400);
+    let before = line.media_frames();
+    line.speak(PAUSE_PLAYBACK_MS);
+    let spoke_until = line.ms();
+    line.quiet(100);
+    let resumed = frames_after(&line, spoke_until);
+    assert!(resumed >= 1, "playback goes on within 100 ms of the burst");
+    line.quiet(1_000);
+    assert_eq!(line.clears(), 0);
+    assert!(line.jobs.is_empty(), "nothing to transcribe");
+    // The greeting plays on at pace: a frame a tick for the 59 ticks since the burst began,
+    // but for the three it was paused (the lead sent again when it goes on makes up two of them).
+    let sent = line.media_frames() - before;
+    assert!(
+        (56..=59).contains(&sent),
+        "{sent} frames in the 1.18 s since the burst"
+    );
+    // And a caller who then speaks pauses it again.
+    line.speak(300);
+    let paused_at = line.ms();
+    line.quiet(200);
+    assert_eq!(frames_after(&line, paused_at), 0);
+}
+
+/// Steady line noise, however loud the line gets (−50 to −40 dBFS), is never the caller:
+/// the agent is not paused, not even briefly.
+#[test]
+fn steady_line_noise_never_pauses_the_agent() {
+    for (kind, dbfs) in [
+        (LineNoise::White, -50.0),
+        (LineNoise::White, -40.0),
+        (LineNoise::Pink, -45.0),
+        (LineNoise::Hum, -40.0),
+    ] {
+        let mut line = pausing(settings());
+        let noise = g711::encode_from_f32(&line_noise(kind, 8 * 3_000, dbfs));
+        let mut sent_each_tick = Vec::new();
+        for frame in noise.chunks(160) {
+            let before = line.media_frames();
+            line.step(frame.to_vec());
+            sent_each_tick.push(line.media_frames() - before);
+        }
+        // After the first tick's lead, one frame every tick while the greeting plays.
+        let gaps = sent_each_tick[1..40].iter().filter(|n| **n == 0).count();
+        assert_eq!(
+            gaps,
+            0,
+            "{} at {dbfs} dBFS: {sent_each_tick:?}",
+            kind.as_str()
+        );
+        assert_eq!(line.clears(), 0);
+    }
 }
 
 #[test]
@@ -1568,7 +1654,7 @@ fn a_short_answer_over_the_paused_agent_interrupts_and_is_cut_where_it_paused() 
         Some("+16175550123"),
         false,
         Settings {
-            pause_playback_ms: 120,
+            pause_playback_ms: PAUSE_PLAYBACK_MS,
             ..settings()
         },
         false,
