@@ -688,6 +688,14 @@ impl Config {
                 "must be between vad.end_silence_ms and vad.long_end_silence_ms",
             ));
         }
+        if !(self.vad.end_silence_ms..=self.vad.long_end_silence_ms)
+            .contains(&self.vad.spelling_end_silence_ms)
+        {
+            return Err(invalid(
+                "vad.spelling_end_silence_ms",
+                "must be between vad.end_silence_ms and vad.long_end_silence_ms",
+            ));
+        }
         Ok(())
     }
 

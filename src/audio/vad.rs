@@ -30,6 +30,9 @@ pub enum Patience {
     Request,
     /// Digits, a phone number or a date: callers pause between groups.
     Long,
+    /// A name spelled letter by letter: the gaps between letters are short, but longer than
+    /// an ordinary answer's pauses.
+    Spelling,
 }
 
 /// Which voice-activity detector the endpointer consults.
@@ -116,6 +119,9 @@ pub struct VadConfig {
     pub request_end_silence_ms: u32,
     /// Trailing silence that ends digits, numbers and dates.
     pub long_end_silence_ms: u32,
+    /// Trailing silence that ends a spelled name: a caller spelling their own name leaves
+    /// shorter gaps between letters than between a number's groups.
+    pub spelling_end_silence_ms: u32,
     /// An utterance is cut here even if the caller has not paused.
     pub max_utterance_ms: u32,
     /// A pause this long inside an utterance is reported ([`Endpoint::Paused`]), so the words
@@ -153,6 +159,7 @@ impl Default for VadConfig {
             end_silence_ms: 700,
             request_end_silence_ms: 1100,
             long_end_silence_ms: 1600,
+            spelling_end_silence_ms: 1000,
             max_utterance_ms: 25_000,
             pause_ms: 120,
             complete_end_silence_ms: 280,
@@ -348,6 +355,7 @@ impl Endpointer {
             Patience::Normal => self.cfg.end_silence_ms,
             Patience::Request => self.cfg.request_end_silence_ms,
             Patience::Long => self.cfg.long_end_silence_ms,
+            Patience::Spelling => self.cfg.spelling_end_silence_ms,
         })
     }
 

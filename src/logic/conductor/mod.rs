@@ -1325,7 +1325,8 @@ fn reply_timing(clock: &TurnClock, asked: Instant, first_audio: Instant, sent: I
 /// How long to wait for the caller to finish, given what they are asked for.
 fn patience_for(expect: Expect) -> Patience {
     match expect {
-        Expect::Digits | Expect::Message | Expect::When | Expect::Spelling => Patience::Long,
+        Expect::Digits | Expect::Message | Expect::When => Patience::Long,
+        Expect::Spelling => Patience::Spelling,
         Expect::Request => Patience::Request,
         Expect::Free | Expect::YesNo => Patience::Normal,
     }

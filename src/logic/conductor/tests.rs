@@ -1435,11 +1435,48 @@ fn a_spelling_through_to_the_names_end_ends_at_the_pause() {
     );
 }
 
+/// Letters short of the name's end (or whisper's loss of some: "Lee, L. E. E." heard as "Lee
+/// L.") wait the spelling's own silence: shorter than a phone number's, as callers spelling
+/// their own name leave short gaps between letters.
 #[test]
-fn a_spelling_short_of_the_names_end_waits_the_longest_silence() {
+fn a_spelling_short_of_the_names_end_waits_the_spelling_silence() {
+    let vad = VadConfig::default();
+    let ms = vad.spelling_end_silence_ms as u64;
+    assert!(ms < vad.long_end_silence_ms as u64);
     let mut line = leaving_a_message_until("spell");
     let waited = line.pause_on(800, "K-I.");
-    assert!(waited.is_some_and(|w| w >= 1_580), "{waited:?}");
+    assert!(
+        waited.is_some_and(|w| (ms - 20..=ms + 60).contains(&w)),
+        "{waited:?}"
+    );
+}
+
+/// A caller who stops for 600 ms between letters (thinking, or spelling slowly) is not cut
+/// off: each pause's words spell only part of the name, so the turn waits the spelling's
+/// silence, and the whole spelling is one turn.
+#[test]
+fn a_spelling_with_long_gaps_between_letters_is_heard_whole() {
+    let mut line = leaving_a_message_until("spell");
+    let turns = line.caller_turns().len();
+    let pause_ms = VadConfig::default().pause_ms;
+    for so_far in ["K.", "K. I."] {
+        line.speak(300);
+        line.quiet(pause_ms);
+        let (job, _) = line.early_job();
+        line.answer(job, so_far);
+        line.quiet(600 - pause_ms);
+        assert_eq!(line.caller_turns().len(), turns, "cut off after {so_far:?}");
+    }
+    line.speak(300);
+    line.quiet(pause_ms);
+    let (job, _) = line.early_job();
+    line.answer(job, "K. I. M.");
+    line.quiet(400);
+    assert_eq!(
+        line.caller_turns().last().map(String::as_str),
+        Some("K. I. M.")
+    );
+    assert_eq!(line.caller_turns().len(), turns + 1);
 }
 
 #[test]
