@@ -635,6 +635,9 @@ impl Conductor {
         } else if self.paused_at_onset && heard_ms == 0 {
             // A sound too short to be speech (a click, a breath): no utterance to wait for.
             self.resume_playback("a burst too short for speech");
+        }
+        if heard_ms == 0 {
+            // No utterance and no onset: the next sound may pause playback again.
             self.resumed_in_utterance = false;
         }
     }

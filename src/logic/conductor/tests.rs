@@ -1657,6 +1657,25 @@ fn a_burst_too_short_for_speech_pauses_the_agent_only_briefly() {
     assert_eq!(frames_after(&line, paused_at), 0);
 }
 
+/// Once a backchannel has let the agent go on, the caller's next words pause it at their onset
+/// again, as the first did.
+#[test]
+fn after_a_backchannel_the_next_words_pause_the_agent_at_their_onset() {
+    let mut line = speaking_over_the_agent(settings(), 300);
+    line.quiet(1_300);
+    line.hear("Mhm.");
+    line.quiet(200);
+    let spoke_at = line.ms();
+    line.speak(PAUSE_PLAYBACK_MS);
+    let sent = frames_after(&line, spoke_at);
+    assert!(
+        sent < (PAUSE_PLAYBACK_MS / 20) as usize,
+        "{sent} frames went out over {PAUSE_PLAYBACK_MS} ms of the caller's speech"
+    );
+    line.speak(200);
+    assert_eq!(frames_after(&line, spoke_at + PAUSE_PLAYBACK_MS as u64), 0);
+}
+
 /// Steady line noise, however loud the line gets (−50 to −40 dBFS), is never the caller:
 /// the agent is not paused, not even briefly.
 #[test]
