@@ -346,7 +346,7 @@ impl Default for Config {
             vad: VadConfig::default(),
             echo_margin_db: -12.0,
             barge_in_ms: 900,
-            pause_playback_ms: 120,
+            pause_playback_ms: 80,
             twilio_account_sid: None,
             twilio_api_base: "https://api.twilio.com".into(),
             webhook_url: None,
@@ -668,9 +668,9 @@ impl Config {
         {
             return Err(invalid(
                 "vad.understood_end_silence_ms (FRONTDESK_UNDERSTOOD_END_SILENCE_MS)",
-                "must be between vad.complete_end_silence_ms and vad.end_silence_ms: an \
-                 understood request waits no less than a complete answer, and no more than an \
-                 ordinary sentence",
+                "must be between vad.complete_end_silence_ms and vad.end_silence_ms: a lone \
+                 yes or no waits no less than a complete answer, and no more than an ordinary \
+                 sentence",
             ));
         }
         let (open, hold) = (self.vad.speech_threshold, self.vad.hold_threshold);
@@ -685,6 +685,14 @@ impl Config {
         {
             return Err(invalid(
                 "vad.request_end_silence_ms",
+                "must be between vad.end_silence_ms and vad.long_end_silence_ms",
+            ));
+        }
+        if !(self.vad.end_silence_ms..=self.vad.long_end_silence_ms)
+            .contains(&self.vad.spelling_end_silence_ms)
+        {
+            return Err(invalid(
+                "vad.spelling_end_silence_ms",
                 "must be between vad.end_silence_ms and vad.long_end_silence_ms",
             ));
         }

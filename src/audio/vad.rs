@@ -30,6 +30,9 @@ pub enum Patience {
     Request,
     /// Digits, a phone number or a date: callers pause between groups.
     Long,
+    /// A name spelled letter by letter: the gaps between letters are short, but longer than
+    /// an ordinary answer's pauses.
+    Spelling,
 }
 
 /// Which voice-activity detector the endpointer consults.
@@ -116,23 +119,25 @@ pub struct VadConfig {
     pub request_end_silence_ms: u32,
     /// Trailing silence that ends digits, numbers and dates.
     pub long_end_silence_ms: u32,
+    /// Trailing silence that ends a spelled name: a caller spelling their own name leaves
+    /// shorter gaps between letters than between a number's groups.
+    pub spelling_end_silence_ms: u32,
     /// An utterance is cut here even if the caller has not paused.
     pub max_utterance_ms: u32,
     /// A pause this long inside an utterance is reported ([`Endpoint::Paused`]), so the words
     /// so far can be transcribed while the endpointer waits out the rest of the silence.
     /// `0` never reports pauses.
     pub pause_ms: u32,
-    /// Trailing silence that ends a complete answer (a yes or no, a short finished answer, a
-    /// whole phone number) once whisper has the words before the silence and the caller has
-    /// said nothing since: the turn ends this long after their last word, or as soon as
-    /// whisper answers when that is later. Only with `pause_ms` set.
+    /// Trailing silence that ends a complete answer (a yes or no with more to it, a short
+    /// finished answer, a whole phone number, a finished sentence that does what was asked)
+    /// once whisper has the words before the silence and the caller has said nothing since:
+    /// the turn ends this long after their last word, or as soon as whisper answers when that
+    /// is later. Only with `pause_ms` set.
     pub complete_end_silence_ms: u32,
-    /// Trailing silence that ends a finished sentence that does what was asked (a request the
-    /// dialog understands, a day with a clock time), once whisper has the words before the
-    /// silence and the caller has said nothing since: shorter than `end_silence_ms`, since the
-    /// words already say the caller is done; words still coming (a trailing "and", a number
-    /// half read out) wait the longest silence instead. Only with `pause_ms` set; at most
-    /// `end_silence_ms`.
+    /// Trailing silence that ends a lone yes or no, once whisper has the words before the
+    /// silence and the caller has said nothing since: callers often go on after its comma
+    /// ("No, | it's 617 …") a little longer than the short silence. Only with `pause_ms` set;
+    /// at most `end_silence_ms`.
     pub understood_end_silence_ms: u32,
     /// Audio kept from before the detected start, so first syllables are not clipped.
     pub pre_roll_ms: u32,
@@ -153,6 +158,7 @@ impl Default for VadConfig {
             end_silence_ms: 700,
             request_end_silence_ms: 1100,
             long_end_silence_ms: 1600,
+            spelling_end_silence_ms: 1000,
             max_utterance_ms: 25_000,
             pause_ms: 120,
             complete_end_silence_ms: 280,
@@ -348,6 +354,7 @@ impl Endpointer {
             Patience::Normal => self.cfg.end_silence_ms,
             Patience::Request => self.cfg.request_end_silence_ms,
             Patience::Long => self.cfg.long_end_silence_ms,
+            Patience::Spelling => self.cfg.spelling_end_silence_ms,
         })
     }
 
@@ -359,6 +366,43 @@ impl Endpointer {
     /// Milliseconds of speech in the open utterance.
     pub fn speech_ms(&self) -> u32 {
         self.speech_frames * FRAME_MS
+    }
+
+    /// Milliseconds of speech heard so far: in an open utterance, its speech; before one opens,
+    /// the speech among the recent frames the start rule counts (`start_ms` of them open it),
+    /// while that onset is live: the last frame was speech, or one more speech frame would
+    /// open the utterance. 0 once a burst too short to open one has died away, so what reacts
+    /// at the onset (the agent pausing for the caller) can let go of it.
+    pub fn onset_ms(&self) -> u32 {
+        if self.in_speech {
+            return self.speech_ms();
+        }
+        let start_frames = self.start_frames();
+        let window = self.onset_window();
+        // The frames that will still be in the window after the next one.
+        let kept = self
+            .recent
+            .iter()
+            .rev()
+            .take(window - 1)
+            .filter(|s| **s)
+            .count();
+        let live = self.recent.back().is_some_and(|s| *s) || kept + 1 >= start_frames;
+        if !live {
+            return 0;
+        }
+        self.recent.iter().filter(|s| **s).count() as u32 * FRAME_MS
+    }
+
+    /// Speech frames that open an utterance (`start_ms`).
+    fn start_frames(&self) -> usize {
+        (self.cfg.start_ms / FRAME_MS).max(1) as usize
+    }
+
+    /// The recent frames the start rule counts speech among: a frame or two of silence inside
+    /// the first syllable does not stop it opening.
+    fn onset_window(&self) -> usize {
+        self.start_frames() + 2
     }
 
     /// Milliseconds of silence since the open utterance's last speech.
@@ -501,9 +545,9 @@ impl Endpointer {
             while self.pre_roll.len() > self.pre_roll_len {
                 self.pre_roll.pop_front();
             }
-            let start_frames = (self.cfg.start_ms / FRAME_MS).max(1) as usize;
+            let start_frames = self.start_frames();
             self.recent.push_back(speech);
-            while self.recent.len() > start_frames + 2 {
+            while self.recent.len() > self.onset_window() {
                 self.recent.pop_front();
             }
             if self.recent.iter().filter(|s| **s).count() >= start_frames {
@@ -692,6 +736,41 @@ mod tests {
         assert_eq!(u.audio.len(), paused.audio.len() + 2 * 320);
         assert_eq!(u.speech_ms, speech * FRAME_MS);
         assert!(!ep.in_speech() && !u.truncated);
+    }
+
+    /// Before an utterance opens, the speech of its onset is counted while the onset can still
+    /// open one; a burst too short for that reads 0 once it has died away.
+    #[test]
+    fn the_onset_is_counted_until_it_opens_or_dies_away() {
+        let onsets = |script: &[(f32, usize)]| {
+            let mut ep = Endpointer::new(VadConfig::default());
+            let mut seed = 11;
+            let mut out = Vec::new();
+            for &(db, n) in script {
+                for _ in 0..n {
+                    let (l, w) = frame(db, &mut seed);
+                    ep.push(&l, &w, None);
+                    out.push(ep.onset_ms());
+                }
+            }
+            out[50..].to_vec()
+        };
+        // Speech: 20, 40, 60, 80 ms, then the utterance opens (100) and its speech goes on.
+        assert_eq!(
+            onsets(&[(-70.0, 50), (-20.0, 7)]),
+            vec![20, 40, 60, 80, 100, 120, 140]
+        );
+        // 80 ms of sound, then quiet: live while one more frame of speech would open an
+        // utterance (5 of the last 7 frames), then 0.
+        assert_eq!(
+            onsets(&[(-70.0, 50), (-20.0, 4), (-70.0, 4)]),
+            vec![20, 40, 60, 80, 80, 80, 0, 0]
+        );
+        // A two-frame click is gone as soon as it stops.
+        assert_eq!(
+            onsets(&[(-70.0, 50), (-10.0, 2), (-70.0, 2)]),
+            vec![20, 40, 0, 0]
+        );
     }
 
     #[test]

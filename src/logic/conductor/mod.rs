@@ -83,7 +83,9 @@ pub struct Settings {
     pub barge_in_ms: u32,
     /// Caller speech over the agent this long pauses its playback until what they say is
     /// known: a backchannel ("mhm") or the agent's own echo lets it go on where it stopped,
-    /// anything else interrupts it. 0: the agent talks on until `barge_in_ms`.
+    /// anything else interrupts it. Counted from the onset, so it may be shorter than the
+    /// endpointer's `start_ms`: a sound that dies away without opening an utterance lets it go
+    /// on at once. 0: the agent talks on until `barge_in_ms`.
     pub pause_playback_ms: u32,
     /// Silence after the agent finished before the caller is asked whether they are there.
     pub silence_timeout: Duration,
@@ -312,6 +314,9 @@ pub struct Conductor {
     paused_at: Option<Instant>,
     /// Playback went on again during this utterance: the rest of it does not pause it again.
     resumed_in_utterance: bool,
+    /// The pause came at the onset of the caller's speech, before an utterance opened: if the
+    /// sound dies away without opening one, playback goes on at once.
+    paused_at_onset: bool,
     hangup_after_playback: bool,
     /// A live transfer to this number waits for the agent's words to finish playing.
     transfer_after_playback: Option<String>,
@@ -366,6 +371,7 @@ impl Conductor {
             last_frame_at: None,
             paused_at: None,
             resumed_in_utterance: false,
+            paused_at_onset: false,
             hangup_after_playback: false,
             transfer_after_playback: None,
             transferring: None,
@@ -597,6 +603,8 @@ impl Conductor {
                     self.utterance_started = Some((at.wall, speaking));
                     self.listening_since = None;
                     self.resumed_in_utterance = false;
+                    // A pause at the onset now waits for the utterance's words.
+                    self.paused_at_onset = false;
                 }
                 Some(Endpoint::Ended(u)) => {
                     let silence = self.endpointer.end_silence_ms();
@@ -610,24 +618,34 @@ impl Conductor {
                 None => {}
             }
         }
-        if speaking && self.endpointer.in_speech() {
-            let speech_ms = self.endpointer.speech_ms();
-            if speech_ms >= self.settings.barge_in_ms {
-                self.barge_in("speech", at);
-            } else if self.settings.pause_playback_ms > 0
-                && speech_ms >= self.settings.pause_playback_ms
-                && self.paused_at.is_none()
-                && !self.resumed_in_utterance
-            {
-                debug!(speech_ms, "caller speaking over the agent; playback paused");
-                self.paused_at = Some(at.mono);
-            }
+        // The speech heard so far: the utterance's, or its onset's before it opens (the pause
+        // need not wait for `start_ms`).
+        let heard_ms = self.endpointer.onset_ms();
+        if speaking && self.endpointer.in_speech() && heard_ms >= self.settings.barge_in_ms {
+            self.barge_in("speech", at);
+        } else if speaking
+            && self.settings.pause_playback_ms > 0
+            && heard_ms >= self.settings.pause_playback_ms
+            && self.paused_at.is_none()
+            && !self.resumed_in_utterance
+        {
+            debug!(heard_ms, "caller speaking over the agent; playback paused");
+            self.paused_at = Some(at.mono);
+            self.paused_at_onset = !self.endpointer.in_speech();
+        } else if self.paused_at_onset && heard_ms == 0 {
+            // A sound too short to be speech (a click, a breath): no utterance to wait for.
+            self.resume_playback("a burst too short for speech");
+        }
+        if heard_ms == 0 {
+            // No utterance and no onset: the next sound may pause playback again.
+            self.resumed_in_utterance = false;
         }
     }
 
     /// Playback paused for the caller's words goes on where it stopped: they were only a
     /// backchannel, the agent's echo, or nothing whisper could make out.
     fn resume_playback(&mut self, why: &str) {
+        self.paused_at_onset = false;
         if self.paused_at.take().is_some() {
             debug!(why, "playback goes on");
             self.resumed_in_utterance = true;
@@ -1202,6 +1220,7 @@ impl Conductor {
         self.emit(Output::Send(Outbound::Clear));
         // Nothing went out while playback was paused: the caller heard up to the pause.
         let upto = self.paused_at.take().unwrap_or(at.mono);
+        self.paused_at_onset = false;
         let mut cuts = Vec::new();
         for r in self.replies.iter().filter(|r| !self.reply_played(r, at)) {
             let mut heard = Vec::new();
@@ -1309,7 +1328,8 @@ fn reply_timing(clock: &TurnClock, asked: Instant, first_audio: Instant, sent: I
 /// How long to wait for the caller to finish, given what they are asked for.
 fn patience_for(expect: Expect) -> Patience {
     match expect {
-        Expect::Digits | Expect::Message | Expect::When | Expect::Spelling => Patience::Long,
+        Expect::Digits | Expect::Message | Expect::When => Patience::Long,
+        Expect::Spelling => Patience::Spelling,
         Expect::Request => Patience::Request,
         Expect::Free | Expect::YesNo => Patience::Normal,
     }
