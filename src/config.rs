@@ -668,9 +668,9 @@ impl Config {
         {
             return Err(invalid(
                 "vad.understood_end_silence_ms (FRONTDESK_UNDERSTOOD_END_SILENCE_MS)",
-                "must be between vad.complete_end_silence_ms and vad.end_silence_ms: a lone \
-                 yes or no waits no less than a complete answer, and no more than an ordinary \
-                 sentence",
+                "must be between vad.complete_end_silence_ms and vad.end_silence_ms: an \
+                 understood request waits no less than a complete answer, and no more than an \
+                 ordinary sentence",
             ));
         }
         let (open, hold) = (self.vad.speech_threshold, self.vad.hold_threshold);

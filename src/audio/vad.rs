@@ -128,16 +128,17 @@ pub struct VadConfig {
     /// so far can be transcribed while the endpointer waits out the rest of the silence.
     /// `0` never reports pauses.
     pub pause_ms: u32,
-    /// Trailing silence that ends a complete answer (a yes or no with more to it, a short
-    /// finished answer, a whole phone number, a finished sentence that does what was asked)
-    /// once whisper has the words before the silence and the caller has said nothing since:
-    /// the turn ends this long after their last word, or as soon as whisper answers when that
-    /// is later. Only with `pause_ms` set.
+    /// Trailing silence that ends a complete answer (a yes or no, a short finished answer, a
+    /// whole phone number) once whisper has the words before the silence and the caller has
+    /// said nothing since: the turn ends this long after their last word, or as soon as
+    /// whisper answers when that is later. Only with `pause_ms` set.
     pub complete_end_silence_ms: u32,
-    /// Trailing silence that ends a lone yes or no, once whisper has the words before the
-    /// silence and the caller has said nothing since: callers often go on after its comma
-    /// ("No, | it's 617 …") a little longer than the short silence. Only with `pause_ms` set;
-    /// at most `end_silence_ms`.
+    /// Trailing silence that ends a finished sentence that does what was asked (a request the
+    /// dialog understands, a day with a clock time), once whisper has the words before the
+    /// silence and the caller has said nothing since: shorter than `end_silence_ms`, since the
+    /// words already say the caller is done; words still coming (a trailing "and", a number
+    /// half read out) wait the longest silence instead. Only with `pause_ms` set; at most
+    /// `end_silence_ms`.
     pub understood_end_silence_ms: u32,
     /// Audio kept from before the detected start, so first syllables are not clipped.
     pub pre_roll_ms: u32,

@@ -183,13 +183,12 @@ pub fn complete_answer(expect: Expect, text: &str) -> bool {
 /// asked (see [`Dialog::turn_end`]).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum TurnEnd {
-    /// A complete answer ([`complete_answer`]), or a finished sentence that does what was
-    /// asked (a request the dialog understands, a day with a clock time, a message of four
-    /// words or more): the turn ends at the pause, after the short silence at the earliest.
+    /// A complete answer ([`complete_answer`]): the turn ends at the pause.
     Now,
-    /// A lone yes or no, which callers often go on after a comma longer than the short silence
-    /// ("No, | it's 617 …"): the turn ends after the understood silence
-    /// (`understood_end_silence_ms`), not the question's longer one.
+    /// A finished sentence that does what was asked (a request the dialog understands, a day
+    /// with a clock time, a message, a lone yes or no) that the caller may still add to: the
+    /// turn ends after the understood silence (`understood_end_silence_ms`), not the question's
+    /// longer one, nor the short one of a complete answer.
     Soon,
     /// Words still coming (a trailing "and", "um", "my number is", a phone number part read
     /// out): the turn waits the longest silence (`long_end_silence_ms`), whatever was asked.
@@ -245,11 +244,11 @@ fn turn_end_of(expect: Expect, text: &str, understood_request: bool, name: &str)
     if !finished_sentence(text) {
         return TurnEnd::AsAsked;
     }
-    // A finished sentence that does what was asked ends once its words are known: a caller
-    // who goes on over the reply pauses it, and what they add is heard (a message's joins it).
     match expect {
-        Expect::Request if understood_request => TurnEnd::Now,
-        Expect::Message if plain_words(text).len() >= MESSAGE_MIN_WORDS => TurnEnd::Now,
+        Expect::Request if understood_request => TurnEnd::Soon,
+        // A message of a finished sentence: a caller who goes on over the read-back pauses it,
+        // and what they add joins the message.
+        Expect::Message if plain_words(text).len() >= MESSAGE_MIN_WORDS => TurnEnd::Soon,
         Expect::When => {
             // Any fixed day serves: only whether a day and a clock time were said matters.
             let any_day = chrono::NaiveDate::from_ymd_opt(2026, 1, 5)
@@ -257,7 +256,7 @@ fn turn_end_of(expect: Expect, text: &str, understood_request: bool, name: &str)
                 .unwrap_or_default();
             let when = crate::logic::timeparse::parse(text, any_day);
             if when.date.is_some() && when.time.is_some() {
-                TurnEnd::Now
+                TurnEnd::Soon
             } else {
                 TurnEnd::AsAsked
             }
@@ -564,10 +563,9 @@ impl Dialog {
     }
 
     /// What `text`, the words the caller said before a pause, say about ending their turn when
-    /// the question asked expected `expect`: a complete answer, a request this dialog
-    /// understands, a day with a time or a message ends it at the pause, a lone yes or no after
-    /// the understood silence, words trailing off or a phone number half read out only after
-    /// the longest.
+    /// the question asked expected `expect`: a complete answer ends it at the pause, a request
+    /// this dialog understands, a day with a time or a lone yes or no after the understood
+    /// silence, words trailing off or a phone number half read out only after the longest.
     pub fn turn_end(&self, expect: Expect, text: &str) -> TurnEnd {
         let persona = &self.persona;
         let understood = expect == Expect::Request

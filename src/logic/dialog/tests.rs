@@ -2937,10 +2937,9 @@ fn complete_answers_are_told_from_words_still_coming() {
     }
 }
 
-/// The words before a pause set the rest of the silence: a complete answer, a request
-/// understood, a day with a time or a message ends the turn there, a lone yes or no after the
-/// understood silence, a sentence trailing off, a filler or a phone number half read out only
-/// after the longest, whatever was asked.
+/// The words before a pause set the rest of the silence: a complete answer ends the turn there,
+/// a request understood or a day with a time after the ordinary silence, a sentence trailing
+/// off, a filler or a phone number half read out only after the longest, whatever was asked.
 #[test]
 fn the_words_before_a_pause_set_when_the_turn_ends() {
     let dialog = Dialog::new(std::sync::Arc::new(default_persona()));
@@ -2955,12 +2954,12 @@ fn the_words_before_a_pause_set_when_the_turn_ends() {
         (
             Expect::Request,
             "I'd like to leave a message for Alex.",
-            TurnEnd::Now,
+            TurnEnd::Soon,
         ),
         (
             Expect::Request,
             "Can I book a meeting with Alex?",
-            TurnEnd::Now,
+            TurnEnd::Soon,
         ),
         (
             Expect::Request,
@@ -2972,8 +2971,8 @@ fn the_words_before_a_pause_set_when_the_turn_ends() {
             "I'd like to leave a message for.",
             TurnEnd::Later,
         ),
-        (Expect::When, "Thursday at 2pm.", TurnEnd::Now),
-        (Expect::When, "Tomorrow at 2 pm.", TurnEnd::Now),
+        (Expect::When, "Thursday at 2pm.", TurnEnd::Soon),
+        (Expect::When, "Tomorrow at 2 pm.", TurnEnd::Soon),
         (Expect::When, "Thursday.", TurnEnd::AsAsked),
         (Expect::When, "Thursday at.", TurnEnd::Later),
         (Expect::Free, "Um.", TurnEnd::Later),
@@ -2994,7 +2993,7 @@ fn the_words_before_a_pause_set_when_the_turn_ends() {
         (
             Expect::Message,
             "Tell Alex the contract is ready.",
-            TurnEnd::Now,
+            TurnEnd::Soon,
         ),
         (Expect::Message, "Yes, tell him.", TurnEnd::AsAsked),
         (
