@@ -1575,19 +1575,26 @@ fn speech_over_the_agent_pauses_its_playback_at_once() {
 fn the_agent_pauses_at_the_onset_of_speech_before_the_utterance_opens() {
     let mut line = pausing(settings());
     line.quiet(400);
+    speaks_and_pauses_the_agent_at_the_onset(&mut line, |line| {
+        assert!(!line.c.endpointer.in_speech(), "paused at the onset");
+    });
+    assert_eq!(line.clears(), 0, "a pause is not yet an interruption");
+}
+
+/// The caller speaks over the agent: one frame a tick went out while the first frames of
+/// speech came in, none with the frame that brought `pause_playback_ms` of the onset, nor
+/// after it. `at_pause` checks the line just then.
+fn speaks_and_pauses_the_agent_at_the_onset(line: &mut Line, at_pause: impl Fn(&Line)) {
     let spoke_at = line.ms();
     line.speak(PAUSE_PLAYBACK_MS);
-    // One frame a tick went out while the first frames of speech came in, none with the
-    // frame that brought the pause's speech.
-    let sent = frames_after(&line, spoke_at);
+    let sent = frames_after(line, spoke_at);
     assert!(
         sent < (PAUSE_PLAYBACK_MS / 20) as usize,
         "{sent} frames went out over {PAUSE_PLAYBACK_MS} ms of the caller's speech"
     );
-    assert!(!line.c.endpointer.in_speech(), "paused at the onset");
+    at_pause(line);
     line.speak(200);
-    assert_eq!(frames_after(&line, spoke_at + PAUSE_PLAYBACK_MS as u64), 0);
-    assert_eq!(line.clears(), 0, "a pause is not yet an interruption");
+    assert_eq!(frames_after(line, spoke_at + PAUSE_PLAYBACK_MS as u64), 0);
 }
 
 /// A sound too short to open an utterance (a breath, a knock, a click over 80 ms) pauses the
@@ -1628,15 +1635,7 @@ fn after_a_backchannel_the_next_words_pause_the_agent_at_their_onset() {
     line.quiet(1_300);
     line.hear("Mhm.");
     line.quiet(200);
-    let spoke_at = line.ms();
-    line.speak(PAUSE_PLAYBACK_MS);
-    let sent = frames_after(&line, spoke_at);
-    assert!(
-        sent < (PAUSE_PLAYBACK_MS / 20) as usize,
-        "{sent} frames went out over {PAUSE_PLAYBACK_MS} ms of the caller's speech"
-    );
-    line.speak(200);
-    assert_eq!(frames_after(&line, spoke_at + PAUSE_PLAYBACK_MS as u64), 0);
+    speaks_and_pauses_the_agent_at_the_onset(&mut line, |_| {});
 }
 
 /// Steady line noise, however loud the line gets (−50 to −40 dBFS), is never the caller:
