@@ -1806,12 +1806,13 @@ impl Dialog {
             .is_some_and(|e| names::same_person(&name, e));
         if self.name_spelled && !spelled && same {
             // The spelled words stand; a word the spelling never reached (the surname's
-            // letters lost) is taken as heard.
+            // letters lost) is taken as heard: the spelling is reconciled as the later hearing.
+            let contacts = self.persona.screening.contact_names();
             let fuller = earlier
                 .as_deref()
-                .and_then(|e| names::with_spelled_words(e, &name));
+                .and_then(|e| names::reconcile(e, Some(&name), &contacts));
             let mut changed = false;
-            if fuller.is_some() {
+            if fuller.is_some() && fuller != earlier {
                 self.info.name = fuller;
                 changed = true;
             }

@@ -1875,31 +1875,6 @@ pub fn same_person(a: &str, b: &str) -> bool {
     }
 }
 
-/// A fuller hearing of a name the caller spelled only in part: `heard` with each word that
-/// sounds like one of `spelled`'s written as spelled, when `heard` has more name words and
-/// covers every spelled one ("Omar" spelled, the surname's letters lost, then "my name is
-/// Omar Hadid" → "Omar Hadid"). `None` when it adds nothing or is someone else.
-pub fn with_spelled_words(spelled: &str, heard: &str) -> Option<String> {
-    let (sw, hw) = (name_words(spelled), name_words(heard));
-    if sw.is_empty() || hw.len() <= sw.len() || !covers(&sw, &hw) {
-        return None;
-    }
-    let mut taken = vec![false; sw.len()];
-    let words: Vec<String> = hw
-        .iter()
-        .map(
-            |h| match (0..sw.len()).find(|&k| !taken[k] && same_word(&sw[k], h)) {
-                Some(k) => {
-                    taken[k] = true;
-                    sw[k].clone()
-                }
-                None => h.clone(),
-            },
-        )
-        .collect();
-    Some(words.join(" "))
-}
-
 /// The name to keep after hearing `heard`, given the name understood `earlier` on the call and
 /// the persona's contacts. A known contact's listed spelling wins when the name (heard, or heard
 /// together with the earlier one) is that contact, all of its words matched ("Priya Ramen" →
@@ -3306,20 +3281,22 @@ mod tests {
         }
     }
 
+    /// A name spelled in part, then heard fuller: `reconcile` with the spelling as the later
+    /// hearing keeps the spelled words and takes the rest as heard.
     #[test]
     fn a_fuller_hearing_keeps_the_spelled_words() {
         for (spelled, heard, want) in [
             ("Omar", "Omer Hadid", Some("Omar Hadid")),
             ("Siobhan", "Shivon Kelly", Some("Siobhan Kelly")),
             ("Kelly", "Shivon Kelly", Some("Shivon Kelly")),
-            // Nothing added, or someone else.
-            ("Omar Haddad", "Omar Hadid", None),
-            ("Omar", "Omar", None),
-            ("Omar", "Priya Raman", None),
+            // Nothing added, or someone else: the spelling as it was.
+            ("Omar Haddad", "Omar Hadid", Some("Omar Haddad")),
+            ("Omar", "Omar", Some("Omar")),
+            ("Omar", "Priya Raman", Some("Omar")),
             ("", "Priya Raman", None),
         ] {
             assert_eq!(
-                with_spelled_words(spelled, heard).as_deref(),
+                reconcile(spelled, Some(heard), &[]).as_deref(),
                 want,
                 "{spelled} + {heard}"
             );
