@@ -56,6 +56,12 @@ const PLAYBACK_PAUSE_MAX: Duration = Duration::from_secs(3);
 /// When the far end never confirms a mark, a reply counts as played this long after its last
 /// frame went out (plus the lead).
 const MARK_GRACE: Duration = Duration::from_millis(1500 + LEAD_FRAMES * 20);
+/// Speech that starts within this long of the end of the caller's last words may go on with
+/// the same turn (see [`Resumable`]).
+const RESUME_GAP_MAX: Duration = Duration::from_millis(1500);
+/// No one answers words they have heard for less than this: speech that starts this soon after
+/// the reply's first frame went out was begun before the caller could react to it.
+const REACTION_MIN: Duration = Duration::from_millis(250);
 
 /// An instant of the call: the monotonic clock for timing, the wall clock for the record and
 /// the dialog. Both advance together.
@@ -293,6 +299,26 @@ struct Early {
     ended_audio: Vec<f32>,
 }
 
+/// The dialog as it was before the caller's last turn, kept while that turn's reply is only
+/// words (no calendar change, transfer, hang-up or outcome). A caller who starts again within
+/// [`RESUME_GAP_MAX`] of their words' end, before they could have heard the reply (no frame of
+/// it out, or out less than [`REACTION_MIN`]), was not finished: the turn ended in their pause.
+/// When their words come, the reply is cut, the dialog goes back to this state and hears the
+/// whole turn, what it heard then and the words that followed. So the turn's end can be
+/// decided after a short silence without cutting off a caller who pauses mid-thought.
+struct Resumable {
+    dialog: Dialog,
+    expect: Expect,
+    /// What the dialog heard in that turn.
+    text: String,
+    /// When the caller's words of that turn stopped.
+    words_ended: Instant,
+    /// The turn's replies are this one and those after it.
+    first_say: u64,
+    /// The turn changed what is known of the caller: going back must say so.
+    updated_caller: bool,
+}
+
 /// One call, from its start to its last record.
 pub struct Conductor {
     settings: Settings,
@@ -331,6 +357,10 @@ pub struct Conductor {
     jobs: BTreeMap<u64, Job>,
     next_job: u64,
     early: Option<Early>,
+    /// The caller's last turn, while they may still go on with it.
+    resumable: Option<Resumable>,
+    /// The utterance that began at this instant goes on with the caller's last turn.
+    resuming: Option<(DateTime<Utc>, Resumable)>,
     /// What the dialog last asked for.
     expect: Expect,
     last_caller_end: Option<Instant>,
@@ -381,6 +411,8 @@ impl Conductor {
             jobs: BTreeMap::new(),
             next_job: 1,
             early: None,
+            resumable: None,
+            resuming: None,
             expect: Expect::Request,
             last_caller_end: None,
             last_turn_clock: None,
@@ -602,6 +634,15 @@ impl Conductor {
                     debug!(level = level_dbfs(line), "caller started speaking");
                     self.utterance_started = Some((at.wall, speaking));
                     self.listening_since = None;
+                    self.resuming = self
+                        .resumable
+                        .take()
+                        .filter(|r| self.goes_on_with(r, at))
+                        .map(|r| (at.wall, r));
+                    if let Some((_, r)) = &self.resuming {
+                        debug!("the caller goes on with their last turn");
+                        self.endpointer.set_patience(patience_for(r.expect));
+                    }
                     self.resumed_in_utterance = false;
                     // A pause at the onset now waits for the utterance's words.
                     self.paused_at_onset = false;
@@ -770,7 +811,7 @@ impl Conductor {
         }
         let verdict = text
             .as_deref()
-            .map_or(TurnEnd::AsAsked, |t| self.dialog.turn_end(self.expect, t));
+            .map_or(TurnEnd::AsAsked, |t| self.turn_end(t));
         if verdict != TurnEnd::Now {
             // The rest of the silence, by what the words so far say.
             let vad = &self.settings.vad;
@@ -871,6 +912,10 @@ impl Conductor {
 
     /// What the caller said in one turn, as whisper heard it.
     fn heard(&mut self, meta: Job, text: Option<String>, at: Moment) {
+        let resuming = self
+            .resuming
+            .take_if(|(started, _)| *started == meta.started_at)
+            .map(|(_, r)| r);
         let Some(text) = text else {
             self.resume_playback("transcription failed");
             return; // the shell logged why
@@ -886,13 +931,18 @@ impl Conductor {
             }
             return;
         }
-        if meta.during_agent && self.is_speaking(at) {
+        if (meta.during_agent || resuming.is_some()) && self.is_speaking(at) {
             if is_backchannel(&text) || self.is_echo(&text, at) {
                 info!(text = %text, "backchannel or echo while speaking; not an interruption");
                 self.resume_playback("backchannel or echo");
                 return;
             }
-            self.barge_in("short utterance", at);
+            let why = if resuming.is_some() {
+                "the caller went on with their turn"
+            } else {
+                "short utterance"
+            };
+            self.barge_in(why, at);
         }
         if self
             .settings
@@ -914,7 +964,80 @@ impl Conductor {
             heard: at.mono,
         });
         self.log_turn(Speaker::Caller, &text, meta.started_at, None);
-        self.dialog_event(Event::Heard(text), at);
+        let text = match resuming {
+            Some(r) => {
+                info!(before = %r.text, "the caller went on with their turn; heard whole");
+                self.note(
+                    at,
+                    "turn_resumed",
+                    format!("{:?} went on with {text:?}", r.text),
+                );
+                self.dialog = r.dialog;
+                self.expect = r.expect;
+                if r.updated_caller {
+                    self.emit(Output::Caller(self.dialog.caller().clone()));
+                }
+                went_on(&r.text, &text)
+            }
+            None => text,
+        };
+        self.hear(text, meta.ended, at);
+    }
+
+    /// The dialog hears a turn's words; the state before is kept while the caller may go on
+    /// with the turn (see [`Resumable`]).
+    fn hear(&mut self, text: String, words_ended: Instant, at: Moment) {
+        let mut before = Resumable {
+            dialog: self.dialog.clone(),
+            expect: self.expect,
+            text: text.clone(),
+            words_ended,
+            first_say: self.next_say,
+            updated_caller: false,
+        };
+        let actions = self.dialog.handle(Event::Heard(text), at.wall);
+        let only_words = actions
+            .iter()
+            .all(|a| matches!(a, Action::Say { .. } | Action::UpdateCaller(_)));
+        before.updated_caller = actions.iter().any(|a| matches!(a, Action::UpdateCaller(_)));
+        self.resumable = only_words.then_some(before);
+        for action in actions {
+            self.act(action, at);
+        }
+    }
+
+    /// Whether speech starting now goes on with turn `r`: soon enough after its words, and
+    /// before the caller could have heard its reply.
+    fn goes_on_with(&self, r: &Resumable, at: Moment) -> bool {
+        let onset = at
+            .mono
+            .checked_sub(Duration::from_millis(self.endpointer.onset_ms() as u64))
+            .unwrap_or(at.mono);
+        if onset.saturating_duration_since(r.words_ended) > RESUME_GAP_MAX {
+            return false;
+        }
+        let mut replies = self
+            .replies
+            .iter()
+            .filter(|reply| reply.id >= r.first_say)
+            .peekable();
+        // Its replies were cut or have played and been forgotten.
+        if replies.peek().is_none() {
+            return false;
+        }
+        let first_frame = replies
+            .filter_map(|reply| reply.parts.first().and_then(|p| p.started))
+            .min();
+        first_frame.is_none_or(|f| onset <= f + REACTION_MIN)
+    }
+
+    /// What the caller's words so far say of the turn's end: read as the rest of their last
+    /// turn when they are going on with it.
+    fn turn_end(&self, text: &str) -> TurnEnd {
+        match &self.resuming {
+            Some((_, r)) => r.dialog.turn_end(r.expect, &went_on(&r.text, text)),
+            None => self.dialog.turn_end(self.expect, text),
+        }
     }
 
     fn on_digit(&mut self, d: char, at: Moment) {
@@ -922,6 +1045,7 @@ impl Conductor {
             return;
         }
         info!(digit = %d, "keypad");
+        self.resumable = None;
         if self.is_speaking(at) {
             self.barge_in("keypad", at);
         }
@@ -1259,6 +1383,21 @@ impl Conductor {
         self.frames_sent = 0;
         self.last_frame_at = None;
     }
+}
+
+/// A turn's words and the words the caller went on with, as one turn. Whisper ends every clip
+/// with a full stop, so the one at the end of `first` marks only where the caller paused:
+/// it goes, unless it closes an abbreviation ("p.m.").
+fn went_on(first: &str, rest: &str) -> String {
+    let first = first.trim_end();
+    let last_word = first.rsplit(' ').next().unwrap_or(first);
+    let first = match first.strip_suffix('.') {
+        Some(bare) if !bare.ends_with('.') && !last_word[..last_word.len() - 1].contains('.') => {
+            bare
+        }
+        _ => first,
+    };
+    format!("{first} {}", rest.trim_start())
 }
 
 /// Backchannels: while the agent talks these mean "go on", not "stop".

@@ -2110,3 +2110,100 @@ fn a_pause_pass_the_turn_ended_on_is_promoted_once() {
     line.answer(job, "Dana Kim.");
     assert_eq!(line.last_caller().as_deref(), Some("Dana Kim."));
 }
+
+// ----- a turn the caller goes on with before the reply reaches them ----------------------------
+
+impl Line {
+    /// At the name question, the caller says "Dana." and the turn ends after the short
+    /// silence; the agent's reply to it is on its way.
+    fn dana_then_the_reply() -> Self {
+        let mut line = at_the_name_question();
+        line.answer_after(900, "Dana.", 0)
+            .expect("a complete answer ends the turn");
+        assert_eq!(line.last_caller().as_deref(), Some("Dana."));
+        line
+    }
+
+    /// The caller speaks for `speech_ms` and whisper hears `text` in those words; the turn
+    /// ends (at most 3 s of silence).
+    fn go_on(&mut self, speech_ms: u32, text: &str) {
+        self.answer_after(speech_ms, text, 0)
+            .expect("the words ended a turn");
+    }
+}
+
+#[test]
+fn a_caller_who_goes_on_before_the_reply_reaches_them_is_heard_whole() {
+    let mut line = Line::dana_then_the_reply();
+    // The reply's first frames are out, but the caller started before they could hear it.
+    line.go_on(700, "Kim, from Acme.");
+    assert!(line.noted("turn_resumed", "\"Dana.\""), "{:?}", line.notes);
+    assert!(line.clears() >= 1, "the reply to \"Dana.\" is cut");
+    assert_eq!(line.c.dialog.caller().name.as_deref(), Some("Dana Kim"));
+    assert_eq!(line.c.dialog.caller().company.as_deref(), Some("Acme"));
+    // The log keeps what was said when: two caller turns.
+    assert_eq!(
+        line.caller_turns()[1..],
+        ["Dana.".to_string(), "Kim, from Acme.".to_string()]
+    );
+    line.until_quiet();
+    assert!(
+        line.last_agent().contains("number"),
+        "{}",
+        line.last_agent()
+    );
+}
+
+#[test]
+fn the_same_words_after_the_reply_was_heard_are_a_new_turn() {
+    let mut line = Line::dana_then_the_reply();
+    // Half a second of the reply played: the caller answers what they heard.
+    line.quiet(500);
+    line.go_on(700, "Kim.");
+    assert!(!line.noted("turn_resumed", ""), "{:?}", line.notes);
+    assert_eq!(line.c.dialog.caller().name.as_deref(), Some("Dana"));
+}
+
+#[test]
+fn a_pause_whisper_ended_with_a_full_stop_joins_what_followed() {
+    assert_eq!(went_on("Dana.", "Kim, from Acme."), "Dana Kim, from Acme.");
+    assert_eq!(
+        went_on("A message for Alex.", "It's about the contract."),
+        "A message for Alex It's about the contract."
+    );
+    for kept in [
+        "Thursday at 3 p.m.",
+        "Wait...",
+        "Is that Dana?",
+        "It's Dana!",
+    ] {
+        assert_eq!(went_on(kept, "Yes."), format!("{kept} Yes."));
+    }
+}
+
+#[test]
+fn a_backchannel_after_the_turn_lets_the_reply_play_and_keeps_the_turn() {
+    let mut line = Line::dana_then_the_reply();
+    let agent_turns = line.agent_turns().len();
+    line.speak(300);
+    line.quiet(VadConfig::default().pause_ms);
+    let (job, _) = line.early_job();
+    line.answer(job, "Mhm.");
+    line.quiet(1_000);
+    assert!(!line.noted("turn_resumed", ""), "{:?}", line.notes);
+    assert_eq!(line.clears(), 0);
+    line.until_quiet();
+    assert_eq!(
+        line.agent_turns().len(),
+        agent_turns,
+        "the reply was said again"
+    );
+    assert_eq!(line.c.dialog.caller().name.as_deref(), Some("Dana"));
+}
+
+#[test]
+fn a_turn_that_changed_the_calendar_is_never_heard_again() {
+    let mut line = Line::call();
+    book_until_asked(&mut line);
+    assert!(line.c.resumable.is_none(), "a booking cannot be taken back");
+}

@@ -440,7 +440,9 @@ impl Retry {
     }
 }
 
-/// One call's dialog.
+/// One call's dialog. A clone is the dialog as it stands: the conductor keeps one from before
+/// the caller's last turn, to hear that turn again whole when the caller goes on with it.
+#[derive(Clone)]
 pub struct Dialog {
     persona: Arc<Persona>,
     stage: Stage,
