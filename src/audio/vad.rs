@@ -159,11 +159,11 @@ impl Default for VadConfig {
             end_silence_ms: 700,
             request_end_silence_ms: 1100,
             long_end_silence_ms: 1600,
-            spelling_end_silence_ms: 1000,
+            spelling_end_silence_ms: 800,
             max_utterance_ms: 25_000,
             pause_ms: 120,
             complete_end_silence_ms: 280,
-            understood_end_silence_ms: 500,
+            understood_end_silence_ms: 400,
             pre_roll_ms: 300,
         }
     }

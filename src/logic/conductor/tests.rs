@@ -1129,7 +1129,12 @@ fn the_silence_clock_waits_while_whisper_works_on_the_words_before_the_pause() {
 
 /// A call with early transcription, at the name question of a message.
 fn at_the_name_question() -> Line {
-    let mut line = Line::new(Some("+16175550123"), false, with_pauses());
+    at_the_name_question_with(with_pauses())
+}
+
+/// [`at_the_name_question`] under `settings`.
+fn at_the_name_question_with(settings: Settings) -> Line {
+    let mut line = Line::new(Some("+16175550123"), false, settings);
     line.until_quiet();
     line.speak(1_500);
     line.quiet(300);
@@ -1259,7 +1264,7 @@ impl Line {
     }
 }
 
-/// The silence after an understood sentence (500 ms, shorter than the ordinary 700), give or
+/// The silence after an understood sentence (400 ms, shorter than the ordinary 700), give or
 /// take the frame the endpointer needs to see it.
 fn about_the_understood_silence(waited: Option<u64>) -> bool {
     let ms = VadConfig::default().understood_end_silence_ms as u64;
@@ -1285,8 +1290,9 @@ fn a_caller_who_adds_to_an_understood_request_within_its_silence_is_heard_whole(
     line.quiet(VadConfig::default().pause_ms);
     let (job, _) = line.early_job();
     line.answer(job, "I'd like to leave a message for Alex.");
-    // They go on 400 ms after their last word: still inside the shorter silence.
-    line.quiet(400 - VadConfig::default().pause_ms);
+    // They go on 100 ms before the shorter silence is over.
+    let vad = VadConfig::default();
+    line.quiet(vad.understood_end_silence_ms - 100 - vad.pause_ms);
     assert!(line.caller_turns().is_empty(), "cut off before the rest");
     line.speak(1_000);
     line.quiet(VadConfig::default().pause_ms);
@@ -2117,7 +2123,12 @@ impl Line {
     /// At the name question, the caller says "Dana." and the turn ends after the short
     /// silence; the agent's reply to it is on its way.
     fn dana_then_the_reply() -> Self {
-        let mut line = at_the_name_question();
+        Self::dana_then_the_reply_with(with_pauses())
+    }
+
+    /// [`Line::dana_then_the_reply`] under `settings`.
+    fn dana_then_the_reply_with(settings: Settings) -> Self {
+        let mut line = at_the_name_question_with(settings);
         line.answer_after(900, "Dana.", 0)
             .expect("a complete answer ends the turn");
         assert_eq!(line.last_caller().as_deref(), Some("Dana."));
@@ -2146,6 +2157,24 @@ fn a_caller_who_goes_on_before_the_reply_reaches_them_is_heard_whole() {
         line.caller_turns()[1..],
         ["Dana.".to_string(), "Kim, from Acme.".to_string()]
     );
+    line.until_quiet();
+    assert!(
+        line.last_agent().contains("number"),
+        "{}",
+        line.last_agent()
+    );
+}
+
+/// As shipped, the reply pauses at the onset of the caller's speech; their words then cut it.
+#[test]
+fn a_caller_who_goes_on_over_the_paused_reply_is_heard_whole() {
+    let mut line = Line::dana_then_the_reply_with(Settings {
+        pause_playback_ms: PAUSE_PLAYBACK_MS,
+        ..with_pauses()
+    });
+    line.go_on(700, "Kim, from Acme.");
+    assert!(line.noted("turn_resumed", "\"Dana.\""), "{:?}", line.notes);
+    assert_eq!(line.c.dialog.caller().name.as_deref(), Some("Dana Kim"));
     line.until_quiet();
     assert!(
         line.last_agent().contains("number"),
