@@ -13,6 +13,7 @@ pub mod screen;
 pub mod understand;
 pub mod zone;
 
+use std::borrow::Cow;
 use std::sync::Arc;
 
 use chrono::{DateTime, Duration, NaiveDate, NaiveDateTime, NaiveTime, Utc};
@@ -107,6 +108,38 @@ fn plain_words(text: &str) -> Vec<String> {
         })
         .filter(|w| !w.is_empty())
         .collect()
+}
+
+/// `text` with the g that a caller's written speech dropped put back ("Y'all got parkin'?",
+/// "I'm fixin' to set up a meetin'"): every reader matches "parking" and "meeting".
+fn g_restored(text: &str) -> Cow<'_, str> {
+    let chars: Vec<char> = text.chars().collect();
+    let dropped = |i: usize| {
+        // "in'" closing a word of at least four letters, not an "in'" of its own.
+        chars[i] == 'n'
+            && i >= 3
+            && chars[i - 1] == 'i'
+            && chars[i - 3..i - 1].iter().all(|c| c.is_alphabetic())
+            && chars.get(i + 1).is_some_and(|c| matches!(c, '\'' | '’'))
+            && chars.get(i + 2).is_none_or(|c| !c.is_alphanumeric())
+    };
+    if !(0..chars.len()).any(dropped) {
+        return Cow::Borrowed(text);
+    }
+    let mut out = String::with_capacity(text.len() + 4);
+    let mut skip = false;
+    for (i, &c) in chars.iter().enumerate() {
+        if skip {
+            skip = false;
+            continue;
+        }
+        out.push(c);
+        if dropped(i) {
+            out.push('g');
+            skip = true;
+        }
+    }
+    Cow::Owned(out)
 }
 
 /// Whether `text` trails off: an ellipsis, or a last word a sentence does not end on.
@@ -597,7 +630,8 @@ impl Dialog {
                 calendar,
             } => self.on_start(caller_number, calendar, now, &mut out),
             Event::Heard(text) => {
-                let text = names::as_known_places(text.trim(), &self.persona.places);
+                let text = g_restored(text.trim());
+                let text = names::as_known_places(&text, &self.persona.places);
                 let text = text.as_str();
                 if !text.is_empty() {
                     self.silences = 0;

@@ -4388,3 +4388,41 @@ fn a_name_spelled_in_part_takes_the_rest_from_a_later_hearing() {
     assert_eq!(outcome(&acts), Some(Outcome::Message));
     assert_eq!(d.caller().name.as_deref(), Some("Omar Hadid"));
 }
+
+#[test]
+fn a_g_dropped_in_writing_is_put_back() {
+    for (said, read) in [
+        (
+            "Y'all got parkin' over there?",
+            "Y'all got parking over there?",
+        ),
+        (
+            "I'm fixin' to set up a meetin'.",
+            "I'm fixing to set up a meeting.",
+        ),
+        ("Evenin’, y'all hirin’?", "Evening, y'all hiring?"),
+    ] {
+        assert_eq!(g_restored(said), read);
+    }
+    // An "in'" that closes no dropped g, and apostrophes of other kinds.
+    for kept in [
+        "Kim's in' there",
+        "It's Austin's.",
+        "rock 'n' roll",
+        "Say 'in' again",
+        "Erin O'Neill",
+        "Lin' Park",
+    ] {
+        assert_eq!(g_restored(kept), kept);
+    }
+}
+
+#[test]
+fn callers_who_drop_their_gs_are_understood() {
+    Call::from(Some("+16175550123"))
+        .play(&[("Evenin'. Y'all got parkin' over there?", "Pier Road")]);
+    Call::from(Some("+16175550123")).play(&[
+        ("Evenin'. I'm fixin' to set up a meetin' with Alex.", "name"),
+        ("Name's Dana Kim.", "meet with Alex about"),
+    ]);
+}
