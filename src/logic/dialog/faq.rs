@@ -153,7 +153,7 @@ impl Faq {
         if clauses.len() > 1 {
             for clause in &clauses {
                 if let Some((entry, score)) = Index::confident(&self.index.scores(clause)) {
-                    found.push((entry, score, super::understand::is_question(clause)));
+                    found.push((entry, score, asks(clause)));
                 }
             }
         }
@@ -200,6 +200,34 @@ impl Faq {
             })
             .collect()
     }
+}
+
+/// Whether a clause asks: directly ("where are you?"), or by what the caller does not know or
+/// cannot find ("I don't actually know your address", "I'm not sure where to park", "I was
+/// wondering about parking").
+fn asks(clause: &str) -> bool {
+    if super::understand::is_question(clause) {
+        return true;
+    }
+    let lower = clause.to_lowercase().replace('’', "'");
+    let words: Vec<&str> = lower
+        .split(|c: char| !c.is_alphanumeric() && c != '\'')
+        .filter(|w| !w.is_empty())
+        .collect();
+    let negated = |i: usize| {
+        words[i.saturating_sub(3)..i].iter().any(|w| {
+            matches!(
+                *w,
+                "don't" | "dont" | "not" | "didn't" | "never" | "can't" | "cannot" | "couldn't"
+            )
+        })
+    };
+    words.iter().enumerate().any(|(i, w)| match *w {
+        "know" | "find" | "sure" => negated(i),
+        "wondering" | "wondered" => true,
+        "idea" => i > 0 && words[i - 1] == "no",
+        _ => false,
+    })
 }
 
 /// How many different entries `found` names.
@@ -1269,7 +1297,8 @@ const STOP: &[&str] = &[
     "try", "trying", "tried", "figure", "curious", "chance", "love", "happen", "happens",
     "possibly", "probably", "definitely", "certainly", "summer", "winter", "autumn", "season",
     "seasonal", "year", "years", "month", "months", "enough", "wish", "enquire", "inquire",
-    "enquiring", "inquiring",
+    "enquiring", "inquiring", "realize", "realized", "realise", "realised", "forgot", "forget",
+    "forgotten", "remember", "remembered", "recall",
 ];
 
 /// Words that carry a little meaning, never enough to answer alone.
@@ -1332,6 +1361,18 @@ mod tests {
             Some("jobs"),
         );
         check(&faq, "I'm coming in later, and I have a question.", None);
+        // What the caller realised or forgot frames the question; it is not its topic.
+        check(
+            &faq,
+            "I've got a parcel to bring over, and I realized I don't actually know your address.",
+            Some("address"),
+        );
+        check(
+            &faq,
+            "I forgot to ask, do you validate parking?",
+            Some("parking"),
+        );
+        check(&faq, "I realized I forgot my umbrella there.", None);
     }
 
     #[test]
