@@ -177,6 +177,7 @@ fn heldout_phrasebook(p: &Persona, k: usize) -> Vec<FactSheet> {
         5 => corpus::heldout5(p, now, corpus::HELDOUT5_SEED, corpus::HELDOUT5_CALLS),
         6 => corpus::heldout6(p, now, corpus::HELDOUT6_SEED, corpus::HELDOUT6_CALLS),
         7 => corpus::heldout7(p, now, corpus::HELDOUT7_SEED, corpus::HELDOUT7_CALLS),
+        8 => corpus::heldout8(p, now, corpus::HELDOUT8_SEED, corpus::HELDOUT8_CALLS),
         other => panic!("no held-out phrasebook {other}"),
     };
     assert!(calls.len() >= 80, "phrasebook {k}: at least 80 calls");
@@ -223,6 +224,11 @@ fn the_sixth_heldout_phrasebook_shares_no_opening_with_the_others() {
 #[test]
 fn the_seventh_heldout_phrasebook_shares_no_opening_with_the_others() {
     opens_apart_from_the_earlier(7);
+}
+
+#[test]
+fn the_eighth_heldout_phrasebook_shares_no_opening_with_the_others() {
+    opens_apart_from_the_earlier(8);
 }
 
 #[test]

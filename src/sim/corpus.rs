@@ -32,6 +32,12 @@
 //!   the whole fact sheet in one breath, casual and young ("wanna grab some time with Alex",
 //!   "4ish"), answers as a question or a range ("any time after 3 works"), read-backs corrected
 //!   in the caller's own words; "this coming Tuesday", "in 2 days", "12/9", "half 10".
+//! - [`heldout8`]: an eighth held-out phrasebook ([`Phrasebook::Heldout8`]), written before its
+//!   author read the dialog: sceptics who test the agent and carry on ("Am I talking to an
+//!   actual person?"), callers who switch goals in a breath or announce two things, days and
+//!   times relative to today ("a week on Friday", "first thing, 9 in the morning"), facts in
+//!   pieces ("Surname Krishnan. First name Deepa.", "area code 617, then …"), and callers who
+//!   dictate a form ("Name: …. Date: …. Time: ….").
 //! - [`Caller`]: the reactive caller. Given the agent's latest words it answers from its fact
 //!   sheet, volunteers, corrects itself once, and checks what is read back to it against what it
 //!   knows. It does not care how the agent's words were obtained (dialog text or transcribed
@@ -56,6 +62,7 @@ mod phrasebook4;
 mod phrasebook5;
 mod phrasebook6;
 mod phrasebook7;
+mod phrasebook8;
 mod run;
 mod spoken;
 
@@ -79,6 +86,7 @@ pub use phrasebook4::{heldout4, HELDOUT4_CALLS, HELDOUT4_SEED};
 pub use phrasebook5::{heldout5, HELDOUT5_CALLS, HELDOUT5_SEED};
 pub use phrasebook6::{heldout6, HELDOUT6_CALLS, HELDOUT6_SEED};
 pub use phrasebook7::{heldout7, HELDOUT7_CALLS, HELDOUT7_SEED};
+pub use phrasebook8::{heldout8, HELDOUT8_CALLS, HELDOUT8_SEED};
 pub use run::{run, run_call, CallResult, ClassRate, Report, Transcript};
 pub use spoken::{run_spoken_call, SpokenError, SpokenRig};
 

@@ -4426,3 +4426,73 @@ fn callers_who_drop_their_gs_are_understood() {
         ("Name's Dana Kim.", "meet with Alex about"),
     ]);
 }
+
+/// A goal named and taken back in the same breath ("no, forget that", "but actually", "well,
+/// no", "not cancel, move it") is not asked for: what follows the take-back is.
+#[test]
+fn a_goal_taken_back_in_the_same_breath_is_not_asked_for() {
+    for opening in [
+        "Can I book a meeting, hmm, no, forget that. Please tell Alex that the lease is signed.",
+        "I was going to book something with Alex, but actually, I'll just leave a message.",
+        "I'd like a meeting with Alex, or no, wait, just take a message for Alex.",
+    ] {
+        let (_, acts) = check(
+            Some("+16175550123"),
+            &[
+                (opening, "may I have your name"),
+                ("Jordan Lee.", "best number"),
+                ("Yes.", ""),
+            ],
+        );
+        let reply = said(&acts).to_lowercase();
+        assert!(
+            !reply.contains("meet with alex about"),
+            "{opening}: {reply}"
+        );
+        assert!(!reply.contains("day and time"), "{opening}: {reply}");
+    }
+    // Withdrawn in a sentence of its own, the meeting is not asked about after the message.
+    let (_, acts) = check(
+        Some("+16175550123"),
+        &[
+            (
+                "Hi there, can I book, hmm, no, forget that. Please tell Alex that the lease is signed.",
+                "may I have your name",
+            ),
+            ("Jordan Lee.", "best number"),
+            ("Yes.", "Let me read that back"),
+            ("Yes.", "Alex gets your message"),
+        ],
+    );
+    assert_eq!(outcome(&acts), Some(Outcome::Message));
+    for opening in [
+        "I need to cancel my meeting with Alex, well, no, not cancel, move it.",
+        "I want to cancel my appointment, no, wait, I mean I need to move my appointment.",
+    ] {
+        let (_, acts) = Call::from(Some("+16175550111"))
+            .booked(appt(
+                "a7",
+                "2026-11-25T10:00:00-05:00",
+                "Dana Kim",
+                "+16175550111",
+            ))
+            .play(&[
+                (opening, "What day and time would you like instead"),
+                ("Friday at 3 pm.", "I can move your appointment to Friday"),
+                ("Yes.", "Your appointment is now on Friday"),
+                ("No thanks, bye.", "Goodbye"),
+            ]);
+        assert_eq!(outcome(&acts), Some(Outcome::Rescheduled), "{opening}");
+    }
+    // A take-back that names no other goal leaves the request as it was.
+    check(
+        Some("+16175550123"),
+        &[
+            (
+                "I'd like to book a meeting with Alex, no, wait, sorry, with Alex Morgan.",
+                "may I have your name",
+            ),
+            ("Dana Kim.", "what would you like to meet"),
+        ],
+    );
+}

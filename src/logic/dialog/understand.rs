@@ -606,7 +606,17 @@ const DONE: &[&str] = &[
 /// asking for them by first name is asking for a person; `executive` is whom messages are for
 /// ("tell Alex", "have Alex call me").
 pub fn intent(text: &str, assistant: &str, executive: &str) -> Option<Intent> {
-    let w = fluent(&padded_words(text));
+    let w = with_verb_repairs(&fluent(&padded_words(text)));
+    // A goal named and taken back in the same breath: what follows the take-back is meant,
+    // when it names a goal of its own.
+    // "Forget that" with nothing after it withdraws what went before.
+    if let Some((tail, withdrawn)) = taken_back(&w) {
+        match intent(tail, assistant, executive) {
+            Some(goal) if goal != Intent::Done => return Some(goal),
+            _ if withdrawn => return None,
+            _ => {}
+        }
+    }
     let first = assistant
         .split_whitespace()
         .next()
@@ -752,6 +762,56 @@ fn news_at(w: &str, boss: &str) -> Option<usize> {
         })
         .is_some_and(|first| !own.contains(&first))
         .then_some(end)
+}
+
+/// Words that take back what the caller just asked for: "can I book, hmm, no, forget that",
+/// "I was going to book something, but actually…", "a message, or no, wait, …".
+const TAKE_BACKS: &[&str] = &[
+    "forget that",
+    "forget about that",
+    "never mind that",
+    "but actually",
+    "no actually",
+    "actually no",
+    "or no",
+    "no wait",
+    "well no",
+    "on second thought",
+    "on second thoughts",
+];
+
+/// Of [`TAKE_BACKS`], those that withdraw what went before rather than repair it.
+const WITHDRAWALS: &[&str] = &["forget that", "forget about that", "never mind that"];
+
+/// The words after the last take-back ([`TAKE_BACKS`]) in `w` (padded), if any, and whether
+/// that take-back withdraws ([`WITHDRAWALS`]).
+fn taken_back(w: &str) -> Option<(&str, bool)> {
+    TAKE_BACKS
+        .iter()
+        .filter_map(|t| w.rfind(&format!(" {t} ")).map(|i| (i + t.len() + 1, t)))
+        .max()
+        .map(|(i, t)| (&w[i..], WITHDRAWALS.contains(t)))
+}
+
+/// `w` (padded) with a goal's verb corrected in passing put in its place: "I need to cancel my
+/// meeting, well, no, not cancel, move it" moves the meeting.
+fn with_verb_repairs(w: &str) -> String {
+    const VERBS: &[&str] = &["cancel", "move", "reschedule", "book", "postpone", "change"];
+    for wrong in VERBS {
+        let not = format!(" not {wrong}");
+        let Some(i) = w.find(&format!("{not} ")) else {
+            continue;
+        };
+        let rest = &w[i + not.len()..];
+        let next = rest
+            .split_whitespace()
+            .find(|x| !matches!(*x, "but" | "i" | "mean"));
+        if let Some(right) = next.filter(|x| x != wrong && VERBS.contains(x)) {
+            let before = w[..i].replace(&format!(" {wrong} "), &format!(" {right} "));
+            return format!("{before}{rest}");
+        }
+    }
+    w.to_string()
 }
 
 /// The words without a speaker's self-repair: "…, no, hang on, scratch that, Thursday" takes

@@ -47,6 +47,8 @@ pub enum Phrasebook {
     Heldout6,
     /// A seventh held-out phrasebook (`corpus::heldout7`), written apart from all seven.
     Heldout7,
+    /// An eighth held-out phrasebook (`corpus::heldout8`), written apart from all eight.
+    Heldout8,
 }
 
 impl std::str::FromStr for Phrasebook {
@@ -62,8 +64,9 @@ impl std::str::FromStr for Phrasebook {
             "heldout5" => Ok(Phrasebook::Heldout5),
             "heldout6" => Ok(Phrasebook::Heldout6),
             "heldout7" => Ok(Phrasebook::Heldout7),
+            "heldout8" => Ok(Phrasebook::Heldout8),
             other => Err(format!(
-                "no phrasebook {other:?} (corpus, heldout, heldout2, heldout3, heldout4, heldout5, heldout6, heldout7)"
+                "no phrasebook {other:?} (corpus, heldout, heldout2, heldout3, heldout4, heldout5, heldout6, heldout7, heldout8)"
             )),
         }
     }
@@ -77,10 +80,10 @@ impl Phrasebook {
     /// (the corpus: [`CORPUS_CALLS`] from [`super::CORPUS_SEED`]).
     pub fn sheets(self, persona: &Persona, now: DateTime<Utc>) -> Vec<FactSheet> {
         use super::{
-            heldout2, heldout3, heldout4, heldout5, heldout6, heldout7, CORPUS_SEED,
+            heldout2, heldout3, heldout4, heldout5, heldout6, heldout7, heldout8, CORPUS_SEED,
             HELDOUT2_CALLS, HELDOUT2_SEED, HELDOUT3_CALLS, HELDOUT3_SEED, HELDOUT4_CALLS,
             HELDOUT4_SEED, HELDOUT5_CALLS, HELDOUT5_SEED, HELDOUT6_CALLS, HELDOUT6_SEED,
-            HELDOUT7_CALLS, HELDOUT7_SEED,
+            HELDOUT7_CALLS, HELDOUT7_SEED, HELDOUT8_CALLS, HELDOUT8_SEED,
         };
         match self {
             Phrasebook::Corpus => generate(persona, now, CORPUS_SEED, CORPUS_CALLS),
@@ -91,6 +94,7 @@ impl Phrasebook {
             Phrasebook::Heldout5 => heldout5(persona, now, HELDOUT5_SEED, HELDOUT5_CALLS),
             Phrasebook::Heldout6 => heldout6(persona, now, HELDOUT6_SEED, HELDOUT6_CALLS),
             Phrasebook::Heldout7 => heldout7(persona, now, HELDOUT7_SEED, HELDOUT7_CALLS),
+            Phrasebook::Heldout8 => heldout8(persona, now, HELDOUT8_SEED, HELDOUT8_CALLS),
         }
     }
 
@@ -105,6 +109,7 @@ impl Phrasebook {
             Phrasebook::Heldout5 => "fifth held-out phrasebook",
             Phrasebook::Heldout6 => "sixth held-out phrasebook",
             Phrasebook::Heldout7 => "seventh held-out phrasebook",
+            Phrasebook::Heldout8 => "eighth held-out phrasebook",
         }
     }
 }
