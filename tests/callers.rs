@@ -277,7 +277,8 @@ const HEARD_HELDOUT_FLOORS: &[(Phrasebook, usize, usize)] = &[
     (Phrasebook::Heldout, 5, 2),
     (Phrasebook::Heldout2, 5, 4),
     (Phrasebook::Heldout3, 5, 3),
-    (Phrasebook::Heldout5, 8, 7),
+    (Phrasebook::Heldout4, 5, 3),
+    (Phrasebook::Heldout5, 9, 7),
     (Phrasebook::Heldout6, 5, 5),
     (Phrasebook::Heldout7, 5, 4),
 ];
