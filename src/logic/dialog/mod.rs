@@ -1412,6 +1412,18 @@ impl Dialog {
         zone::wish_to_persona(&theirs, z, self.persona.timezone, now).unwrap_or_default()
     }
 
+    /// Whether every sentence of `text` that names a day or time tells what happened
+    /// ([`understand::told_as_past`]): "So I was at the office today and the prototype passed"
+    /// wishes for no meeting today.
+    fn days_told_as_past(&self, text: &str, now: DateTime<Utc>) -> bool {
+        let dated = |t: &str| !self.wish(t, now).is_empty();
+        let mut sentences = understand::sentences(text)
+            .into_iter()
+            .filter(|s| dated(s))
+            .peekable();
+        sentences.peek().is_some() && sentences.all(|s| understand::told_as_past(s, dated))
+    }
+
     /// `text` with a bare weekday put in the week the caller asked for earlier ("sometime next
     /// week", then "Wednesday at 3" is next week's Wednesday). A weekday said with its own
     /// week or day ("this Wednesday", "tomorrow", "the 2nd") is left as said.
@@ -1651,11 +1663,13 @@ impl Dialog {
             return;
         }
         // "Could I come by Tuesday at 3?": a day or time and no other request is a meeting wish.
-        // "Is Alex free on Monday at noon?" is a meeting wish too.
+        // "Is Alex free on Monday at noon?" is a meeting wish too. "I was at the office today
+        // and …" is not: a day told of the past is when something happened.
         let wished = self.wish(text, now);
         let asked = match asked {
             None | Some(Intent::Executive)
                 if !wished.is_empty()
+                    && !self.days_told_as_past(text, now)
                     && self
                         .persona
                         .faq

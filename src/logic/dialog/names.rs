@@ -883,7 +883,20 @@ pub fn respelled(name: &str, answer: &str) -> Option<String> {
     let runs = joined_as_marked(spelled_runs(answer), words.len());
     if runs.len() >= 2 {
         // The same number of words as heard: each pairs with the heard word in its place.
-        let heard = |k: usize| (runs.len() == words.len()).then(|| words[k].as_str());
+        // More words spelled than heard ("It's Sarah", then S-R-H, M-I-T-C-H-E-L-L): a word
+        // heard pairs with the letters that are it with letters lost ([`garbled_spelling`]).
+        let heard = |k: usize| {
+            if runs.len() == words.len() {
+                return Some(words[k].as_str());
+            }
+            let letters = &runs[k].letters;
+            words.iter().map(String::as_str).find(|w| {
+                let f = fold(w);
+                runs.len() > words.len()
+                    && f.chars().next() == letters.chars().next()
+                    && garbled_spelling(&f, letters)
+            })
+        };
         let spelled: Vec<String> = runs
             .iter()
             .enumerate()
@@ -2182,9 +2195,11 @@ const AS_IN: &[&str] = &[
 fn words_spelling(answer: &str) -> Option<Vec<String>> {
     // Whisper writes "D as in David" as "D.S. and David" and "S as in Sierra" as "S.A. Zinciera"
     // or "M.A.S. in Mary": the dotted A and S after the letter are "as", not letters.
-    let answer = answer
-        .split(' ')
-        .map(letter_then_as)
+    let said: Vec<&str> = answer.split(' ').collect();
+    let answer = said
+        .iter()
+        .enumerate()
+        .map(|(k, w)| letter_then_as(w, said.get(k + 1).copied()))
         .collect::<Vec<_>>()
         .join(" ");
     let pieces: Vec<Vec<String>> = answer
@@ -2215,7 +2230,8 @@ fn words_spelling(answer: &str) -> Option<Vec<String>> {
     let joined = |p: &[String]| {
         (0..p.len().saturating_sub(1)).any(|j| {
             let t = p[j].as_str();
-            AS_IN.contains(&t) && !(j > 0 && INTRODUCE.contains(&p[j - 1].as_str()))
+            (j == 1 && and_joins(p))
+                || AS_IN.contains(&t) && !(j > 0 && INTRODUCE.contains(&p[j - 1].as_str()))
                 || (t.len() > 4 && (t.ends_with("zin") || t.ends_with("zen")))
                 || (matches!(t, "for" | "like") && j > 0 && letter(&p[j - 1]))
         })
@@ -2256,11 +2272,18 @@ fn words_spelling(answer: &str) -> Option<Vec<String>> {
                 k += 1;
                 continue;
             };
-            let before: Vec<String> = rest[..k]
+            let mut before: Vec<String> = rest[..k]
                 .iter()
                 .filter(|t| !matches!(t.as_str(), "and" | "the" | "my" | "is"))
                 .cloned()
                 .collect();
+            // "In the last name is …" (whisper's "And"): one word that is neither a letter
+            // nor a spelling word spells nothing.
+            if let [one] = before.as_slice() {
+                if !letter(one) && spelling_word(one).is_none() {
+                    before.clear();
+                }
+            }
             if let (Some(c), Some(w)) = (piece_letter(&before, carried.take()), words.last_mut()) {
                 w.push(c);
             }
@@ -2311,12 +2334,14 @@ fn words_spelling(answer: &str) -> Option<Vec<String>> {
     Some(words)
 }
 
-/// Whether a piece goes on from a letter before it: "M. Azin Mary", "S. For Sam", "K. Azenkai".
+/// Whether a piece goes on from a letter before it: "M. Azin Mary", "S. For Sam", "K. Azenkai",
+/// "S. and Sam".
 fn continues(p: &[String]) -> bool {
     let Some(first) = p.first() else {
         return false;
     };
-    p.len() >= 2
+    (first == "and" && and_joins(p))
+        || p.len() >= 2
         && (AS_IN.contains(&first.as_str())
             || matches!(first.as_str(), "for" | "like")
             || first.ends_with("zin")
@@ -2327,6 +2352,35 @@ fn continues(p: &[String]) -> bool {
             && first.len() >= 3
             && !LETTER_SOUNDS.contains(&first.as_str())
             && !NATO.contains(&first.as_str()))
+}
+
+/// Whether a piece is a letter joined to its word by "and", as whisper writes "as in" ("S and
+/// Sam", "Estes and Sierra", "Aiz and India"; "and Sam" after "S."): "and" then one spelling
+/// word that ends the piece, after the letter, a letter run into "as" ("Estes", "Aiz",
+/// "Elis"), or nothing. "Sarah and Tom" or "and the last name" join no letter.
+fn and_joins(p: &[String]) -> bool {
+    let word_ends = |j: usize| {
+        p.get(j).is_some_and(|t| t == "and")
+            && p.len() == j + 2
+            && spelling_word(&p[j + 1]).is_some_and(|(_, alike)| alike >= 0.8)
+    };
+    let letter_before =
+        |t: &str| t.chars().count() == 1 || LETTER_SOUNDS.contains(&t) || letter_run_into_as(t);
+    word_ends(0) || (word_ends(1) && letter_before(&p[0]))
+}
+
+/// A letter's name with "as" run into it, as whisper writes "S as" "Estes", "I as" "Aiz", "L
+/// as" "Elis", "R as" "Arz": the word less its final s or z (and a vowel before it) is a letter's
+/// name.
+fn letter_run_into_as(t: &str) -> bool {
+    let Some(head) = t.strip_suffix(['s', 'z']) else {
+        return false;
+    };
+    let head = match head.strip_suffix(['a', 'e', 'i']) {
+        Some(h) if !h.is_empty() => h,
+        _ => head,
+    };
+    letter_of_sound(head).is_some() || matches!(head, "est" | "es" | "ess" | "ef" | "ex")
 }
 
 /// "For" run into the letter before it, as whisper writes "I for India" "Eiferendia" and "Y
@@ -2441,8 +2495,11 @@ fn one_letter_pieces(piece: &[String]) -> Vec<Vec<String>> {
 }
 
 /// One word of an answer with "as" written as dotted letters after the letter spelled ("S.A.",
-/// "H.S.", "M.A.S.", a comma after it kept) as that letter and "as"; other words as they are.
-fn letter_then_as(word: &str) -> String {
+/// "H.S.", "M.A.S.", "C.A.'s", a comma after it kept) as that letter and "as"; other words as
+/// they are. Right before the words that join a letter to its word ("B.E. as in Boy", "N.E. is
+/// in …"), a dotted E after the letter is the letter's own sound drawn out, and the letter is
+/// said alone.
+fn letter_then_as(word: &str, next: Option<&str>) -> String {
     let body = word.trim_end_matches([',', ';']);
     let tail = &word[body.len()..];
     let mut cs = body.chars();
@@ -2450,14 +2507,27 @@ fn letter_then_as(word: &str) -> String {
         return word.to_string();
     };
     let rest: Vec<char> = cs.collect();
-    let pairs = rest.strip_suffix(&['.']).unwrap_or(&rest);
-    let dotted_as = !pairs.is_empty()
-        && pairs.len() % 2 == 0
-        && pairs
-            .chunks(2)
-            .all(|p| p[0] == '.' && matches!(p[1], 'A' | 'S'));
-    if dotted_as {
+    // "C.A.'s": the dotted A and the "'s" after it are "as" together.
+    let rest = match rest.strip_suffix(&['\'', 's']) {
+        Some(r) if r.len() >= 2 => r,
+        _ => &rest,
+    };
+    let pairs = rest.strip_suffix(&['.']).unwrap_or(rest);
+    let dotted = |allowed: &[char]| {
+        !pairs.is_empty()
+            && pairs.len() % 2 == 0
+            && pairs
+                .chunks(2)
+                .all(|p| p[0] == '.' && allowed.contains(&p[1]))
+    };
+    let joins_next = next.is_some_and(|n| {
+        let n = n.trim_end_matches([',', ';', '.']).to_lowercase();
+        AS_IN.contains(&n.as_str())
+    });
+    if dotted(&['A', 'S']) {
         format!("{letter} as{tail}")
+    } else if joins_next && dotted(&['E']) {
+        format!("{letter}{tail}")
     } else {
         word.to_string()
     }
@@ -2535,6 +2605,8 @@ fn piece_letter(piece: &[String], said: Option<char>) -> Option<char> {
         "aya" => Some('i'),
         "ela" | "elas" | "elle" => Some('l'),
         "bea" => Some('b'),
+        // "He is a neckl" for "E as in Echo".
+        "he" => Some('e'),
         _ => letter_of_sound(t),
     };
     let said = said
@@ -2604,11 +2676,19 @@ pub fn respelled_with_words(name: &str, answer: &str) -> Option<String> {
     Some(words.join(" "))
 }
 
-/// Whether a word spelled with words (`spelled`) is one letter left of a longer word heard
-/// (`before`): whisper lost the rest ("U" when "L as in Larry, I as in ice" were not heard).
-/// A shorter word of several letters is a correction, and taken ("Kim" for "Minjunkim").
+/// Whether a word spelled with words (`spelled`) is a longer word heard (`before`) with
+/// letters lost: one letter left ("U" when "L as in Larry, I as in ice" were not heard), or
+/// the word's letters in order with some missing and at least half of them left ("SRH" of
+/// Sarah when both "A as in Adam" were heard "Eisenhower"). A shorter word that leaves out
+/// more, or has letters of its own, is a correction, and taken ("Kim" for "Minjunkim").
 fn lost_letters(spelled: &str, before: &str) -> bool {
-    spelled.chars().count() == 1 && fold(before).chars().count() >= 2
+    let before = fold(before);
+    let (n, m) = (spelled.chars().count(), before.chars().count());
+    if n == 1 {
+        return m >= 2;
+    }
+    let mut rest = before.chars();
+    n < m && 2 * n >= m && spelled.chars().all(|c| rest.any(|w| w == c))
 }
 
 /// `name` with the letters of `answer` put in as spelled, a correction of a spelling read
@@ -2923,6 +3003,10 @@ mod tests {
                 "Sarah Mitchell",
             ),
             ("Way Chen", "It's W-E-I. It's CHEN.", "Wei Chen"),
+            // More words spelled than heard: the word heard pairs with its letters, some lost;
+            // other letters are a word of their own.
+            ("Sarah", "S-R-H, M-I-T-C-H-E-L-L.", "Sarah Mitchell"),
+            ("Sarah", "S-A-R-A-H, N-G.", "Sarah Ng"),
             ("Morgan", "Morgan, MORGAM.", "Morgan"),
             ("Caitlin", "Caitlin, K-A-I-T-L-I-N.", "Kaitlin"),
             ("Okonkwo", "OKO and KWO.", "Okonkwo"),
@@ -2971,10 +3055,11 @@ mod tests {
                 "Alex Ayelarn",
             ),
             ("Omar Hauded", "It's OMR, the fate of DDAB.", "Omar Hauded"),
+            // The word heard pairs with its letters, two lost ("A-L-S-U-A" of Akosua).
             (
                 "Akosua",
                 "A, a, L, S, U, A, both N, B, L, A, T, T, N.",
-                "Alsua Nblattn",
+                "Akosua Nblattn",
             ),
             (
                 "Emeka Nwosu",
@@ -3468,6 +3553,25 @@ mod tests {
             ),
             // "M as in Mike" written "Emma Zinnmigh"; "I as an robber", "he has entangled".
             ("Emma Zinnmigh, I as an India and as in November.", vec!["min"]),
+            // "As in" heard "and", or "is" with "in" lost; "as" run into the letter ("Estes",
+            // "Aiz", "Elis") or written as dotted letters ("C.A.'s"); a drawn-out letter
+            // before its join ("B.E. as in Boy"); whisper's "In" for "And" before the last name.
+            (
+                "S. and Sam, Aiz and India, Oiz and Oscar, B.E. as in Boy, H.S. in Hotel, Aiz \
+                 and Adam, N.E. as in November.",
+                vec!["siobhan"],
+            ),
+            (
+                "Estes and Sierra, Arz and Romato, H. is in hotel. In the last name is Thomas \
+                 and Mary, I as an I, T. is in Tom, C. is in Charlie, H. is in Harry, he is a \
+                 neckl, Elis and Lemon, Elis and Larry.",
+                vec!["srh", "mitchell"],
+            ),
+            (
+                "Elasin Larry, U.S. in uniform, C.A.'s in Cat, I.A.'s in India, A.A.'s in Adam.",
+                vec!["lucia"],
+            ),
+            ("T and Tom, O and Oscar, M and Mary.", vec!["tom"]),
             (
                 "I was an robber, he has entangled, he has an Zebra, I as an Apple.",
                 vec!["rtza"],
@@ -3481,6 +3585,9 @@ mod tests {
             "Thanks for calling, it's for Alex.",
             "It's N-G-O-Z-I.",
             "As in the one I gave before.",
+            // "And" between names or clauses joins no letter to a word.
+            "Sarah and Tom, Mary and Harry.",
+            "James and Harry, Chris and George.",
         ] {
             assert_eq!(words_spelling(answer), None, "{answer}");
         }
@@ -3527,6 +3634,28 @@ mod tests {
                 "He was an umbrella and the last name is why is in Yankee, and as in November, \
                  she is in George.",
                 "Li Young",
+            ),
+            // Letters of the word heard with some lost (both "A as in Adam" unheard): the
+            // well-formed word heard stays. Letters of their own, or far fewer, are taken.
+            (
+                "Sarah Mitchell",
+                "S as in Sierra, R as in Romeo, H as in Hotel, and the last name is M as in Mary, \
+                 I as in India, T as in Tom, C as in Charlie, H as in Harry, E as in Echo, L as \
+                 in Lima, L as in Lima.",
+                "Sarah Mitchell",
+            ),
+            (
+                "Sara Mitchel",
+                "S as in Sierra, A as in Adam, R as in Romeo, A as in Adam, H as in Hotel, and the \
+                 last name is M as in Mary, I as in India, T as in Tom, C as in Charlie, H as in \
+                 Harry, E as in Echo, L as in Lima, L as in Lima.",
+                "Sarah Mitchell",
+            ),
+            (
+                "Jonathan Lee",
+                "J as in John, O as in Oscar, N as in Nancy, and the last name is L as in Lima, E \
+                 as in Echo, E as in Echo.",
+                "Jon Lee",
             ),
         ];
         for (name, answer, want) in cases {

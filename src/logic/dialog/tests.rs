@@ -4496,3 +4496,38 @@ fn a_goal_taken_back_in_the_same_breath_is_not_asked_for() {
         ],
     );
 }
+
+#[test]
+fn a_day_told_of_the_past_is_no_meeting_wish() {
+    for story in [
+        "This is Dana Kim. So I was at the office today and, long story, but the prototype passed \
+         the safety tests, and I figured Alex should hear it from me.",
+        "This is Dana Kim, we met on Tuesday at the conference and the contract looks good.",
+        "Hi, it's Dana Kim. They finally signed the lease on Monday at 4.",
+    ] {
+        let (_, acts) = check(Some("+16175550111"), &[(story, "")]);
+        let reply = said(&acts);
+        for offer in [
+            "day and time",
+            "offer",
+            "Shall I go ahead",
+            "already passed",
+        ] {
+            assert!(!reply.contains(offer), "{story} -> {reply}");
+        }
+    }
+    // A day wished for, even beside a story or said in the past tense, is still a wish.
+    for wish in [
+        "This is Dana Kim, we talked last week; is Thursday at 10 possible?",
+        "This is Dana Kim, I was hoping Alex is free Thursday at 10.",
+        "This is Dana Kim. We met Monday. Thursday at 10 would be great.",
+    ] {
+        let (_, acts) = check(Some("+16175550111"), &[(wish, "")]);
+        let reply = said(&acts);
+        assert!(
+            reply.contains("Thursday, November 26th at 10 AM")
+                || reply.contains("meet with Alex about"),
+            "{wish} -> {reply}"
+        );
+    }
+}

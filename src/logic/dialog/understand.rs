@@ -1155,6 +1155,102 @@ pub fn sentences(text: &str) -> Vec<&str> {
         .collect()
 }
 
+/// The clauses of `text`: its sentences cut again at commas, semicolons and "but", trimmed,
+/// empty ones left out ("So I was at the office today and, long story, but …").
+pub fn clauses(text: &str) -> Vec<&str> {
+    text.split(['.', '?', '!', ',', ';'])
+        .flat_map(|s| s.split(" but "))
+        .map(str::trim)
+        .filter(|s| !s.is_empty())
+        .collect()
+}
+
+/// Whether `sentence` tells what happened rather than what the caller wants: each of its
+/// clauses that names a day or time (`dated`) has a person ("I", "we", "they", …) with a verb
+/// in the past right after, or one word after ("I was at the office today", "we met on
+/// Tuesday", "they finally signed Monday"), and the sentence has no word of wishing or of a
+/// time still to come ("I was hoping to meet Tuesday", "we wanted to", "could", "free",
+/// "tomorrow", "next"; "I called about Tuesday, is that still possible?"). A day said so is
+/// when something happened, not a meeting asked for. `false` when no clause names a day.
+pub fn told_as_past(sentence: &str, dated: impl Fn(&str) -> bool) -> bool {
+    const PERSONS: &[&str] = &["i", "we", "he", "she", "they", "it", "you", "there"];
+    const PAST: &[&str] = &[
+        "was", "were", "had", "did", "met", "went", "came", "saw", "got", "spoke", "sent", "left",
+        "told", "said", "ran", "made", "took", "gave", "heard", "found", "brought", "bought",
+        "sold", "won", "lost", "paid", "flew", "drove", "wrote", "began", "broke",
+    ];
+    // "-ed" words that are no past tense.
+    const NOT_PAST: &[&str] = &[
+        "need", "feed", "seed", "speed", "proceed", "succeed", "exceed", "indeed", "bleed", "breed",
+    ];
+    const WISHING: &[&str] = &[
+        "hope",
+        "hoping",
+        "hoped",
+        "want",
+        "wanted",
+        "wanting",
+        "wish",
+        "wished",
+        "like",
+        "love",
+        "would",
+        "could",
+        "can",
+        "may",
+        "might",
+        "will",
+        "shall",
+        "free",
+        "available",
+        "works",
+        "work",
+        "possible",
+        "open",
+        "need",
+        "needed",
+        "going",
+        "gonna",
+        "plan",
+        "planning",
+        "planned",
+        "wondering",
+        "wondered",
+        "tomorrow",
+        "next",
+        "i'd",
+        "we'd",
+        "i'll",
+        "we'll",
+        "book",
+        "schedule",
+        "meet",
+        "appointment",
+    ];
+    let words_of = |text: &str| fluent(&padded_words(text));
+    if words_of(sentence)
+        .split_whitespace()
+        .any(|w| WISHING.contains(&w))
+    {
+        return false;
+    }
+    let past =
+        |w: &str| PAST.contains(&w) || (w.len() > 4 && w.ends_with("ed") && !NOT_PAST.contains(&w));
+    let told = |clause: &str| {
+        let padded = words_of(clause);
+        let words: Vec<&str> = padded.split_whitespace().collect();
+        words
+            .iter()
+            .enumerate()
+            .any(|(k, w)| PERSONS.contains(w) && words[k + 1..].iter().take(2).any(|v| past(v)))
+    };
+    let mut dated_clauses = clauses(sentence)
+        .into_iter()
+        .filter(|c| dated(c))
+        .peekable();
+    dated_clauses.peek().is_some() && dated_clauses.all(told)
+}
+
 /// How a caller asks to hear what was said again ("pardon?", "could you repeat that?").
 const CHECK_BACK: &[&str] = &[
     "repeat",
@@ -1933,6 +2029,31 @@ mod tests {
 
     /// A booking asked as a favour or a question is a booking, even beside which number to
     /// call back on; news for the executive with the same words is still a message.
+    #[test]
+    fn a_day_told_of_the_past_is_told_as_past() {
+        for (sentence, past) in [
+            (
+                "So I was at the office today and the prototype passed.",
+                true,
+            ),
+            ("We met on Tuesday at the conference.", true),
+            ("They finally signed the lease Monday, and it's done.", true),
+            ("I called on Friday, nobody answered.", true),
+            // Wishing, or a day still to come, anywhere in the sentence.
+            ("I was hoping to meet Tuesday.", false),
+            ("I called about Tuesday, is that still possible?", false),
+            ("We wanted Thursday at 10.", false),
+            ("I was told to call tomorrow.", false),
+            // No past, or no day.
+            ("Tuesday at 3 for the audit.", false),
+            ("Is Alex free on Monday?", false),
+            ("I was at the office and the prototype passed.", false),
+            ("I need Monday at 2.", false),
+        ] {
+            assert_eq!(told_as_past(sentence, names_a_day), past, "{sentence}");
+        }
+    }
+
     #[test]
     fn a_booking_asked_as_a_favour_or_a_question_is_a_booking() {
         for book in [
