@@ -280,7 +280,7 @@ fn the_corpus_as_whisper_hears_it_holds_its_floor() {
 /// heldout5 from 5 to 8 calls rendered the same evening (v020 fails on "the first 8am").
 /// Fewer calls rendered (rows lost) fails as surely as fewer passing.
 const HEARD_HELDOUT_FLOORS: &[(Phrasebook, usize, usize)] = &[
-    (Phrasebook::Heldout, 5, 2),
+    (Phrasebook::Heldout, 5, 3),
     (Phrasebook::Heldout2, 5, 4),
     (Phrasebook::Heldout3, 5, 3),
     (Phrasebook::Heldout4, 5, 3),

@@ -1736,8 +1736,15 @@ impl Dialog {
                     let (id, answer) = (a.id.to_string(), a.answer.to_string());
                     self.answered(id, answer, out);
                 } else if understand::is_question(text) && understand::content_words(text) >= 2 {
-                    self.stage = Stage::OfferMessage;
-                    self.say_line(out, "faq_unknown", &[], Expect::YesNo);
+                    if self.stage == Stage::OfferMessage {
+                        // The offer stands and the caller asks on: a miss, so the offer is
+                        // never said over and over.
+                        self.retry = earlier_misses;
+                        self.miss(out, "faq_unknown", Expect::YesNo);
+                    } else {
+                        self.stage = Stage::OfferMessage;
+                        self.say_line(out, "faq_unknown", &[], Expect::YesNo);
+                    }
                 } else if understand::content_words(text) >= 3 || self.info.name.is_some() {
                     // A caller with something to say that is not a booking: a message.
                     self.goal = Goal::Message;

@@ -4531,3 +4531,24 @@ fn a_day_told_of_the_past_is_no_meeting_wish() {
         );
     }
 }
+
+/// The offer of a message after a question the FAQ cannot answer is said at most twice: a
+/// caller who keeps asking (or whose answers whisper turns into questions) is offered help.
+#[test]
+fn a_message_offer_is_never_said_over_and_over() {
+    let mut steps = vec![("Is the cafeteria open to visitors?", "Would you like that?")];
+    steps.push(("Who correct?", "Would you like that?"));
+    let (_, acts) = Call::from(Some("+16175550123")).play(&steps);
+    let offers = |acts: &[Action]| {
+        acts.iter()
+            .filter(
+                |a| matches!(a, Action::Say { text, .. } if text.contains("I can take a message")),
+            )
+            .count()
+    };
+    assert_eq!(offers(&acts), 2);
+    steps.push(("Who correct?", ""));
+    steps.push(("Who correct?", ""));
+    let (_, acts) = Call::from(Some("+16175550123")).play(&steps);
+    assert!(offers(&acts) <= 2, "{}", offers(&acts));
+}
