@@ -2143,44 +2143,33 @@ impl Line {
     }
 }
 
+/// Both with the reply talking on and, as shipped, paused at the onset of the caller's speech.
 #[test]
 fn a_caller_who_goes_on_before_the_reply_reaches_them_is_heard_whole() {
-    let mut line = Line::dana_then_the_reply();
-    // The reply's first frames are out, but the caller started before they could hear it.
-    line.go_on(700, "Kim, from Acme.");
-    assert!(line.noted("turn_resumed", "\"Dana.\""), "{:?}", line.notes);
-    assert!(line.clears() >= 1, "the reply to \"Dana.\" is cut");
-    assert_eq!(line.c.dialog.caller().name.as_deref(), Some("Dana Kim"));
-    assert_eq!(line.c.dialog.caller().company.as_deref(), Some("Acme"));
-    // The log keeps what was said when: two caller turns.
-    assert_eq!(
-        line.caller_turns()[1..],
-        ["Dana.".to_string(), "Kim, from Acme.".to_string()]
-    );
-    line.until_quiet();
-    assert!(
-        line.last_agent().contains("number"),
-        "{}",
-        line.last_agent()
-    );
-}
-
-/// As shipped, the reply pauses at the onset of the caller's speech; their words then cut it.
-#[test]
-fn a_caller_who_goes_on_over_the_paused_reply_is_heard_whole() {
-    let mut line = Line::dana_then_the_reply_with(Settings {
+    let paused = Settings {
         pause_playback_ms: PAUSE_PLAYBACK_MS,
         ..with_pauses()
-    });
-    line.go_on(700, "Kim, from Acme.");
-    assert!(line.noted("turn_resumed", "\"Dana.\""), "{:?}", line.notes);
-    assert_eq!(line.c.dialog.caller().name.as_deref(), Some("Dana Kim"));
-    line.until_quiet();
-    assert!(
-        line.last_agent().contains("number"),
-        "{}",
-        line.last_agent()
-    );
+    };
+    for settings in [with_pauses(), paused] {
+        let mut line = Line::dana_then_the_reply_with(settings);
+        // The reply's first frames are out, but the caller started before they could hear it.
+        line.go_on(700, "Kim, from Acme.");
+        assert!(line.noted("turn_resumed", "\"Dana.\""), "{:?}", line.notes);
+        assert!(line.clears() >= 1, "the reply to \"Dana.\" is cut");
+        assert_eq!(line.c.dialog.caller().name.as_deref(), Some("Dana Kim"));
+        assert_eq!(line.c.dialog.caller().company.as_deref(), Some("Acme"));
+        // The log keeps what was said when: two caller turns.
+        assert_eq!(
+            line.caller_turns()[1..],
+            ["Dana.".to_string(), "Kim, from Acme.".to_string()]
+        );
+        line.until_quiet();
+        assert!(
+            line.last_agent().contains("number"),
+            "{}",
+            line.last_agent()
+        );
+    }
 }
 
 #[test]
