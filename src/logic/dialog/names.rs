@@ -1280,9 +1280,7 @@ fn garbled_spelling(word: &str, letters: &str) -> bool {
     if vowels(word) && !vowels(letters) {
         return true;
     }
-    let mut rest = word.chars();
-    let within = letters.chars().all(|c| rest.any(|w| w == c));
-    if letters.chars().count() >= 3 && 2 * letters.chars().count() >= n && within {
+    if letters.chars().count() >= 3 && 2 * letters.chars().count() >= n && in_order(letters, word) {
         return true;
     }
     strsim::levenshtein(word, letters) <= n / 3 && !clean_spelling(word, letters)
@@ -2687,8 +2685,13 @@ fn lost_letters(spelled: &str, before: &str) -> bool {
     if n == 1 {
         return m >= 2;
     }
-    let mut rest = before.chars();
-    n < m && 2 * n >= m && spelled.chars().all(|c| rest.any(|w| w == c))
+    n < m && 2 * n >= m && in_order(spelled, &before)
+}
+
+/// Whether every letter of `letters` stands in `word`, in order (`word` with letters lost).
+fn in_order(letters: &str, word: &str) -> bool {
+    let mut rest = word.chars();
+    letters.chars().all(|c| rest.any(|w| w == c))
 }
 
 /// `name` with the letters of `answer` put in as spelled, a correction of a spelling read
