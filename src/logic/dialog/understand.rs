@@ -238,6 +238,10 @@ pub fn yes_no(text: &str) -> YesNo {
         "collect",
         "mhm",
         "mmhmm",
+        // A form's words for it: "Confirmed.", "Affirmative."
+        "confirmed",
+        "confirm",
+        "affirmative",
     ];
     const NO_FIRST: &[&str] = &["no", "nope", "nah", "negative", "wrong", "incorrect"];
     const YES_PHRASES: &[&str] = &[
@@ -280,6 +284,7 @@ pub fn yes_no(text: &str) -> YesNo {
     const NO_PHRASES: &[&str] = &[
         "not right",
         "not correct",
+        "not confirmed",
         "isn't right",
         "that's not",
         "that's wrong",
@@ -548,6 +553,8 @@ const MESSAGE: &[&str] = &[
     "a note for",
     "take a note",
     "leave word",
+    // Whisper often writes "leave word for Alex" as "leave words for Alex".
+    "leave words for",
     "tell him",
     "tell her",
     "tell them",
@@ -616,6 +623,11 @@ pub fn intent(text: &str, assistant: &str, executive: &str) -> Option<Intent> {
             _ if withdrawn => return None,
             _ => {}
         }
+    }
+    // "I was going to ask for a meeting, but no, just …": a plan told as given up is not asked
+    // for, whatever follows it.
+    if let Some(tail) = plan_given_up(&w) {
+        return intent(tail, assistant, executive).filter(|g| *g != Intent::Done);
     }
     let first = assistant
         .split_whitespace()
@@ -791,6 +803,70 @@ fn taken_back(w: &str) -> Option<(&str, bool)> {
         .filter_map(|t| w.rfind(&format!(" {t} ")).map(|i| (i + t.len() + 1, t)))
         .max()
         .map(|(i, t)| (&w[i..], WITHDRAWALS.contains(t)))
+}
+
+/// The words after a plan told as given up ("I was going to book a meeting, but …", "I was
+/// gonna …, but", "I'd meant to …, but"), in `w` (padded), if there is one.
+fn plan_given_up(w: &str) -> Option<&str> {
+    let plan = [
+        "was going to",
+        "was gonna",
+        "had meant to",
+        "i'd meant to",
+        "had planned to",
+    ]
+    .iter()
+    .filter_map(|p| w.find(&format!(" {p} ")))
+    .min()?;
+    let but = w[plan..].find(" but ")? + plan;
+    Some(&w[but + " but".len()..])
+}
+
+/// Of a sentence's words (lowercase, bare), how many at its start ask for a goal and take it
+/// back ("can I book, no, forget that", "I was going to ask for a meeting, but …"): none of them
+/// is anything to pass on. 0 when the words before the take-back ask for nothing else than a
+/// message ("tell Alex the launch is off, but actually Friday works" is all message).
+pub fn taken_back_words(words: &[&str], executive: &str) -> usize {
+    let mut cut: Option<(usize, usize)> = None;
+    for t in TAKE_BACKS {
+        let tw: Vec<&str> = t.split(' ').collect();
+        if let Some(i) = (0..words.len().saturating_sub(tw.len() - 1))
+            .rev()
+            .find(|&i| words[i..i + tw.len()] == tw[..])
+        {
+            if cut.is_none_or(|(_, end)| i + tw.len() > end) {
+                cut = Some((i, i + tw.len()));
+            }
+        }
+    }
+    let plan = [
+        "was going to",
+        "was gonna",
+        "had meant to",
+        "i'd meant to",
+        "had planned to",
+    ]
+    .iter()
+    .filter_map(|p| {
+        let pw: Vec<&str> = p.split(' ').collect();
+        (0..words.len().saturating_sub(pw.len() - 1)).find(|&i| words[i..i + pw.len()] == pw[..])
+    })
+    .min();
+    if let Some(but) = plan.and_then(|p| words[p..].iter().position(|w| *w == "but").map(|b| b + p))
+    {
+        if cut.is_none_or(|(_, end)| but + 1 > end) {
+            cut = Some((but, but + 1));
+        }
+    }
+    match cut {
+        Some((start, end))
+            if intent(&words[..start].join(" "), "", executive)
+                .is_some_and(|g| !matches!(g, Intent::Done | Intent::Message)) =>
+        {
+            end
+        }
+        _ => 0,
+    }
 }
 
 /// `w` (padded) with a goal's verb corrected in passing put in its place: "I need to cancel my
@@ -1537,6 +1613,41 @@ pub fn time_lost(text: &str) -> bool {
             (Some(next), _) => !NOT_A_TIME.contains(next),
         }
     })
+}
+
+/// A meeting under way given up for a message: "No, just a message for Alex", "Actually, I'd
+/// rather leave a message", "Can I leave a message instead?", "forget the meeting, I'll just
+/// leave Alex a message". The words ask for a message ([`intent`]) and say it replaces what was
+/// under way ("just", "instead", "rather", "only", or a "no" or "actually" before it). A topic
+/// or a time that only mentions a message ("it's about the message we sent the board") is
+/// none: the message words come before any "about".
+pub fn prefers_message(text: &str, assistant: &str, executive: &str) -> bool {
+    let w = fluent(&padded_words(text));
+    let Some(at) = MESSAGE
+        .iter()
+        .filter_map(|m| w.find(&format!(" {m} ")))
+        .min()
+    else {
+        return false;
+    };
+    let before = &w[..=at];
+    let about = [
+        "about",
+        "regarding",
+        "concerning",
+        "after",
+        "before",
+        "when",
+        "once",
+    ]
+    .iter()
+    .any(|t| before.contains(&format!(" {t} ")));
+    // "That's all" beside the switch is no goodbye: the message is what is left to do.
+    let asked = intent(&w.replace(" that's all ", " "), assistant, executive);
+    !about
+        && asked == Some(Intent::Message)
+        && (any(&w, &["just", "instead", "rather", "only"])
+            || any(before, &["no", "actually", "forget"]))
 }
 
 /// The caller points at a time the agent offered ("the first one you mentioned", "the time you
