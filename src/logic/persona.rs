@@ -133,6 +133,8 @@ pub const REQUIRED_LINES: &[&str] = &[
     "greeting_known",
     "how_can_i_help",
     "who_am_i",
+    "can_do",
+    "message_seen",
     "why_asked",
     "executive_away",
     "ask_name",

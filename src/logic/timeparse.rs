@@ -1022,6 +1022,55 @@ fn find_dates(t: &Toks, today: NaiveDate, used: &mut [bool]) -> Vec<Cand<NaiveDa
     out
 }
 
+/// "first|second|third|fourth|fifth|last|1st…5th <weekday> in|of <month>|the month|this month|
+/// next month" at `i`: the date, its score and the tokens used. A count past the month's end
+/// ("the fifth Monday in February") is no date.
+fn nth_weekday_of_month(
+    t: &Toks,
+    i: isize,
+    today: NaiveDate,
+) -> Option<(Option<NaiveDate>, u8, isize)> {
+    let nth = match t.kind(i)? {
+        Kind::Ordinal { day, .. } if (1..=5).contains(day) => Some(*day),
+        Kind::Word if t.w(i) == "last" => None,
+        _ => return None,
+    };
+    let wd = weekday_of(t.w(i + 1), true)?;
+    if !t.is(i + 2, &["in", "of"]) {
+        return None;
+    }
+    let (month, year, len) = match (t.w(i + 3), t.w(i + 4)) {
+        ("the" | "this", "month") => (today.month(), today.year(), 5),
+        ("next", "month") => {
+            let next = today.checked_add_months(chrono::Months::new(1))?;
+            (next.month(), next.year(), 5)
+        }
+        (m, _) => {
+            let month = month_of(m)?;
+            let year = if month < today.month() {
+                today.year() + 1
+            } else {
+                today.year()
+            };
+            (month, year, 4)
+        }
+    };
+    let first = NaiveDate::from_ymd_opt(year, month, 1)?;
+    let to_first = (7 + wd.num_days_from_monday() - first.weekday().num_days_from_monday()) % 7;
+    let first_wd = first + Duration::days(i64::from(to_first));
+    let date = match nth {
+        Some(n) => first_wd + Duration::days(7 * i64::from(n - 1)),
+        None => {
+            let mut d = first_wd;
+            while (d + Duration::days(7)).month() == month {
+                d += Duration::days(7);
+            }
+            d
+        }
+    };
+    (date.month() == month).then_some((Some(date), 3, len))
+}
+
 /// A date expression starting at token `i`: (date, score, tokens used). A `None` date marks
 /// tokens that name a period but no day ("next week"), so they are not read as times.
 fn date_at(t: &Toks, i: isize, today: NaiveDate) -> Option<(Option<NaiveDate>, u8, isize)> {
@@ -1097,6 +1146,11 @@ fn date_at(t: &Toks, i: isize, today: NaiveDate) -> Option<(Option<NaiveDate>, u
             return Some((None, 0, 2));
         }
         return None;
+    }
+    // "the first Monday in December", "the 2nd Tuesday of March", "the last Friday of the
+    // month": that weekday counted in that month (this year's, or next year's when past).
+    if let Some(date) = nth_weekday_of_month(t, i, today) {
+        return Some(date);
     }
     // Weekdays.
     if let Some(wd) = weekday_of(w, false) {
@@ -2256,6 +2310,26 @@ mod tests {
 
     fn check(cases: &[(&str, &str)]) {
         check_at(friday(), cases);
+    }
+
+    /// A weekday counted in a month: "the first Monday in December", "the 2nd Tuesday of
+    /// March", "the last Friday of the month", "the third Wednesday of next month"; a month
+    /// already past is next year's. Negatives: "first thing Monday" is Monday morning, "last
+    /// Monday" no date to come, a plain "Monday" the coming one.
+    #[test]
+    fn a_weekday_counted_in_a_month() {
+        check(&[
+            ("the first Monday in December", "2019-12-02 -"),
+            ("Could it be the first Monday in April?", "2019-04-01 -"),
+            ("the 2nd Tuesday of March", "2019-03-12 -"),
+            ("the second Tuesday in March please", "2019-03-12 -"),
+            ("the last Friday of the month", "2019-03-29 -"),
+            ("the last Friday in May", "2019-05-31 -"),
+            ("the third Wednesday of next month", "2019-04-17 -"),
+            ("the first Monday in February", "2020-02-03 -"),
+            ("first thing Monday", "2019-03-04 - morning"),
+            ("Monday", "2019-03-04 -"),
+        ]);
     }
 
     /// The 24-hour clock in digits as whisper writes a formal caller's or a French speaker's

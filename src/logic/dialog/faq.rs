@@ -1124,6 +1124,19 @@ const PHRASES: &[(&[&str], &[&str])] = &[
     (&["roles", "open"], &["roles"]),
     (&["jobs", "open"], &["jobs"]),
     (&["where", "are", "you", "guys"], &["where", "located"]),
+    // The agent named as a machine ("Can a machine tell me where the office is?", "does the
+    // robot know the hours?"): "you", no word of the question.
+    (&["a", "machine"], &["you"]),
+    (&["the", "machine"], &["you"]),
+    (&["this", "machine"], &["you"]),
+    (&["a", "robot"], &["you"]),
+    (&["the", "robot"], &["you"]),
+    (&["a", "computer"], &["you"]),
+    (&["the", "computer"], &["you"]),
+    (&["a", "bot"], &["you"]),
+    (&["the", "bot"], &["you"]),
+    (&["an", "ai"], &["you"]),
+    (&["the", "ai"], &["you"]),
     // The premises named as where the thing asked about is ("Is there parking at the
     // building?", "on your premises"): the office, not which building or floor it is.
     (&["at", "the", "building"], &["at", "the", "office"]),

@@ -526,6 +526,8 @@ pub struct Dialog {
     read_back_name: Option<String>,
     /// Asked, at the read-back, to spell a name the caller corrected but was heard unchanged.
     respell_asked: bool,
+    /// The utterance being handled asked what the agent can do, and that is answered.
+    capability_answered: bool,
     /// How often the caller's time led back to the choices already offered, since the last
     /// proposal: the second time, the time is not asked for again.
     misheard_offers: u8,
@@ -574,6 +576,7 @@ impl Dialog {
             read_back_message: None,
             read_back_name: None,
             respell_asked: false,
+            capability_answered: false,
             misheard_offers: 0,
             availability: false,
             transfer_available: false,
@@ -908,7 +911,9 @@ impl Dialog {
         }
         // "Sorry, what was that?", "you can repeat, please?": the last question again, word for
         // word (not a miss, and not an answer to it).
-        if understand::asks_to_repeat(text) && self.stage != Stage::AskMessage {
+        if (understand::asks_to_repeat(text) || understand::waits_then_goes_on(text))
+            && self.stage != Stage::AskMessage
+        {
             if let Some((again, expect)) = self.last_prompt.clone() {
                 out.push(Action::Say {
                     text: again,
@@ -1011,6 +1016,21 @@ impl Dialog {
                 } else {
                     self.say_then(out, first, |d, o| d.on_heard(&rest, now, o));
                 }
+                return;
+            }
+        }
+        // "Can you even move meetings? I've got one that needs moving.", "Will Alex actually
+        // see a message if I leave one?": yes, then what was said, as if said plainly (the goal
+        // the question carries is meant; the question is no message, see `reading::content`).
+        if matches!(self.stage, Stage::Open | Stage::AnythingElse) && !self.capability_answered {
+            let asked = understand::sentences(text)
+                .into_iter()
+                .find_map(|s| understand::capability_asked(s, &persona.executive));
+            if let Some(key) = asked {
+                let first = self.line(key, &[]);
+                self.capability_answered = true;
+                self.say_then(out, first, |d, o| d.on_heard(text, now, o));
+                self.capability_answered = false;
                 return;
             }
         }
@@ -1799,7 +1819,14 @@ impl Dialog {
             let goal = match asked {
                 Some(Intent::Cancel) => Goal::Cancel,
                 Some(Intent::Move) if first != Some(Intent::Book) => Goal::Move,
-                Some(Intent::Book) if first != Some(Intent::Move) => Goal::Book,
+                // "My meeting with Alex. I have to cancel it.": the meeting cancelled.
+                Some(Intent::Book)
+                    if first != Some(Intent::Move)
+                        && !(first == Some(Intent::Cancel)
+                            && understand::names_own_booking(sentence)) =>
+                {
+                    Goal::Book
+                }
                 // A message beside a booking is a goal only when it carries something to pass on.
                 Some(Intent::Message)
                     if first.is_some()

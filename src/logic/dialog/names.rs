@@ -39,6 +39,8 @@ struct Tok {
     ends_sentence: bool,
     /// Ends with a question mark.
     question: bool,
+    /// Ends with a full stop.
+    dot: bool,
     /// Part of a spelled-out run, already used.
     used: bool,
 }
@@ -84,6 +86,7 @@ fn token(raw: &str, word: &str) -> Option<Tok> {
         ends_clause: matches!(last, ',' | '.' | '!' | '?' | ';' | ':'),
         ends_sentence,
         question: last == '?',
+        dot: last == '.',
         used: false,
     };
     (!word.is_empty() || t.ends_clause).then_some(t)
@@ -565,7 +568,121 @@ fn found_at(toks: &[Tok], i: usize, returning: bool) -> Option<NameFound> {
     })
 }
 
+/// Labels callers put before one part of their name, as lowercase words: the given name's
+/// (`true`) and the family name's (`false`). The last word may carry "'s" ("Surname's
+/// Krishnan", "last name's Krishnan").
+const PART_LABELS: &[(&[&str], bool)] = &[
+    (&["first", "name"], true),
+    (&["given", "name"], true),
+    (&["christian", "name"], true),
+    (&["forename"], true),
+    (&["surname"], false),
+    (&["last", "name"], false),
+    (&["family", "name"], false),
+];
+
+/// The part of the name a label at `toks[i]` introduces, said or spelled after it in the same
+/// sentence ("First name Wang", "Surname's Brooks", "last name is Krishnan", "Family name: Fang",
+/// "Last name, K R I S H N A N"): whether it is the given name, and its words. Only a label at a
+/// clause's start or after "and" (with "my" before it at most): "we're on a first name basis"
+/// names no one.
+fn part_at(toks: &[Tok], i: usize) -> Option<(bool, Vec<String>)> {
+    let (label, given) = PART_LABELS.iter().find(|(label, _)| {
+        label.iter().enumerate().all(|(k, w)| {
+            toks.get(i + k).is_some_and(|t| {
+                let last = k + 1 == label.len();
+                (t.low == *w || (last && t.low == format!("{w}'s"))) && (last || !t.ends_clause)
+            })
+        })
+    })?;
+    let mut start = i;
+    while start > 0 && matches!(toks[start - 1].low.as_str(), "my" | "his" | "her") {
+        start -= 1;
+    }
+    let after_and = start > 0 && toks[start - 1].low == "and";
+    let end = i + label.len();
+    if !(clause_start(toks, start) || after_and) || toks[end - 1].ends_sentence {
+        return None;
+    }
+    let mut j = end;
+    if toks
+        .get(j)
+        .is_some_and(|t| t.low == "is" && !t.ends_sentence)
+    {
+        j += 1;
+    }
+    let t = toks.get(j)?;
+    if t.used {
+        // Spelled, not said: the letters are the part.
+        let (letters, _) = spelled_at(toks, j)?;
+        return Some((*given, vec![capitalise(&letters)]));
+    }
+    let (words, _) = take_name(toks, j)?;
+    // "Surname Fang first name Wang": the next label ends the part.
+    let words: Vec<String> = words
+        .into_iter()
+        .enumerate()
+        .take_while(|(k, _)| {
+            k == &0
+                || !PART_LABELS
+                    .iter()
+                    .any(|(l, _)| lead_at(toks, j + k, &l[..1]))
+        })
+        .map(|(_, w)| w)
+        .collect();
+    Some((*given, words))
+}
+
+/// Whether `clause` only says one labelled part of the caller's name ("Surname's Brooks",
+/// "First name Taylor", "and my last name is Krishnan"): no message in it.
+pub fn says_name_part(clause: &str) -> bool {
+    let toks = tokens(clause);
+    let Some(i) = toks
+        .iter()
+        .position(|t| !matches!(t.low.as_str(), "and" | "my" | "so" | "oh" | "no" | ""))
+    else {
+        return false;
+    };
+    let Some((_, words)) = part_at(&toks, i) else {
+        return false;
+    };
+    let label = PART_LABELS
+        .iter()
+        .find(|(l, _)| lead_at(&toks, i, &l[..1]))
+        .map_or(1, |(l, _)| l.len());
+    let said = toks[i..].iter().filter(|t| !t.word.is_empty()).count();
+    said <= label + 1 + words.len()
+}
+
+/// A name said in labelled parts, in either order ("Surname Fang. First name Wang.", "Last name
+/// Krishnan, first name Deepa", "Family name Li, given name Wei"): written given name first
+/// ("Wang Fang"). With `whole`, both parts must be said; else one part alone is the name as far
+/// as it goes.
+fn labelled_parts(toks: &[Tok], whole: bool) -> Option<NameFound> {
+    let mut given: Option<Vec<String>> = None;
+    let mut family: Option<Vec<String>> = None;
+    for i in 0..toks.len() {
+        if let Some((is_given, words)) = part_at(toks, i) {
+            let slot = if is_given { &mut given } else { &mut family };
+            slot.get_or_insert(words);
+        }
+    }
+    if whole && (given.is_none() || family.is_none()) {
+        return None;
+    }
+    let words: Vec<String> = given.into_iter().chain(family).flatten().collect();
+    (!words.is_empty()).then(|| NameFound {
+        name: words.join(" "),
+        company: None,
+        returning: false,
+        spelled: false,
+    })
+}
+
 fn introduction(toks: &[Tok]) -> Option<NameFound> {
+    if let Some(found) = labelled_parts(toks, true) {
+        return Some(found);
+    }
     for i in 0..toks.len() {
         // "Dana Kim here", "Morgan Ellis speaking", "Daniel Brooks is my name", at the start
         // of a clause.
@@ -741,11 +858,25 @@ fn spelled_at(toks: &[Tok], i: usize) -> Option<(String, Vec<usize>)> {
                 break;
             }
         }
-        if toks.get(j - 1).is_some_and(|t| t.ends_sentence) {
+        if toks.get(j - 1).is_some_and(|t| t.ends_sentence) || word_ends_at_dot(&toks[i..j]) {
             break;
         }
     }
     (letters.chars().count() >= 3).then_some((letters, used))
+}
+
+/// Whether a spelling read so far (`run`, its tokens) ends a word at its last token: a lone
+/// letter with a full stop, when the caller wrote most letters before it without one ("W A N,
+/// G. F A N, G." is two words; "K. R. I. S. H." dots every letter and goes on, and so does
+/// "M. A. R. C. U. S B. E. L. L.", one dot lost).
+fn word_ends_at_dot(run: &[Tok]) -> bool {
+    let single = |t: &Tok| t.word.chars().count() == 1 && t.word.chars().all(char::is_alphabetic);
+    let Some((last, before)) = run.split_last() else {
+        return false;
+    };
+    let plain = before.iter().filter(|t| single(t) && !t.dot).count();
+    let dotted = before.iter().filter(|t| single(t) && t.dot).count();
+    single(last) && last.dot && plain > dotted
 }
 
 /// Finds spelled words, marks their tokens used, and returns them in order.
@@ -860,7 +991,8 @@ pub fn extract_name_lead(text: &str) -> Option<NameFound> {
     let mut toks = tokens(text);
     let mut spelled = take_spellings(&mut toks);
     without_restarts(text, &mut spelled, |s| s.as_str());
-    apply_spelling(&toks, introduction(&toks), spelled)
+    let found = introduction(&toks).or_else(|| labelled_parts(&toks, false));
+    apply_spelling(&toks, found, spelled)
 }
 
 /// Finds the caller's name: an introduction anywhere, or a bare "Jordan Lee." given as the
@@ -869,7 +1001,9 @@ pub fn extract_name(text: &str) -> Option<NameFound> {
     let mut toks = tokens(text);
     let mut spelled = take_spellings(&mut toks);
     without_restarts(text, &mut spelled, |s| s.as_str());
-    let found = introduction(&toks).or_else(|| bare_answer(&toks));
+    let found = introduction(&toks)
+        .or_else(|| labelled_parts(&toks, false))
+        .or_else(|| bare_answer(&toks));
     apply_spelling(&toks, found, spelled)
 }
 
@@ -1405,6 +1539,7 @@ fn split_word_from_letters(t: Tok) -> Vec<Tok> {
         ends_clause: false,
         ends_sentence: false,
         question: false,
+        dot: false,
         used: false,
     };
     vec![
@@ -1476,6 +1611,8 @@ fn runs_as_written(answer: &str) -> Vec<SpelledRun> {
     // with none.
     let mut gap = 0;
     let mut bare = false;
+    // Where the run being read began, for [`word_ends_at_dot`].
+    let mut run_from = 0;
     let end =
         |run: &mut String, said: &mut Option<String>, runs: &mut Vec<SpelledRun>, bare: bool| {
             if run.chars().count() >= 2 {
@@ -1553,11 +1690,13 @@ fn runs_as_written(answer: &str) -> Vec<SpelledRun> {
                 if run.is_empty() {
                     said = last_word.take();
                     bare = gap == 0 && !runs.is_empty();
+                    run_from = k;
                 }
                 for _ in 0..repeat {
                     run.push_str(&letters);
                 }
                 repeat = 1;
+                let at = k;
                 k += 1;
                 // "S as in Sam", "S for Sam": the word only confirms the letter.
                 for lead in [&["as", "in"][..], &["for"][..], &["like"][..]] {
@@ -1583,7 +1722,8 @@ fn runs_as_written(answer: &str) -> Vec<SpelledRun> {
                 let before_grouped = letters.chars().count() >= 2
                     && run.chars().count() > letters.chars().count()
                     && toks.get(k).is_some_and(&grouped);
-                if t.ends_sentence || (t.ends_clause && (grouped(t) || before_grouped)) {
+                let at_dot = word_ends_at_dot(&toks[run_from.min(at)..=at]);
+                if t.ends_sentence || (t.ends_clause && (grouped(t) || before_grouped)) || at_dot {
                     end(&mut run, &mut said, &mut runs, bare);
                     gap = 0;
                 }

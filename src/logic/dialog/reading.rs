@@ -727,10 +727,29 @@ fn content_of(text: &str, executive: &str, led_only: bool) -> Option<String> {
         .collect();
     let mut kept = Vec::new();
     for sentence in sentences(text) {
-        if means_own_number(&word_list(&sentence)) || pleasantry(&sentence) {
+        if means_own_number(&word_list(&sentence))
+            || pleasantry(&sentence)
+            || understand::capability_asked(&sentence, executive).is_some()
+        {
             continue;
         }
-        let sentence = without_introductions(&sentence);
+        // "Ready?", "Hello, you there?": a word asked of the listener, no message.
+        let asked_of_listener = sentence
+            .split_whitespace()
+            .map(bare)
+            .skip_while(|w| {
+                matches!(
+                    w.as_str(),
+                    "hello" | "hi" | "hey" | "so" | "okay" | "ok" | "um" | "uh" | "and" | "right"
+                )
+            })
+            .filter(|w| !matches!(w.as_str(), "you"))
+            .count()
+            <= 1;
+        if sentence.trim_end().ends_with('?') && asked_of_listener {
+            continue;
+        }
+        let sentence = without_form_label(&without_introductions(&sentence));
         if sentence.is_empty() {
             continue;
         }
@@ -825,14 +844,68 @@ fn content_of(text: &str, executive: &str, led_only: bool) -> Option<String> {
     (!joined.is_empty()).then_some(joined)
 }
 
+/// A sentence without a form's label for what the call is about before its value ("Purpose of
+/// call: a message for Alex." is "a message for Alex.", "Message text: the grant was
+/// accepted." is "the grant was accepted."): one to four words, no digits, before a colon at
+/// the sentence's start, naming the call's matter (purpose, reason, subject, message, …).
+fn without_form_label(sentence: &str) -> String {
+    const MATTER: &[&str] = &[
+        "purpose",
+        "reason",
+        "subject",
+        "topic",
+        "message",
+        "text",
+        "request",
+        "regarding",
+        "re",
+        "note",
+        "matter",
+        "details",
+    ];
+    let Some((label, value)) = sentence.split_once(':') else {
+        return sentence.to_string();
+    };
+    let words = label.split_whitespace().count();
+    let matter = label
+        .split_whitespace()
+        .any(|w| MATTER.contains(&bare(w).as_str()));
+    let labelled = (1..=4).contains(&words)
+        && matter
+        && label
+            .chars()
+            .all(|c| c.is_alphabetic() || c.is_whitespace() || matches!(c, '\'' | '-'))
+        && !value.trim_start().starts_with(|c: char| c.is_ascii_digit());
+    if labelled {
+        value.trim().to_string()
+    } else {
+        sentence.to_string()
+    }
+}
+
 /// A sentence without its clauses that only introduce the caller: where they are from ("I'm
 /// with Zhang and Li Architects", "I work for Acme"), who they are with a company ("this is
-/// Minh Pham from Andes Solar", however whisper wrote the name), or how the name is spelled
-/// ("Pham is spelled P H A M"). What is left keeps its commas; empty when nothing is.
+/// Minh Pham from Andes Solar", however whisper wrote the name), a part of the name with its
+/// label ("Surname's Brooks", "First name Taylor", with the letters spelling it), or how the
+/// name is spelled ("Pham is spelled P H A M"). What is left keeps its commas; empty when nothing is.
 fn without_introductions(sentence: &str) -> String {
+    // Letters spelling the name part just dropped ("Surname's Haddad, H A D, D A D.") go
+    // with it.
+    let mut after_name_part = false;
     let clauses: Vec<&str> = sentence
         .split(',')
         .filter(|clause| {
+            let letters = clause.split_whitespace().all(|w| {
+                let w = w.trim_matches(|c: char| !c.is_alphanumeric() && c != '-');
+                w.split('-').all(|p| p.chars().count() == 1) && w.chars().any(char::is_alphabetic)
+            });
+            if after_name_part && letters {
+                return false;
+            }
+            after_name_part = super::names::says_name_part(clause);
+            if after_name_part {
+                return false;
+            }
             let words: Vec<String> = clause.split_whitespace().map(bare).collect();
             let w: Vec<&str> = words
                 .iter()

@@ -161,6 +161,102 @@ fn without_small_talk(heard: &str) -> String {
         .collect()
 }
 
+/// The next morning, said as a time: when it only says when a message is to reach the
+/// executive, it is the receptionist's own routine, not a deadline.
+const NEXT_MORNING: &[&str] = &[
+    "first thing tomorrow morning",
+    "first thing tomorrow",
+    "first thing in the morning",
+    "by tomorrow morning",
+    "tomorrow morning",
+    "before the morning",
+    "in the morning",
+];
+
+/// Verbs of learning what the caller says: "Alex to hear", "he knows", "she sees this".
+const LEARN: &[&str] = &[
+    "hear", "hears", "know", "knows", "learn", "learns", "see", "sees", "read", "reads", "get",
+    "gets", "have", "has", "receive", "receives", "told",
+];
+
+/// What a learning verb may take between it and the morning: the message itself ("see this
+/// first thing tomorrow", "gets my message by tomorrow morning", "hears about it").
+const THE_MESSAGE: &[&str] = &[
+    "this", "that", "it", "the", "my", "a", "message", "note", "news", "about", "of",
+];
+
+/// `padded` ([`words`]) without the next morning where it is when a message is to be heard
+/// ("I'd like Alex to hear first thing tomorrow that …", "make sure he gets my message by
+/// tomorrow morning"): a message waits for the morning anyway, so that is no deadline. A
+/// morning by which something must be done ("fixed by first thing tomorrow", "sign it by
+/// tomorrow morning"), or by which the caller must hear ("I need to hear back first thing
+/// tomorrow"), stays.
+fn without_morning_delivery(padded: &str) -> String {
+    let mut out = padded.to_string();
+    for phrase in NEXT_MORNING {
+        let needle = format!(" {phrase} ");
+        let mut from = 0;
+        while let Some(at) = out[from..].find(&needle).map(|i| from + i) {
+            let before: Vec<&str> = out[..at].split_whitespace().collect();
+            if heard_by_other(&before) {
+                out.replace_range(at..at + needle.len(), " ");
+                from = at;
+            } else {
+                from = at + 1;
+            }
+        }
+    }
+    out
+}
+
+/// Whether `before` (the words before a time) ends in someone other than the caller learning
+/// the message: a learning verb ([`LEARN`]), then only the message ([`THE_MESSAGE`]), its
+/// subject not the caller ("I need to hear", "we see") and not a request for a call back
+/// ("hear back", "hear from").
+fn heard_by_other(before: &[&str]) -> bool {
+    let object = before
+        .iter()
+        .rev()
+        .take_while(|w| THE_MESSAGE.contains(w))
+        .count();
+    if object > 3 {
+        return false;
+    }
+    let Some(at) = before.len().checked_sub(object + 1) else {
+        return false;
+    };
+    if !LEARN.contains(&before[at]) {
+        return false;
+    }
+    let mut k = at;
+    while k > 0 && matches!(before[k - 1], "to" | "can" | "could" | "will" | "would") {
+        k -= 1;
+    }
+    let subject = k.checked_sub(1).map(|p| before[p]);
+    !matches!(
+        subject,
+        None | Some(
+            "i" | "i'd"
+                | "i'll"
+                | "we"
+                | "we'd"
+                | "me"
+                | "us"
+                | "you"
+                | "need"
+                | "needs"
+                | "want"
+                | "wants"
+                | "like"
+                | "love"
+                | "got"
+                | "must"
+                | "have"
+                | "has"
+        )
+    )
+}
+
 fn has_phrase(padded: &str, phrases: &[String]) -> bool {
     phrases.iter().any(|p| padded.contains(p.as_str()))
 }
@@ -373,7 +469,7 @@ impl Screening {
 
     /// How urgent the caller's words sound.
     pub fn urgency(&self, heard: &str) -> Urgency {
-        let w = words(&without_small_talk(heard));
+        let w = without_morning_delivery(&words(&without_small_talk(heard)));
         if has_phrase(&w, &self.emergency) {
             Urgency::Emergency
         } else if has_phrase(&w, &self.deadline) {
@@ -493,6 +589,36 @@ mod tests {
         assert_eq!(
             s.urgency("How are you tonight? I need Alex to call me back tonight."),
             Urgency::Deadline
+        );
+    }
+
+    #[test]
+    fn a_message_for_the_morning_is_no_deadline() {
+        let s = screening();
+        for routine in [
+            "I'd like Alex to hear first thing tomorrow that the samples shipped.",
+            "Could Alex see this first thing tomorrow? The samples shipped.",
+            "Please make sure he gets my message by tomorrow morning.",
+            "I want her to know first thing in the morning that the invoice is paid.",
+            "Can Alex hear about it first thing tomorrow? We signed the lease.",
+            "Alex should read this before the morning meeting, no rush.",
+        ] {
+            assert_eq!(s.urgency(routine), Urgency::Routine, "{routine}");
+        }
+        for deadline in [
+            "I need this fixed by first thing tomorrow.",
+            "Alex has to sign the contract by first thing tomorrow.",
+            "I need to hear back from Alex first thing tomorrow.",
+            "I'd like to hear first thing tomorrow whether we got it.",
+            "Alex needs to hear tonight that the deal fell through.",
+            "We need an answer by tomorrow morning.",
+            "Please have him call me first thing tomorrow.",
+        ] {
+            assert_eq!(s.urgency(deadline), Urgency::Deadline, "{deadline}");
+        }
+        assert_eq!(
+            s.urgency("I'd like Alex to hear first thing tomorrow that there was an accident."),
+            Urgency::Emergency
         );
     }
 

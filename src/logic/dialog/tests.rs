@@ -4653,3 +4653,274 @@ fn a_goal_taken_back_is_no_part_of_the_message() {
         );
     }
 }
+
+/// A name said in labelled parts, surname first or given name first ("Surname Fang. First name
+/// Wang.", "Last name Krishnan, first name Deepa", "Family name Li, given name Wei"), is
+/// written given name first; the labelled parts (and the letters spelling them) stay out of
+/// the message; both names spelled with a full stop between them ("W A N, G. F A N, G.") are
+/// two words. Negatives: "first name basis" names no one, letters dotted one by one ("K. R. I.
+/// S. H. N. A. N.") stay one word.
+#[test]
+fn a_name_said_in_labelled_parts_is_given_name_first() {
+    for (line, want) in [
+        ("Surname Fang. First name Wang.", "Wang Fang"),
+        ("Surname's Brooks. First name Taylor.", "Taylor Brooks"),
+        ("Last name Krishnan, first name Deepa.", "Deepa Krishnan"),
+        ("Family name Li, given name Wei.", "Wei Li"),
+        (
+            "My last name is Okafor and my first name is Grace.",
+            "Grace Okafor",
+        ),
+        ("First name Deepa, last name Krishnan.", "Deepa Krishnan"),
+        (
+            "Forename: Siobhan. Surname: Gallagher.",
+            "Siobhan Gallagher",
+        ),
+    ] {
+        let (d, acts) = check(
+            None,
+            &[
+                ("I'd like to leave a message for Alex.", "name"),
+                (line, "best number"),
+            ],
+        );
+        assert_eq!(
+            d.caller().name.as_deref(),
+            Some(want),
+            "{line}: {}",
+            said(&acts)
+        );
+    }
+    // In the opening, with the message: the name's parts are no part of the message.
+    for opening in [
+        "Surname's Wisniewska. First name Katarzyna. A message for Alex. The partnership contract is signed.",
+        "Last name Haddad, H A D, D A D. First name Omar. Please tell Alex the partnership contract is signed.",
+        "Hi. Family name Li, given name Wei. Tell Alex that the partnership contract is signed.",
+    ] {
+        let (d, acts) = check(None, &[(opening, "best number")]);
+        let name = d.caller().name.clone().unwrap_or_default();
+        let first = ["Katarzyna", "Omar", "Wei"];
+        assert!(first.iter().any(|f| name.starts_with(f)), "{opening}: {name}");
+        let m = d.caller().message.clone().unwrap_or_default();
+        assert_eq!(
+            m.trim_end_matches('.'),
+            "The partnership contract is signed",
+            "{opening}: {}",
+            said(&acts)
+        );
+    }
+    // Both names spelled, a full stop between them.
+    for (heard, spelling, want) in [
+        (
+            "Surname Fang. First name Wang.",
+            "W A N, G. F A N, G.",
+            "Wang Fang",
+        ),
+        ("Omar Haddad.", "O M A, R. H A D, D A D.", "Omar Haddad"),
+        (
+            "Deepa Krishnan.",
+            "D E E P A. K R I, S H N, A N.",
+            "Deepa Krishnan",
+        ),
+    ] {
+        let (d, acts) = Call::from(None).spelling_names().play(&[
+            ("I'd like to leave a message for Alex.", "name"),
+            (heard, "spell"),
+            (spelling, ""),
+        ]);
+        assert_eq!(
+            d.caller().name.as_deref(),
+            Some(want),
+            "{spelling}: {}",
+            said(&acts)
+        );
+    }
+    assert_eq!(
+        names::respelled("Krishnan", "K. R. I. S. H. N. A. N.").as_deref(),
+        Some("Krishnan")
+    );
+    assert_eq!(
+        names::respelled("Marcus Bell", "M. A. R. C. U. S B. E. L. L.").as_deref(),
+        Some("Marcus Bell")
+    );
+    // "First name" that labels no name.
+    for line in [
+        "We're on a first name basis, Alex and I. Tell Alex the samples shipped.",
+        "I forgot his first name. Tell Alex the samples shipped.",
+    ] {
+        let (d, _) = check(None, &[(line, "")]);
+        let name = d.caller().name.clone().unwrap_or_default();
+        assert!(
+            !name.contains("Basis") && !name.contains("Forgot"),
+            "{line}: {name}"
+        );
+    }
+}
+
+/// A caller who doubts the agent asks what it can do with the goal in the same breath: the
+/// capability is answered briefly and the goal it carries is gone on with; the question is
+/// never the message; asking whether meetings can be moved is a move. Negatives: a plain
+/// request ("Can you book me in …?", "Can you take a message?") gets no such answer.
+#[test]
+fn a_question_about_what_the_agent_can_do_is_answered_and_its_goal_kept() {
+    for (opening, want) in [
+        (
+            "Will Alex actually see a message if I leave one?",
+            "Alex gets every message first thing. May I have your name",
+        ),
+        (
+            "Does Alex even read these messages? Tell him the samples shipped.",
+            "Alex gets every message first thing.",
+        ),
+        (
+            "Can you even move meetings? I've got one with Alex that needs moving.",
+            "Yes, I can help with that. May I have your name, so I can find your appointment",
+        ),
+        (
+            "Are you able to book things?",
+            "Yes, I can help with that. May I have your name",
+        ),
+        (
+            "Hi. Can you actually cancel appointments? Mine's on Thursday.",
+            "Yes, I can help with that. May I have your name, so I can find your appointment",
+        ),
+        (
+            "Can a machine tell me where the office is?",
+            "350 Harbor Street",
+        ),
+        (
+            "Can the robot tell me where you're located?",
+            "350 Harbor Street",
+        ),
+    ] {
+        let (d, acts) = check(None, &[(opening, want)]);
+        let m = d.caller().message.clone().unwrap_or_default();
+        assert!(
+            !m.contains('?') && !m.to_lowercase().contains("message"),
+            "{opening}: {m}"
+        );
+        if opening.contains("samples") {
+            assert_eq!(
+                m.trim_end_matches('.'),
+                "The samples shipped",
+                "{}",
+                said(&acts)
+            );
+        }
+    }
+    // The message asked for after the question is the message.
+    let (d, _) = check(
+        None,
+        &[
+            (
+                "Will Alex actually see a message if I leave one?",
+                "your name",
+            ),
+            ("Dana Kim.", "best number"),
+            ("617 555 0199.", "Is that right"),
+            ("Yes.", "tell Alex"),
+            ("The samples shipped.", "Your message: The samples shipped"),
+        ],
+    );
+    assert_eq!(d.caller().message.as_deref(), Some("The samples shipped."));
+    // Plain requests.
+    for opening in [
+        "Can you book me in with Alex for a meeting?",
+        "Can you take a message for Alex?",
+        "Will Alex be in tomorrow? I'd like to leave a message.",
+    ] {
+        let (_, acts) = check(None, &[(opening, "")]);
+        let reply = said(&acts);
+        assert!(
+            !reply.contains("I can help with that") && !reply.contains("every message"),
+            "{opening}: {reply}"
+        );
+    }
+}
+
+/// Asides at a question: a form's label for the matter is no message ("Purpose of call: a
+/// message for Alex." asks for the message; "Message text: …" is it), a lone "Ready?" is no
+/// message; "Wait, let me get a pen. Okay, go ahead." at the read-back is no yes (the read-back
+/// is said again); "What was the question?" after an aside repeats the question, the aside no
+/// topic; "My meeting with Alex. I have to cancel it." cancels, and books nothing new.
+#[test]
+fn asides_and_labels_are_not_answers() {
+    let (d, acts) = check(
+        Some("+16175550123"),
+        &[
+            ("Hello, ready? Purpose of call: a message for Alex.", "name"),
+            ("Dana Kim.", "best number"),
+            ("Yes.", "tell Alex"),
+            (
+                "Message text: the grant was accepted. End of message.",
+                "Your message: The grant was accepted",
+            ),
+            (
+                "Wait, let me get a pen. Okay, go ahead.",
+                "Your message: The grant was accepted",
+            ),
+            (
+                "Hang on. One sec. Right, shoot.",
+                "Your message: The grant was accepted",
+            ),
+            ("Yes.", "Goodbye"),
+        ],
+    );
+    let m = d.caller().message.clone().unwrap_or_default();
+    assert!(
+        m.starts_with("The grant was accepted"),
+        "{m}: {}",
+        said(&acts)
+    );
+    // A yes said while waiting is still a yes.
+    let (_, acts) = check(
+        Some("+16175550123"),
+        &[
+            (
+                "Please tell Alex the grant was accepted. It's Dana Kim.",
+                "best number",
+            ),
+            ("Yes.", "Your message"),
+            ("Hold on. Yes, that's right, go ahead.", "Goodbye"),
+        ],
+    );
+    assert!(said(&acts).contains("Goodbye"));
+    // The question asked again after an aside; the aside is no topic.
+    for aside in [
+        "Hmm, should I just leave a message instead? No, no, let's book it. What was the question?",
+        "Sorry, I was thinking about something else. What was your question?",
+    ] {
+        let (d, acts) = check(
+            Some("+16175550123"),
+            &[
+                ("I'd like to book a meeting with Alex.", "name"),
+                ("Rohan Mehta.", "meet with Alex about"),
+                (aside, "meet with Alex about"),
+                ("The hiring plan.", "day and time"),
+            ],
+        );
+        let purpose = d.caller().purpose.clone().unwrap_or_default();
+        assert!(
+            purpose.contains("hiring plan"),
+            "{aside}: {purpose}: {}",
+            said(&acts)
+        );
+    }
+    // An own meeting named beside its cancellation is that meeting.
+    let (_, acts) = Call::from(Some("+16175550123"))
+        .booked(appt(
+            "apt1",
+            "2026-11-26T15:00:00-05:00",
+            "Dana Kim",
+            "+16175550123",
+        ))
+        .play(&[
+            (
+                "It's Dana Kim. My meeting with Alex. I have to cancel it.",
+                "Shall I cancel it",
+            ),
+            ("Yes.", "cancelled"),
+        ]);
+    let reply = said(&acts);
+    assert!(!reply.contains("meet with Alex about"), "{reply}");
+}

@@ -438,6 +438,10 @@ const CANCEL: &[&str] = &[
 ];
 const MOVE: &[&str] = &[
     "reschedule",
+    // Asked whether meetings can be moved: "Can you even move meetings? I've got one."
+    "move meetings",
+    "move appointments",
+    "move bookings",
     "rescheduled",
     // Indian English for bringing it forward: "can we prepone it?"
     "prepone",
@@ -982,17 +986,33 @@ const MOVE_VERBS: &[&str] = &[
     "change",
 ];
 
+/// The caller's booking named as one already made.
+const OWN_BOOKING: [&str; 6] = [
+    "my appointment",
+    "my meeting",
+    "the appointment",
+    "the meeting",
+    "our meeting",
+    "our appointment",
+];
+
+/// Whether `text` names the caller's own booking, one already made ("My meeting with Alex.",
+/// "the appointment on Thursday"): beside a cancellation, that booking, not a new one.
+pub fn names_own_booking(text: &str) -> bool {
+    any(&padded_words(text), &OWN_BOOKING)
+}
+
 /// A verb of `verbs` said of the caller's own booking ("my meeting", "the appointment", "a
 /// meeting with Alex I need to push"): the verb and the booking in one clause, the booking
 /// theirs ("my", "the", "our", "I've got a").
 fn acts_on_booking(w: &str, verbs: &[&str]) -> bool {
     let own = [
-        "my appointment",
-        "my meeting",
-        "the appointment",
-        "the meeting",
-        "our meeting",
-        "our appointment",
+        OWN_BOOKING[0],
+        OWN_BOOKING[1],
+        OWN_BOOKING[2],
+        OWN_BOOKING[3],
+        OWN_BOOKING[4],
+        OWN_BOOKING[5],
         "i've got a meeting",
         "i have a meeting",
         "i've got an appointment",
@@ -1176,6 +1196,118 @@ pub fn asks_who_answers(sentence: &str) -> bool {
         })
 }
 
+/// What a caller who doubts the agent asks it can do, as the line that answers it: whether the
+/// agent can do a thing ("Can you even move meetings?", "Are you able to book things?", "Can
+/// you actually put things in Alex's calendar?", "Can a machine take a message?"), `can_do`;
+/// whether the executive will get a message ("Will Alex actually see a message if I leave
+/// one?", "Does Alex even read these messages?"), `message_seen`. The goal the question
+/// carries is the caller's; the question is no message. A plain request ("Can you book me in
+/// for Tuesday?") and a question for information ("Can a machine tell me where the office
+/// is?", which the FAQ answers) are not such questions.
+pub fn capability_asked(sentence: &str, executive: &str) -> Option<&'static str> {
+    if !sentence.trim_end().ends_with('?') {
+        return None;
+    }
+    let w = fluent(&padded_words(sentence));
+    const DOUBTING: &[&str] = &[
+        "can you even",
+        "can you actually",
+        "can you really",
+        "could you even",
+        "could you actually",
+        "do you even",
+        "do you actually",
+        "do you really",
+        "are you able to",
+        "are you even able to",
+        "are you actually able to",
+        "are you allowed to",
+        "are you capable of",
+        "is it possible for you to",
+        "do you know how to",
+        "can a machine",
+        "can a robot",
+        "can a computer",
+        "can a bot",
+        "can this thing",
+        "can the machine",
+        "is a machine able to",
+    ];
+    const DOING: &[&str] = &[
+        "book",
+        "booking",
+        "schedule",
+        "scheduling",
+        "move",
+        "moving",
+        "reschedule",
+        "rescheduling",
+        "cancel",
+        "cancelling",
+        "canceling",
+        "take",
+        "taking",
+        "put",
+        "putting",
+        "pass",
+        "passing",
+        "leave",
+        "arrange",
+        "set",
+        "setting",
+        "handle",
+        "handling",
+        "do",
+        "deal",
+        "make",
+        "change",
+        "changing",
+        "manage",
+        "sort",
+        "help",
+        "note",
+        "write",
+        "record",
+    ];
+    let doubting = DOUBTING.iter().any(|lead| {
+        let pat = format!(" {lead} ");
+        w.match_indices(&pat).any(|(i, _)| {
+            w[i + pat.len()..]
+                .split_whitespace()
+                .next()
+                .is_some_and(|verb| DOING.contains(&verb))
+        })
+    });
+    if doubting {
+        return Some("can_do");
+    }
+    // "Will Alex actually see a message …", "does he even get my messages?".
+    let boss = executive
+        .split_whitespace()
+        .next()
+        .unwrap_or("")
+        .to_lowercase();
+    const SEEING: &[&str] = &["see", "get", "read", "hear", "check", "receive", "listen"];
+    let words: Vec<&str> = w.split_whitespace().collect();
+    let about_message = words.iter().any(|x| matches!(*x, "message" | "messages"));
+    let seen = words.windows(2).enumerate().any(|(k, pair)| {
+        let asks = matches!(pair[0], "will" | "would" | "does" | "do" | "can");
+        let who = pair[1] == boss || matches!(pair[1], "he" | "she" | "they");
+        asks && who && {
+            let rest = &words[k + 2..];
+            rest.iter()
+                .take(3)
+                .position(|x| SEEING.contains(x))
+                .is_some_and(|at| {
+                    rest[..at].iter().all(|x| {
+                        matches!(*x, "actually" | "really" | "even" | "ever" | "definitely")
+                    })
+                })
+        }
+    });
+    (about_message && seen).then_some("message_seen")
+}
+
 /// Whether `sentence` asks about the question just put rather than answering it: whether the
 /// answer matters or must be given, or why it is wanted ("Does it matter?", "Uh, do I have to
 /// say?", "Why do you need that?", "Is that necessary?").
@@ -1213,7 +1345,13 @@ pub fn questions_the_question(sentence: &str) -> bool {
 /// repeat that?", "pardon?", "you can repeat, please?", "read that once more, slowly".
 pub fn asks_to_repeat(text: &str) -> bool {
     let w = padded_words(text);
-    if w.split_whitespace().count() > 16 || w.chars().any(|c| c.is_ascii_digit()) {
+    // A long utterance asks only when it ends asking ("Hmm, should I just leave a message
+    // instead? No, no, let's book it. What was the question?"): the rest was an aside.
+    let ends_asking = sentences(text)
+        .last()
+        .is_some_and(|s| s.ends_with('?') && any(&padded_words(s), CHECK_BACK));
+    if (w.split_whitespace().count() > 16 && !ends_asking) || w.chars().any(|c| c.is_ascii_digit())
+    {
         return false;
     }
     // "Sorry, what was that? Oh, my name, Tomasz Kowalczyk.": asked, then answered in the
@@ -1330,6 +1468,11 @@ pub fn told_as_past(sentence: &str, dated: impl Fn(&str) -> bool) -> bool {
 /// How a caller asks to hear what was said again ("pardon?", "could you repeat that?").
 const CHECK_BACK: &[&str] = &[
     "repeat",
+    // The question lost in an aside: "No, let's book it. What was the question?"
+    "what was the question",
+    "what was your question",
+    "what's the question",
+    "what did you ask",
     "pardon",
     "what was that",
     "come again",
@@ -1339,6 +1482,57 @@ const CHECK_BACK: &[&str] = &[
     "didn't hear that",
     "didn't hear you",
 ];
+
+/// Whether the caller asks the agent to wait, then to go on ("Wait, let me get a pen. Okay, go
+/// ahead.", "Hang on. Right, shoot.", "One sec, I'm ready now"): they were not listening, so
+/// what was said is said again; no answer. Not with a yes or a no in it ("Hold on, yes, that's
+/// right").
+pub fn waits_then_goes_on(text: &str) -> bool {
+    const WAIT: &[&str] = &[
+        "wait",
+        "hold on",
+        "hang on",
+        "one sec",
+        "one second",
+        "just a sec",
+        "just a second",
+        "a moment",
+        "get a pen",
+        "grab a pen",
+        "find a pen",
+        "get something to write",
+    ];
+    const GO_ON: &[&str] = &[
+        "go ahead",
+        "go on",
+        "carry on",
+        "shoot",
+        "fire away",
+        "i'm ready",
+        "ready now",
+        "okay ready",
+    ];
+    const ANSWER: &[&str] = &[
+        "yes",
+        "yeah",
+        "yep",
+        "no",
+        "nope",
+        "correct",
+        "that's right",
+        "is right",
+        "sounds right",
+        "wrong",
+        "perfect",
+        "fine",
+    ];
+    let w = padded_words(text);
+    let Some(wait) = WAIT.iter().filter_map(|p| w.find(&format!(" {p} "))).min() else {
+        return false;
+    };
+    let after = &w[wait..];
+    any(after, GO_ON) && !any(&w, ANSWER)
+}
 
 /// What a caller says after asking to hear the question again, in the same breath: "Sorry,
 /// what was that? Oh, my name, Tomasz Kowalczyk." is "Oh, my name, Tomasz Kowalczyk."; `None`
