@@ -121,7 +121,10 @@ async fn recorded_delivered(app: &TestApp, call_sid: &str) -> serde_json::Value 
     let end = Instant::now() + Duration::from_secs(10);
     loop {
         let call = app.stored_call(call_sid).await;
-        let notes = call["notifications"].as_array().cloned().unwrap_or_default();
+        let notes = call["notifications"]
+            .as_array()
+            .cloned()
+            .unwrap_or_default();
         if !notes.is_empty() && notes.iter().all(|n| n["status"] == "delivered") {
             return call;
         }

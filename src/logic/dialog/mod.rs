@@ -1553,6 +1553,11 @@ impl Dialog {
         ) {
             return;
         }
+        // Letters spelled with words ("Oh, for Oscar, … B for boy, for Alpha") are no number
+        // unless its digits are written as digits.
+        if self.stage.is_spelling() && text.chars().filter(char::is_ascii_digit).count() < 7 {
+            return;
+        }
         if heard.own_number && self.caller_id.is_some() {
             if self.info.callback_number.is_none() {
                 self.heard_number = None;

@@ -3592,6 +3592,9 @@ fn a_spelling_unlike_the_name_heard_is_read_back_and_a_no_asks_for_a_word_for_ea
         "J for Juliet, A for Alpha, M for Mike, I for India, E for Echo, then O for Oscar, T for \
          Tango, I for India, E for Echo, N for November, O for Oscar.",
         "Juliet, Alpha, Mike, India, Echo. Surname: Oscar, Tango, India, Echo, November, Oscar.",
+        // "For" and "oh" as whisper writes them (heldout8 e048): letters, never a phone number.
+        "Oh, for John, for Apple, M for Mary, I for India, E for Edward. And the last name is, \
+         oh, for orange, T for Tom, you for ice, E for egg, and for Nancy, oh for Oscar.",
     ];
     for words in with_words {
         let (d, _) = Call::from(None).spelling_names().play(&[
