@@ -1783,6 +1783,13 @@ impl Dialog {
             let goal = match asked {
                 Some(Intent::Cancel) => Goal::Cancel,
                 Some(Intent::Move) if first != Some(Intent::Book) => Goal::Move,
+                // "Meeting with Alex. Cancel.": the booking named is the one cancelled.
+                Some(Intent::Book)
+                    if first == Some(Intent::Cancel)
+                        && understand::only_names_a_booking(sentence, &persona.executive) =>
+                {
+                    continue
+                }
                 Some(Intent::Book) if first != Some(Intent::Move) => Goal::Book,
                 // A message beside a booking is a goal only when it carries something to pass on.
                 Some(Intent::Message)

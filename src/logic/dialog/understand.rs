@@ -752,6 +752,35 @@ fn without_titles(w: &str, executive: &str) -> String {
     out
 }
 
+/// Whether `sentence` only names a booking ("Meeting with Alex.", "My appointment on Friday at
+/// 3."): no verb, no wish, nothing but the booking, whose it is and when. Beside a cancel
+/// ("Meeting with Alex. Cancel.") it names the booking cancelled, not a new one.
+pub fn only_names_a_booking(sentence: &str, executive: &str) -> bool {
+    const NOUNS: &[&str] = &["meeting", "appointment", "booking"];
+    const AROUND: &[&str] = &[
+        "my", "the", "our", "a", "with", "on", "at", "for", "this", "next", "hi", "hello", "mr",
+        "ms", "mrs", "mister", "am", "pm", "tomorrow",
+    ];
+    let w = fluent(&padded_words(sentence));
+    let names: Vec<String> = executive
+        .split_whitespace()
+        .map(str::to_lowercase)
+        .collect();
+    let words: Vec<&str> = w.split_whitespace().collect();
+    words.iter().any(|x| NOUNS.contains(x))
+        && words.iter().all(|x| {
+            NOUNS.contains(x)
+                || AROUND.contains(x)
+                || names.iter().any(|n| n == x)
+                || crate::logic::timeparse::weekday_of(x, true).is_some()
+                || x.chars().all(|c| c.is_ascii_digit())
+                || ["st", "nd", "rd", "th"].iter().any(|e| {
+                    x.strip_suffix(e)
+                        .is_some_and(|d| !d.is_empty() && d.chars().all(|c| c.is_ascii_digit()))
+                })
+        })
+}
+
 /// Where news about someone or something else begins, passed on to the executive: after a lead
 /// ("let Alex know", "tell him", "pass along", "ask Alex to") whose news does not start with
 /// the caller ("I", "we", "my", "our"). "Tell Alex I can't make it" is the caller's own
@@ -2446,5 +2475,26 @@ mod tests {
             ),
             Some(Intent::Move)
         );
+    }
+
+    /// A sentence that only names a booking ("Meeting with Alex.") names no new one.
+    #[test]
+    fn a_sentence_that_only_names_a_booking() {
+        for text in [
+            "Meeting with Alex.",
+            "Hi. Meeting with Mr. Alex.",
+            "My appointment on Friday at 3.",
+            "The meeting on Tuesday 1st.",
+        ] {
+            assert!(only_names_a_booking(text, "Alex Morgan"), "{text}");
+        }
+        for text in [
+            "I'd like a new meeting with Alex.",
+            "Book a meeting with Alex.",
+            "Meeting about the budget.",
+            "Cancel.",
+        ] {
+            assert!(!only_names_a_booking(text, "Alex Morgan"), "{text}");
+        }
     }
 }
