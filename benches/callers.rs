@@ -16,7 +16,8 @@
 //! (`corpus::heldout5`), written apart from all five; `-- --phrasebook heldout6` the sixth
 //! (`corpus::heldout6`), written apart from all six; `-- --phrasebook heldout7` the seventh
 //! (`corpus::heldout7`), written apart from all seven; `-- --phrasebook heldout8` the eighth
-//! (`corpus::heldout8`), written apart from all eight.
+//! (`corpus::heldout8`), written apart from all eight; `-- --phrasebook heldout9` the ninth
+//! (`corpus::heldout9`), written apart from all nine.
 //!
 //! `-- --spoken [--every K] [--only c001,c002] [--print] [--log FILE]` is the measure: every K-th call (default 1: all 180)
 //! placed for real, one at a time, each against a server started for it in this process (real

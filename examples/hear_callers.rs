@@ -3,7 +3,7 @@
 //! what whisper heard to `tests/data/callers/heard.jsonl`, keyed by voice, rate, noise and
 //! text, so the text-level corpus (`tests/callers.rs`, `benches/callers.rs`) hears callers as
 //! the server would. Renderings already in the file are skipped, so it can be run in pieces.
-//! `--phrasebook NAME` (heldout … heldout8) renders a held-out phrasebook's callers instead,
+//! `--phrasebook NAME` (heldout … heldout9) renders a held-out phrasebook's callers instead,
 //! into `tests/data/callers/heard_heldout.jsonl`, skipping renderings either file already holds.
 //!
 //! Each rendering is heard as the server hears a caller: the line is open before and after the

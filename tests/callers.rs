@@ -178,6 +178,7 @@ fn heldout_phrasebook(p: &Persona, k: usize) -> Vec<FactSheet> {
         6 => corpus::heldout6(p, now, corpus::HELDOUT6_SEED, corpus::HELDOUT6_CALLS),
         7 => corpus::heldout7(p, now, corpus::HELDOUT7_SEED, corpus::HELDOUT7_CALLS),
         8 => corpus::heldout8(p, now, corpus::HELDOUT8_SEED, corpus::HELDOUT8_CALLS),
+        9 => corpus::heldout9(p, now, corpus::HELDOUT9_SEED, corpus::HELDOUT9_CALLS),
         other => panic!("no held-out phrasebook {other}"),
     };
     assert!(calls.len() >= 80, "phrasebook {k}: at least 80 calls");
@@ -229,6 +230,11 @@ fn the_seventh_heldout_phrasebook_shares_no_opening_with_the_others() {
 #[test]
 fn the_eighth_heldout_phrasebook_shares_no_opening_with_the_others() {
     opens_apart_from_the_earlier(8);
+}
+
+#[test]
+fn the_ninth_heldout_phrasebook_shares_no_opening_with_the_others() {
+    opens_apart_from_the_earlier(9);
 }
 
 #[test]

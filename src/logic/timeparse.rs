@@ -1277,6 +1277,15 @@ fn date_at(t: &Toks, i: isize, today: NaiveDate) -> Option<(Option<NaiveDate>, u
         let (year, ylen) = year_after(t, j + 1);
         return Some((named_month_day(today, month, d, year), 4, j + 1 + ylen - i));
     }
+    // The month as its number, said as an ordinal: "the 26th of the 11th", "10th of 12th".
+    if t.is(i + 1, &["of"]) {
+        let k = j + isize::from(t.is(j, &["the"]));
+        if let Some(Kind::Ordinal { day: month, .. }) = t.kind(k) {
+            if (1..=12).contains(month) && date_follows_ok(t, k + 1) {
+                return Some((named_month_day(today, *month, d, None), 4, k + 1 - i));
+            }
+        }
+    }
     if t.is(i + 1, &["of"])
         && t.is(j, &["this", "next", "the", "current"])
         && t.is(j + 1, &["month"])
@@ -2140,7 +2149,14 @@ fn beside_day(t: &Toks, i: isize, end: isize) -> bool {
         let w = t.w(i - 2);
         day_word(w) || part_of(w).is_some() || ordinal(i - 2)
     };
+    // "Friday 4th 2", "Thursday the 10th 1", "December 4th 2": the date right before, said
+    // with its weekday or month.
+    let dated_before = ordinal(i - 1)
+        && (day_word(t.w(i - 2))
+            || month_of(t.w(i - 2)).is_some()
+            || (t.is(i - 2, &["the"]) && day_word(t.w(i - 3))));
     said_before
+        || dated_before
         || day_word(t.w(i - 1))
         || day_word(t.w(end))
         || (t.is(end, &["on", "this", "next"]) && weekday_of(t.w(end + 1), true).is_some())
@@ -2329,6 +2345,35 @@ mod tests {
             ("the first Monday in February", "2020-02-03 -"),
             ("first thing Monday", "2019-03-04 - morning"),
             ("Monday", "2019-03-04 -"),
+        ]);
+    }
+
+    /// A telegraphic caller's bare hour right after the day and its date ("Friday 8th 2",
+    /// "Thursday the 7th 10", "March 5th 3") is the time; a count after the date is not.
+    #[test]
+    fn a_bare_hour_after_a_dated_day() {
+        check(&[
+            ("Friday 8th 2.", "2019-03-08 14:00 ~"),
+            ("Thursday the 7th 10.", "2019-03-07 10:00 ~"),
+            ("March 5th 3", "2019-03-05 15:00 ~"),
+            ("No. Tuesday 5th 1.", "2019-03-05 13:00 ~"),
+            ("Alex free Monday 11th 4? Meeting.", "2019-03-11 16:00 ~"),
+            ("Friday 8th 2 people.", "2019-03-08 -"),
+            ("On Friday 8th, 3 of us will come.", "2019-03-08 -"),
+        ]);
+    }
+
+    /// The month said as its number, an ordinal ("the 26th of the 3rd", "2nd of 12th"), as
+    /// callers read a numeric date aloud; a number past twelve or no ordinal is no month.
+    #[test]
+    fn the_month_as_an_ordinal_number() {
+        check(&[
+            ("the 26th of the 3rd at 11:00am", "2019-03-26 11:00"),
+            ("New date the 10th of the 4th at 15:00.", "2019-04-10 15:00"),
+            ("On 2nd of 12th, 3pm.", "2019-12-02 15:00"),
+            ("the tenth of the fourth at 2pm", "2019-04-10 14:00"),
+            ("the 5th of the month", "2019-03-05 -"),
+            ("the 12th of the 13th", "2019-03-13 -"),
         ]);
     }
 

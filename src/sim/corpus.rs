@@ -38,6 +38,12 @@
 //!   times relative to today ("a week on Friday", "first thing, 9 in the morning"), facts in
 //!   pieces ("Surname Krishnan. First name Deepa.", "area code 617, then …"), and callers who
 //!   dictate a form ("Name: …. Date: …. Time: ….").
+//! - [`heldout9`]: a ninth held-out phrasebook ([`Phrasebook::Heldout9`]), written before its
+//!   author read the dialog: storytellers who think aloud ("So, um, basically what happened
+//!   was …"), learners ("I am wishing to make appointment with Mr. Alex"), telegraphic callers
+//!   ("Meeting. Thursday 2."), dates as numbers ("11/26", "the 26th of the 11th"), numbers in
+//!   groups, answers as questions, read-backs corrected in part ("Close, but the end is 0121."),
+//!   and follow-ups of an earlier email in British idiom ("I was wondering if I might …").
 //! - [`Caller`]: the reactive caller. Given the agent's latest words it answers from its fact
 //!   sheet, volunteers, corrects itself once, and checks what is read back to it against what it
 //!   knows. It does not care how the agent's words were obtained (dialog text or transcribed
@@ -63,6 +69,7 @@ mod phrasebook5;
 mod phrasebook6;
 mod phrasebook7;
 mod phrasebook8;
+mod phrasebook9;
 mod run;
 mod spoken;
 
@@ -87,6 +94,7 @@ pub use phrasebook5::{heldout5, HELDOUT5_CALLS, HELDOUT5_SEED};
 pub use phrasebook6::{heldout6, HELDOUT6_CALLS, HELDOUT6_SEED};
 pub use phrasebook7::{heldout7, HELDOUT7_CALLS, HELDOUT7_SEED};
 pub use phrasebook8::{heldout8, HELDOUT8_CALLS, HELDOUT8_SEED};
+pub use phrasebook9::{heldout9, HELDOUT9_CALLS, HELDOUT9_SEED};
 pub use run::{run, run_call, CallResult, ClassRate, Report, Transcript};
 pub use spoken::{run_spoken_call, SpokenError, SpokenRig};
 

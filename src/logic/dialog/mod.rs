@@ -1824,6 +1824,13 @@ impl Dialog {
             let goal = match asked {
                 Some(Intent::Cancel) => Goal::Cancel,
                 Some(Intent::Move) if first != Some(Intent::Book) => Goal::Move,
+                // "Meeting with Alex. Cancel.": the booking named is the one cancelled.
+                Some(Intent::Book)
+                    if first == Some(Intent::Cancel)
+                        && understand::only_names_a_booking(sentence, &persona.executive) =>
+                {
+                    continue
+                }
                 // "My meeting with Alex. I have to cancel it.": the meeting cancelled.
                 Some(Intent::Book)
                     if first != Some(Intent::Move)

@@ -617,7 +617,7 @@ const DONE: &[&str] = &[
 /// asking for them by first name is asking for a person; `executive` is whom messages are for
 /// ("tell Alex", "have Alex call me").
 pub fn intent(text: &str, assistant: &str, executive: &str) -> Option<Intent> {
-    let w = with_verb_repairs(&fluent(&padded_words(text)));
+    let w = without_titles(&with_verb_repairs(&fluent(&padded_words(text))), executive);
     // A goal named and taken back in the same breath: what follows the take-back is meant,
     // when it names a goal of its own.
     // "Forget that" with nothing after it withdraws what went before.
@@ -679,11 +679,7 @@ pub fn intent(text: &str, assistant: &str, executive: &str) -> Option<Intent> {
         return Some(Intent::Move);
     }
     // Booking words inside the topic ("call me about the board meeting") ask for nothing.
-    let head = ["about", "regarding", "concerning", "re"]
-        .iter()
-        .filter_map(|t| w.find(&format!(" {t} ")))
-        .min()
-        .map_or(w.as_str(), |i| &w[..=i]);
+    let head = topic_lead(&w).map_or(w.as_str(), |i| &w[..=i]);
     if any(head, STRONG_BOOK) {
         return Some(Intent::Book);
     }
@@ -732,6 +728,73 @@ pub fn intent(text: &str, assistant: &str, executive: &str) -> Option<Intent> {
         return Some(Intent::Done);
     }
     None
+}
+
+/// Words after a topic's lead ("about", "regarding") that make it no topic: "thinking about
+/// this", "sorry about that".
+const NOT_A_TOPIC: &[&str] = &["this", "that", "it", "them", "him", "her", "everything"];
+
+/// Where the topic's lead ("about", "regarding", "concerning", "re") first stands in `w`
+/// (padded), at the space before it. A lead followed by a pronoun leads no topic: "I was
+/// thinking about this and I need a meeting", "sorry about that", "we talked about it" tell
+/// what the caller did, and a request may follow them.
+fn topic_lead(w: &str) -> Option<usize> {
+    ["about", "regarding", "concerning", "re"]
+        .iter()
+        .flat_map(|t| {
+            let pat = format!(" {t} ");
+            w.match_indices(&pat)
+                .map(|(i, _)| (i, i + pat.len()))
+                .collect::<Vec<_>>()
+        })
+        .filter(|&(_, after)| {
+            let next = w[after..].split_whitespace().next().unwrap_or("");
+            !NOT_A_TOPIC.contains(&next)
+        })
+        .map(|(i, _)| i)
+        .min()
+}
+
+/// `w` (padded) without a courtesy title before the executive's name: a learner's "please
+/// tell Mr. Alex", "is Mister Morgan free" are "tell Alex", "is Morgan free".
+fn without_titles(w: &str, executive: &str) -> String {
+    const TITLES: &[&str] = &["mr", "mister", "ms", "mrs", "miss", "madam", "sir"];
+    let mut out = w.to_string();
+    for name in executive.split_whitespace().map(str::to_lowercase) {
+        for title in TITLES {
+            out = out.replace(&format!(" {title} {name} "), &format!(" {name} "));
+        }
+    }
+    out
+}
+
+/// Whether `sentence` only names a booking ("Meeting with Alex.", "My appointment on Friday at
+/// 3."): no verb, no wish, nothing but the booking, whose it is and when. Beside a cancel
+/// ("Meeting with Alex. Cancel.") it names the booking cancelled, not a new one.
+pub fn only_names_a_booking(sentence: &str, executive: &str) -> bool {
+    const NOUNS: &[&str] = &["meeting", "appointment", "booking"];
+    const AROUND: &[&str] = &[
+        "my", "the", "our", "a", "with", "on", "at", "for", "this", "next", "hi", "hello", "mr",
+        "ms", "mrs", "mister", "am", "pm", "tomorrow",
+    ];
+    let w = fluent(&padded_words(sentence));
+    let names: Vec<String> = executive
+        .split_whitespace()
+        .map(str::to_lowercase)
+        .collect();
+    let words: Vec<&str> = w.split_whitespace().collect();
+    words.iter().any(|x| NOUNS.contains(x))
+        && words.iter().all(|x| {
+            NOUNS.contains(x)
+                || AROUND.contains(x)
+                || names.iter().any(|n| n == x)
+                || crate::logic::timeparse::weekday_of(x, true).is_some()
+                || x.chars().all(|c| c.is_ascii_digit())
+                || ["st", "nd", "rd", "th"].iter().any(|e| {
+                    x.strip_suffix(e)
+                        .is_some_and(|d| !d.is_empty() && d.chars().all(|c| c.is_ascii_digit()))
+                })
+        })
 }
 
 /// Where news about someone or something else begins, passed on to the executive: after a lead
@@ -972,6 +1035,11 @@ const MOVE_VERBS: &[&str] = &[
     "a new time",
     "another day",
     "a different date",
+    // "My meeting with Alex needs a new date", "can we find another date for it?".
+    "a new date",
+    "new date",
+    "another date",
+    "new day",
     // "The time doesn't work for me anymore", "could it be Friday instead?", "I want other
     // day", "I wish to alter the time of my appointment", "I need change it".
     "doesn't work",
@@ -1044,6 +1112,11 @@ fn holds_booking(w: &str) -> bool {
         "had booked",
         "'d booked",
         "got",
+        // A learner's progressive: "I am having meeting with Mr. Alex".
+        "am having",
+        "'m having",
+        "are having",
+        "'re having",
     ];
     const NOUN: &[&str] = &["meeting", "appointment", "call", "slot", "booking"];
     HOLDER.iter().any(|who| {
@@ -2060,9 +2133,19 @@ pub fn topic(text: &str) -> Option<String> {
         " on the subject of ",
         " for the ",
     ];
+    // "Thinking about this and …", "sorry about that": a lead before a pronoun leads no topic.
     let (i, lead) = leads
         .iter()
-        .filter_map(|l| lower.find(l).map(|i| (i, *l)))
+        .flat_map(|l| {
+            lower
+                .match_indices(l)
+                .map(|(i, _)| (i, *l))
+                .collect::<Vec<_>>()
+        })
+        .filter(|(i, l)| {
+            let next = lower[i + l.len()..].split_whitespace().next().unwrap_or("");
+            !NOT_A_TOPIC.contains(&next.trim_matches(|c: char| !c.is_alphanumeric()))
+        })
         .min_by_key(|(i, _)| *i)?;
     let rest = &text[i + lead.len() - 1..];
     let end = rest.find(['.', '?', '!', ';']).unwrap_or(rest.len());
@@ -2592,6 +2675,131 @@ mod tests {
                 Some(Intent::Message),
                 "{text}"
             );
+        }
+    }
+
+    /// A topic's lead before a pronoun ("thinking about this", "sorry about that", "we talked
+    /// about it") tells what the caller did; the request after it is still a request, and the
+    /// topic is what a later lead names.
+    #[test]
+    fn a_lead_before_a_pronoun_leads_no_topic() {
+        for text in [
+            "Long story short, I was on the train thinking about this and, um, I think I need to get a meeting with Alex.",
+            "Sorry about that, I'd like to sit down with Alex next week.",
+            "We talked about it last week, so can I get some time with Alex?",
+            "I've been worrying about everything, I need a meeting with Alex.",
+        ] {
+            assert_eq!(
+                intent(text, "Jamie Chen", "Alex Morgan"),
+                Some(Intent::Book),
+                "{text}"
+            );
+        }
+        assert_eq!(
+            topic("I was thinking about this and I need a meeting about the budget."),
+            Some("the budget".to_string())
+        );
+        assert_eq!(topic("Sorry about that. Thanks."), None);
+        // A lead before a topic still holds the booking words inside it.
+        assert_eq!(
+            intent(
+                "Could Alex call me about the board meeting?",
+                "Jamie Chen",
+                "Alex Morgan"
+            ),
+            Some(Intent::Message)
+        );
+        assert_eq!(
+            topic("Sorry about that. It's about the lease."),
+            Some("the lease".to_string())
+        );
+    }
+
+    /// A courtesy title before the executive's name ("Mr. Alex", "Mister Alex") is the
+    /// executive named: a learner's "please you tell Mr. Alex that …" is a message.
+    #[test]
+    fn a_title_before_the_executives_name_is_the_name() {
+        for text in [
+            "Also I have one more thing. Please you tell Mr. Alex that the supplier visit is pushed to Thursday.",
+            "Kindly let Mr. Alex know the shipment arrived.",
+            "Please ask Mister Alex to ring me.",
+            "Can you tell Ms. Alex that the keys are at reception?",
+        ] {
+            assert_eq!(
+                intent(text, "Jamie Chen", "Alex Morgan"),
+                Some(Intent::Message),
+                "{text}"
+            );
+        }
+        // Another's title is left alone, and a title changes nothing the name alone would not.
+        for (text, want) in [
+            (
+                "Mr. Brown asked me to book a meeting with Alex.",
+                Some(Intent::Book),
+            ),
+            ("Is Mr. Alex around tonight?", Some(Intent::Executive)),
+            ("Mr. Smith here, it's about nothing much.", None),
+        ] {
+            assert_eq!(intent(text, "Jamie Chen", "Alex Morgan"), want, "{text}");
+        }
+    }
+
+    /// A booking held in the progressive ("I am having meeting with Alex") is the caller's own,
+    /// and a new date asked for it moves it.
+    #[test]
+    fn a_booking_held_in_the_progressive_or_given_a_new_date_moves() {
+        for text in [
+            "I am having meeting with Mr. Alex, I need to change it to other day.",
+            "I'm having a meeting with Alex on Friday, can we find another date?",
+            "We are having an appointment Thursday and it needs a new date.",
+            "My meeting with Alex needs a new date.",
+        ] {
+            assert_eq!(
+                intent(text, "Jamie Chen", "Alex Morgan"),
+                Some(Intent::Move),
+                "{text}"
+            );
+        }
+        for (text, want) in [
+            (
+                "I'm having a great week, can I book a meeting with Alex?",
+                Some(Intent::Book),
+            ),
+            (
+                "Could I book a new date with Alex next week?",
+                Some(Intent::Book),
+            ),
+        ] {
+            assert_eq!(intent(text, "Jamie Chen", "Alex Morgan"), want, "{text}");
+        }
+        assert_ne!(
+            intent(
+                "Tell Alex the launch meeting has a new date.",
+                "Jamie Chen",
+                "Alex Morgan"
+            ),
+            Some(Intent::Move)
+        );
+    }
+
+    /// A sentence that only names a booking ("Meeting with Alex.") names no new one.
+    #[test]
+    fn a_sentence_that_only_names_a_booking() {
+        for text in [
+            "Meeting with Alex.",
+            "Hi. Meeting with Mr. Alex.",
+            "My appointment on Friday at 3.",
+            "The meeting on Tuesday 1st.",
+        ] {
+            assert!(only_names_a_booking(text, "Alex Morgan"), "{text}");
+        }
+        for text in [
+            "I'd like a new meeting with Alex.",
+            "Book a meeting with Alex.",
+            "Meeting about the budget.",
+            "Cancel.",
+        ] {
+            assert!(!only_names_a_booking(text, "Alex Morgan"), "{text}");
         }
     }
 }

@@ -49,6 +49,8 @@ pub enum Phrasebook {
     Heldout7,
     /// An eighth held-out phrasebook (`corpus::heldout8`), written apart from all eight.
     Heldout8,
+    /// A ninth held-out phrasebook (`corpus::heldout9`), written apart from all nine.
+    Heldout9,
 }
 
 impl std::str::FromStr for Phrasebook {
@@ -65,8 +67,9 @@ impl std::str::FromStr for Phrasebook {
             "heldout6" => Ok(Phrasebook::Heldout6),
             "heldout7" => Ok(Phrasebook::Heldout7),
             "heldout8" => Ok(Phrasebook::Heldout8),
+            "heldout9" => Ok(Phrasebook::Heldout9),
             other => Err(format!(
-                "no phrasebook {other:?} (corpus, heldout, heldout2, heldout3, heldout4, heldout5, heldout6, heldout7, heldout8)"
+                "no phrasebook {other:?} (corpus, heldout, heldout2, heldout3, heldout4, heldout5, heldout6, heldout7, heldout8, heldout9)"
             )),
         }
     }
@@ -80,10 +83,11 @@ impl Phrasebook {
     /// (the corpus: [`CORPUS_CALLS`] from [`super::CORPUS_SEED`]).
     pub fn sheets(self, persona: &Persona, now: DateTime<Utc>) -> Vec<FactSheet> {
         use super::{
-            heldout2, heldout3, heldout4, heldout5, heldout6, heldout7, heldout8, CORPUS_SEED,
-            HELDOUT2_CALLS, HELDOUT2_SEED, HELDOUT3_CALLS, HELDOUT3_SEED, HELDOUT4_CALLS,
-            HELDOUT4_SEED, HELDOUT5_CALLS, HELDOUT5_SEED, HELDOUT6_CALLS, HELDOUT6_SEED,
-            HELDOUT7_CALLS, HELDOUT7_SEED, HELDOUT8_CALLS, HELDOUT8_SEED,
+            heldout2, heldout3, heldout4, heldout5, heldout6, heldout7, heldout8, heldout9,
+            CORPUS_SEED, HELDOUT2_CALLS, HELDOUT2_SEED, HELDOUT3_CALLS, HELDOUT3_SEED,
+            HELDOUT4_CALLS, HELDOUT4_SEED, HELDOUT5_CALLS, HELDOUT5_SEED, HELDOUT6_CALLS,
+            HELDOUT6_SEED, HELDOUT7_CALLS, HELDOUT7_SEED, HELDOUT8_CALLS, HELDOUT8_SEED,
+            HELDOUT9_CALLS, HELDOUT9_SEED,
         };
         match self {
             Phrasebook::Corpus => generate(persona, now, CORPUS_SEED, CORPUS_CALLS),
@@ -95,6 +99,7 @@ impl Phrasebook {
             Phrasebook::Heldout6 => heldout6(persona, now, HELDOUT6_SEED, HELDOUT6_CALLS),
             Phrasebook::Heldout7 => heldout7(persona, now, HELDOUT7_SEED, HELDOUT7_CALLS),
             Phrasebook::Heldout8 => heldout8(persona, now, HELDOUT8_SEED, HELDOUT8_CALLS),
+            Phrasebook::Heldout9 => heldout9(persona, now, HELDOUT9_SEED, HELDOUT9_CALLS),
         }
     }
 
@@ -110,6 +115,7 @@ impl Phrasebook {
             Phrasebook::Heldout6 => "sixth held-out phrasebook",
             Phrasebook::Heldout7 => "seventh held-out phrasebook",
             Phrasebook::Heldout8 => "eighth held-out phrasebook",
+            Phrasebook::Heldout9 => "ninth held-out phrasebook",
         }
     }
 }
