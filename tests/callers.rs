@@ -113,6 +113,39 @@ fn the_heldout_phrasebook_holds_its_floor() {
     }
 }
 
+/// Every later held-out phrasebook, typed, and the calls of its 80 each must keep passing:
+/// blind they passed 72 to 58 of 80; the dialog has since learnt the classes they showed.
+const HELDOUT_TYPED_FLOORS: &[(Phrasebook, usize)] = &[
+    (Phrasebook::Heldout2, 79),
+    (Phrasebook::Heldout3, 79),
+    (Phrasebook::Heldout4, 79),
+    (Phrasebook::Heldout5, 79),
+    (Phrasebook::Heldout6, 79),
+    (Phrasebook::Heldout7, 78),
+    (Phrasebook::Heldout8, 79),
+    (Phrasebook::Heldout9, 78),
+];
+
+#[test]
+fn the_later_heldout_phrasebooks_typed_hold_their_floors() {
+    let p = persona();
+    let mut low = Vec::new();
+    for &(book, floor) in HELDOUT_TYPED_FLOORS {
+        let calls = book.sheets(&p, corpus_now());
+        let report = corpus::run(&p, &calls, &Heard::none(), corpus_now());
+        let passed = report.overall().passed;
+        println!("{}: {passed} of {} typed", book.describe(), calls.len());
+        if passed < floor {
+            low.push(format!(
+                "{}: {passed} < {floor}\n{}",
+                book.describe(),
+                report.failing_transcripts()
+            ));
+        }
+    }
+    assert!(low.is_empty(), "below the floor: {low:#?}");
+}
+
 /// No held-out line is one of the generator's: the phrasebooks share no opening.
 #[test]
 fn the_heldout_phrasebook_shares_no_opening_with_the_corpus() {
@@ -293,6 +326,7 @@ const HEARD_HELDOUT_FLOORS: &[(Phrasebook, usize, usize)] = &[
     (Phrasebook::Heldout5, 9, 7),
     (Phrasebook::Heldout6, 5, 5),
     (Phrasebook::Heldout7, 5, 4),
+    (Phrasebook::Heldout8, 5, 2),
 ];
 
 #[test]
