@@ -1166,6 +1166,12 @@ const PHRASES: &[(&[&str], &[&str])] = &[
     (&["hours", "of", "operation"], &["hours"]),
     (&["operating", "hours"], &["hours"]),
     (&["opening", "time"], &["hours"]),
+    // The office opening its doors, as a learner asks it: "which time your office is opening?"
+    (&["is", "opening"], &["is", "open"]),
+    (&["are", "opening"], &["are", "open"]),
+    (&["you", "opening"], &["you", "open"]),
+    (&["office", "opening"], &["office", "open"]),
+    (&["which", "time"], &["what", "time"]),
     (&["public", "relations"], &["pr"]),
     (&["media", "relations"], &["media"]),
     (&["press", "office"], &["press"]),

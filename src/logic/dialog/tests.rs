@@ -4927,3 +4927,27 @@ fn asides_and_labels_are_not_answers() {
     let reply = said(&acts);
     assert!(!reply.contains("meet with Alex about"), "{reply}");
 }
+
+#[test]
+fn the_office_opening_is_a_question_an_opening_in_the_calendar_a_booking() {
+    // Heldout9 n039: "opening" was read as a wish to book.
+    for question in [
+        "Please, which time your office is opening?",
+        "When are you opening tomorrow?",
+        "What time is the office opening on Monday?",
+    ] {
+        check(Some("+16175550111"), &[(question, "9 AM to 5:30 PM")]);
+    }
+    for wish in [
+        "Does Alex have an opening on Thursday?",
+        "Are there any openings in Alex's calendar next week?",
+    ] {
+        let (_, acts) = check(Some("+16175550111"), &[(wish, "")]);
+        let reply = said(&acts);
+        assert!(!reply.contains("9 AM to 5:30 PM"), "{wish}: {reply}");
+        assert!(
+            reply.contains("name") || reply.contains("Thursday") || reply.contains("day"),
+            "{wish}: {reply}"
+        );
+    }
+}

@@ -718,7 +718,7 @@ pub fn intent(text: &str, assistant: &str, executive: &str) -> Option<Intent> {
     if wants_boss {
         return Some(Intent::Executive);
     }
-    if any(head, BOOK) {
+    if any(&without_opening_verb(head), BOOK) {
         return Some(Intent::Book);
     }
     let bare = w.trim();
@@ -870,6 +870,22 @@ fn taken_back(w: &str) -> Option<(&str, bool)> {
         .filter_map(|t| w.rfind(&format!(" {t} ")).map(|i| (i + t.len() + 1, t)))
         .max()
         .map(|(i, t)| (&w[i..], WITHDRAWALS.contains(t)))
+}
+
+/// `w` (padded) without "opening" said of the office opening its doors ("which time your office
+/// is opening?", "when are you opening tomorrow?"): only an opening in a calendar asks for a
+/// meeting ("does Alex have an opening Thursday?").
+fn without_opening_verb(w: &str) -> String {
+    let mut out = w.to_string();
+    for subject in [
+        "is", "are", "you", "office", "it", "they", "we", "be", "you're", "it's",
+    ] {
+        out = out.replace(
+            &format!(" {subject} opening "),
+            &format!(" {subject} open "),
+        );
+    }
+    out
 }
 
 /// The words after a plan told as given up ("I was going to book a meeting, but …", "I was
