@@ -327,6 +327,7 @@ const HEARD_HELDOUT_FLOORS: &[(Phrasebook, usize, usize)] = &[
     (Phrasebook::Heldout6, 5, 5),
     (Phrasebook::Heldout7, 5, 4),
     (Phrasebook::Heldout8, 5, 2),
+    (Phrasebook::Heldout9, 5, 3),
 ];
 
 #[test]

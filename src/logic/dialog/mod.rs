@@ -400,6 +400,16 @@ enum Stage {
 }
 
 impl Stage {
+    /// Whether the caller is asked for their name, its spelling or their number: an answer of
+    /// words, which a "cheers" beside it thanks for rather than ends.
+    fn answers_with_words(self) -> bool {
+        self.is_spelling()
+            || matches!(
+                self,
+                Stage::AskName | Stage::AskNumber | Stage::ConfirmNumber | Stage::ConfirmCallerId
+            )
+    }
+
     /// Whether the caller is spelling their name, or answering about its spelling: their words
     /// are letters, not a request, a sales pitch, a name said or a place.
     fn is_spelling(self) -> bool {
@@ -1130,6 +1140,8 @@ impl Dialog {
         if understand::wants_to_end(text)
             && understand::content_words(text) <= 4
             && !matches!(self.stage, Stage::AskMessage | Stage::Open)
+            // "Seo-yeon Choi, cheers." answers the name question and thanks for it.
+            && !(self.stage.answers_with_words() && understand::thanks_beside_an_answer(text))
         {
             self.wrap_up(now, out);
             return;

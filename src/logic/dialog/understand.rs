@@ -1988,6 +1988,17 @@ fn without_thanks(text: &str, w: &str) -> String {
     }
 }
 
+/// "Cheers" beside an answer ("Seo-yeon Choi, cheers.", whisper's "You don't try cheers."):
+/// thanks for the question, not goodbye, when nothing else in the words closes the call.
+pub fn thanks_beside_an_answer(text: &str) -> bool {
+    let w = padded_words(text);
+    if !w.contains(" cheers ") {
+        return false;
+    }
+    let rest = w.replace(" cheers ", " ");
+    content_words(&rest) >= 1 && !wants_to_end(&rest)
+}
+
 /// `w` (padded words) without "that's all" where it leads an assent ("that's all correct",
 /// "that is all right", "that's all good"): it judges what was read, it does not close.
 fn without_all_right(w: &str) -> String {
