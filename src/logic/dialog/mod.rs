@@ -1836,21 +1836,16 @@ impl Dialog {
             let goal = match asked {
                 Some(Intent::Cancel) => Goal::Cancel,
                 Some(Intent::Move) if first != Some(Intent::Book) => Goal::Move,
-                // "Meeting with Alex. Cancel.": the booking named is the one cancelled.
+                // "Meeting with Alex. Cancel.", "My meeting with Alex. I have to cancel it.": the
+                // booking named is the one cancelled, not a new one.
                 Some(Intent::Book)
                     if first == Some(Intent::Cancel)
-                        && understand::only_names_a_booking(sentence, &persona.executive) =>
+                        && (understand::names_own_booking(sentence)
+                            || understand::only_names_a_booking(sentence, &persona.executive)) =>
                 {
                     continue
                 }
-                // "My meeting with Alex. I have to cancel it.": the meeting cancelled.
-                Some(Intent::Book)
-                    if first != Some(Intent::Move)
-                        && !(first == Some(Intent::Cancel)
-                            && understand::names_own_booking(sentence)) =>
-                {
-                    Goal::Book
-                }
+                Some(Intent::Book) if first != Some(Intent::Move) => Goal::Book,
                 // A message beside a booking is a goal only when it carries something to pass on.
                 Some(Intent::Message)
                     if first.is_some()
