@@ -888,19 +888,22 @@ fn without_opening_verb(w: &str) -> String {
     out
 }
 
+/// A plan told in the past, to be given up with a "but" after it.
+const PLANS: &[&str] = &[
+    "was going to",
+    "was gonna",
+    "had meant to",
+    "i'd meant to",
+    "had planned to",
+];
+
 /// The words after a plan told as given up ("I was going to book a meeting, but …", "I was
 /// gonna …, but", "I'd meant to …, but"), in `w` (padded), if there is one.
 fn plan_given_up(w: &str) -> Option<&str> {
-    let plan = [
-        "was going to",
-        "was gonna",
-        "had meant to",
-        "i'd meant to",
-        "had planned to",
-    ]
-    .iter()
-    .filter_map(|p| w.find(&format!(" {p} ")))
-    .min()?;
+    let plan = PLANS
+        .iter()
+        .filter_map(|p| w.find(&format!(" {p} ")))
+        .min()?;
     let but = w[plan..].find(" but ")? + plan;
     Some(&w[but + " but".len()..])
 }
@@ -910,37 +913,28 @@ fn plan_given_up(w: &str) -> Option<&str> {
 /// is anything to pass on. 0 when the words before the take-back ask for nothing else than a
 /// message ("tell Alex the launch is off, but actually Friday works" is all message).
 pub fn taken_back_words(words: &[&str], executive: &str) -> usize {
-    let mut cut: Option<(usize, usize)> = None;
-    for t in TAKE_BACKS {
-        let tw: Vec<&str> = t.split(' ').collect();
-        if let Some(i) = (0..words.len().saturating_sub(tw.len() - 1))
-            .rev()
-            .find(|&i| words[i..i + tw.len()] == tw[..])
-        {
-            if cut.is_none_or(|(_, end)| i + tw.len() > end) {
-                cut = Some((i, i + tw.len()));
-            }
-        }
-    }
-    let plan = [
-        "was going to",
-        "was gonna",
-        "had meant to",
-        "i'd meant to",
-        "had planned to",
-    ]
-    .iter()
-    .filter_map(|p| {
-        let pw: Vec<&str> = p.split(' ').collect();
-        (0..words.len().saturating_sub(pw.len() - 1)).find(|&i| words[i..i + pw.len()] == pw[..])
-    })
-    .min();
-    if let Some(but) = plan.and_then(|p| words[p..].iter().position(|w| *w == "but").map(|b| b + p))
-    {
-        if cut.is_none_or(|(_, end)| but + 1 > end) {
-            cut = Some((but, but + 1));
-        }
-    }
+    // The last take-back, or the "but" after a plan told as given up, whichever ends later.
+    let take_back = TAKE_BACKS
+        .iter()
+        .filter_map(|t| {
+            let n = t.split(' ').count();
+            phrase_starts(words, t).last().map(|&i| (i, i + n))
+        })
+        .max_by_key(|&(_, end)| end);
+    let given_up = PLANS
+        .iter()
+        .filter_map(|p| phrase_starts(words, p).first().copied())
+        .min()
+        .and_then(|p| {
+            words[p..]
+                .iter()
+                .position(|w| *w == "but")
+                .map(|b| (p + b, p + b + 1))
+        });
+    let cut = [take_back, given_up]
+        .into_iter()
+        .flatten()
+        .max_by_key(|&(_, end)| end);
     match cut {
         Some((start, end))
             if intent(&words[..start].join(" "), "", executive)
@@ -950,6 +944,14 @@ pub fn taken_back_words(words: &[&str], executive: &str) -> usize {
         }
         _ => 0,
     }
+}
+
+/// Where `phrase` (words joined by single spaces) starts in `words`, first to last.
+fn phrase_starts(words: &[&str], phrase: &str) -> Vec<usize> {
+    let pw: Vec<&str> = phrase.split(' ').collect();
+    (0..words.len().saturating_sub(pw.len() - 1))
+        .filter(|&i| words[i..i + pw.len()] == pw[..])
+        .collect()
 }
 
 /// `w` (padded) with a goal's verb corrected in passing put in its place: "I need to cancel my
