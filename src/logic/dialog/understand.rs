@@ -1073,7 +1073,7 @@ const MOVE_VERBS: &[&str] = &[
 ];
 
 /// The caller's booking named as one already made.
-const OWN_BOOKING: [&str; 6] = [
+const OWN_BOOKING: &[&str] = &[
     "my appointment",
     "my meeting",
     "the appointment",
@@ -1085,20 +1085,14 @@ const OWN_BOOKING: [&str; 6] = [
 /// Whether `text` names the caller's own booking, one already made ("My meeting with Alex.",
 /// "the appointment on Thursday"): beside a cancellation, that booking, not a new one.
 pub fn names_own_booking(text: &str) -> bool {
-    any(&padded_words(text), &OWN_BOOKING)
+    any(&padded_words(text), OWN_BOOKING)
 }
 
 /// A verb of `verbs` said of the caller's own booking ("my meeting", "the appointment", "a
 /// meeting with Alex I need to push"): the verb and the booking in one clause, the booking
 /// theirs ("my", "the", "our", "I've got a").
 fn acts_on_booking(w: &str, verbs: &[&str]) -> bool {
-    let own = [
-        OWN_BOOKING[0],
-        OWN_BOOKING[1],
-        OWN_BOOKING[2],
-        OWN_BOOKING[3],
-        OWN_BOOKING[4],
-        OWN_BOOKING[5],
+    const HELD: &[&str] = &[
         "i've got a meeting",
         "i have a meeting",
         "i've got an appointment",
@@ -1109,7 +1103,7 @@ fn acts_on_booking(w: &str, verbs: &[&str]) -> bool {
         "supposed to be seeing",
         "supposed to meet",
     ];
-    any(w, &own) && any(w, verbs) || holds_booking(w) && any(w, verbs)
+    (any(w, OWN_BOOKING) || any(w, HELD) || holds_booking(w)) && any(w, verbs)
 }
 
 /// The caller holding a booking, in any tense or contraction: "I've a meeting with Alex", "we
